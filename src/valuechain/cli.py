@@ -1,0 +1,70 @@
+"""The ``valuechain`` command line.
+
+Each layer contributes its commands from a module in :mod:`valuechain.commands` that defines
+``register(app)``; heavy libraries (Numba, Pyomo) are imported inside the commands so that the
+CLI starts quickly. Errors on bad input are printed as one line and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+import click
+import typer
+from rich.console import Console
+
+from valuechain.errors import ValueChainError
+
+__all__ = ["app", "err_console", "main", "run"]
+
+app = typer.Typer(
+    name="valuechain",
+    help="Supply-chain network optimisation and disruption analysis for the lithium-ion battery value chain.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _register_commands() -> None:
+    import valuechain.commands as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"valuechain.commands.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(app)
+
+
+_register_commands()
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return its exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        app(args=args, prog_name="valuechain", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        return int(e.exit_code)
+    except click.ClickException as e:
+        e.show()
+        return int(e.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        return 1
+    except ValueChainError as e:
+        err_console.print(f"error: {e}", markup=False)
+        return 1
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        return 130
+    return 0
+
+
+def main() -> None:
+    """Entry point of the ``valuechain`` script."""
+    sys.exit(run())

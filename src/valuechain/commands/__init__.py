@@ -1,0 +1,1 @@
+"""CLI commands, one module per layer; each defines ``register(app)``."""
