@@ -1,5 +1,4 @@
-"""valuechain: supply-chain network optimisation and disruption analysis, built around the
-lithium-ion battery value chain.
+"""Supply-chain network optimisation and disruption analysis for the lithium-ion battery chain.
 
 The top-level namespace holds the few functions a notebook needs; the engines load on first use
 so that ``import valuechain`` stays fast::

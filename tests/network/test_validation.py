@@ -34,36 +34,200 @@ CASES: list[tuple[str, Callable[[Path], None], str, int | None, str | None, str]
     ("missing file", lambda d: (d / "routes.csv").unlink(), "routes.csv", None, None, "missing file"),
     (
         "missing table",
-        lambda d: edit(d / "network.yaml", "tables: [sources, commodities, regions, hubs,", "tables: [sources, commodities, regions,"),
+        lambda d: edit(
+            d / "network.yaml",
+            "tables: [sources, commodities, regions, hubs,",
+            "tables: [sources, commodities, regions,",
+        ),
         "network.yaml",
         None,
         "tables",
         "missing required table 'hubs'",
     ),
-    ("missing network.yaml", lambda d: (d / "network.yaml").unlink(), "network.yaml", None, None, "missing file network.yaml"),
-    ("yaml syntax", lambda d: edit(d / "network.yaml", "period: year", "period: [year"), "network.yaml", None, None, "YAML syntax error"),
-    ("unknown column", lambda d: first_column_replaced(d / "processes.csv", "capacity", "capacty"), "processes.csv", None, None, "unknown column 'capacty'"),
-    ("missing column", lambda d: first_column_replaced(d / "demand.csv", "quantity", "value_of_lost_demand_x"), "demand.csv", None, None, "unknown column"),
-    ("wrong type", lambda d: edit(d / "processes.csv", "au-mine,Spodumene mines,AU,150000", "au-mine,Spodumene mines,AU,lots"), "processes.csv", 1, "capacity", "expected a number"),
-    ("empty required", lambda d: edit(d / "demand.csv", "DE,cell_nmc,200,", "DE,cell_nmc,,"), "demand.csv", 2, "quantity", "expected a number"),
-    ("nan required", lambda d: edit(d / "recipes.csv", "cn-refinery,lithium_chem,output,1,", "cn-refinery,lithium_chem,output,nan,"), "recipes.csv", 3, "coefficient", "expected a number"),
-    ("negative capacity", lambda d: edit(d / "processes.csv", "CN,1200,900", "CN,-1200,900"), "processes.csv", 7, "capacity", "expected a number >= 0"),
-    ("negative cost", lambda d: edit(d / "routes.csv", "lithium_ore,AU,CN,100,", "lithium_ore,AU,CN,-100,"), "routes.csv", 1, "cost", "expected a number >= 0"),
-    ("negative coefficient", lambda d: edit(d / "recipes.csv", "cn-aam,natural_graphite,input,1.1,", "cn-aam,natural_graphite,input,-1.1,"), "recipes.csv", 5, "coefficient", ">= 0"),
-    ("duplicate id", lambda d: append(d / "processes.csv", "au-mine,Dup,AU,1,1,1,AU,AU,0,0,toy"), "processes.csv", 13, "id", "duplicate id 'au-mine' (first at row 1)"),
-    ("unknown region", lambda d: edit(d / "processes.csv", "au-mine,Spodumene mines,AU,", "au-mine,Spodumene mines,AUS,"), "processes.csv", 1, "region", "unknown region 'AUS'"),
-    ("unknown commodity", lambda d: edit(d / "recipes.csv", "au-mine,lithium_ore,", "au-mine,lithium_oar,"), "recipes.csv", 1, "commodity", "closest: lithium_ore"),
-    ("unknown hub", lambda d: edit(d / "demand.csv", "CN,cell_nmc,800", "AU,cell_nmc,800"), "demand.csv", 1, "commodity", "no hub for commodity 'cell_nmc' in region 'AU'"),
-    ("unknown process", lambda d: append(d / "recipes.csv", "ghost-plant,cam_nmc,output,1,toy"), "recipes.csv", 37, "process", "unknown process"),
-    ("unknown source", lambda d: edit(d / "regions.csv", "AU,Australia,OECD,toy", "AU,Australia,OECD,usgs"), "regions.csv", 1, "source", "unknown source 'usgs'"),
-    ("recipe with no output", lambda d: edit(d / "recipes.csv", "cn-graphite-mine,natural_graphite,output,1,toy\n", ""), "processes.csv", 3, "id", "has no output"),
-    ("route end without hub", lambda d: edit(d / "routes.csv", "cn-de-lithium,lithium_chem,CN,DE", "cn-de-lithium,lithium_chem,CN,AU"), "routes.csv", 3, "destination", "no hub in region 'AU'"),
-    ("unit mismatch", lambda d: edit(d / "demand.csv", "region,commodity,quantity,", "region,commodity,unit,quantity,") or edit(d / "demand.csv", "CN,cell_nmc,800", "CN,cell_nmc,MWh,800") or edit(d / "demand.csv", "DE,cell_nmc,200", "DE,cell_nmc,GWh,200"), "demand.csv", 1, "unit", "expected 'GWh'"),
-    ("bad choice", lambda d: edit(d / "recipes.csv", "au-mine,lithium_ore,output", "au-mine,lithium_ore,produce"), "recipes.csv", 1, "kind", "one of input, output"),
+    (
+        "missing network.yaml",
+        lambda d: (d / "network.yaml").unlink(),
+        "network.yaml",
+        None,
+        None,
+        "missing file network.yaml",
+    ),
+    (
+        "yaml syntax",
+        lambda d: edit(d / "network.yaml", "period: year", "period: [year"),
+        "network.yaml",
+        None,
+        None,
+        "YAML syntax error",
+    ),
+    (
+        "unknown column",
+        lambda d: first_column_replaced(d / "processes.csv", "capacity", "capacty"),
+        "processes.csv",
+        None,
+        None,
+        "unknown column 'capacty'",
+    ),
+    (
+        "missing column",
+        lambda d: first_column_replaced(d / "demand.csv", "quantity", "value_of_lost_demand_x"),
+        "demand.csv",
+        None,
+        None,
+        "unknown column",
+    ),
+    (
+        "wrong type",
+        lambda d: edit(d / "processes.csv", "au-mine,Spodumene mines,AU,150000", "au-mine,Spodumene mines,AU,lots"),
+        "processes.csv",
+        1,
+        "capacity",
+        "expected a number",
+    ),
+    (
+        "empty required",
+        lambda d: edit(d / "demand.csv", "DE,cell_nmc,200,", "DE,cell_nmc,,"),
+        "demand.csv",
+        2,
+        "quantity",
+        "expected a number",
+    ),
+    (
+        "nan required",
+        lambda d: edit(d / "recipes.csv", "cn-refinery,lithium_chem,output,1,", "cn-refinery,lithium_chem,output,nan,"),
+        "recipes.csv",
+        3,
+        "coefficient",
+        "expected a number",
+    ),
+    (
+        "negative capacity",
+        lambda d: edit(d / "processes.csv", "CN,1200,900", "CN,-1200,900"),
+        "processes.csv",
+        7,
+        "capacity",
+        "expected a number >= 0",
+    ),
+    (
+        "negative cost",
+        lambda d: edit(d / "routes.csv", "lithium_ore,AU,CN,100,", "lithium_ore,AU,CN,-100,"),
+        "routes.csv",
+        1,
+        "cost",
+        "expected a number >= 0",
+    ),
+    (
+        "negative coefficient",
+        lambda d: edit(d / "recipes.csv", "cn-aam,natural_graphite,input,1.1,", "cn-aam,natural_graphite,input,-1.1,"),
+        "recipes.csv",
+        5,
+        "coefficient",
+        ">= 0",
+    ),
+    (
+        "duplicate id",
+        lambda d: append(d / "processes.csv", "au-mine,Dup,AU,1,1,1,AU,AU,0,0,toy"),
+        "processes.csv",
+        13,
+        "id",
+        "duplicate id 'au-mine' (first at row 1)",
+    ),
+    (
+        "unknown region",
+        lambda d: edit(d / "processes.csv", "au-mine,Spodumene mines,AU,", "au-mine,Spodumene mines,AUS,"),
+        "processes.csv",
+        1,
+        "region",
+        "unknown region 'AUS'",
+    ),
+    (
+        "unknown commodity",
+        lambda d: edit(d / "recipes.csv", "au-mine,lithium_ore,", "au-mine,lithium_oar,"),
+        "recipes.csv",
+        1,
+        "commodity",
+        "closest: lithium_ore",
+    ),
+    (
+        "unknown hub",
+        lambda d: edit(d / "demand.csv", "CN,cell_nmc,800", "AU,cell_nmc,800"),
+        "demand.csv",
+        1,
+        "commodity",
+        "no hub for commodity 'cell_nmc' in region 'AU'",
+    ),
+    (
+        "unknown process",
+        lambda d: append(d / "recipes.csv", "ghost-plant,cam_nmc,output,1,toy"),
+        "recipes.csv",
+        37,
+        "process",
+        "unknown process",
+    ),
+    (
+        "unknown source",
+        lambda d: edit(d / "regions.csv", "AU,Australia,OECD,toy", "AU,Australia,OECD,usgs"),
+        "regions.csv",
+        1,
+        "source",
+        "unknown source 'usgs'",
+    ),
+    (
+        "recipe with no output",
+        lambda d: edit(d / "recipes.csv", "cn-graphite-mine,natural_graphite,output,1,toy\n", ""),
+        "processes.csv",
+        3,
+        "id",
+        "has no output",
+    ),
+    (
+        "route end without hub",
+        lambda d: edit(d / "routes.csv", "cn-de-lithium,lithium_chem,CN,DE", "cn-de-lithium,lithium_chem,CN,AU"),
+        "routes.csv",
+        3,
+        "destination",
+        "no hub in region 'AU'",
+    ),
+    (
+        "unit mismatch",
+        lambda d: (
+            edit(d / "demand.csv", "region,commodity,quantity,", "region,commodity,unit,quantity,")
+            or edit(d / "demand.csv", "CN,cell_nmc,800", "CN,cell_nmc,MWh,800")
+            or edit(d / "demand.csv", "DE,cell_nmc,200", "DE,cell_nmc,GWh,200")
+        ),
+        "demand.csv",
+        1,
+        "unit",
+        "expected 'GWh'",
+    ),
+    (
+        "bad choice",
+        lambda d: edit(d / "recipes.csv", "au-mine,lithium_ore,output", "au-mine,lithium_ore,produce"),
+        "recipes.csv",
+        1,
+        "kind",
+        "one of input, output",
+    ),
     ("ragged row", lambda d: append(d / "demand.csv", "AU,cell_nmc"), "demand.csv", 3, None, "expected 6 fields"),
-    ("empty network", lambda d: (d / "commodities.csv").write_text("id,name,unit,stage,value,source\n", "utf-8"), "commodities.csv", None, None, "empty"),
+    (
+        "empty network",
+        lambda d: (d / "commodities.csv").write_text("id,name,unit,stage,value,source\n", "utf-8"),
+        "commodities.csv",
+        None,
+        None,
+        "empty",
+    ),
     ("empty file", lambda d: (d / "hubs.csv").write_text("", "utf-8"), "hubs.csv", None, None, "the file is empty"),
-    ("not utf-8", lambda d: (d / "regions.csv").write_bytes((d / "regions.csv").read_bytes().replace(b"Germany", "Allemagne \u00e9".encode("latin-1"))), "regions.csv", None, None, "not UTF-8 (byte 0xe9 on line 4)"),
+    (
+        "not utf-8",
+        lambda d: (d / "regions.csv").write_bytes(
+            (d / "regions.csv").read_bytes().replace(b"Germany", "Allemagne \u00e9".encode("latin-1"))
+        ),
+        "regions.csv",
+        None,
+        None,
+        "not UTF-8 (byte 0xe9 on line 4)",
+    ),
 ]
 
 
@@ -104,7 +268,11 @@ def test_row_numbers_skip_blank_lines(toy_battery_copy: Path) -> None:
 
 
 def test_unbalanced_baseline_warns_but_loads(toy_battery_copy: Path) -> None:
-    edit(toy_battery_copy / "routes.csv", "cn-de-cam,cam_nmc,CN,DE,150,0,200000,2,100000", "cn-de-cam,cam_nmc,CN,DE,150,0,200000,2,90000")
+    edit(
+        toy_battery_copy / "routes.csv",
+        "cn-de-cam,cam_nmc,CN,DE,150,0,200000,2,100000",
+        "cn-de-cam,cam_nmc,CN,DE,150,0,200000,2,90000",
+    )
     with pytest.warns(NetworkWarning, match=r"do not balance at 1 hub\(s\): DE:cam_nmc: supply 140000 vs use 150000"):
         net = load_network(toy_battery_copy)
     assert len(net.processes) == 12
@@ -121,7 +289,9 @@ def test_cli_check_rejects_with_one_line(toy_battery_copy: Path, capsys: pytest.
     assert run(["networks", "check", str(toy_battery_copy)]) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
-    assert re.fullmatch(r"error: .*processes\.csv, row 7 \(line 8\), field 'capacity': expected a number >= 0, got '-1200'", err)
+    assert re.fullmatch(
+        r"error: .*processes\.csv, row 7 \(line 8\), field 'capacity': expected a number >= 0, got '-1200'", err
+    )
 
 
 def test_cli_check_warns_on_unbalanced(toy_battery_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,1 @@
+"""Dependency metrics, resilience measures and dependency-reduction targets."""

@@ -34,7 +34,11 @@ def list_cmd() -> None:
     nets = list_networks()
     table = Table("name", "year", "description", "path", box=None)
     for name, row in nets.iterrows():
-        year = "" if row["year"] is None or (isinstance(row["year"], float) and math.isnan(row["year"])) else str(row["year"])
+        year = (
+            ""
+            if row["year"] is None or (isinstance(row["year"], float) and math.isnan(row["year"]))
+            else str(row["year"])
+        )
         table.add_row(str(name), year, str(row["description"]).split(". ")[0][:80], str(row["path"]))
     console.print(table)
 
@@ -47,7 +51,10 @@ def show_cmd(network: Annotated[str, typer.Argument(help="Network name or folder
 
     net = load_network(network)
     year = f" ({net.year})" if net.year else ""
-    console.print(f"[bold]{net.name}[/bold]{year}, rates per {net.period}" + (f", {net.units.get('currency')}" if net.units.get("currency") else ""))
+    console.print(
+        f"[bold]{net.name}[/bold]{year}, rates per {net.period}"
+        + (f", {net.units.get('currency')}" if net.units.get("currency") else "")
+    )
     if net.description:
         console.print(net.description)
     if net.path:
@@ -59,11 +66,28 @@ def show_cmd(network: Annotated[str, typer.Argument(help="Network name or folder
     for g, members in net.groups.items():
         console.print(f"  {g}: {', '.join(members)}")
     totals = commodity_totals(net)
-    table = Table("stage", "commodity", "unit", "capacity", "production", "demand", "traded", "stock", title=f"Totals per {net.period}", title_justify="left")
+    table = Table(
+        "stage",
+        "commodity",
+        "unit",
+        "capacity",
+        "production",
+        "demand",
+        "traded",
+        "stock",
+        title=f"Totals per {net.period}",
+        title_justify="left",
+    )
     for com, row in totals.iterrows():
         table.add_row(
-            row["stage"], str(com), row["unit"], _fmt(row["capacity"]), _fmt(row["production"]),
-            _fmt(row["demand"]), _fmt(row["trade"]), _fmt(row["initial_stock"]),
+            row["stage"],
+            str(com),
+            row["unit"],
+            _fmt(row["capacity"]),
+            _fmt(row["production"]),
+            _fmt(row["demand"]),
+            _fmt(row["trade"]),
+            _fmt(row["initial_stock"]),
         )
     console.print(table)
 
@@ -80,7 +104,9 @@ def check_cmd(path: Annotated[str, typer.Argument(help="Network name or folder."
     for w in caught:
         if issubclass(w.category, NetworkWarning):
             console.print(f"warning: {w.message}", markup=False)
-    console.print(f"ok: {net.name} ({sum(net.counts().values())} rows in {sum(1 for n in net.counts().values() if n)} tables)")
+    console.print(
+        f"ok: {net.name} ({sum(net.counts().values())} rows in {sum(1 for n in net.counts().values() if n)} tables)"
+    )
 
 
 @networks_app.command("schema")
@@ -119,8 +145,10 @@ def doctor() -> None:
         obj = h.getInfo().objective_function_value
         good = h.getModelStatus() == highspy.HighsModelStatus.kOptimal and abs(obj - 2.0) < 1e-9
         ok &= good
-        table.add_row("HiGHS tiny LP", f"{'ok' if good else 'FAILED'}: objective {obj:g} in {time.perf_counter() - t:.3f} s")
-    except Exception as e:  # noqa: BLE001 - doctor reports any failure
+        table.add_row(
+            "HiGHS tiny LP", f"{'ok' if good else 'FAILED'}: objective {obj:g} in {time.perf_counter() - t:.3f} s"
+        )
+    except Exception as e:
         ok = False
         table.add_row("HiGHS tiny LP", f"[red]FAILED: {e}[/red]")
     try:
@@ -135,7 +163,7 @@ def doctor() -> None:
         good = str(res.solver.termination_condition) == "optimal" and abs(pyo.value(m.o) - 2.0) < 1e-9
         ok &= good
         table.add_row("Pyomo + HiGHS", "ok" if good else "FAILED")
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         ok = False
         table.add_row("Pyomo + HiGHS", f"[red]FAILED: {e}[/red]")
     console.print(table)
@@ -147,5 +175,3 @@ def register(app: typer.Typer) -> None:
     """Add the network commands and ``doctor`` to ``app``."""
     app.add_typer(networks_app, name="networks")
     app.command("doctor")(doctor)
-
-

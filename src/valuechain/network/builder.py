@@ -57,15 +57,15 @@ class NetworkBuilder:
     def _add(self, table: str, **row: Any) -> None:
         self._rows[table].append({k: v for k, v in row.items() if v is not None})
 
-    def add_source(self, id: str, title: str, **fields: Any) -> None:  # noqa: A002 - matches the column name
+    def add_source(self, id: str, title: str, **fields: Any) -> None:
         """Add a source (publisher, year, url, confidence, note)."""
         self._add("sources", id=id, title=title, **fields)
 
-    def add_commodity(self, id: str, *, unit: str, stage: str, **fields: Any) -> None:  # noqa: A002
+    def add_commodity(self, id: str, *, unit: str, stage: str, **fields: Any) -> None:
         """Add a commodity with its unit and stage."""
         self._add("commodities", id=id, unit=unit, stage=stage, **fields)
 
-    def add_region(self, id: str, *, groups: str | list[str] | None = None, **fields: Any) -> None:  # noqa: A002
+    def add_region(self, id: str, *, groups: str | list[str] | None = None, **fields: Any) -> None:
         """Add a region; ``groups`` is a list or a ';'-separated string."""
         g = ";".join(groups) if isinstance(groups, list) else groups
         self._add("regions", id=id, groups=g, **fields)
@@ -76,7 +76,7 @@ class NetworkBuilder:
 
     def add_process(
         self,
-        id: str,  # noqa: A002
+        id: str,
         *,
         region: str,
         inputs: Mapping[str, float] | None = None,
@@ -92,7 +92,7 @@ class NetworkBuilder:
             for com, coef in coefs.items():
                 self._add("recipes", process=pid, commodity=com, kind=kind, coefficient=coef)
 
-    def add_route(self, id: str, commodity: str, origin: str, destination: str, **fields: Any) -> None:  # noqa: A002
+    def add_route(self, id: str, commodity: str, origin: str, destination: str, **fields: Any) -> None:
         """Add a trade route."""
         self._add("routes", id=id, commodity=commodity, origin=origin, destination=destination, **fields)
 
@@ -106,7 +106,7 @@ class NetworkBuilder:
 
     def add_expansion(
         self,
-        id: str,  # noqa: A002
+        id: str,
         *,
         region: str,
         inputs: Mapping[str, float] | None = None,

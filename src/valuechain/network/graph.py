@@ -28,25 +28,36 @@ def to_graph(network: Network) -> nx.MultiDiGraph:
     """
     g = nx.MultiDiGraph(name=network.name)
     stage = network.commodities["stage"]
-    for r, c, stock in zip(network.hubs["region"], network.hubs["commodity"], network.hubs["initial_stock"], strict=True):
+    for r, c, stock in zip(
+        network.hubs["region"], network.hubs["commodity"], network.hubs["initial_stock"], strict=True
+    ):
         g.add_node(hub_id(r, c), kind="hub", region=r, commodity=c, stage=stage[c], initial_stock=float(stock))
     for pid, row in network.processes.iterrows():
-        g.add_node(pid, kind="process", region=row["region"], capacity=float(row["capacity"]), owner=row["owner"],
-                   technology_origin=row["technology_origin"])
+        g.add_node(
+            pid,
+            kind="process",
+            region=row["region"],
+            capacity=float(row["capacity"]),
+            owner=row["owner"],
+            technology_origin=row["technology_origin"],
+        )
     procs = network.processes
     rec = network.recipes[network.recipes["process"].isin(procs.index)]
     for pid, com, kind, coef in zip(rec["process"], rec["commodity"], rec["kind"], rec["coefficient"], strict=True):
-        h = hub_id(procs.at[pid, "region"], com)
+        h = hub_id(str(procs.at[pid, "region"]), com)
         if kind == "input":
             g.add_edge(h, pid, key=f"in:{com}", kind="input", coefficient=float(coef))
         else:
             g.add_edge(pid, h, key=f"out:{com}", kind="output", coefficient=float(coef))
-    for rid, row in network.routes.iterrows():
+    routes = network.routes
+    for rid, rec_ in zip(routes.index, routes.to_dict("records"), strict=True):
+        attrs = {str(k): v for k, v in rec_.items()}
+        attrs.pop("kind", None)
         g.add_edge(
-            hub_id(row["origin"], row["commodity"]),
-            hub_id(row["destination"], row["commodity"]),
+            hub_id(str(attrs["origin"]), str(attrs["commodity"])),
+            hub_id(str(attrs["destination"]), str(attrs["commodity"])),
             key=rid,
             kind="route",
-            **{k: (float(v) if isinstance(v, float) else v) for k, v in row.items()},
+            **attrs,
         )
     return g

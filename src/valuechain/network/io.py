@@ -79,7 +79,9 @@ def list_networks() -> pd.DataFrame:
         except (yaml.YAMLError, UnicodeDecodeError, OSError):
             meta = {}
         meta = meta if isinstance(meta, dict) else {}
-        rows.append({"name": name, "year": meta.get("year"), "description": meta.get("description", ""), "path": str(path)})
+        rows.append(
+            {"name": name, "year": meta.get("year"), "description": meta.get("description", ""), "path": str(path)}
+        )
     return pd.DataFrame(rows, columns=["name", "year", "description", "path"]).set_index("name")
 
 
@@ -94,7 +96,9 @@ def find_network(name_or_path: str | os.PathLike[str]) -> Path:
     p = Path(name_or_path)
     if p.is_dir():
         if not (p / "network.yaml").is_file():
-            raise NetworkError(f"missing file network.yaml in {p}; expected a network folder", file=str(p / "network.yaml"))
+            raise NetworkError(
+                f"missing file network.yaml in {p}; expected a network folder", file=str(p / "network.yaml")
+            )
         return p
     if p.name == "network.yaml" and p.is_file():
         return p.parent
@@ -134,10 +138,16 @@ def _read_meta(folder: Path) -> dict[str, object]:
         problem = getattr(e, "problem", None) or "invalid YAML"
         raise NetworkError(f"YAML syntax error{where}: {problem}", file=str(ypath)) from None
     if not isinstance(meta, dict):
-        raise NetworkError("expected a mapping with keys name, year, period, units, description, tables", file=str(ypath))
+        raise NetworkError(
+            "expected a mapping with keys name, year, period, units, description, tables", file=str(ypath)
+        )
     for k in meta:
         if k not in _META_KEYS:
-            raise NetworkError(f"unknown key '{k}'; expected keys from {', '.join(_META_KEYS)}" + closest(str(k), _META_KEYS), file=str(ypath), field=str(k))
+            raise NetworkError(
+                f"unknown key '{k}'; expected keys from {', '.join(_META_KEYS)}" + closest(str(k), _META_KEYS),
+                file=str(ypath),
+                field=str(k),
+            )
     if "name" not in meta or not isinstance(meta["name"], str) or not meta["name"].strip():
         raise NetworkError("missing or empty 'name'; expected the network's name", file=str(ypath), field="name")
     year = meta.get("year")
@@ -145,7 +155,9 @@ def _read_meta(folder: Path) -> dict[str, object]:
         raise NetworkError(f"expected a whole year such as 2024, got {year!r}", file=str(ypath), field="year")
     units = meta.get("units") or {}
     if not isinstance(units, dict) or not all(isinstance(v, str) for v in units.values()):
-        raise NetworkError(f"expected a mapping of names to unit strings, got {units!r}", file=str(ypath), field="units")
+        raise NetworkError(
+            f"expected a mapping of names to unit strings, got {units!r}", file=str(ypath), field="units"
+        )
     tables = meta.get("tables")
     if tables is None:
         tables = [t for t in TABLES if (folder / f"{t}.csv").is_file()]
@@ -153,7 +165,11 @@ def _read_meta(folder: Path) -> dict[str, object]:
         raise NetworkError(f"expected a list of table names, got {tables!r}", file=str(ypath), field="tables")
     for t in tables:
         if t not in TABLES:
-            raise NetworkError(f"unknown table '{t}'; expected tables from {', '.join(TABLES)}" + closest(t, TABLES), file=str(ypath), field="tables")
+            raise NetworkError(
+                f"unknown table '{t}'; expected tables from {', '.join(TABLES)}" + closest(t, TABLES),
+                file=str(ypath),
+                field="tables",
+            )
     for t in REQUIRED_TABLES:
         if t not in tables:
             raise NetworkError(f"missing required table '{t}' in the list of tables", file=str(ypath), field="tables")
@@ -184,7 +200,11 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, Locator]:
         raise NetworkError(f"CSV syntax error on line {reader.line_num}: {e}", file=str(path)) from None
     if header is None:
         raise NetworkError("the file is empty; expected a header row", file=str(path))
-    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
+    frame = (
+        pd.DataFrame(rows, columns=header, dtype=object)
+        if rows
+        else pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
+    )
     return frame, Locator(str(path), tuple(lines))
 
 

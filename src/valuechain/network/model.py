@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from valuechain._params import closest
 from valuechain.errors import NetworkError
 from valuechain.network.schema import KEYS, REQUIRED_TABLES, TABLES, Locator, coerce_table, fields
 from valuechain.network.validate import baseline_activity, check_tables, fill_derived, has_baseline, hub_id
@@ -119,7 +120,9 @@ class Network:
             )
         unknown = [t for t in tables if t not in TABLES]
         if unknown:
-            raise NetworkError(f"unknown table '{unknown[0]}'; expected tables from {', '.join(TABLES)}", file=_label(path))
+            raise NetworkError(
+                f"unknown table '{unknown[0]}'; expected tables from {', '.join(TABLES)}", file=_label(path)
+            )
         missing = [t for t in REQUIRED_TABLES if t not in tables]
         if missing:
             raise NetworkError(f"missing required table '{missing[0]}'", file=_label(path))
@@ -225,12 +228,10 @@ class Network:
             return [region_or_group]
         if region_or_group in self.groups:
             return list(self.groups[region_or_group])
-        from valuechain._params import closest
-
         names = [*map(str, self.regions.index), *self.groups]
         raise NetworkError(
-            f"unknown region or group '{region_or_group}' in network '{self.name}'; expected a region id, a group or 'all'"
-            + closest(region_or_group, names)
+            f"unknown region or group '{region_or_group}' in network '{self.name}'; "
+            "expected a region id, a group or 'all'" + closest(region_or_group, names)
         )
 
     def recipe_matrix(self, kind: str) -> pd.DataFrame:
@@ -281,5 +282,3 @@ class Network:
 
 def _label(path: Path | None) -> str | None:
     return str(path / "network.yaml") if path is not None else None
-
-

@@ -197,18 +197,18 @@ def _coerce_float(file: Locator, f: Field, col: pd.Series) -> np.ndarray:
         if _is_missing(v):
             if f.required:
                 raise _fail(file, i, f, "a number", "" if v is None or v is pd.NA else v)
-            out[i] = f.default_value()  # type: ignore[assignment]
+            out[i] = float(f.default) if f.default else np.nan
             continue
         if isinstance(v, bool):
             raise _fail(file, i, f, "a number", v)
         try:
-            x = float(v.strip()) if isinstance(v, str) else float(v)  # type: ignore[arg-type]
+            x = float(v.strip()) if isinstance(v, str) else float(v)
         except (TypeError, ValueError):
             raise _fail(file, i, f, "a number", v) from None
         if math.isnan(x):
             if f.required:
                 raise _fail(file, i, f, "a number", v)
-            x = float(f.default_value())  # type: ignore[arg-type]
+            x = float(f.default) if f.default else np.nan
         elif f.minimum is not None and x < f.minimum:
             raise _fail(file, i, f, f"a number >= {f.minimum:g}", v)
         out[i] = x
@@ -225,7 +225,7 @@ def _coerce_int(file: Locator, f: Field, col: pd.Series) -> pd.Series:
             out.append(f.default_value())
             continue
         try:
-            x = float(v.strip()) if isinstance(v, str) else float(v)  # type: ignore[arg-type]
+            x = float(v.strip()) if isinstance(v, str) else float(v)
         except (TypeError, ValueError):
             raise _fail(file, i, f, "a whole number", v) from None
         if isinstance(v, bool) or not math.isfinite(x) or x != int(x):
@@ -298,13 +298,12 @@ def coerce_table(table: str, raw: pd.DataFrame, file: str | Locator) -> pd.DataF
     for c in columns:
         if c not in names:
             raise NetworkError(
-                f"unknown column '{c}'; expected columns of {table}: {', '.join(names)}"
-                + closest(c, names),
+                f"unknown column '{c}'; expected columns of {table}: {', '.join(names)}" + closest(c, names),
                 file=loc.file,
             )
     if len(set(columns)) != len(columns):
-        dup = next(c for c in columns if columns.count(c) > 1)
-        raise NetworkError(f"column '{dup}' appears twice", file=loc.file)
+        twice = next(c for c in columns if columns.count(c) > 1)
+        raise NetworkError(f"column '{twice}' appears twice", file=loc.file)
     for f in schema:
         if f.required and f.name not in columns:
             raise NetworkError(f"missing required column '{f.name}'", file=loc.file, field=f.name)
@@ -320,11 +319,11 @@ def coerce_table(table: str, raw: pd.DataFrame, file: str | Locator) -> pd.DataF
         else:
             data[f.name] = pd.array(_coerce_str(loc, f, col), dtype="str")
     out = pd.DataFrame(data, columns=names)
-    for f in schema:
-        if f.type == "int":
-            out[f.name] = out[f.name].astype("Int64")
+    for fld in schema:
+        if fld.type == "int":
+            out[fld.name] = out[fld.name].astype("Int64")
 
-    key = list(KEYS[table])
+    key: list[str] = list(KEYS[table])
     dup = out.duplicated(subset=key, keep="first")
     if dup.any():
         pos = int(np.flatnonzero(dup.to_numpy())[0])

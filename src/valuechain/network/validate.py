@@ -10,7 +10,7 @@ import pandas as pd
 
 from valuechain._params import closest
 from valuechain.errors import NetworkError, NetworkWarning
-from valuechain.network.schema import KEYS, Locator, fields
+from valuechain.network.schema import Locator, fields
 
 __all__ = ["baseline_activity", "baseline_imbalance", "check_tables", "fill_derived", "has_baseline", "hub_id"]
 
@@ -94,14 +94,19 @@ def check_tables(
                 if v not in valid:
                     what = " or ".join(r.split(".")[0] for r in f.references)
                     raise locs[t].error(
-                        pos, f.name, f"unknown {what[:-1] if what.endswith('s') else what} '{v}'; expected an id from {what}" + closest(v, valid)
+                        pos,
+                        f.name,
+                        f"unknown {what[:-1] if what.endswith('s') else what} '{v}'; expected an id from {what}"
+                        + closest(v, valid),
                     )
 
     regions = tables["regions"]
     groups = {g for gs in regions["groups"] for g in str(gs).split(";") if g}
     for pos, rid in enumerate(regions.index):
         if rid in groups:
-            raise locs["regions"].error(pos, "id", f"region id '{rid}' is also used as a group name; expected distinct names")
+            raise locs["regions"].error(
+                pos, "id", f"region id '{rid}' is also used as a group name; expected distinct names"
+            )
 
     procs, exps = tables["processes"], tables["expansions"]
     for pos, pid in enumerate(procs.index):
@@ -110,48 +115,68 @@ def check_tables(
     clash = set(procs.index) & set(exps.index)
     if clash:
         pid = sorted(clash)[0]
-        pos = int(exps.index.get_loc(pid))
-        raise locs["expansions"].error(pos, "id", f"id '{pid}' is also a process id; expected ids distinct from processes")
+        pos = list(exps.index).index(pid)
+        raise locs["expansions"].error(
+            pos, "id", f"id '{pid}' is also a process id; expected ids distinct from processes"
+        )
 
     hubs = set(zip(tables["hubs"]["region"], tables["hubs"]["commodity"], strict=True))
     units = dict(zip(tables["commodities"].index, tables["commodities"]["unit"], strict=True))
 
     # Recipes: every coefficient touches an existing hub; every process and option has an output.
     rec = tables["recipes"]
-    region_of = {**dict(zip(procs.index, procs["region"], strict=True)), **dict(zip(exps.index, exps["region"], strict=True))}
+    region_of = {
+        **dict(zip(procs.index, procs["region"], strict=True)),
+        **dict(zip(exps.index, exps["region"], strict=True)),
+    }
     for pos, (pid, com) in enumerate(zip(rec["process"], rec["commodity"], strict=True)):
         reg = region_of[pid]
         if (reg, com) not in hubs:
             raise locs["recipes"].error(
-                pos, "commodity", f"no hub for commodity '{com}' in region '{reg}' (region of '{pid}'); expected a row ({reg}, {com}) in hubs"
+                pos,
+                "commodity",
+                f"no hub for commodity '{com}' in region '{reg}' (region of '{pid}'); "
+                f"expected a row ({reg}, {com}) in hubs",
             )
     has_output = set(rec.loc[rec["kind"] == "output", "process"])
     for t, df in (("processes", procs), ("expansions", exps)):
         for pos, pid in enumerate(df.index):
             if pid not in has_output:
-                raise locs[t].error(pos, "id", f"'{pid}' has no output in recipes; expected at least one recipe row with kind 'output'")
+                raise locs[t].error(
+                    pos, "id", f"'{pid}' has no output in recipes; expected at least one recipe row with kind 'output'"
+                )
 
     routes = tables["routes"]
     for pos, (com, o, d) in enumerate(zip(routes["commodity"], routes["origin"], routes["destination"], strict=True)):
         if o == d:
-            raise locs["routes"].error(pos, "destination", f"route from '{o}' to itself; expected a different destination")
+            raise locs["routes"].error(
+                pos, "destination", f"route from '{o}' to itself; expected a different destination"
+            )
         for end, reg in (("origin", o), ("destination", d)):
             if (reg, com) not in hubs:
                 raise locs["routes"].error(
-                    pos, end, f"commodity '{com}' has no hub in region '{reg}' ({end}); expected a row ({reg}, {com}) in hubs"
+                    pos,
+                    end,
+                    f"commodity '{com}' has no hub in region '{reg}' ({end}); expected a row ({reg}, {com}) in hubs",
                 )
     for t in ("demand", "markets"):
         df = tables[t]
         for pos, (reg, com) in enumerate(zip(df["region"], df["commodity"], strict=True)):
             if (reg, com) not in hubs:
-                raise locs[t].error(pos, "commodity", f"no hub for commodity '{com}' in region '{reg}'; expected a row ({reg}, {com}) in hubs")
+                raise locs[t].error(
+                    pos,
+                    "commodity",
+                    f"no hub for commodity '{com}' in region '{reg}'; expected a row ({reg}, {com}) in hubs",
+                )
 
     # Units: a row that states a unit must state its commodity's.
     for t in ("hubs", "routes", "demand", "markets"):
         df = tables[t]
         for pos, (com, unit) in enumerate(zip(df["commodity"], df["unit"], strict=True)):
             if unit and unit != units[com]:
-                raise locs[t].error(pos, "unit", f"unit '{unit}' does not match commodity '{com}'; expected '{units[com]}'")
+                raise locs[t].error(
+                    pos, "unit", f"unit '{unit}' does not match commodity '{com}'; expected '{units[com]}'"
+                )
 
     if check_balance:
         _warn_unbalanced(tables)
@@ -202,8 +227,8 @@ def baseline_imbalance(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 def _warn_unbalanced(tables: Mapping[str, pd.DataFrame]) -> None:
     bal = baseline_imbalance(tables)
-    scale = bal[["production", "imports"]].sum(axis=1).combine(
-        bal[["consumption", "exports", "demand"]].sum(axis=1), max
+    scale = (
+        bal[["production", "imports"]].sum(axis=1).combine(bal[["consumption", "exports", "demand"]].sum(axis=1), max)
     )
     bad = bal[(bal["imbalance"].abs() > 1e-6 + 0.01 * scale)]
     if len(bad):

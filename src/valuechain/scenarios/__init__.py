@@ -1,0 +1,1 @@
+"""Shocks, scenarios, scenario sets, samplers and the named scenario library."""

@@ -1,0 +1,1 @@
+"""Disruption simulation: networks and shocks compiled to arrays, run by Numba kernels."""
