@@ -1,0 +1,133 @@
+"""A self-contained HTML report: text, tables, matplotlib PNGs and interactive plotly figures.
+
+Matplotlib figures are written as PNG files beside the report and embedded in it (base64), so the
+HTML file stands alone; plotly figures are embedded with plotly.js included once.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["Report"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
+color:#1d2733;line-height:1.45}
+h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.25em;border-bottom:1px solid #d5dbe3;padding-bottom:.2em;
+margin-top:2em}.sub{color:#5b6775}figure{margin:1em 0}figcaption{color:#5b6775;font-size:.9em}
+img{max-width:100%}table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
+th,td{border-bottom:1px solid #e3e7ec;padding:.25em .6em;text-align:right}th{background:#f3f5f8}
+td:first-child,th:first-child{text-align:left}.note{color:#5b6775;font-size:.85em}
+"""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "figure"
+
+
+@dataclass
+class Report:
+    """Collects sections and writes them as one HTML file plus PNGs.
+
+    Parameters
+    ----------
+    title
+        Title of the report.
+    subtitle
+        A line under the title (e.g. the study and network).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = Report("Demo")
+    >>> r.add_text("Two plants ship to three markets.")
+    >>> r.add_table(pd.DataFrame({"cost": [1.5]}, index=["a"]), "Costs")
+    >>> "<table" in r.to_html()
+    True
+    """
+
+    title: str
+    subtitle: str = ""
+    _parts: list[str] = field(default_factory=list, repr=False)
+    _pngs: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _plotly: bool = field(default=False, repr=False)
+
+    def add_heading(self, text: str) -> None:
+        """Start a new section."""
+        self._parts.append(f'<h2 id="{_slug(text)}">{html.escape(text)}</h2>')
+
+    def add_text(self, text: str, *, note: bool = False) -> None:
+        """Add paragraphs (separated by blank lines); text is escaped, ``**bold**`` is kept."""
+        for para in str(text).strip().split("\n\n"):
+            body = html.escape(para.strip()).replace("\n", " ")
+            body = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", body)
+            cls = ' class="note"' if note else ""
+            self._parts.append(f"<p{cls}>{body}</p>")
+
+    def add_table(
+        self, frame: pd.DataFrame, title: str = "", *, caption: str = "", float_format: str = "{:,.4g}"
+    ) -> None:
+        """Add a DataFrame as a table."""
+        if title:
+            self._parts.append(f"<h3>{html.escape(title)}</h3>")
+        formatters: dict[Any, Any] = {
+            c: (lambda v, f=float_format: "" if pd.isna(v) else f.format(v))
+            for c in frame.columns
+            if pd.api.types.is_float_dtype(frame[c])
+        }
+        self._parts.append(frame.to_html(formatters=formatters, border=0, escape=True, na_rep=""))
+        if caption:
+            self._parts.append(f'<p class="note">{html.escape(caption)}</p>')
+
+    def add_figure(self, fig: Any, title: str = "", *, caption: str = "", name: str | None = None) -> str:
+        """Add a matplotlib or plotly figure; returns the PNG file name (matplotlib) or ``""``."""
+        if title:
+            self._parts.append(f"<h3>{html.escape(title)}</h3>")
+        cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+        if hasattr(fig, "to_html") and hasattr(fig, "data"):  # plotly
+            self._plotly = True
+            div = fig.to_html(full_html=False, include_plotlyjs=False)
+            self._parts.append(f"<figure>{div}{cap}</figure>")
+            return ""
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=130, bbox_inches="tight")
+        png = buf.getvalue()
+        fname = f"{name or _slug(title)}.png"
+        self._pngs[fname] = png
+        data = base64.b64encode(png).decode("ascii")
+        alt = html.escape(title or fname)
+        self._parts.append(f'<figure><img alt="{alt}" src="data:image/png;base64,{data}">{cap}</figure>')
+        return fname
+
+    def to_html(self) -> str:
+        """The report as one HTML document."""
+        head = f"<title>{html.escape(self.title)}</title><style>{_CSS}</style>"
+        if self._plotly:
+            from plotly.offline import get_plotlyjs
+
+            head += f'<script type="text/javascript">{get_plotlyjs()}</script>'
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        sub = f'<p class="sub">{html.escape(self.subtitle)}</p>' if self.subtitle else ""
+        body = "\n".join(self._parts)
+        foot = f'<p class="note">Written by valuechain on {stamp}.</p>'
+        return f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">{head}</head>' + (
+            f"<body><h1>{html.escape(self.title)}</h1>{sub}\n{body}\n{foot}</body></html>\n"
+        )
+
+    def write(self, path: str | Path) -> Path:
+        """Write the HTML file, and each matplotlib figure as a PNG in the same folder."""
+        out = Path(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(self.to_html(), "utf-8")
+        for fname, png in self._pngs.items():
+            (out.parent / fname).write_bytes(png)
+        return out

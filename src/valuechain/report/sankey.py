@@ -1,0 +1,204 @@
+"""Sankey diagrams of the flows through a network, by stage and region."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from valuechain.network.validate import baseline_activity
+
+if TYPE_CHECKING:
+    from valuechain.network.model import Network
+
+__all__ = ["commodity_weights", "flow_links", "flow_sankey"]
+
+_STAGE_ORDER = [
+    "mining",
+    "refining",
+    "precursor",
+    "active material",
+    "component",
+    "cell",
+    "pack",
+    "demand",
+    "end-of-life",
+    "black mass",
+    "recovered",
+    "product",
+]
+
+
+def commodity_weights(network: Network, basis: str = "auto") -> tuple[pd.Series, str]:
+    """Weights that put every commodity's flows on one scale, and the scale's unit.
+
+    Parameters
+    ----------
+    network
+        The network.
+    basis
+        ``"value"``: the commodity's value per unit (needs ``commodities.value`` for every
+        commodity); ``"cell-equivalent"``: GWh of cells the flow supports at the baseline
+        intensity (the commodity's baseline production per GWh of cells produced);
+        ``"physical"``: 1 (mixed units); ``"auto"``: value when every commodity has one, else
+        cell-equivalent.
+
+    Returns
+    -------
+    (pandas.Series, str)
+        Weight per commodity id and the unit of weighted flows.
+    """
+    com = network.commodities
+    if basis == "auto":
+        basis = "value" if com["value"].notna().all() else "cell-equivalent"
+    if basis == "value":
+        return com["value"].fillna(0.0), network.units.get("currency", "value")
+    if basis == "physical":
+        return pd.Series(1.0, index=com.index), "mixed units"
+    if basis != "cell-equivalent":
+        raise ValueError(f"unknown basis {basis!r}; expected auto, value, cell-equivalent or physical")
+    from valuechain.network.summary import commodity_totals
+
+    tot = commodity_totals(network)
+    cells = tot.loc[tot["stage"] == "cell", "production"].sum()
+    per_cell = tot["production"].where(tot["production"] > 0, tot["demand"]) / cells if cells > 0 else tot["production"]
+    w = (1.0 / per_cell).replace([np.inf, -np.inf], 0.0).fillna(0.0)
+    w[tot["stage"] == "cell"] = 1.0
+    return w, "GWh of cells (equivalent)"
+
+
+def _bucket(regions: pd.Index, throughput: pd.Series, network: Network, n: int) -> dict[str, str]:
+    keep = set(throughput.sort_values(ascending=False).index[:n])
+    eu = set(network.groups.get("EU27", []))
+    return {r: r if r in keep else ("EU (other)" if r in eu else "Other") for r in regions}
+
+
+def flow_links(
+    network: Network,
+    activity: pd.Series | None = None,
+    route_flow: pd.Series | None = None,
+    served: pd.Series | None = None,
+    *,
+    basis: str = "auto",
+    regions: int = 8,
+) -> tuple[pd.DataFrame, str]:
+    """Links of the flow Sankey: (source, target, value) between stage-region nodes.
+
+    Parameters
+    ----------
+    network
+        The network.
+    activity
+        Activity per process id (default: the baseline activity).
+    route_flow
+        Flow per route id (default: the baseline flows).
+    served
+        Served demand per demand hub id (default: the demand quantity).
+    basis
+        See :func:`commodity_weights`.
+    regions
+        Number of regions shown by name; the others are grouped as 'EU (other)' and 'Other'.
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+        Links with columns ``source``, ``target``, ``value``, ``stage``; and the unit of ``value``.
+    """
+    w, unit = commodity_weights(network, basis)
+    procs, rec = network.processes, network.recipes
+    act = baseline_activity(procs) if activity is None else activity.reindex(procs.index).fillna(0.0)
+    rec = rec[rec["process"].isin(procs.index)]
+    r = rec.assign(
+        region=procs.loc[rec["process"], "region"].to_numpy(),
+        q=rec["coefficient"].to_numpy() * act.loc[rec["process"]].to_numpy(),
+    )
+    r["v"] = r["q"] * w.loc[r["commodity"]].to_numpy()
+    throughput = r.groupby("region")["v"].sum()
+    bucket = _bucket(network.regions.index, throughput, network, regions)
+    name = network.commodities["name"].where(network.commodities["name"] != "", network.commodities.index.to_series())
+    stage = network.commodities["stage"]
+
+    def node(region: str, commodity: str) -> str:
+        return f"{name[commodity]} · {bucket[region]}"
+
+    links: list[tuple[str, str, float, str]] = []
+    for _pid, grp in r.groupby("process", sort=False):
+        ins, outs = grp[grp["kind"] == "input"], grp[grp["kind"] == "output"]
+        total_out = outs["v"].sum()
+        if total_out <= 0:
+            continue
+        for _, o in outs.iterrows():
+            share = o["v"] / total_out
+            for _, i in ins.iterrows():
+                links.append(
+                    (
+                        node(i["region"], i["commodity"]),
+                        node(o["region"], o["commodity"]),
+                        i["v"] * share,
+                        stage[o["commodity"]],
+                    )
+                )
+    routes = network.routes
+    flow = routes["baseline_flow"] if route_flow is None else route_flow.reindex(routes.index).fillna(0.0)
+    for o_, d_, c_, f_ in zip(routes["origin"], routes["destination"], routes["commodity"], flow, strict=True):
+        a, b = node(o_, c_), node(d_, c_)
+        if a != b:
+            links.append((a, b, float(f_) * float(w[c_]), stage[c_]))
+    dem = network.demand
+    for reg, com, q in zip(dem["region"], dem["commodity"], dem["quantity"], strict=True):
+        hub = f"{reg}:{com}"
+        qty = float(q) if served is None else float(served.get(hub, 0.0))
+        links.append((node(reg, com), f"Demand · {bucket[reg]}", qty * float(w[com]), "demand"))
+    frame = pd.DataFrame(links, columns=["source", "target", "value", "stage"])
+    out: pd.DataFrame = frame[frame["value"] > 0].groupby(["source", "target", "stage"], as_index=False)["value"].sum()
+    return out, unit
+
+
+def flow_sankey(
+    network: Network,
+    activity: pd.Series | None = None,
+    route_flow: pd.Series | None = None,
+    served: pd.Series | None = None,
+    *,
+    basis: str = "auto",
+    regions: int = 8,
+    title: str | None = None,
+) -> Any:
+    """A plotly Sankey of the flows by stage and region (baseline flows by default).
+
+    Parameters are those of :func:`flow_links`. Returns a ``plotly.graph_objects.Figure``.
+    """
+    import plotly.graph_objects as go
+
+    links, unit = flow_links(network, activity, route_flow, served, basis=basis, regions=regions)
+    labels = pd.Index(pd.unique(pd.concat([links["source"], links["target"]])))
+    palette = [
+        "#4c72b0",
+        "#dd8452",
+        "#55a868",
+        "#c44e52",
+        "#8172b3",
+        "#937860",
+        "#da8bc3",
+        "#8c8c8c",
+        "#ccb974",
+        "#64b5cd",
+    ]
+    color = {s: palette[i % len(palette)] for i, s in enumerate(_STAGE_ORDER)}
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={"label": list(labels), "pad": 12, "thickness": 14},
+            link={
+                "source": labels.get_indexer(links["source"]).tolist(),
+                "target": labels.get_indexer(links["target"]).tolist(),
+                "value": links["value"].tolist(),
+                "color": [color.get(s, "#999999") + "80" for s in links["stage"]],
+            },
+            valueformat=",.3s",
+            valuesuffix=f" {unit}",
+        )
+    )
+    fig.update_layout(title=title or f"Flows through {network.name} ({unit})", height=650, font={"size": 11})
+    return fig
