@@ -151,7 +151,7 @@ def flow_links(
         qty = float(q) if served is None else float(served.get(hub, 0.0))
         links.append((node(reg, com), f"Demand · {bucket[reg]}", qty * float(w[com]), "demand"))
     frame = pd.DataFrame(links, columns=["source", "target", "value", "stage"])
-    out: pd.DataFrame = frame[frame["value"] > 0].groupby(["source", "target", "stage"], as_index=False)["value"].sum()
+    out = frame[frame["value"] > 0].groupby(["source", "target", "stage"])["value"].sum().reset_index()
     return out, unit
 
 
