@@ -84,7 +84,8 @@ def test_analysis_does_not_mutate_tables() -> None:
     commodity_totals(net)
     baseline_imbalance(net.tables)
     _ = net.graph
-    assert all(before[t].equals(net.tables[t]) for t in TABLES)
+    for t in TABLES:
+        pd.testing.assert_frame_equal(before[t], net.tables[t])
 
 
 def test_builder_matches_the_files() -> None:

@@ -257,7 +257,10 @@ class Network:
         meta = (self.name, self.year, self.period, dict(self.units), self.description)
         if meta != (other.name, other.year, other.period, dict(other.units), other.description):
             return False
-        return all(self.tables[t].equals(other.tables[t]) for t in TABLES)
+        return all(
+            self.tables[t].equals(other.tables[t]) and self.tables[t].index.names == other.tables[t].index.names
+            for t in TABLES
+        )
 
     def counts(self) -> dict[str, int]:
         """Number of rows of every table."""

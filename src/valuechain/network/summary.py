@@ -21,7 +21,7 @@ def commodity_totals(network: Network) -> pd.DataFrame:
         (baseline flow over routes) and ``initial_stock``.
     """
     com = network.commodities
-    out = pd.DataFrame(index=com.index)
+    out = pd.DataFrame(index=com.index.rename("commodity"))
     out["stage"] = com["stage"]
     out["unit"] = com["unit"]
     procs = network.processes
@@ -35,5 +35,4 @@ def commodity_totals(network: Network) -> pd.DataFrame:
     out["demand"] = network.demand.groupby("commodity")["quantity"].sum().reindex(com.index, fill_value=0.0)
     out["trade"] = network.routes.groupby("commodity")["baseline_flow"].sum().reindex(com.index, fill_value=0.0)
     out["initial_stock"] = network.hubs.groupby("commodity")["initial_stock"].sum().reindex(com.index, fill_value=0.0)
-    out.index.name = "commodity"
     return out
