@@ -162,3 +162,9 @@ def test_commodity_totals_of_toy_battery() -> None:
     assert tot.loc["cell_nmc", "demand"] == 1000.0
     assert tot.loc["cell_nmc", "capacity"] == 1350.0
     assert tot.loc["lithium_chem", "production"] == pytest.approx(119400 + 300 + 300)
+
+
+def test_notebook_display_lists_tables_and_stages() -> None:
+    html = vc.load_network("toy-battery")._repr_html_()
+    assert "<td>processes</td><td>12</td>" in html
+    assert "Stages: mining, refining, active material, cell, end-of-life, black mass" in html

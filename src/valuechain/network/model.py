@@ -272,6 +272,20 @@ class Network:
         year = f" {self.year}" if self.year else ""
         return f"<Network '{self.name}'{year}: {parts}>"
 
+    def _repr_html_(self) -> str:
+        import html
+
+        c = self.counts()
+        rows = "".join(f"<tr><td>{t}</td><td>{n}</td></tr>" for t, n in c.items() if n)
+        stages = ", ".join(dict.fromkeys(self.commodities["stage"]))
+        desc = f"<p>{html.escape(self.description)}</p>" if self.description else ""
+        year = f" ({self.year})" if self.year else ""
+        return (
+            f"<b>Network '{html.escape(self.name)}'</b>{year}, rates per {self.period}{desc}"
+            f"<p>Stages: {html.escape(stages)}<br>Regions: {html.escape(', '.join(map(str, self.regions.index)))}</p>"
+            f"<table><tr><th>table</th><th>rows</th></tr>{rows}</table>"
+        )
+
     def save(self, path: str | Path) -> Path:
         """Write the network as a folder (``network.yaml`` and one CSV per table); see :func:`save_network`."""
         from valuechain.network.io import save_network
