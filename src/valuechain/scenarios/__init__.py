@@ -10,6 +10,8 @@ the optimiser consume::
 
 from valuechain.scenarios.compile import ScenarioWarning, compile_shocks, default_start, explain
 from valuechain.scenarios.compiled import ShockArrays
+from valuechain.scenarios.named_library import library, named, names
+from valuechain.scenarios.register import RiskRegister
 from valuechain.scenarios.scenario import Scenario, ScenarioSet, load_scenarios
 from valuechain.scenarios.shocks import (
     CapacityShock,
@@ -27,6 +29,7 @@ __all__ = [
     "DemandShock",
     "ExportControl",
     "Outage",
+    "RiskRegister",
     "Scenario",
     "ScenarioSet",
     "ScenarioWarning",
@@ -37,6 +40,9 @@ __all__ = [
     "compile_shocks",
     "default_start",
     "explain",
+    "library",
     "load_scenarios",
+    "named",
+    "names",
     "shock_from_dict",
 ]

@@ -71,7 +71,7 @@ class Resolver:
     # ------------------------------------------------------------------ regions
     def _missing(self, param: str, value: object, expected: str, options: Iterable[str]) -> None:
         if self.skip_missing:
-            self.skipped.append(f"{param} {value!r} is not in network '{self.net.name}'")
+            self.skipped.append(f"{param} {value!r} not in network '{self.net.name}'")
             return
         fail(self.owner, param, value, f"{expected} of network '{self.net.name}'" + closest(str(value), options))
 
