@@ -55,6 +55,7 @@ class _Compiled:
     effects: list[Effect]
     expansions: np.ndarray
     skipped: list[str]
+    outside: bool
 
 
 def default_start(network: Network, scenarios: object) -> pd.Period:
@@ -90,7 +91,8 @@ def _gather(network: Network, sset: ScenarioSet, horizon: Horizon, outside: str)
                 effects, exps = shock.effects(res, horizon, outside)
             except ScenarioError as e:
                 raise ScenarioError(f"scenario '{sc.name}', shock {i + 1}: {e}") from None
-            rows.append(_Compiled(sc.name, i + 1, shock, effects, exps, res.skipped))
+            gone = shock.window(horizon, "clip") is None
+            rows.append(_Compiled(sc.name, i + 1, shock, effects, exps, res.skipped, gone))
         if (
             sc.shocks
             and not any(len(e.positions) for r in rows for e in r.effects)
@@ -286,7 +288,10 @@ def explain(
                 )
                 hit = True
             if not hit:
-                note = "; ".join(c.skipped) or "nothing in the network matches (or outside the horizon)"
+                if c.outside:
+                    note = "outside the horizon"
+                else:
+                    note = "; ".join(c.skipped) or "nothing in the network matches"
                 rows.append(
                     {
                         **base,

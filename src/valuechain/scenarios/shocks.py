@@ -137,7 +137,13 @@ class Shock:
         if s >= horizon.n_months:
             if outside == "clip":
                 return None
-            fail(owner, "start", self.start, f"within the horizon {horizon.label()} ({horizon.n_months} months)")
+            fail(
+                owner,
+                "start",
+                self.start,
+                f"within the horizon {horizon.label()} ({horizon.n_months} months); lengthen the horizon or pass "
+                "outside='clip' to drop the shock",
+            )
         if s < 0:
             if outside == "clip":
                 return (s, e) if e + recovery > 0 else None
