@@ -95,11 +95,11 @@ def show_cmd(
         if sc.source:
             console.print(f"[dim]Source: {sc.source}[/dim]")
         for i, shock in enumerate(sc.shocks, start=1):
-            console.print(f"  {i}. {repr(shock).replace(', skip_missing=True', '')}", markup=False)
+            console.print(f"  {i}. {repr(shock).replace(', skip_missing=True', '')}", markup=False, soft_wrap=True)
             if table is not None:
                 hits = table[(table["scenario"] == sc.name) & (table["shock"] == i)]
                 for _, r in hits.iterrows():
-                    console.print(_hit_line(r), markup=False)
+                    console.print(_hit_line(r), markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

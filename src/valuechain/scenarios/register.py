@@ -325,16 +325,25 @@ class RiskRegister:
         lo = first - (first // BLOCK) * BLOCK
         return {n: np.concatenate(v)[lo : lo + stop - first] for n, v in parts.items()}
 
+    def _layout(self, network: Network, horizon: Horizon) -> tuple[ShockArrays, list[np.ndarray]]:
+        """Item labels (an empty baseline) and the routes of every row, computed once per ensemble."""
+        return ShockArrays.baseline(network, horizon.periods, 0), self._routes(network)
+
     def _sample(
-        self, network: Network, first: int, stop: int, seed: int | np.random.SeedSequence, horizon: Horizon
+        self,
+        layout: tuple[ShockArrays, list[np.ndarray]],
+        first: int,
+        stop: int,
+        seed: int | np.random.SeedSequence,
+        horizon: Horizon,
     ) -> ShockArrays:
         n, m = stop - first, horizon.n_months
-        base = ShockArrays.baseline(network, horizon.periods, 0)
+        base, row_routes = layout
         routes = np.ones((n, m, len(base.routes)))
         d = self._draws(first, stop, seed) if n else {}
         months = np.arange(m, dtype=float)
         per_route: dict[int, np.ndarray] = {}
-        for k, (row, pos) in enumerate(zip(self.rows, self._routes(network), strict=True)):
+        for k, (row, pos) in enumerate(zip(self.rows, row_routes, strict=True)):
             if not len(pos) or n == 0:
                 continue
             g = self._group_of[k]
@@ -436,7 +445,8 @@ class RiskRegister:
         self._check_seed(seed)
         n = self._check_n("n", n, 1)
         first = self._check_n("first", first, 0)
-        return self._sample(network, first, first + n, seed, self._horizon(network, start, periods, freq))
+        horizon = self._horizon(network, start, periods, freq)
+        return self._sample(self._layout(network, horizon), first, first + n, seed, horizon)
 
     def iter_samples(
         self,
@@ -458,6 +468,6 @@ class RiskRegister:
         n = self._check_n("n", n, 1)
         chunk_size = self._check_n("chunk_size", chunk_size, 1)
         horizon = self._horizon(network, start, periods, freq)
-        self._routes(network)  # fail before the first chunk
+        layout = self._layout(network, horizon)  # fails before the first chunk
         for a in range(0, n, chunk_size):
-            yield self._sample(network, a, min(n, a + chunk_size), seed, horizon)
+            yield self._sample(layout, a, min(n, a + chunk_size), seed, horizon)
