@@ -16,7 +16,8 @@ from valuechain.scenarios import Scenario, ScenarioSet, compile_shocks, load_sce
 def test_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["scenarios", "list"]) == 0
     out = capsys.readouterr().out
-    assert "cn-graphite-2023" in out and "eu-black-mass-2026" in out
+    assert "cn-graphite-2023" in out
+    assert "eu-black-mass-2026" in out
 
 
 def test_show_with_a_network(capsys: pytest.CaptureFixture[str]) -> None:
@@ -31,7 +32,8 @@ def test_show_skips_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert "skipped: exporter 'ID' not in network 'toy-battery'" in capsys.readouterr().out
     assert run(["scenarios", "show", "cn-grafite-2023"]) == 1
     err = capsys.readouterr().err.strip()
-    assert err.startswith("error: The 'name' parameter of named") and "\n" not in err
+    assert err.startswith("error: The 'name' parameter of named")
+    assert "\n" not in err
     assert run(["scenarios", "show", "cn-midstream-all", "-n", "toy-battery", "--periods", "2", "--freq", "Y"]) == 1
     assert "outside='clip'" in capsys.readouterr().err
     assert (

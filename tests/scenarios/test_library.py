@@ -106,11 +106,14 @@ def test_canonical_hits_are_the_right_ones(canon: Network) -> None:
     }
     m = compile_shocks(canon, named("eu-cellmaker-insolvency"), periods=30)
     se = m.process_capacity[0, :, m.processes.get_loc("se-cells")]
-    assert se[:12].max() == 0 and se[24:].min() == 1 and np.all(np.diff(se[11:25]) > 0)
+    assert se[:12].max() == 0
+    assert se[24:].min() == 1
+    assert np.all(np.diff(se[11:25]) > 0)
     m = compile_shocks(canon, named("cd-cobalt-2025"), periods=36)
     co = m.route_capacity[0, :, m.routes.get_loc("cd-cn-cobalt_ore")]
     assert str(m.periods[0]) == "2025-02"
-    assert co[:8].max() == 0 and np.allclose(co[9:35], 0.6)
+    assert co[:8].max() == 0
+    assert np.allclose(co[9:35], 0.6)
 
 
 @pytest.mark.skipif("global-li-ion-2024" not in vc.list_networks().index, reason="the global network is not bundled")

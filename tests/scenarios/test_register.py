@@ -100,11 +100,13 @@ def test_firing_frequencies_and_groups(toy: Network, register: RiskRegister) -> 
     assert (anode & cam).mean() == pytest.approx(0.12, abs=0.015)
     # the dated black-mass ban starts in July of the first year and lasts past the horizon
     col = m.route_capacity[bm, :, m.routes.get_loc("de-cn-black-mass")]
-    assert (col[:, :6] == 1).all() and (col[:, 6:] == 0).all()
+    assert (col[:, :6] == 1).all()
+    assert (col[:, 6:] == 0).all()
     # a full ban on cam_nmc with uniform(2, 10) months of duration: whole months at 0 in between
     sev = m.route_capacity[cam, :, m.routes.get_loc("cn-de-cam")]
     assert sev.min() == 0.0
-    assert (sev >= 0).all() and (sev <= 1).all()
+    assert (sev >= 0).all()
+    assert (sev <= 1).all()
     cells_sev = 1 - m.route_capacity[cells, :, m.routes.get_loc("cn-de-cells")].min(axis=1)
     assert cells_sev.max() <= 0.5 + 1e-12
 
@@ -117,7 +119,9 @@ def test_yearly_samples_are_means_of_monthly(toy: Network, register: RiskRegiste
 
 def test_only_routes_change(toy: Network, register: RiskRegister) -> None:
     m = register.sample(toy, 50, seed=0, periods=6)
-    assert (m.process_capacity == 1).all() and (m.demand == 1).all() and m.expansion_allowed.all()
+    assert (m.process_capacity == 1).all()
+    assert (m.demand == 1).all()
+    assert m.expansion_allowed.all()
     assert m.route_capacity.shape == (50, 6, len(toy.routes))
 
 
@@ -157,7 +161,7 @@ def test_unknown_names_in_a_strict_register(toy: Network) -> None:
 def test_csv_errors_name_file_row_and_field(tmp_path: Path, change: dict[str, str], row: int, field: str) -> None:
     header = "id,exporter,commodities,probability,severity,duration,start"
     good = "a,CN,cam_nmc,0.5,0.5,6,uniform"
-    values = dict(zip(header.split(","), "b,CN,cell_nmc,0.5,1,6,uniform".split(","), strict=True))
+    values = dict(zip(header.split(","), ["b", "CN", "cell_nmc", "0.5", "1", "6", "uniform"], strict=True))
     values.update(change)
     bad = ",".join(f'"{values[k]}"' for k in header.split(","))
     p = tmp_path / "reg.csv"

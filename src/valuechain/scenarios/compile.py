@@ -288,10 +288,8 @@ def explain(
                 )
                 hit = True
             if not hit:
-                if c.outside:
-                    note = "outside the horizon"
-                else:
-                    note = "; ".join(c.skipped) or "nothing in the network matches"
+                reasons = "; ".join(c.skipped) or "nothing in the network matches"
+                note = "outside the horizon" if c.outside else reasons
                 rows.append(
                     {
                         **base,
