@@ -168,7 +168,7 @@ def depth(start: np.ndarray, end: np.ndarray, recovery: np.ndarray, n_months: in
     a = np.arange(n_months, dtype=float)
     b = a + 1.0
     window = np.clip(np.minimum(b, e) - np.maximum(a, s), 0.0, None)
-    finite = np.isfinite(e) & (r > 0)
+    finite = np.isfinite(e) & (r > 1e-9)  # vanishing recoveries count as none
     e_f = np.where(finite, e, 0.0)
     r_f = np.where(finite, r, 1.0)
     u = np.maximum(a, np.maximum(e_f, s))

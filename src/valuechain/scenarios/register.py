@@ -342,7 +342,7 @@ class RiskRegister:
         routes = np.ones((n, m, len(base.routes)))
         d = self._draws(first, stop, seed) if n else {}
         months = np.arange(m, dtype=float)
-        per_route: dict[int, np.ndarray] = {}
+        all_months = np.arange(m)
         for k, (row, pos) in enumerate(zip(self.rows, row_routes, strict=True)):
             if not len(pos) or n == 0:
                 continue
@@ -359,15 +359,9 @@ class RiskRegister:
             hit = np.flatnonzero(fire & (sev > 0) & (start < m) & (start + dur > 0))
             s, e = start[hit, None], (start + dur)[hit, None]
             cover = np.clip(np.minimum(months + 1.0, e) - np.maximum(months, s), 0.0, 1.0)
-            mult = np.ones((n, m))
-            mult[hit] = 1.0 - sev[hit, None] * cover
-            for p in pos:
-                if p in per_route:
-                    per_route[p] = per_route[p] * mult
-                else:
-                    per_route[p] = mult
-        for p, mult in per_route.items():
-            routes[:, :, p] = mult
+            if len(hit):
+                mult = 1.0 - sev[hit, None] * cover
+                routes[np.ix_(hit, all_months, pos)] *= mult[:, :, None]
         t = len(horizon.periods)
         return ShockArrays(
             scenarios=pd.RangeIndex(first, stop, name="scenario"),
