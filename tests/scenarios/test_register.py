@@ -204,3 +204,33 @@ def test_sample_parameters(toy: Network, register: RiskRegister, kwargs: dict[st
     kwargs = {"seed": 1, **kwargs}
     with pytest.raises(ScenarioError, match=rf"^The '{param}' parameter of RiskRegister.sample must be"):
         register.sample(toy, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "mean", "median"),
+    [
+        ("uniform(2, 10)", 6.0, 6.0),
+        ("triangular(0, 0.2, 0.5)", 0.7 / 3, 0.5 - np.sqrt(0.5 * 0.5 * 0.3)),
+        ("lognormal(6, 0.5)", 6 * np.exp(0.125), 6.0),
+        ("4", 4.0, 4.0),
+    ],
+)
+def test_distributions_have_their_moments(text: str, mean: float, median: float) -> None:
+    from valuechain.scenarios._dist import parse_dist
+
+    d = parse_dist(text)
+    assert d is not None
+    rng = np.random.default_rng(0)
+    x = d.draw(rng.random(200_000), rng.standard_normal(200_000))
+    assert x.mean() == pytest.approx(mean, rel=0.01)
+    assert np.median(x) == pytest.approx(median, rel=0.01)
+    lo, hi = d.support
+    assert x.min() >= lo
+    assert x.max() <= hi
+
+
+@pytest.mark.parametrize("text", ["uniform(3, 2)", "triangular(0, 2, 1)", "lognormal(-1, 1)", "beta(1, 2)", "x", "inf"])
+def test_bad_distributions(text: str) -> None:
+    from valuechain.scenarios._dist import parse_dist
+
+    assert parse_dist(text) is None
