@@ -123,7 +123,7 @@ class ShockArrays:
         )
 
     def select(self, which: slice | np.ndarray | list[int]) -> ShockArrays:
-        """The arrays of a subset of scenarios (probabilities renormalised to sum to 1)."""
+        """Return the arrays of a subset of scenarios (probabilities renormalised to sum to 1)."""
         prob = self.probability[which]
         total = prob.sum()
         return replace(

@@ -1,0 +1,107 @@
+"""Commands on scenarios: ``scenarios list`` and ``scenarios show NAME [--network NET]``."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["register"]
+
+console = Console(highlight=False)
+scenarios_app = typer.Typer(help="List and inspect the named scenarios.", no_args_is_help=True)
+
+
+def _first_sentence(text: str) -> str:
+    head = re.split(r"(?<!No)\. (?=[A-Z])", text)[0].strip()
+    return head if head.endswith(".") else head + "."
+
+
+@scenarios_app.command("list")
+def list_cmd() -> None:
+    """List the named scenarios of the library (``scenarios show NAME`` gives the details)."""
+    from valuechain.scenarios import named, names
+
+    table = Table("name", "shocks", "description")
+    for name in names():
+        sc = named(name)
+        kinds = ", ".join(dict.fromkeys(type(s).__name__ for s in sc.shocks))
+        table.add_row(name, f"{len(sc.shocks)}: {kinds}", _first_sentence(sc.description))
+    console.print(table)
+
+
+def _hit_line(r: object) -> str:
+    import pandas as pd
+
+    assert isinstance(r, pd.Series)
+    if not r["table"]:
+        return f"       skipped: {r['note']}"
+    if r["table"] == "expansion":
+        return f"       expansion {r['item']} ({r['detail']}): may not be built"
+    rec = r["recovery_months"]
+    to = "the end of the horizon" if r["to"] == "end of horizon" else str(r["to"])
+    tail = f", then {rec:g} months of recovery" if rec and rec > 0 else ""
+    return (
+        f"       {r['table']} {r['item']} ({r['detail']}): x{r['factor']:.3g} from {r['from']} to {to} "
+        f"({r['months']:g} months in the horizon{tail})"
+    )
+
+
+@scenarios_app.command("show")
+def show_cmd(
+    name: Annotated[str, typer.Argument(help="Scenario name from the library, or a scenarios YAML file.")],
+    network: Annotated[str | None, typer.Option("--network", "-n", help="Network name or folder.")] = None,
+    start: Annotated[
+        str | None, typer.Option(help="First period, e.g. 2025-01 (default: earliest dated shock).")
+    ] = None,
+    periods: Annotated[int, typer.Option(help="Number of periods.")] = 24,
+    freq: Annotated[str, typer.Option(help="Period length: M, Q or Y.")] = "M",
+    clip: Annotated[
+        bool, typer.Option("--clip", help="Keep the part inside the horizon of shocks outside it.")
+    ] = False,
+) -> None:
+    """Show a scenario's shocks and, with --network, what they hit and for how long."""
+    from pathlib import Path
+
+    from valuechain.scenarios import ScenarioSet, load_scenarios, named
+
+    if name.endswith((".yaml", ".yml")) and Path(name).is_file():
+        sset = load_scenarios(name)
+    else:
+        sset = ScenarioSet([named(name)])
+    table = None
+    if network is not None:
+        from valuechain.network import load_network
+        from valuechain.scenarios import default_start, explain
+        from valuechain.scenarios._time import make_horizon
+
+        net = load_network(network)
+        horizon = make_horizon(default_start(net, sset) if start is None else start, periods, freq)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            table = explain(net, sset, start=start, periods=periods, freq=freq, outside="clip" if clip else "error")
+        console.print(
+            f"On network [bold]{net.name}[/bold], horizon {horizon.label()} "
+            f"({len(horizon.periods)} periods of {freq.upper()}, {horizon.n_months} months)\n"
+        )
+    for sc in sset:
+        console.print(f"[bold]{sc.name}[/bold] (probability {sc.probability:g})")
+        if sc.description:
+            console.print(sc.description)
+        if sc.source:
+            console.print(f"[dim]Source: {sc.source}[/dim]")
+        for i, shock in enumerate(sc.shocks, start=1):
+            console.print(f"  {i}. {repr(shock).replace(', skip_missing=True', '')}", markup=False, soft_wrap=True)
+            if table is not None:
+                hits = table[(table["scenario"] == sc.name) & (table["shock"] == i)]
+                for _, r in hits.iterrows():
+                    console.print(_hit_line(r), markup=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the scenario commands to ``app``."""
+    app.add_typer(scenarios_app, name="scenarios")

@@ -1,0 +1,467 @@
+"""A risk register and its seeded, vectorised sampler of export-control scenarios.
+
+A register row is a possible export control: an exporter (region or group), commodities,
+destinations, the probability that it is imposed within the horizon, and distributions of its
+severity, duration (months) and start. Rows that share a ``group`` fire together: the group fires
+with the rows' common probability, its rows share the start and the duration draw (their
+quantiles), and each row draws its own severity.
+
+Files (CSV or YAML) have one row per control with the fields
+
+=============  =========  ==================================================================
+field          required   value
+=============  =========  ==================================================================
+id             yes        unique name of the row
+exporter       yes        region or group (e.g. ``CN``, ``EU27``)
+commodities    yes        commodity ids separated by ``;`` (a list in YAML)
+destinations   no         ``all`` (default), a region, a group, ``non-<group>``, ``;``-separated
+probability    yes        chance that the control is imposed within the horizon, in [0, 1]
+severity       yes        fraction of exports stopped: ``0.5``, ``uniform(lo, hi)`` or
+                          ``triangular(lo, mode, hi)``, within [0, 1]
+duration       yes        months: ``6``, ``uniform(lo, hi)``, ``triangular(...)`` or
+                          ``lognormal(median, sigma)``, > 0
+start          no         ``uniform`` (default: anywhere in the horizon), a month offset, a
+                          distribution of offsets, or a date (``2026-12-01``)
+group          no         correlation group
+basis, source  no         why the row is there (cite the facts; say what is assumed)
+=============  =========  ==================================================================
+
+Sampling draws every random number for a fixed block of scenarios from
+``numpy.random.SeedSequence(seed, spawn_key=(block,))``, so scenario ``i`` is the same whatever
+chunks it is drawn in. No Python object is made per scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import numpy as np
+import pandas as pd
+
+from valuechain._params import closest
+from valuechain.errors import ScenarioError
+from valuechain.scenarios._dist import Dist, parse_dist
+from valuechain.scenarios._select import Resolver, as_list
+from valuechain.scenarios._time import Horizon, as_date, make_horizon, month_coordinate
+from valuechain.scenarios.compiled import ShockArrays
+
+if TYPE_CHECKING:
+    from valuechain.network.model import Network
+
+__all__ = ["RiskRegister"]
+
+#: Scenarios per block of random numbers (fixed: changing it changes the draws).
+BLOCK = 1024
+
+_FIELDS = (
+    "id",
+    "exporter",
+    "commodities",
+    "destinations",
+    "probability",
+    "severity",
+    "duration",
+    "start",
+    "group",
+    "basis",
+    "source",
+)
+_REQUIRED = ("id", "exporter", "commodities", "probability", "severity", "duration")
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: str
+    exporter: list[str]
+    commodities: list[str]
+    destinations: list[str]
+    probability: float
+    severity: Dist
+    duration: Dist
+    start: Dist | pd.Timestamp | None  # None = uniform over the horizon
+    group: str
+    basis: str
+    source: str
+
+
+def _text(v: object) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, (list, tuple)):
+        return ";".join(str(x) for x in v)
+    return str(v).strip()
+
+
+class RiskRegister:
+    """Possible export controls with probabilities and distributions; samples scenario ensembles.
+
+    Parameters
+    ----------
+    rows
+        A DataFrame or a list of mappings with the fields described in the module docstring.
+    source
+        Where the rows come from (a file name), used in error messages.
+    skip_missing
+        Skip rows' regions and commodities that a network does not have (the default register
+        uses this so that it applies to any battery network) instead of raising.
+
+    Raises
+    ------
+    ScenarioError
+        On a missing or unknown field or a bad value; the message names the source, row (1-based,
+        header not counted) and field.
+
+    Examples
+    --------
+    >>> import valuechain as vc
+    >>> from valuechain.scenarios import RiskRegister
+    >>> reg = RiskRegister([{"id": "ban", "exporter": "CN", "commodities": "anode_natural",
+    ...                      "probability": 0.5, "severity": 1, "duration": "uniform(3, 9)"}])
+    >>> arrays = reg.sample(vc.load_network("toy-battery"), 1000, seed=1, periods=12)
+    >>> arrays.route_capacity.shape, bool(arrays.route_capacity.min() < 1)
+    ((1000, 12, 7), True)
+    """
+
+    def __init__(
+        self, rows: pd.DataFrame | list[dict[str, Any]], *, source: str = "risk register", skip_missing: bool = False
+    ) -> None:
+        self.source = source
+        self.skip_missing = bool(skip_missing)
+        records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+        self.rows = [self._parse(i + 1, r) for i, r in enumerate(records)]
+        if not self.rows:
+            raise ScenarioError(f"{source}: the risk register has no rows")
+        seen: dict[str, int] = {}
+        for i, r in enumerate(self.rows, start=1):
+            if r.id in seen:
+                self._fail(i, "id", f"'{r.id}' is already the id of row {seen[r.id]}")
+            seen[r.id] = i
+        self._groups: list[str] = []
+        self._group_of = np.zeros(len(self.rows), dtype=np.intp)
+        group_rows: dict[str, int] = {}
+        for i, r in enumerate(self.rows):
+            key = f"group:{r.group}" if r.group else f"row:{r.id}"
+            if key not in self._groups:
+                self._groups.append(key)
+                group_rows[key] = i
+            elif r.probability != self.rows[group_rows[key]].probability:
+                first = group_rows[key] + 1
+                self._fail(
+                    i + 1,
+                    "probability",
+                    f"rows of group '{r.group}' fire together and need one probability; "
+                    f"row {first} has {self.rows[first - 1].probability:g}, this row {r.probability:g}",
+                )
+            self._group_of[i] = self._groups.index(key)
+
+    # ------------------------------------------------------------------ reading
+    def _fail(self, row: int, field: str, reason: str) -> NoReturn:
+        raise ScenarioError(f"{self.source}, row {row}, field '{field}': {reason}")
+
+    def _parse(self, i: int, rec: object) -> _Row:
+        if not isinstance(rec, dict):
+            raise ScenarioError(f"{self.source}, row {i}: expected a mapping of fields; got {rec!r}")
+        for k in rec:
+            if k not in _FIELDS:
+                self._fail(i, str(k), f"unknown field; expected {', '.join(_FIELDS)}" + closest(str(k), _FIELDS))
+        for k in _REQUIRED:
+            if not _text(rec.get(k)):
+                self._fail(i, k, "missing value")
+        prob = parse_dist(rec["probability"])
+        if prob is None or prob.kind != "fixed" or not 0 <= prob.params[0] <= 1:
+            self._fail(i, "probability", f"expected a number in [0, 1]; got {_text(rec['probability'])!r}")
+        sev = parse_dist(rec["severity"])
+        if sev is None or sev.kind == "lognormal" or not (sev.support[0] >= 0 and sev.support[1] <= 1):
+            self._fail(
+                i,
+                "severity",
+                "expected a number in [0, 1], 'uniform(low, high)' or 'triangular(low, mode, "
+                f"high)' within [0, 1]; got {_text(rec['severity'])!r}",
+            )
+        dur = parse_dist(rec["duration"])
+        if (
+            dur is None
+            or dur.support[0] < 0
+            or (dur.kind != "lognormal" and dur.support[1] <= 0)
+            or (dur.kind in ("fixed", "uniform") and dur.support[0] <= 0)
+        ):
+            self._fail(
+                i,
+                "duration",
+                "expected months > 0: a number, 'uniform(low, high)', 'triangular(low, mode, "
+                f"high)' or 'lognormal(median, sigma)'; got {_text(rec['duration'])!r}",
+            )
+        start_text = _text(rec.get("start")) or "uniform"
+        start: Dist | pd.Timestamp | None
+        if start_text.lower() == "uniform":
+            start = None
+        else:
+            date = as_date(rec.get("start")) if not isinstance(rec.get("start"), str) else as_date(start_text)
+            start = date if date is not None else parse_dist(start_text)
+            if start is None or (isinstance(start, Dist) and (start.kind == "lognormal" or start.support[0] < 0)):
+                self._fail(
+                    i,
+                    "start",
+                    "expected 'uniform', a month offset >= 0, 'uniform(low, high)', "
+                    f"'triangular(low, mode, high)' or a date such as 2026-12-01; got {start_text!r}",
+                )
+        return _Row(
+            id=_text(rec["id"]),
+            exporter=as_list(_text(rec["exporter"])),
+            commodities=as_list(
+                rec["commodities"] if isinstance(rec["commodities"], list) else _text(rec["commodities"])
+            ),
+            destinations=as_list(_text(rec.get("destinations")) or "all"),
+            probability=prob.params[0],
+            severity=sev,
+            duration=dur,
+            start=start,
+            group=_text(rec.get("group")),
+            basis=_text(rec.get("basis")),
+            source=_text(rec.get("source")),
+        )
+
+    @classmethod
+    def from_file(cls, path: str | Path, *, skip_missing: bool = False) -> RiskRegister:
+        """Read a register from a CSV or YAML file (a list of rows, or ``{rows: [...]}``).
+
+        Raises
+        ------
+        ScenarioError
+            If the file is missing, unreadable or has a bad row; the message names file, row and field.
+        """
+        p = Path(path)
+        if not p.is_file():
+            raise ScenarioError(f"{p}: no such file")
+        if p.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            try:
+                data = yaml.safe_load(p.read_text(encoding="utf-8"))
+            except yaml.YAMLError as e:
+                raise ScenarioError(f"{p}: not valid YAML ({str(e).splitlines()[0]})") from None
+            if isinstance(data, dict) and "rows" in data:
+                data = data["rows"]
+            if not isinstance(data, list):
+                raise ScenarioError(f"{p}: expected a list of rows (or a mapping with 'rows')")
+            return cls(data, source=str(p), skip_missing=skip_missing)
+        try:
+            frame = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True)
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+            raise ScenarioError(f"{p}: not a readable CSV file ({str(e).strip().splitlines()[0]})") from None
+        return cls(frame, source=str(p), skip_missing=skip_missing)
+
+    @classmethod
+    def default(cls) -> RiskRegister:
+        """Return the register shipped for the battery chain (``scenarios/data/risk_register.csv``).
+
+        Its rows cite their basis; their probabilities and distributions are assumptions.
+        """
+        ref = resources.files("valuechain.scenarios").joinpath("data", "risk_register.csv")
+        with resources.as_file(ref) as p:
+            reg = cls.from_file(p, skip_missing=True)
+        reg.source = "risk_register.csv"
+        return reg
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Return the rows as a table (distributions written as text)."""
+        recs = [
+            {
+                "id": r.id,
+                "exporter": ";".join(r.exporter),
+                "commodities": ";".join(r.commodities),
+                "destinations": ";".join(r.destinations),
+                "probability": r.probability,
+                "severity": str(r.severity),
+                "duration": str(r.duration),
+                "start": "uniform"
+                if r.start is None
+                else (str(r.start.date()) if isinstance(r.start, pd.Timestamp) else str(r.start)),
+                "group": r.group,
+                "basis": r.basis,
+            }
+            for r in self.rows
+        ]
+        return pd.DataFrame(recs).set_index("id")
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        return f"RiskRegister({len(self)} rows from {self.source})"
+
+    # ------------------------------------------------------------------ sampling
+    def _routes(self, network: Network) -> list[np.ndarray]:
+        out = []
+        for i, r in enumerate(self.rows, start=1):
+            res = Resolver(network, "RiskRegister", self.skip_missing)
+            try:
+                exporters = res.regions(r.exporter, "exporter")
+                coms = res.commodities(r.commodities, "commodities")
+                dest = res.regions(r.destinations, "destinations") - exporters
+            except ScenarioError as e:
+                raise ScenarioError(f"{self.source}, row {i} ({r.id}): {e}") from None
+            out.append(res.routes(coms, exporters, dest) if exporters and coms and dest else np.zeros(0, np.intp))
+        return out
+
+    def _draws(self, first: int, stop: int, seed: int | np.random.SeedSequence) -> dict[str, np.ndarray]:
+        """Random numbers for scenarios ``first..stop-1``, drawn block by block."""
+        ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        g, k = len(self._groups), len(self.rows)
+        parts: dict[str, list[np.ndarray]] = {n: [] for n in ("fire", "start", "dur_u", "dur_z", "sev_u")}
+        for block in range(first // BLOCK, (stop - 1) // BLOCK + 1):
+            child = np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, block))
+            rng = np.random.default_rng(child)
+            parts["fire"].append(rng.random((BLOCK, g)))
+            parts["start"].append(rng.random((BLOCK, g)))
+            parts["dur_u"].append(rng.random((BLOCK, g)))
+            parts["dur_z"].append(rng.standard_normal((BLOCK, g)))
+            parts["sev_u"].append(rng.random((BLOCK, k)))
+        lo = first - (first // BLOCK) * BLOCK
+        return {n: np.concatenate(v)[lo : lo + stop - first] for n, v in parts.items()}
+
+    def _layout(self, network: Network, horizon: Horizon) -> tuple[ShockArrays, list[np.ndarray]]:
+        """Item labels (an empty baseline) and the routes of every row, computed once per ensemble."""
+        return ShockArrays.baseline(network, horizon.periods, 0), self._routes(network)
+
+    def _sample(
+        self,
+        layout: tuple[ShockArrays, list[np.ndarray]],
+        first: int,
+        stop: int,
+        seed: int | np.random.SeedSequence,
+        horizon: Horizon,
+    ) -> ShockArrays:
+        n, m = stop - first, horizon.n_months
+        base, row_routes = layout
+        routes = np.ones((n, m, len(base.routes)))
+        d = self._draws(first, stop, seed) if n else {}
+        months = np.arange(m, dtype=float)
+        all_months = np.arange(m)
+        for k, (row, pos) in enumerate(zip(self.rows, row_routes, strict=True)):
+            if not len(pos) or n == 0:
+                continue
+            g = self._group_of[k]
+            fire = d["fire"][:, g] < row.probability
+            if row.start is None:
+                start = d["start"][:, g] * m
+            elif isinstance(row.start, pd.Timestamp):
+                start = np.full(n, month_coordinate(row.start, horizon))
+            else:
+                start = row.start.draw(d["start"][:, g], d["dur_z"][:, g])
+            dur = row.duration.draw(d["dur_u"][:, g], d["dur_z"][:, g])
+            sev = row.severity.draw(d["sev_u"][:, k], d["sev_u"][:, k])
+            hit = np.flatnonzero(fire & (sev > 0) & (start < m) & (start + dur > 0))
+            s, e = start[hit, None], (start + dur)[hit, None]
+            cover = np.clip(np.minimum(months + 1.0, e) - np.maximum(months, s), 0.0, 1.0)
+            if len(hit):
+                mult = 1.0 - sev[hit, None] * cover
+                routes[np.ix_(hit, all_months, pos)] *= mult[:, :, None]
+        t = len(horizon.periods)
+        return ShockArrays(
+            scenarios=pd.RangeIndex(first, stop, name="scenario"),
+            probability=np.full(n, 1.0 / n) if n else np.zeros(0),
+            periods=horizon.periods,
+            processes=base.processes,
+            routes=base.routes,
+            demands=base.demands,
+            expansions=base.expansions,
+            process_capacity=np.ones((n, t, len(base.processes))),
+            route_capacity=horizon.to_periods(routes),
+            demand=np.ones((n, t, len(base.demands))),
+            expansion_allowed=np.ones((n, len(base.expansions)), dtype=bool),
+        )
+
+    def _horizon(self, network: Network, start: object, periods: int, freq: str) -> Horizon:
+        if start is None:
+            if network.year is None:
+                raise ScenarioError(f"network '{network.name}' has no year: pass start= (e.g. '2025-01')")
+            start = pd.Period(year=int(network.year) + 1, month=1, freq="M")
+        return make_horizon(start, periods, freq)
+
+    @staticmethod
+    def _check_n(name: str, value: object, low: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ScenarioError(
+                f"The '{name}' parameter of RiskRegister.sample must be an integer >= {low}. Got {value!r}."
+            )
+        return int(value)
+
+    @staticmethod
+    def _check_seed(seed: object) -> None:
+        ok = isinstance(seed, np.random.SeedSequence) or (
+            isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0
+        )
+        if not ok:
+            raise ScenarioError(
+                f"The 'seed' parameter of RiskRegister.sample must be an integer >= 0 or a SeedSequence. Got {seed!r}."
+            )
+
+    def sample(
+        self,
+        network: Network,
+        n: int,
+        *,
+        seed: int | np.random.SeedSequence,
+        start: object = None,
+        periods: int = 24,
+        freq: str = "M",
+        first: int = 0,
+    ) -> ShockArrays:
+        """Draw ``n`` equally likely scenarios and compile them on ``network``.
+
+        Parameters
+        ----------
+        network
+            The network.
+        n
+            Number of scenarios.
+        seed
+            Seed (same seed, same scenarios).
+        start, periods, freq
+            The horizon, as for :func:`compile_shocks`; ``start`` defaults to January after
+            ``network.year``.
+        first
+            Number of the first scenario (scenario ``i`` is the same in every call with the same
+            seed, however the ensemble is split).
+
+        Returns
+        -------
+        ShockArrays
+            Scenarios labelled ``first .. first + n - 1``, each with probability ``1 / n``; only
+            ``route_capacity`` differs from 1 (register rows are export controls).
+        """
+        self._check_seed(seed)
+        n = self._check_n("n", n, 1)
+        first = self._check_n("first", first, 0)
+        horizon = self._horizon(network, start, periods, freq)
+        return self._sample(self._layout(network, horizon), first, first + n, seed, horizon)
+
+    def iter_samples(
+        self,
+        network: Network,
+        n: int,
+        *,
+        seed: int | np.random.SeedSequence,
+        chunk_size: int = 100_000,
+        start: object = None,
+        periods: int = 24,
+        freq: str = "M",
+    ) -> Iterator[ShockArrays]:
+        """Yield the ``n`` scenarios of :meth:`sample` in chunks of at most ``chunk_size``.
+
+        The chunks hold exactly the scenarios ``sample(network, n, seed=seed)`` would, in order;
+        each chunk's probabilities sum to 1 (weight chunk results by their length).
+        """
+        self._check_seed(seed)
+        n = self._check_n("n", n, 1)
+        chunk_size = self._check_n("chunk_size", chunk_size, 1)
+        horizon = self._horizon(network, start, periods, freq)
+        layout = self._layout(network, horizon)  # fails before the first chunk
+        for a in range(0, n, chunk_size):
+            yield self._sample(layout, a, min(n, a + chunk_size), seed, horizon)

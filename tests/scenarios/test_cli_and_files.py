@@ -1,0 +1,84 @@
+"""The scenarios commands and scenario files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from valuechain.cli import run
+from valuechain.errors import ScenarioError
+from valuechain.network.model import Network
+from valuechain.scenarios import Scenario, ScenarioSet, compile_shocks, load_scenarios, named
+
+
+def test_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["scenarios", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "cn-graphite-2023" in out
+    assert "eu-black-mass-2026" in out
+
+
+def test_show_with_a_network(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["scenarios", "show", "cn-graphite-2023", "--network", "toy-battery"]) == 0
+    out = capsys.readouterr().out
+    assert "horizon 2023-12..2025-11" in out
+    assert "route cn-de-anode (anode_natural CN -> DE): x0.7 from 2023-12 to the end of the horizon" in out
+
+
+def test_show_skips_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["scenarios", "show", "id-nickel-ore-ban", "-n", "toy-battery"]) == 0
+    assert "skipped: exporter 'ID' not in network 'toy-battery'" in capsys.readouterr().out
+    assert run(["scenarios", "show", "cn-grafite-2023"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: The 'name' parameter of named")
+    assert "\n" not in err
+    assert run(["scenarios", "show", "cn-midstream-all", "-n", "toy-battery", "--periods", "2", "--freq", "Y"]) == 1
+    assert "outside='clip'" in capsys.readouterr().err
+    assert (
+        run(["scenarios", "show", "cn-midstream-all", "-n", "toy-battery", "--periods", "2", "--freq", "Y", "--clip"])
+        == 0
+    )
+
+
+def test_scenario_file_round_trip(tmp_path: Path, toy: Network) -> None:
+    import yaml
+
+    s = ScenarioSet([named("cn-graphite-2023"), Scenario("other", probability=0.5)])
+    p = tmp_path / "s.yaml"
+    p.write_text(yaml.safe_dump([sc.to_dict() for sc in s]))
+    back = load_scenarios(p)
+    assert back.names == ["cn-graphite-2023", "other"]
+    a = compile_shocks(toy, s, periods=6)
+    b = compile_shocks(toy, back, periods=6)
+    assert np.array_equal(a.route_capacity, b.route_capacity)
+    assert np.allclose(b.probability, [2 / 3, 1 / 3])
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (
+            "- {name: a, shocks: [{type: Outage, target: x, severity: 5}]}",
+            r"s.yaml, scenario 1, scenario 'a', shock 1: The 'severity' parameter of Outage",
+        ),
+        ("- {name: a, shock: []}", r"s.yaml, scenario 1: unknown field 'shock'.*closest: shocks"),
+        ("- {shocks: []}", r"s.yaml, scenario 1: missing field 'name'"),
+        ("a: [", r"s.yaml: not valid YAML"),
+        ("{x: 1}", r"s.yaml: expected a list of scenarios"),
+    ],
+)
+def test_scenario_file_errors(tmp_path: Path, text: str, match: str) -> None:
+    p = tmp_path / "s.yaml"
+    p.write_text(text)
+    with pytest.raises(ScenarioError, match=match):
+        load_scenarios(p)
+
+
+def test_show_a_scenario_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "mine.yaml"
+    p.write_text("- {name: fire, probability: 0.2, shocks: [{type: Outage, target: de-cells, duration: 3}]}\n")
+    assert run(["scenarios", "show", str(p), "-n", "toy-battery", "--start", "2025-01", "--periods", "6"]) == 0
+    out = capsys.readouterr().out
+    assert "process de-cells (process in DE): x0 from 2025-01 to 2025-03 (3 months in the horizon)" in out
