@@ -30,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
@@ -305,10 +306,8 @@ def balance_trade(
         # Every exporter keeps its largest lane, every importer its largest supplier.
         keep[np.arange(len(s)), flows.argmax(axis=1)] = True
         keep[flows.argmax(axis=0), np.arange(len(d))] = True
-        try:
+        with contextlib.suppress(NetworkError):
             flows = ipf(np.where(keep, seed, 0.0), s, d)
-        except NetworkError:
-            pass
     i, j = np.nonzero(flows > 0)
     out = pd.DataFrame({"origin": exp[i].astype(str), "destination": imp[j].astype(str), "flow": flows[i, j]})
     return out.sort_values(["origin", "destination"], ignore_index=True)
