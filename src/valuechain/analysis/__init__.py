@@ -1,0 +1,10 @@
+"""Analyses of a network: dependency (shares by origin, HHI, embedded origin, ownership) and the
+shares of world output by region, owner or technology that calibration checks.
+
+>>> from valuechain.analysis import dependency, hhi, stage_shares
+"""
+
+from valuechain.analysis.dependency import dependency, summary, trace_origins
+from valuechain.analysis.shares import hhi, stage_shares
+
+__all__ = ["dependency", "hhi", "stage_shares", "summary", "trace_origins"]
