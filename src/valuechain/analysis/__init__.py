@@ -1,5 +1,7 @@
-"""Analyses of a network: dependency (shares by origin, HHI, embedded origin, ownership) and the
-shares of world output by region, owner or technology that calibration checks.
+"""Analyses of a network: dependency, HHI and shares of world output.
+
+Dependency gives shares by origin, HHI, embedded origin and ownership; shares of world output by
+region, owner or technology are what calibration checks.
 
 >>> from valuechain.analysis import dependency, hhi, stage_shares
 """

@@ -200,7 +200,8 @@ def _fixed_point(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, s: np.nda
             return new
         e = new
     raise NetworkError(
-        f"cannot trace '{upstream}': the baseline flows contain a loop that loses no material; expected every loop to lose some"
+        f"cannot trace '{upstream}': the baseline flows contain a loop that loses no material; "
+        "expected every loop to lose some"
     )
 
 
@@ -386,6 +387,10 @@ def dependency(
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def _num(x: object) -> float:
+    return float(x)  # type: ignore[arg-type]
+
+
 def summary(dep: pd.DataFrame) -> pd.DataFrame:
     """One row per commodity from a :func:`dependency` frame: the headline numbers.
 
@@ -408,12 +413,12 @@ def summary(dep: pd.DataFrame) -> pd.DataFrame:
                 "commodity": com,
                 "stage": g["stage"].iloc[0],
                 "unit": g["unit"].iloc[0],
-                "consumption": float(d.at["consumption", "value"]),
-                "import_share": float(d.at["import_share", "value"]),
-                "domestic_share": float(d.at["domestic_share", "value"]),
+                "consumption": _num(d.at["consumption", "value"]),
+                "import_share": _num(d.at["import_share", "value"]),
+                "domestic_share": _num(d.at["domestic_share", "value"]),
                 "top_origin": "" if top is None else str(top["origin"].iloc[0]),
                 "top_share": 0.0 if top is None else float(top["value"].iloc[0]),
-                "hhi": float(d.at["hhi", "value"]),
+                "hhi": _num(d.at["hhi", "value"]),
                 "owner_top": str(otop["origin"].iloc[0]) if len(otop) else "",
                 "owner_top_share": float(otop["value"].iloc[0]) if len(otop) else 0.0,
                 "owner_domestic_share": float(odom.iloc[0]) if len(odom) else float("nan"),
