@@ -204,6 +204,8 @@ def shares_with_rest(shares: dict, rest: str) -> dict[str, tuple[float, str]]:
     """Normalise {region: share or (share, source)}: the ``rest`` region takes 1 - sum."""
     out = {r: (v if isinstance(v, tuple) else (v, "A-shares")) for r, v in shares.items()}
     out[rest] = (1.0 - sum(v[0] for k, v in out.items() if k != rest), "A-shares")
+    if out[rest][0] < -1e-12:
+        raise SystemExit(f"shares {shares} leave a negative remainder for {rest}")
     return out
 
 
@@ -269,7 +271,6 @@ def build_chain() -> Chain:
 
     # Packs: assembled where they are demanded.
     lfp_share = {reg: F.EV_LFP_SHARE.get("EU" if reg in F.EU27 else reg, F.EV_LFP_SHARE["RoW"]) for reg in ev}
-    lfp_share["CN"] = 0.65
     for reg in sorted(set(ev) | set(ess)):
         for key, q, cell in (
             ("ev-nmc", ev.get(reg, 0) * (1 - lfp_share.get(reg, 0)), "nmc"),
@@ -778,7 +779,52 @@ def build_network() -> object:
                 for o in top:
                     if o != d and (cid, o, d) not in seen:
                         add_route(b, seen, cid, o, d, 0.0)
-    return b.build(auto_hubs=True, check_balance=True)
+    net = b.build(auto_hubs=True, check_balance=False)
+    kind_of = {p["id"]: p["kind"] for p in ch.procs} | {
+        (o[0] if o[0].endswith(("-new", "-eu", "-cn", "-kr", "-geo")) else f"{o[0]}-build"): o[3] for o in options
+    }
+    tables = dict(net.tables)
+    rec = tables["recipes"].copy()
+    rec["source"] = [
+        recipe_source(kind_of[p], c, k, str(s))
+        for p, c, k, s in zip(rec["process"], rec["commodity"], rec["kind"], rec["source"], strict=True)
+    ]
+    src = dict(zip(net.processes.index, net.processes["source"], strict=True))
+    rec["source"] = [s or src.get(p, "A-yields") for p, s in zip(rec["process"], rec["source"], strict=True)]
+    tables["recipes"] = rec
+    return type(net).from_frames(
+        net.name, tables, year=net.year, period=net.period, units=net.units, description=net.description
+    )
+
+
+def recipe_source(kind: str, commodity: str, side: str, current: str) -> str:
+    """Return the source of one recipe coefficient, given the kind of process it belongs to."""
+    if kind.startswith("cell_"):
+        if commodity.startswith(("cam_", "cell_")):
+            return "D-cam-mass"
+        if commodity.startswith("anode_"):
+            return "A-anode-mix"
+        return {"electrolyte": "A-components", "separator": "A-components", "eol_batteries": "A-scrap"}[commodity]
+    if kind in ("cam_nmc", "cam_lfp", "pcam"):
+        return "D-cam-mass"
+    if kind in ("hydromet", "pretreatment"):
+        return "A-recycling"
+    if kind in ("pack_ev", "pack_ess", "anode_natural") or (side == "input" and kind in F.REFINING_INPUT):
+        return "A-yields"
+    return current  # outputs of mines and other single-output processes: the process's own source
+
+
+def write_assumptions(readme: Path) -> None:
+    """Refresh the list of assumptions and derivations in the README between its markers."""
+    start, end = "<!-- assumptions:start -->", "<!-- assumptions:end -->"
+    text = readme.read_text("utf-8")
+    lines = [f"- **{sid}** {title}. {note}" for sid, (title, note) in A.ASSUMPTIONS.items()]
+    lines += [
+        f"- **{sid}** {title} (derived, confidence {conf}). {note}" for sid, (title, note, conf) in A.DERIVED.items()
+    ]
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    readme.write_text(head + start + "\n" + "\n".join(lines) + "\n" + end + tail, "utf-8")
 
 
 def main() -> None:
@@ -791,6 +837,7 @@ def main() -> None:
         warnings.simplefilter("error", NetworkWarning)
         net = build_network()
     save_network(net, HERE)  # type: ignore[arg-type]
+    write_assumptions(HERE / "README.md")
     print(net, {t: n for t, n in net.counts().items()})  # type: ignore[attr-defined]
 
 

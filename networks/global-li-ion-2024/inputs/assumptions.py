@@ -61,7 +61,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     ),
     "A-yields": (
         "Conversion yields",
-        "Ore (in content units) per unit refined: lithium 1.10, nickel 1.05, cobalt 1.02, manganese 1.10; 2.0 t of "
+        "One GWh of cells per GWh of pack. Ore (in content units) per unit refined: lithium 1.10, nickel 1.05, "
+        "cobalt 1.02, manganese 1.10; 2.0 t of "
         "natural flake per t of spherical natural anode material.",
     ),
     "A-recycling": (

@@ -84,8 +84,9 @@ ESS_SPLIT = {  # A-demand-split: share of world stationary-storage demand
     "IN": 0.01,
     "RoW": 0.04,
 }
-# Share of LFP cells in EV packs by region (A-chemistry); China's is set so cell chemistries balance.
+# Share of LFP cells in EV packs by region (A-chemistry); China's cell output is split so chemistries balance.
 EV_LFP_SHARE = {
+    "CN": 0.65,
     "EU": 0.15,
     "US": 0.20,
     "KR": 0.10,
