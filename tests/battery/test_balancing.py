@@ -97,8 +97,8 @@ def test_distance_matrix_floor():
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(st.floats(0.0, 100.0), min_size=2, max_size=6),
-    st.lists(st.floats(0.0, 100.0), min_size=2, max_size=6),
+    st.lists(st.one_of(st.just(0.0), st.floats(1e-3, 100.0)), min_size=2, max_size=6),
+    st.lists(st.one_of(st.just(0.0), st.floats(1e-3, 100.0)), min_size=2, max_size=6),
 )
 def test_balance_trade_conserves_every_region(prod_vals, use_vals):
     regions = [f"R{i}" for i in range(max(len(prod_vals), len(use_vals)))]
