@@ -225,4 +225,9 @@ def dependency_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add the ``dependency`` command to ``app``."""
-    app.command("dependency")(dependency_cmd)
+    app.command(
+        "dependency",
+        help="Show how dependent a region is, and on whom, stage by stage: direct shares by origin, HHI, "
+        "ownership- and technology-adjusted shares, and the embedded origin of upstream materials traced "
+        "through recipes and trade.",
+    )(dependency_cmd)
