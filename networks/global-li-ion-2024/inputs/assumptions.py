@@ -113,7 +113,7 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Owners of aggregates",
         "60% of DR Congo's cobalt output comes from Chinese-owned mines, the rest is recorded as Swiss-owned (the "
         "largest "
-        "non-Chinese operator); Indonesian nickel sulphate and cobalt are Chinese-owned (cf. P071: Chinese firms run "
+        "non-Chinese operator); Indonesian nickel sulphate and cobalt and DR Congo's cobalt refining are Chinese-owned (cf. P071: Chinese firms run "
         "most "
         "Indonesian refining); Kokkola cobalt and precursor and Nysa cathode are Belgian-owned (Umicore); Norwegian "
         "cobalt refining is Swiss-owned; the CATL-Stellantis joint venture (50/50) is recorded as Chinese-owned "

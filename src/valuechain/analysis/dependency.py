@@ -284,7 +284,8 @@ def dependency(
     region
         A region id, a group (e.g. 'EU27', 'OECD') or 'all'.
     commodities
-        Commodities to report (default: every commodity the region uses).
+        Commodities to report (default: every commodity the region uses); commodities the
+        region does not use at baseline are skipped.
     upstream
         Commodities whose embedded origin is traced (default: every commodity). Embedded rows
         are given for each upstream commodity found in what the region uses.
