@@ -124,3 +124,13 @@ def test_summary_one_row_per_commodity(toy):
 
 def test_top_level_export(toy):
     assert vc.dependency is dependency
+
+
+def test_network_without_baseline_trade():
+    # toy-transport states no route flows: Chicago's demand has no baseline supply at all.
+    net = vc.load_network("toy-transport", check_balance=False)
+    d = dependency(net, "chicago")
+    m = d[d["view"] == "direct"].set_index("metric")["value"]
+    assert m["consumption"] == pytest.approx(300.0)
+    assert m["imports"] == 0.0
+    assert np.isnan(m["hhi"])

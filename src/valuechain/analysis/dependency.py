@@ -126,8 +126,8 @@ class _Structure:
         outs = rec[rec["kind"] == "output"]
         ins = rec[rec["kind"] == "input"]
         self.inflow = np.zeros(n)
-        np.add.at(self.inflow, outs["hub"].map(pos).to_numpy(), outs["quantity"].to_numpy())
-        np.add.at(self.inflow, rt["to_hub"].map(pos).to_numpy(), rt["flow"].to_numpy())
+        np.add.at(self.inflow, outs["hub"].map(pos).to_numpy(dtype=int), outs["quantity"].to_numpy())
+        np.add.at(self.inflow, rt["to_hub"].map(pos).to_numpy(dtype=int), rt["flow"].to_numpy())
         # Value shares of each process's outputs (by quantity if a value is missing).
         value = network.commodities["value"].astype(float)
         v = value.reindex(outs["commodity"]).to_numpy()
@@ -135,11 +135,13 @@ class _Structure:
         ok = pd.Series(np.isfinite(v) & (v > 0), index=outs.index).groupby(outs["process"]).transform("all").to_numpy()
         wv = np.where(ok, np.nan_to_num(v) * y, y)
         w = wv / pd.Series(wv, index=outs.index).groupby(outs["process"]).transform("sum").to_numpy()
-        o = pd.DataFrame({"process": outs["process"].to_numpy(), "out_hub": outs["hub"].map(pos).to_numpy(), "w": w})
+        o = pd.DataFrame(
+            {"process": outs["process"].to_numpy(), "out_hub": outs["hub"].map(pos).to_numpy(dtype=int), "w": w}
+        )
         i = pd.DataFrame(
             {
                 "process": ins["process"].to_numpy(),
-                "in_hub": ins["hub"].map(pos).to_numpy(),
+                "in_hub": ins["hub"].map(pos).to_numpy(dtype=int),
                 "q": ins["quantity"].to_numpy(dtype=float),
             }
         )

@@ -24,6 +24,10 @@ def _pct(x: float) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.0f}%"
 
 
+def _hhi(x: float) -> str:
+    return "-" if math.isnan(x) else f"{x:,.0f}"
+
+
 def _qty(x: float) -> str:
     if x >= 1e6:
         return f"{x / 1e6:,.2f} M"
@@ -81,7 +85,7 @@ def stage_table(dep: pd.DataFrame, region: str) -> Table:
             str(row["unit"]),
             _pct(row["domestic_share"]),
             _origin(row["top_origin"], row["top_share"]),
-            f"{row['hhi']:,.0f}",
+            _hhi(row["hhi"]),
             _pct(row["owner_domestic_share"]),
             _origin(row["owner_top"], row["owner_top_share"]),
             _origin(tech[0], tech[1]),
@@ -129,7 +133,7 @@ def embedded_table(dep: pd.DataFrame, region: str, commodity: str, stages_of: di
             _pct(float(shares.get(region, 0.0))),
             _origin(str(foreign.index[0]), float(foreign.iloc[0])) if len(foreign) else "-",
             second,
-            f"{float(g.loc[g['metric'] == 'hhi', 'value'].iloc[0]):,.0f}",
+            _hhi(float(g.loc[g["metric"] == "hhi", "value"].iloc[0])),
         )
     return t
 
