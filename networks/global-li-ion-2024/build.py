@@ -18,6 +18,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
@@ -705,6 +706,10 @@ def build_network() -> object:
     # Baseline trade, commodity by commodity.
     coords = pd.DataFrame([(r[0], r[3], r[4]) for r in F.REGIONS], columns=["id", "lat", "lon"]).set_index("id")
     dist = distance_matrix(coords)
+    # RoW is spread over every continent: it sits at the median distance from everyone (A-routes).
+    median = float(dist.where(~np.eye(len(dist), dtype=bool)).stack().median())
+    dist.loc["RoW", :] = median
+    dist.loc[:, "RoW"] = median
     seen: set = set()
     produced: dict[str, pd.Series] = {}
     used: dict[str, pd.Series] = {}

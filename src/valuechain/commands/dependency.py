@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 # Wide enough for the stage table when the output is piped to a file (a terminal sets its own width).
+#: Largest share of one third country the CRMA accepts at a processing stage (Regulation (EU) 2024/1252).
+CAP = 0.65
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
 
 
@@ -73,6 +75,7 @@ def stage_table(dep: pd.DataFrame, region: str) -> Table:
         "top owner",
         "top technology",
         title=f"Dependency of {region}, stage by stage (baseline flows per year)",
+        caption="! top supplier above 65% of supply (the CRMA benchmark for one third country)",
         title_justify="left",
     )
     for com, row in s.iterrows():
@@ -84,7 +87,7 @@ def stage_table(dep: pd.DataFrame, region: str) -> Table:
             _qty(row["consumption"]),
             str(row["unit"]),
             _pct(row["domestic_share"]),
-            _origin(row["top_origin"], row["top_share"]),
+            _origin(row["top_origin"], row["top_share"]) + (" !" if row["top_share"] >= CAP else ""),
             _hhi(row["hhi"]),
             _pct(row["owner_domestic_share"]),
             _origin(row["owner_top"], row["owner_top_share"]),
