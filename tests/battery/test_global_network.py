@@ -120,13 +120,15 @@ def test_expansion_options_in_the_eu_and_elsewhere(net):
 
 
 def test_generator_reproduces_the_files(net):
-    sys.path[:0] = [str(FOLDER), str(FOLDER / "inputs")]
+    saved = list(sys.path)
     try:
         spec = importlib.util.spec_from_file_location("global_build", FOLDER / "build.py")
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
         built = mod.build_network()
     finally:
-        del sys.path[:2]
+        sys.path[:] = saved
+        for name in ("chain", "figures", "assumptions"):
+            sys.modules.pop(name, None)
     for table in net.tables:
         assert built.tables[table].equals(net.tables[table]), table
