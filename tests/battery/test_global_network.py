@@ -132,3 +132,18 @@ def test_generator_reproduces_the_files(net):
             sys.modules.pop(name, None)
     for table in net.tables:
         assert built.tables[table].equals(net.tables[table]), table
+
+
+def test_eu_dependency_invariants(net):
+    d = vc.dependency(net, "EU27")
+    shares = d[d["metric"] == "share"].groupby(["commodity", "view", "upstream"])["value"].sum()
+    assert np.allclose(shares, 1.0)
+    for com, g in d[d["view"] == "direct"].groupby("commodity"):
+        m = g.set_index("metric")["value"]
+        assert m["production"] + m["imports"] - m["exports"] == pytest.approx(m["consumption"], rel=1e-6), com
+        assert 0 <= m["hhi"] <= 10_000
+    # What the sources say about the EU shows up: LFP cells and graphite anodes come from China.
+    top = d[(d["view"] == "direct") & (d["metric"] == "top_origin")].set_index("commodity")
+    assert top.loc["cell_lfp", "origin"] == "CN"
+    assert top.loc["anode_synthetic", "origin"] == "CN"
+    assert top.loc["anode_synthetic", "value"] > 0.9
