@@ -134,3 +134,16 @@ def test_network_without_baseline_trade():
     assert m["consumption"] == pytest.approx(300.0)
     assert m["imports"] == 0.0
     assert np.isnan(m["hhi"])
+
+
+def test_stage_shares_by_owner_and_unlimited_capacity(toy):
+    # Cathode: 1,450,000 t in China (Chinese-owned), 50,000 t in Germany (Belgian-owned).
+    s = stage_shares(toy, "cam_nmc", by="owner")
+    assert s.to_dict() == pytest.approx({"CN": 1_450_000 / 1_500_000, "BE": 50_000 / 1_500_000})
+    assert s.attrs["total"] == pytest.approx(1_500_000)
+    b = vc.NetworkBuilder("open")
+    b.add_commodity("x", unit="t", stage="product")
+    b.add_region("A")
+    b.add_process("well", region="A", outputs={"x": 1.0})
+    with pytest.raises(NetworkError, match="unlimited capacity"):
+        stage_shares(b.build(), "x", measure="capacity")

@@ -7,6 +7,7 @@ a given region.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from valuechain._params import closest
@@ -81,7 +82,8 @@ def stage_shares(
     Raises
     ------
     NetworkError
-        If the commodity is unknown, a parameter is invalid or nothing makes the commodity.
+        If the commodity is unknown, a parameter is invalid, nothing makes the commodity, or a
+        capacity share is asked of processes with unlimited capacity.
 
     Examples
     --------
@@ -106,6 +108,11 @@ def stage_shares(
         out = out[out["process"].isin(users)]
     level = network.baseline_activity if measure == "production" else procs["capacity"]
     q = out["coefficient"].to_numpy() * level.loc[out["process"]].to_numpy()
+    if not np.isfinite(q).all():
+        pid = out["process"].to_numpy()[~np.isfinite(q)][0]
+        raise NetworkError(
+            f"process '{pid}' has unlimited capacity; expected finite capacities to compute capacity shares"
+        )
     s = pd.Series(q, index=procs.loc[out["process"], by].to_numpy()).groupby(level=0).sum()
     total = float(s.sum())
     if total <= 0:
