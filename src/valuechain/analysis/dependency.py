@@ -157,9 +157,15 @@ class _Structure:
         self.route_rows = rt["to_hub"].map(pos).to_numpy(dtype=int)
         self.route_cols = rt["from_hub"].map(pos).to_numpy(dtype=int)
         self.route_vals = rt["flow"].to_numpy(dtype=float)
-        self._cache: dict[tuple[str, str], pd.DataFrame] = {}
+        self._cache: dict[tuple[str, str], tuple[np.ndarray, list[str]]] = {}
 
     def trace(self, upstream: str, attribute: str) -> pd.DataFrame:
+        """Return ``E_h(X)`` as a hub x origin DataFrame."""
+        e, origins = self.trace_array(upstream, attribute)
+        return pd.DataFrame(e, index=self.hubs, columns=pd.Index(origins, name="origin"))
+
+    def trace_array(self, upstream: str, attribute: str) -> tuple[np.ndarray, list[str]]:
+        """Return ``E_h(X)`` as an array (hubs in network order) and the origin labels."""
         key = (upstream, attribute)
         if key in self._cache:
             return self._cache[key]
@@ -179,9 +185,8 @@ class _Structure:
         s *= scale[:, None]
         e = _fixed_point(rows, cols, vals, s, upstream)
         e[np.abs(e) < 1e-15] = 0.0
-        out = pd.DataFrame(e[:, : len(origins)], index=self.hubs, columns=pd.Index(origins, name="origin"))
-        self._cache[key] = out
-        return out
+        self._cache[key] = (e[:, : len(origins)], origins)
+        return self._cache[key]
 
 
 def _fixed_point(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, s: np.ndarray, upstream: str) -> np.ndarray:
@@ -256,17 +261,15 @@ def _rows(region: str, com: str, stage: str, unit: str, view: str, upstream: str
     return {"region": region, "commodity": com, "stage": stage, "unit": unit, "view": view, "upstream": upstream}
 
 
-def _share_rows(base: dict[str, str], shares: pd.Series, label: str) -> list[dict[str, object]]:
+def _share_rows(base: dict[str, str], shares: dict[str, float], label: str) -> list[dict[str, object]]:
     """Share, domestic share, HHI and top foreign origin rows for one view."""
-    shares = shares[shares > 1e-12].sort_values(ascending=False)
-    out: list[dict[str, object]] = [
-        {**base, "origin": str(o), "metric": "share", "value": float(v)} for o, v in shares.items()
-    ]
+    items = sorted(((o, v) for o, v in shares.items() if v > 1e-12), key=lambda kv: -kv[1])
+    out: list[dict[str, object]] = [{**base, "origin": o, "metric": "share", "value": v} for o, v in items]
     out.append({**base, "origin": "", "metric": "domestic_share", "value": float(shares.get(label, 0.0))})
-    out.append({**base, "origin": "", "metric": "hhi", "value": hhi(shares)})
-    foreign = shares.drop(label, errors="ignore")
-    if len(foreign):
-        out.append({**base, "origin": str(foreign.index[0]), "metric": "top_origin", "value": float(foreign.iloc[0])})
+    out.append({**base, "origin": "", "metric": "hhi", "value": hhi([v for _, v in items])})
+    foreign = [(o, v) for o, v in items if o != label]
+    if foreign:
+        out.append({**base, "origin": foreign[0][0], "metric": "top_origin", "value": foreign[0][1]})
     return out
 
 
@@ -343,8 +346,14 @@ def dependency(
         if c not in com_table.index:
             raise NetworkError(f"unknown commodity '{c}' in network '{network.name}'" + closest(c, com_table.index))
 
-    def group(s: pd.Series) -> pd.Series:
-        return s.groupby([label if str(o) in members else str(o) for o in s.index]).sum()
+    def group(origins: list[str], values: np.ndarray, total: float) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for o, v in zip(origins, values, strict=True):
+            key = label if o in members else o
+            out[key] = out.get(key, 0.0) + float(v) / total
+        return out
+
+    pos = {h: i for i, h in enumerate(st.hubs)}
 
     rows: list[dict[str, object]] = []
     for com in used:
@@ -352,6 +361,8 @@ def dependency(
         hubs = [h for h in use.index if hub_com[h] == com]
         cons = use.loc[hubs]
         consumption = float(cons.sum())
+        hub_idx = np.array([pos[h] for h in hubs], dtype=int)
+        cons_vec = cons.to_numpy(dtype=float)
         outs = rec[(rec["kind"] == "output") & (rec["commodity"] == com) & rec["region"].isin(members)]
         production = float(outs["quantity"].sum())
         r = rt[rt["commodity"] == com]
@@ -371,22 +382,24 @@ def dependency(
         rows.append(
             {**base, "origin": "", "metric": "import_share", "value": imports / max(imports + supply[label], 1e-300)}
         )
-        rows += _share_rows(base, supply / supply.sum(), label)
+        total_supply = float(supply.sum())
+        shares = {str(o): float(v) / total_supply for o, v in supply.items()} if total_supply > 0 else {}
+        rows += _share_rows(base, shares, label)
         for view, attribute, ups_here in (
             ("owner", "owner", [com]),
             ("technology", "technology", [com]),
             ("embedded", "region", [u for u in ups if u != com]),
         ):
             for u in ups_here:
-                e = st.trace(u, attribute).loc[hubs]
-                content = e.mul(cons.to_numpy(), axis=0).sum()
+                e, origins = st.trace_array(u, attribute)
+                content = cons_vec @ e[hub_idx]
                 total = float(content.sum())
                 if total <= 1e-12 * max(consumption, 1.0):
                     continue
                 b = _rows(label, com, stage, unit, view, u)
                 if view == "embedded":
                     rows.append({**b, "origin": "", "metric": "content", "value": total / consumption})
-                rows += _share_rows(b, group(content / total), label)
+                rows += _share_rows(b, group(origins, content, total), label)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
