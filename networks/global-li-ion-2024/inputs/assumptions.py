@@ -157,15 +157,17 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "20,000-25,000 USD per t LCE/yr; spodumene mines 12,000-15,000 and geothermal lithium 30,000 USD per t "
         "LCE/yr; nickel sulphate 15,000-20,000 USD per t Ni/yr; manganese sulphate 6,000 USD per t Mn/yr; anode "
         "plants 12,000 USD per t/yr; graphite mines 2,000-3,000 USD per t/yr; hydrometallurgy 3,000 and shredding"
-        " 500 USD per t/yr. Building in Europe or the US costs more than in China (P225: 70-130% more), which "
-        "these figures reflect only roughly.",
+        " 500 USD per t/yr; electrolyte 2,000 USD per t/yr; separator USD 1 m per Mm2/yr; cobalt refining 20,000 "
+        "USD per t Co/yr. Building in Europe or the US costs more than in China (P225: 70-130% more), which these"
+        " figures reflect only roughly.",
     ),
     "A-routes": (
         "Trade lanes derived by balancing",
         "Bilateral flows are not in the sources. They are derived from each region's production and consumption "
-        "by gravity-seeded proportional fitting (valuechain.network.balancing): distance decay exponent 1, lanes "
-        "below 3% of the importer's needs dropped. Lanes with no baseline flow connect the main producers to the "
-        "EU regions that use a commodity, for the optimiser.",
+        "by gravity-seeded proportional fitting (valuechain.network.balancing): great-circle distance between "
+        "points near each region's industry (RoW, spread over every continent, at the median distance from "
+        "everyone), distance decay exponent 1, lanes below 3% of the importer's needs dropped. Lanes with no "
+        "baseline flow connect the main producers to the EU regions that use a commodity, for the optimiser.",
     ),
     "A-other-uses": (
         "Non-battery uses and unmodelled battery uses",

@@ -309,6 +309,12 @@ EXPANSIONS += [
      "NO", "NO", 2),
     ("de-pretreatment-new", "Battery shredding to black mass (DE)", "DE", "pretreatment", 50_000.0, 500.0, "A-capex",
      "DE", "DE", 1),
+    ("pl-electrolyte-kr", "Electrolyte plant, Korean technology (PL)", "PL", "electrolyte", 100_000.0, 2_000.0, "A-capex",
+     "KR", "KR", 2),
+    ("hu-separator-cn", "Separator plant, Chinese technology (HU)", "HU", "separator", 2_000.0, 1.0e6, "A-capex", "CN",
+     "CN", 2),
+    ("fi-cobalt_refined-new", "Cobalt refinery expansion (Kokkola, FI)", "FI", "cobalt_refined", 10_000.0, 20_000.0,
+     "A-capex", "BE", "BE", 2),
 ]
 # Named cathode plants under construction in 2024 (process of capacity 0 plus an expansion option).
 PIPELINE_MATERIALS = [
