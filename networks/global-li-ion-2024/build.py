@@ -1,0 +1,369 @@
+"""Generate the global-li-ion-2024 network from the figures in ``inputs/``.
+
+Run from the repository root::
+
+    python networks/global-li-ion-2024/build.py
+
+The script is deterministic: the same inputs give byte-identical CSV files. It works down the
+chain from final demand (packs) to mines, so that every stage's baseline output is what the
+stage below needs, split among countries by the sourced shares; recycling adds co-products; and
+trade lanes are derived per commodity by :func:`valuechain.network.balancing.balance_trade` so
+that the baseline balances at every hub.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE / "inputs")]
+sys.path.insert(1, str(HERE.parents[1] / "src"))  # the checkout's own valuechain
+
+import assumptions as A  # noqa: E402, N812
+import figures as F  # noqa: E402, N812
+from chain import build_chain, recipe  # noqa: E402
+
+from valuechain.network import NetworkBuilder, save_network  # noqa: E402
+from valuechain.network.balancing import balance_trade, distance_matrix  # noqa: E402
+
+NAME = "global-li-ion-2024"
+DESCRIPTION = (
+    "The global lithium-ion battery chain in 2024 at country level: mines, refineries, precursor, cathode and anode "
+    "plants, electrolyte and separator, cell plants (European plants named, with owner and technology origin), pack "
+    "assembly for EV and stationary-storage demand, and recycling through black mass. Every figure cites a source; "
+    "bilateral trade is derived by gravity-seeded proportional fitting. See README.md for the method and assumptions."
+)
+
+COMMODITIES = [  # id, name, unit, stage
+    ("lithium_ore", "Lithium ore and brine (spodumene concentrate, brine)", "t LCE", "mining"),
+    ("lithium_chem", "Lithium chemicals (carbonate and hydroxide)", "t LCE", "refining"),
+    ("nickel_ore", "Nickel mine output and intermediates (ore, MHP, matte)", "t Ni", "mining"),
+    ("nickel_sulphate", "Battery-grade nickel sulphate", "t Ni", "refining"),
+    ("cobalt_ore", "Cobalt mine output and intermediates (hydroxide)", "t Co", "mining"),
+    ("cobalt_refined", "Refined cobalt (sulphate and metal)", "t Co", "refining"),
+    ("manganese_ore", "Manganese ore", "t Mn", "mining"),
+    ("manganese_sulphate", "High-purity manganese sulphate", "t Mn", "refining"),
+    ("natural_graphite", "Natural flake graphite", "t", "mining"),
+    ("anode_natural", "Anode active material from natural graphite", "t", "active material"),
+    ("anode_synthetic", "Anode active material from synthetic graphite", "t", "active material"),
+    ("pcam", "NMC precursor (mixed hydroxide, pCAM)", "t", "precursor"),
+    ("cam_nmc", "Cathode active material, NMC", "t", "active material"),
+    ("cam_lfp", "Cathode active material, LFP", "t", "active material"),
+    ("electrolyte", "Electrolyte", "t", "component"),
+    ("separator", "Separator film", "Mm2", "component"),
+    ("cell_nmc", "Li-ion cells, NMC/NCA", "GWh", "cell"),
+    ("cell_lfp", "Li-ion cells, LFP", "GWh", "cell"),
+    ("pack_ev", "Battery packs for electric vehicles", "GWh", "pack"),
+    ("pack_ess", "Battery packs for stationary storage", "GWh", "pack"),
+    ("eol_batteries", "End-of-life batteries and production scrap", "t", "end-of-life"),
+    ("black_mass", "Black mass", "t", "black mass"),
+]
+CONTINENT = {
+    "CN": "AS",
+    "ID": "AS",
+    "PH": "AS",
+    "KR": "AS",
+    "JP": "AS",
+    "IN": "AS",
+    "RoW": "AS",
+    "AU": "OC",
+    "CL": "SA",
+    "AR": "SA",
+    "BR": "SA",
+    "CD": "AF",
+    "ZA": "AF",
+    "GA": "AF",
+    "MA": "AF",
+    "MZ": "AF",
+    "MG": "AF",
+    "CA": "NA",
+    "US": "NA",
+}  # Europe otherwise
+
+
+# --------------------------------------------------------------------------- network tables
+def cost_level(region: str, stage: str) -> float:
+    """Return the multiplier on Chinese variable costs for a region and stage."""
+    if stage == "mining":
+        return 1.0
+    if region in F.EU27:
+        return F.COST_LEVEL["EU"][0]
+    return F.COST_LEVEL["HIGH"][0] if region in F.HIGH_COST else 1.0
+
+
+def read_public_figures() -> list[dict[str, str]]:
+    """Read the rows of inputs/public_figures.csv."""
+    with open(HERE / "inputs" / "public_figures.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def read_seed_facts() -> list[dict[str, str]]:
+    """Read the rows of seeds/facts.csv."""
+    with open(HERE.parents[1] / "seeds" / "facts.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+SEED_DOCS = {
+    "000": ("Memo on China's battery strategy (probably DGAP)", 2025),
+    "001": ("News item on China's battery-technology export licensing", 2025),
+    "002": ("Dutch BNC-fiche and Commission Battery Booster communication C(2025) 8950", 2026),
+    "003": ("ETNC, Fragmented Europe: Dealing with China as a technology and innovation power", 2026),
+    "004": ("Blog post on the Carbone4 study of Chinese battery JVs for T&E", 2025),
+}
+
+
+def add_sources(b: NetworkBuilder) -> None:
+    """Add public figures, seed facts, assumptions and derivations as sources."""
+    for r in read_public_figures():
+        title = r["source_title"]
+        publisher = title.split(" '")[0].split(",")[0].split(" (")[0].strip()
+        url = r["source_url"] if r["source_url"].startswith("http") else ""
+        year = int(r["year"][:4])
+        what = f"{r['metric']} - {r['material_or_product']} / {r['country_or_region']}"
+        note = f"{what} = {r['value']} {r['unit']} ({r['year']})"
+        b.add_source(
+            r["figure_id"], title, publisher=publisher, year=year, url=url, confidence=r["confidence"], note=note
+        )
+    for r in read_seed_facts():
+        title, year = SEED_DOCS[r["document"]]
+        b.add_source(
+            r["id"],
+            f"Seed {r['document']}: {title}",
+            publisher="seed document",
+            year=year,
+            url=f"seeds/facts.csv#{r['id']}",
+            confidence="medium",
+            note=f"{r['paraphrase']} ({r['location']}) = {r['value']} {r['unit']} ({r['year']})",
+        )
+    for sid, (title, note) in A.ASSUMPTIONS.items():
+        b.add_source(
+            sid,
+            title,
+            publisher="valuechain",
+            year=2026,
+            url="networks/global-li-ion-2024/README.md",
+            confidence="assumption",
+            note=note,
+        )
+    for sid, (title, note, conf) in A.DERIVED.items():
+        b.add_source(
+            sid,
+            title,
+            publisher="valuechain",
+            year=2026,
+            url="networks/global-li-ion-2024/README.md",
+            confidence=conf,
+            note=note,
+        )
+
+
+def continent(region: str) -> str:
+    """Return the continent code of a region (EU for Europe)."""
+    return CONTINENT.get(region, "EU")
+
+
+def add_route(b: NetworkBuilder, seen: set, com: str, o: str, d: str, flow: float) -> None:
+    """Add a trade lane with freight cost and lead time by distance class."""
+    same = continent(o) == continent(d)
+    b.add_route(
+        f"{com}/{o}>{d}",
+        com,
+        o,
+        d,
+        cost=F.FREIGHT[com] * (0.5 if same else 1.0),
+        tariff=0.0,
+        lead_time=0.04 if same else 0.12,
+        baseline_flow=flow,
+        source="A-routes" if flow > 0 else "A-freight",
+    )
+    seen.add((com, o, d))
+
+
+def build_network() -> object:
+    """Build and validate the network from the chain, the sources and the derived trade."""
+    ch = build_chain()
+    b = NetworkBuilder(NAME, year=2024, period="year", units={"currency": "USD"}, description=DESCRIPTION)
+    add_sources(b)
+    for cid, name, unit, stage in COMMODITIES:
+        val, src = F.VALUE[cid]
+        b.add_commodity(cid, name=name, unit=unit, stage=stage, value=val, source=src)
+    for rid, name, groups, *_ in F.REGIONS:
+        b.add_region(rid, name=name, groups=groups, source="A-demand-split" if rid in ("EU-other", "RoW") else None)
+    for p in ch.procs:
+        ttr, ramp = F.TTR["recycling" if p["stage"] == "recycling" else p["stage"]]
+        vc = F.VARIABLE_COST[p["cost_key"]] * cost_level(p["region"], p["stage"])
+        b.add_process(
+            p["id"],
+            region=p["region"],
+            inputs=p["inputs"],
+            outputs=p["outputs"],
+            name=p["name"],
+            capacity=round(p["capacity"], 6),
+            baseline_activity=round(p["activity"], 6),
+            variable_cost=vc,
+            owner=p["owner"],
+            technology_origin=p["tech"],
+            ttr=ttr,
+            ramp_up=ramp,
+            source=p["source"],
+        )
+    for d in ch.demand:
+        b.add_demand(
+            d["region"],
+            d["commodity"],
+            quantity=round(d["quantity"], 6),
+            growth=d["growth"],
+            value_of_lost_demand=d["value_of_lost_demand"],
+            source=d["source"],
+        )
+
+    # Baseline trade, commodity by commodity.
+    coords = pd.DataFrame([(r[0], r[3], r[4]) for r in F.REGIONS], columns=["id", "lat", "lon"]).set_index("id")
+    dist = distance_matrix(coords)
+    # RoW is spread over every continent: it sits at the median distance from everyone (A-routes).
+    median = float(dist.where(~np.eye(len(dist), dtype=bool)).stack().median())
+    dist.loc["RoW", :] = median
+    dist.loc[:, "RoW"] = median
+    seen: set = set()
+    produced: dict[str, pd.Series] = {}
+    used: dict[str, pd.Series] = {}
+    for cid, *_ in COMMODITIES:
+        prod, cons = ch.by_region(cid, "outputs"), ch.by_region(cid, "inputs")
+        produced[cid], used[cid] = prod, cons
+        if cid in ("pack_ev", "pack_ess"):
+            continue
+        flows = balance_trade(prod.round(6), cons.round(6), distance=dist, decay=1.0, min_share=0.03, rtol=1e-6)
+        for o, d, f in flows.itertuples(index=False):
+            add_route(b, seen, cid, o, d, round(f, 6))
+
+    # Expansion options: planned plants named in the seeds, then generic options.
+    options = [
+        (pid, name + " (planned)", reg, f"cell_{chem}", cap, capex, csrc, owner, tech, lead, src)
+        for pid, name, reg, chem, cap, owner, tech, src, capex, csrc, lead in F.PIPELINE_CELLS
+    ]
+    options += [
+        (pid, name + " (planned)", reg, com, cap, capex, csrc, owner, tech, lead, src)
+        for pid, name, reg, com, cap, owner, tech, src, capex, csrc, lead in F.PIPELINE_MATERIALS
+    ]
+    options += [
+        (pid, name, reg, kind, size, capex, src, owner, tech, lead, src)
+        for pid, name, reg, kind, size, capex, src, owner, tech, lead in F.EXPANSIONS
+    ]
+    for pid, name, reg, kind, size, capex, csrc, owner, tech, lead, _ in options:
+        pid = pid if pid.endswith(("-new", "-eu", "-cn", "-kr", "-geo")) else f"{pid}-build"
+        inputs, outputs = recipe(kind)
+        stage = (
+            "cell"
+            if kind.startswith("cell")
+            else "recycling"
+            if kind in ("hydromet", "pretreatment")
+            else ("mining" if kind in ("lithium_ore", "natural_graphite") else "material")
+        )
+        key = {"pretreatment": "black_mass"}.get(kind, kind)
+        b.add_expansion(
+            pid,
+            region=reg,
+            inputs=inputs,
+            outputs=outputs,
+            name=name,
+            capex=round(capex, 2),
+            variable_cost=F.VARIABLE_COST[key] * cost_level(reg, stage),
+            min_size=0.0,
+            max_size=size,
+            lifetime=15 if stage == "cell" else 20,
+            lead_time=lead,
+            owner=owner,
+            technology_origin=tech,
+            source=csrc,
+        )
+        # Lanes with no baseline flow so that new capacity can reach its users and be supplied.
+        for com in outputs:
+            top = used[com].drop(reg, errors="ignore").nlargest(2).index if com in used else []
+            for d in top:
+                if (com, reg, d) not in seen and com not in ("pack_ev", "pack_ess"):
+                    add_route(b, seen, com, reg, d, 0.0)
+        for com in inputs:
+            top = produced[com].drop(reg, errors="ignore").nlargest(2).index
+            for o in top:
+                if (com, o, reg) not in seen:
+                    add_route(b, seen, com, o, reg, 0.0)
+    # Alternative suppliers for EU hubs: the two largest producers of each commodity that an EU region
+    # uses in a material quantity (0.5% of world use or more).
+    for cid, *_ in COMMODITIES:
+        if cid in ("pack_ev", "pack_ess", "eol_batteries"):
+            continue
+        top = produced[cid].nlargest(2).index
+        for d, q in used[cid].items():
+            if d in F.EU27 and q >= 0.005 * used[cid].sum():
+                for o in top:
+                    if o != d and (cid, o, d) not in seen:
+                        add_route(b, seen, cid, o, d, 0.0)
+    net = b.build(auto_hubs=True, check_balance=False)
+    kind_of = {p["id"]: p["kind"] for p in ch.procs} | {
+        (o[0] if o[0].endswith(("-new", "-eu", "-cn", "-kr", "-geo")) else f"{o[0]}-build"): o[3] for o in options
+    }
+    tables = dict(net.tables)
+    rec = tables["recipes"].copy()
+    rec["source"] = [
+        recipe_source(kind_of[p], c, k, str(s))
+        for p, c, k, s in zip(rec["process"], rec["commodity"], rec["kind"], rec["source"], strict=True)
+    ]
+    src = dict(zip(net.processes.index, net.processes["source"], strict=True))
+    rec["source"] = [s or src.get(p, "A-yields") for p, s in zip(rec["process"], rec["source"], strict=True)]
+    tables["recipes"] = rec
+    return type(net).from_frames(
+        net.name, tables, year=net.year, period=net.period, units=net.units, description=net.description
+    )
+
+
+def recipe_source(kind: str, commodity: str, side: str, current: str) -> str:
+    """Return the source of one recipe coefficient, given the kind of process it belongs to."""
+    if kind.startswith("cell_"):
+        if commodity.startswith(("cam_", "cell_")):
+            return "D-cam-mass"
+        if commodity.startswith("anode_"):
+            return "A-anode-mix"
+        return {"electrolyte": "A-components", "separator": "A-components", "eol_batteries": "A-scrap"}[commodity]
+    if kind in ("cam_nmc", "cam_lfp", "pcam"):
+        return "D-cam-mass"
+    if kind in ("hydromet", "pretreatment"):
+        return "A-recycling"
+    if kind in ("pack_ev", "pack_ess", "anode_natural") or (side == "input" and kind in F.REFINING_INPUT):
+        return "A-yields"
+    return current  # outputs of mines and other single-output processes: the process's own source
+
+
+def write_assumptions(readme: Path) -> None:
+    """Refresh the list of assumptions and derivations in the README between its markers."""
+    start, end = "<!-- assumptions:start -->", "<!-- assumptions:end -->"
+    text = readme.read_text("utf-8")
+    lines = [f"- **{sid}** {title}. {note}" for sid, (title, note) in A.ASSUMPTIONS.items()]
+    lines += [
+        f"- **{sid}** {title} (derived, confidence {conf}). {note}" for sid, (title, note, conf) in A.DERIVED.items()
+    ]
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    readme.write_text(head + start + "\n" + "\n".join(lines) + "\n" + end + tail, "utf-8")
+
+
+def main() -> None:
+    """Build the network and write its CSV files next to this script."""
+    import warnings
+
+    from valuechain.errors import NetworkWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NetworkWarning)
+        net = build_network()
+    save_network(net, HERE)  # type: ignore[arg-type]
+    write_assumptions(HERE / "README.md")
+    print(net, {t: n for t, n in net.counts().items()})  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,495 @@
+"""The battery chain of the global-li-ion-2024 network, worked out from final demand down to the mines.
+
+Each stage makes exactly what the stage below uses, split among countries by the sourced shares
+(``inputs/figures.py``); recycling adds co-products. :func:`build_chain` returns every process with
+its recipe, baseline activity, capacity, owner and technology origin, plus final demand; ``build.py``
+turns that into the network's tables and derives trade.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import figures as F  # noqa: N812
+import pandas as pd
+
+
+# --------------------------------------------------------------------------- recipes
+def cell_recipe(chem: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Return inputs and outputs per GWh of cells of one chemistry."""
+    li = F.INTENSITY[chem]["li"][0] * 1000  # kg/kWh -> t/GWh
+    cam = li / F.LI_MASS_FRACTION[chem] * (1 + F.CELL_SCRAP)
+    graphite = F.INTENSITY[chem]["graphite"][0] * 1000 * (1 + F.CELL_SCRAP)
+    inputs = {
+        f"cam_{chem}": cam,
+        "anode_synthetic": graphite * F.ANODE_SYNTHETIC_SHARE,
+        "anode_natural": graphite * (1 - F.ANODE_SYNTHETIC_SHARE),
+        "electrolyte": F.ELECTROLYTE[chem],
+        "separator": F.SEPARATOR[chem],
+    }
+    scrap = (cam + graphite) * F.CELL_SCRAP / (1 + F.CELL_SCRAP)
+    return inputs, {f"cell_{chem}": 1.0, "eol_batteries": scrap}
+
+
+def material_recipe(commodity: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Return inputs and outputs per unit of a material, refinery, mine or recycling step."""
+    nmc = F.INTENSITY["nmc"]
+    pcam_per_gwh = nmc["li"][0] / F.LI_MASS_FRACTION["nmc"] * F.PCAM_PER_CAM
+    table: dict[str, dict[str, float]] = {
+        "cam_nmc": {"pcam": F.PCAM_PER_CAM, "lithium_chem": F.LI_MASS_FRACTION["nmc"] * F.LI_TO_LCE},
+        "cam_lfp": {"lithium_chem": F.LI_MASS_FRACTION["lfp"] * F.LI_TO_LCE},
+        "pcam": {
+            "nickel_sulphate": nmc["ni"][0] / pcam_per_gwh,
+            "cobalt_refined": nmc["co"][0] / pcam_per_gwh,
+            "manganese_sulphate": nmc["mn"][0] / pcam_per_gwh,
+        },
+        "anode_natural": {"natural_graphite": F.FLAKE_PER_ANODE},
+        "lithium_chem": {"lithium_ore": F.REFINING_INPUT["lithium_chem"]},
+        "nickel_sulphate": {"nickel_ore": F.REFINING_INPUT["nickel_sulphate"]},
+        "cobalt_refined": {"cobalt_ore": F.REFINING_INPUT["cobalt_refined"]},
+        "manganese_sulphate": {"manganese_ore": F.REFINING_INPUT["manganese_sulphate"]},
+    }
+    if commodity == "hydromet":
+        return {"black_mass": 1.0}, dict(F.RECOVERY)
+    if commodity == "pretreatment":
+        return {"eol_batteries": 1.0}, {"black_mass": F.BLACK_MASS_YIELD}
+    return table.get(commodity, {}), {commodity: 1.0}
+
+
+def recipe(kind: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Return inputs and outputs per unit of activity of a process of this kind."""
+    if kind in ("cell_nmc", "cell_lfp"):
+        return cell_recipe(kind[5:])
+    return material_recipe(kind)
+
+
+# --------------------------------------------------------------------------- bookkeeping
+class Chain:
+    """Processes with their baseline activity, and final demand, as the chain is worked out."""
+
+    def __init__(self) -> None:
+        self.procs: list[dict] = []
+        self.demand: list[dict] = []
+
+    def add(
+        self,
+        pid: str,
+        name: str,
+        region: str,
+        kind: str,
+        activity: float,
+        capacity: float,
+        source: str,
+        *,
+        owner: str | None = None,
+        tech: str | None = None,
+        stage: str = "material",
+        cost_key: str | None = None,
+    ) -> None:
+        """Add a process of a given kind with its baseline activity and capacity."""
+        inputs, outputs = recipe(kind)
+        self.procs.append(
+            dict(
+                id=pid,
+                name=name,
+                region=region,
+                kind=kind,
+                activity=activity,
+                capacity=capacity,
+                source=source,
+                owner=owner or region,
+                tech=tech or owner or region,
+                inputs=inputs,
+                outputs=outputs,
+                stage=stage,
+                cost_key=cost_key or kind,
+            )
+        )
+
+    def use(self, commodity: str) -> float:
+        """Return world use of a commodity by the processes added so far (and demand)."""
+        total = sum(p["activity"] * p["inputs"].get(commodity, 0.0) for p in self.procs)
+        return total + sum(d["quantity"] for d in self.demand if d["commodity"] == commodity)
+
+    def made(self, commodity: str) -> float:
+        """Return world output of a commodity by the processes added so far."""
+        return sum(p["activity"] * p["outputs"].get(commodity, 0.0) for p in self.procs)
+
+    def by_region(self, commodity: str, side: str) -> pd.Series:
+        """Return output ('outputs') or use ('inputs', with demand) of a commodity per region."""
+        acc: dict[str, float] = defaultdict(float)
+        for p in self.procs:
+            q = p["activity"] * p[side].get(commodity, 0.0)
+            if q:
+                acc[p["region"]] += q
+        if side == "inputs":
+            for d in self.demand:
+                if d["commodity"] == commodity:
+                    acc[d["region"]] += d["quantity"]
+        return pd.Series(acc, dtype=float).sort_index()
+
+
+def shares_with_rest(shares: dict, rest: str) -> dict[str, tuple[float, str]]:
+    """Normalise {region: share or (share, source)}: the ``rest`` region takes 1 - sum."""
+    out = {r: (v if isinstance(v, tuple) else (v, "A-shares")) for r, v in shares.items()}
+    out[rest] = (1.0 - sum(v[0] for k, v in out.items() if k != rest), "A-shares")
+    if out[rest][0] < -1e-12:
+        raise SystemExit(f"shares {shares} leave a negative remainder for {rest}")
+    return out
+
+
+def aggregate(
+    chain: Chain,
+    kind: str,
+    total: float,
+    shares: dict[str, tuple[float, str]],
+    util_key: str,
+    label: str,
+    stage: str = "material",
+) -> None:
+    """Add one aggregate process per region, splitting ``total`` output by ``shares``."""
+    for reg, (share, src) in sorted(shares.items()):
+        q = total * share
+        if q <= 0:
+            continue
+        owner = F.OWNER.get((reg, kind), reg)
+        util = (
+            F.UTILISATION_OUTSIDE_CN.get(util_key, F.UTILISATION[util_key]) if reg != "CN" else F.UTILISATION[util_key]
+        )
+        chain.add(f"{reg.lower()}-{kind}", f"{label} ({reg})", reg, kind, q, q / util, src, owner=owner, stage=stage)
+
+
+# --------------------------------------------------------------------------- the chain, top down
+def build_chain() -> Chain:
+    """Work out every process's baseline activity, from final demand down to the mines."""
+    ch = Chain()
+    total = F.BATTERY_DEMAND[0]
+    ev_total, ess_total = total * F.EV_SHARE[0], total * (1 - F.EV_SHARE[0])
+    ev: dict[str, float] = {}
+    for grp, (share, _) in F.EV_DEMAND_SHARES.items():
+        if grp == "EU27":
+            for reg, s in F.EU_EV_SPLIT.items():
+                ev[reg] = ev_total * share * s
+        else:
+            ev[grp] = ev_total * share
+    for reg, s in F.EV_DEMAND_REST.items():
+        ev[reg] = ev_total * s
+    ess = {reg: ess_total * s for reg, s in F.ESS_SPLIT.items()}
+    for reg in sorted(ev):
+        ch.demand.append(
+            dict(
+                region=reg,
+                commodity="pack_ev",
+                quantity=ev[reg],
+                growth=F.EV_GROWTH[0],
+                value_of_lost_demand=F.LOST_VALUE_FACTOR * F.PACK_PRICE_EV[0],
+                source="D-demand",
+            )
+        )
+    for reg in sorted(ess):
+        ch.demand.append(
+            dict(
+                region=reg,
+                commodity="pack_ess",
+                quantity=ess[reg],
+                growth=F.ESS_GROWTH[0],
+                value_of_lost_demand=F.LOST_VALUE_FACTOR * F.PACK_PRICE_ESS[0],
+                source="A-demand-split",
+            )
+        )
+
+    # Packs: assembled where they are demanded.
+    lfp_share = {reg: F.EV_LFP_SHARE.get("EU" if reg in F.EU27 else reg, F.EV_LFP_SHARE["RoW"]) for reg in ev}
+    for reg in sorted(set(ev) | set(ess)):
+        for key, q, cell in (
+            ("ev-nmc", ev.get(reg, 0) * (1 - lfp_share.get(reg, 0)), "nmc"),
+            ("ev-lfp", ev.get(reg, 0) * lfp_share.get(reg, 0), "lfp"),
+            ("ess", ess.get(reg, 0), "lfp"),
+        ):
+            if q <= 0:
+                continue
+            out = "pack_ess" if key == "ess" else "pack_ev"
+            ch.procs.append(
+                dict(
+                    id=f"{reg.lower()}-pack-{key}",
+                    name=f"Pack assembly, {out[5:].upper()} from {cell.upper()} cells ({reg})",
+                    region=reg,
+                    kind=out,
+                    activity=q,
+                    capacity=q / F.UTILISATION["pack"],
+                    source="D-demand",
+                    owner=reg,
+                    tech=reg,
+                    inputs={f"cell_{cell}": 1.0},
+                    outputs={out: 1.0},
+                    stage="pack",
+                    cost_key=out,
+                )
+            )
+
+    # Cells: named plants and aggregates outside China, China takes the rest of each chemistry.
+    need = {c: ch.use(f"cell_{c}") for c in ("nmc", "lfp")}
+    other = {c: sum(p[5] for p in F.CELL_PLANTS if p[3] == c) for c in ("nmc", "lfp")}
+    cn_out = {c: need[c] - other[c] for c in ("nmc", "lfp")}
+    cn_cap = F.CELL_CAPACITY_WORLD[0] * F.CN_CELL_CAPACITY_SHARE[0]
+    for c in ("nmc", "lfp"):
+        ch.add(
+            f"cn-cells-{c}",
+            f"{c.upper()} cell plants in China (aggregate)",
+            "CN",
+            f"cell_{c}",
+            cn_out[c],
+            cn_cap * cn_out[c] / sum(cn_out.values()),
+            "D-cell-capacity-cn",
+            stage="cell",
+        )
+    for pid, name, reg, chem, cap, prod, owner, tech, src in F.CELL_PLANTS:
+        ch.add(pid, name, reg, f"cell_{chem}", prod, cap, src, owner=owner, tech=tech, stage="cell")
+    for pid, name, reg, chem, _, owner, tech, *_ in F.PIPELINE_CELLS:
+        ch.add(
+            pid,
+            name + " (not producing in 2024)",
+            reg,
+            f"cell_{chem}",
+            0.0,
+            0.0,
+            "A-pipeline",
+            owner=owner,
+            tech=tech,
+            stage="cell",
+        )
+
+    # Components and anodes.
+    for kind, shares, label in (
+        ("electrolyte", F.ELECTROLYTE_SHARES, "Electrolyte plants"),
+        ("separator", F.SEPARATOR_SHARES, "Separator plants"),
+    ):
+        s = {r: (v if isinstance(v, tuple) else (v, "A-shares")) for r, v in shares.items()}
+        aggregate(ch, kind, ch.use(kind), s, "component", label)
+    for kind, shares, label in (
+        ("anode_natural", F.ANODE_NATURAL_SHARES, "Natural-graphite anode plants"),
+        ("anode_synthetic", F.ANODE_SYNTHETIC_SHARES, "Synthetic-graphite anode plants"),
+    ):
+        s = shares_with_rest(shares, "CN")
+        s["CN"] = (s["CN"][0], F.ANODE_CN_SHARE[1])
+        aggregate(ch, kind, ch.use(kind), s, "anode", label)
+
+    # Cathode: China's NMC share set so that its share of all cathode is 90% (P087).
+    n_need, l_need = ch.use("cam_nmc"), ch.use("cam_lfp")
+    aggregate(
+        ch, "cam_lfp", l_need, {r: (v, "A-shares") for r, v in F.CAM_LFP_SHARES.items()}, "cam", "LFP cathode plants"
+    )
+    cn_nmc = (F.CAM_CN_SHARE[0] * (n_need + l_need) - F.CAM_LFP_SHARES["CN"] * l_need) / n_need
+    nysa_cap, nysa_out = F.UMICORE_NYSA
+    nmc_shares = {**F.CAM_NMC_SHARES, "CN": (cn_nmc, "D-cam-cn")}
+    nmc_shares = shares_with_rest({**nmc_shares, "PL": nysa_out / n_need}, "RoW")
+    del nmc_shares["PL"]
+    aggregate(ch, "cam_nmc", n_need, nmc_shares, "cam", "NMC cathode plants")
+    ch.add(
+        "pl-umicore-nysa",
+        "Umicore NMC cathode plant, Nysa",
+        "PL",
+        "cam_nmc",
+        nysa_out,
+        nysa_cap,
+        "A-eu-materials",
+        owner="BE",
+        tech="BE",
+    )
+    for pid, name, reg, com, _, owner, tech, *_ in F.PIPELINE_MATERIALS:
+        ch.add(pid, name + " (not producing in 2024)", reg, com, 0.0, 0.0, "A-pipeline", owner=owner, tech=tech)
+    pcam = shares_with_rest({k: v for k, v in F.PCAM_SHARES.items() if k != "RoW"}, "RoW")
+    aggregate(ch, "pcam", ch.use("pcam"), pcam, "pcam", "Precursor plants")
+
+    # Recycling: collection, shredding where collected, hydrometallurgy (China takes the rest).
+    for reg, q in sorted(F.EOL_COLLECTED.items()):
+        ch.procs.append(
+            dict(
+                id=f"{reg.lower()}-collection",
+                name=f"Collection of end-of-life batteries ({reg})",
+                region=reg,
+                kind="eol_batteries",
+                activity=q,
+                capacity=q,
+                source="A-recycling",
+                owner=reg,
+                tech=reg,
+                inputs={},
+                outputs={"eol_batteries": 1.0},
+                stage="recycling",
+                cost_key="eol_batteries",
+            )
+        )
+    eol = ch.by_region("eol_batteries", "outputs")
+    orphan = sum(q for reg, q in eol.items() if reg not in F.EOL_COLLECTED)  # scrap where nothing is shredded
+    for reg in sorted(F.EOL_COLLECTED):
+        act = eol[reg] + (orphan if reg == "CN" else 0.0)
+        if reg in F.EU_PRETREATMENT_SPLIT:
+            cap, src = F.PRETREATMENT_EU_CAPACITY[0] * F.EU_PRETREATMENT_SPLIT[reg], F.PRETREATMENT_EU_CAPACITY[1]
+        else:
+            cap, src = act / F.UTILISATION["pretreatment"], "A-recycling"
+        ch.add(
+            f"{reg.lower()}-pretreatment",
+            f"Battery shredding to black mass ({reg})",
+            reg,
+            "pretreatment",
+            act,
+            cap,
+            src,
+            stage="recycling",
+            cost_key="black_mass",
+        )
+    bm_total = ch.made("black_mass")
+    others = sum(v[1] for v in F.HYDROMET.values())
+    for reg, (cap, q, owner) in sorted({**F.HYDROMET, "CN": (0.0, bm_total - others, "CN")}.items()):
+        cap = cap or q / F.UTILISATION["hydromet"]
+        name = {"BE": "Umicore, Hoboken", "FI": "Fortum, Harjavalta"}.get(reg, "Hydrometallurgical refiners")
+        ch.add(
+            f"{reg.lower()}-hydromet",
+            f"{name}: black mass to Li, Ni, Co ({reg})",
+            reg,
+            "hydromet",
+            q,
+            cap,
+            "A-recycling",
+            owner=owner,
+            stage="recycling",
+            cost_key="hydromet",
+        )
+
+    # Refining.
+    li_mined = {r: q * F.LI_TO_LCE for r, (q, _) in F.LITHIUM_MINES.items()}
+    li_mined["RoW"] = F.LITHIUM_WORLD[0] * F.LI_TO_LCE - sum(li_mined.values())
+    y = F.REFINING_INPUT["lithium_chem"]
+    li_ref_total = sum(li_mined.values()) / y
+    li_ref = {
+        "CN": F.LITHIUM_REFINING_CN[0] * li_ref_total,
+        "CL": li_mined["CL"] / y,
+        "AR": li_mined["AR"] / y,
+        "AU": F.LITHIUM_REFINING_OTHER["AU"][0],
+    }
+    li_ref["RoW"] = li_ref_total - sum(li_ref.values())
+    refined_proc(ch, "lithium_chem", li_ref, {"CN": "P040"}, "D-lithium-refining", "Lithium refineries")
+    co_mined = {r: q for r, (q, _) in F.COBALT_MINES.items()}
+    co_world = F.COBALT_MINES["CD"][0] / F.COBALT_DRC_SHARE[0]
+    co_mined["RoW"] = co_world - sum(co_mined.values())
+    co_ref_total = co_world / F.REFINING_INPUT["cobalt_refined"]
+    co_ref = {"CN": F.COBALT_REFINING_CN[0] * co_ref_total, **F.COBALT_REFINING_OTHER}
+    co_ref["RoW"] = co_ref_total - sum(co_ref.values())
+    refined_proc(
+        ch, "cobalt_refined", co_ref, {"CN": "P081"}, "A-refining", "Cobalt refineries", owners=F.COBALT_REFINING_OWNER
+    )
+    for com, shares, label in (
+        ("nickel_sulphate", F.NICKEL_SULPHATE_SHARES, "Nickel sulphate refineries"),
+        ("manganese_sulphate", F.MN_SULPHATE_SHARES, "Manganese sulphate refineries"),
+    ):
+        primary = ch.use(com) - ch.made(com)
+        s = {r: (v if isinstance(v, tuple) else (v, "A-shares")) for r, v in shares.items()}
+        aggregate(ch, com, primary, s, "refining", label, stage="refining")
+    for com in ("lithium_chem", "cobalt_refined"):
+        other_uses(ch, com, ch.made(com) - ch.use(com), "refining")
+
+    # Mining.
+    ni_mined = {r: q for r, (q, _) in F.NICKEL_MINES.items()}
+    ni_mined["RoW"] = F.NICKEL_WORLD[0] - sum(ni_mined.values())
+    gr = {r: q for r, (q, _) in F.GRAPHITE_MINES.items()}
+    africa23 = gr["MZ"] + gr["MG"]
+    gr["MZ"], gr["MG"] = (F.GRAPHITE_AFRICA_2024[0] * gr[k] / africa23 for k in ("MZ", "MG"))
+    gr["CN"] = F.GRAPHITE_CN_SHARE[0] / (1 - F.GRAPHITE_CN_SHARE[0]) * sum(gr.values())
+    mn = {r: q for r, (q, _) in F.MANGANESE_MINES.items()}
+    for com, mined, srcs, label in (
+        ("lithium_ore", li_mined, {**{r: s for r, (_, s) in F.LITHIUM_MINES.items()}, "RoW": "P049"}, "Lithium mines"),
+        (
+            "cobalt_ore",
+            co_mined,
+            {**{r: s for r, (_, s) in F.COBALT_MINES.items()}, "RoW": "D-cobalt-world"},
+            "Cobalt mines",
+        ),
+        (
+            "nickel_ore",
+            ni_mined,
+            {**{r: s for r, (_, s) in F.NICKEL_MINES.items()}, "RoW": "A-ni-world"},
+            "Nickel mines",
+        ),
+        ("manganese_ore", mn, {r: s for r, (_, s) in F.MANGANESE_MINES.items()}, "Manganese mines"),
+        ("natural_graphite", gr, {r: "D-graphite" for r in gr}, "Natural graphite mines"),
+    ):
+        for reg, q in sorted(mined.items()):
+            if com == "cobalt_ore" and reg == "CD":
+                for suffix, frac, owner in (("-cn", F.CD_COBALT_CN_OWNED, "CN"), ("", 1 - F.CD_COBALT_CN_OWNED, "CH")):
+                    ch.add(
+                        f"cd-cobalt_ore{suffix}",
+                        f"Cobalt mines, {'Chinese' if owner == 'CN' else 'other'}-owned (CD)",
+                        "CD",
+                        com,
+                        q * frac,
+                        q * frac / F.UTILISATION["mining"],
+                        srcs[reg],
+                        owner=owner,
+                        stage="mining",
+                    )
+                continue
+            ch.add(
+                f"{reg.lower()}-{com}",
+                f"{label} ({reg})",
+                reg,
+                com,
+                q,
+                q / F.UTILISATION["mining"],
+                srcs[reg],
+                owner=F.OWNER.get((reg, com), reg),
+                stage="mining",
+            )
+        surplus = ch.made(com) - ch.use(com)
+        if surplus < -1e-6 * ch.made(com):
+            raise SystemExit(f"{com}: the chain needs {ch.use(com):.0f} but mines give only {ch.made(com):.0f}")
+        if com in ("nickel_ore", "manganese_ore", "natural_graphite"):
+            other_uses(ch, com, surplus, "mining")
+    return ch
+
+
+def refined_proc(
+    ch: Chain,
+    com: str,
+    out: dict[str, float],
+    srcs: dict[str, str],
+    default_src: str,
+    label: str,
+    owners: dict[str, str] | None = None,
+) -> None:
+    """Add one refinery aggregate per region with the given output."""
+    for reg, q in sorted(out.items()):
+        owner = (owners or {}).get(reg, F.OWNER.get((reg, com), reg))
+        ch.add(
+            f"{reg.lower()}-{com}",
+            f"{label} ({reg})",
+            reg,
+            com,
+            q,
+            q / F.UTILISATION["refining"],
+            srcs.get(reg, default_src),
+            owner=owner,
+            stage="refining",
+        )
+
+
+def other_uses(ch: Chain, com: str, total: float, stage: str) -> None:
+    """Add final demand for uses outside the modelled chain, in proportion to output outside the EU."""
+    made = {p["region"]: 0.0 for p in ch.procs if p["kind"] == com and p["region"] not in F.EU27}
+    for p in ch.procs:
+        if p["kind"] == com and p["region"] in made:
+            made[p["region"]] += p["activity"]
+    world = sum(made.values())
+    for reg, q in sorted(made.items()):
+        if q > 0:
+            ch.demand.append(
+                dict(
+                    region=reg,
+                    commodity=com,
+                    quantity=total * q / world,
+                    growth=0.0,
+                    value_of_lost_demand=None,
+                    source="A-other-uses",
+                )
+            )
+    del stage

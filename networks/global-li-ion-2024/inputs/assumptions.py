@@ -1,0 +1,272 @@
+"""Assumption and derivation sources of the global-li-ion-2024 network.
+
+Each entry becomes a row of the network's ``sources.csv``. Assumptions (``A-``) have confidence
+"assumption"; derivations (``D-``) carry the confidence of their weakest input and name the
+figures they are computed from.
+"""
+
+from __future__ import annotations
+
+# id -> (title, note)
+ASSUMPTIONS: dict[str, tuple[str, str]] = {
+    "A-fx": (
+        "Euro to dollar conversion",
+        "1 EUR = 1.08 USD, close to the 2024 average; converts euro investment figures.",
+    ),
+    "A-demand-split": (
+        "Split of battery demand among regions not given by the sources",
+        "EV demand outside CN, EU27 and US (15% of the world) is split GB 3.5%, KR 2.5%, RoW 2.5%, CA 2%, NO, JP,"
+        " IN, AU 1% each, BR 0.5%; EU27 EV demand is split among member-state regions roughly by 2024 EV sales "
+        "(DE 30%, FR 17%, BE 7%, SE 6%, ES 5%, others smaller, EU-other 27.5%); stationary storage (15% of "
+        "demand) is split CN 60%, US 20%, EU27 7%, RoW 4%, AU 3%, GB and JP 2%, KR and IN 1%.",
+    ),
+    "A-chemistry": (
+        "Share of LFP cells in EV packs by region",
+        "CN 65%, IN and BR 50%, RoW 40%, AU 30%, US and CA 20%, EU27, GB and NO 15%, KR 10%, JP 5%; stationary "
+        "storage is all LFP. With these, LFP is 46% of EV battery demand, consistent with P023 (>45%). China's "
+        "cell output is split between NMC and LFP so that world cell supply of each chemistry equals demand.",
+    ),
+    "A-lost-value": (
+        "Value of lost final demand",
+        "Three times the pack price (P220, P214) per GWh not delivered.",
+    ),
+    "A-eu-cells": (
+        "Capacity and 2024 output of operating European cell plants",
+        "Nameplate capacities chosen so that EU27 cell capacity is 210 GWh (7% of 3,000 GWh, P089 and P002; S046 "
+        "gives >200 GWh): LG Wrocław 86, Samsung SDI Göd 30, SK On Hungary 30, CATL Arnstadt 14, other German "
+        "plants 21, Northvolt Ett 16, ACC 13 GWh. 2024 output (80 GWh in all, 45 GWh in Poland) is an estimate "
+        "consistent with Poland's 9% of world output in 2023 (S120) and the 58% drop in Polish deliveries in H1 "
+        "2024 (S122).",
+    ),
+    "A-cells": (
+        "Cell capacity and output outside China and the EU",
+        "The 4% of world capacity outside CN, EU27 and US (P090 gives the US 6% = 180 GWh) is split KR 40, JP 45,"
+        " RoW 27, IN 5, GB 2, NO 1 GWh; US capacity is split by owner (Korean 80, Japanese 40, US 30 NMC, 30 LFP "
+        "GWh). Output assumes low utilisation outside China (about a third to two thirds). China's output is the "
+        "remainder of the 1,000 GWh demanded, about 79% of world output, consistent with P003 (>75%).",
+    ),
+    "A-pipeline": (
+        "Planned capacity of European plants under construction in 2024",
+        "Not given in the sources: CATL-Stellantis Zaragoza 50 GWh, Gotion-InoBat Šurany 20 GWh, CALB Sines 15 "
+        "GWh, Verkor Dunkirk 16 GWh; Easpring-FMG Kotka 60 kt/yr and XTC-Orano 40 kt/yr of cathode material "
+        "(S107: up to 10% of Europe's market by 2030). These plants produced nothing in 2024: they appear as "
+        "processes of capacity 0 (for their owner and technology) and as expansion options with the planned size.",
+    ),
+    "A-scrap": (
+        "Cell production scrap",
+        "5% of cathode and anode material is lost as scrap and sent to recycling.",
+    ),
+    "A-anode-mix": (
+        "Synthetic and natural graphite in anodes",
+        "75% synthetic, 25% natural graphite by mass.",
+    ),
+    "A-components": (
+        "Electrolyte and separator per GWh",
+        "Electrolyte 1,000 t/GWh (NMC) and 1,300 t/GWh (LFP); separator 15 and 20 million m2/GWh. Orders of "
+        "magnitude checked against China's 2024 output (P101, P102).",
+    ),
+    "A-yields": (
+        "Conversion yields",
+        "One GWh of cells per GWh of pack. Ore (in content units) per unit refined: lithium 1.10, nickel 1.05, "
+        "cobalt 1.02, manganese 1.10; 2.0 t of natural flake per t of spherical natural anode material.",
+    ),
+    "A-recycling": (
+        "Recycling volumes and recoveries",
+        "End-of-life batteries collected in 2024 by region (CN 250 kt, US 40 kt, EU27 50 kt, RoW 30 kt, KR 20 kt,"
+        " ...); 0.4 t black mass per t shredded; per t black mass 0.08 t LCE, 0.10 t Ni and 0.03 t Co recovered; "
+        "hydrometallurgical capacity and throughput outside China (BE 7/5, DE 3/2, FI 3/2, KR 25/15, JP 8/5, US "
+        "12/6, RoW 8/5 kt) with China treating the rest (its capacity share, above 80%, is consistent with P238 "
+        ">70%). Shredding happens where batteries are collected.",
+    ),
+    "A-mines": (
+        "Mine output not in the project's figure set",
+        "Lithium: Brazil 10 kt Li, Canada 4 kt Li; nickel: Finland 30 kt Ni; cobalt: Indonesia 28 kt, Morocco 2 "
+        "kt Co; manganese: China 1.0 Mt, Brazil and India 0.6 Mt, RoW 2.3 Mt Mn; graphite: RoW 50 kt. Approximate"
+        " recollections of USGS Mineral Commodity Summaries 2025; to be checked against its data release.",
+    ),
+    "A-ni-world": (
+        "World nickel mine output 2024",
+        "3.7 Mt Ni, the USGS Mineral Commodity Summaries 2025 world total as recalled (not in the project's "
+        "figure set). RoW (Russia P268, New Caledonia P269 and others) is the world total minus the listed "
+        "countries.",
+    ),
+    "A-refining": (
+        "Refining outside China not given in the sources",
+        "Lithium: Australia 10 kt LCE, RoW the remainder after China (70%, P040), Chile and Argentina (which "
+        "convert their own brine). Cobalt: Finland 15 kt (Umicore Kokkola), Norway 4, Japan 4, Canada 3, DR Congo"
+        " 8 kt Co, RoW the rest after China's 80% (P081).",
+    ),
+    "A-shares": (
+        "Country shares of midstream production not given by the sources",
+        "Nickel sulphate: CN 59%, ID 15% (Chinese-owned, cf. P071), FI 10% (Terrafame, fed by its own mine), JP "
+        "8%, KR 4%, AU 2%, RoW 2%. Manganese sulphate RoW 5%. Natural-graphite anode: KR 1%, JP and IN 0.5% each;"
+        " synthetic anode: JP 0.8%, KR 0.4%, US 0.3%, IN 0.2%, NO 0.1%, RoW 0.2% (China 98% in all, P088). NMC "
+        "cathode: KR 13%, JP 6%, US 1%, Umicore Nysa (PL) 10 kt, RoW the rest after China; LFP cathode: CN 99%. "
+        "Precursor: CN 85%, KR 9%, JP 4%, FI 1.2%, RoW 0.8%. Electrolyte and separator outside China: KR, JP, PL,"
+        " US and RoW a few percent each.",
+    ),
+    "A-eu-materials": (
+        "European material plants in operation",
+        "Umicore Nysa (PL) NMC cathode: 20 kt/yr capacity, 10 kt in 2024; precursor at Kokkola (FI, Umicore) and "
+        "the Polish electrolyte and separator plants (Korean-owned) take the shares in A-shares.",
+    ),
+    "A-ownership": (
+        "Owners of aggregates",
+        "60% of DR Congo's cobalt output comes from Chinese-owned mines, the rest is recorded as Swiss-owned (the"
+        " largest non-Chinese operator); Indonesian nickel sulphate and cobalt and DR Congo's cobalt refining are"
+        " Chinese-owned (cf. P071: Chinese firms run most Indonesian refining); Kokkola cobalt and precursor and "
+        "Nysa cathode are Belgian-owned (Umicore); Norwegian cobalt refining is Swiss-owned; the CATL-Stellantis "
+        "joint venture (50/50) is recorded as Chinese-owned because CATL supplies the technology; Envision AESC "
+        "plants are Chinese-owned and recorded with Chinese technology (AESC's research roots are Japanese). "
+        "Other aggregates are owned in their region.",
+    ),
+    "A-utilisation": (
+        "Utilisation used to turn output into capacity",
+        "Mining 90%, refining 75%, anode 55%, precursor 60%, cathode 60% in China and 45% elsewhere (newer plants"
+        " ramping up; with this China's share of cathode capacity is 87%, P092), electrolyte and separator 60%, "
+        "pack assembly 80%, shredding 35% (European shredding capacity is 300 kt/yr, P234), hydrometallurgy 55%.",
+    ),
+    "A-costs": (
+        "Variable costs",
+        "Conversion cost per unit of activity at Chinese cost levels (USD): per t LCE mining 4,000, refining "
+        "3,000; per t Ni 9,000 / 3,500; per t Co 18,000 / 4,000; per t Mn 150 / 1,200; per t graphite 500; per t "
+        "anode 2,000 (natural), 3,500 (synthetic); precursor 2,500; NMC cathode 4,000; LFP cathode 2,500; "
+        "electrolyte 1,500; separator 0.15 USD/m2; cells 20 (NMC) and 16 (LFP) USD/kWh; pack assembly 12 (EV) and"
+        " 10 (storage) USD/kWh; collection 300, shredding 600, hydrometallurgy 2,000 USD/t. EU27 costs are 50% "
+        "higher (P008), other OECD costs 20% higher; mining costs are not scaled by region.",
+    ),
+    "A-values": (
+        "Commodity values",
+        "Round 2024 market prices in USD per unit, used only to value lost output.",
+    ),
+    "A-freight": (
+        "Transport costs and lead times",
+        "Freight per unit on an intercontinental lane (e.g. 150 USD/t spodumene LCE, 250 USD/t cathode, 1 USD/kWh"
+        " cells); half of that within a continent. Lead time 0.04 year within and 0.12 year between continents. "
+        "Tariffs are not modelled (0).",
+    ),
+    "A-ttr": (
+        "Recovery and ramp-up times",
+        "Time to recover / ramp up, in years: mines 0.5 / 0.5, refineries and material plants 0.25 / 0.25, cell "
+        "plants 0.25 / 0.5, pack lines and recycling 0.1 / 0.1.",
+    ),
+    "A-capex": (
+        "Investment cost of expansion options without a sourced figure",
+        "Round figures per unit of yearly capacity: Korean-technology cell plant in Europe 120 USD m/GWh; LFP "
+        "cathode 10,000 and precursor 8,000 USD per t/yr (Chinese technology; 1.5x in Finland); lithium refining "
+        "20,000-25,000 USD per t LCE/yr; spodumene mines 12,000-15,000 and geothermal lithium 30,000 USD per t "
+        "LCE/yr; nickel sulphate 15,000-20,000 USD per t Ni/yr; manganese sulphate 6,000 USD per t Mn/yr; anode "
+        "plants 12,000 USD per t/yr; graphite mines 2,000-3,000 USD per t/yr; hydrometallurgy 3,000 and shredding"
+        " 500 USD per t/yr; electrolyte 2,000 USD per t/yr; separator USD 1 m per Mm2/yr; cobalt refining 20,000 "
+        "USD per t Co/yr. Building in Europe or the US costs more than in China (P225: 70-130% more), which these"
+        " figures reflect only roughly.",
+    ),
+    "A-routes": (
+        "Trade lanes derived by balancing",
+        "Bilateral flows are not in the sources. They are derived from each region's production and consumption "
+        "by gravity-seeded proportional fitting (valuechain.network.balancing): great-circle distance between "
+        "points near each region's industry (RoW, spread over every continent, at the median distance from "
+        "everyone), distance decay exponent 1, lanes below 3% of the importer's needs dropped. Lanes with no "
+        "baseline flow connect the main producers to the EU regions that use a commodity, for the optimiser.",
+    ),
+    "A-other-uses": (
+        "Non-battery uses and unmodelled battery uses",
+        "Mined nickel, manganese and graphite beyond the battery chain's needs (stainless steel, alloys, "
+        "refractories) is a final demand at the mine hubs, in proportion to output; refined lithium and cobalt "
+        "beyond the needs of EV and storage cells (portable-electronics cells, non-battery uses, stock build in "
+        "the chain) is a final demand at the refining hubs, in proportion to output. EU27 hubs carry none of this"
+        " demand (their output serves the modelled chain or is exported), so EU dependency figures describe the "
+        "battery chain.",
+    ),
+}
+
+# id -> (title, note, confidence)
+DERIVED: dict[str, tuple[str, str, str]] = {
+    "D-nmc-blend": (
+        "Material intensity of a blended NMC cell",
+        "Average of BatPaC 5.1 NMC 811 (P107-P111) and NMC 622 (P115-P119) pack intensities, kg/kWh: Li 0.105, Ni"
+        " 0.602, Co 0.133, Mn 0.124, graphite 0.917. Taken as the 2024 NMC mix.",
+        "medium",
+    ),
+    "D-cam-mass": (
+        "Cathode and precursor mass per GWh",
+        "Cathode mass = lithium intensity / lithium mass fraction of the cathode (NMC 7.15%, LiFePO4 4.40%): "
+        "about 1,470 t NMC and 2,080 t LFP cathode per GWh; precursor hydroxide 0.95 t per t NMC cathode (molar "
+        "masses). Ni, Co and Mn per t precursor and Li per t cathode follow from the same intensities (P107-P119,"
+        " P147).",
+        "medium",
+    ),
+    "D-arnstadt": (
+        "Capacity of CATL Arnstadt",
+        "At least 200,000 EVs a year (S109) at 70 kWh per vehicle (assumption) is 14 GWh/yr; 2024 output 7 GWh is"
+        " an assumption.",
+        "low",
+    ),
+    "D-capex-catl": (
+        "Investment per GWh of a Chinese-technology cell plant in Europe",
+        "CATL Debrecen: EUR 7.3 bn (S112) for 100 GWh (P229) = EUR 73 m, about USD 79 m per GWh/yr (A-fx).",
+        "medium",
+    ),
+    "D-capex-calb": (
+        "Investment per GWh of CALB Sines",
+        "EUR 2 bn (S124) for an assumed 15 GWh (A-pipeline), about USD 144 m per GWh/yr.",
+        "low",
+    ),
+    "D-capex-eu-cells": (
+        "Investment per GWh of European cell plants",
+        "EUR 33 bn invested (S047) for over 200 GWh of capacity (S046) = EUR 165 m, about USD 178 m per GWh/yr.",
+        "medium",
+    ),
+    "D-capex-cn": (
+        "Investment per GWh of a cell plant in China",
+        "North American plants cost over USD 100 m/GWh and 46% more than Chinese ones (P223): about USD 68 m/GWh.",
+        "low",
+    ),
+    "D-capex-cam": (
+        "Investment per t/yr of a cathode plant in Europe",
+        "Kotka: about EUR 800 m (S100) for an assumed 60 kt/yr (A-pipeline) = about USD 14,400 per t/yr; "
+        "European- and US-technology plants at 1.3x and 1.2x that.",
+        "low",
+    ),
+    "D-growth": (
+        "Growth of battery demand",
+        "EV batteries from 850 GWh (2024) to over 3,000 GWh in 2030 (P016): 23% a year; storage from 150 GWh to "
+        "400 GWh in 2030 (P243): 18% a year.",
+        "medium",
+    ),
+    "D-cobalt-world": (
+        "World cobalt mine output 2024",
+        "DR Congo's 200.8 kt (P059) is 74.1% of the world (P060): world 271 kt; RoW is the world minus listed "
+        "countries (Russia P061, Cuba P065 and others).",
+        "medium",
+    ),
+    "D-graphite": (
+        "Natural graphite mine output 2024",
+        "Mozambique and Madagascar share Africa's 120 kt (P278) as in 2023 (P275, P276); Brazil (P277) and India "
+        "(P274) at their 2023 output; China set to 78% of the world (P273).",
+        "low",
+    ),
+    "D-demand": (
+        "Battery demand by region",
+        "World demand 1,000 GWh (P012), 85% for EVs (P106); EV demand shares CN 59% (P103), EU27 13% (P104), US "
+        "13% (P105); the rest per A-demand-split.",
+        "medium",
+    ),
+    "D-cell-capacity-cn": (
+        "Chinese cell capacity 2024",
+        "83% (S051) of 3,000 GWh (P002) = 2,490 GWh, split between NMC and LFP lines in proportion to output.",
+        "medium",
+    ),
+    "D-lithium-refining": (
+        "Lithium chemical output by country",
+        "All mined lithium (240 kt Li, P049, x 5.323 t LCE per t Li) is refined with yield 1/1.10; China refines "
+        "70% (P040); Chile and Argentina refine their own output (P051, P054); Australia and RoW per A-refining.",
+        "medium",
+    ),
+    "D-cam-cn": (
+        "China's share of NMC cathode output",
+        "Set so that China's share of all cathode material (NMC and LFP, by mass) is 90% (P087), given its 99% of"
+        " LFP cathode (A-shares).",
+        "medium",
+    ),
+}

@@ -1,0 +1,326 @@
+"""Figures behind the global-li-ion-2024 network, each with the id of its source.
+
+Ids: ``Pxxx`` are public figures (``public_figures.csv`` in this folder), ``Sxxx`` are seed facts
+(``seeds/facts.csv``), ``A-...`` are assumptions and ``D-...`` are figures derived by arithmetic
+from cited ones (both defined in ``ASSUMPTIONS`` / ``DERIVED`` below and written to the network's
+``sources.csv``). Quantities are per year, 2024, in the commodity's unit.
+"""
+
+from __future__ import annotations
+
+# Tables of figures read best one row per line: the formatter leaves this file alone.
+# fmt: off
+# ruff: noqa: E501
+
+# --------------------------------------------------------------------------- constants
+LI_TO_LCE = 5.323  # t lithium carbonate equivalent per t Li (stoichiometry: 73.89 / (2 * 6.94))
+EUR_USD = 1.08  # A-fx
+
+# --------------------------------------------------------------------------- regions
+# id, name, groups, latitude, longitude (a point near the region's industry, for distances)
+REGIONS: list[tuple[str, str, str, float, float]] = [
+    ("CN", "China", "", 31.0, 117.0),
+    ("AU", "Australia", "OECD", -28.0, 121.0),
+    ("CL", "Chile", "OECD", -23.5, -68.5),
+    ("AR", "Argentina", "", -24.5, -66.5),
+    ("ID", "Indonesia", "", -2.5, 121.5),
+    ("PH", "Philippines", "", 9.5, 125.5),
+    ("CD", "DR Congo", "", -10.7, 25.5),
+    ("ZA", "South Africa", "", -27.0, 23.0),
+    ("GA", "Gabon", "", -1.5, 13.2),
+    ("BR", "Brazil", "", -17.0, -42.0),
+    ("CA", "Canada", "OECD", 46.5, -80.0),
+    ("US", "United States", "OECD", 37.0, -88.0),
+    ("KR", "South Korea", "OECD", 36.5, 127.5),
+    ("JP", "Japan", "OECD", 35.0, 136.5),
+    ("MA", "Morocco", "", 33.0, -7.5),
+    ("MZ", "Mozambique", "", -13.0, 39.0),
+    ("MG", "Madagascar", "", -19.0, 47.0),
+    ("IN", "India", "", 21.0, 78.0),
+    ("DE", "Germany", "EU27;OECD", 51.0, 10.5),
+    ("HU", "Hungary", "EU27;OECD", 47.5, 20.0),
+    ("PL", "Poland", "EU27;OECD", 51.5, 17.5),
+    ("FR", "France", "EU27;OECD", 49.0, 2.8),
+    ("ES", "Spain", "EU27;OECD", 41.5, -1.0),
+    ("SE", "Sweden", "EU27;OECD", 64.0, 20.0),
+    ("FI", "Finland", "EU27;OECD", 63.8, 23.5),
+    ("PT", "Portugal", "EU27;OECD", 38.5, -8.8),
+    ("SK", "Slovakia", "EU27;OECD", 48.1, 18.2),
+    ("BE", "Belgium", "EU27;OECD", 51.0, 4.4),
+    ("EU-other", "Other EU member states", "EU27;OECD", 45.5, 12.0),
+    ("GB", "United Kingdom", "OECD", 53.0, -1.5),
+    ("NO", "Norway", "OECD", 60.0, 8.0),
+    ("RoW", "Rest of the world", "", 15.0, 60.0),
+]
+EU27 = [r[0] for r in REGIONS if "EU27" in r[2]]
+
+# --------------------------------------------------------------------------- demand (GWh)
+BATTERY_DEMAND = (1000.0, "P012")  # EV + storage, world, 2024
+EV_SHARE = (0.85, "P106")  # EV share of battery demand
+# Share of world EV battery demand by region; CN, EU27 and US are sourced, the rest split by assumption.
+EV_DEMAND_SHARES = {"CN": (0.59, "P103"), "EU27": (0.13, "P104"), "US": (0.13, "P105")}
+EV_DEMAND_REST = (  # the remaining 15%, A-demand-split
+    {"GB": 0.035, "NO": 0.01, "KR": 0.025, "JP": 0.01, "IN": 0.01, "CA": 0.02, "BR": 0.005, "AU": 0.01, "RoW": 0.025}
+)
+EU_EV_SPLIT = {  # A-demand-split: EU27 EV battery demand among member-state regions
+    "DE": 0.30, "FR": 0.17, "BE": 0.07, "SE": 0.06, "ES": 0.05, "PL": 0.02, "HU": 0.01, "FI": 0.02,
+    "PT": 0.02, "SK": 0.005, "EU-other": 0.275,
+}
+ESS_SPLIT = {  # A-demand-split: share of world stationary-storage demand
+    "CN": 0.60, "US": 0.20, "DE": 0.03, "ES": 0.01, "EU-other": 0.03, "GB": 0.02, "AU": 0.03, "JP": 0.02,
+    "KR": 0.01, "IN": 0.01, "RoW": 0.04,
+}
+# Share of LFP cells in EV packs by region (A-chemistry); China's cell output is split so chemistries balance.
+EV_LFP_SHARE = {"CN": 0.65, "EU": 0.15, "US": 0.20, "KR": 0.10, "JP": 0.05, "IN": 0.50, "GB": 0.15, "NO": 0.15, "CA": 0.20,
+                "BR": 0.50, "AU": 0.30, "RoW": 0.40}
+EV_GROWTH = (0.23, "D-growth")  # (3000/850)**(1/6) - 1 from P016
+ESS_GROWTH = (0.18, "D-growth")  # (400/150)**(1/6) - 1 from P243
+PACK_PRICE_EV = (97e6, "P220")  # USD/GWh, BEV pack 2024
+PACK_PRICE_ESS = (70e6, "P214")  # USD/GWh, stationary pack (2025 survey)
+LOST_VALUE_FACTOR = 3.0  # A-lost-value: value of lost demand = 3 x pack price
+
+# --------------------------------------------------------------------------- cells (GWh)
+CELL_CAPACITY_WORLD = (3000.0, "P002")
+CN_CELL_CAPACITY_SHARE = (0.83, "S051")
+# Cell plants and aggregates outside China: (id, name, region, chemistry, capacity, production,
+# owner, technology origin, source of capacity/production)
+CELL_PLANTS: list[tuple[str, str, str, str, float, float, str, str, str]] = [
+    ("pl-lges-wroclaw", "LG Energy Solution, Wrocław (Biskupice Podgórne)", "PL", "nmc", 86.0, 45.0, "KR", "KR", "A-eu-cells"),
+    ("hu-sdi-god", "Samsung SDI, Göd", "HU", "nmc", 30.0, 12.0, "KR", "KR", "A-eu-cells"),
+    ("hu-skon-komarom", "SK On, Komárom and Iváncsa", "HU", "nmc", 30.0, 10.0, "KR", "KR", "A-eu-cells"),
+    ("de-catl-arnstadt", "CATL, Arnstadt (Thuringia)", "DE", "nmc", 14.0, 7.0, "CN", "CN", "D-arnstadt"),
+    ("de-cells-other", "Other cell plants in Germany (aggregate)", "DE", "nmc", 21.0, 2.0, "DE", "DE", "A-eu-cells"),
+    ("se-northvolt-ett", "Northvolt Ett, Skellefteå (bankrupt in 2025)", "SE", "nmc", 16.0, 1.0, "SE", "SE", "A-eu-cells"),
+    ("fr-acc-billy-berclau", "ACC, Billy-Berclau/Douvrin", "FR", "nmc", 13.0, 3.0, "FR", "FR", "A-eu-cells"),
+    ("us-cells-nmc-kr", "Korean-owned NMC cell plants in the US (aggregate)", "US", "nmc", 80.0, 27.0, "KR", "KR", "A-cells"),
+    ("us-cells-nmc-jp", "Japanese-owned NMC cell plants in the US (aggregate)", "US", "nmc", 40.0, 15.0, "JP", "JP", "A-cells"),
+    ("us-cells-nmc", "US-owned NMC cell plants (aggregate)", "US", "nmc", 30.0, 8.0, "US", "US", "A-cells"),
+    ("us-cells-lfp", "LFP cell plants in the US (aggregate)", "US", "lfp", 30.0, 10.0, "US", "US", "A-cells"),
+    ("kr-cells-nmc", "NMC cell plants in South Korea (aggregate)", "KR", "nmc", 38.0, 24.0, "KR", "KR", "A-cells"),
+    ("kr-cells-lfp", "LFP cell lines in South Korea (aggregate)", "KR", "lfp", 2.0, 1.0, "KR", "KR", "A-cells"),
+    ("jp-cells-nmc", "NMC/NCA cell plants in Japan (aggregate)", "JP", "nmc", 45.0, 30.0, "JP", "JP", "A-cells"),
+    ("in-cells-nmc", "NMC cell plants in India (aggregate)", "IN", "nmc", 2.5, 1.0, "IN", "KR", "A-cells"),
+    ("in-cells-lfp", "LFP cell plants in India (aggregate)", "IN", "lfp", 2.5, 1.0, "IN", "CN", "A-cells"),
+    ("gb-aesc-sunderland", "Envision AESC, Sunderland", "GB", "nmc", 2.0, 1.0, "CN", "CN", "A-cells"),
+    ("no-cells-lfp", "LFP cell plants in Norway (aggregate)", "NO", "lfp", 1.0, 0.5, "NO", "NO", "A-cells"),
+    ("row-cells-nmc", "NMC cell plants elsewhere (aggregate)", "RoW", "nmc", 13.0, 6.0, "RoW", "KR", "A-cells"),
+    ("row-cells-lfp", "LFP cell plants elsewhere (aggregate)", "RoW", "lfp", 14.0, 6.5, "CN", "CN", "A-cells"),
+]
+# Plants named in the seeds that produced nothing in 2024: a process of capacity 0 (identity, owner,
+# technology) plus an expansion option with the planned capacity and investment.
+# (id, name, region, chemistry, planned capacity, owner, technology origin, capacity source,
+#  capex USD per (GWh/yr), capex source, lead time years)
+PIPELINE_CELLS: list[tuple[str, str, str, str, float, str, str, str, float, str, float]] = [
+    ("hu-catl-debrecen", "CATL, Debrecen", "HU", "nmc", 100.0, "CN", "CN", "P229", 7.3e9 * EUR_USD / 100, "D-capex-catl", 2),
+    ("es-catl-stellantis-zaragoza", "CATL-Stellantis joint venture, Zaragoza", "ES", "lfp", 50.0, "CN", "CN", "A-pipeline",
+     7.3e9 * EUR_USD / 100, "D-capex-catl", 2),
+    ("sk-gotion-inobat-surany", "Gotion-InoBat, Šurany", "SK", "lfp", 20.0, "CN", "CN", "A-pipeline", 7.3e9 * EUR_USD / 100,
+     "D-capex-catl", 2),
+    ("pt-calb-sines", "CALB, Sines", "PT", "lfp", 15.0, "CN", "CN", "A-pipeline", 2.0e9 * EUR_USD / 15, "D-capex-calb", 3),
+    ("fr-aesc-douai", "Envision AESC, Douai (opened June 2025)", "FR", "nmc", 24.0, "CN", "CN", "S106", 33e9 * EUR_USD / 200,
+     "D-capex-eu-cells", 1),
+    ("fr-verkor-dunkirk", "Verkor, Dunkirk", "FR", "nmc", 16.0, "FR", "FR", "A-pipeline", 33e9 * EUR_USD / 200,
+     "D-capex-eu-cells", 1),
+]
+CELL_SCRAP = 0.05  # A-scrap: share of electrode materials lost as production scrap
+
+# --------------------------------------------------------------------------- recipes
+# BatPaC 5.1 default EV designs, kg per kWh of pack; NMC is a 50/50 blend of NMC 811 and NMC 622.
+INTENSITY = {
+    "nmc": {"li": ((0.0998 + 0.1102) / 2, "D-nmc-blend"), "ni": ((0.6584 + 0.5463) / 2, "D-nmc-blend"),
+            "co": ((0.0826 + 0.1828) / 2, "D-nmc-blend"), "mn": ((0.0770 + 0.1704) / 2, "D-nmc-blend"),
+            "graphite": ((0.9241 + 0.9096) / 2, "D-nmc-blend")},
+    "lfp": {"li": (0.0915, "P147"), "graphite": (0.9846, "P151")},
+}
+LI_MASS_FRACTION = {  # Li mass fraction of the cathode active material (stoichiometry), D-cam-mass
+    "nmc": (0.0713 + 0.0716) / 2,  # LiNi0.8Mn0.1Co0.1O2 and LiNi0.6Mn0.2Co0.2O2
+    "lfp": 6.94 / 157.76,  # LiFePO4
+}
+PCAM_PER_CAM = 0.95  # t hydroxide precursor per t NMC cathode (molar masses), D-cam-mass
+ANODE_SYNTHETIC_SHARE = 0.75  # A-anode-mix
+ELECTROLYTE = {"nmc": 1000.0, "lfp": 1300.0}  # t per GWh, A-components (cross-check P102)
+SEPARATOR = {"nmc": 15.0, "lfp": 20.0}  # million m2 per GWh, A-components (cross-check P101)
+REFINING_INPUT = {  # t of ore (in the commodity's unit) per t of refined output, A-yields
+    "lithium_chem": 1.10, "nickel_sulphate": 1.05, "cobalt_refined": 1.02, "manganese_sulphate": 1.10,
+}
+FLAKE_PER_ANODE = 2.0  # t natural flake per t spherical natural anode material, A-yields
+BLACK_MASS_YIELD = 0.40  # t black mass per t end-of-life batteries or scrap, A-recycling
+RECOVERY = {"lithium_chem": 0.08, "nickel_sulphate": 0.10, "cobalt_refined": 0.03}  # per t black mass, A-recycling
+
+# --------------------------------------------------------------------------- mining (t/yr)
+# region -> (quantity in source unit, source); lithium in t Li (x LI_TO_LCE), others in t of content.
+LITHIUM_MINES = {"AU": (88_000, "P050"), "CL": (49_000, "P051"), "CN": (41_000, "P052"), "AR": (18_000, "P054"),
+                 "BR": (10_000, "A-mines"), "CA": (4_000, "A-mines")}
+LITHIUM_WORLD = (240_000, "P049")  # RoW = world - listed
+NICKEL_MINES = {"ID": (2_200_000, "P265"), "PH": (387_000, "P267"), "CA": (158_700, "P270"), "AU": (149_100, "P271"),
+                "CN": (112_600, "P272"), "FI": (30_000, "A-mines")}
+NICKEL_WORLD = (3_700_000, "A-ni-world")  # RoW = world - listed (Russia P268, New Caledonia P269, others)
+COBALT_MINES = {"CD": (200_800, "P059"), "ID": (28_000, "A-mines"), "CA": (4_500, "P062"), "PH": (4_100, "P063"),
+                "AU": (3_600, "P064"), "MA": (2_000, "A-mines")}
+COBALT_DRC_SHARE = (0.741, "P060")  # world = DRC / share
+CD_COBALT_CN_OWNED = 0.6  # A-ownership: share of DRC output from Chinese-owned mines
+MANGANESE_MINES = {"ZA": (7_200_000, "P279"), "GA": (4_600_000, "P280"), "AU": (3_300_000, "P281"),
+                   "CN": (1_000_000, "A-mines"), "BR": (600_000, "A-mines"), "IN": (600_000, "A-mines"),
+                   "RoW": (2_300_000, "A-mines")}
+GRAPHITE_CN_SHARE = (0.78, "P273")
+GRAPHITE_AFRICA_2024 = (120_000, "P278")  # split MZ:MG as in 2023 (P275, P276)
+GRAPHITE_MINES = {"MZ": (128_180, "P275"), "MG": (105_640, "P276"), "BR": (90_740, "P277"), "IN": (53_000, "P274"),
+                  "RoW": (50_000, "A-mines")}
+
+# --------------------------------------------------------------------------- shares of production
+# Refined lithium: China 70% of refining (P040); Chile and Argentina convert their own brine.
+LITHIUM_REFINING_CN = (0.70, "P040")
+LITHIUM_REFINING_OTHER = {"AU": (10_000, "A-refining")}  # t LCE; RoW takes the rest
+COBALT_REFINING_CN = (0.80, "P081")
+COBALT_REFINING_OTHER = {  # t Co, A-refining; RoW takes the rest
+    "FI": 15_000, "JP": 4_000, "CA": 3_000, "NO": 4_000, "CD": 8_000,
+}
+COBALT_REFINING_OWNER = {"FI": "BE", "NO": "CH", "CA": "CA", "CD": "CN", "JP": "JP", "RoW": "RoW", "CN": "CN"}
+NICKEL_SULPHATE_SHARES = {"CN": 0.59, "ID": 0.15, "JP": 0.08, "KR": 0.04, "FI": 0.10, "AU": 0.02, "RoW": 0.02}
+MN_SULPHATE_SHARES = {"CN": (0.84, "P282"), "JP": (0.11, "P282"), "RoW": (0.05, "A-shares")}
+ANODE_CN_SHARE = (0.98, "P088")
+ANODE_NATURAL_SHARES = {"KR": 0.01, "JP": 0.005, "IN": 0.005}  # rest CN, A-shares
+ANODE_SYNTHETIC_SHARES = {"JP": 0.008, "KR": 0.004, "US": 0.003, "IN": 0.002, "NO": 0.001, "RoW": 0.002}
+CAM_CN_SHARE = (0.90, "P087")
+CAM_NMC_SHARES = {"KR": 0.13, "JP": 0.06, "US": 0.01}  # PL from Umicore Nysa; CN solved; RoW rest
+CAM_LFP_SHARES = {"CN": 0.99, "KR": 0.003, "US": 0.002, "RoW": 0.005}
+UMICORE_NYSA = (20_000.0, 10_000.0)  # capacity, production, t/yr, A-eu-materials
+PCAM_SHARES = {"CN": 0.85, "KR": 0.09, "JP": 0.04, "FI": 0.012, "RoW": 0.008}
+ELECTROLYTE_SHARES = {"CN": (0.85, "P098"), "KR": 0.06, "JP": 0.05, "PL": 0.01, "US": 0.02, "RoW": 0.01}
+SEPARATOR_SHARES = {"CN": (0.874, "P097"), "JP": 0.06, "KR": 0.04, "PL": 0.01, "US": 0.01, "RoW": 0.006}
+# Owner of aggregates that are not owned where they stand (A-ownership).
+OWNER = {("ID", "nickel_sulphate"): "CN", ("PL", "electrolyte"): "KR", ("PL", "separator"): "KR",
+         ("FI", "pcam"): "BE", ("PL", "cam_nmc"): "BE", ("MA", "cobalt_ore"): "MA", ("ID", "cobalt_ore"): "CN"}
+
+# Utilisation (production / capacity) by stage, A-utilisation; cells take sourced capacities.
+UTILISATION = {"mining": 0.90, "refining": 0.75, "anode": 0.55, "pcam": 0.60, "cam": 0.60, "component": 0.60,
+               "pack": 0.80, "collection": 1.0, "pretreatment": 0.35, "hydromet": 0.55}
+UTILISATION_OUTSIDE_CN = {"cam": 0.45}  # newer plants still ramping up, A-utilisation
+
+# --------------------------------------------------------------------------- recycling (t/yr)
+EOL_COLLECTED = {  # A-recycling: end-of-life batteries collected for recycling
+    "CN": 250_000, "KR": 20_000, "JP": 15_000, "US": 40_000, "DE": 15_000, "FR": 8_000, "BE": 4_000, "PL": 4_000,
+    "HU": 2_000, "ES": 3_000, "SE": 2_000, "EU-other": 12_000, "NO": 4_000, "GB": 8_000, "RoW": 30_000,
+}
+PRETREATMENT_EU_CAPACITY = (300_000, "P234")  # split over EU regions by EU_PRETREATMENT_SPLIT
+EU_PRETREATMENT_SPLIT = {"DE": 0.35, "FR": 0.15, "BE": 0.08, "PL": 0.12, "HU": 0.10, "ES": 0.05, "SE": 0.05,
+                         "EU-other": 0.10}
+HYDROMET = {  # t black mass per year: (capacity, throughput, owner), A-recycling
+    "BE": (7_000, 5_000, "BE"), "DE": (3_000, 2_000, "DE"), "FI": (3_000, 2_000, "FI"), "KR": (25_000, 15_000, "KR"),
+    "JP": (8_000, 5_000, "JP"), "US": (12_000, 6_000, "US"), "RoW": (8_000, 5_000, "RoW"),
+}  # CN takes the rest of the world's black mass
+
+# --------------------------------------------------------------------------- costs (USD per unit of activity)
+VARIABLE_COST = {  # A-costs, Chinese cost level
+    "lithium_ore": 4_000, "nickel_ore": 9_000, "cobalt_ore": 18_000, "manganese_ore": 150, "natural_graphite": 500,
+    "lithium_chem": 3_000, "nickel_sulphate": 3_500, "cobalt_refined": 4_000, "manganese_sulphate": 1_200,
+    "anode_natural": 2_000, "anode_synthetic": 3_500, "pcam": 2_500, "cam_nmc": 4_000, "cam_lfp": 2_500,
+    "electrolyte": 1_500, "separator": 150_000, "cell_nmc": 2.0e7, "cell_lfp": 1.6e7, "pack_ev": 1.2e7,
+    "pack_ess": 1.0e7, "eol_batteries": 300, "black_mass": 600, "hydromet": 2_000,
+}
+COST_LEVEL = {"EU": (1.5, "P008"), "HIGH": (1.2, "A-costs")}  # EU +50%; other OECD +20%; mining not scaled
+HIGH_COST = {"US", "CA", "KR", "JP", "AU", "GB", "NO"}
+VALUE = {  # USD per unit, for pricing lost output; A-values unless noted
+    "lithium_ore": (6_000, "A-values"), "lithium_chem": (11_000, "A-values"), "nickel_ore": (14_000, "A-values"),
+    "nickel_sulphate": (18_000, "A-values"), "cobalt_ore": (22_000, "A-values"), "cobalt_refined": (26_000, "A-values"),
+    "manganese_ore": (200, "A-values"), "manganese_sulphate": (2_000, "A-values"), "natural_graphite": (600, "A-values"),
+    "anode_natural": (3_500, "A-values"), "anode_synthetic": (4_500, "A-values"), "pcam": (9_000, "A-values"),
+    "cam_nmc": (18_000, "A-values"), "cam_lfp": (5_000, "A-values"), "electrolyte": (3_000, "A-values"),
+    "separator": (300_000, "A-values"), "cell_nmc": (75e6, "P025"), "cell_lfp": (60e6, "P024"),
+    "pack_ev": (97e6, "P220"), "pack_ess": (70e6, "P214"), "eol_batteries": (1_000, "A-values"),
+    "black_mass": (3_000, "A-values"),
+}
+FREIGHT = {  # USD per unit for an intercontinental lane; same-continent lanes cost half. A-freight
+    "lithium_ore": 150, "lithium_chem": 250, "nickel_ore": 200, "nickel_sulphate": 300, "cobalt_ore": 300,
+    "cobalt_refined": 300, "manganese_ore": 30, "manganese_sulphate": 150, "natural_graphite": 80,
+    "anode_natural": 150, "anode_synthetic": 150, "pcam": 200, "cam_nmc": 250, "cam_lfp": 200, "electrolyte": 250,
+    "separator": 20_000, "cell_nmc": 1.0e6, "cell_lfp": 1.0e6, "eol_batteries": 250, "black_mass": 200,
+}
+TTR = {"mining": (0.5, 0.5), "refining": (0.25, 0.25), "material": (0.25, 0.25), "cell": (0.25, 0.5),
+       "pack": (0.1, 0.1), "recycling": (0.1, 0.1)}  # (ttr, ramp_up) in years, A-ttr
+
+# --------------------------------------------------------------------------- expansions
+# (id, name, region, kind, max size, capex USD per unit/yr, capex source, owner, technology, lead time)
+# kind names the recipe: a commodity made, or cell_nmc / cell_lfp, or hydromet / pretreatment.
+EXPANSIONS: list[tuple[str, str, str, str, float, float, str, str, str, float]] = []
+for reg in ("DE", "FR", "ES", "HU", "PL", "SE"):
+    EXPANSIONS += [
+        (f"{reg.lower()}-cells-nmc-eu", f"New NMC cell plant, European technology ({reg})", reg, "cell_nmc", 40.0,
+         33e9 * EUR_USD / 200, "D-capex-eu-cells", reg, reg, 3),
+        (f"{reg.lower()}-cells-lfp-cn", f"New LFP cell plant, Chinese technology ({reg})", reg, "cell_lfp", 60.0,
+         7.3e9 * EUR_USD / 100, "D-capex-catl", "CN", "CN", 2),
+        (f"{reg.lower()}-cells-nmc-kr", f"New NMC cell plant, Korean technology ({reg})", reg, "cell_nmc", 40.0, 1.2e8,
+         "A-capex", "KR", "KR", 2),
+    ]
+EXPANSIONS += [
+    ("us-cells-nmc-new", "New NMC cell plant (US)", "US", "cell_nmc", 100.0, 1.0e8, "P223", "US", "US", 2),
+    ("us-cells-lfp-new", "New LFP cell plant (US)", "US", "cell_lfp", 100.0, 1.0e8, "P223", "US", "US", 2),
+    ("cn-cells-lfp-new", "New LFP cell plant (China)", "CN", "cell_lfp", 500.0, 1.0e8 / 1.46, "D-capex-cn", "CN", "CN", 1),
+    ("ma-cam_lfp-cn", "New LFP cathode plant, Chinese-owned (Morocco)", "MA", "cam_lfp", 100_000.0, 10_000.0,
+     "A-capex", "CN", "CN", 2),
+    ("ma-pcam-cn", "New precursor plant, Chinese-owned (Morocco)", "MA", "pcam", 60_000.0, 8_000.0, "A-capex", "CN", "CN", 2),
+    ("de-cam_nmc-eu", "New NMC cathode plant, European technology (DE)", "DE", "cam_nmc", 60_000.0,
+     800e6 * EUR_USD / 60_000 * 1.3, "D-capex-cam", "DE", "DE", 3),
+    ("pl-cam_nmc-eu", "New NMC cathode plant, European technology (PL)", "PL", "cam_nmc", 60_000.0,
+     800e6 * EUR_USD / 60_000 * 1.3, "D-capex-cam", "BE", "BE", 3),
+    ("es-cam_lfp-cn", "New LFP cathode plant, Chinese technology (ES)", "ES", "cam_lfp", 100_000.0, 10_000.0, "A-capex",
+     "CN", "CN", 2),
+    ("hu-cam_lfp-cn", "New LFP cathode plant, Chinese technology (HU)", "HU", "cam_lfp", 100_000.0, 10_000.0, "A-capex",
+     "CN", "CN", 2),
+    ("fi-pcam-eu", "New precursor plant (Hamina or Kokkola, FI)", "FI", "pcam", 60_000.0, 8_000.0 * 1.5, "A-capex",
+     "FI", "FI", 3),
+    ("us-cam_nmc-new", "New NMC cathode plant (US)", "US", "cam_nmc", 60_000.0, 800e6 * EUR_USD / 60_000 * 1.2,
+     "D-capex-cam", "US", "KR", 3),
+    ("de-lithium_chem-new", "New lithium hydroxide refinery (DE)", "DE", "lithium_chem", 40_000.0, 25_000.0, "A-capex",
+     "DE", "DE", 3),
+    ("fi-lithium_chem-new", "New lithium hydroxide refinery (Kokkola, FI)", "FI", "lithium_chem", 15_000.0, 25_000.0,
+     "A-capex", "FI", "FI", 2),
+    ("us-lithium_chem-new", "New lithium refinery (US)", "US", "lithium_chem", 50_000.0, 22_000.0, "A-capex", "US", "US", 3),
+    ("au-lithium_chem-new", "New lithium hydroxide refinery (AU)", "AU", "lithium_chem", 50_000.0, 20_000.0, "A-capex",
+     "AU", "AU", 3),
+    ("pt-lithium_ore-new", "New spodumene mine (Barroso, PT)", "PT", "lithium_ore", 30_000.0, 15_000.0, "A-capex", "PT",
+     "PT", 5),
+    ("de-lithium_ore-geo", "Geothermal lithium extraction (Upper Rhine, DE)", "DE", "lithium_ore", 20_000.0, 30_000.0,
+     "A-capex", "DE", "DE", 5),
+    ("fi-lithium_ore-new", "New spodumene mine (Keliber, FI)", "FI", "lithium_ore", 15_000.0, 15_000.0, "A-capex", "FI",
+     "FI", 3),
+    ("ca-lithium_ore-new", "New spodumene mines (CA)", "CA", "lithium_ore", 100_000.0, 12_000.0, "A-capex", "CA", "CA", 5),
+    ("fi-nickel_sulphate-new", "Nickel sulphate expansion (FI)", "FI", "nickel_sulphate", 30_000.0, 20_000.0, "A-capex",
+     "FI", "FI", 3),
+    ("id-nickel_sulphate-cn", "New HPAL and sulphate plant, Chinese-owned (ID)", "ID", "nickel_sulphate", 100_000.0,
+     15_000.0, "A-capex", "CN", "CN", 2),
+    ("eu-other-manganese_sulphate-new", "High-purity manganese sulphate plant (Czechia)", "EU-other",
+     "manganese_sulphate", 50_000.0, 6_000.0, "A-capex", "EU-other", "EU-other", 3),
+    ("se-anode_natural-new", "Natural graphite anode plant (Luleå, SE)", "SE", "anode_natural", 20_000.0, 12_000.0,
+     "A-capex", "SE", "SE", 3),
+    ("se-natural_graphite-new", "Natural graphite mine (Vittangi, SE)", "SE", "natural_graphite", 40_000.0, 3_000.0,
+     "A-capex", "SE", "SE", 5),
+    ("no-anode_synthetic-new", "Synthetic graphite anode plant (NO)", "NO", "anode_synthetic", 30_000.0, 12_000.0,
+     "A-capex", "NO", "NO", 3),
+    ("mz-natural_graphite-new", "Natural graphite mine expansion (MZ)", "MZ", "natural_graphite", 100_000.0, 2_000.0,
+     "A-capex", "AU", "AU", 3),
+    ("de-hydromet-new", "Hydrometallurgical black-mass refinery (DE)", "DE", "hydromet", 30_000.0, 3_000.0, "A-capex",
+     "DE", "DE", 2),
+    ("fr-hydromet-new", "Hydrometallurgical black-mass refinery (FR)", "FR", "hydromet", 30_000.0, 3_000.0, "A-capex",
+     "FR", "FR", 2),
+    ("es-hydromet-new", "Hydrometallurgical black-mass refinery (ES)", "ES", "hydromet", 20_000.0, 3_000.0, "A-capex",
+     "ES", "ES", 2),
+    ("no-hydromet-new", "Hydrometallurgical black-mass refinery (NO)", "NO", "hydromet", 20_000.0, 3_000.0, "A-capex",
+     "NO", "NO", 2),
+    ("de-pretreatment-new", "Battery shredding to black mass (DE)", "DE", "pretreatment", 50_000.0, 500.0, "A-capex",
+     "DE", "DE", 1),
+    ("pl-electrolyte-kr", "Electrolyte plant, Korean technology (PL)", "PL", "electrolyte", 100_000.0, 2_000.0, "A-capex",
+     "KR", "KR", 2),
+    ("hu-separator-cn", "Separator plant, Chinese technology (HU)", "HU", "separator", 2_000.0, 1.0e6, "A-capex", "CN",
+     "CN", 2),
+    ("fi-cobalt_refined-new", "Cobalt refinery expansion (Kokkola, FI)", "FI", "cobalt_refined", 10_000.0, 20_000.0,
+     "A-capex", "BE", "BE", 2),
+]
+# Named cathode plants under construction in 2024 (process of capacity 0 plus an expansion option).
+PIPELINE_MATERIALS = [
+    # id, name, region, commodity, planned capacity t/yr, owner, technology, capacity source, capex, capex source, lead
+    ("fi-easpring-fmg-kotka", "Easpring-Finnish Minerals Group cathode plant, Kotka", "FI", "cam_nmc", 60_000.0, "CN", "CN",
+     "A-pipeline", 800e6 * EUR_USD / 60_000, "D-capex-cam", 2),
+    ("fr-xtc-orano-dunkirk", "XTC-Orano cathode and precursor joint venture, Dunkirk", "FR", "cam_nmc", 40_000.0, "CN", "CN",
+     "A-pipeline", 800e6 * EUR_USD / 60_000, "D-capex-cam", 3),
+]
