@@ -396,7 +396,7 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     demand = k * dem["quantity"].to_numpy(float)[None, None, :] * growth[None, :, :] * shocks.demand
     vold = dem["value_of_lost_demand"].to_numpy(float)
     vold = np.where(np.isnan(vold), study.unmet_penalty, vold)
-    unmet = lp.add_vars("unmet", (sc, per, didx), ub=demand, cost=weight[:, :, None] * vold)
+    unmet = lp.add_vars("unmet", (sc, per, didx), ub=demand if study.allow_unmet else 0.0, cost=weight[:, :, None] * vold)
     part("unmet demand", unmet, weight[:, :, None] * vold)
 
     # ---------------------------------------------------------------- first-stage variables

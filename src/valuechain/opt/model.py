@@ -79,6 +79,7 @@ class Model:
     cost_parts: list[tuple[str, np.ndarray, np.ndarray]]
     policy_rows: dict[str, list[str]]
     build_seconds: float = 0.0
+    demand: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
     result: SolveResult | None = None
     _highs: Any = None
     _extras: Any = None
@@ -111,6 +112,7 @@ class Model:
             a_value=value,
             cost_parts=ctx.cost_parts,
             policy_rows=ctx.policy_rows,
+            demand=ctx.demand,
             _share_terms=ctx.share_terms,
         )
         lp._ri.clear()

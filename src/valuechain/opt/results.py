@@ -171,7 +171,7 @@ def extract(model: Model) -> Plan:
         stocks["reserve"] = np.broadcast_to(res[None], lp.var_blocks["stock"].shape).ravel()
     else:
         stocks = pd.DataFrame({"stock": []})
-    dem = ub("unmet")
+    dem = model.demand.ravel()
     um = vals("unmet")
     unmet = frame("unmet", {"demand": dem, "unmet": um, "served_share": np.where(dem > 0, 1 - um / np.where(dem > 0, dem, 1), 1.0)})
     purchases = frame("buy", {"quantity": vals("buy")})

@@ -253,13 +253,14 @@ def _pass(model: Model, ex: _Extras) -> Any:
     lp.a_matrix_.start_ = start.astype(np.int32)
     lp.a_matrix_.index_ = index
     lp.a_matrix_.value_ = value
-    if integer.any():
-        lp.integrality_ = np.where(integer, 1, 0).astype(np.uint8).tolist()
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     status = h.passModel(lp)
     if status == highspy.HighsStatus.kError:
         raise SolverError("HiGHS rejected the model (passModel failed)")
+    ints = np.flatnonzero(integer).astype(np.int32)
+    if ints.size:
+        h.changeColsIntegrality(ints.size, ints, np.ones(ints.size, dtype=np.uint8))
     return h
 
 
@@ -472,7 +473,10 @@ def _diagnose(model: Model) -> str:
         pos = np.unravel_index(int(np.argmax(v)), blk.shape)
         labels = ", ".join(f"{a.name} {a[i]}" for a, i in zip(blk.axes, pos, strict=True))
         policy = name.removeprefix("policy:").removesuffix("__violation")
-        bent.append(f"policy '{policy}' (worst at {labels}: short by {v.max():.6g}; total {v.sum():.6g})")
+        pol = next((p for p in model.study.policies if p.name == policy), None)
+        coms = getattr(pol, "commodities", ())
+        on = f" on {', '.join(coms)}" if coms else ""
+        bent.append(f"policy '{policy}'{on} (worst at {labels}: by {v.max():.6g}; total {v.sum():.6g})")
     if not bent:
         return "No policy had to bend when relaxed; the infeasibility lies elsewhere."
     return "Policies that had to bend: " + "; ".join(bent) + "."

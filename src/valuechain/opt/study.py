@@ -22,6 +22,7 @@ A study spec is a YAML mapping with these keys (only ``network`` is required)::
       policy_penalty: 1.0e9           # per unit of violation of elastic policies without a penalty
     options:
       stocks: true                    # strategic stocks at hubs (first-stage reserve + stock levels)
+      allow_unmet: true               # unmet demand as a priced slack (false: demand must be met)
     solver:
       time_limit: 60                  # seconds
       mip_gap: 0.0001                 # relative
@@ -57,7 +58,7 @@ DEFAULT_UNMET_PENALTY = 1e6
 _KEYS = ("name", "description", "network", "horizon", "scenarios", "policies", "objective", "options", "solver")
 _HORIZON = ("start", "years")
 _OBJECTIVE = ("discount_rate", "unmet_penalty", "cvar_weight", "cvar_alpha", "spot_premium", "policy_penalty")
-_OPTIONS = ("stocks",)
+_OPTIONS = ("stocks", "allow_unmet")
 _SOLVER = ("time_limit", "mip_gap", "threads")
 
 
@@ -85,6 +86,8 @@ class Study:
         Objective options (see the module docstring).
     stocks
         Whether hubs may hold strategic stocks.
+    allow_unmet
+        Whether demand may go unmet at its penalty (otherwise demand is a hard constraint).
     solver
         Default solver options (``time_limit``, ``mip_gap``, ``threads``).
     path
@@ -115,6 +118,7 @@ class Study:
     spot_premium: float = 0.0
     policy_penalty: float = 1e9
     stocks: bool = True
+    allow_unmet: bool = True
     solver: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
     path: Path | None = None
@@ -279,8 +283,9 @@ def load_study(path: str | Path) -> Study:
     kwargs: dict[str, Any] = {k: _number(v, file, f"objective.{k}") for k, v in objective.items()}
     for k, v in solver.items():
         kwargs.setdefault("solver", {})[k] = _number(v, file, f"solver.{k}")
-    if "stocks" in options and not isinstance(options["stocks"], bool):
-        raise StudyError(f"{file}: key 'options.stocks' must be true or false; got {options['stocks']!r}")
+    for key, value in options.items():
+        if not isinstance(value, bool):
+            raise StudyError(f"{file}: key 'options.{key}' must be true or false; got {value!r}")
     try:
         return Study(
             name=str(raw.get("name", p.stem)),
@@ -291,6 +296,7 @@ def load_study(path: str | Path) -> Study:
             probabilities=probs,
             policies=policies,
             stocks=options.get("stocks", True),
+            allow_unmet=options.get("allow_unmet", True),
             description=str(raw.get("description", "")),
             path=p,
             **kwargs,
