@@ -328,7 +328,7 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     eidx = pd.Index(exps.index.astype(object), name="expansion", dtype=object)
     ridx = pd.Index(routes.index.astype(object), name="route", dtype=object)
     hidx = pd.Index(list(network.hub_ids), name="hub", dtype=object)
-    didx = pd.Index([hub_id(r, c) for r, c in zip(dem["region"], dem["commodity"], strict=True)], name="demand", dtype=object)
+    didx = pd.Index([hub_id(r, c) for r, c in zip(dem["region"], dem["commodity"], strict=True)], name="hub", dtype=object)
     midx = pd.Index(
         [f"{r}:{c}:{sd}:{int(t)}" for r, c, sd, t in zip(mk["region"], mk["commodity"], mk["side"], mk["tier"], strict=True)],
         name="market",

@@ -144,7 +144,8 @@ def extract(model: Model) -> Plan:
         return model.col_ub[b.offset : b.offset + b.size]
 
     def frame(name: str, cols: dict[str, np.ndarray]) -> pd.DataFrame:
-        return pd.DataFrame(cols, index=lp.var_blocks[name].index())
+        # adding 0.0 turns the solver's -0.0 into 0.0
+        return pd.DataFrame({k: np.asarray(v, dtype=float) + 0.0 for k, v in cols.items()}, index=lp.var_blocks[name].index())
 
     def cap_dual(name: str) -> np.ndarray:
         # the reduced cost of a variable at its upper bound is the value of one more unit of capacity
@@ -181,12 +182,12 @@ def extract(model: Model) -> Plan:
     bd = rdual("balance").reshape(bal.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
         price = np.where(w[:, :, None] > 0, bd / w[:, :, None], np.nan)
-    prices = pd.DataFrame({"dual": bd.ravel(), "price": price.ravel()}, index=bal.index())
+    prices = pd.DataFrame({"dual": bd.ravel() + 0.0, "price": price.ravel() + 0.0}, index=bal.index())
     policies = {}
     for pol, blocks in model.policy_rows.items():
         for bname in blocks:
             rb = lp.row_blocks[bname]
-            df = pd.DataFrame({"dual": rdual(bname)}, index=rb.index())
+            df = pd.DataFrame({"dual": rdual(bname) + 0.0}, index=rb.index())
             vname = f"{bname}__violation"
             if vname in lp.var_blocks:
                 df["violation"] = vals(vname)
