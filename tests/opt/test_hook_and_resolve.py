@@ -74,7 +74,8 @@ def test_update_rhs_warm_resolve_matches_a_fresh_build(transport):
     key = (model.scenarios[0], model.periods[0], "new-york:cases")
     model.update_rhs("balance", 335.0, key=key)
     warm = solve(model)
-    assert warm.warm and warm.handoff_seconds == 0.0
+    assert warm.warm
+    assert warm.handoff_seconds == 0.0
     assert warm.objective == pytest.approx(TRANSPORT + 10 * 0.225, rel=1e-9)
 
 
@@ -105,7 +106,7 @@ def test_update_bounds_and_cost(transport):
 
 def test_update_errors_name_the_block():
     model = build(vc.load_network("toy-transport"))
-    with pytest.raises(vc.StudyError, match="unknown constraint block 'balanse'.*closest: balance"):
+    with pytest.raises(vc.StudyError, match=r"unknown constraint block 'balanse'.*closest: balance"):
         model.update_rhs("balanse", 1.0)
     with pytest.raises(vc.StudyError, match="no element"):
         model.update_bounds("flow", ("nowhere", 1, "x"), ub=1.0)

@@ -132,10 +132,10 @@ def test_policy_errors_name_the_policy_and_the_bad_value():
     with pytest.raises(StudyError, match="'share' parameter of MaxOriginShare must be a number in"):
         MaxOriginShare(commodities=["c"], region="X", origin="Y", share=1.5)
     bad = MaxOriginShare(commodities=["c"], region="Atlantis", origin="Y", share=0.5)
-    with pytest.raises(StudyError, match="policy 'max-share-Y-in-Atlantis'.*Atlantis"):
+    with pytest.raises(StudyError, match=r"policy 'max-share-Y-in-Atlantis'.*Atlantis"):
         build(two_supplier_network(), study(bad))
     typo = MaxOriginShare(commodities=["cc"], region="X", origin="Y", share=0.5)
-    with pytest.raises(StudyError, match="unknown commodity 'cc'.*closest: c"):
+    with pytest.raises(StudyError, match=r"unknown commodity 'cc'.*closest: c"):
         build(two_supplier_network(), study(typo))
 
 

@@ -87,27 +87,30 @@ def test_probabilities_are_checked_and_reach_the_model(tmp_path):
     assert list(model.scenarios) == ["baseline"]
 
 
-def test_named_library_scenarios_need_the_scenario_library_or_compile():
-    # 'cn-graphite-2023' comes from valuechain.scenarios.named; until that library is present the
-    # study says so in one line instead of failing with a traceback
+def test_named_library_scenarios_compile_or_say_the_library_is_missing():
+    # 'cn-graphite-2023' comes from valuechain.scenarios.named; without that library the study
+    # says so in one line instead of failing with a traceback
+    import valuechain.scenarios
     from valuechain import load_network
 
     study = Study(scenarios=("baseline", "cn-graphite-2023"), start=2025, years=2)
     net = load_network("toy-battery")
-    try:
-        arrays = study.shock_arrays(net)
-    except StudyError as e:
-        assert "scenario library" in str(e)
-    else:
-        assert list(arrays.scenarios)[0] == "baseline"
-        assert arrays.process_capacity.shape[:2] == (2, 2)
+    if not hasattr(valuechain.scenarios, "named"):
+        with pytest.raises(StudyError, match="scenario library"):
+            study.shock_arrays(net)
+        return
+    arrays = study.shock_arrays(net)
+    assert list(arrays.scenarios)[:1] == ["baseline"]
+    assert arrays.process_capacity.shape[:2] == (2, 2)
+    assert list(arrays.probability) == [0.5, 0.5]
 
 
 def test_cli_solve_writes_tables(tmp_path, capsys):
     code = run(["solve", str(ROOT / "models" / "toy-transport.yaml"), "--out", str(tmp_path), "--format", "csv"])
     assert code == 0
     out = capsys.readouterr().out
-    assert "153.675" in out and "Cost split" in out
+    assert "153.675" in out
+    assert "Cost split" in out
     flows = pd.read_csv(tmp_path / "flows.csv")
     assert flows["flow"].sum() == pytest.approx(900.0)
     assert (tmp_path / "prices.csv").is_file()
@@ -117,6 +120,8 @@ def test_cli_bad_input_is_one_line(tmp_path, capsys):
     code = run(["solve", str(tmp_path / "missing.yaml")])
     assert code == 1
     err = capsys.readouterr().err.strip()
-    assert err.startswith("error:") and "no such study spec" in err and "\n" not in err
+    assert err.startswith("error:")
+    assert "no such study spec" in err
+    assert "\n" not in err
     code = run(["solve", "toy-transport", "--format", "xlsx"])
     assert code == 1

@@ -49,26 +49,31 @@ def solve_cmd(
     console.print(f"[bold]{study.name}[/bold] on {net.name}: {model!r}")
     console.print(
         f"{result.termination}: objective {_fmt(result.objective)} {net.units.get('currency', '')}  "
-        f"(build {result.build_seconds:.2f} s, hand-off {result.handoff_seconds:.2f} s, solve {result.solve_seconds:.2f} s)"
+        f"(build {result.build_seconds:.2f} s, hand-off {result.handoff_seconds:.2f} s, "
+        f"solve {result.solve_seconds:.2f} s)"
     )
     parts = summary(plan)
     costs = Table("cost", "expected, discounted", box=None, title="Cost split", title_justify="left")
-    for name, value in parts["costs"].items():
-        if abs(value) > 0:
+    for name, value in parts["costs"].to_dict().items():
+        if abs(float(value)) > 0:
             costs.add_row(str(name), _fmt(float(value)))
     console.print(costs)
     built = parts["built"]
     if len(built):
         t = Table("period", "expansion", "built", "region", box=None, title="Built", title_justify="left")
-        for (per, eid), row in built.iterrows():
+        for key, row in built.iterrows():
+            per, eid = key  # type: ignore[misc]
             t.add_row(str(per), str(eid), _fmt(float(row["built"])), str(net.expansions.loc[eid, "region"]))
         console.print(t)
     else:
         console.print("Built: nothing")
     unmet = parts["unmet"]
     if len(unmet):
-        t = Table("period", "hub", "demand (mean)", "unmet (mean)", box=None, title="Unmet demand", title_justify="left")
-        for (per, hub), row in unmet.iterrows():
+        t = Table(
+            "period", "hub", "demand (mean)", "unmet (mean)", box=None, title="Unmet demand", title_justify="left"
+        )
+        for key, row in unmet.iterrows():
+            per, hub = key  # type: ignore[misc]
             t.add_row(str(per), str(hub), _fmt(float(row["demand"])), _fmt(float(row["unmet"])))
         console.print(t)
     else:

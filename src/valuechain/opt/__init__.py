@@ -55,7 +55,9 @@ __all__ = [
 ]
 
 
-def optimise(network: Network | str | Path | None = None, study: Study | str | Path | None = None, **solve_options: Any) -> Plan:
+def optimise(
+    network: Network | str | Path | None = None, study: Study | str | Path | None = None, **solve_options: Any
+) -> Plan:
     """Build, solve and extract in one call.
 
     Parameters

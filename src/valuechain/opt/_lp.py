@@ -59,7 +59,7 @@ class Block:
         return np.ravel_multi_index(tuple(arrays), self.shape) + self.offset
 
     def index(self) -> pd.MultiIndex | pd.Index:
-        """The labels of all elements, in storage order."""
+        """Return the labels of all elements, in storage order."""
         if len(self.axes) == 1:
             return self.axes[0]
         return pd.MultiIndex.from_product(self.axes)
@@ -69,8 +69,15 @@ class Block:
         keys = key if isinstance(key, tuple) else (key,)
         if len(keys) != len(self.axes):
             raise KeyError(f"{self.name} is indexed by ({', '.join(self.dims)}); got {key!r}")
-        pos = [int(a.get_loc(k)) for a, k in zip(self.axes, keys, strict=True)]
+        pos = [_loc(a, k) for a, k in zip(self.axes, keys, strict=True)]
         return int(self.flat(*pos)) if pos else self.offset
+
+
+def _loc(axis: pd.Index, key: object) -> int:
+    loc = axis.get_loc(key)
+    if not isinstance(loc, (int, np.integer)):
+        raise KeyError(f"label {key!r} is not unique on axis '{axis.name}'")
+    return int(loc)
 
 
 @dataclass(eq=False)
@@ -168,7 +175,7 @@ class LinearProgram:
         return self._cat(self._rlo, float), self._cat(self._rhi, float)
 
     def csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The coefficient matrix in compressed rows (start, index, value); duplicates are summed."""
+        """Return the coefficient matrix in compressed rows (start, index, value), duplicates summed."""
         r = self._cat(self._ri, np.int64)
         c = self._cat(self._ci, np.int64)
         v = self._cat(self._v, float)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,7 @@ import pandas as pd
 from valuechain.errors import StudyError
 from valuechain.network.model import PERIODS
 from valuechain.network.validate import hub_id
-from valuechain.opt._lp import INF, Block, LinearProgram
+from valuechain.opt._lp import INF, Block, LinearProgram, _loc
 from valuechain.opt.model import Model
 from valuechain.opt.study import Study
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from valuechain.network.model import Network
     from valuechain.scenarios.compiled import ShockArrays
 
-__all__ = ["Context", "build"]
+__all__ = ["Context", "assemble", "build"]
 
 
 @dataclass(eq=False)
@@ -57,7 +57,7 @@ class Context:
     buy_rows: np.ndarray
     cost_parts: list[tuple[str, np.ndarray, np.ndarray]] = field(default_factory=list)
     policy_rows: dict[str, list[str]] = field(default_factory=dict)
-    share_terms: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = field(default_factory=dict)
+    share_terms: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ lookups
     def region_mask(self, region_or_group: str, owner: str) -> np.ndarray:
@@ -76,15 +76,16 @@ class Context:
         for c in commodities:
             if c not in self.commodities:
                 raise StudyError(f"{owner}: unknown commodity '{c}'" + closest(c, map(str, self.commodities)))
-            out.append(int(self.commodities.get_loc(c)))
+            out.append(_loc(self.commodities, c))
         return np.asarray(out, dtype=np.int64)
 
     # ------------------------------------------------------------------ terms
     def supply_terms(
         self, com: np.ndarray, into: np.ndarray, origin: np.ndarray | None = None, via: np.ndarray | None = None
     ) -> list[tuple[Block, np.ndarray, np.ndarray, np.ndarray]]:
-        """Terms (block, item, commodity slot, coefficient) of the supply of commodities ``com``
-        to the regions in mask ``into``: production there, imports from outside, purchases.
+        """Return the terms (block, item, slot, coefficient) of the supply of ``com`` to ``into``.
+
+        Supply is production in the regions of mask ``into``, imports from outside, and purchases.
 
         ``origin`` (a region mask) keeps only production in, and imports from, those regions
         (purchases from outside markets have no origin country and are then left out); ``via``
@@ -300,17 +301,23 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     153.675
     """
     start = time.perf_counter()
+    ctx = assemble(network, study, shocks=shocks)
+    return Model._from_build(ctx, build_seconds=time.perf_counter() - start)
+
+
+def assemble(network: Network, study: Study | None = None, *, shocks: ShockArrays | None = None) -> Context:
+    """Assemble the program of :func:`build` as arrays only, without the Pyomo model (the benchmark's floor)."""
     study = study if study is not None else Study()
     if shocks is None:
         shocks = study.shock_arrays(network)
     if list(shocks.processes) != list(network.processes.index) or list(shocks.routes) != list(network.routes.index):
         raise StudyError("the shock arrays were compiled for a different network (process or route ids differ)")
     lp = LinearProgram()
-    S, T = shocks.n_scenarios, len(shocks.periods)
+    n_s, n_t = shocks.n_scenarios, len(shocks.periods)
     months = shocks.period_months
     k = months / PERIODS[network.period]
     yfrac = months / 12.0
-    ydiff = np.arange(T) * yfrac
+    ydiff = np.arange(n_t) * yfrac
     rate = study.discount_rate
     disc = (1.0 + rate) ** -ydiff
     prob = np.asarray(shocks.probability, dtype=float)
@@ -328,9 +335,14 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     eidx = pd.Index(exps.index.astype(object), name="expansion", dtype=object)
     ridx = pd.Index(routes.index.astype(object), name="route", dtype=object)
     hidx = pd.Index(list(network.hub_ids), name="hub", dtype=object)
-    didx = pd.Index([hub_id(r, c) for r, c in zip(dem["region"], dem["commodity"], strict=True)], name="hub", dtype=object)
+    didx = pd.Index(
+        [hub_id(r, c) for r, c in zip(dem["region"], dem["commodity"], strict=True)], name="hub", dtype=object
+    )
     midx = pd.Index(
-        [f"{r}:{c}:{sd}:{int(t)}" for r, c, sd, t in zip(mk["region"], mk["commodity"], mk["side"], mk["tier"], strict=True)],
+        [
+            f"{r}:{c}:{sd}:{int(t)}"
+            for r, c, sd, t in zip(mk["region"], mk["commodity"], mk["side"], mk["tier"], strict=True)
+        ],
         name="market",
         dtype=object,
     )
@@ -350,14 +362,17 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     xact = lp.add_vars(
         "expansion_activity",
         (sc, per, eidx),
-        ub=np.where(exp_allowed[:, None, :], INF, 0.0) * np.ones((1, T, 1)),
+        ub=np.where(exp_allowed[:, None, :], INF, 0.0) * np.ones((1, n_t, 1)),
         cost=weight[:, :, None] * exps["variable_cost"].to_numpy(float)[None, None, :],
     )
     rcap = routes["capacity"].to_numpy(float)
     rcost = routes["cost"].to_numpy(float)
     rtar = routes["tariff"].to_numpy(float)
     flow = lp.add_vars(
-        "flow", (sc, per, ridx), ub=k * rcap[None, None, :] * shocks.route_capacity, cost=weight[:, :, None] * (rcost + rtar)
+        "flow",
+        (sc, per, ridx),
+        ub=k * rcap[None, None, :] * shocks.route_capacity,
+        cost=weight[:, :, None] * (rcost + rtar),
     )
     cost_parts: list[tuple[str, np.ndarray, np.ndarray]] = []
 
@@ -370,9 +385,11 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     part("tariffs", flow, weight[:, :, None] * rtar)
 
     shocked = (
-        (shocks.process_capacity < 1).any(axis=2) | (shocks.route_capacity < 1).any(axis=2) | (shocks.demand != 1).any(axis=2)
+        (shocks.process_capacity < 1).any(axis=2)
+        | (shocks.route_capacity < 1).any(axis=2)
+        | (shocks.demand != 1).any(axis=2)
     )
-    premium = 1.0 + study.spot_premium * shocked  # (S, T)
+    premium = 1.0 + study.spot_premium * shocked  # (n_s, n_t)
     side = mk["side"].to_numpy(object)
     price = mk["price"].to_numpy(float)
     mcap = mk["cap"].to_numpy(float)
@@ -386,7 +403,10 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     )
     part("purchases", buy, weight[:, :, None] * premium[:, :, None] * price[buy_rows])
     sell = lp.add_vars(
-        "sell", (sc, per, midx[sell_rows].rename("market")), ub=k * mcap[sell_rows], cost=-weight[:, :, None] * price[sell_rows]
+        "sell",
+        (sc, per, midx[sell_rows].rename("market")),
+        ub=k * mcap[sell_rows],
+        cost=-weight[:, :, None] * price[sell_rows],
     )
     part("sales", sell, -weight[:, :, None] * price[sell_rows])
 
@@ -396,14 +416,16 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     demand = k * dem["quantity"].to_numpy(float)[None, None, :] * growth[None, :, :] * shocks.demand
     vold = dem["value_of_lost_demand"].to_numpy(float)
     vold = np.where(np.isnan(vold), study.unmet_penalty, vold)
-    unmet = lp.add_vars("unmet", (sc, per, didx), ub=demand if study.allow_unmet else 0.0, cost=weight[:, :, None] * vold)
+    unmet = lp.add_vars(
+        "unmet", (sc, per, didx), ub=demand if study.allow_unmet else 0.0, cost=weight[:, :, None] * vold
+    )
     part("unmet demand", unmet, weight[:, :, None] * vold)
 
     # ---------------------------------------------------------------- first-stage variables
     lead = np.ceil(exps["lead_time"].to_numpy(float) * 12.0 / months - 1e-9).astype(np.int64)
     annuity = np.asarray([_annuity(rate, life) for life in exps["lifetime"].to_numpy(float)]) * yfrac
     life_p = np.ceil(exps["lifetime"].to_numpy(float) * 12.0 / months - 1e-9).astype(np.int64)
-    tt = np.arange(T)
+    tt = np.arange(n_t)
     avail = (tt[None, :, None] >= tt[:, None, None] + lead[None, None, :]) & (
         tt[None, :, None] < tt[:, None, None] + lead[None, None, :] + np.maximum(life_p, 1)[None, None, :]
     )  # (tau, t, e)
@@ -412,8 +434,10 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     min_size = exps["min_size"].to_numpy(float)
     fixed = exps["fixed_cost"].to_numpy(float)
     capex = exps["capex"].to_numpy(float)
-    can_build = (tt[:, None] + lead[None, :] <= T - 1) & exp_allowed.any(axis=0)[None, :]
-    bld = lp.add_vars("build", (per, eidx), ub=np.where(can_build, max_size[None, :], 0.0), cost=disc_k * annuity * capex)
+    can_build = (tt[:, None] + lead[None, :] <= n_t - 1) & np.asarray(exp_allowed.any(axis=0))[None, :]
+    bld = lp.add_vars(
+        "build", (per, eidx), ub=np.where(can_build, max_size[None, :], 0.0), cost=disc_k * annuity * capex
+    )
     part("capital", bld, disc_k * annuity * capex)
     binary = (fixed > 0) | (min_size > 0)
     bin_e = np.flatnonzero(binary)
@@ -441,7 +465,7 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
         lp.add_terms(rmin.flat(ti, ei), bld.flat(ti, bin_e[ei]), -1.0)
         lp.add_terms(rmin.flat(ti, ei), open_.flat(ti, ei), min_size[bin_e][ei])
     lim_e = np.flatnonzero(np.isfinite(max_size))
-    if T > 1 and lim_e.size:
+    if n_t > 1 and lim_e.size:
         lim = lp.add_rows("build_limit", (eidx[lim_e].rename("expansion"),), hi=max_size[lim_e])
         ti, ei = np.meshgrid(tt, np.arange(lim_e.size), indexing="ij")
         lp.add_terms(lim.flat(ei), bld.flat(ti, lim_e[ei]), 1.0)
@@ -449,11 +473,11 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     # expansion capacity rows
     xcap = lp.add_rows("expansion_capacity", (sc, per, eidx), hi=0.0)
     if len(eidx):
-        S3, T3, E3 = np.arange(S)[:, None, None], tt[None, :, None], np.arange(len(eidx))[None, None, :]
-        lp.add_terms(xcap.flat(S3, T3, E3), xact.flat(S3, T3, E3), 1.0)
-        ta, tb, ei = np.nonzero(avail)
-        sx = np.arange(S)[:, None]
-        lp.add_terms(xcap.flat(sx, tb[None, :], ei[None, :]), bld.flat(ta, ei)[None, :], -k)
+        s3, t3, e3 = np.arange(n_s)[:, None, None], tt[None, :, None], np.arange(len(eidx))[None, None, :]
+        lp.add_terms(xcap.flat(s3, t3, e3), xact.flat(s3, t3, e3), 1.0)
+        ta, tb, e_av = np.nonzero(avail)
+        sx = np.arange(n_s)[:, None]
+        lp.add_terms(xcap.flat(sx, tb[None, :], e_av[None, :]), bld.flat(ta, e_av)[None, :], -k)
 
     # ---------------------------------------------------------------- stocks
     init = hubs["initial_stock"].to_numpy(float)
@@ -464,21 +488,26 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
         reserve = lp.add_vars("reserve", (per, hidx), ub=scap, cost=disc[:, None] * k * hold[None, :])
         part("holding", reserve, disc[:, None] * k * hold[None, :])
         srow = lp.add_rows("stock_reserve", (sc, per, hidx), hi=0.0)
-        si, ti, hi_ = np.meshgrid(np.arange(S), tt, np.arange(len(hidx)), indexing="ij")
-        lp.add_terms(srow.flat(si, ti, hi_), stock.flat(si, ti, hi_), 1.0)
-        lp.add_terms(srow.flat(si, ti, hi_), reserve.flat(ti, hi_), -1.0)
+        s_g, t_g, h_g = np.meshgrid(np.arange(n_s), tt, np.arange(len(hidx)), indexing="ij")
+        lp.add_terms(srow.flat(s_g, t_g, h_g), stock.flat(s_g, t_g, h_g), 1.0)
+        lp.add_terms(srow.flat(s_g, t_g, h_g), reserve.flat(t_g, h_g), -1.0)
 
     # ---------------------------------------------------------------- balances
-    rhs = np.zeros((S, T, len(hidx)))
+    rhs = np.zeros((n_s, n_t, len(hidx)))
     d_hub = np.asarray([hub_pos[h] for h in didx], dtype=np.int64)
-    np.add.at(rhs, (slice(None), slice(None), d_hub), demand) if d_hub.size else None
+    for j, h in enumerate(d_hub):
+        rhs[:, :, h] += demand[:, :, j]
     rhs[:, 0, :] -= init
     bal = lp.add_rows("balance", (sc, per, hidx), lo=rhs)
-    S_, T_ = np.arange(S)[:, None, None], tt[None, :, None]
+    s_ax, t_ax = np.arange(n_s)[:, None, None], tt[None, :, None]
 
     def into_balance(blk: Block, items: np.ndarray, hub: np.ndarray, coef: np.ndarray) -> None:
         if items.size:
-            lp.add_terms(bal.flat(S_, T_, hub[None, None, :]), blk.flat(S_, T_, items[None, None, :]), coef[None, None, :])
+            lp.add_terms(
+                bal.flat(s_ax, t_ax, hub[None, None, :]),
+                blk.flat(s_ax, t_ax, items[None, None, :]),
+                coef[None, None, :],
+            )
 
     rec = network.recipes
     com_pos = {c: i for i, c in enumerate(coms)}
@@ -489,22 +518,36 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
         item = np.asarray([table.index.get_loc(p) for p in r["process"]], dtype=np.int64)
         cpos = np.asarray([com_pos[c] for c in r["commodity"]], dtype=np.int64)
         coef = np.where(r["kind"].to_numpy(object) == "output", 1.0, -1.0) * r["coefficient"].to_numpy(float)
-        hub = np.asarray([hub_pos[hub_id(reg, c)] for reg, c in zip(table["region"].to_numpy(object)[item], r["commodity"], strict=True)], dtype=np.int64)
+        hub = np.asarray(
+            [
+                hub_pos[hub_id(reg, c)]
+                for reg, c in zip(table["region"].to_numpy(object)[item], r["commodity"], strict=True)
+            ],
+            dtype=np.int64,
+        )
         into_balance(blk, item, hub, coef)
         recipes[name] = (item, cpos, coef)
-    r_from = np.asarray([hub_pos[hub_id(o, c)] for o, c in zip(routes["origin"], routes["commodity"], strict=True)], dtype=np.int64)
-    r_to = np.asarray([hub_pos[hub_id(o, c)] for o, c in zip(routes["destination"], routes["commodity"], strict=True)], dtype=np.int64)
+    r_from = np.asarray(
+        [hub_pos[hub_id(o, c)] for o, c in zip(routes["origin"], routes["commodity"], strict=True)], dtype=np.int64
+    )
+    r_to = np.asarray(
+        [hub_pos[hub_id(o, c)] for o, c in zip(routes["destination"], routes["commodity"], strict=True)], dtype=np.int64
+    )
     into_balance(flow, np.arange(len(ridx)), r_to, np.ones(len(ridx)))
     into_balance(flow, np.arange(len(ridx)), r_from, -np.ones(len(ridx)))
-    m_hub = np.asarray([hub_pos[hub_id(r, c)] for r, c in zip(mk["region"], mk["commodity"], strict=True)], dtype=np.int64)
+    m_hub = np.asarray(
+        [hub_pos[hub_id(r, c)] for r, c in zip(mk["region"], mk["commodity"], strict=True)], dtype=np.int64
+    )
     into_balance(buy, np.arange(buy_rows.size), m_hub[buy_rows], np.ones(buy_rows.size))
     into_balance(sell, np.arange(sell_rows.size), m_hub[sell_rows], -np.ones(sell_rows.size))
     into_balance(unmet, np.arange(len(didx)), d_hub, np.ones(len(didx)))
     if study.stocks:
-        H = np.arange(len(hidx))
-        into_balance(stock, H, H, -np.ones(len(H)))
-        if T > 1:
-            lp.add_terms(bal.flat(S_, T_[:, 1:], H[None, None, :]), stock.flat(S_, T_[:, :-1], H[None, None, :]), 1.0)
+        hh = np.arange(len(hidx))
+        into_balance(stock, hh, hh, -np.ones(len(hh)))
+        if n_t > 1:
+            lp.add_terms(
+                bal.flat(s_ax, t_ax[:, 1:], hh[None, None, :]), stock.flat(s_ax, t_ax[:, :-1], hh[None, None, :]), 1.0
+            )
 
     # ---------------------------------------------------------------- CVaR on unmet demand
     if study.cvar_weight > 0:
@@ -514,10 +557,10 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
         cv = lp.add_rows("cvar", (sc,), lo=0.0)
         cost_parts.append(("cvar", np.asarray([eta.offset]), np.asarray([lam])))
         part("cvar", xi, lam * prob / (1.0 - alpha))
-        lp.add_terms(cv.flat(np.arange(S)), xi.flat(np.arange(S)), 1.0)
-        lp.add_terms(np.full(1, cv.offset) + np.arange(S), eta.offset, 1.0)
-        loss = disc[None, :, None] * vold[None, None, :] * np.ones((S, 1, 1))
-        lp.add_terms(cv.flat(S_), unmet.flat(S_, T_, np.arange(len(didx))[None, None, :]), -loss)
+        lp.add_terms(cv.flat(np.arange(n_s)), xi.flat(np.arange(n_s)), 1.0)
+        lp.add_terms(np.full(1, cv.offset) + np.arange(n_s), eta.offset, 1.0)
+        loss = disc[None, :, None] * vold[None, None, :] * np.ones((n_s, 1, 1))
+        lp.add_terms(cv.flat(s_ax), unmet.flat(s_ax, t_ax, np.arange(len(didx))[None, None, :]), -loss)
 
     blocks = dict(lp.var_blocks)
     ctx = Context(
@@ -552,4 +595,4 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
             raise StudyError(f"two policies are named '{pol.name}'; policy names must be unique")
         names.add(pol.name)
         pol.add(ctx)
-    return Model._from_build(ctx, build_seconds=time.perf_counter() - start)
+    return ctx

@@ -102,7 +102,7 @@ class Policy(ABC):
         return float(p) if p is not None else ctx.study.policy_penalty
 
     def relaxed(self, penalty: float | None = None) -> Policy:
-        """The same policy made elastic (violations priced at ``penalty``)."""
+        """Return the same policy made elastic (violations priced at ``penalty``)."""
         from dataclasses import replace
 
         return replace(self, elastic=True, penalty=penalty)  # type: ignore[call-arg]
@@ -146,8 +146,14 @@ class MaxOriginShare(Policy):
         object.__setattr__(self, "commodities", _tuple(self.commodities))
         check("MaxOriginShare", "share", self.share, Interval(0, 1), error=StudyError)
         for key in ("region", "origin"):
-            check("MaxOriginShare", key, getattr(self, key), lambda v: isinstance(v, str) and v != "", error=StudyError,
-                  expected="a region or group id")
+            check(
+                "MaxOriginShare",
+                key,
+                getattr(self, key),
+                lambda v: isinstance(v, str) and v != "",
+                error=StudyError,
+                expected="a region or group id",
+            )
         if not self.commodities:
             raise StudyError("The 'commodities' parameter of MaxOriginShare must be a non-empty list. Got ().")
         self._common()
@@ -189,8 +195,14 @@ class ThirdCountryCap(Policy):
     def __post_init__(self) -> None:
         object.__setattr__(self, "commodities", _tuple(self.commodities))
         check("ThirdCountryCap", "share", self.share, Interval(0, 1), error=StudyError)
-        check("ThirdCountryCap", "region", self.region, lambda v: isinstance(v, str) and v != "", error=StudyError,
-              expected="a region or group id")
+        check(
+            "ThirdCountryCap",
+            "region",
+            self.region,
+            lambda v: isinstance(v, str) and v != "",
+            error=StudyError,
+            expected="a region or group id",
+        )
         if not self.commodities:
             raise StudyError("The 'commodities' parameter of ThirdCountryCap must be a non-empty list. Got ().")
         self._common()
@@ -262,8 +274,14 @@ class MinDomesticShare(Policy):
         if self.via is not None:
             object.__setattr__(self, "via", _tuple(self.via))
         check("MinDomesticShare", "share", self.share, Interval(0, 1), error=StudyError)
-        check("MinDomesticShare", "region", self.region, lambda v: isinstance(v, str) and v != "", error=StudyError,
-              expected="a region or group id")
+        check(
+            "MinDomesticShare",
+            "region",
+            self.region,
+            lambda v: isinstance(v, str) and v != "",
+            error=StudyError,
+            expected="a region or group id",
+        )
         if not self.commodities:
             raise StudyError("The 'commodities' parameter of MinDomesticShare must be a non-empty list. Got ().")
         self._common()
@@ -315,8 +333,14 @@ class ExportBan(Policy):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "commodities", _tuple(self.commodities))
-        check("ExportBan", "from_region", self.from_region, lambda v: isinstance(v, str) and v != "",
-              error=StudyError, expected="a region or group id")
+        check(
+            "ExportBan",
+            "from_region",
+            self.from_region,
+            lambda v: isinstance(v, str) and v != "",
+            error=StudyError,
+            expected="a region or group id",
+        )
         if not self.commodities:
             raise StudyError("The 'commodities' parameter of ExportBan must be a non-empty list. Got ().")
         self._common()
@@ -337,7 +361,9 @@ class ExportBan(Policy):
         r = np.flatnonzero(src[ctx.route_from] & dst[ctx.route_to] & np.isin(ctx.route_com, com))
         axis = (ctx.blocks["flow"].axes[2][r].rename("route"),)
         terms = [(ctx.blocks["flow"], r, np.arange(r.size), np.ones(r.size))]
-        ctx.constraint(f"policy:{self.name}", axis, terms, elastic=self.elastic, penalty=self._penalty(ctx), policy=self.name)
+        ctx.constraint(
+            f"policy:{self.name}", axis, terms, elastic=self.elastic, penalty=self._penalty(ctx), policy=self.name
+        )
 
 
 @dataclass(frozen=True)
@@ -357,8 +383,14 @@ class TechnologyControl(Policy):
     kind: ClassVar[str] = "technology_control"
 
     def __post_init__(self) -> None:
-        check("TechnologyControl", "origin", self.origin, lambda v: isinstance(v, str) and v != "",
-              error=StudyError, expected="a region id")
+        check(
+            "TechnologyControl",
+            "origin",
+            self.origin,
+            lambda v: isinstance(v, str) and v != "",
+            error=StudyError,
+            expected="a region id",
+        )
         self._common()
 
     @property
@@ -372,14 +404,16 @@ class TechnologyControl(Policy):
         where = ctx.region_mask(self.regions, own)
         exps = ctx.network.expansions
         tech = exps["technology_origin"].to_numpy(object)
-        e = np.flatnonzero((tech == self.origin) & where[ctx.exp_region] & (exps["region"].to_numpy(object) != self.origin))
+        e = np.flatnonzero(
+            (tech == self.origin) & where[ctx.exp_region] & (exps["region"].to_numpy(object) != self.origin)
+        )
         blk = ctx.blocks["build"]
         axis = (blk.axes[1][e].rename("expansion"),)
         rows = ctx.constraint(
             f"policy:{self.name}", axis, [], elastic=self.elastic, penalty=self._penalty(ctx), policy=self.name
         )
-        S, T = rows.shape[:2]
-        si, ti, ei = np.meshgrid(np.arange(S), np.arange(T), np.arange(e.size), indexing="ij")
+        n_s, n_t = rows.shape[:2]
+        si, ti, ei = np.meshgrid(np.arange(n_s), np.arange(n_t), np.arange(e.size), indexing="ij")
         ctx.lp.add_terms(rows.flat(si, ti, ei), blk.flat(ti, e[ei]), 1.0)
 
 
@@ -410,7 +444,8 @@ def policy_from_spec(spec: Mapping[str, Any]) -> Policy:
         key = "label" if k == "name" else str(k)
         if key not in allowed:
             raise StudyError(
-                f"unknown key '{k}' for a {kind} policy; expected one of name, {', '.join(a for a in allowed if a != 'label')}"
+                f"unknown key '{k}' for a {kind} policy; expected one of name, "
+                + ", ".join(a for a in allowed if a != "label")
                 + closest(str(k), allowed)
             )
         args[key] = v

@@ -145,15 +145,21 @@ def extract(model: Model) -> Plan:
 
     def frame(name: str, cols: dict[str, np.ndarray]) -> pd.DataFrame:
         # adding 0.0 turns the solver's -0.0 into 0.0
-        return pd.DataFrame({k: np.asarray(v, dtype=float) + 0.0 for k, v in cols.items()}, index=lp.var_blocks[name].index())
+        return pd.DataFrame(
+            {k: np.asarray(v, dtype=float) + 0.0 for k, v in cols.items()}, index=lp.var_blocks[name].index()
+        )
 
     def cap_dual(name: str) -> np.ndarray:
         # the reduced cost of a variable at its upper bound is the value of one more unit of capacity
         d = cdual(name)
         return np.where(np.isclose(vals(name), ub(name)), -d, 0.0)
 
-    activity = frame("activity", {"activity": vals("activity"), "capacity": ub("activity"), "capacity_dual": cap_dual("activity")})
-    xact = frame("expansion_activity", {"activity": vals("expansion_activity"), "capacity_dual": -rdual("expansion_capacity")})
+    activity = frame(
+        "activity", {"activity": vals("activity"), "capacity": ub("activity"), "capacity_dual": cap_dual("activity")}
+    )
+    xact = frame(
+        "expansion_activity", {"activity": vals("expansion_activity"), "capacity_dual": -rdual("expansion_capacity")}
+    )
     flows = frame("flow", {"flow": vals("flow"), "capacity": ub("flow"), "capacity_dual": cap_dual("flow")})
     bld = lp.var_blocks["build"]
     built = vals("build").reshape(bld.shape)
@@ -174,7 +180,10 @@ def extract(model: Model) -> Plan:
         stocks = pd.DataFrame({"stock": []})
     dem = model.demand.ravel()
     um = vals("unmet")
-    unmet = frame("unmet", {"demand": dem, "unmet": um, "served_share": np.where(dem > 0, 1 - um / np.where(dem > 0, dem, 1), 1.0)})
+    unmet = frame(
+        "unmet",
+        {"demand": dem, "unmet": um, "served_share": np.where(dem > 0, 1 - um / np.where(dem > 0, dem, 1), 1.0)},
+    )
     purchases = frame("buy", {"quantity": vals("buy")})
     sales = frame("sell", {"quantity": vals("sell")})
     bal = lp.row_blocks["balance"]
@@ -234,15 +243,15 @@ def _availability(model: Model) -> np.ndarray:
     """(tau, t, e): whether capacity decided in tau is in service in t (lead time and lifetime)."""
     exps = model.network.expansions
     months = model.shocks.period_months
-    T = len(model.shocks.periods)
+    n_t = len(model.shocks.periods)
     lead = np.ceil(exps["lead_time"].to_numpy(float) * 12.0 / months - 1e-9).astype(np.int64)
     life = np.maximum(np.ceil(exps["lifetime"].to_numpy(float) * 12.0 / months - 1e-9).astype(np.int64), 1)
-    tt = np.arange(T)
+    tt = np.arange(n_t)
     return (tt[None, :, None] >= tt[:, None, None] + lead) & (tt[None, :, None] < tt[:, None, None] + lead + life)
 
 
 def summary(plan: Plan) -> dict[str, pd.DataFrame | pd.Series]:
-    """What a reader wants first: the cost split, what is built where, and what is unmet."""
+    """Return what a reader wants first: the cost split, what is built where, and what is unmet."""
     built = plan.expansions[plan.expansions["built"] > 1e-9]
     unmet = plan.unmet.groupby(level=[1, 2])[["demand", "unmet"]].mean()
     return {"costs": plan.costs, "built": built, "unmet": unmet[unmet["unmet"] > 1e-9]}

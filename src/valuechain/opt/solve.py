@@ -84,7 +84,8 @@ class SolveResult:
     def __str__(self) -> str:
         return (
             f"{self.termination} objective={self.objective:.10g} gap={self.gap:.3g} "
-            f"(build {self.build_seconds:.2f} s, hand-off {self.handoff_seconds:.2f} s, solve {self.solve_seconds:.2f} s)"
+            f"(build {self.build_seconds:.2f} s, hand-off {self.handoff_seconds:.2f} s, "
+            f"solve {self.solve_seconds:.2f} s)"
         )
 
 
@@ -187,7 +188,12 @@ def _compile_user(model: Model) -> _Extras:
             raise StudyError(f"{what} is not linear; only linear constraints and costs can be added")
         return float(repn.constant), [col(v) for v in repn.linear_vars], [float(c) for c in repn.linear_coefs]
 
-    rows, lo, hi, rr, cc, vv = [], [], [], [], [], []
+    rows: list[Any] = []
+    lo: list[float] = []
+    hi: list[float] = []
+    rr: list[int] = []
+    cc: list[int] = []
+    vv: list[float] = []
     for cd in m.component_data_objects(pyo.Constraint, active=True, descend_into=True):
         const, cols, coefs = linear(cd.body, f"constraint '{cd.name}'")
         i = len(rows)
@@ -445,9 +451,12 @@ def _raise(model: Model, result: SolveResult) -> None:
     if term is Termination.TIME_LIMIT:
         extra = f" with a gap of {result.gap:.3g}" if result.has_solution else " without a feasible solution"
         raise SolverError(
-            f"HiGHS stopped at the time limit{extra}; raise time_limit or pass allow_nonoptimal=True to use the incumbent"
+            f"HiGHS stopped at the time limit{extra}; raise time_limit "
+            "or pass allow_nonoptimal=True to use the incumbent"
         )
-    raise SolverError(f"HiGHS stopped without an optimal solution: {term.value}; pass allow_nonoptimal=True to inspect it")
+    raise SolverError(
+        f"HiGHS stopped without an optimal solution: {term.value}; pass allow_nonoptimal=True to inspect it"
+    )
 
 
 def _diagnose(model: Model) -> str:
@@ -471,7 +480,7 @@ def _diagnose(model: Model) -> str:
         if v.max(initial=0.0) <= 1e-7:
             continue
         pos = np.unravel_index(int(np.argmax(v)), blk.shape)
-        labels = ", ".join(f"{a.name} {a[i]}" for a, i in zip(blk.axes, pos, strict=True))
+        labels = ", ".join(f"{a.name} {a[int(i)]}" for a, i in zip(blk.axes, pos, strict=True))
         policy = name.removeprefix("policy:").removesuffix("__violation")
         pol = next((p for p in model.study.policies if p.name == policy), None)
         coms = getattr(pol, "commodities", ())

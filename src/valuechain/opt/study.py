@@ -138,20 +138,23 @@ class Study:
         if self.probabilities is not None:
             if len(self.probabilities) != len(self.scenarios):
                 raise StudyError(
-                    f"{len(self.probabilities)} probabilities for {len(self.scenarios)} scenarios; give one per scenario"
+                    f"{len(self.probabilities)} probabilities for {len(self.scenarios)} scenarios; "
+                    "give one per scenario"
                 )
             if any(not (0 <= p <= 1) for p in self.probabilities) or abs(sum(self.probabilities) - 1) > 1e-9:
-                raise StudyError(f"scenario probabilities must lie in [0, 1] and sum to 1; got {list(self.probabilities)}")
+                raise StudyError(
+                    f"scenario probabilities must lie in [0, 1] and sum to 1; got {list(self.probabilities)}"
+                )
         unknown = [k for k in self.solver if k not in _SOLVER]
         if unknown:
             raise StudyError(f"unknown solver option '{unknown[0]}'; expected one of {', '.join(_SOLVER)}")
 
     def replace(self, **changes: Any) -> Study:
-        """A copy with some fields changed (validated again)."""
+        """Return a copy with some fields changed (validated again)."""
         return replace(self, **changes)
 
     def periods(self, network: Network) -> pd.PeriodIndex:
-        """The yearly periods of the horizon."""
+        """Return the yearly periods of the horizon."""
         start = self.start if self.start is not None else (network.year if network.year is not None else 2025)
         return pd.period_range(str(start), periods=self.years, freq="Y")
 
@@ -336,7 +339,9 @@ def _scenarios(value: Any, file: str) -> tuple[tuple[str, ...], tuple[float, ...
             if extra:
                 raise StudyError(f"{file}: unknown key 'scenarios[{i}].{extra[0]}'; expected name, probability")
             names.append(str(item["name"]))
-            probs.append(_number(item["probability"], file, f"scenarios[{i}].probability") if "probability" in item else None)
+            probs.append(
+                _number(item["probability"], file, f"scenarios[{i}].probability") if "probability" in item else None
+            )
         else:
             raise StudyError(f"{file}: key 'scenarios[{i}]' must be a name or a mapping with 'name'; got {item!r}")
     if len(set(names)) != len(names):
