@@ -410,7 +410,8 @@ def assemble(network: Network, study: Study | None = None, *, shocks: ShockArray
     )
     part("sales", sell, -weight[:, :, None] * price[sell_rows])
 
-    years = np.asarray(shocks.periods.year, dtype=float) + (np.asarray(shocks.periods.month, dtype=float) - 1) / 12
+    first_day = shocks.periods.start_time
+    years = np.asarray(first_day.year, dtype=float) + (np.asarray(first_day.month, dtype=float) - 1) / 12
     base_year = float(network.year) if network.year is not None else years[0]
     growth = (1.0 + dem["growth"].to_numpy(float))[None, :] ** (years[:, None] - base_year)
     demand = k * dem["quantity"].to_numpy(float)[None, None, :] * growth[None, :, :] * shocks.demand
