@@ -256,13 +256,79 @@ class Model:
             if self._highs is not None:
                 self._highs.changeRowsBounds(rpos.size, rpos.astype(np.int32), self.row_lo[rpos], self.row_hi[rpos])
 
+    def to_pyomo(self) -> pyo.ConcreteModel:
+        """Return the whole core program as a separate, fully algebraic Pyomo model.
+
+        Every variable block becomes a dense indexed ``Var`` (with its bounds and domain), every row
+        block an indexed ``Constraint`` over the same labels (``balance[s, t, hub]``,
+        ``policy:<name>[s, t, ...]``, ...), and the costs an ``Objective``. Use it to inspect the
+        equations, write an LP/MPS file or hand the model to another Pyomo solver; it is a copy:
+        changes to it do not reach :func:`~valuechain.opt.solve` (extend :attr:`pyomo` for that).
+        Building it takes far longer than :func:`~valuechain.opt.build` on large models.
+
+        Examples
+        --------
+        >>> import valuechain as vc
+        >>> from valuechain.opt import build
+        >>> full = build(vc.load_network("toy-transport")).to_pyomo()
+        >>> print(full.balance["baseline", 1963, "new-york:cases"].expr)  # doctest: +NORMALIZE_WHITESPACE
+        325.0  <=  flow[baseline,1963,seattle-new-york] + flow[baseline,1963,san-diego-new-york]
+                   + unmet[baseline,1963,'new-york:cases'] - stock[baseline,1963,'new-york:cases']
+        """
+        import pyomo.environ as pyo
+        from pyomo.core.expr.numeric_expr import LinearExpression
+
+        m = _pyomo_model(self.lp, self.network.name, dense=True)
+        m.del_component("extra_cost")
+        var_of: list[Any] = [None] * self.n_vars
+        for name, blk in self.lp.var_blocks.items():
+            comp = m.component(name)
+            datas = list(comp.values()) if blk.axes else [comp]
+            for j, vd in enumerate(datas):
+                pos = blk.offset + j
+                lb, ub = self.col_lb[pos], self.col_ub[pos]
+                vd.setlb(None if np.isinf(lb) else float(lb))
+                vd.setub(None if np.isinf(ub) else float(ub))
+                if self.integer[pos]:
+                    vd.domain = pyo.Integers
+                var_of[pos] = vd
+        start, index, value = self.a_start, self.a_index.tolist(), self.a_value.tolist()
+        for name, blk in self.lp.row_blocks.items():
+            labels = list(blk.index()) if blk.axes else [None]
+
+            def rule(_m: Any, *key: Any, blk: Block = blk) -> Any:
+                r = blk.position(key) if blk.axes else blk.offset
+                lo, hi = int(start[r]), int(start[r + 1])
+                if lo == hi:
+                    return pyo.Constraint.Skip
+                body = LinearExpression(
+                    constant=0.0, linear_coefs=value[lo:hi], linear_vars=[var_of[c] for c in index[lo:hi]]
+                )
+                rlo, rhi = self.row_lo[r], self.row_hi[r]
+                return (None if np.isinf(rlo) else float(rlo), body, None if np.isinf(rhi) else float(rhi))
+
+            if blk.axes:
+                idx = pyo.Set(initialize=labels, dimen=len(blk.axes), ordered=True)
+                m.add_component(f"{name}_index", idx)
+                m.add_component(name, pyo.Constraint(idx, rule=rule))
+            else:
+                m.add_component(name, pyo.Constraint(rule=rule))
+        nz = np.flatnonzero(self.cost)
+        m.objective = pyo.Objective(
+            expr=LinearExpression(
+                constant=0.0, linear_coefs=self.cost[nz].tolist(), linear_vars=[var_of[j] for j in nz]
+            ),
+            sense=pyo.minimize,
+        )
+        return m
+
     def add_cost(self, expr: Any) -> None:
         """Add a linear Pyomo expression (over core or your own variables) to the objective."""
         self.pyomo.extra_cost.expr = self.pyomo.extra_cost.expr + expr
 
 
-def _pyomo_model(lp: LinearProgram, name: str) -> pyo.ConcreteModel:
-    """One sparse indexed Var per variable block, over Sets of the network's ids (no core rows)."""
+def _pyomo_model(lp: LinearProgram, name: str, *, dense: bool = False) -> pyo.ConcreteModel:
+    """One indexed Var per variable block (sparse unless ``dense``), over Sets of the network's ids."""
     import pyomo.environ as pyo
 
     m = pyo.ConcreteModel(name=name)
@@ -284,7 +350,7 @@ def _pyomo_model(lp: LinearProgram, name: str) -> pyo.ConcreteModel:
     for blk in lp.var_blocks.values():
         if blk.axes:
             args = [get_set(blk.name, a) for a in blk.axes]
-            m.add_component(blk.name, pyo.Var(*args, dense=False))
+            m.add_component(blk.name, pyo.Var(*args, dense=dense))
         else:
             m.add_component(blk.name, pyo.Var())
     m.extra_cost = pyo.Expression(expr=0.0)
