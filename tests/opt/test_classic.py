@@ -122,3 +122,15 @@ def test_bill_of_materials_costs_and_marginal_prices():
     assert prices["A:bike"] == pytest.approx(5 + 2 * 25 + 42)
     # the wheel plant's capacity is worth 25 - 10 per unit
     assert plan.activity.loc[("baseline", 2025, "wheels"), "capacity_dual"] == pytest.approx(15.0)
+
+
+def test_time_limit_raises_unless_nonoptimal_results_are_allowed():
+    net = cap_network(DATA / "cap41.txt")
+    model = build(net, Study(discount_rate=0.0, stocks=False, start=2000))
+    with pytest.raises(vc.SolverError, match="time limit"):
+        solve(model, time_limit=1e-6, mip_gap=0.0)
+    result = solve(model, time_limit=1e-6, mip_gap=0.0, allow_nonoptimal=True)
+    assert result.termination == "time_limit"
+    assert not result.ok
+    with pytest.raises(vc.StudyError, match="'mip_gap' parameter of solve"):
+        solve(model, mip_gap=2.0)

@@ -156,3 +156,17 @@ def test_mass_balance_holds_at_every_hub_on_toy_battery():
     assert (lhs >= model.row_lo[rows] - 1e-6 * np.maximum(1, np.abs(model.row_lo[rows]))).all()
     act = extract(model).activity
     assert (act["activity"] <= act["capacity"] + 1e-6).all()
+
+
+def test_tiered_market_is_used_in_order_of_price():
+    b = NetworkBuilder("tiers", year=2025)
+    b.add_commodity("c", unit="t", stage="product")
+    b.add_region("A")
+    b.add_market("A", "c", side="buy", price=10.0, cap=50, tier=1)
+    b.add_market("A", "c", side="buy", price=20.0, tier=2)
+    b.add_demand("A", "c", quantity=80, value_of_lost_demand=1e4)
+    plan = solved(b.build(), Study(stocks=False))
+    assert plan.objective == pytest.approx(50 * 10 + 30 * 20)
+    bought = plan.purchases["quantity"].droplevel([0, 1])
+    assert bought["A:c:buy:1"] == pytest.approx(50.0)
+    assert bought["A:c:buy:2"] == pytest.approx(30.0)
