@@ -16,7 +16,8 @@ Usage::
 
     python benchmarks/bench_opt.py            # 1e4, 1e5, 1e6 variables
     python benchmarks/bench_opt.py --quick    # 1e3, 1e4 (CI)
-    python benchmarks/bench_opt.py --no-solve-above 200000
+    python benchmarks/bench_opt.py --no-solve-above 200000    # hand-off only above 2e5
+    python benchmarks/bench_opt.py --sizes 1e6 --no-solve-above 1e5
 """
 
 from __future__ import annotations
@@ -162,6 +163,7 @@ def main() -> None:
         default=100_000,
         help="also time the fully algebraic Pyomo model up to this size",
     )
+    ap.add_argument("--sizes", type=float, nargs="+", help="numbers of variables to run (default 1e4 1e5 1e6)")
     ap.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -169,6 +171,8 @@ def main() -> None:
         print(json.dumps(run_one(n, mode, solve_it)))
         return
     sizes = [1_000, 10_000] if args.quick else [10_000, 100_000, 1_000_000]
+    if args.sizes:
+        sizes = [int(x) for x in args.sizes]
     print(
         f"{'vars':>9} {'rows':>9} | {'floor build':>11} {'hand-off':>8} {'GB':>5} | {'vc build':>8} {'hand-off':>8} "
         f"{'solve':>8} {'GB':>5} | {'ratio':>6}"
