@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from valuechain import Network, NetworkBuilder
 
@@ -67,7 +66,3 @@ def two_supplier_network(cost_y: float = 1.0, cost_z: float = 3.0, demand: float
     b.add_route("z-x", "c", "Z", "X", cost=cost_z)
     b.add_demand("X", "c", quantity=demand, value_of_lost_demand=1000.0)
     return b.build()
-
-
-def frame(rows: dict[str, list[object]]) -> pd.DataFrame:
-    return pd.DataFrame(rows)

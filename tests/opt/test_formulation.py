@@ -19,13 +19,6 @@ def solved(net, study, shocks=None):
     return extract(model)
 
 
-def one_product(**demand):
-    b = NetworkBuilder("one", year=2025)
-    b.add_commodity("c", unit="t", stage="product")
-    b.add_region("A")
-    return b, demand
-
-
 def test_capex_is_annualised_with_the_discount_rate_and_lifetime():
     b = NetworkBuilder("capex", year=2025)
     b.add_commodity("c", unit="t", stage="product")

@@ -125,3 +125,30 @@ def test_algebraic_copy_solved_through_pyomo_gives_the_same_optimum(spec):
     assert pyo.value(full.objective) == pytest.approx(ours, rel=1e-8)
     # the copy is separate: adding to it does not change what solve() sees
     assert full is not model.pyomo
+
+
+def test_update_demand_matches_a_rebuild_with_the_new_demand():
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from valuechain.scenarios.compiled import ShockArrays
+
+    net = vc.load_network("toy-battery")
+    study = Study(start=2025, years=3)
+    shocks = ShockArrays.baseline(net, pd.period_range("2025", periods=3, freq="Y"), 2)
+    model = build(net, study, shocks=shocks)
+    solve(model)
+    model.update_demand(model.demand * 1.2)
+    warm = solve(model)
+    assert warm.warm
+    shocks2 = replace(shocks, demand=shocks.demand * 1.2)
+    fresh = solve(build(net, study, shocks=shocks2))
+    assert warm.objective == pytest.approx(fresh.objective, rel=1e-9)
+    plan = extract(model)
+    assert plan.unmet["demand"].sum() == pytest.approx(1.2 * extract_demand(net, study, shocks))
+
+
+def extract_demand(net, study, shocks):
+    model = build(net, study, shocks=shocks)
+    return float(model.demand.sum())

@@ -214,13 +214,53 @@ class Model:
         if self._highs is not None:
             self._highs.changeRowsBounds(pos.size, pos.astype(np.int32), self.row_lo[pos], self.row_hi[pos])
 
-    def update_bounds(self, name: str, key: Any = None, *, lb: float | None = None, ub: float | None = None) -> None:
-        """Change the bounds of variables of block ``name`` (all, or the one at ``key``) in place."""
+    def update_demand(self, demand: float | np.ndarray) -> None:
+        """Set the demand to serve, shape (scenario, period, demand row) or broadcastable to it, in place.
+
+        Moves the balances' right-hand sides and the unmet-demand bounds together, so that a
+        re-solve sees the new demand (a sweep over demand levels uses this).
+
+        Examples
+        --------
+        >>> import valuechain as vc
+        >>> from valuechain.opt import build, solve
+        >>> model = build(vc.load_network("toy-transport"))
+        >>> base = solve(model).objective
+        >>> model.update_demand(model.demand * 1.05)  # 45 more cases, 50 spare at the plants
+        >>> solve(model).warm
+        True
+        """
+        unmet = self.lp.var_blocks["unmet"]
+        bal = self.lp.row_blocks["balance"]
+        new = np.broadcast_to(np.asarray(demand, dtype=float), unmet.shape)
+        if not (np.isfinite(new).all() and (new >= 0).all()):
+            raise StudyError("demand must be finite and >= 0")
+        hubs = bal.axes[2].get_indexer(unmet.axes[2])
+        delta = np.zeros(bal.shape)
+        for j, h in enumerate(hubs):
+            delta[:, :, h] += new[:, :, j] - self.demand[:, :, j]
+        rows = np.arange(bal.size) + bal.offset
+        self.update_rhs("balance", self.row_lo[rows] + delta.ravel())
+        self.update_bounds("unmet", ub=new.ravel() if self.study.allow_unmet else 0.0)
+        self.demand = new.copy()
+
+    def update_bounds(
+        self,
+        name: str,
+        key: Any = None,
+        *,
+        lb: float | np.ndarray | None = None,
+        ub: float | np.ndarray | None = None,
+    ) -> None:
+        """Change the bounds of variables of block ``name`` (all, or the one at ``key``) in place.
+
+        ``lb`` and ``ub`` are scalars or arrays in the block's storage order (see ``model.lp``).
+        """
         pos = self._positions(self._block(name, rows=False), key)
         if lb is not None:
-            self.col_lb[pos] = lb
+            self.col_lb[pos] = np.broadcast_to(np.asarray(lb, dtype=float), pos.shape)
         if ub is not None:
-            self.col_ub[pos] = ub
+            self.col_ub[pos] = np.broadcast_to(np.asarray(ub, dtype=float), pos.shape)
         if self._highs is not None:
             self._highs.changeColsBounds(pos.size, pos.astype(np.int32), self.col_lb[pos], self.col_ub[pos])
 
