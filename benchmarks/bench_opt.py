@@ -7,8 +7,8 @@ multipliers drawn from a seeded generator) is built at about 1e4, 1e5 and 1e6 va
   hand-off (compiling the Pyomo additions, passing compressed rows to ``highspy``);
 * ``floor``: the same program assembled as arrays and passed straight to ``highspy.Highs.passModel``
   (no Pyomo model, no wrapper) - the least any Pyomo-facing build can cost;
-* ``warm``: a demand change applied in place (``Model.update_rhs``) and re-solved from the last basis,
-  against building and solving again from scratch.
+* ``warm``: a demand change (``Model.update_demand``) and then a cap change (``Model.update_share``)
+  applied in place and re-solved from the last basis, against building and solving again from scratch.
 
 Each size runs in its own subprocess so that ``ru_maxrss`` is that size's peak memory.
 
@@ -23,6 +23,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import resource
 import subprocess
@@ -39,7 +40,7 @@ def _case(n_vars: int, seed: int = 7):
     import pandas as pd
 
     from valuechain import load_network
-    from valuechain.opt import Study
+    from valuechain.opt import MaxOriginShare, Study
     from valuechain.scenarios.compiled import ShockArrays
 
     net = load_network("toy-battery")
@@ -50,7 +51,8 @@ def _case(n_vars: int, seed: int = 7):
     shocks.process_capacity[:] = rng.uniform(0.6, 1.1, shocks.process_capacity.shape)
     shocks.route_capacity[:] = rng.uniform(0.5, 1.0, shocks.route_capacity.shape)
     shocks.demand[:] = rng.uniform(0.9, 1.1, shocks.demand.shape)
-    study = Study(start=2025, years=T, discount_rate=0.05)
+    cap = MaxOriginShare(commodities=("cell_nmc",), region="DE", origin="CN", share=0.6, label="cn-cells")
+    study = Study(start=2025, years=T, discount_rate=0.05, policies=(cap,))
     return net, study, shocks
 
 
@@ -123,12 +125,24 @@ def run_one(n_vars: int, mode: str, solve_it: bool) -> dict[str, float]:
                 out["warm_total"] = time.perf_counter() - t1
                 out["warm_flag"] = float(warm.warm)
                 # from scratch: build the changed model and solve it
-                shocks2 = shocks
-                shocks2.demand[:] *= 1.05
+                shocks.demand[:] *= 1.05
                 t2 = time.perf_counter()
-                fresh = solve(build(net, study, shocks=shocks2), threads=1)
+                fresh = solve(build(net, study, shocks=shocks), threads=1)
                 out["scratch_total"] = time.perf_counter() - t2
                 out["agree"] = float(abs(fresh.objective - warm.objective) <= 1e-6 * max(1.0, abs(fresh.objective)))
+                # a cap changed: China's share of German cells from 0.6 to 0.45
+                t3 = time.perf_counter()
+                model.update_share("cn-cells", 0.45)
+                warm_cap = solve(model, threads=1)
+                out["cap_total"] = time.perf_counter() - t3
+                out["cap_solve"] = warm_cap.solve_seconds
+                study2 = study.replace(policies=(dataclasses.replace(study.policies[0], share=0.45),))
+                t4 = time.perf_counter()
+                fresh_cap = solve(build(net, study2, shocks=shocks), threads=1)
+                out["cap_scratch"] = time.perf_counter() - t4
+                out["cap_agree"] = float(
+                    abs(fresh_cap.objective - warm_cap.objective) <= 1e-6 * max(1.0, abs(fresh_cap.objective))
+                )
         else:
             from valuechain.opt.solve import _compile_user, _pass
 
@@ -199,7 +213,7 @@ def main() -> None:
                 f"{int(vc['n_vars']):>9,} | {alg['build']:7.2f} {alg['handoff']:8.2f} {alg['peak_gb']:5.2f} | {r:7.1f}x"
             )
     if warm_rows:
-        print("\nwarm re-solve after a 5 % demand change (update_rhs + solve) vs build + solve from scratch")
+        print("\nwarm re-solve after a 5 % demand change (update_demand + solve) vs build + solve from scratch")
         print(
             f"{'vars':>9} | {'update':>7} {'solve':>7} {'total':>7} | {'scratch':>8} | {'speed-up':>8} | same objective"
         )
@@ -207,6 +221,13 @@ def main() -> None:
             print(
                 f"{int(vc['n_vars']):>9,} | {vc['warm_update']:7.3f} {vc['warm_solve']:7.3f} {vc['warm_total']:7.3f} | "
                 f"{vc['scratch_total']:8.3f} | {vc['scratch_total'] / vc['warm_total']:7.1f}x | {bool(vc['agree'])}"
+            )
+        print("\nwarm re-solve after a cap change (update_share 0.6 -> 0.45 + solve) vs build + solve from scratch")
+        print(f"{'vars':>9} | {'solve':>7} {'total':>7} | {'scratch':>8} | {'speed-up':>8} | same objective")
+        for vc in warm_rows:
+            print(
+                f"{int(vc['n_vars']):>9,} | {vc['cap_solve']:7.3f} {vc['cap_total']:7.3f} | {vc['cap_scratch']:8.3f} | "
+                f"{vc['cap_scratch'] / vc['cap_total']:7.1f}x | {bool(vc['cap_agree'])}"
             )
 
 
