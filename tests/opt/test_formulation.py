@@ -141,7 +141,7 @@ def test_mass_balance_holds_at_every_hub_on_toy_battery():
     net = load_network("toy-battery")
     model = build(net, Study(start=2025, years=3))
     solve(model)
-    x = model._solution.x
+    x = model.values
     start, index, value = model.a_start, model.a_index, model.a_value
     bal = model.lp.row_blocks["balance"]
     rows = np.arange(bal.offset, bal.offset + bal.size)

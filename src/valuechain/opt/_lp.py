@@ -192,15 +192,3 @@ class LinearProgram:
         start = np.zeros(self.n_rows + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=self.n_rows), out=start[1:])
         return start, cols.astype(np.int32), v
-
-    def set_row_bound(self, position: int, lo: float | None = None, hi: float | None = None) -> None:
-        """Change one row's bounds in the stored arrays."""
-        for blocks, new in ((self._rlo, lo), (self._rhi, hi)):
-            if new is None:
-                continue
-            pos = position
-            for arr in blocks:
-                if pos < arr.size:
-                    arr[pos] = new
-                    break
-                pos -= arr.size

@@ -157,6 +157,11 @@ class Model:
         """Names of the row blocks (balances, capacities, policies, ...)."""
         return list(self.lp.row_blocks)
 
+    @property
+    def values(self) -> np.ndarray | None:
+        """Values of the core variables in the last solution (storage order), or ``None``."""
+        return None if self._solution is None else self._solution.x[: self.n_vars]
+
     def __repr__(self) -> str:
         kind = "MILP" if self.is_mip else "LP"
         return (
