@@ -1,0 +1,127 @@
+"""Study specs: loading, validation messages, the bundled specs, and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from valuechain import StudyError
+from valuechain.cli import run
+from valuechain.opt import MaxOriginShare, Study, build, load_study, optimise
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "study.yaml"
+    p.write_text(text)
+    return p
+
+
+@pytest.mark.parametrize("name", ["toy-transport", "toy-battery"])
+def test_bundled_specs_load_and_solve(name):
+    study = load_study(ROOT / "models" / f"{name}.yaml")
+    plan = optimise(study=study)
+    assert plan.result.ok
+    assert plan.costs.sum() == pytest.approx(plan.objective, rel=1e-9)
+
+
+def test_toy_battery_spec_holds_a_cap_on_chinas_share():
+    study = load_study("toy-battery")
+    assert study.years == 5
+    caps = [p for p in study.policies if isinstance(p, MaxOriginShare)]
+    assert {p.commodities for p in caps} == {("cell_nmc",), ("cam_nmc",)}
+    plan = optimise(study=study)
+    # invariant: wherever China supplies German cells, its share respects the cap
+    flows = plan.flows["flow"].xs("cn-de-cells", level="route")
+    de_out = plan.activity["activity"].xs("de-cells", level="process")
+    bought = plan.purchases["quantity"].groupby(level="period").sum()
+    assert (flows.to_numpy() <= 0.5 * (flows.to_numpy() + de_out.to_numpy() + bought.to_numpy()) + 1e-6).all()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("network: toy-transport\nhorizn: {years: 2}\n", r"unknown key 'horizn'.*closest: horizon"),
+        ("network: toy-transport\nhorizon: {yeras: 2}\n", r"unknown key 'horizon.yeras'.*closest: years"),
+        ("network: toy-transport\nhorizon: {years: two}\n", r"key 'horizon.years' must be an integer"),
+        ("horizon: {years: 2}\n", r"key 'network' is required"),
+        ("network: toy-transport\nobjective: {discount_rate: 3}\n", r"'discount_rate' parameter of Study must be"),
+        ("network: toy-transport\nobjective: {cvar_weight: high}\n", r"key 'objective.cvar_weight' must be a number"),
+        (
+            "network: toy-transport\nscenarios: [{name: a, probability: 0.5}, b]\n",
+            r"give a probability for every scenario or for none",
+        ),
+        (
+            "network: toy-transport\npolicies: [{type: max_orgin_share}]\n",
+            r"policies\[1\]'.*unknown policy type 'max_orgin_share'.*closest: max_origin_share",
+        ),
+        (
+            "network: toy-transport\npolicies: [{type: export_ban, commodities: [cases], from_regio: x}]\n",
+            r"unknown key 'from_regio'.*closest: from_region",
+        ),
+        ("network: toy-transport\noptions: {stocks: maybe}\n", r"key 'options.stocks' must be true or false"),
+        ("network: [toy\n", r"not valid YAML"),
+    ],
+)
+def test_spec_errors_name_the_file_key_and_expectation(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(StudyError, match=message) as info:
+        load_study(path)
+    assert str(path) in str(info.value)
+
+
+def test_probabilities_are_checked_and_reach_the_model(tmp_path):
+    with pytest.raises(StudyError, match="sum to 1"):
+        Study(scenarios=("a", "b"), probabilities=(0.3, 0.3))
+    with pytest.raises(StudyError, match="2 probabilities for 1 scenarios"):
+        Study(scenarios=("baseline",), probabilities=(0.5, 0.5))
+    path = write(tmp_path, "network: toy-transport\nscenarios: [{name: baseline, probability: 1.0}]\n")
+    study = load_study(path)
+    from valuechain import load_network
+
+    model = build(load_network(study.network), study)
+    assert list(model.shocks.probability) == [1.0]
+    assert list(model.scenarios) == ["baseline"]
+
+
+def test_named_library_scenarios_compile_or_say_the_library_is_missing():
+    # 'cn-graphite-2023' comes from valuechain.scenarios.named; without that library the study
+    # says so in one line instead of failing with a traceback
+    import valuechain.scenarios
+    from valuechain import load_network
+
+    study = Study(scenarios=("baseline", "cn-graphite-2023"), start=2025, years=2)
+    net = load_network("toy-battery")
+    if not hasattr(valuechain.scenarios, "named"):
+        with pytest.raises(StudyError, match="scenario library"):
+            study.shock_arrays(net)
+        return
+    arrays = study.shock_arrays(net)
+    assert list(arrays.scenarios)[:1] == ["baseline"]
+    assert arrays.process_capacity.shape[:2] == (2, 2)
+    assert list(arrays.probability) == [0.5, 0.5]
+
+
+def test_cli_solve_writes_tables(tmp_path, capsys):
+    code = run(["solve", str(ROOT / "models" / "toy-transport.yaml"), "--out", str(tmp_path), "--format", "csv"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "153.675" in out
+    assert "Cost split" in out
+    flows = pd.read_csv(tmp_path / "flows.csv")
+    assert flows["flow"].sum() == pytest.approx(900.0)
+    assert (tmp_path / "prices.csv").is_file()
+
+
+def test_cli_bad_input_is_one_line(tmp_path, capsys):
+    code = run(["solve", str(tmp_path / "missing.yaml")])
+    assert code == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:")
+    assert "no such study spec" in err
+    assert "\n" not in err
+    code = run(["solve", "toy-transport", "--format", "xlsx"])
+    assert code == 1
