@@ -195,3 +195,17 @@ def test_bad_input_gives_one_line_errors(toy):
         simulate(toy, start="not a month")
     with pytest.raises(ValueChainError, match="expects a Network"):
         simulate("toy-battery")
+
+
+def test_streamed_chunks_match_one_run(toy):
+    sh, _ = outages(toy, [0.3, 1.0], [2, 6, 12])
+    one = simulate(toy, sh, keep="summary")
+    parts = [sh.select(list(range(i, min(i + 10, sh.n_scenarios)))) for i in range(0, sh.n_scenarios, 10)]
+    streamed = simulate(toy, iter(parts))
+    assert streamed.dataset is None
+    np.testing.assert_allclose(streamed.totals["lost_value"].to_numpy(), one.totals["lost_value"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(streamed.probability, one.probability, rtol=1e-12)
+    pd.testing.assert_frame_equal(streamed.hubs, one.hubs, rtol=1e-9)
+    pd.testing.assert_frame_equal(streamed.risk(), one.risk(), rtol=1e-9)
+    with pytest.raises(ScenarioError, match="must yield ShockArrays"):
+        simulate(toy, iter([1, 2]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +18,7 @@ from valuechain.sim.result import SimResult
 if TYPE_CHECKING:
     import xarray as xr
 
-__all__ = ["MODES", "default_periods", "run_arrays", "simulate"]
+__all__ = ["MODES", "default_periods", "run_arrays", "run_stream", "simulate"]
 
 MODES = ("pro-rata", "re-sourcing")
 #: Memory budget of one chunk's kernel inputs, outputs and temporaries, in bytes.
@@ -79,13 +79,12 @@ class _Plan:
 class _Accumulator:
     """Per-chunk summaries (and, in full mode, the whole tensors) of a run."""
 
-    def __init__(self, arr: SimArrays, n_t: int, n_s: int, keep: str) -> None:
+    def __init__(self, arr: SimArrays, n_t: int, n_s: int | None, keep: str) -> None:
         self.arr, self.n_t, self.n_s, self.keep = arr, n_t, n_s, keep
         n_p, n_d = len(arr.processes), len(arr.demands)
-        self.lost_value = np.zeros(n_s)
-        self.lost_cells = np.zeros(n_s)
-        self.short_periods = np.zeros(n_s, dtype=np.int64)
-        self.worst_share = np.zeros(n_s)
+        self.per_scenario: dict[str, list[np.ndarray]] = {
+            "lost_value": [], "lost_cells_gwh": [], "shortfall_periods": [], "max_shortfall_share": []
+        }  # fmt: skip
         self.e_short = np.zeros((n_t, n_d))
         self.e_dem = np.zeros((n_t, n_d))
         self.p_dry = np.zeros(n_p)
@@ -99,7 +98,7 @@ class _Accumulator:
         np.add.at(self.base_cells, self.cell_slot, arr.out_yield[self.cell_out] * arr.base_act[arr.out_proc[self.cell_out]])
         self.has_inputs = np.diff(arr.in_ptr) > 0
         self.full: dict[str, np.ndarray] = {}
-        if keep == "full":
+        if keep == "full" and n_s is not None:
             shapes = {"supply": len(arr.hubs), "stock": len(arr.hubs), "served": n_d, "demand": n_d,
                       "activity": n_p, "flow": len(arr.routes)}  # fmt: skip
             self.full = {k: np.zeros((n_t, m, n_s)) for k, m in shapes.items()}
@@ -111,11 +110,12 @@ class _Accumulator:
         target = arr.demand_qty[None, :, None] * md
         short = np.maximum(target - out["served"], 0.0)
         lv_t = np.einsum("tds,d->ts", short, arr.demand_value)
-        self.lost_value[s0:s1] = lv_t.sum(axis=0)
-        self.short_periods[s0:s1] = (short > 1e-9 * target + 1e-12).any(axis=1).sum(axis=0)
+        keep = self.per_scenario
+        keep["lost_value"].append(lv_t.sum(axis=0))
+        keep["shortfall_periods"].append((short > 1e-9 * target + 1e-12).any(axis=1).sum(axis=0))
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(target > 0, short / np.where(target > 0, target, 1.0), 0.0)
-        self.worst_share[s0:s1] = share.max(axis=(0, 1), initial=0.0)
+        keep["max_shortfall_share"].append(share.max(axis=(0, 1), initial=0.0))
         self.e_short += short @ prob
         self.e_dem += target @ prob
         if len(self.cell_out):
@@ -123,7 +123,9 @@ class _Accumulator:
             prod = np.zeros((self.n_t, len(self.cell_hubs), mp.shape[2]))
             for k, e in enumerate(self.cell_out):
                 prod[:, self.cell_slot[k], :] += arr.out_yield[e] * act[:, arr.out_proc[e], :]
-            self.lost_cells[s0:s1] = np.maximum(self.base_cells[None, :, None] - prod, 0.0).sum(axis=(0, 1))
+            keep["lost_cells_gwh"].append(np.maximum(self.base_cells[None, :, None] - prod, 0.0).sum(axis=(0, 1)))
+        else:
+            keep["lost_cells_gwh"].append(np.zeros(mp.shape[2]))
         plan = np.minimum(arr.base_act[None, :, None], arr.capacity[None, :, None] * mp)
         dry = (out["activity"] < plan * (1 - 1e-9) - 1e-12) & self.has_inputs[None, :, None]
         ever = dry.any(axis=0)
@@ -137,16 +139,26 @@ class _Accumulator:
             self.full["demand"][:, :, s0:s1] = target
             self.full["lost_value"][:, s0:s1] = lv_t
 
-    def result(self, network: Network, shocks: ShockArrays, mode: str, alpha: float) -> SimResult:
+    def result(
+        self,
+        network: Network,
+        scenarios: pd.Index,
+        probability: np.ndarray,
+        periods: pd.PeriodIndex,
+        mode: str,
+        alpha: float,
+        scale: float = 1.0,
+    ) -> SimResult:
+        """Summaries of everything added; expectations are multiplied by ``scale``."""
         arr = self.arr
+        for name in ("e_short", "e_dem", "p_dry", "first_sum"):
+            setattr(self, name, getattr(self, name) * scale)
         dem_h = arr.hubs[arr.demand_hub]
         stage = np.asarray(arr.hub_stage)[arr.demand_hub]
         unit = np.asarray(arr.hub_unit)[arr.demand_hub]
-        totals = pd.DataFrame(
-            {"probability": shocks.probability, "lost_value": self.lost_value, "lost_cells_gwh": self.lost_cells,
-             "shortfall_periods": self.short_periods, "max_shortfall_share": self.worst_share},
-            index=pd.Index(shocks.scenarios, name="scenario"),
-        )  # fmt: skip
+        cols = {k: np.concatenate(v) if v else np.zeros(0) for k, v in self.per_scenario.items()}
+        cols["shortfall_periods"] = cols["shortfall_periods"].astype(np.int64)
+        totals = pd.DataFrame({"probability": probability, **cols}, index=pd.Index(scenarios, name="scenario"))
         rows = pd.DataFrame(
             {"hub": dem_h, "commodity": np.asarray(arr.hub_commodity)[arr.demand_hub], "stage": stage, "unit": unit,
              "demand": self.e_dem.sum(axis=0), "shortfall": self.e_short.sum(axis=0),
@@ -154,7 +166,7 @@ class _Accumulator:
         )  # fmt: skip
         hubs = rows.groupby(["hub", "commodity", "stage", "unit"], sort=True, as_index=False).sum().set_index("hub")
         st = pd.DataFrame(
-            {"period": np.repeat(shocks.periods, len(stage)), "stage": np.tile(stage, self.n_t),
+            {"period": np.repeat(periods, len(stage)), "stage": np.tile(stage, self.n_t),
              "unit": np.tile(unit, self.n_t), "demand": self.e_dem.ravel(), "shortfall": self.e_short.ravel()},
         )  # fmt: skip
         stages = st.groupby(["period", "stage", "unit"], sort=True, as_index=False)[["demand", "shortfall"]].sum()
@@ -169,24 +181,26 @@ class _Accumulator:
         return SimResult(
             network=network.name,
             mode=mode,
-            periods=shocks.periods,
+            periods=periods,
             totals=totals,
             hubs=hubs,
             stages=stages,
             processes=processes,
-            dataset=self._dataset(network, shocks, mode) if self.full else None,
+            dataset=self._dataset(network, scenarios, probability, periods, mode) if self.full else None,
             alpha=alpha,
             currency=str(network.units.get("currency", "")),
             lagged=tuple(arr.lagged),
         )
 
-    def _dataset(self, network: Network, shocks: ShockArrays, mode: str) -> xr.Dataset:
+    def _dataset(
+        self, network: Network, scenarios: pd.Index, probability: np.ndarray, periods: pd.PeriodIndex, mode: str
+    ) -> xr.Dataset:
         import xarray as xr
 
         arr, f = self.arr, self.full
-        n_h = len(arr.hubs)
-        hub_served = np.zeros((self.n_t, n_h, self.n_s))
-        hub_dem = np.zeros((self.n_t, n_h, self.n_s))
+        n_h, n_s = len(arr.hubs), len(scenarios)
+        hub_served = np.zeros((self.n_t, n_h, n_s))
+        hub_dem = np.zeros((self.n_t, n_h, n_s))
         for d, h in enumerate(arr.demand_hub):
             hub_served[:, h, :] += f["served"][:, d, :]
             hub_dem[:, h, :] += f["demand"][:, d, :]
@@ -211,12 +225,12 @@ class _Accumulator:
                 "lost_value": da(f["lost_value"], "", "currency", "value of final demand not served"),
             },
             coords={
-                "scenario": np.asarray(shocks.scenarios, dtype=object),
-                "period": shocks.periods,
+                "scenario": np.asarray(scenarios, dtype=object),
+                "period": periods,
                 "hub": np.asarray(arr.hubs, dtype=object),
                 "process": np.asarray(arr.processes, dtype=object),
                 "route": np.asarray(arr.routes, dtype=object),
-                "probability": ("scenario", shocks.probability),
+                "probability": ("scenario", probability),
                 "commodity": ("hub", np.asarray(arr.hub_commodity, dtype=object)),
                 "stage": ("hub", np.asarray(arr.hub_stage, dtype=object)),
                 "unit": ("hub", np.asarray(arr.hub_unit, dtype=object)),
@@ -254,7 +268,58 @@ def run_arrays(
         acc.add(s0, out, mp, md, shocks.probability[s0:s1])
         if on_chunk is not None:
             on_chunk(s1 - s0)
-    return acc.result(network, shocks, mode, alpha)
+    return acc.result(network, shocks.scenarios, shocks.probability, shocks.periods, mode, alpha)
+
+
+def run_stream(
+    arr: SimArrays,
+    network: Network,
+    chunks: Iterable[ShockArrays],
+    *,
+    mode: str = "pro-rata",
+    on_chunk: Callable[[int], Any] | None = None,
+    alpha: float = 0.95,
+) -> SimResult:
+    """Run a stream of shock chunks, keeping summaries only (memory bounded by one chunk).
+
+    The chunks are taken as samples of one ensemble: a scenario's probability is its probability
+    within its chunk times the chunk's share of all scenarios.
+    """
+    from valuechain.sim.kernel import run_chunk
+
+    acc: _Accumulator | None = None
+    names: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    periods: pd.PeriodIndex | None = None
+    plan: _Plan | None = None
+    for k, sh in enumerate(chunks):
+        if not isinstance(sh, ShockArrays):
+            raise ScenarioError(f"a stream of shocks must yield ShockArrays; chunk {k} is a {type(sh).__name__}")
+        if acc is None or plan is None or periods is None:
+            periods = sh.periods
+            plan = _Plan(arr, network, sh)
+            acc = _Accumulator(arr, len(periods), None, "summary")
+        elif not sh.periods.equals(periods):
+            raise ScenarioError(f"chunk {k} of the stream covers other periods than the first chunk")
+        n = sh.n_scenarios
+        if n == 0:
+            continue
+        w = sh.probability * n
+        mp, mr, md = plan.chunk(sh, 0, n)
+        out = run_chunk(arr.kernel_args(), mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode == "re-sourcing")
+        acc.add(0, out, mp, md, w)
+        names.append(np.asarray(sh.scenarios, dtype=object))
+        weights.append(w)
+        if on_chunk is not None:
+            on_chunk(n)
+    if acc is None or periods is None:
+        raise ScenarioError("the stream of shocks is empty")
+    total = float(sum(len(w) for w in weights))
+    labels = pd.Index(np.concatenate(names) if names else [], name="scenario")
+    if labels.has_duplicates:
+        labels = pd.Index([f"{i}:{x}" for i, arr_ in enumerate(names) for x in arr_], name="scenario")
+    prob = np.concatenate(weights) / total if weights else np.zeros(0)
+    return acc.result(network, labels, prob, periods, mode, alpha, scale=1.0 / max(total, 1.0))
 
 
 def simulate(
@@ -276,9 +341,11 @@ def simulate(
     network
         The network.
     shocks
-        Compiled shocks (:class:`~valuechain.scenarios.compiled.ShockArrays`), or a scenario,
-        scenario set or shock, compiled with ``valuechain.scenarios.compile_shocks``. ``None``
-        runs the baseline (no shock), one scenario named 'baseline'.
+        Compiled shocks (:class:`~valuechain.scenarios.compiled.ShockArrays`); or an iterator of
+        ShockArrays chunks (e.g. samples of a risk register), streamed with summaries only, each
+        scenario weighted by its probability in its chunk times the chunk's share of scenarios;
+        or a scenario, scenario set or shock, compiled with ``valuechain.scenarios.compile_shocks``.
+        ``None`` runs the baseline (no shock), one scenario named 'baseline'.
     periods, start
         Horizon in months and first month when ``shocks`` is not already compiled (default:
         January after the network's base year).
@@ -289,6 +356,7 @@ def simulate(
     keep
         'full': keep scenario x period x item tensors in :attr:`SimResult.dataset`. 'summary':
         keep per-scenario totals and expected values only (memory bounded by the chunk size).
+        Streams always keep summaries only.
     chunk_size
         Scenarios per kernel call (default: as many as fit in about 192 MB).
     progress
@@ -326,15 +394,38 @@ def simulate(
     if chunk_size is not None:
         check("simulate", "chunk_size", chunk_size, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
               error=ScenarioError, expected="an integer >= 1")  # fmt: skip
+    if isinstance(shocks, Iterator):
+        return _run_stream(network, shocks, mode=mode, progress=progress, alpha=alpha)
     sh = _as_shocks(network, shocks, periods, start)
     arr = compile_network(network, sh.period_months)
     if not progress:
         return run_arrays(arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
+    with _progress() as bar:
         task = bar.add_task("scenarios", total=sh.n_scenarios)
         return run_arrays(
             arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha,
             on_chunk=lambda n: bar.advance(task, n),
         )  # fmt: skip
+
+
+def _progress() -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+
+
+def _run_stream(network: Network, chunks: Iterator[Any], *, mode: str, progress: bool, alpha: float) -> SimResult:
+    first = next(chunks, None)
+    if not isinstance(first, ShockArrays):
+        raise ScenarioError("a stream of shocks must yield ShockArrays" + ("" if first is not None else "; it is empty"))
+    arr = compile_network(network, first.period_months)
+
+    def all_chunks() -> Iterator[Any]:
+        yield first
+        yield from chunks
+
+    if not progress:
+        return run_stream(arr, network, all_chunks(), mode=mode, alpha=alpha)
+    with _progress() as bar:
+        task = bar.add_task("scenarios", total=None)
+        return run_stream(arr, network, all_chunks(), mode=mode, alpha=alpha, on_chunk=lambda n: bar.advance(task, n))
