@@ -38,7 +38,9 @@ def reference_simulate(net, shocks, mode="pro-rata"):
 
     inputs = {p: {} for p in procs.index}
     outputs = {p: {} for p in procs.index}
-    for p, com, kind, coef in zip(*(net.recipes[c] for c in ("process", "commodity", "kind", "coefficient")), strict=True):
+    for p, com, kind, coef in zip(
+        *(net.recipes[c] for c in ("process", "commodity", "kind", "coefficient")), strict=True
+    ):
         if p in inputs and coef > 0:
             side = inputs if kind == "input" else outputs
             h = hub_id(region[p], com)
@@ -53,7 +55,10 @@ def reference_simulate(net, shocks, mode="pro-rata"):
             "cap": float(row["capacity"]) * f,
             "lag": ("route", rid, "") in lagged,
         }
-    dem = [(hub_id(r, c), float(q) * f) for r, c, q in zip(net.demand["region"], net.demand["commodity"], net.demand["quantity"], strict=True)]
+    dem = [
+        (hub_id(r, c), float(q) * f)
+        for r, c, q in zip(net.demand["region"], net.demand["commodity"], net.demand["quantity"], strict=True)
+    ]
 
     hubs = list(net.hub_ids)
     initial = dict(zip(hubs, net.hubs["initial_stock"].astype(float), strict=True))

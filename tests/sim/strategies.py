@@ -45,15 +45,24 @@ def networks(draw):
         if lay > 0:
             for c in rng.choice(coms[lay - 1], size=int(rng.integers(1, len(coms[lay - 1]) + 1)), replace=False):
                 ins[str(c)] = amount(0.2, 3.0)
-        outs = {str(c): amount(0.2, 3.0) for c in rng.choice(coms[lay], size=int(rng.integers(1, len(coms[lay]) + 1)), replace=False)}
+        outs = {
+            str(c): amount(0.2, 3.0)
+            for c in rng.choice(coms[lay], size=int(rng.integers(1, len(coms[lay]) + 1)), replace=False)
+        }
         cap = math.inf if rng.random() < 0.15 else amount(5, 100)
         base = None if rng.random() < 0.2 and math.isfinite(cap) else amount(0, min(cap, 100))
         b.add_process(f"p{i}", region=reg, capacity=cap, baseline_activity=base, inputs=ins, outputs=outs)
         hubs |= {(reg, c) for c in [*ins, *outs]}
     if loop:
         reg = str(rng.choice(regs))
-        b.add_process("recycler", region=reg, capacity=amount(5, 50), baseline_activity=amount(0, 5),
-                      inputs={coms[-1][0]: 1.0}, outputs={coms[0][0]: 0.5, coms[1][0]: 0.2})
+        b.add_process(
+            "recycler",
+            region=reg,
+            capacity=amount(5, 50),
+            baseline_activity=amount(0, 5),
+            inputs={coms[-1][0]: 1.0},
+            outputs={coms[0][0]: 0.5, coms[1][0]: 0.2},
+        )
         hubs |= {(reg, coms[-1][0]), (reg, coms[0][0]), (reg, coms[1][0])}
     all_coms = [c for cs in coms for c in cs]
     n_routes = int(rng.integers(0, 2 * n_reg)) if n_reg > 1 else 0

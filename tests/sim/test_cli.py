@@ -11,7 +11,9 @@ from valuechain.cli import run
 def test_simulate_baseline_writes_tables_and_plot(tmp_path, capsys):
     assert run(["simulate", "toy-battery", "--periods", "6", "--out", str(tmp_path), "--mode", "re-sourcing"]) == 0
     text = capsys.readouterr().out
-    assert "baseline (no shock)" in text and "lost cells (GWh)" in text and "No demand goes unserved" in text
+    assert "baseline (no shock)" in text
+    assert "lost cells (GWh)" in text
+    assert "No demand goes unserved" in text
     hubs = pd.read_csv(tmp_path / "hubs.csv", index_col="hub")
     assert hubs.loc["DE:cell_nmc", "demand"] == pytest.approx(200 / 12 * 6)
     assert hubs["shortfall"].abs().max() < 1e-9
@@ -48,5 +50,6 @@ def test_criticality_lists_the_top_processes(capsys):
 def test_bad_input_is_one_line(args, message, capsys):
     assert run(args) == 1
     err = capsys.readouterr().err.strip()
-    assert err.startswith("error: ") and message in err
+    assert err.startswith("error: ")
+    assert message in err
     assert "Traceback" not in err

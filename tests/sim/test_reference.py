@@ -20,7 +20,7 @@ def _hub_served(net, ref):
     from valuechain.network.validate import hub_id
 
     hubs = list(net.hub_ids)
-    out = np.zeros(ref["served"].shape[:2] + (len(hubs),))
+    out = np.zeros((*ref["served"].shape[:2], len(hubs)))
     for i, (r, c) in enumerate(zip(net.demand["region"], net.demand["commodity"], strict=True)):
         out[:, :, hubs.index(hub_id(r, c))] += ref["served"][:, :, i]
     return out

@@ -36,7 +36,9 @@ def test_no_shock_no_shortfall_where_baseline_balances(toy, mode, name):
     assert res.totals["max_shortfall_share"].iloc[0] < 1e-9
     # stocks neither drawn down nor built up: the baseline is a steady state
     stock0 = net.hubs.assign(h=net.hub_ids).set_index("h")["initial_stock"]
-    np.testing.assert_allclose(ds["stock"].isel(scenario=0).to_numpy(), np.tile(stock0.loc[ds.hub].to_numpy(), (24, 1)), rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(
+        ds["stock"].isel(scenario=0).to_numpy(), np.tile(stock0.loc[ds.hub].to_numpy(), (24, 1)), rtol=1e-9, atol=1e-6
+    )
 
 
 def test_served_plus_shortfall_is_demand(toy):
@@ -44,7 +46,9 @@ def test_served_plus_shortfall_is_demand(toy):
     sh.demand[:, 5:9, :] = 1.3
     for mode in ("pro-rata", "re-sourcing"):
         ds = simulate(toy, sh, mode=mode).dataset
-        np.testing.assert_allclose((ds["served"] + ds["shortfall"]).to_numpy(), ds["demand"].to_numpy(), rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(
+            (ds["served"] + ds["shortfall"]).to_numpy(), ds["demand"].to_numpy(), rtol=1e-12, atol=1e-9
+        )
         assert float(ds["shortfall"].sum()) > 0
         assert (ds["served"].to_numpy() >= 0).all()
         # a hub hands out no more than it has; stocks stay within [0, level]
@@ -54,7 +58,7 @@ def test_served_plus_shortfall_is_demand(toy):
 @pytest.mark.parametrize("mode", ["pro-rata", "re-sourcing"])
 def test_shortfall_grows_with_severity_and_duration(toy, mode):
     sev, dur = [0.2, 0.5, 0.8, 1.0], [1, 3, 6, 12]
-    sh, keys = outages(toy, sev, dur)
+    sh, _ = outages(toy, sev, dur)
     res = simulate(toy, sh, mode=mode, keep="summary")
     lost = res.totals["lost_value"].to_numpy().reshape(len(toy.processes), len(sev), len(dur))
     cells = res.totals["lost_cells_gwh"].to_numpy().reshape(lost.shape)
@@ -70,7 +74,9 @@ def test_resourcing_never_worse_than_pro_rata(toy):
     net2 = synthetic_network(120, seed=9)
     rng = np.random.default_rng(0)
     sh2 = ShockArrays.baseline(net2, default_periods(net2, 12), 40)
-    sh2.process_capacity[...] = np.where(rng.random(sh2.process_capacity.shape) < 0.05, rng.uniform(0, 1, sh2.process_capacity.shape), 1.0)
+    sh2.process_capacity[...] = np.where(
+        rng.random(sh2.process_capacity.shape) < 0.05, rng.uniform(0, 1, sh2.process_capacity.shape), 1.0
+    )
     for net, shocks in ((toy, sh), (net2, sh2)):
         pro = simulate(net, shocks, keep="summary").totals["lost_value"].to_numpy()
         res = simulate(net, shocks, mode="re-sourcing", keep="summary").totals["lost_value"].to_numpy()
@@ -103,7 +109,9 @@ def test_identical_results_whatever_the_row_order(toy, mode):
     rng = np.random.default_rng(3)
     for net in (toy, synthetic_network(150, seed=2)):
         sh = ShockArrays.baseline(net, default_periods(net, 12), 6)
-        sh.process_capacity[...] = rng.choice([0.0, 0.4, 1.0, 1.2], size=sh.process_capacity.shape, p=[0.1, 0.1, 0.7, 0.1])
+        sh.process_capacity[...] = rng.choice(
+            [0.0, 0.4, 1.0, 1.2], size=sh.process_capacity.shape, p=[0.1, 0.1, 0.7, 0.1]
+        )
         sh.route_capacity[...] = rng.choice([0.0, 1.0], size=sh.route_capacity.shape, p=[0.1, 0.9])
         a = simulate(net, sh, mode=mode).dataset
         again = simulate(net, sh, mode=mode).dataset
@@ -138,7 +146,9 @@ def test_summary_mode_and_chunks_match_full(toy):
     pd.testing.assert_frame_equal(full.processes, summ.processes, rtol=1e-9)
     pd.testing.assert_frame_equal(full.risk(), summ.risk(), rtol=1e-12)
     # the per-scenario lost value is the period sum of the dataset's
-    np.testing.assert_allclose(full.dataset["lost_value"].sum("period").to_numpy(), full.totals["lost_value"].to_numpy())
+    np.testing.assert_allclose(
+        full.dataset["lost_value"].sum("period").to_numpy(), full.totals["lost_value"].to_numpy()
+    )
     # expected lost value is probability weighted
     assert full.expected() == pytest.approx(float((full.totals["lost_value"] * prob / prob.sum()).sum()))
 
@@ -178,7 +188,9 @@ def test_result_repr_and_plot(toy):
     sh, _ = outages(toy, [1.0], [4], targets=["cn-cells", "de-cells"])
     res = simulate(toy, sh)
     text = repr(res)
-    assert "toy-battery" in text and "CVaR95" in text and "worst hubs" in text
+    assert "toy-battery" in text
+    assert "CVaR95" in text
+    assert "worst hubs" in text
     fig = res.plot_shortfall()
     assert isinstance(fig, Figure)
     assert fig.axes[0].get_lines()
@@ -203,7 +215,9 @@ def test_streamed_chunks_match_one_run(toy):
     parts = [sh.select(list(range(i, min(i + 10, sh.n_scenarios)))) for i in range(0, sh.n_scenarios, 10)]
     streamed = simulate(toy, iter(parts))
     assert streamed.dataset is None
-    np.testing.assert_allclose(streamed.totals["lost_value"].to_numpy(), one.totals["lost_value"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(
+        streamed.totals["lost_value"].to_numpy(), one.totals["lost_value"].to_numpy(), rtol=1e-12
+    )
     np.testing.assert_allclose(streamed.probability, one.probability, rtol=1e-12)
     pd.testing.assert_frame_equal(streamed.hubs, one.hubs, rtol=1e-9)
     pd.testing.assert_frame_equal(streamed.risk(), one.risk(), rtol=1e-9)

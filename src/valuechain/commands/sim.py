@@ -38,7 +38,10 @@ def _scenarios_api(name: str) -> Any:
     import valuechain.scenarios as scen
 
     if not hasattr(scen, name):
-        raise ScenarioError(f"this installation of valuechain has no valuechain.scenarios.{name}; named scenarios and risk registers are unavailable")
+        raise ScenarioError(
+            f"this installation of valuechain has no valuechain.scenarios.{name}; "
+            "named scenarios and risk registers are unavailable"
+        )
     return getattr(scen, name)
 
 
@@ -53,7 +56,7 @@ def _num(x: float, digits: int = 4) -> str:
 
 
 def _shocks_for(net: Network, scenario: str | None, samples: int | None, seed: int, periods: int) -> tuple[Any, str]:
-    """The shocks to run and a line describing them (scenarios layer imported here, on demand)."""
+    """Return the shocks to run and a line describing them (the scenarios layer loads on demand)."""
     if scenario is not None and samples is not None:
         raise ScenarioError("give either --scenario or --samples, not both")
     if scenario is not None:
@@ -78,15 +81,23 @@ def _summary(res: SimResult, what: str) -> None:
     risk = res.risk()
     t = Table("measure", "expected", f"VaR {100 * res.alpha:g}%", f"CVaR {100 * res.alpha:g}%", "worst", box=None)
     for key, label in (("lost_cells_gwh", "lost cells (GWh)"), ("lost_value", f"lost value{cur}")):
-        r = risk.loc[key]
-        t.add_row(label, _num(r["expected"]), _num(r["var"]), _num(r["cvar"]), _num(r["worst"]))
+        vals = risk.loc[[key], ["expected", "var", "cvar", "worst"]].to_numpy(dtype=float)[0]
+        t.add_row(label, *(_num(float(v)) for v in vals))
     console.print(t)
     worst = res.worst_hubs(5)
     if len(worst):
-        w = Table("hub", "stage", "expected shortfall", "share of demand", f"lost value{cur}", title="Worst hubs", box=None)
+        w = Table(
+            "hub", "stage", "expected shortfall", "share of demand", f"lost value{cur}", title="Worst hubs", box=None
+        )
         for hub, r in worst.iterrows():
             share = r["shortfall"] / r["demand"] if r["demand"] > 0 else float("nan")
-            w.add_row(str(hub), str(r["stage"]), f"{_num(r['shortfall'])} {r['unit']}", f"{100 * share:.1f}%", _num(r["lost_value"]))
+            w.add_row(
+                str(hub),
+                str(r["stage"]),
+                f"{_num(r['shortfall'])} {r['unit']}",
+                f"{100 * share:.1f}%",
+                _num(r["lost_value"]),
+            )
         console.print(w)
     else:
         console.print("No demand goes unserved.")
@@ -129,10 +140,14 @@ def _write(res: SimResult, out: Path, fmt: str) -> list[Path]:
 def simulate_cmd(
     network: Annotated[str, typer.Argument(help="Network name or folder.")],
     scenario: Annotated[str | None, typer.Option("--scenario", help="Named scenario to run.")] = None,
-    samples: Annotated[int | None, typer.Option("--samples", help="Number of samples of the default risk register.")] = None,
+    samples: Annotated[
+        int | None, typer.Option("--samples", help="Number of samples of the default risk register.")
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the sampler.")] = 0,
     periods: Annotated[int, typer.Option("--periods", help="Horizon in months.")] = 24,
-    mode: Annotated[str, typer.Option("--mode", help="How hubs share out supply: pro-rata or re-sourcing.")] = "pro-rata",
+    mode: Annotated[
+        str, typer.Option("--mode", help="How hubs share out supply: pro-rata or re-sourcing.")
+    ] = "pro-rata",
     out: Annotated[Path | None, typer.Option("--out", help="Folder for tables and the shortfall plot.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Format of the tables: csv or parquet.")] = "csv",
 ) -> None:
@@ -146,7 +161,9 @@ def simulate_cmd(
     _choice("--format", fmt, FORMATS)
     net = load_network(network)
     shocks, what = _shocks_for(net, scenario, samples, seed, periods)
-    res = simulate(net, shocks, periods=periods, mode=mode, progress=True, keep="full" if samples is None else "summary")
+    res = simulate(
+        net, shocks, periods=periods, mode=mode, progress=True, keep="full" if samples is None else "summary"
+    )
     _summary(res, what)
     if out is not None:
         files = _write(res, out, fmt)
@@ -157,7 +174,9 @@ def criticality_cmd(
     network: Annotated[str, typer.Argument(help="Network name or folder.")],
     top: Annotated[int, typer.Option("--top", help="Number of processes to list.")] = 10,
     periods: Annotated[int, typer.Option("--periods", help="Horizon in months.")] = 24,
-    mode: Annotated[str, typer.Option("--mode", help="How hubs share out supply: pro-rata or re-sourcing.")] = "pro-rata",
+    mode: Annotated[
+        str, typer.Option("--mode", help="How hubs share out supply: pro-rata or re-sourcing.")
+    ] = "pro-rata",
 ) -> None:
     """Knock out every process in turn and rank them by the value lost."""
     from valuechain.network import load_network

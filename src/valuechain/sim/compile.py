@@ -20,6 +20,7 @@ always ends with an acyclic graph.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,7 +112,7 @@ class SimArrays:
         return len(self.in_hub) + len(self.out_hub) + len(self.routes) + len(self.demands)
 
     def kernel_args(self) -> tuple[Any, ...]:
-        """The static arrays, in the order the kernel takes them."""
+        """Return the static arrays, in the order the kernel takes them."""
         return (
             self.order_kind, self.order_idx, self.in_ptr, self.in_proc, self.in_hub, self.in_coef,
             self.out_ptr, self.out_proc, self.out_hub, self.out_yield, self.out_lag,
@@ -128,13 +129,24 @@ def _finite(x: np.ndarray) -> np.ndarray:
 
 
 def _recipe_entries(net: Network) -> pd.DataFrame:
-    """Recipe rows of processes (not expansion options), summed per (process, commodity, kind)."""
-    rec = net.recipes[net.recipes["process"].isin(net.processes.index)]
-    rec = rec[rec["coefficient"] > 0]
-    out = rec.groupby(["process", "kind", "commodity"], as_index=False, sort=True)["coefficient"].sum()
-    region = net.processes["region"]
-    out["hub"] = [hub_id(region[p], c) for p, c in zip(out["process"], out["commodity"], strict=True)]
-    return out
+    """Recipe rows of processes (not expansion options), summed per (process, kind, commodity), sorted."""
+    region = dict(zip(net.processes.index, net.processes["region"], strict=True))
+    rec = net.recipes
+    acc: dict[tuple[str, str, str], float] = {}
+    for p, kind, com, coef in zip(rec["process"], rec["kind"], rec["commodity"], rec["coefficient"], strict=True):
+        if p in region and coef > 0:
+            key = (str(p), str(kind), str(com))
+            acc[key] = acc.get(key, 0.0) + float(coef)
+    keys = sorted(acc)
+    return pd.DataFrame(
+        {
+            "process": [k[0] for k in keys],
+            "kind": [k[1] for k in keys],
+            "commodity": [k[2] for k in keys],
+            "coefficient": np.array([acc[k] for k in keys], dtype=float),
+            "hub": [hub_id(region[k[0]], k[2]) for k in keys],
+        }
+    )
 
 
 def plan_order(network: Network) -> tuple[list[Node], set[tuple[str, str, str]]]:
@@ -184,7 +196,11 @@ def plan_order(network: Network) -> tuple[list[Node], set[tuple[str, str, str]]]
     lagged: set[tuple[str, str, str]] = set()
     while True:
         comps = sorted(
-            (sorted(c) for c in nx.strongly_connected_components(g) if len(c) > 1 or g.has_edge(next(iter(c)), next(iter(c)))),
+            (
+                sorted(c)
+                for c in nx.strongly_connected_components(g)
+                if len(c) > 1 or g.has_edge(next(iter(c)), next(iter(c)))
+            ),
         )
         if not comps:
             break
@@ -209,8 +225,15 @@ def _csr(groups: np.ndarray, n: int) -> np.ndarray:
     return ptr
 
 
+# Compiled arrays of live networks (networks are read-only, so identity is a safe key).
+_COMPILED: weakref.WeakKeyDictionary[Network, dict[int, SimArrays]] = weakref.WeakKeyDictionary()
+
+
 def compile_network(network: Network, period_months: int = 1) -> SimArrays:
     """Compile ``network`` to :class:`SimArrays` for periods of ``period_months`` months.
+
+    The result is remembered for as long as the network object lives, so repeated runs on one
+    network compile it once.
 
     Parameters
     ----------
@@ -231,6 +254,13 @@ def compile_network(network: Network, period_months: int = 1) -> SimArrays:
     >>> len(arr.processes), len(arr.hubs), arr.factor
     (12, 15, 0.08333333333333333)
     """
+    per_network = _COMPILED.setdefault(network, {})
+    if period_months not in per_network:
+        per_network[period_months] = _compile(network, period_months)
+    return per_network[period_months]
+
+
+def _compile(network: Network, period_months: int) -> SimArrays:
     net = network
     factor = period_months / PERIODS[net.period]
     procs = net.processes
@@ -266,9 +296,13 @@ def compile_network(network: Network, period_months: int = 1) -> SimArrays:
     out_ptr = _csr(outs["p"].to_numpy(), n_p)
     in_hub = ins["h"].to_numpy(dtype=np.int64)
     out_hub = outs["h"].to_numpy(dtype=np.int64)
-    out_lag = np.array([("output", p, h) in lagged for p, h in zip(outs["process"], outs["hub"], strict=True)], dtype=np.bool_)
+    out_lag = np.array(
+        [("output", p, h) in lagged for p, h in zip(outs["process"], outs["hub"], strict=True)], dtype=np.bool_
+    )
     r_from = np.array([hpos[hub_id(o, c)] for o, c in zip(rt["origin"], rt["commodity"], strict=True)], dtype=np.int64)
-    r_to = np.array([hpos[hub_id(d, c)] for d, c in zip(rt["destination"], rt["commodity"], strict=True)], dtype=np.int64)
+    r_to = np.array(
+        [hpos[hub_id(d, c)] for d, c in zip(rt["destination"], rt["commodity"], strict=True)], dtype=np.int64
+    )
     r_lag = np.array([("route", r, "") in lagged for r in rid], dtype=np.bool_)
     d_hub = np.array([hpos[h] for h in dlab], dtype=np.int64)
 
@@ -298,7 +332,11 @@ def compile_network(network: Network, period_months: int = 1) -> SimArrays:
     # the run starts from the baseline: lagged edges carry their baseline delivery into period 0
     pipe0 = np.zeros(n_h)
     lag_out = outs[out_lag]
-    np.add.at(pipe0, lag_out["h"].to_numpy(dtype=np.int64), lag_out["coefficient"].to_numpy() * act[lag_out["p"].to_numpy()] * factor)
+    np.add.at(
+        pipe0,
+        lag_out["h"].to_numpy(dtype=np.int64),
+        lag_out["coefficient"].to_numpy() * act[lag_out["p"].to_numpy()] * factor,
+    )
     np.add.at(pipe0, r_to[r_lag], rt["baseline_flow"].to_numpy(dtype=float)[r_lag] * factor)
     lag_labels = sorted(f"{k}:{a}" + (f"->{b}" if b else "") for k, a, b in lagged)
     return SimArrays(

@@ -22,7 +22,9 @@ def _hub_cut(network: Network, hub: str) -> tuple[np.ndarray, np.ndarray]:
     rec = network.recipes
     makers = set(rec.loc[(rec["kind"] == "output") & (rec["commodity"] == com), "process"])
     procs = network.processes
-    p = np.flatnonzero([(pid in makers) and procs.at[pid, "region"] == region for pid in procs.index])
+    p = np.flatnonzero(
+        np.array([pid in makers and procs.at[pid, "region"] == region for pid in procs.index], dtype=bool)
+    )
     rt = network.routes
     r = np.flatnonzero([hub_id(d, c) == hub for d, c in zip(rt["destination"], rt["commodity"], strict=True)])
     return p, r

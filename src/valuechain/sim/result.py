@@ -17,7 +17,7 @@ __all__ = ["SimResult", "cvar", "value_at_risk"]
 
 
 def value_at_risk(losses: np.ndarray, probability: np.ndarray, alpha: float) -> float:
-    """The ``alpha`` quantile of a discrete loss distribution (smallest loss with P(L <= loss) >= alpha).
+    """Return the ``alpha`` quantile of a discrete loss distribution (smallest L with P(loss <= L) >= alpha).
 
     Examples
     --------
@@ -114,7 +114,7 @@ class SimResult:
         return float(np.sum(self.probability * self.totals[column].to_numpy()))
 
     def risk(self, alpha: float | None = None) -> pd.DataFrame:
-        """Expected value, VaR and CVaR of lost value and lost cells over the ensemble.
+        """Tabulate the expected value, VaR and CVaR of lost value and lost cells over the ensemble.
 
         Parameters
         ----------
@@ -141,12 +141,12 @@ class SimResult:
         return out
 
     def worst_hubs(self, n: int = 5) -> pd.DataFrame:
-        """The ``n`` demand hubs with the largest expected lost value."""
+        """Return the ``n`` demand hubs with the largest expected lost value."""
         h = self.hubs[self.hubs["shortfall"] > 1e-9 * self.hubs["demand"] + 1e-12]
         return h.sort_values(["lost_value", "shortfall"], ascending=False).head(n)
 
     def first_dry(self, n: int = 5) -> pd.DataFrame:
-        """The ``n`` processes that run short of an input first (most likely first on ties)."""
+        """Return the ``n`` processes that run short of an input first (most likely first on ties)."""
         p = self.processes[self.processes["p_dry"] > 0]
         return p.sort_values(["earliest_dry", "first_dry", "p_dry"], ascending=[True, True, False]).head(n)
 
@@ -175,11 +175,11 @@ class SimResult:
             ax.legend(title="stage")
         ax.grid(alpha=0.3)
         fig.autofmt_xdate()
-        return fig  # type: ignore[return-value]
+        return fig
 
     def __repr__(self) -> str:
         p = self.periods
-        span = f"{p[0]}..{p[-1]}" if len(p) else "no periods"
+        span = f"{p[0]!s}..{p[-1]!s}" if len(p) else "no periods"
         cur = f" {self.currency}" if self.currency else ""
         lines = [
             f"<SimResult '{self.network}' {self.mode}: {self.n_scenarios} scenario(s) x {len(p)} periods ({span})",
@@ -188,10 +188,8 @@ class SimResult:
         ]
         if self.n_scenarios > 1:
             r = self.risk()
-            lines.append(
-                f"  CVaR{100 * self.alpha:g}: lost value {r.at['lost_value', 'cvar']:,.6g}{cur}, "
-                f"lost cells {r.at['lost_cells_gwh', 'cvar']:,.6g} GWh"
-            )
+            cv_value, cv_cells = r["cvar"].reindex(["lost_value", "lost_cells_gwh"]).to_numpy(dtype=float)
+            lines.append(f"  CVaR{100 * self.alpha:g}: lost value {cv_value:,.6g}{cur}, lost cells {cv_cells:,.6g} GWh")
         worst = self.worst_hubs(3)
         if len(worst):
             lines.append(
@@ -200,8 +198,7 @@ class SimResult:
         dry = self.first_dry(3)
         if len(dry):
             lines.append(
-                "  first to run dry: "
-                + ", ".join(f"{pid} (period {int(r.earliest_dry)})" for pid, r in dry.iterrows())
+                "  first to run dry: " + ", ".join(f"{pid} (period {int(r.earliest_dry)})" for pid, r in dry.iterrows())
             )
         kept = "full dataset" if self.dataset is not None else "summaries only"
         lines.append(f"  {kept}>")
@@ -213,7 +210,7 @@ class SimResult:
         return f"<pre>{html.escape(repr(self))}</pre>"
 
     def to_frames(self) -> dict[str, Any]:
-        """The summary tables by name (``totals``, ``hubs``, ``stages``, ``processes``, ``risk``)."""
+        """Return the summary tables by name (``totals``, ``hubs``, ``stages``, ``processes``, ``risk``)."""
         return {
             "totals": self.totals,
             "hubs": self.hubs,

@@ -32,9 +32,11 @@ def default_periods(network: Network, periods: int = 24, start: object = None) -
     if start is None:
         start = f"{(network.year or 2024) + 1}-01"
     try:
-        first = pd.Period(start, freq="M")  # type: ignore[call-overload]
+        first = pd.Period(start, freq="M")  # type: ignore[arg-type]
     except (ValueError, TypeError) as e:
-        raise ScenarioError(f"The 'start' parameter of simulate must be a month such as '2025-01'. Got {start!r}.") from e
+        raise ScenarioError(
+            f"The 'start' parameter of simulate must be a month such as '2025-01'. Got {start!r}."
+        ) from e
     return pd.period_range(first, periods=periods, freq="M")
 
 
@@ -44,16 +46,21 @@ def _as_shocks(network: Network, shocks: object, periods: int, start: object) ->
     if isinstance(shocks, ShockArrays):
         return shocks
     # Scenarios, scenario sets and single shocks are compiled by the scenarios layer.
-    from valuechain.scenarios import compile_shocks  # type: ignore[attr-defined]
+    # (looked up at call time: ``compile_shocks`` lives in the scenarios layer)
+    import importlib
 
-    return compile_shocks(network, shocks, start=start, periods=periods, freq="M")  # type: ignore[no-any-return]
+    compile_shocks = importlib.import_module("valuechain.scenarios").compile_shocks
+    compiled: ShockArrays = compile_shocks(network, shocks, start=start, periods=periods, freq="M")
+    return compiled
 
 
 def _positions(labels: pd.Index, wanted: pd.Index, what: str) -> np.ndarray:
     pos = pd.Index(labels).get_indexer(wanted)
     if (pos < 0).any() or len(labels) != len(wanted):
         missing = [str(w) for w, p in zip(wanted, pos, strict=True) if p < 0]
-        detail = f"{what} '{missing[0]}' is missing" if missing else f"they hold {len(labels)} {what}(s), not {len(wanted)}"
+        detail = (
+            f"{what} '{missing[0]}' is missing" if missing else f"they hold {len(labels)} {what}(s), not {len(wanted)}"
+        )
         raise ScenarioError(f"the shock arrays do not belong to this network: {detail}")
     return pos
 
@@ -95,7 +102,9 @@ class _Accumulator:
         hubs_c = arr.out_hub[self.cell_out]
         self.cell_hubs, self.cell_slot = np.unique(hubs_c, return_inverse=True)
         self.base_cells = np.zeros(len(self.cell_hubs))
-        np.add.at(self.base_cells, self.cell_slot, arr.out_yield[self.cell_out] * arr.base_act[arr.out_proc[self.cell_out]])
+        np.add.at(
+            self.base_cells, self.cell_slot, arr.out_yield[self.cell_out] * arr.base_act[arr.out_proc[self.cell_out]]
+        )
         self.has_inputs = np.diff(arr.in_ptr) > 0
         self.full: dict[str, np.ndarray] = {}
         if keep == "full" and n_s is not None:
@@ -134,8 +143,8 @@ class _Accumulator:
         self.first_sum += (ever * first * prob[None, :]).sum(axis=1)
         self.earliest = np.minimum(self.earliest, np.where(ever, first, np.inf).min(axis=1, initial=np.inf))
         if self.full:
-            for k in ("supply", "stock", "served", "activity", "flow"):
-                self.full[k][:, :, s0:s1] = out[k]
+            for var in ("supply", "stock", "served", "activity", "flow"):
+                self.full[var][:, :, s0:s1] = out[var]
             self.full["demand"][:, :, s0:s1] = target
             self.full["lost_value"][:, s0:s1] = lv_t
 
@@ -153,24 +162,49 @@ class _Accumulator:
         arr = self.arr
         for name in ("e_short", "e_dem", "p_dry", "first_sum"):
             setattr(self, name, getattr(self, name) * scale)
-        dem_h = arr.hubs[arr.demand_hub]
         stage = np.asarray(arr.hub_stage)[arr.demand_hub]
         unit = np.asarray(arr.hub_unit)[arr.demand_hub]
         cols = {k: np.concatenate(v) if v else np.zeros(0) for k, v in self.per_scenario.items()}
         cols["shortfall_periods"] = cols["shortfall_periods"].astype(np.int64)
         totals = pd.DataFrame({"probability": probability, **cols}, index=pd.Index(scenarios, name="scenario"))
-        rows = pd.DataFrame(
-            {"hub": dem_h, "commodity": np.asarray(arr.hub_commodity)[arr.demand_hub], "stage": stage, "unit": unit,
-             "demand": self.e_dem.sum(axis=0), "shortfall": self.e_short.sum(axis=0),
-             "lost_value": self.e_short.sum(axis=0) * arr.demand_value},
-        )  # fmt: skip
-        hubs = rows.groupby(["hub", "commodity", "stage", "unit"], sort=True, as_index=False).sum().set_index("hub")
-        st = pd.DataFrame(
-            {"period": np.repeat(periods, len(stage)), "stage": np.tile(stage, self.n_t),
-             "unit": np.tile(unit, self.n_t), "demand": self.e_dem.ravel(), "shortfall": self.e_short.ravel()},
-        )  # fmt: skip
-        stages = st.groupby(["period", "stage", "unit"], sort=True, as_index=False)[["demand", "shortfall"]].sum()
-        stages["share"] = np.where(stages["demand"] > 0, stages["shortfall"] / stages["demand"].where(stages["demand"] > 0, 1.0), 0.0)
+        # expected demand and shortfall per demand hub, and per (period, stage)
+        hub_codes, hub_pos = np.unique(arr.demand_hub, return_inverse=True)
+        dem_tot = np.zeros(len(hub_codes))
+        short_tot = np.zeros(len(hub_codes))
+        np.add.at(dem_tot, hub_pos, self.e_dem.sum(axis=0))
+        np.add.at(short_tot, hub_pos, self.e_short.sum(axis=0))
+        value = np.zeros(len(hub_codes))
+        np.add.at(value, hub_pos, self.e_short.sum(axis=0) * arr.demand_value)
+        hubs = pd.DataFrame(
+            {
+                "commodity": np.asarray(arr.hub_commodity)[hub_codes],
+                "stage": np.asarray(arr.hub_stage)[hub_codes],
+                "unit": np.asarray(arr.hub_unit)[hub_codes],
+                "demand": dem_tot,
+                "shortfall": short_tot,
+                "lost_value": value,
+            },
+            index=pd.Index(arr.hubs[hub_codes], name="hub"),
+        )
+        keys = [f"{s}\x00{u}" for s, u in zip(stage, unit, strict=True)]
+        st_codes, st_pos = np.unique(np.asarray(keys, dtype=object), return_inverse=True)
+        st_dem = np.zeros((self.n_t, len(st_codes)))
+        st_short = np.zeros((self.n_t, len(st_codes)))
+        for j, k in enumerate(st_pos):
+            st_dem[:, k] += self.e_dem[:, j]
+            st_short[:, k] += self.e_short[:, j]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(st_dem > 0, st_short / np.where(st_dem > 0, st_dem, 1.0), 0.0)
+        stages = pd.DataFrame(
+            {
+                "period": np.repeat(periods, len(st_codes)),
+                "stage": np.tile([str(c).split("\x00")[0] for c in st_codes], self.n_t),
+                "unit": np.tile([str(c).split("\x00")[1] for c in st_codes], self.n_t),
+                "demand": st_dem.ravel(),
+                "shortfall": st_short.ravel(),
+                "share": share.ravel(),
+            }
+        )
         with np.errstate(invalid="ignore", divide="ignore"):
             first = np.where(self.p_dry > 0, self.first_sum / self.p_dry, np.nan)
         processes = pd.DataFrame(
@@ -214,11 +248,15 @@ class _Accumulator:
 
         ds = xr.Dataset(
             {
-                "supply": da(f["supply"], "hub", "commodity unit/period", "stock, lagged arrivals, production and imports"),
+                "supply": da(
+                    f["supply"], "hub", "commodity unit/period", "stock, lagged arrivals, production and imports"
+                ),
                 "stock": da(f["stock"], "hub", "commodity unit", "stock at the end of the period"),
                 "demand": da(hub_dem, "hub", "commodity unit/period", "final demand"),
                 "served": da(hub_served, "hub", "commodity unit/period", "final demand served"),
-                "shortfall": da(np.maximum(hub_dem - hub_served, 0.0), "hub", "commodity unit/period", "final demand not served"),
+                "shortfall": da(
+                    np.maximum(hub_dem - hub_served, 0.0), "hub", "commodity unit/period", "final demand not served"
+                ),
                 "activity": da(f["activity"], "process", "activity/period", "activity of the process"),
                 "utilisation": da(util, "process", "1", "activity / capacity (NaN for unlimited capacity)"),
                 "flow": da(f["flow"], "route", "commodity unit/period", "flow on the route"),
@@ -417,7 +455,9 @@ def _progress() -> Any:
 def _run_stream(network: Network, chunks: Iterator[Any], *, mode: str, progress: bool, alpha: float) -> SimResult:
     first = next(chunks, None)
     if not isinstance(first, ShockArrays):
-        raise ScenarioError("a stream of shocks must yield ShockArrays" + ("" if first is not None else "; it is empty"))
+        raise ScenarioError(
+            "a stream of shocks must yield ShockArrays" + ("" if first is not None else "; it is empty")
+        )
     arr = compile_network(network, first.period_months)
 
     def all_chunks() -> Iterator[Any]:

@@ -30,7 +30,7 @@ def synthetic_network(
     stock_months: float = 0.5,
     seed: int = 0,
 ) -> Network:
-    """A random layered network whose baseline balances, reproducible from ``seed``.
+    """Build a random layered network whose baseline balances, reproducible from ``seed``.
 
     Parameters
     ----------
