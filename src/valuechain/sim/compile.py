@@ -83,6 +83,7 @@ class SimArrays:
     use_ptr: np.ndarray
     use_kind: np.ndarray
     use_idx: np.ndarray
+    in_use: np.ndarray
     # re-sourcing: incoming non-lagged routes and non-lagged producers of each hub (CSR over hubs)
     pull_ptr: np.ndarray
     pull_route: np.ndarray
@@ -116,7 +117,7 @@ class SimArrays:
         return (
             self.order_kind, self.order_idx, self.in_ptr, self.in_proc, self.in_hub, self.in_coef,
             self.out_ptr, self.out_proc, self.out_hub, self.out_yield, self.out_lag,
-            self.r_from, self.r_to, self.r_lag, self.use_ptr, self.use_kind, self.use_idx,
+            self.r_from, self.r_to, self.r_lag, self.use_ptr, self.use_kind, self.use_idx, self.in_use,
             self.pull_ptr, self.pull_route, self.prod_ptr, self.prod_out,
             self.base_act, self.capacity, self.route_base, self.route_cap, self.demand_qty,
             self.stock0, self.stock_level, self.pipe0,
@@ -312,6 +313,10 @@ def _compile(network: Network, period_months: int) -> SimArrays:
     uses += [(int(h), USE_DEMAND, d) for d, h in enumerate(d_hub)]
     uses.sort()
     use_h = np.array([u[0] for u in uses], dtype=np.int64)
+    in_use = np.zeros(len(in_hub), dtype=np.int64)
+    for pos, (_, kind, e) in enumerate(uses):
+        if kind == USE_INPUT:
+            in_use[e] = pos
     pulls = sorted((int(r_to[r]), r) for r in range(len(rid)) if not r_lag[r])
     prods = sorted((int(h), e) for e, h in enumerate(out_hub) if not out_lag[e])
 
@@ -366,6 +371,7 @@ def _compile(network: Network, period_months: int) -> SimArrays:
         use_ptr=_csr(use_h, n_h),
         use_kind=np.array([u[1] for u in uses], dtype=np.int64),
         use_idx=np.array([u[2] for u in uses], dtype=np.int64),
+        in_use=in_use,
         pull_ptr=_csr(np.array([p[0] for p in pulls], dtype=np.int64), n_h),
         pull_route=np.array([p[1] for p in pulls], dtype=np.int64),
         prod_ptr=_csr(np.array([p[0] for p in prods], dtype=np.int64), n_h),

@@ -28,7 +28,7 @@ and period ``t``:
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
 
 __all__ = ["simulate_kernel"]
 
@@ -39,7 +39,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     in_ptr, in_proc, in_hub, in_coef,
     out_ptr, out_proc, out_hub, out_yield, out_lag,
     r_from, r_to, r_lag,
-    use_ptr, use_kind, use_idx,
+    use_ptr, use_kind, use_idx, in_use,
     pull_ptr, pull_route, prod_ptr, prod_out,
     base_act, capacity, route_base, route_cap, demand_qty, stock0, stock_level, pipe0,
     mult_p, mult_r, mult_d, resourcing, block,
@@ -51,49 +51,47 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     n_h = stock0.shape[0]
     n_p = base_act.shape[0]
     n_r = route_base.shape[0]
-    n_e = in_hub.shape[0]
     n_nodes = order_kind.shape[0]
     n_blocks = (n_s + block - 1) // block
     for ib in prange(n_blocks):
         s0 = ib * block
         nb = min(n_s, s0 + block) - s0
-        stock = np.empty((n_h, nb))
-        pipe = np.empty((n_h, nb))
+        pipe = np.zeros((n_h, nb))
         avail = np.empty((n_h, nb))
         left = np.empty((n_h, nb))
         done = np.zeros(n_h, dtype=np.bool_)
-        inalloc = np.zeros((n_e, nb))
+        hratio = np.ones((n_h, nb))
         act = np.empty((n_p, nb))
         plan = np.empty((n_p, nb))
         flow = np.empty((n_r, nb))
         qsum = np.empty(nb)
-        ratio = np.empty(nb)
         deficit = np.empty(nb)
+        # (left, act and flow need no reset: each is set when its hub or process is visited,
+        # before anything reads it)
         for h in range(n_h):
             for b in range(nb):
-                stock[h, b] = stock0[h]
-                pipe[h, b] = pipe0[h]
+                avail[h, b] = stock0[h] + pipe0[h]
         for t in range(n_t):
+            mp = mult_p[t]
+            mr = mult_r[t]
+            md = mult_d[t]
             for h in range(n_h):
                 done[h] = False
-                for b in range(nb):
-                    avail[h, b] = stock[h, b] + pipe[h, b]
-                    pipe[h, b] = 0.0
-                    left[h, b] = 0.0
             for p in range(n_p):
+                bp = base_act[p]
+                cp = capacity[p]
+                row = mp[p, s0 : s0 + nb]
                 for b in range(nb):
-                    plan[p, b] = min(base_act[p], capacity[p] * mult_p[t, p, s0 + b])
-                    act[p, b] = 0.0
-            for r in range(n_r):
-                for b in range(nb):
-                    flow[r, b] = 0.0
+                    plan[p, b] = min(bp, cp * row[b])
             for n in range(n_nodes):
                 i = order_idx[n]
                 if order_kind[n] == 0:
                     h = i
+                    u0 = use_ptr[h]
+                    u1 = use_ptr[h + 1]
                     for b in range(nb):
                         qsum[b] = 0.0
-                    for u in range(use_ptr[h], use_ptr[h + 1]):
+                    for u in range(u0, u1):
                         k = use_kind[u]
                         j = use_idx[u]
                         if k == 0:
@@ -102,11 +100,16 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             for b in range(nb):
                                 qsum[b] += c * plan[p, b]
                         elif k == 1:
+                            rb = route_base[j]
+                            rc = route_cap[j]
+                            row = mr[j, s0 : s0 + nb]
                             for b in range(nb):
-                                qsum[b] += min(route_base[j], route_cap[j] * mult_r[t, j, s0 + b])
+                                qsum[b] += min(rb, rc * row[b])
                         else:
+                            dq = demand_qty[j]
+                            row = md[j, s0 : s0 + nb]
                             for b in range(nb):
-                                qsum[b] += demand_qty[j] * mult_d[t, j, s0 + b]
+                                qsum[b] += dq * row[b]
                     if resourcing:
                         for b in range(nb):
                             deficit[b] = qsum[b] - avail[h, b]
@@ -118,7 +121,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                                     x = min(
                                         deficit[b],
                                         left[o, b] - stock_level[o],
-                                        route_cap[r] * mult_r[t, r, s0 + b] - flow[r, b],
+                                        route_cap[r] * mr[r, s0 + b] - flow[r, b],
                                     )
                                     if x > 0.0:
                                         flow[r, b] += x
@@ -131,7 +134,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             y = out_yield[e]
                             for b in range(nb):
                                 if deficit[b] > 0.0:
-                                    x = min(capacity[p] * mult_p[t, p, s0 + b] - act[p, b], deficit[b] / y)
+                                    x = min(capacity[p] * mp[p, s0 + b] - act[p, b], deficit[b] / y)
                                     for e2 in range(in_ptr[p], in_ptr[p + 1]):
                                         g = in_hub[e2]
                                         x = min(x, (left[g, b] - stock_level[g]) / in_coef[e2])
@@ -149,53 +152,69 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                                             else:
                                                 avail[g, b] += qty
                                         deficit[b] -= x * y
+                    # every use gets target x ratio; what is not handed out stays at the hub
+                    sup = out_supply[t, h, s0 : s0 + nb]
                     for b in range(nb):
-                        if avail[h, b] >= qsum[b]:
-                            ratio[b] = 1.0
-                        else:
-                            ratio[b] = avail[h, b] / qsum[b]
-                        left[h, b] = avail[h, b]
-                        out_supply[t, h, s0 + b] = avail[h, b]
-                    for u in range(use_ptr[h], use_ptr[h + 1]):
+                        av = avail[h, b]
+                        q = qsum[b]
+                        rt = 1.0 if av >= q else av / q
+                        hratio[h, b] = rt
+                        left[h, b] = av - rt * q
+                        sup[b] = av
+                    for u in range(u0, u1):
                         k = use_kind[u]
                         j = use_idx[u]
-                        if k == 0:
-                            p = in_proc[j]
-                            c = in_coef[j]
-                            for b in range(nb):
-                                a = c * plan[p, b] * ratio[b]
-                                inalloc[j, b] = a
-                                left[h, b] -= a
-                        elif k == 1:
+                        if k == 1:
                             g = r_to[j]
-                            lag = r_lag[j]
-                            for b in range(nb):
-                                a = min(route_base[j], route_cap[j] * mult_r[t, j, s0 + b]) * ratio[b]
-                                flow[j, b] = a
-                                left[h, b] -= a
-                                if lag:
+                            rb = route_base[j]
+                            rc = route_cap[j]
+                            row = mr[j, s0 : s0 + nb]
+                            if r_lag[j]:
+                                for b in range(nb):
+                                    a = min(rb, rc * row[b]) * hratio[h, b]
+                                    flow[j, b] = a
                                     pipe[g, b] += a
-                                else:
+                            else:
+                                for b in range(nb):
+                                    a = min(rb, rc * row[b]) * hratio[h, b]
+                                    flow[j, b] = a
                                     avail[g, b] += a
-                        else:
+                        elif k == 2:
+                            dq = demand_qty[j]
+                            row = md[j, s0 : s0 + nb]
+                            served = out_served[t, j, s0 : s0 + nb]
                             for b in range(nb):
-                                a = demand_qty[j] * mult_d[t, j, s0 + b] * ratio[b]
-                                out_served[t, j, s0 + b] = a
-                                left[h, b] -= a
+                                served[b] = dq * row[b] * hratio[h, b]
                     done[h] = True
                 else:
+                    # input e was allocated coefficient x plan x ratio of its hub, so the process
+                    # runs at plan x (smallest ratio over its inputs) and returns the rest
                     p = i
-                    for b in range(nb):
-                        act[p, b] = plan[p, b]
-                    for e in range(in_ptr[p], in_ptr[p + 1]):
-                        c = in_coef[e]
+                    e0 = in_ptr[p]
+                    e1 = in_ptr[p + 1]
+                    if e1 == e0:
                         for b in range(nb):
-                            act[p, b] = min(act[p, b], inalloc[e, b] / c)
-                    for e in range(in_ptr[p], in_ptr[p + 1]):
-                        g = in_hub[e]
-                        c = in_coef[e]
+                            act[p, b] = plan[p, b]
+                    elif e1 == e0 + 1:
+                        # one input: it is used in full, nothing returns
+                        g = in_hub[e0]
                         for b in range(nb):
-                            left[g, b] += inalloc[e, b] - act[p, b] * c
+                            act[p, b] = plan[p, b] * hratio[g, b]
+                    else:
+                        g = in_hub[e0]
+                        for b in range(nb):
+                            act[p, b] = hratio[g, b]
+                        for e in range(e0 + 1, e1):
+                            g = in_hub[e]
+                            for b in range(nb):
+                                act[p, b] = min(act[p, b], hratio[g, b])
+                        for b in range(nb):
+                            act[p, b] *= plan[p, b]
+                        for e in range(e0, e1):
+                            g = in_hub[e]
+                            c = in_coef[e]
+                            for b in range(nb):
+                                left[g, b] += c * (plan[p, b] * hratio[g, b] - act[p, b])
                     for e in range(out_ptr[p], out_ptr[p + 1]):
                         g = out_hub[e]
                         y = out_yield[e]
@@ -205,17 +224,24 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                         else:
                             for b in range(nb):
                                 avail[g, b] += act[p, b] * y
+            # end of the period: keep stock up to its level; next period starts with it plus
+            # what lagged edges delivered
             for h in range(n_h):
                 lv = stock_level[h]
+                row = out_stock[t, h, s0 : s0 + nb]
                 for b in range(nb):
-                    stock[h, b] = min(max(left[h, b], 0.0), lv)
-                    out_stock[t, h, s0 + b] = stock[h, b]
+                    v = min(max(left[h, b], 0.0), lv)
+                    row[b] = v
+                    avail[h, b] = v + pipe[h, b]
+                    pipe[h, b] = 0.0
             for p in range(n_p):
+                row = out_act[t, p, s0 : s0 + nb]
                 for b in range(nb):
-                    out_act[t, p, s0 + b] = act[p, b]
+                    row[b] = act[p, b]
             for r in range(n_r):
+                row = out_flow[t, r, s0 : s0 + nb]
                 for b in range(nb):
-                    out_flow[t, r, s0 + b] = flow[r, b]
+                    row[b] = flow[r, b]
 
 
 def run_chunk(
@@ -226,7 +252,7 @@ def run_chunk(
     *,
     n_hubs: int,
     resourcing: bool,
-    block: int = 32,
+    block: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Run the kernel on one chunk of multipliers shaped ``(period, item, scenario)``.
 
@@ -234,6 +260,8 @@ def run_chunk(
     scenario), ``activity`` (period, process, scenario) and ``flow`` (period, route, scenario).
     """
     n_t, n_p, n_s = mult_p.shape
+    if block is None:  # blocks of up to 256 scenarios, at least one per thread
+        block = int(min(256, max(8, -(-n_s // get_num_threads()))))
     out = {
         "supply": np.zeros((n_t, n_hubs, n_s)),
         "stock": np.zeros((n_t, n_hubs, n_s)),

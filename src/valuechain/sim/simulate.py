@@ -278,6 +278,12 @@ class _Accumulator:
         return ds
 
 
+def _default_chunk(arr: SimArrays, n_t: int) -> int:
+    """Scenarios per kernel call so that inputs, outputs and temporaries stay near CHUNK_BYTES."""
+    per = 8 * n_t * (2 * len(arr.hubs) + 5 * len(arr.demands) + 4 * len(arr.processes) + 2 * len(arr.routes) + 4)
+    return int(max(64, CHUNK_BYTES // max(per, 1)))
+
+
 def run_arrays(
     arr: SimArrays,
     network: Network,
@@ -295,8 +301,7 @@ def run_arrays(
     n_s, n_t = shocks.n_scenarios, len(shocks.periods)
     plan = _Plan(arr, network, shocks)
     if chunk_size is None:
-        per = 8 * n_t * (2 * len(arr.hubs) + 5 * len(arr.demands) + 4 * len(arr.processes) + 2 * len(arr.routes) + 4)
-        chunk_size = int(max(64, CHUNK_BYTES // max(per, 1)))
+        chunk_size = _default_chunk(arr, n_t)
     acc = _Accumulator(arr, n_t, n_s, keep)
     args = arr.kernel_args()
     for s0 in range(0, n_s, chunk_size):
@@ -343,9 +348,13 @@ def run_stream(
         if n == 0:
             continue
         w = sh.probability * n
-        mp, mr, md = plan.chunk(sh, 0, n)
-        out = run_chunk(arr.kernel_args(), mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode == "re-sourcing")
-        acc.add(0, out, mp, md, w)
+        step = _default_chunk(arr, len(periods))
+        for s0 in range(0, n, step):  # large chunks run in slices that fit the memory budget
+            s1 = min(n, s0 + step)
+            mp, mr, md = plan.chunk(sh, s0, s1)
+            out = run_chunk(arr.kernel_args(), mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode == "re-sourcing")
+            acc.add(0, out, mp, md, w[s0:s1])
+            del out, mp, mr, md
         names.append(np.asarray(sh.scenarios, dtype=object))
         weights.append(w)
         if on_chunk is not None:
