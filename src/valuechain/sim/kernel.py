@@ -283,3 +283,96 @@ def run_chunk(
         out["flow"],
     )
     return out
+
+
+@njit(cache=True)
+def summarise_kernel(  # type: ignore[no-untyped-def]
+    served, act, mult_p, mult_d,
+    demand_qty, demand_value, base_act, capacity, has_inputs,
+    cell_proc, cell_slot, cell_yield, base_cells, weight,
+    lost_value_t, short_periods, worst_share, lost_cells,
+    e_short, e_dem, p_dry, first_sum, earliest,
+):  # fmt: skip
+    """Reduce one chunk's outputs to per-scenario totals and weighted sums, in one pass.
+
+    Writes ``lost_value_t`` (period, scenario), ``short_periods``, ``worst_share`` and
+    ``lost_cells`` (scenario); adds ``weight``-weighted sums to ``e_short``, ``e_dem``
+    (period, demand), ``p_dry`` and ``first_sum`` (process); lowers ``earliest`` (process).
+    """
+    n_t, n_d, n_s = served.shape
+    n_p = act.shape[1]
+    n_c = base_cells.shape[0]
+    any_short = np.zeros(n_s, dtype=np.bool_)
+    prod = np.zeros((n_c, n_s))
+    first = np.empty((n_p, n_s), dtype=np.int64)
+    for p in range(n_p):
+        for s in range(n_s):
+            first[p, s] = n_t
+    for t in range(n_t):
+        for s in range(n_s):
+            lost_value_t[t, s] = 0.0
+            any_short[s] = False
+        for d in range(n_d):
+            dq = demand_qty[d]
+            val = demand_value[d]
+            es = 0.0
+            ed = 0.0
+            for s in range(n_s):
+                target = dq * mult_d[t, d, s]
+                short = max(target - served[t, d, s], 0.0)
+                lost_value_t[t, s] += short * val
+                if short > 1e-9 * target + 1e-12:
+                    any_short[s] = True
+                if target > 0.0 and short / target > worst_share[s]:
+                    worst_share[s] = short / target
+                es += weight[s] * short
+                ed += weight[s] * target
+            e_short[t, d] += es
+            e_dem[t, d] += ed
+        for s in range(n_s):
+            if any_short[s]:
+                short_periods[s] += 1
+        for c in range(n_c):
+            for s in range(n_s):
+                prod[c, s] = 0.0
+        for k in range(cell_proc.shape[0]):
+            p = cell_proc[k]
+            c = cell_slot[k]
+            y = cell_yield[k]
+            for s in range(n_s):
+                prod[c, s] += y * act[t, p, s]
+        for c in range(n_c):
+            for s in range(n_s):
+                lost_cells[s] += max(base_cells[c] - prod[c, s], 0.0)
+        for p in range(n_p):
+            if not has_inputs[p]:
+                continue
+            bp = base_act[p]
+            cp = capacity[p]
+            for s in range(n_s):
+                plan = min(bp, cp * mult_p[t, p, s])
+                if first[p, s] == n_t and act[t, p, s] < plan * (1 - 1e-9) - 1e-12:
+                    first[p, s] = t
+    for p in range(n_p):
+        for s in range(n_s):
+            f = first[p, s]
+            if f < n_t:
+                p_dry[p] += weight[s]
+                first_sum[p] += weight[s] * f
+                if f < earliest[p]:
+                    earliest[p] = f
+
+
+@njit(parallel=True, cache=True)
+def to_period_major(x, s0, s1, cols, out):  # type: ignore[no-untyped-def]
+    """Copy ``x[s0:s1, :, cols]`` (scenario, period, item) into ``out`` as (period, item, scenario)."""
+    n_t = x.shape[1]
+    n_i = cols.shape[0]
+    tile = 16
+    for t in prange(n_t):
+        for a in range(s0, s1, tile):
+            b_end = min(s1, a + tile)
+            for i in range(n_i):
+                c = cols[i]
+                for s in range(a, b_end):
+                    out[t, i, s - s0] = x[s, t, c]

@@ -77,8 +77,12 @@ class _Plan:
         self.d = arr.demand_rows
 
     def chunk(self, shocks: ShockArrays, s0: int, s1: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        from valuechain.sim.kernel import to_period_major
+
         def tr(x: np.ndarray, cols: np.ndarray) -> np.ndarray:
-            return np.ascontiguousarray(x[s0:s1][:, :, cols].transpose(1, 2, 0), dtype=np.float64)
+            out = np.empty((x.shape[1], len(cols), s1 - s0))
+            to_period_major(np.ascontiguousarray(x, dtype=np.float64), s0, s1, cols.astype(np.int64), out)
+            return out
 
         return tr(shocks.process_capacity, self.p), tr(shocks.route_capacity, self.r), tr(shocks.demand, self.d)
 
@@ -114,35 +118,29 @@ class _Accumulator:
             self.full["lost_value"] = np.zeros((n_t, n_s))
 
     def add(self, s0: int, out: dict[str, np.ndarray], mp: np.ndarray, md: np.ndarray, prob: np.ndarray) -> None:
+        from valuechain.sim.kernel import summarise_kernel
+
         arr = self.arr
-        s1 = s0 + mp.shape[2]
-        target = arr.demand_qty[None, :, None] * md
-        short = np.maximum(target - out["served"], 0.0)
-        lv_t = np.einsum("tds,d->ts", short, arr.demand_value)
+        n = mp.shape[2]
+        s1 = s0 + n
+        lv_t = np.zeros((self.n_t, n))
+        totals = {k: np.zeros(n) for k in ("max_shortfall_share", "lost_cells_gwh")}
+        periods = np.zeros(n, dtype=np.int64)
+        summarise_kernel(
+            out["served"], out["activity"], mp, md,
+            arr.demand_qty, arr.demand_value, arr.base_act, arr.capacity, self.has_inputs,
+            arr.out_proc[self.cell_out], self.cell_slot.astype(np.int64), arr.out_yield[self.cell_out],
+            self.base_cells, np.ascontiguousarray(prob, dtype=np.float64),
+            lv_t, periods, totals["max_shortfall_share"], totals["lost_cells_gwh"],
+            self.e_short, self.e_dem, self.p_dry, self.first_sum, self.earliest,
+        )  # fmt: skip
         keep = self.per_scenario
         keep["lost_value"].append(lv_t.sum(axis=0))
-        keep["shortfall_periods"].append((short > 1e-9 * target + 1e-12).any(axis=1).sum(axis=0))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.where(target > 0, short / np.where(target > 0, target, 1.0), 0.0)
-        keep["max_shortfall_share"].append(share.max(axis=(0, 1), initial=0.0))
-        self.e_short += short @ prob
-        self.e_dem += target @ prob
-        if len(self.cell_out):
-            act = out["activity"]
-            prod = np.zeros((self.n_t, len(self.cell_hubs), mp.shape[2]))
-            for k, e in enumerate(self.cell_out):
-                prod[:, self.cell_slot[k], :] += arr.out_yield[e] * act[:, arr.out_proc[e], :]
-            keep["lost_cells_gwh"].append(np.maximum(self.base_cells[None, :, None] - prod, 0.0).sum(axis=(0, 1)))
-        else:
-            keep["lost_cells_gwh"].append(np.zeros(mp.shape[2]))
-        plan = np.minimum(arr.base_act[None, :, None], arr.capacity[None, :, None] * mp)
-        dry = (out["activity"] < plan * (1 - 1e-9) - 1e-12) & self.has_inputs[None, :, None]
-        ever = dry.any(axis=0)
-        first = np.argmax(dry, axis=0).astype(float)
-        self.p_dry += (ever * prob[None, :]).sum(axis=1)
-        self.first_sum += (ever * first * prob[None, :]).sum(axis=1)
-        self.earliest = np.minimum(self.earliest, np.where(ever, first, np.inf).min(axis=1, initial=np.inf))
+        keep["shortfall_periods"].append(periods)
+        keep["max_shortfall_share"].append(totals["max_shortfall_share"])
+        keep["lost_cells_gwh"].append(totals["lost_cells_gwh"])
         if self.full:
+            target = arr.demand_qty[None, :, None] * md
             for var in ("supply", "stock", "served", "activity", "flow"):
                 self.full[var][:, :, s0:s1] = out[var]
             self.full["demand"][:, :, s0:s1] = target
