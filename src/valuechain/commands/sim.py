@@ -1,0 +1,205 @@
+"""Commands of the simulation engine: ``simulate`` and ``criticality``."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from valuechain.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from valuechain.network.model import Network
+    from valuechain.sim.result import SimResult
+
+__all__ = ["register"]
+
+console = Console(highlight=False)
+
+
+MODES = ("pro-rata", "re-sourcing")
+FORMATS = ("csv", "parquet")
+
+
+def _choice(option: str, value: str, options: tuple[str, ...]) -> str:
+    if value not in options:
+        from valuechain._params import closest
+
+        raise ScenarioError(f"{option} must be one of {', '.join(options)}. Got {value!r}." + closest(value, options))
+    return value
+
+
+def _scenarios_api(name: str) -> Any:
+    """``valuechain.scenarios.<name>``, with a one-line error when the scenarios layer lacks it."""
+    import valuechain.scenarios as scen
+
+    if not hasattr(scen, name):
+        raise ScenarioError(
+            f"this installation of valuechain has no valuechain.scenarios.{name}; "
+            "named scenarios and risk registers are unavailable"
+        )
+    return getattr(scen, name)
+
+
+def _num(x: float, digits: int = 4) -> str:
+    if isinstance(x, float) and math.isnan(x):
+        return "-"
+    if isinstance(x, float) and math.isinf(x):
+        return "unlimited"
+    if x == 0:
+        return "0"
+    return f"{x:,.{digits}g}" if abs(x) < 1e6 else f"{x:,.0f}"
+
+
+def _shocks_for(net: Network, scenario: str | None, samples: int | None, seed: int, periods: int) -> tuple[Any, str]:
+    """Return the shocks to run and a line describing them (the scenarios layer loads on demand)."""
+    if scenario is not None and samples is not None:
+        raise ScenarioError("give either --scenario or --samples, not both")
+    if scenario is not None:
+        named = _scenarios_api("named")
+        return named(scenario), f"scenario '{scenario}'"
+    if samples is not None:
+        if samples < 1:
+            raise ScenarioError(f"--samples must be an integer >= 1. Got {samples}.")
+        register = _scenarios_api("RiskRegister").default()
+        chunk = max(1, min(samples, 20_000))
+        stream = register.iter_samples(net, samples, seed=seed, chunk_size=chunk, periods=periods)
+        return iter(stream), f"{samples:,} samples of the default risk register (seed {seed})"
+    return None, "baseline (no shock)"
+
+
+def _summary(res: SimResult, what: str) -> None:
+    cur = f" {res.currency}" if res.currency else ""
+    console.print(
+        f"[bold]{res.network}[/bold]: {what}, {res.mode}, {res.n_scenarios:,} scenario(s) x {len(res.periods)} months "
+        f"({res.periods[0]}..{res.periods[-1]})"
+    )
+    risk = res.risk()
+    t = Table("measure", "expected", f"VaR {100 * res.alpha:g}%", f"CVaR {100 * res.alpha:g}%", "worst", box=None)
+    for key, label in (("lost_cells_gwh", "lost cells (GWh)"), ("lost_value", f"lost value{cur}")):
+        vals = risk.loc[[key], ["expected", "var", "cvar", "worst"]].to_numpy(dtype=float)[0]
+        t.add_row(label, *(_num(float(v)) for v in vals))
+    console.print(t)
+    worst = res.worst_hubs(5)
+    if len(worst):
+        w = Table(
+            "hub", "stage", "expected shortfall", "share of demand", f"lost value{cur}", title="Worst hubs", box=None
+        )
+        for hub, r in worst.iterrows():
+            share = r["shortfall"] / r["demand"] if r["demand"] > 0 else float("nan")
+            w.add_row(
+                str(hub),
+                str(r["stage"]),
+                f"{_num(r['shortfall'])} {r['unit']}",
+                f"{100 * share:.1f}%",
+                _num(r["lost_value"]),
+            )
+        console.print(w)
+    else:
+        console.print("No demand goes unserved.")
+    dry = res.first_dry(5)
+    if len(dry):
+        d = Table("process", "first period short of input", "probability", title="First plants to run dry", box=None)
+        for pid, r in dry.iterrows():
+            d.add_row(str(pid), str(res.periods[int(r["earliest_dry"])]), f"{100 * r['p_dry']:.1f}%")
+        console.print(d)
+
+
+def _write(res: SimResult, out: Path, fmt: str) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    frames = res.to_frames()
+    frames["stages"] = frames["stages"].assign(period=frames["stages"]["period"].astype(str))
+    ds = res.dataset
+    if ds is not None and ds.sizes["scenario"] * ds.sizes["period"] * ds.sizes["hub"] <= 5_000_000:
+        hub_vars = ["supply", "stock", "demand", "served", "shortfall"]
+        tidy = ds[hub_vars].to_dataframe()[hub_vars].reset_index()
+        frames["hub_periods"] = tidy.assign(period=tidy["period"].astype(str))
+    written = []
+    for name, df in frames.items():
+        path = out / f"{name}.{fmt}"
+        keep_index = name in ("totals", "hubs", "processes", "risk")
+        if fmt == "csv":
+            df.to_csv(path, index=keep_index)
+        else:
+            (df.reset_index() if keep_index else df).to_parquet(path, index=False)
+        written.append(path)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = res.plot_shortfall()
+    png = out / "shortfall.png"
+    fig.savefig(png, dpi=120, bbox_inches="tight")
+    written.append(png)
+    return written
+
+
+def simulate_cmd(
+    network: Annotated[str, typer.Argument(help="Network name or folder.")],
+    scenario: Annotated[str | None, typer.Option("--scenario", help="Named scenario to run.")] = None,
+    samples: Annotated[
+        int | None, typer.Option("--samples", help="Number of samples of the default risk register.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the sampler.")] = 0,
+    periods: Annotated[int, typer.Option("--periods", help="Horizon in months.")] = 24,
+    mode: Annotated[
+        str, typer.Option("--mode", help="How hubs share out supply: pro-rata or re-sourcing.")
+    ] = "pro-rata",
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for tables and the shortfall plot.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Format of the tables: csv or parquet.")] = "csv",
+) -> None:
+    """Run a scenario, an ensemble of samples or the baseline through a network, month by month."""
+    from valuechain.network import load_network
+    from valuechain.sim import simulate
+
+    if periods < 1:
+        raise ScenarioError(f"--periods must be an integer >= 1. Got {periods}.")
+    _choice("--mode", mode, MODES)
+    _choice("--format", fmt, FORMATS)
+    net = load_network(network)
+    shocks, what = _shocks_for(net, scenario, samples, seed, periods)
+    res = simulate(
+        net, shocks, periods=periods, mode=mode, progress=True, keep="full" if samples is None else "summary"
+    )
+    _summary(res, what)
+    if out is not None:
+        files = _write(res, out, fmt)
+        console.print(f"wrote {len(files)} files to {out}: " + ", ".join(p.name for p in files))
+
+
+def criticality_cmd(
+    network: Annotated[str, typer.Argument(help="Network name or folder.")],
+    top: Annotated[int, typer.Option("--top", help="Number of processes to list.")] = 10,
+    periods: Annotated[int, typer.Option("--periods", help="Horizon in months.")] = 24,
+    mode: Annotated[
+        str, typer.Option("--mode", help="How hubs share out supply: pro-rata or re-sourcing.")
+    ] = "pro-rata",
+) -> None:
+    """Knock out every process in turn and rank them by the value lost."""
+    from valuechain.network import load_network
+    from valuechain.sim import criticality
+
+    if periods < 1:
+        raise ScenarioError(f"--periods must be an integer >= 1. Got {periods}.")
+    if top < 1:
+        raise ScenarioError(f"--top must be an integer >= 1. Got {top}.")
+    _choice("--mode", mode, MODES)
+    net = load_network(network)
+    with console.status(f"knocking out {len(net.processes)} processes in turn"):
+        crit = criticality(net, periods=periods, mode=mode)
+    cur = net.units.get("currency", "")
+    t = Table("rank", "process", "region", f"lost value {cur}".strip(), "lost cells (GWh)", "months short", box=None,
+              title=f"{net.name}: most critical processes (full outage over {periods} months, {mode})")  # fmt: skip
+    for pid, r in crit.head(top).iterrows():
+        t.add_row(str(r["rank"]), str(pid), str(r["region"]), _num(r["lost_value"]), _num(r["lost_cells_gwh"]),
+                  str(r["shortfall_periods"]))  # fmt: skip
+    console.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``simulate`` and ``criticality`` to ``app``."""
+    app.command("simulate")(simulate_cmd)
+    app.command("criticality")(criticality_cmd)

@@ -1,0 +1,394 @@
+"""Compile a network to the flat arrays the simulation kernel runs on.
+
+Everything the kernel needs is turned into numpy arrays in CSR layouts, with items in a
+canonical order (processes, hubs and routes sorted by id, demand rows by hub), so that results do
+not depend on the order of rows in the network's tables.
+
+Ordering and loops
+------------------
+In each period the kernel visits the nodes of the process--hub graph (hubs, processes; edges hub
+-> process for inputs, process -> hub for outputs, hub -> hub for routes) in topological order: a
+hub shares out its supply only after every process and route that delivers to it in the same
+period has run. Loops (recycling: cells make scrap, scrap becomes lithium for cathode for cells)
+are broken by a one-period lag on a *feedback set* of delivery edges (process outputs and routes,
+the edges that put material into a hub): what moves along a lagged edge arrives at the start of
+the next period. The set is chosen greedily: while a strongly connected component holds a cycle,
+take one cycle and lag its delivery edge with the smallest baseline flow (ties broken by label),
+so the lag sits where it delays the least material. Every cycle holds a delivery edge, so this
+always ends with an acyclic graph.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from valuechain.errors import NetworkError
+from valuechain.network.model import PERIODS, Network
+from valuechain.network.validate import hub_id
+
+__all__ = ["USE_DEMAND", "USE_INPUT", "USE_ROUTE", "SimArrays", "compile_network", "plan_order"]
+
+#: Kinds of hub uses in :attr:`SimArrays.use_kind`.
+USE_INPUT, USE_ROUTE, USE_DEMAND = 0, 1, 2
+#: Stand-in for an unlimited capacity (keeps ``capacity * 0`` equal to 0 instead of NaN).
+BIG = 1e300
+
+Node = tuple[str, str]  # ("h", hub label) or ("p", process id)
+
+
+@dataclass(frozen=True, eq=False)
+class SimArrays:
+    """A network compiled for simulation, at the rates of one simulation period.
+
+    Attributes hold items in canonical order: ``processes``, ``hubs`` and ``routes`` sorted by
+    label, ``demands`` (hub of each demand row) sorted by hub. Rates (capacity, baseline activity,
+    baseline flows, demand) are per simulation period: the network's rates times ``factor``.
+    Unlimited capacities are stored as ``1e300``.
+    """
+
+    network: str
+    factor: float
+    processes: pd.Index
+    hubs: pd.Index
+    routes: pd.Index
+    demands: pd.Index
+    # permutations from the network's row order to the canonical order
+    process_rows: np.ndarray
+    route_rows: np.ndarray
+    demand_rows: np.ndarray
+    # topological order of nodes: kind 0 = hub, 1 = process; index into hubs / processes
+    order_kind: np.ndarray
+    order_idx: np.ndarray
+    # process inputs (CSR over processes)
+    in_ptr: np.ndarray
+    in_proc: np.ndarray
+    in_hub: np.ndarray
+    in_coef: np.ndarray
+    # process outputs (CSR over processes)
+    out_ptr: np.ndarray
+    out_proc: np.ndarray
+    out_hub: np.ndarray
+    out_yield: np.ndarray
+    out_lag: np.ndarray
+    # routes
+    r_from: np.ndarray
+    r_to: np.ndarray
+    r_lag: np.ndarray
+    # uses of each hub (CSR over hubs): kind USE_*, index of input entry / route / demand row
+    use_ptr: np.ndarray
+    use_kind: np.ndarray
+    use_idx: np.ndarray
+    in_use: np.ndarray
+    # re-sourcing: incoming non-lagged routes and non-lagged producers of each hub (CSR over hubs)
+    pull_ptr: np.ndarray
+    pull_route: np.ndarray
+    prod_ptr: np.ndarray
+    prod_out: np.ndarray
+    # rates per simulation period, stocks
+    base_act: np.ndarray
+    capacity: np.ndarray
+    route_base: np.ndarray
+    route_cap: np.ndarray
+    demand_qty: np.ndarray
+    stock0: np.ndarray
+    stock_level: np.ndarray
+    pipe0: np.ndarray
+    # labels for reporting
+    demand_hub: np.ndarray
+    demand_value: np.ndarray
+    hub_commodity: pd.Index
+    hub_stage: pd.Index
+    hub_unit: pd.Index
+    process_ttr: np.ndarray
+    lagged: list[str] = field(default_factory=list)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of edges the kernel updates per scenario and period (inputs, outputs, routes, demand)."""
+        return len(self.in_hub) + len(self.out_hub) + len(self.routes) + len(self.demands)
+
+    def kernel_args(self) -> tuple[Any, ...]:
+        """Return the static arrays, in the order the kernel takes them."""
+        return (
+            self.order_kind, self.order_idx, self.in_ptr, self.in_proc, self.in_hub, self.in_coef,
+            self.out_ptr, self.out_proc, self.out_hub, self.out_yield, self.out_lag,
+            self.r_from, self.r_to, self.r_lag, self.use_ptr, self.use_kind, self.use_idx, self.in_use,
+            self.pull_ptr, self.pull_route, self.prod_ptr, self.prod_out,
+            self.base_act, self.capacity, self.route_base, self.route_cap, self.demand_qty,
+            self.stock0, self.stock_level, self.pipe0,
+        )  # fmt: skip
+
+
+def _finite(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    return np.where(np.isfinite(x), x, BIG)
+
+
+def _recipe_entries(net: Network) -> pd.DataFrame:
+    """Recipe rows of processes (not expansion options), summed per (process, kind, commodity), sorted."""
+    region = dict(zip(net.processes.index, net.processes["region"], strict=True))
+    rec = net.recipes
+    acc: dict[tuple[str, str, str], float] = {}
+    for p, kind, com, coef in zip(rec["process"], rec["kind"], rec["commodity"], rec["coefficient"], strict=True):
+        if p in region and coef > 0:
+            key = (str(p), str(kind), str(com))
+            acc[key] = acc.get(key, 0.0) + float(coef)
+    keys = sorted(acc)
+    return pd.DataFrame(
+        {
+            "process": [k[0] for k in keys],
+            "kind": [k[1] for k in keys],
+            "commodity": [k[2] for k in keys],
+            "coefficient": np.array([acc[k] for k in keys], dtype=float),
+            "hub": [hub_id(region[k[0]], k[2]) for k in keys],
+        }
+    )
+
+
+def plan_order(network: Network) -> tuple[list[Node], set[tuple[str, str, str]]]:
+    """Topological order of the process--hub graph and the delivery edges lagged to break loops.
+
+    Parameters
+    ----------
+    network
+        The network.
+
+    Returns
+    -------
+    order : list of (kind, label)
+        Nodes ``("h", hub)`` and ``("p", process)`` in the order the kernel visits them.
+    lagged : set of (kind, source, key)
+        Lagged delivery edges: ``("output", process, hub)`` or ``("route", route_id, "")``.
+
+    Examples
+    --------
+    >>> import valuechain as vc
+    >>> order, lagged = plan_order(vc.load_network("toy-battery"))
+    >>> sorted(lagged)
+    [('output', 'cn-hydromet', 'CN:lithium_chem'), ('output', 'de-hydromet', 'DE:lithium_chem')]
+    """
+    import networkx as nx
+
+    rec = _recipe_entries(network)
+    act = network.baseline_activity
+    g = nx.MultiDiGraph()
+    nodes: list[Node] = [("h", str(h)) for h in network.hub_ids] + [("p", str(p)) for p in network.processes.index]
+    g.add_nodes_from(sorted(set(nodes)))
+    edges: list[tuple[Node, Node, str, bool, float]] = []
+    for p, kind, h, coef in zip(rec["process"], rec["kind"], rec["hub"], rec["coefficient"], strict=True):
+        if kind == "input":
+            edges.append((("h", h), ("p", p), f"in:{h}", False, 0.0))
+        else:
+            edges.append((("p", p), ("h", h), f"out:{h}", True, float(coef * act[p])))
+    routes = network.routes
+    for rid, com, o, d, f in zip(
+        routes.index, routes["commodity"], routes["origin"], routes["destination"], routes["baseline_flow"], strict=True
+    ):
+        edges.append((("h", hub_id(o, com)), ("h", hub_id(d, com)), f"route:{rid}", True, float(f)))
+    edges.sort(key=lambda e: (e[0], e[1], e[2]))
+    for u, v, key, lagable, w in edges:
+        g.add_edge(u, v, key=key, lagable=lagable, weight=w)
+
+    lagged: set[tuple[str, str, str]] = set()
+    while True:
+        comps = sorted(
+            (
+                sorted(c)
+                for c in nx.strongly_connected_components(g)
+                if len(c) > 1 or g.has_edge(next(iter(c)), next(iter(c)))
+            ),
+        )
+        if not comps:
+            break
+        for comp in comps:
+            cycle = nx.find_cycle(g.subgraph(comp), source=comp[0])
+            cands = [(g.edges[u, v, k]["weight"], u, v, k) for u, v, k in cycle if g.edges[u, v, k]["lagable"]]
+            _, u, v, k = min(cands)
+            g.remove_edge(u, v, k)
+            if k.startswith("route:"):
+                lagged.add(("route", k[len("route:") :], ""))
+            else:
+                lagged.add(("output", u[1], v[1]))
+    order = list(nx.lexicographical_topological_sort(g, key=lambda n: f"{n[0]}|{n[1]}"))
+    return order, lagged
+
+
+def _csr(groups: np.ndarray, n: int) -> np.ndarray:
+    """CSR pointer for entries sorted by ``groups`` (values in 0..n-1)."""
+    counts = np.bincount(groups, minlength=n) if len(groups) else np.zeros(n, dtype=np.int64)
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    return ptr
+
+
+# Compiled arrays of live networks (networks are read-only, so identity is a safe key).
+_COMPILED: weakref.WeakKeyDictionary[Network, dict[int, SimArrays]] = weakref.WeakKeyDictionary()
+
+
+def compile_network(network: Network, period_months: int = 1) -> SimArrays:
+    """Compile ``network`` to :class:`SimArrays` for periods of ``period_months`` months.
+
+    The result is remembered for as long as the network object lives, so repeated runs on one
+    network compile it once.
+
+    Parameters
+    ----------
+    network
+        The network.
+    period_months
+        Length of a simulation period in months (1, 3 or 12); the network's rates, stated per
+        ``network.period``, are scaled to it.
+
+    Returns
+    -------
+    SimArrays
+
+    Examples
+    --------
+    >>> import valuechain as vc
+    >>> arr = compile_network(vc.load_network("toy-battery"))
+    >>> len(arr.processes), len(arr.hubs), arr.factor
+    (12, 15, 0.08333333333333333)
+    """
+    per_network = _COMPILED.setdefault(network, {})
+    if period_months not in per_network:
+        per_network[period_months] = _compile(network, period_months)
+    return per_network[period_months]
+
+
+def _compile(network: Network, period_months: int) -> SimArrays:
+    net = network
+    factor = period_months / PERIODS[net.period]
+    procs = net.processes
+    pid = pd.Index(sorted(map(str, procs.index)), name="process")
+    process_rows = procs.index.get_indexer(pid)
+    hubs = pd.Index(sorted(map(str, net.hub_ids)), name="hub")
+    if hubs.has_duplicates:
+        raise NetworkError(f"network '{net.name}' has duplicate hubs; expected one row per (region, commodity)")
+    hpos = {h: i for i, h in enumerate(hubs)}
+    rt = net.routes
+    rid = pd.Index(sorted(map(str, rt.index)), name="route")
+    route_rows = rt.index.get_indexer(rid)
+    rt = rt.iloc[route_rows]
+    dem = net.demand
+    dlab = np.array([hub_id(r, c) for r, c in zip(dem["region"], dem["commodity"], strict=True)], dtype=object)
+    qty = dem["quantity"].to_numpy(dtype=float)
+    demand_rows = np.lexsort((qty, dlab.astype(str))) if len(dem) else np.zeros(0, dtype=np.int64)
+    dlab = dlab[demand_rows]
+    dem = dem.iloc[demand_rows]
+
+    order, lagged = plan_order(net)
+    ppos = {p: i for i, p in enumerate(pid)}
+    order_kind = np.array([0 if k == "h" else 1 for k, _ in order], dtype=np.int64)
+    order_idx = np.array([hpos[x] if k == "h" else ppos[x] for k, x in order], dtype=np.int64)
+
+    rec = _recipe_entries(net)
+    rec["p"] = [ppos[p] for p in rec["process"]]
+    rec["h"] = [hpos[h] for h in rec["hub"]]
+    rec = rec.sort_values(["p", "h"], kind="stable")
+    ins, outs = rec[rec["kind"] == "input"], rec[rec["kind"] == "output"]
+    n_p, n_h = len(pid), len(hubs)
+    in_ptr = _csr(ins["p"].to_numpy(), n_p)
+    out_ptr = _csr(outs["p"].to_numpy(), n_p)
+    in_hub = ins["h"].to_numpy(dtype=np.int64)
+    out_hub = outs["h"].to_numpy(dtype=np.int64)
+    out_lag = np.array(
+        [("output", p, h) in lagged for p, h in zip(outs["process"], outs["hub"], strict=True)], dtype=np.bool_
+    )
+    r_from = np.array([hpos[hub_id(o, c)] for o, c in zip(rt["origin"], rt["commodity"], strict=True)], dtype=np.int64)
+    r_to = np.array(
+        [hpos[hub_id(d, c)] for d, c in zip(rt["destination"], rt["commodity"], strict=True)], dtype=np.int64
+    )
+    r_lag = np.array([("route", r, "") in lagged for r in rid], dtype=np.bool_)
+    d_hub = np.array([hpos[h] for h in dlab], dtype=np.int64)
+
+    # uses of each hub, in canonical order: process inputs (by process), routes (by id), demand rows
+    uses = [(int(h), USE_INPUT, e) for e, h in enumerate(in_hub)]
+    uses += [(int(h), USE_ROUTE, r) for r, h in enumerate(r_from)]
+    uses += [(int(h), USE_DEMAND, d) for d, h in enumerate(d_hub)]
+    uses.sort()
+    use_h = np.array([u[0] for u in uses], dtype=np.int64)
+    in_use = np.zeros(len(in_hub), dtype=np.int64)
+    for pos, (_, kind, e) in enumerate(uses):
+        if kind == USE_INPUT:
+            in_use[e] = pos
+    pulls = sorted((int(r_to[r]), r) for r in range(len(rid)) if not r_lag[r])
+    prods = sorted((int(h), e) for e, h in enumerate(out_hub) if not out_lag[e])
+
+    com = net.commodities
+    hub_com = [h.split(":", 1)[1] for h in hubs]
+    value = com["value"] if "value" in com.columns else pd.Series(np.nan, index=com.index)
+    vold = dem["value_of_lost_demand"].to_numpy(dtype=float)
+    cval = np.array([value.get(c, np.nan) for c in dem["commodity"]], dtype=float)
+    dval = np.where(np.isfinite(vold), vold, np.where(np.isfinite(cval), cval, 0.0))
+
+    hub_tab = net.hubs.assign(_h=[hub_id(r, c) for r, c in zip(net.hubs["region"], net.hubs["commodity"], strict=True)])
+    hub_tab = hub_tab.set_index("_h").loc[hubs]
+    stock0 = hub_tab["initial_stock"].to_numpy(dtype=float)
+    level = np.minimum(stock0, hub_tab["stock_capacity"].to_numpy(dtype=float))
+    act = net.baseline_activity.loc[pid].to_numpy(dtype=float)
+    ttr = procs["ttr"].loc[pid].to_numpy(dtype=float) * PERIODS[net.period] / period_months
+
+    # the run starts from the baseline: lagged edges carry their baseline delivery into period 0
+    pipe0 = np.zeros(n_h)
+    lag_out = outs[out_lag]
+    np.add.at(
+        pipe0,
+        lag_out["h"].to_numpy(dtype=np.int64),
+        lag_out["coefficient"].to_numpy() * act[lag_out["p"].to_numpy()] * factor,
+    )
+    np.add.at(pipe0, r_to[r_lag], rt["baseline_flow"].to_numpy(dtype=float)[r_lag] * factor)
+    lag_labels = sorted(f"{k}:{a}" + (f"->{b}" if b else "") for k, a, b in lagged)
+    return SimArrays(
+        network=net.name,
+        factor=factor,
+        processes=pid,
+        hubs=hubs,
+        routes=rid,
+        demands=pd.Index(dlab.astype(str), name="demand"),
+        process_rows=process_rows,
+        route_rows=route_rows,
+        demand_rows=demand_rows,
+        order_kind=order_kind,
+        order_idx=order_idx,
+        in_ptr=in_ptr,
+        in_proc=ins["p"].to_numpy(dtype=np.int64),
+        in_hub=in_hub,
+        in_coef=ins["coefficient"].to_numpy(dtype=float),
+        out_ptr=out_ptr,
+        out_proc=outs["p"].to_numpy(dtype=np.int64),
+        out_hub=out_hub,
+        out_yield=outs["coefficient"].to_numpy(dtype=float),
+        out_lag=out_lag,
+        r_from=r_from,
+        r_to=r_to,
+        r_lag=r_lag,
+        use_ptr=_csr(use_h, n_h),
+        use_kind=np.array([u[1] for u in uses], dtype=np.int64),
+        use_idx=np.array([u[2] for u in uses], dtype=np.int64),
+        in_use=in_use,
+        pull_ptr=_csr(np.array([p[0] for p in pulls], dtype=np.int64), n_h),
+        pull_route=np.array([p[1] for p in pulls], dtype=np.int64),
+        prod_ptr=_csr(np.array([p[0] for p in prods], dtype=np.int64), n_h),
+        prod_out=np.array([p[1] for p in prods], dtype=np.int64),
+        base_act=act * factor,
+        capacity=_finite(procs["capacity"].loc[pid].to_numpy(dtype=float) * factor),
+        route_base=rt["baseline_flow"].to_numpy(dtype=float) * factor,
+        route_cap=_finite(rt["capacity"].to_numpy(dtype=float) * factor),
+        demand_qty=dem["quantity"].to_numpy(dtype=float) * factor,
+        stock0=stock0,
+        stock_level=level,
+        pipe0=pipe0,
+        demand_hub=d_hub,
+        demand_value=dval,
+        hub_commodity=pd.Index(hub_com, name="commodity"),
+        hub_stage=pd.Index([str(com.at[c, "stage"]) for c in hub_com], name="stage"),
+        hub_unit=pd.Index([str(com.at[c, "unit"]) for c in hub_com], name="unit"),
+        process_ttr=ttr,
+        lagged=lag_labels,
+    )

@@ -1,0 +1,478 @@
+"""``simulate``: validate and convert, run the kernel chunk by chunk, summarise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from valuechain._params import Interval, OneOf, check
+from valuechain.errors import ScenarioError, ValueChainError
+from valuechain.network.model import Network
+from valuechain.scenarios.compiled import ShockArrays
+from valuechain.sim.compile import SimArrays, compile_network
+from valuechain.sim.result import SimResult
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+__all__ = ["MODES", "default_periods", "run_arrays", "run_stream", "simulate"]
+
+MODES = ("pro-rata", "re-sourcing")
+#: Memory budget of one chunk's kernel inputs, outputs and temporaries, in bytes.
+CHUNK_BYTES = 192 * 2**20
+
+
+def default_periods(network: Network, periods: int = 24, start: object = None) -> pd.PeriodIndex:
+    """Monthly horizon of ``periods`` months from ``start`` (default: January after the base year)."""
+    check("simulate", "periods", periods, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+          error=ScenarioError, expected="an integer >= 1")  # fmt: skip
+    if start is None:
+        start = f"{(network.year or 2024) + 1}-01"
+    try:
+        first = pd.Period(start, freq="M")  # type: ignore[arg-type]
+    except (ValueError, TypeError) as e:
+        raise ScenarioError(
+            f"The 'start' parameter of simulate must be a month such as '2025-01'. Got {start!r}."
+        ) from e
+    return pd.period_range(first, periods=periods, freq="M")
+
+
+def _as_shocks(network: Network, shocks: object, periods: int, start: object) -> ShockArrays:
+    if shocks is None:
+        return ShockArrays.baseline(network, default_periods(network, periods, start), ["baseline"])
+    if isinstance(shocks, ShockArrays):
+        return shocks
+    # Scenarios, scenario sets and single shocks are compiled by the scenarios layer.
+    # (looked up at call time: ``compile_shocks`` lives in the scenarios layer)
+    import importlib
+
+    compile_shocks = importlib.import_module("valuechain.scenarios").compile_shocks
+    compiled: ShockArrays = compile_shocks(network, shocks, start=start, periods=periods, freq="M")
+    return compiled
+
+
+def _positions(labels: pd.Index, wanted: pd.Index, what: str) -> np.ndarray:
+    pos = pd.Index(labels).get_indexer(wanted)
+    if (pos < 0).any() or len(labels) != len(wanted):
+        missing = [str(w) for w, p in zip(wanted, pos, strict=True) if p < 0]
+        detail = (
+            f"{what} '{missing[0]}' is missing" if missing else f"they hold {len(labels)} {what}(s), not {len(wanted)}"
+        )
+        raise ScenarioError(f"the shock arrays do not belong to this network: {detail}")
+    return pos
+
+
+class _Plan:
+    """How the columns of a ShockArrays map onto the compiled arrays."""
+
+    def __init__(self, arr: SimArrays, network: Network, shocks: ShockArrays) -> None:
+        self.p = _positions(shocks.processes, arr.processes, "process")
+        self.r = _positions(shocks.routes, arr.routes, "route")
+        net_dem = ShockArrays.baseline(network, shocks.periods[:0], 0).demands
+        if list(map(str, shocks.demands)) != list(map(str, net_dem)):
+            raise ScenarioError("the shock arrays do not belong to this network: their demand rows differ")
+        self.d = arr.demand_rows
+
+    def chunk(self, shocks: ShockArrays, s0: int, s1: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        from valuechain.sim.kernel import to_period_major
+
+        def tr(x: np.ndarray, cols: np.ndarray) -> np.ndarray:
+            out = np.empty((x.shape[1], len(cols), s1 - s0))
+            to_period_major(np.ascontiguousarray(x, dtype=np.float64), s0, s1, cols.astype(np.int64), out)
+            return out
+
+        return tr(shocks.process_capacity, self.p), tr(shocks.route_capacity, self.r), tr(shocks.demand, self.d)
+
+
+class _Accumulator:
+    """Per-chunk summaries (and, in full mode, the whole tensors) of a run."""
+
+    def __init__(self, arr: SimArrays, n_t: int, n_s: int | None, keep: str) -> None:
+        self.arr, self.n_t, self.n_s, self.keep = arr, n_t, n_s, keep
+        n_p, n_d = len(arr.processes), len(arr.demands)
+        self.per_scenario: dict[str, list[np.ndarray]] = {
+            "lost_value": [], "lost_cells_gwh": [], "shortfall_periods": [], "max_shortfall_share": []
+        }  # fmt: skip
+        self.e_short = np.zeros((n_t, n_d))
+        self.e_dem = np.zeros((n_t, n_d))
+        self.p_dry = np.zeros(n_p)
+        self.first_sum = np.zeros(n_p)
+        self.earliest = np.full(n_p, np.inf)
+        cell = (np.asarray(arr.hub_stage) == "cell") & (np.asarray(arr.hub_unit) == "GWh")
+        self.cell_out = np.flatnonzero(cell[arr.out_hub])
+        hubs_c = arr.out_hub[self.cell_out]
+        self.cell_hubs, self.cell_slot = np.unique(hubs_c, return_inverse=True)
+        self.base_cells = np.zeros(len(self.cell_hubs))
+        np.add.at(
+            self.base_cells, self.cell_slot, arr.out_yield[self.cell_out] * arr.base_act[arr.out_proc[self.cell_out]]
+        )
+        self.has_inputs = np.diff(arr.in_ptr) > 0
+        self.full: dict[str, np.ndarray] = {}
+        if keep == "full" and n_s is not None:
+            shapes = {"supply": len(arr.hubs), "stock": len(arr.hubs), "served": n_d, "demand": n_d,
+                      "activity": n_p, "flow": len(arr.routes)}  # fmt: skip
+            self.full = {k: np.zeros((n_t, m, n_s)) for k, m in shapes.items()}
+            self.full["lost_value"] = np.zeros((n_t, n_s))
+
+    def add(self, s0: int, out: dict[str, np.ndarray], mp: np.ndarray, md: np.ndarray, prob: np.ndarray) -> None:
+        from valuechain.sim.kernel import summarise_kernel
+
+        arr = self.arr
+        n = mp.shape[2]
+        s1 = s0 + n
+        lv_t = np.zeros((self.n_t, n))
+        totals = {k: np.zeros(n) for k in ("max_shortfall_share", "lost_cells_gwh")}
+        periods = np.zeros(n, dtype=np.int64)
+        summarise_kernel(
+            out["served"], out["activity"], mp, md,
+            arr.demand_qty, arr.demand_value, arr.base_act, arr.capacity, self.has_inputs,
+            arr.out_proc[self.cell_out], self.cell_slot.astype(np.int64), arr.out_yield[self.cell_out],
+            self.base_cells, np.ascontiguousarray(prob, dtype=np.float64),
+            lv_t, periods, totals["max_shortfall_share"], totals["lost_cells_gwh"],
+            self.e_short, self.e_dem, self.p_dry, self.first_sum, self.earliest,
+        )  # fmt: skip
+        keep = self.per_scenario
+        keep["lost_value"].append(lv_t.sum(axis=0))
+        keep["shortfall_periods"].append(periods)
+        keep["max_shortfall_share"].append(totals["max_shortfall_share"])
+        keep["lost_cells_gwh"].append(totals["lost_cells_gwh"])
+        if self.full:
+            target = arr.demand_qty[None, :, None] * md
+            for var in ("supply", "stock", "served", "activity", "flow"):
+                self.full[var][:, :, s0:s1] = out[var]
+            self.full["demand"][:, :, s0:s1] = target
+            self.full["lost_value"][:, s0:s1] = lv_t
+
+    def result(
+        self,
+        network: Network,
+        scenarios: pd.Index,
+        probability: np.ndarray,
+        periods: pd.PeriodIndex,
+        mode: str,
+        alpha: float,
+        scale: float = 1.0,
+    ) -> SimResult:
+        """Summaries of everything added; expectations are multiplied by ``scale``."""
+        arr = self.arr
+        for name in ("e_short", "e_dem", "p_dry", "first_sum"):
+            setattr(self, name, getattr(self, name) * scale)
+        stage = np.asarray(arr.hub_stage)[arr.demand_hub]
+        unit = np.asarray(arr.hub_unit)[arr.demand_hub]
+        cols = {k: np.concatenate(v) if v else np.zeros(0) for k, v in self.per_scenario.items()}
+        cols["shortfall_periods"] = cols["shortfall_periods"].astype(np.int64)
+        totals = pd.DataFrame({"probability": probability, **cols}, index=pd.Index(scenarios, name="scenario"))
+        # expected demand and shortfall per demand hub, and per (period, stage)
+        hub_codes, hub_pos = np.unique(arr.demand_hub, return_inverse=True)
+        dem_tot = np.zeros(len(hub_codes))
+        short_tot = np.zeros(len(hub_codes))
+        np.add.at(dem_tot, hub_pos, self.e_dem.sum(axis=0))
+        np.add.at(short_tot, hub_pos, self.e_short.sum(axis=0))
+        value = np.zeros(len(hub_codes))
+        np.add.at(value, hub_pos, self.e_short.sum(axis=0) * arr.demand_value)
+        hubs = pd.DataFrame(
+            {
+                "commodity": np.asarray(arr.hub_commodity)[hub_codes],
+                "stage": np.asarray(arr.hub_stage)[hub_codes],
+                "unit": np.asarray(arr.hub_unit)[hub_codes],
+                "demand": dem_tot,
+                "shortfall": short_tot,
+                "lost_value": value,
+            },
+            index=pd.Index(arr.hubs[hub_codes], name="hub"),
+        )
+        keys = [f"{s}\x00{u}" for s, u in zip(stage, unit, strict=True)]
+        st_codes, st_pos = np.unique(np.asarray(keys, dtype=object), return_inverse=True)
+        st_dem = np.zeros((self.n_t, len(st_codes)))
+        st_short = np.zeros((self.n_t, len(st_codes)))
+        for j, k in enumerate(st_pos):
+            st_dem[:, k] += self.e_dem[:, j]
+            st_short[:, k] += self.e_short[:, j]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(st_dem > 0, st_short / np.where(st_dem > 0, st_dem, 1.0), 0.0)
+        stages = pd.DataFrame(
+            {
+                "period": np.repeat(periods, len(st_codes)),
+                "stage": np.tile([str(c).split("\x00")[0] for c in st_codes], self.n_t),
+                "unit": np.tile([str(c).split("\x00")[1] for c in st_codes], self.n_t),
+                "demand": st_dem.ravel(),
+                "shortfall": st_short.ravel(),
+                "share": share.ravel(),
+            }
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            first = np.where(self.p_dry > 0, self.first_sum / self.p_dry, np.nan)
+        processes = pd.DataFrame(
+            {"p_dry": self.p_dry, "first_dry": first,
+             "earliest_dry": np.where(np.isfinite(self.earliest), self.earliest, np.nan), "ttr": arr.process_ttr},
+            index=arr.processes,
+        )  # fmt: skip
+        return SimResult(
+            network=network.name,
+            mode=mode,
+            periods=periods,
+            totals=totals,
+            hubs=hubs,
+            stages=stages,
+            processes=processes,
+            dataset=self._dataset(network, scenarios, probability, periods, mode) if self.full else None,
+            alpha=alpha,
+            currency=str(network.units.get("currency", "")),
+            lagged=tuple(arr.lagged),
+        )
+
+    def _dataset(
+        self, network: Network, scenarios: pd.Index, probability: np.ndarray, periods: pd.PeriodIndex, mode: str
+    ) -> xr.Dataset:
+        import xarray as xr
+
+        arr, f = self.arr, self.full
+        n_h, n_s = len(arr.hubs), len(scenarios)
+        hub_served = np.zeros((self.n_t, n_h, n_s))
+        hub_dem = np.zeros((self.n_t, n_h, n_s))
+        for d, h in enumerate(arr.demand_hub):
+            hub_served[:, h, :] += f["served"][:, d, :]
+            hub_dem[:, h, :] += f["demand"][:, d, :]
+        cap = np.where(arr.capacity < 1e299, arr.capacity, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            util = f["activity"] / cap[None, :, None]
+
+        def da(x: np.ndarray, item: str, units: str, desc: str) -> xr.DataArray:
+            dims = ("period", item, "scenario") if x.ndim == 3 else ("period", "scenario")
+            return xr.DataArray(x, dims=dims, attrs={"units": units, "description": desc}).transpose("scenario", ...)
+
+        ds = xr.Dataset(
+            {
+                "supply": da(
+                    f["supply"], "hub", "commodity unit/period", "stock, lagged arrivals, production and imports"
+                ),
+                "stock": da(f["stock"], "hub", "commodity unit", "stock at the end of the period"),
+                "demand": da(hub_dem, "hub", "commodity unit/period", "final demand"),
+                "served": da(hub_served, "hub", "commodity unit/period", "final demand served"),
+                "shortfall": da(
+                    np.maximum(hub_dem - hub_served, 0.0), "hub", "commodity unit/period", "final demand not served"
+                ),
+                "activity": da(f["activity"], "process", "activity/period", "activity of the process"),
+                "utilisation": da(util, "process", "1", "activity / capacity (NaN for unlimited capacity)"),
+                "flow": da(f["flow"], "route", "commodity unit/period", "flow on the route"),
+                "lost_value": da(f["lost_value"], "", "currency", "value of final demand not served"),
+            },
+            coords={
+                "scenario": np.asarray(scenarios, dtype=object),
+                "period": periods,
+                "hub": np.asarray(arr.hubs, dtype=object),
+                "process": np.asarray(arr.processes, dtype=object),
+                "route": np.asarray(arr.routes, dtype=object),
+                "probability": ("scenario", probability),
+                "commodity": ("hub", np.asarray(arr.hub_commodity, dtype=object)),
+                "stage": ("hub", np.asarray(arr.hub_stage, dtype=object)),
+                "unit": ("hub", np.asarray(arr.hub_unit, dtype=object)),
+            },
+            attrs={"network": network.name, "mode": mode, "currency": str(network.units.get("currency", ""))},
+        )
+        return ds
+
+
+def _default_chunk(arr: SimArrays, n_t: int) -> int:
+    """Scenarios per kernel call so that inputs, outputs and temporaries stay near CHUNK_BYTES."""
+    per = 8 * n_t * (2 * len(arr.hubs) + 5 * len(arr.demands) + 4 * len(arr.processes) + 2 * len(arr.routes) + 4)
+    return int(max(64, CHUNK_BYTES // max(per, 1)))
+
+
+def run_arrays(
+    arr: SimArrays,
+    network: Network,
+    shocks: ShockArrays,
+    *,
+    mode: str = "pro-rata",
+    keep: str = "summary",
+    chunk_size: int | None = None,
+    on_chunk: Callable[[int], Any] | None = None,
+    alpha: float = 0.95,
+) -> SimResult:
+    """Run compiled arrays through the kernel for every scenario of ``shocks``, chunk by chunk."""
+    from valuechain.sim.kernel import run_chunk
+
+    n_s, n_t = shocks.n_scenarios, len(shocks.periods)
+    plan = _Plan(arr, network, shocks)
+    if chunk_size is None:
+        chunk_size = _default_chunk(arr, n_t)
+    acc = _Accumulator(arr, n_t, n_s, keep)
+    args = arr.kernel_args()
+    for s0 in range(0, n_s, chunk_size):
+        s1 = min(n_s, s0 + chunk_size)
+        mp, mr, md = plan.chunk(shocks, s0, s1)
+        out = run_chunk(args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode == "re-sourcing")
+        acc.add(s0, out, mp, md, shocks.probability[s0:s1])
+        if on_chunk is not None:
+            on_chunk(s1 - s0)
+    return acc.result(network, shocks.scenarios, shocks.probability, shocks.periods, mode, alpha)
+
+
+def run_stream(
+    arr: SimArrays,
+    network: Network,
+    chunks: Iterable[ShockArrays],
+    *,
+    mode: str = "pro-rata",
+    on_chunk: Callable[[int], Any] | None = None,
+    alpha: float = 0.95,
+) -> SimResult:
+    """Run a stream of shock chunks, keeping summaries only (memory bounded by one chunk).
+
+    The chunks are taken as samples of one ensemble: a scenario's probability is its probability
+    within its chunk times the chunk's share of all scenarios.
+    """
+    from valuechain.sim.kernel import run_chunk
+
+    acc: _Accumulator | None = None
+    names: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    periods: pd.PeriodIndex | None = None
+    plan: _Plan | None = None
+    for k, sh in enumerate(chunks):
+        if not isinstance(sh, ShockArrays):
+            raise ScenarioError(f"a stream of shocks must yield ShockArrays; chunk {k} is a {type(sh).__name__}")
+        if acc is None or plan is None or periods is None:
+            periods = sh.periods
+            plan = _Plan(arr, network, sh)
+            acc = _Accumulator(arr, len(periods), None, "summary")
+        elif not sh.periods.equals(periods):
+            raise ScenarioError(f"chunk {k} of the stream covers other periods than the first chunk")
+        n = sh.n_scenarios
+        if n == 0:
+            continue
+        w = sh.probability * n
+        step = _default_chunk(arr, len(periods))
+        for s0 in range(0, n, step):  # large chunks run in slices that fit the memory budget
+            s1 = min(n, s0 + step)
+            mp, mr, md = plan.chunk(sh, s0, s1)
+            out = run_chunk(arr.kernel_args(), mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode == "re-sourcing")
+            acc.add(0, out, mp, md, w[s0:s1])
+            del out, mp, mr, md
+        names.append(np.asarray(sh.scenarios, dtype=object))
+        weights.append(w)
+        if on_chunk is not None:
+            on_chunk(n)
+    if acc is None or periods is None:
+        raise ScenarioError("the stream of shocks is empty")
+    total = float(sum(len(w) for w in weights))
+    labels = pd.Index(np.concatenate(names) if names else [], name="scenario")
+    if labels.has_duplicates:
+        labels = pd.Index([f"{i}:{x}" for i, arr_ in enumerate(names) for x in arr_], name="scenario")
+    prob = np.concatenate(weights) / total if weights else np.zeros(0)
+    return acc.result(network, labels, prob, periods, mode, alpha, scale=1.0 / max(total, 1.0))
+
+
+def simulate(
+    network: Network,
+    shocks: object = None,
+    *,
+    periods: int = 24,
+    start: object = None,
+    mode: str = "pro-rata",
+    keep: str = "full",
+    chunk_size: int | None = None,
+    progress: bool = False,
+    alpha: float = 0.95,
+) -> SimResult:
+    """Simulate a network month by month under shocks, for every scenario at once.
+
+    Parameters
+    ----------
+    network
+        The network.
+    shocks
+        Compiled shocks (:class:`~valuechain.scenarios.compiled.ShockArrays`); or an iterator of
+        ShockArrays chunks (e.g. samples of a risk register), streamed with summaries only, each
+        scenario weighted by its probability in its chunk times the chunk's share of scenarios;
+        or a scenario, scenario set or shock, compiled with ``valuechain.scenarios.compile_shocks``.
+        ``None`` runs the baseline (no shock), one scenario named 'baseline'.
+    periods, start
+        Horizon in months and first month when ``shocks`` is not already compiled (default:
+        January after the network's base year).
+    mode
+        'pro-rata': hubs share supply among their uses in proportion to baseline flows.
+        're-sourcing': in addition, a hub short of supply pulls spare supply over open routes and
+        extra output from spare process capacity.
+    keep
+        'full': keep scenario x period x item tensors in :attr:`SimResult.dataset`. 'summary':
+        keep per-scenario totals and expected values only (memory bounded by the chunk size).
+        Streams always keep summaries only.
+    chunk_size
+        Scenarios per kernel call (default: as many as fit in about 192 MB).
+    progress
+        Show a progress bar.
+    alpha
+        Level of the VaR and CVaR in the result.
+
+    Returns
+    -------
+    SimResult
+
+    Raises
+    ------
+    ScenarioError
+        On a bad parameter, or shock arrays compiled for another network.
+
+    Examples
+    --------
+    >>> import valuechain as vc
+    >>> from valuechain.scenarios.compiled import ShockArrays
+    >>> net = vc.load_network("toy-battery")
+    >>> res = vc.simulate(net)
+    >>> res.expected("lost_value")
+    0.0
+    >>> sh = ShockArrays.baseline(net, res.periods, ["graphite-outage"])
+    >>> sh.process_capacity[0, 0:6, net.processes.index.get_loc("cn-graphite-mine")] = 0.0
+    >>> bool(vc.simulate(net, sh).totals.at["graphite-outage", "lost_cells_gwh"] > 0)
+    True
+    """
+    if not isinstance(network, Network):
+        raise ValueChainError(f"simulate expects a Network as its first argument. Got {type(network).__name__}.")
+    check("simulate", "mode", mode, OneOf(MODES), error=ScenarioError)
+    check("simulate", "keep", keep, OneOf(("full", "summary")), error=ScenarioError)
+    check("simulate", "alpha", alpha, Interval(0, 1, "left"), error=ScenarioError)
+    if chunk_size is not None:
+        check("simulate", "chunk_size", chunk_size, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+              error=ScenarioError, expected="an integer >= 1")  # fmt: skip
+    if isinstance(shocks, Iterator):
+        return _run_stream(network, shocks, mode=mode, progress=progress, alpha=alpha)
+    sh = _as_shocks(network, shocks, periods, start)
+    arr = compile_network(network, sh.period_months)
+    if not progress:
+        return run_arrays(arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha)
+    with _progress() as bar:
+        task = bar.add_task("scenarios", total=sh.n_scenarios)
+        return run_arrays(
+            arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha,
+            on_chunk=lambda n: bar.advance(task, n),
+        )  # fmt: skip
+
+
+def _progress() -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+
+
+def _run_stream(network: Network, chunks: Iterator[Any], *, mode: str, progress: bool, alpha: float) -> SimResult:
+    first = next(chunks, None)
+    if not isinstance(first, ShockArrays):
+        raise ScenarioError(
+            "a stream of shocks must yield ShockArrays" + ("" if first is not None else "; it is empty")
+        )
+    arr = compile_network(network, first.period_months)
+
+    def all_chunks() -> Iterator[Any]:
+        yield first
+        yield from chunks
+
+    if not progress:
+        return run_stream(arr, network, all_chunks(), mode=mode, alpha=alpha)
+    with _progress() as bar:
+        task = bar.add_task("scenarios", total=None)
+        return run_stream(arr, network, all_chunks(), mode=mode, alpha=alpha, on_chunk=lambda n: bar.advance(task, n))

@@ -1,0 +1,189 @@
+"""A plain-Python reference of the simulation semantics, written to be read, not to be fast.
+
+It works from the network's tables with dictionaries keyed by labels, one scenario and one
+period at a time, and shares only the node order and lag set (``plan_order``) with the engine.
+The Numba kernel must agree with it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from valuechain.network.model import PERIODS
+from valuechain.network.validate import hub_id
+from valuechain.sim.compile import plan_order
+
+
+def scaled(capacity: float, multiplier: float) -> float:
+    """Capacity times multiplier, with an unlimited capacity staying unlimited unless shut (x 0)."""
+    if math.isinf(capacity):
+        return math.inf if multiplier > 0 else 0.0
+    return capacity * multiplier
+
+
+def reference_simulate(net, shocks, mode="pro-rata"):
+    """Simulate every scenario of ``shocks``; return arrays labelled in the network's row order.
+
+    Returns a dict: ``served`` (S, T, demand rows), ``activity`` (S, T, processes),
+    ``flow`` (S, T, routes), ``stock`` and ``supply`` (S, T, hubs in ``net.hub_ids`` order).
+    """
+    f = shocks.period_months / PERIODS[net.period]
+    order, lagged = plan_order(net)
+    procs = net.processes
+    base = {p: float(a) * f for p, a in net.baseline_activity.items()}
+    cap = {p: float(c) * f for p, c in procs["capacity"].items()}
+    region = procs["region"].to_dict()
+
+    inputs = {p: {} for p in procs.index}
+    outputs = {p: {} for p in procs.index}
+    for p, com, kind, coef in zip(
+        *(net.recipes[c] for c in ("process", "commodity", "kind", "coefficient")), strict=True
+    ):
+        if p in inputs and coef > 0:
+            side = inputs if kind == "input" else outputs
+            h = hub_id(region[p], com)
+            side[p][h] = side[p].get(h, 0.0) + float(coef)
+
+    routes = {}
+    for rid, row in net.routes.iterrows():
+        routes[rid] = {
+            "from": hub_id(row["origin"], row["commodity"]),
+            "to": hub_id(row["destination"], row["commodity"]),
+            "base": float(row["baseline_flow"]) * f,
+            "cap": float(row["capacity"]) * f,
+            "lag": ("route", rid, "") in lagged,
+        }
+    dem = [
+        (hub_id(r, c), float(q) * f)
+        for r, c, q in zip(net.demand["region"], net.demand["commodity"], net.demand["quantity"], strict=True)
+    ]
+
+    hubs = list(net.hub_ids)
+    initial = dict(zip(hubs, net.hubs["initial_stock"].astype(float), strict=True))
+    level = {h: min(initial[h], c) for h, c in zip(hubs, net.hubs["stock_capacity"].astype(float), strict=True)}
+
+    uses = {h: [] for h in hubs}
+    for p in sorted(inputs):
+        for h, coef in inputs[p].items():
+            uses[h].append(("input", p, coef))
+    for rid in sorted(routes):
+        uses[routes[rid]["from"]].append(("route", rid, None))
+    for i, (h, _) in enumerate(dem):
+        uses[h].append(("demand", i, None))
+
+    # where lagged edges deliver: their baseline delivery is in transit before the first period
+    pipe0 = dict.fromkeys(hubs, 0.0)
+    for p in outputs:
+        for h, y in outputs[p].items():
+            if ("output", p, h) in lagged:
+                pipe0[h] += base[p] * y
+    for r in routes.values():
+        if r["lag"]:
+            pipe0[r["to"]] += r["base"]
+
+    pcol = {p: shocks.processes.get_loc(p) for p in procs.index}
+    rcol = {r: shocks.routes.get_loc(r) for r in routes}
+    n_s, n_t = shocks.n_scenarios, len(shocks.periods)
+    out = {
+        "served": np.zeros((n_s, n_t, len(dem))),
+        "activity": np.zeros((n_s, n_t, len(procs))),
+        "flow": np.zeros((n_s, n_t, len(routes))),
+        "stock": np.zeros((n_s, n_t, len(hubs))),
+        "supply": np.zeros((n_s, n_t, len(hubs))),
+    }
+    for s in range(n_s):
+        stock = dict(initial)
+        pipe = dict(pipe0)
+        for t in range(n_t):
+            mp = {p: shocks.process_capacity[s, t, c] for p, c in pcol.items()}
+            mr = {r: shocks.route_capacity[s, t, c] for r, c in rcol.items()}
+            md = shocks.demand[s, t]
+            plan = {p: min(base[p], scaled(cap[p], mp[p])) for p in procs.index}
+
+            def target(use, mr=mr, md=md, plan=plan):
+                kind, x, coef = use
+                if kind == "input":
+                    return coef * plan[x]
+                if kind == "route":
+                    return min(routes[x]["base"], scaled(routes[x]["cap"], mr[x]))
+                return dem[x][1] * md[x]
+
+            avail = {h: stock[h] + pipe[h] for h in hubs}
+            pipe = dict.fromkeys(hubs, 0.0)
+            left = dict.fromkeys(hubs, 0.0)
+            done = set()
+            act = dict.fromkeys(procs.index, 0.0)
+            flow = dict.fromkeys(routes, 0.0)
+            given = {}  # (process, hub) -> input allocated
+            served = [0.0] * len(dem)
+
+            def deliver(h, qty, lag, avail=avail, pipe=pipe, left=left, done=done):
+                if lag:
+                    pipe[h] += qty
+                elif h in done:
+                    left[h] += qty
+                else:
+                    avail[h] += qty
+
+            for kind, node in order:
+                if kind == "h":
+                    h = node
+                    want = sum(target(u) for u in uses[h])
+                    if mode == "re-sourcing" and avail[h] < want:
+                        need = want - avail[h]
+                        for rid in sorted(r for r in routes if routes[r]["to"] == h and not routes[r]["lag"]):
+                            o = routes[rid]["from"]
+                            room = scaled(routes[rid]["cap"], mr[rid]) - flow[rid]
+                            x = min(need, left[o] - level[o], room)
+                            if need > 0 and x > 0:
+                                flow[rid] += x
+                                left[o] -= x
+                                avail[h] += x
+                                need -= x
+                        for p in sorted(q for q in procs.index if h in outputs[q] and ("output", q, h) not in lagged):
+                            if need <= 0:
+                                continue
+                            y = outputs[p][h]
+                            x = min(scaled(cap[p], mp[p]) - act[p], need / y)
+                            for g, coef in inputs[p].items():
+                                x = min(x, (left[g] - level[g]) / coef)
+                            if x > 0:
+                                act[p] += x
+                                for g, coef in inputs[p].items():
+                                    left[g] -= x * coef
+                                for g, yy in outputs[p].items():
+                                    deliver(g, x * yy, ("output", p, g) in lagged)
+                                need -= x * y
+                    ratio = 1.0 if avail[h] >= want else avail[h] / want
+                    out["supply"][s, t, hubs.index(h)] = avail[h]
+                    left[h] = avail[h]
+                    for use in uses[h]:
+                        a = target(use) * ratio
+                        left[h] -= a
+                        if use[0] == "input":
+                            given[(use[1], h)] = a
+                        elif use[0] == "route":
+                            r = routes[use[1]]
+                            flow[use[1]] = a
+                            deliver(r["to"], a, r["lag"])
+                        else:
+                            served[use[1]] = a
+                    done.add(h)
+                else:
+                    p = node
+                    a = plan[p]
+                    for h, coef in inputs[p].items():
+                        a = min(a, given[(p, h)] / coef)
+                    act[p] = a
+                    for h, coef in inputs[p].items():
+                        left[h] += given[(p, h)] - a * coef
+                    for h, y in outputs[p].items():
+                        deliver(h, a * y, ("output", p, h) in lagged)
+            stock = {h: min(max(left[h], 0.0), level[h]) for h in hubs}
+            out["served"][s, t] = served
+            out["activity"][s, t] = [act[p] for p in procs.index]
+            out["flow"][s, t] = [flow[r] for r in routes]
+            out["stock"][s, t] = [stock[h] for h in hubs]
+    return out

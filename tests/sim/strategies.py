@@ -1,0 +1,101 @@
+"""Hypothesis strategies: small random layered networks and shock arrays for them."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import strategies as st
+
+from valuechain import NetworkBuilder
+from valuechain.scenarios.compiled import ShockArrays
+from valuechain.sim import default_periods
+
+
+@st.composite
+def networks(draw):
+    """A random network: layers of commodities, multi-input / multi-output recipes, co-products,
+    routes, demand, stocks, and (often) a recycling loop from the last layer to the first."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    n_reg = draw(st.integers(1, 3))
+    n_lay = draw(st.integers(2, 4))
+    per_lay = draw(st.integers(1, 2))
+    n_proc = draw(st.integers(2, 9))
+    loop = draw(st.booleans())
+    period = draw(st.sampled_from(["year", "quarter", "month"]))
+    regs = [f"R{i}" for i in range(n_reg)]
+    coms = [[f"c{lay}{j}" for j in range(per_lay)] for lay in range(n_lay)]
+    b = NetworkBuilder("random", year=2024, period=period)
+    for r in regs:
+        b.add_region(r)
+    for lay, cs in enumerate(coms):
+        for c in cs:
+            last = lay == n_lay - 1
+            b.add_commodity(c, unit="GWh" if last else "t", stage="cell" if last else "product", value=float(lay + 1))
+
+    def amount(lo=1.0, hi=100.0):
+        return float(np.round(rng.uniform(lo, hi), 3))
+
+    hubs = set()
+    for i in range(n_proc):
+        lay = int(rng.integers(n_lay))
+        reg = str(rng.choice(regs))
+        ins = {}
+        if lay > 0:
+            for c in rng.choice(coms[lay - 1], size=int(rng.integers(1, len(coms[lay - 1]) + 1)), replace=False):
+                ins[str(c)] = amount(0.2, 3.0)
+        outs = {
+            str(c): amount(0.2, 3.0)
+            for c in rng.choice(coms[lay], size=int(rng.integers(1, len(coms[lay]) + 1)), replace=False)
+        }
+        cap = math.inf if rng.random() < 0.15 else amount(5, 100)
+        base = None if rng.random() < 0.2 and math.isfinite(cap) else amount(0, min(cap, 100))
+        b.add_process(f"p{i}", region=reg, capacity=cap, baseline_activity=base, inputs=ins, outputs=outs)
+        hubs |= {(reg, c) for c in [*ins, *outs]}
+    if loop:
+        reg = str(rng.choice(regs))
+        b.add_process(
+            "recycler",
+            region=reg,
+            capacity=amount(5, 50),
+            baseline_activity=amount(0, 5),
+            inputs={coms[-1][0]: 1.0},
+            outputs={coms[0][0]: 0.5, coms[1][0]: 0.2},
+        )
+        hubs |= {(reg, coms[-1][0]), (reg, coms[0][0]), (reg, coms[1][0])}
+    all_coms = [c for cs in coms for c in cs]
+    n_routes = int(rng.integers(0, 2 * n_reg)) if n_reg > 1 else 0
+    for k in range(n_routes):
+        o, d = rng.choice(regs, size=2, replace=False)
+        c = str(rng.choice(all_coms))
+        cap = math.inf if rng.random() < 0.2 else amount(1, 50)
+        b.add_route(f"r{k}", c, str(o), str(d), capacity=cap, baseline_flow=amount(0, 30))
+        hubs |= {(str(o), c), (str(d), c)}
+    for r, c in sorted(hubs):
+        if rng.random() < 0.4:
+            b.add_demand(r, c, quantity=amount(0, 50), value_of_lost_demand=amount(1, 10))
+    for r, c in sorted(hubs):
+        if rng.random() < 0.4:
+            init = amount(0, 40)
+            b.add_hub(r, c, initial_stock=init, stock_capacity=init + amount(0, 20) if rng.random() < 0.5 else math.inf)
+    return b.build(check_balance=False)
+
+
+@st.composite
+def shock_arrays(draw, net):
+    """Random multipliers (some 0, some 1, some in (0, 1.5)) for a few scenarios and periods."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    n_s = draw(st.integers(1, 3))
+    n_t = draw(st.integers(1, 4))
+    sh = ShockArrays.baseline(net, default_periods(net, n_t), n_s)
+
+    def fill(a):
+        u = rng.random(a.shape)
+        a[...] = np.where(u < 0.2, 0.0, np.where(u < 0.5, 1.0, rng.uniform(0, 1.5, a.shape)))
+
+    fill(sh.process_capacity)
+    fill(sh.route_capacity)
+    fill(sh.demand)
+    return sh
