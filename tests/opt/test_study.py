@@ -87,22 +87,20 @@ def test_probabilities_are_checked_and_reach_the_model(tmp_path):
     assert list(model.scenarios) == ["baseline"]
 
 
-def test_named_library_scenarios_compile_or_say_the_library_is_missing():
-    # 'cn-graphite-2023' comes from valuechain.scenarios.named; without that library the study
-    # says so in one line instead of failing with a traceback
-    import valuechain.scenarios
+def test_named_library_scenarios_compile_and_bind_from_the_first_year():
+    # China's graphite licensing dates from December 2023: over a horizon starting in 2025 it is
+    # still in force, so it must bind from the first year rather than being an error.
     from valuechain import load_network
 
     study = Study(scenarios=("baseline", "cn-graphite-2023"), start=2025, years=2)
     net = load_network("toy-battery")
-    if not hasattr(valuechain.scenarios, "named"):
-        with pytest.raises(StudyError, match="scenario library"):
-            study.shock_arrays(net)
-        return
     arrays = study.shock_arrays(net)
-    assert list(arrays.scenarios)[:1] == ["baseline"]
+    assert list(arrays.scenarios) == ["baseline", "cn-graphite-2023"]
     assert arrays.process_capacity.shape[:2] == (2, 2)
     assert list(arrays.probability) == [0.5, 0.5]
+    anode = list(arrays.routes).index("cn-de-anode")
+    assert (arrays.route_capacity[0, :, anode] == 1.0).all()
+    assert (arrays.route_capacity[1, :, anode] < 1.0).all()
 
 
 def test_cli_solve_writes_tables(tmp_path, capsys):

@@ -176,25 +176,22 @@ class Study:
 def _compile_named(network: Network, names: Sequence[str], periods: pd.PeriodIndex) -> ShockArrays:
     """Compile library scenarios (and 'baseline' entries) into one set of arrays.
 
-    Relies on ``valuechain.scenarios.named(name) -> Scenario`` and
-    ``valuechain.scenarios.compile_shocks(network, scenarios, *, start, periods, freq) -> ShockArrays``.
+    A planning horizon usually starts after a control was imposed (China's graphite licensing
+    dates from December 2023): the part of each shock inside the horizon applies
+    (``outside="clip"``), so a control still in force binds from the first year.
     """
+    from valuechain.scenarios import compile_shocks, named
     from valuechain.scenarios.compiled import ShockArrays
 
-    try:
-        from valuechain.scenarios import compile_shocks, named  # type: ignore[attr-defined]
-    except ImportError as e:
-        raise StudyError(
-            "scenario names other than 'baseline' need the scenario library (valuechain.scenarios.named), "
-            "which is not available in this installation"
-        ) from e
     parts: list[ShockArrays] = []
     for name in names:
         if name == "baseline":
             parts.append(ShockArrays.baseline(network, periods, ["baseline"]))
         else:
             scenario = named(name)
-            parts.append(compile_shocks(network, [scenario], start=periods[0], periods=len(periods), freq="Y"))
+            parts.append(
+                compile_shocks(network, [scenario], start=periods[0], periods=len(periods), freq="Y", outside="clip")
+            )
     first = parts[0]
     n = len(parts)
     return ShockArrays(
