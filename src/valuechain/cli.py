@@ -47,13 +47,18 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return its exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=args, prog_name="valuechain", standalone_mode=False)
-    except click.exceptions.Exit as e:
+        result = app(args=args, prog_name="valuechain", standalone_mode=False)
+    except (click.exceptions.Exit, typer.Exit) as e:
         return int(e.exit_code)
-    except click.ClickException as e:
-        e.show()
-        return int(e.exit_code)
-    except click.exceptions.Abort:
+    except (click.ClickException, typer.TyperException) as e:
+        # usage errors: typer raises its own ClickException family, not click's
+        show = getattr(e, "show", None)
+        if callable(show):
+            show()
+        else:
+            err_console.print(f"error: {e}", markup=False)
+        return int(getattr(e, "exit_code", 2))
+    except (click.exceptions.Abort, typer.Abort):
         err_console.print("aborted")
         return 1
     except ValueChainError as e:
@@ -62,7 +67,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         return 130
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 def main() -> None:

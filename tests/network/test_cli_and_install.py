@@ -68,3 +68,10 @@ def test_networks_are_found_from_an_installed_wheel(tmp_path: Path) -> None:
     module_file, net_path = out.stdout.split()
     assert Path(module_file).is_relative_to(site)
     assert Path(net_path).is_relative_to(site / "valuechain" / "_data" / "networks")
+
+
+def test_bad_option_value_is_a_usage_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["networks", "show"]) == 2
+    err = capsys.readouterr().err
+    assert "Missing argument" in err
+    assert "Traceback" not in err
