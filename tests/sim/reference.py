@@ -23,6 +23,13 @@ def scaled(capacity: float, multiplier: float) -> float:
     return capacity * multiplier
 
 
+def route_limit(capacity: float, baseline: float, multiplier: float) -> float:
+    """A route's limit: capacity scaled when m >= 1; at most m x its baseline flow when m < 1."""
+    if multiplier >= 1.0:
+        return scaled(capacity, multiplier)
+    return min(capacity, multiplier * baseline)
+
+
 def reference_simulate(net, shocks, mode="pro-rata"):
     """Simulate every scenario of ``shocks``; return arrays labelled in the network's row order.
 
@@ -107,7 +114,7 @@ def reference_simulate(net, shocks, mode="pro-rata"):
                 if kind == "input":
                     return coef * plan[x]
                 if kind == "route":
-                    return min(routes[x]["base"], scaled(routes[x]["cap"], mr[x]))
+                    return min(routes[x]["base"], route_limit(routes[x]["cap"], routes[x]["base"], mr[x]))
                 return dem[x][1] * md[x]
 
             avail = {h: stock[h] + pipe[h] for h in hubs}
@@ -135,7 +142,7 @@ def reference_simulate(net, shocks, mode="pro-rata"):
                         need = want - avail[h]
                         for rid in sorted(r for r in routes if routes[r]["to"] == h and not routes[r]["lag"]):
                             o = routes[rid]["from"]
-                            room = scaled(routes[rid]["cap"], mr[rid]) - flow[rid]
+                            room = route_limit(routes[rid]["cap"], routes[rid]["base"], mr[rid]) - flow[rid]
                             x = min(need, left[o] - level[o], room)
                             if need > 0 and x > 0:
                                 flow[rid] += x

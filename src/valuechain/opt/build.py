@@ -16,6 +16,7 @@ from valuechain.network.validate import hub_id
 from valuechain.opt._lp import INF, Block, LinearProgram, _loc
 from valuechain.opt.model import Model
 from valuechain.opt.study import Study
+from valuechain.scenarios.compiled import route_limit
 
 if TYPE_CHECKING:
     from valuechain.network.model import Network
@@ -366,12 +367,14 @@ def assemble(network: Network, study: Study | None = None, *, shocks: ShockArray
         cost=weight[:, :, None] * exps["variable_cost"].to_numpy(float)[None, None, :],
     )
     rcap = routes["capacity"].to_numpy(float)
+    rbase = routes["baseline_flow"].to_numpy(float)
     rcost = routes["cost"].to_numpy(float)
     rtar = routes["tariff"].to_numpy(float)
     flow = lp.add_vars(
         "flow",
         (sc, per, ridx),
-        ub=k * rcap[None, None, :] * shocks.route_capacity,
+        # m >= 1 scales capacity; m < 1 caps the route at m x its baseline flow (see route_limit)
+        ub=route_limit(k * rcap[None, None, :], k * rbase[None, None, :], shocks.route_capacity),
         cost=weight[:, :, None] * (rcost + rtar),
     )
     cost_parts: list[tuple[str, np.ndarray, np.ndarray]] = []

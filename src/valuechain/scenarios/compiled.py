@@ -19,9 +19,29 @@ from valuechain.network.validate import hub_id
 if TYPE_CHECKING:
     from valuechain.network.model import Network
 
-__all__ = ["ShockArrays"]
+__all__ = ["ShockArrays", "route_limit"]
 
 _FREQ_MONTHS = {"M": 1, "Q": 3, "Y": 12}
+
+
+def route_limit(capacity: np.ndarray, baseline_flow: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
+    """Largest flow a route may carry under a route multiplier (arrays broadcast).
+
+    ``capacity * m`` where ``m >= 1``; ``min(capacity, m * baseline_flow)`` where ``m < 1``.
+    Unlimited capacities stay unlimited at ``m >= 1`` and are bounded by the baseline flow below it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> route_limit(np.array([np.inf, 200.0, 200.0]), np.array([100.0, 100.0, 0.0]), np.array([0.7, 1.0, 0.5]))
+    array([ 70., 200.,   0.])
+    """
+    cap = np.asarray(capacity, dtype=float)
+    base = np.asarray(baseline_flow, dtype=float)
+    m = np.asarray(multiplier, dtype=float)
+    with np.errstate(invalid="ignore"):
+        scaled = np.where(m > 0, cap * m, 0.0)
+    return np.where(m >= 1.0, scaled, np.minimum(cap, m * base))
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,7 +64,10 @@ class ShockArrays:
     process_capacity
         Multiplier on each process's capacity, shape (S, T, P), >= 0 (1 = unchanged; > 1 = surge).
     route_capacity
-        Multiplier on each route's capacity, shape (S, T, R), >= 0.
+        Multiplier on each route, shape (S, T, R), >= 0. A multiplier m >= 1 scales the route's
+        capacity; m < 1 (an export control, a trade ban) limits the route to m times its baseline
+        flow, never above its capacity: a licence regime caps shipments at a share of historical
+        trade, and a lane with no baseline trade is closed. See :func:`route_limit`.
     demand
         Multiplier on each demand row's quantity, shape (S, T, D), >= 0.
     expansion_allowed

@@ -33,6 +33,15 @@ from numba import get_num_threads, njit, prange
 __all__ = ["simulate_kernel"]
 
 
+@njit(inline="always", cache=True)
+def _route_limit(rc: float, rb: float, m: float) -> float:
+    # capacity x m when m >= 1; at most m x the baseline flow (never above capacity) when m < 1
+    if m >= 1.0:
+        return rc * m
+    lim = m * rb
+    return lim if lim < rc else rc
+
+
 @njit(parallel=True, cache=True)
 def simulate_kernel(  # type: ignore[no-untyped-def]
     order_kind, order_idx,
@@ -104,7 +113,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             rc = route_cap[j]
                             row = mr[j, s0 : s0 + nb]
                             for b in range(nb):
-                                qsum[b] += min(rb, rc * row[b])
+                                qsum[b] += min(rb, _route_limit(rc, rb, row[b]))
                         else:
                             dq = demand_qty[j]
                             row = md[j, s0 : s0 + nb]
@@ -121,7 +130,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                                     x = min(
                                         deficit[b],
                                         left[o, b] - stock_level[o],
-                                        route_cap[r] * mr[r, s0 + b] - flow[r, b],
+                                        _route_limit(route_cap[r], route_base[r], mr[r, s0 + b]) - flow[r, b],
                                     )
                                     if x > 0.0:
                                         flow[r, b] += x
@@ -171,12 +180,12 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             row = mr[j, s0 : s0 + nb]
                             if r_lag[j]:
                                 for b in range(nb):
-                                    a = min(rb, rc * row[b]) * hratio[h, b]
+                                    a = min(rb, _route_limit(rc, rb, row[b])) * hratio[h, b]
                                     flow[j, b] = a
                                     pipe[g, b] += a
                             else:
                                 for b in range(nb):
-                                    a = min(rb, rc * row[b]) * hratio[h, b]
+                                    a = min(rb, _route_limit(rc, rb, row[b])) * hratio[h, b]
                                     flow[j, b] = a
                                     avail[g, b] += a
                         elif k == 2:
