@@ -59,26 +59,14 @@ from valuechain._params import closest
 from valuechain.analysis.shares import hhi
 from valuechain.errors import NetworkError
 from valuechain.network import Network, hub_id
+from valuechain.network.schema import stages
 
 __all__ = ["COLUMNS", "STAGE_ORDER", "dependency", "summary", "trace_origins"]
 
 #: Columns of the frame :func:`dependency` returns.
 COLUMNS = ["region", "commodity", "stage", "unit", "view", "upstream", "origin", "metric", "value"]
-#: Order of the stages in reports, upstream first.
-STAGE_ORDER = [
-    "mining",
-    "refining",
-    "precursor",
-    "active material",
-    "component",
-    "cell",
-    "pack",
-    "demand",
-    "product",
-    "end-of-life",
-    "black mass",
-    "recovered",
-]
+#: Order of the stages in reports, upstream first (from the schema).
+STAGE_ORDER = list(stages())
 _ATTRIBUTES = {"region": "region", "owner": "owner", "technology": "technology_origin"}
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "fields",
     "schema_frame",
     "schema_markdown",
+    "stages",
 ]
 
 #: Columns that identify a row of each table (duplicates are errors).
@@ -117,6 +118,11 @@ def _schema() -> dict[str, tuple[Field, ...]]:
             )
         )
     return {t: tuple(fs) for t, fs in out.items()}
+
+
+def stages() -> tuple[str, ...]:
+    """The stages of the value chain, upstream first (the choices of ``commodities.stage``)."""
+    return next(f.choices for f in fields("commodities") if f.name == "stage")
 
 
 def fields(table: str) -> tuple[Field, ...]:
