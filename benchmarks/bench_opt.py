@@ -73,7 +73,7 @@ def _floor(net, study, shocks) -> dict[str, float]:
     import highspy
     import numpy as np
 
-    from valuechain.opt.build import assemble
+    from valuechain.opt.formulation import assemble
 
     t0 = time.perf_counter()
     ctx = assemble(net, study, shocks=shocks)
@@ -157,7 +157,7 @@ def run_one(n_vars: int, mode: str, solve_it: bool) -> dict[str, float]:
                     abs(fresh_cap.objective - warm_cap.objective) <= 1e-6 * max(1.0, abs(fresh_cap.objective))
                 )
         else:
-            from valuechain.opt.solve import _compile_user, _pass
+            from valuechain.opt.solver import _compile_user, _pass
 
             t1 = time.perf_counter()
             _pass(model, _compile_user(model))
