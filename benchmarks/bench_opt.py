@@ -12,6 +12,19 @@ multipliers drawn from a seeded generator) is built at about 1e4, 1e5 and 1e6 va
 
 Each size runs in its own subprocess so that ``ru_maxrss`` is that size's peak memory.
 
+Recorded on a shared two-core machine (other work running; timings are noisy, ratios come from one run),
+``python benchmarks/bench_opt.py --no-solve-above 1e5`` on 2026-11-22::
+
+         vars      rows | floor build hand-off    GB | vc build hand-off    solve    GB |  ratio
+       10,030     8,404 |        0.01     0.01  0.19 |     0.02     0.01     0.53  0.22 |   1.10x
+      100,230    85,404 |        0.06     0.08  0.23 |     0.06     0.08   105.18  0.55 |   1.03x
+    1,000,180   853,654 |        0.42     0.82  0.63 |     0.45     0.89        -  0.60 |   1.08x
+
+    fully algebraic Pyomo model (Model.to_pyomo) + appsi persistent HiGHS hand-off: 1e4 0.48 + 1.05 s
+    (71x floor), 1e5 5.11 + 12.55 s (126x floor).
+    warm re-solve vs build + solve from scratch: demand +5 % 21x (1e4), 139x (1e5); cap 0.6 -> 0.45
+    21x (1e4), 96x (1e5); same objectives.
+
 Usage::
 
     python benchmarks/bench_opt.py            # 1e4, 1e5, 1e6 variables
@@ -60,7 +73,7 @@ def _floor(net, study, shocks) -> dict[str, float]:
     import highspy
     import numpy as np
 
-    from valuechain.opt.build import assemble
+    from valuechain.opt.formulation import assemble
 
     t0 = time.perf_counter()
     ctx = assemble(net, study, shocks=shocks)
@@ -144,7 +157,7 @@ def run_one(n_vars: int, mode: str, solve_it: bool) -> dict[str, float]:
                     abs(fresh_cap.objective - warm_cap.objective) <= 1e-6 * max(1.0, abs(fresh_cap.objective))
                 )
         else:
-            from valuechain.opt.solve import _compile_user, _pass
+            from valuechain.opt.solver import _compile_user, _pass
 
             t1 = time.perf_counter()
             _pass(model, _compile_user(model))

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from valuechain.opt.build import build
+from valuechain.opt.formulation import build
 from valuechain.opt.model import Model
 from valuechain.opt.policies import (
     ExportBan,
@@ -29,7 +29,7 @@ from valuechain.opt.policies import (
     ThirdCountryCap,
 )
 from valuechain.opt.results import Plan, extract
-from valuechain.opt.solve import SolveResult, Termination, solve
+from valuechain.opt.solver import SolveResult, Termination, solve
 from valuechain.opt.study import Study, load_study
 
 if TYPE_CHECKING:

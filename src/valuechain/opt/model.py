@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     import pyomo.environ as pyo
 
     from valuechain.network.model import Network
-    from valuechain.opt.build import Context
-    from valuechain.opt.solve import SolveResult
+    from valuechain.opt.formulation import Context
+    from valuechain.opt.solver import SolveResult
     from valuechain.opt.study import Study
     from valuechain.scenarios.compiled import ShockArrays
 

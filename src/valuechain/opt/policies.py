@@ -49,7 +49,7 @@ from valuechain._params import Interval, check, closest
 from valuechain.errors import StudyError
 
 if TYPE_CHECKING:
-    from valuechain.opt.build import Context
+    from valuechain.opt.formulation import Context
 
 __all__ = [
     "CRMA_EXTRACTION",

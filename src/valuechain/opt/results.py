@@ -12,7 +12,7 @@ from valuechain.errors import SolverError
 
 if TYPE_CHECKING:
     from valuechain.opt.model import Model
-    from valuechain.opt.solve import SolveResult
+    from valuechain.opt.solver import SolveResult
 
 __all__ = ["Plan", "extract", "summary"]
 

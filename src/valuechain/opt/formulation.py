@@ -290,6 +290,9 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     * ``cvar[s]``: :math:`\xi_s \ge \sum_{t,d} \delta_t v_d\,unmet_{std} - \eta`, :math:`\xi \ge 0`;
     * one block of rows per policy (see :mod:`valuechain.opt.policies`).
 
+    Route lead times are not modelled: in planning periods of a year, a flow arrives in the period
+    it leaves. Balances allow free disposal, so a process with no cost may run above what is used.
+
     Bounds: :math:`activity \le k\,cap_p\,\mu^P_{stp}`, :math:`flow \le k\,cap_r\,\mu^R_{str}`,
     :math:`buy \le k\,cap_m`, :math:`unmet \le D_{std} = k\,q_d (1+g_d)^{y_t - y_0} \mu^D_{std}`.
 

@@ -461,7 +461,7 @@ def _raise(model: Model, result: SolveResult) -> None:
 
 def _diagnose(model: Model) -> str:
     """Re-solve with every policy elastic and name the ones that had to bend."""
-    from valuechain.opt.build import build
+    from valuechain.opt.formulation import build
 
     relaxed = model.study.replace(policies=tuple(p.relaxed(model.study.policy_penalty) for p in model.study.policies))
     m2 = build(model.network, relaxed, shocks=model.shocks)
