@@ -16,6 +16,9 @@ the share the origin holds today); relative knots apply only to commodities whos
 is above the last absolute knot (they are the dependencies to cut), and the path never loosens
 (each share is the smallest of its own and the earlier ones).
 
+:meth:`valuechain.opt.Model.update_share` on a cap path sets a flat cap from the first knot's
+year on (the sweep of :func:`valuechain.analysis.pricing.price_of_resilience`).
+
 Study specs may list a ``cap_path`` policy; :func:`load_targets_study` reads them (the other
 policies go through :func:`valuechain.opt.load_study`)::
 
@@ -181,11 +184,13 @@ class CapPath(Policy):
         uniq, inv = np.unique(key, return_inverse=True)
         a_fixed = np.bincount(inv, weights=np.concatenate([vf, np.zeros(vs.size)]), minlength=uniq.size)
         a_path = np.bincount(inv, weights=np.concatenate([np.zeros(vf.size), vs * sigma[t_of, c_of]]), minlength=uniq.size)
-        a_share = np.bincount(inv, weights=np.concatenate([np.zeros(vf.size), vs]), minlength=uniq.size)
         rpos, cpos = np.divmod(uniq, big)
         ctx.lp.add_terms(rpos, cpos, a_fixed + a_path, keep_zeros=True)
-        # Model.update_share(name, s) then sets a flat cap s in every period.
-        ctx.share_terms[self.name] = (rpos, cpos, a_fixed, a_share, None)
+        # Model.update_share(name, s) sets the cap to s from the first knot's year on (no cap before).
+        on = years[t_of] >= self.path[0][0]
+        a_share = np.bincount(inv, weights=np.concatenate([np.zeros(vf.size), np.where(on, vs, 0.0)]), minlength=uniq.size)
+        a_before = np.bincount(inv, weights=np.concatenate([np.zeros(vf.size), np.where(on, 0.0, vs)]), minlength=uniq.size)
+        ctx.share_terms[self.name] = (rpos, cpos, a_fixed + a_before, a_share, None)
 
 
 def _knots(value: Any, file: str, where: str) -> tuple[tuple[int, float, bool], ...]:
