@@ -13,7 +13,7 @@ The path is given by knots ``{year: share}``; between two knots the share is int
 linearly, after the last knot it stays at the last value, and before the first knot there is no
 cap (:math:`\sigma = 1`). A knot may be relative to today's share (``{reduction: 0.3}``: 30 % below
 the share the origin holds today); relative knots apply only to commodities whose top share today
-is above the last absolute knot (they are the dependencies to cut), and the path never loosens
+is above the last absolute knot, if there is one (they are the dependencies to cut), and the path never loosens
 (each share is the smallest of its own and the earlier ones).
 
 :meth:`valuechain.opt.Model.update_share` on a cap path sets a flat cap from the first knot's
@@ -123,7 +123,7 @@ class CapPath(Policy):
         """The cap per year and commodity, shape (len(years), len(commodities))."""
         years = np.asarray(years, dtype=float)
         today = dict(self.today) if today is None else dict(today)
-        last = self.final[1]
+        last = self.final[1] if any(not r for _, _, r in self.path) else -1.0
         out = np.ones((years.size, len(self.commodities)))
         for j, c in enumerate(self.commodities):
             kx, ky = [], []

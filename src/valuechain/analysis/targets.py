@@ -194,6 +194,13 @@ def _cells_served(plan: Plan, network: Network, region: str, model: Model) -> fl
     return float((served * w)[keep].sum() * 1e6)
 
 
+def _at(frame: pd.DataFrame, scenario: Any, period: Any, col: str) -> pd.Series:
+    """``frame[col]`` at one scenario and period (empty when the frame is)."""
+    if frame.empty:
+        return pd.Series(dtype=float)
+    return frame.xs((scenario, period), level=(0, 1))[col]
+
+
 def _supply_shares(plan: Plan, network: Network, region: str, period: Any) -> pd.DataFrame:
     """Largest single third-country share and domestic share of supply per commodity in ``period``
     (largest over scenarios), from a plan's activities and flows."""
@@ -202,8 +209,8 @@ def _supply_shares(plan: Plan, network: Network, region: str, period: Any) -> pd
     procs, exps, routes = network.processes, network.expansions, network.routes
     out: dict[str, dict[str, float]] = {}
     for s in plan.activity.index.get_level_values(0).unique():
-        act = plan.activity.xs((s, period), level=(0, 1))["activity"]
-        xact = plan.expansion_activity.xs((s, period), level=(0, 1))["activity"]
+        act = _at(plan.activity, s, period, "activity")
+        xact = _at(plan.expansion_activity, s, period, "activity")
         level = pd.concat([act, xact])
         reg = pd.concat([procs["region"], exps["region"]])
         r = rec[rec["process"].isin(level.index)]
@@ -215,14 +222,10 @@ def _supply_shares(plan: Plan, network: Network, region: str, period: Any) -> pd
             }
         )
         prod = prod[prod["origin"].isin(members)]
-        fl = plan.flows.xs((s, period), level=(0, 1))["flow"]
+        fl = _at(plan.flows, s, period, "flow")
         imp = routes.assign(q=fl.reindex(routes.index).to_numpy(float))
         imp = imp[imp["destination"].isin(members) & ~imp["origin"].isin(members)]
-        buy = (
-            plan.purchases.xs((s, period), level=(0, 1))["quantity"]
-            if len(plan.purchases)
-            else pd.Series(dtype=float)
-        )
+        buy = _at(plan.purchases, s, period, "quantity")
         parts = [str(m).split(":") for m in buy.index]
         mk = pd.DataFrame(
             {"commodity": [p[1] for p in parts], "origin": "market", "q": buy.to_numpy(float)},
