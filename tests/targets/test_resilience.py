@@ -43,8 +43,9 @@ def test_single_source_by_hand():
     assert op.lost(0, 1.5) == pytest.approx(1 * 100 * 10_000)
     t = tts_lp(net, periods=3)
     assert t.loc["cn-mine", "tts"] == 0.0
-    # ttr defaults to a period of the network (a month here)
-    assert t.loc["cn-mine", "lost_value"] == pytest.approx(t.loc["cn-mine", "ttr"] * 100 * 10_000)
+    # down for its time to recover, two months (the network's period is a month)
+    assert t.loc["cn-mine", "ttr"] == 2.0
+    assert t.loc["cn-mine", "lost_value"] == pytest.approx(2 * 100 * 10_000)
     assert t.loc["cn-mine", "rei"] == 1.0
 
 
