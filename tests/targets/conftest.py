@@ -31,8 +31,9 @@ def graphite_importer() -> Network:
     b.add_commodity("natural_graphite", unit="t", stage="mining", value=500.0)
     b.add_region("CN")
     b.add_region("DE", groups="EU27")
-    b.add_process("cn-mine", region="CN", outputs={"natural_graphite": 1.0}, capacity=1000.0, baseline_activity=100.0,
-                  ttr=2.0)
+    b.add_process(
+        "cn-mine", region="CN", outputs={"natural_graphite": 1.0}, capacity=1000.0, baseline_activity=100.0, ttr=2.0
+    )
     b.add_route("cn-de", "natural_graphite", "CN", "DE", cost=1.0, capacity=100.0, baseline_flow=100.0)
     b.add_demand("DE", "natural_graphite", quantity=100.0, value_of_lost_demand=10_000.0)
     return b.build()

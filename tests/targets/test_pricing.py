@@ -22,7 +22,8 @@ def test_sweep_by_hand(pair):
     assert f["cost_per_pp"].iloc[1:].to_numpy() == pytest.approx([2.0, 2.0, 2.0])
     assert f["premium_per_kwh"].to_numpy() == pytest.approx(f["premium"].to_numpy() / 1e8)
     assert f["warm"].iloc[1:].all()
-    assert f.attrs["policy"] == "y-cap" and f.attrs["reference_cost"] == pytest.approx(100.0)
+    assert f.attrs["policy"] == "y-cap"
+    assert f.attrs["reference_cost"] == pytest.approx(100.0)
 
 
 def test_toy_battery_monotone_and_warm_equals_fresh():
@@ -41,7 +42,8 @@ def test_toy_battery_monotone_and_warm_equals_fresh():
 def test_default_sweep_starts_at_todays_share_on_toy():
     f = price_of_resilience("toy-battery", "toy-battery")
     # China holds 50 % of German cells today (toy-battery's first cap): the sweep starts there
-    assert f["share"].iloc[0] == pytest.approx(0.5) and f["share"].iloc[-1] == pytest.approx(0.4)
+    assert f["share"].iloc[0] == pytest.approx(0.5)
+    assert f["share"].iloc[-1] == pytest.approx(0.4)
     assert len(f) == 7
 
 

@@ -21,7 +21,8 @@ def test_stock_exactly_covers_the_graphite_control():
     assert row["days_of_cover"] == pytest.approx(90.0 / (100.0 / (365.25 / 12)))
     assert row["value_tied_up"] == pytest.approx(90.0 * 500.0)
     assert row["unmet_left"] == pytest.approx(0.0)
-    assert row["months"] == 3 and row["start"] == "2025-01"
+    assert row["months"] == 3
+    assert row["start"] == "2025-01"
 
 
 def test_longer_control_needs_proportionally_more():

@@ -29,7 +29,8 @@ def test_cap_premium_and_shadow_price_by_hand(pair):
     row = res.table.loc[("cell", "cell_nmc")]
     assert row["cost_per_pp"] == pytest.approx(2.0)
     assert row["target_share"] == pytest.approx(0.6)
-    assert row["top_origin"] == "Y" and row["top_share"] == pytest.approx(1.0)
+    assert row["top_origin"] == "Y"
+    assert row["top_share"] == pytest.approx(1.0)
     assert row["planned_share"] == pytest.approx(0.6)
     # 80 over 100 GWh = 1e8 kWh served
     assert res.premium_per_kwh == pytest.approx(80.0 / 1e8)
@@ -91,7 +92,8 @@ def test_study_specs_load():
     study = load_targets_study("eu-crma-2030")
     kinds = [p.kind for p in study.policies]
     assert kinds.count("cap_path") == 2
-    assert "export_ban" in kinds and kinds.count("min_domestic_share") == 12
+    assert "export_ban" in kinds
+    assert kinds.count("min_domestic_share") == 12
     cap = study.policies[0]
     assert isinstance(cap, CapPath)
     # the 2029 knot cuts today's share by 30 % (only where it is above 65 %), 2030 is the CRMA 65 %
@@ -112,7 +114,7 @@ def test_bad_cap_path_spec_names_the_key(tmp_path: Path):
     with pytest.raises(StudyError, match=r"bad.yaml: key 'policies\[1\].path.2027' must be a number in \[0, 1\]"):
         load_targets_study(spec)
     spec.write_text("network: toy-battery\npolicies:\n  - {type: cap_path, commodities: [x], region: DE, pth: {}}\n")
-    with pytest.raises(StudyError, match="unknown key 'policies\\[1\\].pth'"):
+    with pytest.raises(StudyError, match=r"unknown key 'policies\[1\]\.pth'"):
         load_targets_study(spec)
 
 
@@ -130,7 +132,8 @@ def test_default_study_on_the_global_network():
     capped = t[t["target_share"].notna() & (t["violation"] <= 1e-6) & t["planned_share"].notna()]
     assert len(capped) >= 8
     assert (capped["planned_share"] <= capped["target_share"] + 1e-6).all()
-    assert np.isfinite(t["cost_per_pp"]).all() and (t["cost_per_pp"] >= -1e-3).all()
+    assert np.isfinite(t["cost_per_pp"]).all()
+    assert (t["cost_per_pp"] >= -1e-3).all()
     assert (res.capacity[res.capacity["plan"] == "capped"]["capacity"] > 0).any()
 
 
