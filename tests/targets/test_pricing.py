@@ -50,7 +50,7 @@ def test_default_sweep_starts_at_todays_share_on_toy():
 @pytest.mark.slow
 def test_global_sweep_monotone_and_warm_equals_fresh():
     net = vc.load_network("global-li-ion-2024")
-    f = price_of_resilience(net, "eu-crma-2030", shares=[0.9, 0.65, 0.4])
+    f = price_of_resilience(net, "eu-crma-2030", shares=[0.65, 0.4])
     cost = f["total_cost"].to_numpy()
     assert (np.diff(cost) >= -1e-9 * np.abs(cost[:-1])).all()
     from valuechain.analysis.caps import with_today
