@@ -114,7 +114,11 @@ class OperationsLP:
             self._members = [np.flatnonzero(codes == i) for i in range(len(uniq))]
             ttr = np.asarray([procs["ttr"].to_numpy(float)[mem].max() for mem in self._members])
         self.ttr = ttr * PERIODS[network.period]  # months
+        self._base_act: np.ndarray | None = None
         self.baseline = self.lost(-1, 0.0)
+        x = self.model.values
+        assert x is not None
+        self._base_act = x[act.offset : act.offset + act.size].reshape(act.shape).copy()
 
     def lost(self, node: int, months: float) -> float:
         """Lost demand value :math:`L(n, d)` with node ``node`` down ``months`` months (node -1: none)."""
@@ -125,6 +129,11 @@ class OperationsLP:
         mult[: min(full, mult.size)] = 0.0
         if full < mult.size and months - full > 1e-9:
             mult[full] = 1.0 - (months - full)
+        if node >= 0 and self._base_act is not None:
+            hit = mult < 1.0
+            if not (self._base_act[:, hit][:, :, self._members[node]] > 1e-9).any():
+                # the baseline optimum does not use the node while it is down: it stays optimal
+                return self.baseline
         ub = self._ub.copy()
         if node >= 0:
             ub[:, :, self._members[node]] *= mult[None, :, None]
@@ -152,8 +161,9 @@ class OperationsLP:
         if self.survives(node, float(self.periods), tol):
             return math.inf
         lo, hi = 0, self.periods
-        if not self.survives(node, 0.0, tol):
+        if not self.survives(node, 1.0, tol):
             return 0.0
+        lo = 1
         while hi - lo > 1:
             mid = (lo + hi) // 2
             if self.survives(node, float(mid), tol):
