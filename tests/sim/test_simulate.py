@@ -205,6 +205,23 @@ def test_bad_input_gives_one_line_errors(toy):
         simulate(toy, ShockArrays.baseline(vc.load_network("toy-transport"), default_periods(toy, 3)))
     with pytest.raises(ScenarioError, match="'start' parameter"):
         simulate(toy, start="not a month")
+    one = ShockArrays.baseline(toy, default_periods(toy, 24), 1)
+    n = 250_000  # about 5 GiB of full tensors on toy-battery; the arrays below are broadcast views
+
+    def wide(a):
+        return np.broadcast_to(a, (n, *a.shape[1:]))
+
+    big = dataclasses.replace(
+        one,
+        scenarios=pd.RangeIndex(n, name="scenario"),
+        probability=np.full(n, 1.0 / n),
+        process_capacity=wide(one.process_capacity),
+        route_capacity=wide(one.route_capacity),
+        demand=wide(one.demand),
+        expansion_allowed=wide(one.expansion_allowed),
+    )
+    with pytest.raises(ScenarioError, match="use keep='summary'"):
+        simulate(toy, big)
     with pytest.raises(ValueChainError, match="expects a Network"):
         simulate("toy-battery")
 

@@ -23,6 +23,8 @@ __all__ = ["MODES", "default_periods", "run_arrays", "run_stream", "simulate"]
 MODES = ("pro-rata", "re-sourcing")
 #: Memory budget of one chunk's kernel inputs, outputs and temporaries, in bytes.
 CHUNK_BYTES = 192 * 2**20
+#: Largest estimated size of a full result (``keep="full"``), in bytes.
+FULL_BYTES = 4 * 2**30
 
 
 def default_periods(network: Network, periods: int = 24, start: object = None) -> pd.PeriodIndex:
@@ -454,6 +456,14 @@ def simulate(
         return _run_stream(network, shocks, mode=mode, progress=progress, alpha=alpha)
     sh = _as_shocks(network, shocks, periods, start)
     arr = compile_network(network, sh.period_months)
+    if keep == "full":
+        items = 5 * len(arr.hubs) + 2 * len(arr.demands) + 2 * len(arr.processes) + len(arr.routes) + 1
+        need = 8 * len(sh.periods) * sh.n_scenarios * items
+        if need > FULL_BYTES:
+            raise ScenarioError(
+                f"keeping every tensor of {sh.n_scenarios:,} scenarios would take about {need / 2**30:.1f} GiB; "
+                "use keep='summary' (per-scenario totals and expected values) for an ensemble this large"
+            )
     if not progress:
         return run_arrays(arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha)
     with _progress() as bar:
