@@ -124,10 +124,11 @@ def connect(address: str | None = None, *, workers: int = 2, threads: int = 1, p
             raise ValueChainError(f"cannot reach the Dask scheduler at {address}: {e}") from e
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
         raise ValueChainError(f"The 'workers' parameter of connect must be an integer >= 1. Got {workers!r}.")
+    # worker processes run as many Numba threads as they have Dask threads (no oversubscription)
+    extra: dict[str, Any] = {"env": {"NUMBA_NUM_THREADS": str(threads)}} if processes else {}
     cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=threads, processes=processes, dashboard_address=None,
-        env={"NUMBA_NUM_THREADS": str(threads)} if processes else None,
-    )  # fmt: skip
+        n_workers=workers, threads_per_worker=threads, processes=processes, dashboard_address=None, **extra
+    )
     return Client(cluster)
 
 
@@ -214,7 +215,7 @@ def simulate_distributed(
     _Plan(arr, network, first)  # fails here, not on a worker, when the shocks belong elsewhere
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
     limit = in_flight or 2 * n_workers
-    arr_f, net_f = client.scatter([arr, network], broadcast=True)
+    arr_f, net_f = client.scatter([arr, network], broadcast=True, hash=False)
     states: dict[int, dict[str, Any]] = {}
     pending = as_completed()
     index: dict[Any, int] = {}
@@ -222,7 +223,7 @@ def simulate_distributed(
         if isinstance(piece, ShockArrays):
             if not piece.periods.equals(first.periods):
                 raise ScenarioError(f"chunk {k} of the stream covers other periods than the first chunk")
-            piece = client.scatter(piece)
+            piece = client.scatter(piece, hash=False)
         fut = client.submit(_run_piece, arr_f, net_f, piece, weights, mode, pure=False)
         index[fut.key] = k
         pending.add(fut)
@@ -265,10 +266,15 @@ def _merge(
     return acc.result(network, labels, weights / total, periods, mode, alpha, scale=1.0 / max(total, 1.0))
 
 
-def _solve_one(network: Network, study: Any, options: dict[str, Any]) -> Any:
-    from valuechain.opt import optimise
+def _solve_one(network: Network, item: Any, options: dict[str, Any]) -> Any:
+    from valuechain.opt import build, extract, optimise, solve
 
-    return optimise(network, study, **options)
+    if isinstance(item, tuple):  # (study, shocks)
+        study, shocks = item
+        model = build(network, study, shocks=shocks)
+        solve(model, **options)
+        return extract(model)
+    return optimise(network, item, **options)
 
 
 def solve_many(
@@ -281,8 +287,9 @@ def solve_many(
     network
         The network (scattered once to every worker).
     studies
-        :class:`~valuechain.opt.study.Study` objects (e.g. one study with its parameters varied
-        by ``dataclasses.replace``), or paths of study specs.
+        :class:`~valuechain.opt.study.Study` objects (e.g. one study with its policies varied by
+        ``Study.replace``), paths of study specs, or ``(study, shocks)`` pairs whose
+        :class:`ShockArrays` replace the study's named scenarios.
     client
         A ``dask.distributed.Client``; ``None`` solves them one after the other here.
     **solve_options
@@ -303,6 +310,6 @@ def solve_many(
     todo = list(studies)
     if client is None:
         return [_solve_one(network, s, solve_options) for s in todo]
-    net_f = client.scatter(network, broadcast=True)
+    net_f = client.scatter(network, broadcast=True, hash=False)
     futures = [client.submit(_solve_one, net_f, s, solve_options, pure=False) for s in todo]
     return list(client.gather(futures))
