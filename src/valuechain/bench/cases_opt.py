@@ -96,7 +96,7 @@ def opt_resolve(size: Any, quick: bool) -> dict[str, Any]:
 @case("opt-sweep-dask", sizes=(8,), quick_sizes=(2,), size_label="studies")
 def opt_sweep_dask(size: Any, quick: bool) -> dict[str, Any]:
     """A sweep of the cap (``size`` studies, 1e4 variables each) solved here vs on 2 Dask workers."""
-    from valuechain.sim.distributed import connect, solve_many
+    from valuechain.sim.distributed import cluster, solve_many
 
     net, study, shocks = opt_problem(1_000 if quick else 10_000)
     shares = [0.3 + 0.5 * i / max(1, int(size) - 1) for i in range(int(size))]
@@ -106,17 +106,11 @@ def opt_sweep_dask(size: Any, quick: bool) -> dict[str, Any]:
     t0 = time.perf_counter()
     local = solve_many(net, studies)
     local_s = time.perf_counter() - t0
-    client = connect(workers=2, threads=1, processes=not quick)
-    try:
+    with cluster(workers=2, threads=1, processes=not quick) as client:
         solve_many(net, studies[:2], client=client)  # import pyomo and highspy on the workers
         t0 = time.perf_counter()
         dist = solve_many(net, studies, client=client)
         dask_s = time.perf_counter() - t0
-    finally:
-        cluster = client.cluster
-        client.close()
-        if cluster is not None:
-            cluster.close()
     same = all(_same(a.objective, b.objective) for a, b in zip(local, dist, strict=True))
     return {"studies": len(studies), "local_s": round(local_s, 3), "dask_s": round(dask_s, 3),
             "speed_up": round(local_s / dask_s, 2), "same_objectives": same}  # fmt: skip

@@ -156,7 +156,7 @@ def dask_overhead(size: Any, quick: bool) -> dict[str, Any]:
     from valuechain.network import load_network
     from valuechain.scenarios import RiskRegister
     from valuechain.sim import simulate
-    from valuechain.sim.distributed import RegisterSample, connect
+    from valuechain.sim.distributed import RegisterSample, cluster
 
     net = load_network("global-li-ion-2024")
     reg = RiskRegister.default()
@@ -167,18 +167,12 @@ def dask_overhead(size: Any, quick: bool) -> dict[str, Any]:
     local = simulate(net, reg.iter_samples(net, n, seed=7, chunk_size=block), mode="re-sourcing")
     local_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    client = connect(workers=2, threads=1, processes=not quick)
-    start_s = time.perf_counter() - t0
-    try:
+    with cluster(workers=2, threads=1, processes=not quick) as client:
+        start_s = time.perf_counter() - t0
         simulate(net, RegisterSample(reg, 20, seed=1), client=client, mode="re-sourcing", chunk_size=10)
         t0 = time.perf_counter()
         dist = simulate(net, RegisterSample(reg, n, seed=7), client=client, mode="re-sourcing", chunk_size=block)
         dist_s = time.perf_counter() - t0
-    finally:
-        cluster = client.cluster
-        client.close()
-        if cluster is not None:
-            cluster.close()
     same = bool(np.allclose(dist.totals["lost_value"], local.totals["lost_value"], rtol=1e-9, atol=1e-6))
     return {"local_s": round(local_s, 3), "dask_s": round(dist_s, 3), "ratio": round(dist_s / local_s, 3),
             "cluster_start_s": round(start_s, 2), "same_results": same,

@@ -18,6 +18,7 @@ Three kinds of ensemble are split:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
     from valuechain.scenarios.register import RiskRegister
 
-__all__ = ["RegisterSample", "connect", "simulate_distributed", "solve_many"]
+__all__ = ["RegisterSample", "cluster", "connect", "simulate_distributed", "solve_many"]
 
 _SUMS = ("e_short", "e_dem", "p_dry", "first_sum")
 _COLS = ("lost_value", "lost_cells_gwh", "shortfall_periods", "max_shortfall_share")
@@ -119,7 +120,7 @@ def connect(address: str | None = None, *, workers: int = 2, threads: int = 1, p
 
     if address is not None:
         try:
-            return Client(address, timeout="10s")
+            return Client(address, timeout="5s")
         except (OSError, TimeoutError, ValueError) as e:
             raise ValueChainError(f"cannot reach the Dask scheduler at {address}: {e}") from e
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
@@ -130,6 +131,21 @@ def connect(address: str | None = None, *, workers: int = 2, threads: int = 1, p
         n_workers=workers, threads_per_worker=threads, processes=processes, dashboard_address=None, **extra
     )
     return Client(cluster)
+
+
+@contextmanager
+def cluster(
+    address: str | None = None, *, workers: int = 2, threads: int = 1, processes: bool = True
+) -> Iterator[Client]:
+    """:func:`connect` as a context: closes the client, and the local cluster it started, on exit."""
+    client = connect(address, workers=workers, threads=threads, processes=processes)
+    try:
+        yield client
+    finally:
+        local = client.cluster if address is None else None
+        client.close()
+        if local is not None:
+            local.close()
 
 
 def _pieces(shocks: object, network: Network, chunk_size: int | None) -> Iterator[tuple[Any, np.ndarray | None]]:
