@@ -45,3 +45,19 @@ def test_scale_simulate_on_a_local_cluster(tmp_path: Path, capsys: pytest.Captur
 def test_scale_simulate_unreachable_scheduler(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["scale", "simulate", "toy-battery", "--n", "5", "--scheduler", "tcp://127.0.0.1:9", "--threads"]) == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_scale_report_fits_slopes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    rec = {
+        "results": [{"case": "sim-scenarios", "size": s, "scenarios": s, "sim_s": 0.002 * s**0.9} for s in (10, 100)]
+    }
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(rec))
+    assert run(["scale", "report", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "simulation time vs scenarios" in out
+    assert "0.90" in out
+    assert run(["scale", "report", str(tmp_path / "missing.json")]) == 1
+    assert "no such benchmark record" in capsys.readouterr().err

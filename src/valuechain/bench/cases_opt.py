@@ -53,7 +53,7 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a))
 
 
-@case("opt-build-solve", sizes=(10_000, 100_000, 300_000), quick_sizes=(1_000,), size_label="variables")
+@case("opt-build-solve", sizes=(10_000, 30_000, 100_000), quick_sizes=(1_000,), size_label="variables")
 def opt_build_solve(size: Any, quick: bool) -> dict[str, Any]:
     """Build the planning LP (arrays + Pyomo model), hand it to HiGHS and solve it (1 thread)."""
     import pyomo.environ  # noqa: F401 - a one-off import, kept out of the timings

@@ -115,7 +115,7 @@ def sim_periods(size: Any, quick: bool) -> dict[str, Any]:
     return _throughput(net, 20 if quick else 500, int(size))
 
 
-@case("sim-stream", sizes=(500, 2_000), quick_sizes=(20,), size_label="scenarios")
+@case("sim-stream", sizes=(500, 1_500), quick_sizes=(20,), size_label="scenarios")
 def sim_stream(size: Any, quick: bool) -> dict[str, Any]:
     """A streamed ensemble (chunks of 100, keep='summary') on a 10,000-process network: time and memory."""
     from valuechain.sim import simulate
@@ -150,7 +150,7 @@ def criticality_batch(size: Any, quick: bool) -> dict[str, Any]:
             "per_process_ms": round(1000 * dt / max(1, len(net.processes)), 3)}  # fmt: skip
 
 
-@case("dask-overhead", sizes=(5_000, 20_000), quick_sizes=(200,), size_label="scenarios")
+@case("dask-overhead", sizes=(4_000, 16_000), quick_sizes=(200,), size_label="scenarios")
 def dask_overhead(size: Any, quick: bool) -> dict[str, Any]:
     """Risk-register ensemble on global-li-ion-2024: one process vs a local 2-worker Dask cluster."""
     from valuechain.network import load_network

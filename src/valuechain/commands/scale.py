@@ -82,6 +82,30 @@ def simulate_cmd(
         Console().print(f"wrote {out}")
 
 
+@scale_app.command("report")
+def report_cmd(
+    results: Annotated[Path, typer.Argument(help="A benchmark record, benchmarks/results/<date>.json.")],
+) -> None:
+    """Print the log-log slopes of time and memory fitted to a benchmark record."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from valuechain.bench.scaling import fit_slopes, load_record
+
+    if not results.is_file():
+        raise ValueChainError(f"{results}: no such benchmark record (run 'valuechain bench' first)")
+    try:
+        slopes = fit_slopes(load_record(results))
+    except (ValueError, KeyError, TypeError) as e:
+        raise ValueChainError(f"{results}: not a benchmark record ({e})") from e
+    table = Table(title=f"log-log slopes, {results.name}")
+    for col in ("what", "slope", "points", "range"):
+        table.add_column(col)
+    for r in slopes.itertuples():
+        table.add_row(str(r.what), f"{r.slope:.2f}", str(r.points), f"{r.x} {r.x_range}")
+    Console().print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``networks synth`` (or ``synth`` if there is no networks group) and ``scale simulate``."""
     group = next((g.typer_instance for g in app.registered_groups if g.name == "networks"), None)

@@ -86,7 +86,8 @@ def synthetic_network(
     origins
         Fewest exporting regions an importing hub draws from (more when their surplus is short).
     loops
-        Recycling plants (last tier back to the first; default: 1% of the plants, at least 1).
+        Recycling plants (last tier back to the first; default: one per 1,000 processes, 1 to 10).
+        Each closes a loop the simulator breaks with a one-period lag.
     concentration
         Zipf exponent of the regions' share of plants in each tier (higher: more concentrated).
     size_sigma
@@ -156,7 +157,7 @@ def synthetic_tables(
     _whole(n_processes, "n_processes", 2 * tiers + 1, None, " (two plants per tier and one recycler)")
     _whole(origins, "origins", 1, None)
     rng = np.random.default_rng(seed)
-    n_loops = max(1, n_processes // 100) if loops is None else loops
+    n_loops = min(10, max(1, n_processes // 1000)) if loops is None else loops
     _whole(n_loops, "loops", 0, n_processes - 2 * tiers)
     n_plants = n_processes - n_loops
     per = np.full(tiers, n_plants // tiers)
