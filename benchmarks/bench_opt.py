@@ -49,24 +49,10 @@ T = 10  # yearly periods
 
 
 def _case(n_vars: int, seed: int = 7):
-    import numpy as np
-    import pandas as pd
+    # the planning problem is shared with the benchmark registry (`valuechain bench --case opt-build-solve`)
+    from valuechain.bench.cases_opt import opt_problem
 
-    from valuechain import load_network
-    from valuechain.opt import MaxOriginShare, Study
-    from valuechain.scenarios.compiled import ShockArrays
-
-    net = load_network("toy-battery")
-    per_st = 41  # variables per scenario and period on toy-battery (activity, flows, stocks, ...)
-    s = max(1, round(n_vars / (per_st * T)))
-    shocks = ShockArrays.baseline(net, pd.period_range("2025", periods=T, freq="Y"), s)
-    rng = np.random.default_rng(seed)
-    shocks.process_capacity[:] = rng.uniform(0.6, 1.1, shocks.process_capacity.shape)
-    shocks.route_capacity[:] = rng.uniform(0.5, 1.0, shocks.route_capacity.shape)
-    shocks.demand[:] = rng.uniform(0.9, 1.1, shocks.demand.shape)
-    cap = MaxOriginShare(commodities=("cell_nmc",), region="DE", origin="CN", share=0.6, label="cn-cells")
-    study = Study(start=2025, years=T, discount_rate=0.05, policies=(cap,))
-    return net, study, shocks
+    return opt_problem(n_vars, seed)
 
 
 def _floor(net, study, shocks) -> dict[str, float]:
