@@ -1,0 +1,382 @@
+r"""Dependency-reduction targets: the least-cost plan that meets a path of caps (:func:`targets`).
+
+A targets study is a planning study (:class:`valuechain.opt.Study`) whose policies include
+dependency caps: :class:`~valuechain.analysis.caps.CapPath` (a cap on one origin's share that
+follows a path over the years), :class:`~valuechain.opt.MaxOriginShare`,
+:class:`~valuechain.opt.ThirdCountryCap` and :class:`~valuechain.opt.MinDomesticShare`. It is
+solved twice on the same network and shock set: with the caps, and without them (the reference;
+other policies such as export bans stay). The difference of the two objectives is the cost
+premium of the targets.
+
+Shadow price of a cap (``cost_per_pp``): every share policy's rows read
+:math:`g_r(x) + \sigma\, h_r(x) \le 0`; tightening the share by one percentage point changes the
+expected discounted cost by :math:`0.01 \sum_r \lambda_r h_r(x^*)` for a maximum share
+(:math:`\sigma` falls) and :math:`-0.01 \sum_r \lambda_r h_r(x^*)` for a minimum share
+(:math:`\sigma` rises), where :math:`\lambda_r \le 0` are the rows' duals, to first order.
+
+Premium per kWh: the premium divided by the cell demand served in the region (demand rows in
+GWh, probability-weighted and discounted like the costs, times 1e6 kWh/GWh).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from valuechain.analysis.caps import CapPath, load_targets_study, with_today
+from valuechain.errors import StudyError
+
+if TYPE_CHECKING:
+    from valuechain.network.model import Network
+    from valuechain.opt import Model, Plan, Study
+
+__all__ = ["DEFAULT_STUDY", "TargetsResult", "cap_sensitivity", "today_shares", "targets"]
+
+#: The study :func:`targets` solves when given none.
+DEFAULT_STUDY = "eu-crma-2030"
+_CAP_KINDS = ("cap_path", "max_origin_share", "third_country_cap", "min_domestic_share")
+_MAX_KINDS = ("cap_path", "max_origin_share", "third_country_cap")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class TargetsResult:
+    """What the targets cost and what they take.
+
+    Attributes
+    ----------
+    table
+        One row per (stage, commodity) of the network: today's top origin and share in the
+        region, the target share and year, new capacity (capped plan and reference), the cost
+        premium (total, per kWh), the caps' shadow prices and the violation of elastic caps.
+    capacity
+        New capacity by region, year, expansion option and commodity (capped and reference plans),
+        in the commodity's unit per year.
+    unmet
+        Unmet demand by scenario and commodity, summed over the horizon, in both plans.
+    plan, reference_plan
+        The capped and uncapped :class:`~valuechain.opt.Plan`.
+    premium, premium_per_kwh
+        Cost premium (expected, discounted) and the same per kWh of cells served in the region.
+    region, study
+        The region the caps apply to and the study solved.
+    seconds
+        Wall time of the two builds and solves.
+    """
+
+    table: pd.DataFrame
+    capacity: pd.DataFrame
+    unmet: pd.DataFrame
+    plan: Plan
+    reference_plan: Plan
+    premium: float
+    premium_per_kwh: float
+    region: str
+    study: Study
+    seconds: float
+
+    def __repr__(self) -> str:
+        t = self.table
+        lines = [
+            f"<TargetsResult '{self.study.name}' for {self.region}: premium {self.premium:,.4g} "
+            f"({self.premium_per_kwh:,.4g} per kWh of cells), {len(t)} stage/commodity rows, "
+            f"{self.seconds:.1f} s>"
+        ]
+        capped = t[t["target_share"].notna()]
+        def pct(v: float) -> str:
+            return "-" if pd.isna(v) else f"{v:.0%}"
+
+        for (stage, com), row in capped.head(8).iterrows():
+            origin = row["top_origin"] if isinstance(row["top_origin"], str) else "-"
+            lines.append(
+                f"  {stage:>16} {com:<18} today {origin} {pct(row['top_share'])} -> "
+                f"{pct(row['target_share'])} by {int(row['target_year'])}; planned {pct(row['planned_share'])}; "
+                f"new capacity {row['new_capacity']:,.4g} {row['unit']}"
+            )
+        if len(capped) > 8:
+            lines.append(f"  ... {len(capped) - 8} more capped rows")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return f"<p>{self.__repr__().splitlines()[0][1:-1]}</p>" + self.table.to_html(float_format=lambda v: f"{v:,.4g}")
+
+
+def today_shares(network: Network, region: str = "EU27") -> pd.DataFrame:
+    """Today's (baseline) top third-country origin and share, and the domestic share, per commodity.
+
+    Examples
+    --------
+    >>> import valuechain as vc
+    >>> t = today_shares(vc.load_network("toy-battery"), "DE")
+    >>> t.loc["cell_nmc", ["top_origin", "top_share"]].tolist()
+    ['CN', 0.5]
+    """
+    from valuechain.analysis.dependency import dependency
+
+    dep = dependency(network, region)
+    dep = dep[(dep["view"] == "direct")]
+    top = dep[dep["metric"] == "top_origin"].set_index("commodity")
+    dom = dep[dep["metric"] == "domestic_share"].set_index("commodity")["value"]
+    out = pd.DataFrame(index=pd.Index(network.commodities.index.astype(object), name="commodity"))
+    out["top_origin"] = top["origin"].reindex(out.index).astype(object)
+    out["top_share"] = top["value"].reindex(out.index).astype(float)
+    out["domestic_share"] = dom.reindex(out.index).astype(float)
+    return out
+
+
+def _region_of(study: Study) -> str:
+    for pol in study.policies:
+        if pol.kind in _CAP_KINDS:
+            return str(getattr(pol, "region"))
+    raise StudyError(f"study '{study.name}' has no dependency cap (cap_path, max_origin_share, ...) to meet")
+
+
+def cap_sensitivity(model: Model, policy: str) -> pd.Series:
+    r"""Change of the objective per unit rise of a share policy's share, per row (:math:`-\lambda_r h_r`).
+
+    Sum it for the whole policy; multiply by -0.01 (maximum shares) or 0.01 (minimum shares) for
+    the cost of one more percentage point of independence.
+    """
+    terms = model._share_terms.get(policy)
+    if terms is None or model._solution is None or model._solution.row_dual is None:
+        raise StudyError(f"'{policy}' is not a solved share policy of this model")
+    rpos, cpos, _, a_share, rhs = terms
+    x = model._solution.x
+    blk = model.lp.row_blocks[f"policy:{policy}"]
+    h = np.bincount(rpos - blk.offset, weights=a_share * x[cpos], minlength=blk.size)
+    if rhs is not None:
+        h[rhs[0] - blk.offset] -= rhs[1]
+    dual = model._solution.row_dual[blk.offset : blk.offset + blk.size]
+    return pd.Series(-dual * h, index=blk.index(), name="d_objective_d_share")
+
+
+def _solve(network: Network, study: Study, **opts: Any) -> tuple[Model, Plan]:
+    from valuechain.opt import build, extract, solve
+
+    model = build(network, study)
+    options = {k: v for k, v in dict(study.solver).items() if k in ("time_limit", "threads")}
+    options.update(opts)
+    solve(model, **options)
+    return model, extract(model)
+
+
+def _cells_served(plan: Plan, network: Network, region: str, model: Model) -> float:
+    """Cell demand served in ``region`` (kWh), probability-weighted and discounted like costs."""
+    dem = network.demand
+    members = set(network.members(region))
+    units = network.commodities["unit"]
+    hubs = [
+        f"{r}:{c}"
+        for r, c in zip(dem["region"], dem["commodity"], strict=True)
+        if r in members and str(units.get(c, "")) == "GWh"
+    ]
+    u = plan.unmet
+    served = (u["demand"] - u["unmet"]).to_numpy()
+    s_lab = u.index.get_level_values(0)
+    t_lab = u.index.get_level_values(1)
+    h_lab = u.index.get_level_values(2)
+    prob = pd.Series(np.asarray(model.shocks.probability, float), index=model.scenarios)
+    disc = pd.Series((1 + model.study.discount_rate) ** -np.arange(len(model.periods), dtype=float), index=model.periods)
+    w = prob.reindex(s_lab).to_numpy() * disc.reindex(t_lab).to_numpy()
+    keep = np.isin(np.asarray(h_lab, dtype=object), hubs)
+    return float((served * w)[keep].sum() * 1e6)
+
+
+def _supply_shares(plan: Plan, network: Network, region: str, period: Any) -> pd.DataFrame:
+    """Largest single third-country share and domestic share of supply per commodity in ``period``
+    (largest over scenarios), from a plan's activities and flows."""
+    members = set(network.members(region))
+    rec = network.recipes[network.recipes["kind"] == "output"]
+    procs, exps, routes = network.processes, network.expansions, network.routes
+    out: dict[str, dict[str, float]] = {}
+    for s in plan.activity.index.get_level_values(0).unique():
+        act = plan.activity.xs((s, period), level=(0, 1))["activity"]
+        xact = plan.expansion_activity.xs((s, period), level=(0, 1))["activity"]
+        level = pd.concat([act, xact])
+        reg = pd.concat([procs["region"], exps["region"]])
+        r = rec[rec["process"].isin(level.index)]
+        prod = pd.DataFrame(
+            {
+                "commodity": r["commodity"].to_numpy(),
+                "origin": reg.reindex(r["process"]).to_numpy(),
+                "q": r["coefficient"].to_numpy(float) * level.reindex(r["process"]).to_numpy(float),
+            }
+        )
+        prod = prod[prod["origin"].isin(members)]
+        fl = plan.flows.xs((s, period), level=(0, 1))["flow"]
+        imp = routes.assign(q=fl.reindex(routes.index).to_numpy(float))
+        imp = imp[imp["destination"].isin(members) & ~imp["origin"].isin(members)]
+        buy = plan.purchases.xs((s, period), level=(0, 1))["quantity"]
+        parts = [str(m).split(":") for m in buy.index]
+        mk = pd.DataFrame(
+            {"commodity": [p[1] for p in parts], "origin": "market", "q": buy.to_numpy(float)},
+        )[[p[0] in members for p in parts]]
+        sup = pd.concat([prod.assign(origin="domestic"), imp[["commodity", "origin", "q"]], mk])
+        by = sup.groupby(["commodity", "origin"])["q"].sum()
+        for com, grp in by.groupby(level=0):
+            total = float(grp.sum())
+            if total <= 1e-9:
+                continue
+            g = grp.droplevel(0)
+            third = g.drop(["domestic", "market"], errors="ignore")
+            d = out.setdefault(str(com), {"planned_share": 0.0, "planned_domestic": 1.0})
+            d["planned_share"] = max(d["planned_share"], float(third.max()) / total if len(third) else 0.0)
+            d["planned_domestic"] = min(d["planned_domestic"], float(g.get("domestic", 0.0)) / total)
+    return pd.DataFrame.from_dict(out, orient="index")
+
+
+def _capacity(plan: Plan, network: Network) -> pd.DataFrame:
+    ex = plan.expansions
+    built = ex[ex["built"] > 1e-9]["built"]
+    if built.empty:
+        return pd.DataFrame(columns=["year", "expansion", "region", "commodity", "capacity"])
+    rec = network.recipes[(network.recipes["kind"] == "output") & network.recipes["process"].isin(network.expansions.index)]
+    rows = []
+    for (year, e), b in built.items():
+        for _, r in rec[rec["process"] == e].iterrows():
+            rows.append(
+                {
+                    "year": year,
+                    "expansion": e,
+                    "region": network.expansions.at[e, "region"],
+                    "commodity": r["commodity"],
+                    "capacity": float(b) * float(r["coefficient"]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def targets(
+    network: Network | str | Path | None = None, study: Study | str | Path | None = None, **solve_options: Any
+) -> TargetsResult:
+    """Least-cost plan that meets the study's dependency caps, and its premium over the uncapped plan.
+
+    Parameters
+    ----------
+    network
+        A network or its name; ``None`` uses the study's network.
+    study
+        A :class:`~valuechain.opt.Study`, or the path or name of a spec (default
+        ``"eu-crma-2030"``); specs may hold ``cap_path`` policies (see :mod:`valuechain.analysis.caps`).
+    **solve_options
+        Passed to :func:`valuechain.opt.solve`.
+
+    Returns
+    -------
+    TargetsResult
+
+    Examples
+    --------
+    >>> import valuechain as vc
+    >>> res = vc.targets("toy-battery", "toy-battery")
+    >>> res.premium >= 0
+    True
+    >>> res.table.loc[("cell", "cell_nmc"), ["top_origin", "target_share"]].tolist()
+    ['CN', 0.5]
+    """
+    import time
+
+    from valuechain.network import load_network
+
+    t0 = time.perf_counter()
+    if study is None:
+        study = DEFAULT_STUDY
+    if isinstance(study, (str, Path)):
+        study = load_targets_study(study)
+    if network is None:
+        if study.network is None:
+            raise StudyError("targets needs a network, or a study that names one")
+        network = study.network
+    if isinstance(network, (str, Path)):
+        network = load_network(network)
+    region = _region_of(study)
+    today = today_shares(network, region)
+    study = with_today(study, today["top_share"].fillna(0.0).to_dict())
+    caps = [p for p in study.policies if p.kind in _CAP_KINDS]
+    reference = study.replace(policies=tuple(p for p in study.policies if p.kind not in _CAP_KINDS))
+    model, plan = _solve(network, study, **solve_options)
+    ref_model, ref_plan = _solve(network, reference, **solve_options)
+    premium = plan.objective - ref_plan.objective
+    served = _cells_served(plan, network, region, model)
+    per_kwh = premium / served if served > 0 else float("nan")
+
+    years = list(model.periods)
+    last = years[-1]
+    coms = network.commodities
+    table = today.copy()
+    table.insert(0, "stage", coms["stage"].reindex(table.index).to_numpy())
+    table.insert(1, "unit", coms["unit"].reindex(table.index).to_numpy())
+    table["target_share"] = np.nan
+    table["target_year"] = np.nan
+    table["min_domestic"] = np.nan
+    table["cost_per_pp"] = 0.0
+    table["violation"] = 0.0
+    for pol in caps:
+        sens = cap_sensitivity(model, pol.name)
+        com_level = "commodity" in (sens.index.names or [])
+        pdf = plan.policies.get(pol.name)
+        for c in pol.commodities:  # type: ignore[attr-defined]
+            if c not in table.index:
+                continue
+            if pol.kind in _MAX_KINDS:
+                if isinstance(pol, CapPath):
+                    share = float(pol.shares([float(last)])[0, list(pol.commodities).index(c)])
+                    year = pol.path[-1][0]
+                else:
+                    share, year = float(getattr(pol, "share")), last
+                cur = table.at[c, "target_share"]
+                if np.isnan(cur) or share < cur:
+                    table.at[c, "target_share"], table.at[c, "target_year"] = share, year
+            else:
+                cur = table.at[c, "min_domestic"]
+                table.at[c, "min_domestic"] = max(float(getattr(pol, "share")), 0.0 if np.isnan(cur) else cur)
+                if np.isnan(table.at[c, "target_year"]):
+                    table.at[c, "target_year"] = last
+            part = sens.xs(c, level="commodity") if com_level else sens
+            sign = -0.01 if pol.kind in _MAX_KINDS else 0.01
+            table.at[c, "cost_per_pp"] += sign * float(part.sum()) / (1 if com_level else len(pol.commodities))  # type: ignore[attr-defined]
+            if pdf is not None and "violation" in pdf:
+                v = pdf["violation"].xs(c, level="commodity") if com_level else pdf["violation"]
+                table.at[c, "violation"] += float(v.groupby(level=0).sum().max())
+    planned = _supply_shares(plan, network, region, last)
+    table["planned_share"] = planned["planned_share"].reindex(table.index)
+    table["planned_domestic"] = planned["planned_domestic"].reindex(table.index)
+    cap = _capacity(plan, network).assign(plan="capped")
+    ref_cap = _capacity(ref_plan, network).assign(plan="reference")
+    capacity = pd.concat([cap, ref_cap], ignore_index=True)
+    table["new_capacity"] = cap.groupby("commodity")["capacity"].sum().reindex(table.index).fillna(0.0)
+    table["new_capacity_ref"] = ref_cap.groupby("commodity")["capacity"].sum().reindex(table.index).fillna(0.0)
+    table["builds"] = [
+        "; ".join(
+            f"{r} {y}: {q:,.4g}"
+            for (r, y), q in cap[cap["commodity"] == c].groupby(["region", "year"])["capacity"].sum().items()
+        )
+        if len(cap)
+        else ""
+        for c in table.index
+    ]
+    table["premium"] = premium
+    table["premium_per_kwh"] = per_kwh
+    table = table.reset_index().set_index(["stage", "commodity"])
+    unmet = pd.concat(
+        {
+            "capped": plan.unmet.groupby(level=[0, 2])[["demand", "unmet"]].sum(),
+            "reference": ref_plan.unmet.groupby(level=[0, 2])[["demand", "unmet"]].sum(),
+        },
+        names=["plan"],
+    )
+    return TargetsResult(
+        table=table,
+        capacity=capacity,
+        unmet=unmet,
+        plan=plan,
+        reference_plan=ref_plan,
+        premium=float(premium),
+        premium_per_kwh=float(per_kwh),
+        region=region,
+        study=study,
+        seconds=time.perf_counter() - t0,
+    )
