@@ -170,7 +170,7 @@ def _resilience(rep: Report, run: ReportRun) -> None:
     if run.resilience is None:
         rep.add_text(_skipped_line(run, "resilience"), warn=True)
         return
-    from valuechain.analysis.targets import plot_price_of_resilience
+    from valuechain.analysis.pricing import plot_price_of_resilience
 
     fig = plot_price_of_resilience(run.resilience)
     rep.add_figure(

@@ -113,22 +113,30 @@ def _region(study: Study) -> str:
 
 
 def _targets_api() -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]] | str:
-    """The targets functions, or why they cannot be used."""
+    """``(targets, price_of_resilience, plot_price_of_resilience)``, or why they cannot be used."""
     try:
-        from valuechain.analysis import targets as mod
+        from valuechain.analysis.pricing import plot_price_of_resilience, price_of_resilience
+        from valuechain.analysis.targets import targets
     except ImportError as e:
-        return f"valuechain.analysis.targets cannot be imported ({e})"
-    missing = [n for n in ("targets", "price_of_resilience", "plot_price_of_resilience") if not hasattr(mod, n)]
-    if missing:
-        return f"valuechain.analysis.targets lacks {', '.join(missing)}"
-    return mod.targets, mod.price_of_resilience, mod.plot_price_of_resilience
+        return f"the targets analysis cannot be imported ({e})"
+    return targets, price_of_resilience, plot_price_of_resilience
+
+
+def _load_study(path: str | Path) -> Study:
+    """A study spec, with the targets layer's policies (``cap_path``) when it is installed."""
+    try:
+        from valuechain.analysis.caps import load_targets_study
+    except ImportError:
+        from valuechain.opt import load_study
+
+        return load_study(path)
+    return load_targets_study(path)
 
 
 def _step_study(study_path: str | Path | None, quick: bool) -> ReportRun:
     from valuechain.network import load_network
-    from valuechain.opt import load_study
 
-    study = load_study(DEFAULT_STUDY if study_path is None else study_path)
+    study = _load_study(DEFAULT_STUDY if study_path is None else study_path)
     if not study.network:
         raise ValueChainError(f"study '{study.name}' names no network")
     net = load_network(study.network)
