@@ -283,12 +283,20 @@ def load_targets_study(path: str | Path) -> Study:
     return study.replace(policies=tuple(paths) + study.policies, path=p)
 
 
-def with_today(study: Study, today: Mapping[str, float]) -> Study:
-    """Return ``study`` with today's shares filled into its :class:`CapPath` policies."""
-    pols = tuple(
-        replace(pol, today=tuple((c, float(today.get(c, 0.0))) for c in pol.commodities))
-        if isinstance(pol, CapPath)
-        else pol
-        for pol in study.policies
-    )
-    return study.replace(policies=pols)
+def with_today(study: Study, today: Mapping[str, float], by_origin: pd.DataFrame | None = None) -> Study:
+    """Return ``study`` with today's shares filled into its :class:`CapPath` policies.
+
+    ``today`` holds the top third-country share per commodity (used by caps on every third
+    country); ``by_origin`` (commodity x origin shares) the shares used by caps on a named origin.
+    """
+    pols = []
+    for pol in study.policies:
+        if isinstance(pol, CapPath):
+            if pol.origin is not None and by_origin is not None and pol.origin in by_origin.columns:
+                col = by_origin[pol.origin]
+                vals = {c: float(col.get(c, 0.0)) for c in pol.commodities}
+            else:
+                vals = {c: float(today.get(c, 0.0)) for c in pol.commodities}
+            pol = replace(pol, today=tuple((c, 0.0 if np.isnan(v) else v) for c, v in vals.items()))
+        pols.append(pol)
+    return study.replace(policies=tuple(pols))

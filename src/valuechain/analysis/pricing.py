@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from valuechain.analysis.caps import CapPath, load_targets_study, with_today
-from valuechain.analysis.targets import _CAP_KINDS, _MAX_KINDS, _region_of, cap_sensitivity, today_shares
+from valuechain.analysis.targets import _CAP_KINDS, _MAX_KINDS, _region_of, cap_sensitivity, origin_shares, today_shares
 from valuechain.errors import StudyError
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def price_of_resilience(
         network = load_network(network)
     region = _region_of(study)
     today = today_shares(network, region)
-    study = with_today(study, today["top_share"].fillna(0.0).to_dict())
+    study = with_today(study, today["top_share"].fillna(0.0).to_dict(), origin_shares(network, region))
     caps = [p for p in study.policies if p.kind in _CAP_KINDS]
     if policy is None:
         maxes = [p for p in caps if p.kind in _MAX_KINDS]

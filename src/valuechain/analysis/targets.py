@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from valuechain.network.model import Network
     from valuechain.opt import Model, Plan, Study
 
-__all__ = ["DEFAULT_STUDY", "TargetsResult", "cap_sensitivity", "today_shares", "targets"]
+__all__ = ["DEFAULT_STUDY", "TargetsResult", "cap_sensitivity", "origin_shares", "targets", "today_shares"]
 
 #: The study :func:`targets` solves when given none.
 DEFAULT_STUDY = "eu-crma-2030"
@@ -127,6 +127,15 @@ def today_shares(network: Network, region: str = "EU27") -> pd.DataFrame:
     return out
 
 
+def origin_shares(network: Network, region: str = "EU27") -> pd.DataFrame:
+    """Today's (baseline) share of each origin in the region's supply: commodity x origin."""
+    from valuechain.analysis.dependency import dependency
+
+    dep = dependency(network, region)
+    dep = dep[(dep["view"] == "direct") & (dep["metric"] == "share")]
+    return dep.pivot_table(index="commodity", columns="origin", values="value", aggfunc="sum").fillna(0.0)
+
+
 def _region_of(study: Study) -> str:
     for pol in study.policies:
         if pol.kind in _CAP_KINDS:
@@ -209,11 +218,15 @@ def _supply_shares(plan: Plan, network: Network, region: str, period: Any) -> pd
         fl = plan.flows.xs((s, period), level=(0, 1))["flow"]
         imp = routes.assign(q=fl.reindex(routes.index).to_numpy(float))
         imp = imp[imp["destination"].isin(members) & ~imp["origin"].isin(members)]
-        buy = plan.purchases.xs((s, period), level=(0, 1))["quantity"]
+        buy = (
+            plan.purchases.xs((s, period), level=(0, 1))["quantity"]
+            if len(plan.purchases)
+            else pd.Series(dtype=float)
+        )
         parts = [str(m).split(":") for m in buy.index]
         mk = pd.DataFrame(
             {"commodity": [p[1] for p in parts], "origin": "market", "q": buy.to_numpy(float)},
-        )[[p[0] in members for p in parts]]
+        )[np.asarray([p[0] in members for p in parts], dtype=bool)]
         sup = pd.concat([prod.assign(origin="domestic"), imp[["commodity", "origin", "q"]], mk])
         by = sup.groupby(["commodity", "origin"])["q"].sum()
         for com, grp in by.groupby(level=0):
@@ -225,6 +238,8 @@ def _supply_shares(plan: Plan, network: Network, region: str, period: Any) -> pd
             d = out.setdefault(str(com), {"planned_share": 0.0, "planned_domestic": 1.0})
             d["planned_share"] = max(d["planned_share"], float(third.max()) / total if len(third) else 0.0)
             d["planned_domestic"] = min(d["planned_domestic"], float(g.get("domestic", 0.0)) / total)
+            for o, q in third.items():
+                d[f"from:{o}"] = max(d.get(f"from:{o}", 0.0), float(q) / total)
     return pd.DataFrame.from_dict(out, orient="index")
 
 
@@ -294,7 +309,9 @@ def targets(
         network = load_network(network)
     region = _region_of(study)
     today = today_shares(network, region)
-    study = with_today(study, today["top_share"].fillna(0.0).to_dict())
+    by_origin = origin_shares(network, region)
+    _origin_today = by_origin.to_dict(orient="index")
+    study = with_today(study, today["top_share"].fillna(0.0).to_dict(), by_origin)
     caps = [p for p in study.policies if p.kind in _CAP_KINDS]
     reference = study.replace(policies=tuple(p for p in study.policies if p.kind not in _CAP_KINDS))
     model, plan = _solve(network, study, **solve_options)
@@ -344,6 +361,15 @@ def targets(
     planned = _supply_shares(plan, network, region, last)
     table["planned_share"] = planned["planned_share"].reindex(table.index)
     table["planned_domestic"] = planned["planned_domestic"].reindex(table.index)
+    for pol in caps:  # a cap on a named origin: show that origin's planned share
+        origin = getattr(pol, "origin", None)
+        if pol.kind in ("cap_path", "max_origin_share") and origin:
+            col = planned.get(f"from:{origin}", pd.Series(dtype=float)).reindex(table.index).fillna(0.0)
+            for c in getattr(pol, "commodities"):
+                if c in table.index:
+                    table.at[c, "planned_share"] = col.get(c, 0.0)
+                    table.at[c, "top_origin"] = origin
+                    table.at[c, "top_share"] = float(_origin_today.get(c, {}).get(origin, 0.0))
     cap = _capacity(plan, network).assign(plan="capped")
     ref_cap = _capacity(ref_plan, network).assign(plan="reference")
     capacity = pd.concat([cap, ref_cap], ignore_index=True)

@@ -1,0 +1,159 @@
+"""``valuechain targets`` and ``valuechain resilience``: dependency targets and TTS/TTR per process."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["register"]
+
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+def _pct(x: object) -> str:
+    return "-" if not isinstance(x, (int, float)) or math.isnan(x) else f"{100 * x:.0f}%"
+
+
+def _num(x: object) -> str:
+    if not isinstance(x, (int, float)) or math.isnan(x):
+        return "-"
+    if math.isinf(x):
+        return "inf"
+    a = abs(x)
+    if a >= 1e9:
+        return f"{x / 1e9:,.2f} G"
+    if a >= 1e6:
+        return f"{x / 1e6:,.2f} M"
+    if a >= 1e4:
+        return f"{x / 1e3:,.0f} k"
+    return f"{x:,.4g}"
+
+
+def targets_cmd(
+    study: Annotated[
+        str, typer.Argument(help="Study spec (a .yaml file or a name in models/).")
+    ] = "models/eu-crma-2030.yaml",
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the targets table to this CSV file.")] = None,
+    capacity_csv: Annotated[
+        Path | None, typer.Option("--capacity-csv", help="Write new capacity by region and year to this CSV file.")
+    ] = None,
+) -> None:
+    """Least-cost plan that meets a study's dependency caps, and what it costs over the uncapped plan."""
+    from valuechain.analysis.targets import targets
+    from valuechain.errors import ValueChainError
+
+    with console.status("solving the capped and the reference plans"):
+        res = targets(None, study)
+    t = Table(
+        "stage", "commodity", "today", "domestic", "target", "by", "planned", "new capacity", "unit",
+        "where", "cost / pp", "violation",
+        title=f"Targets for {res.region}: {res.study.name} ({res.seconds:.1f} s)",
+        caption=(
+            f"premium over the uncapped plan {_num(res.premium)} (expected, discounted), "
+            f"{res.premium_per_kwh:,.2f} per kWh of cells served; cost / pp = cost of one more point of independence"
+        ),
+        title_justify="left",
+    )  # fmt: skip
+    for (stage, com), r in res.table.iterrows():
+        target = _pct(r["target_share"])
+        if isinstance(r["min_domestic"], float) and not math.isnan(r["min_domestic"]):
+            target = f"{target} / >={_pct(r['min_domestic'])}"
+        origin = r["top_origin"] if isinstance(r["top_origin"], str) else "-"
+        t.add_row(
+            str(stage), str(com), f"{origin} {_pct(r['top_share'])}", _pct(r["domestic_share"]), target,
+            "-" if math.isnan(r["target_year"]) else str(int(r["target_year"])), _pct(r["planned_share"]),
+            _num(r["new_capacity"]), str(r["unit"]), str(r["builds"])[:40], _num(r["cost_per_pp"]),
+            _num(r["violation"]),
+        )  # fmt: skip
+    console.print(t)
+    lost = res.unmet.groupby(level=[0, 1])["unmet"].sum()
+    console.print("unmet demand over the horizon (all commodities, own units): " + ", ".join(
+        f"{p}/{s} {_num(v)}" for (p, s), v in lost.items()
+    ))  # fmt: skip
+    for path, frame in ((csv, res.table), (capacity_csv, res.capacity)):
+        if path is None:
+            continue
+        try:
+            frame.to_csv(path)
+        except OSError as e:
+            raise ValueChainError(f"cannot write {path}: {e.strerror or e}") from None
+        console.print(f"wrote {path}")
+
+
+def resilience_cmd(
+    network: Annotated[str, typer.Argument(help="Network name or folder.")],
+    top: Annotated[int, typer.Option("--top", "-n", help="Rows to show (most exposed first).")] = 15,
+    kind: Annotated[str, typer.Option("--kind", help="'process' or 'stage' (region and output commodity).")] = "process",
+    periods: Annotated[int, typer.Option("--periods", help="Horizon in months.")] = 12,
+    tts: Annotated[bool, typer.Option("--tts/--no-tts", help="Also compute the LP time to survive (slower).")] = True,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the full table to this CSV file.")] = None,
+) -> None:
+    """Time to recover impact, risk exposure index and time to survive per process, by linear programming."""
+    from rich.progress import Progress
+
+    from valuechain.analysis.resilience import OperationsLP, risk_exposure_index
+    from valuechain.errors import ValueChainError
+    from valuechain.network import load_network
+
+    if top < 1:
+        raise ValueChainError(f"The '--top' option must be an integer >= 1. Got {top}.")
+    net = load_network(network)
+    op = OperationsLP(net, periods=periods, kind=kind)
+    import numpy as np
+    import pandas as pd
+
+    n = len(op.nodes)
+    lost = np.zeros(n)
+    with Progress(console=console, transient=True) as bar:
+        job = bar.add_task("TTR impact", total=n)
+        for i in range(n):
+            lost[i] = max(op.lost(i, float(op.ttr[i])) - op.baseline, 0.0)
+            bar.advance(job)
+    lost[lost < 1e-9 * max(op._scale(), 1.0)] = 0.0
+    frame = risk_exposure_index(pd.DataFrame({"ttr": op.ttr, "lost_value": lost}, index=op.nodes))
+    shown = frame.head(top).copy()
+    if tts:
+        with Progress(console=console, transient=True) as bar:
+            job = bar.add_task("time to survive", total=len(shown))
+            vals = []
+            for name in shown.index:
+                vals.append(op.tts(int(op.nodes.get_loc(name))))
+                bar.advance(job)
+        shown["tts"] = vals
+    t = Table(kind, "region", "TTR (months)", "TTS (months)", "lost value", "REI",
+              title=f"Risk exposure of {net.name} ({periods}-month horizon, LP re-allocation)",
+              title_justify="left")  # fmt: skip
+    regions = net.processes["region"] if kind == "process" else None
+    for name, r in shown.iterrows():
+        reg = str(regions.get(name, "")) if regions is not None else str(name).split(":")[0]
+        t.add_row(
+            str(name), reg, f"{r['ttr']:.1f}", _num(r["tts"]) if "tts" in r else "-", _num(r["lost_value"]),
+            f"{r['rei']:.3f}",
+        )
+    console.print(t)
+    if csv is not None:
+        try:
+            (shown if tts else frame).to_csv(csv)
+        except OSError as e:
+            raise ValueChainError(f"cannot write {csv}: {e.strerror or e}") from None
+        console.print(f"wrote {csv}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``targets`` and ``resilience`` commands to ``app``."""
+    app.command(
+        "targets",
+        help="Least-cost plan that meets a study's dependency caps (default: models/eu-crma-2030.yaml): "
+        "capacity to add by stage, region and year, cost premium, shadow prices of the caps.",
+    )(targets_cmd)
+    app.command(
+        "resilience",
+        help="Time-to-recover impact, risk exposure index and time to survive per process (or country-stage), "
+        "by linear programming with the best re-allocation of stocks and spare capacity.",
+    )(resilience_cmd)
