@@ -20,9 +20,7 @@ def run_cmd(
         typer.Argument(help="Study spec: a models/NAME.yaml file or a study's name (default: eu-crma-2030)."),
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder to write report.html and its PNGs to.")] = Path("report"),
-    quick: Annotated[
-        bool, typer.Option("--quick", help="Small settings: a short price-of-resilience curve.")
-    ] = False,
+    quick: Annotated[bool, typer.Option("--quick", help="Small settings: a short price-of-resilience curve.")] = False,
 ) -> None:
     """Run a study (dependency, targets, price of resilience, shocks, criticality) and write the report."""
     from valuechain.report.run import collect, render

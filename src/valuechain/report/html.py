@@ -84,9 +84,15 @@ class Report:
         self._parts.append(f"<pre>{html.escape(str(text).rstrip())}</pre>")
 
     def add_table(
-        self, frame: pd.DataFrame, title: str = "", *, caption: str = "", float_format: str = "{:,.4g}"
+        self,
+        frame: pd.DataFrame,
+        title: str = "",
+        *,
+        caption: str = "",
+        float_format: str = "{:,.4g}",
+        index: bool = True,
     ) -> None:
-        """Add a DataFrame as a table."""
+        """Add a DataFrame as a table (every row in full: index labels are not merged across rows)."""
         if title:
             self._parts.append(f"<h3>{html.escape(title)}</h3>")
         formatters: dict[Any, Any] = {
@@ -94,7 +100,9 @@ class Report:
             for c in frame.columns
             if pd.api.types.is_float_dtype(frame[c])
         }
-        self._parts.append(frame.to_html(formatters=formatters, border=0, escape=True, na_rep=""))
+        self._parts.append(
+            frame.to_html(formatters=formatters, border=0, escape=True, na_rep="", index=index, sparsify=False)
+        )
         if caption:
             self._parts.append(f'<p class="note">{html.escape(caption)}</p>')
 

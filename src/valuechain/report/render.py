@@ -72,11 +72,12 @@ def _summary(rep: Report, run: ReportRun) -> None:
         )
     if run.after is not None and run.before is not None:
         after = run.after
-        tops = {str(c): str(o) for c, o in run.before["top_origin"].items() if o}
-        later = {c: share_of(after, c, o) for c, o in tops.items()}
-        still = [f"{c} ({tops[c]} {_pct(v)})" for c, v in later.items() if v > CRMA_BENCHMARK]
+        over_after = _over(after)
         label = run.plan_flows.label if run.plan_flows is not None else "the plan"
-        lines.append(f"Under the plan ({label}) {len(still)} of them still do: " + ("; ".join(still) or "none") + ".")
+        lines.append(
+            f"In the targets plan ({label}, expected flows over the study's scenarios) {len(over_after)} of the "
+            f"{len(after)} commodities it uses do: " + ("; ".join(over_after) or "none") + "."
+        )
     elif "targets" in run.skipped:
         lines.append(_skipped_line(run, "targets"))
     if run.shocks is not None:
@@ -139,10 +140,17 @@ def _dependency(rep: Report, run: ReportRun) -> None:
         name="origin-shares",
         caption=f"Share of {run.region}'s supply (own production kept at home plus imports) from its largest foreign "
         "origin today (valuechain.dependency, direct view, on the network's baseline flows)"
-        + (", and that origin's share in the targets plan's last year." if run.after is not None else "."),
+        + (
+            ", and that origin's share in the targets plan's last year (expected flows over the study's scenarios), "
+            "measured the same way. The targets table measures shares as the study's caps do (the region's "
+            "production plus imports, in the worst scenario), so a plan that refines in the region for export while "
+            "importing for its own use can meet a cap there and still show a dependent supply here."
+            if run.after is not None
+            else "."
+        ),
     )
     _close(fig)
-    table = run.before[["stage", "unit", "use", "domestic_share", "top_origin", "top_share"]].copy()
+    table = run.before[["stage", "unit", "consumption", "domestic_share", "top_origin", "top_share"]].copy()
     if run.after is not None:
         after = run.after
         table["top_share_plan"] = [
@@ -162,7 +170,7 @@ def _targets(rep: Report, run: ReportRun) -> None:
         f"capacity the least-cost plan builds, its cost premium over the plan without targets, the shadow price of "
         f"the cap and the demand left unmet. From valuechain.analysis.targets on study {run.study.name}."
     )
-    rep.add_table(run.targets.table, "Targets", float_format=TARGETS_FLOAT_FORMAT)
+    rep.add_table(run.targets.table.reset_index(), "Targets", float_format=TARGETS_FLOAT_FORMAT, index=False)
 
 
 def _resilience(rep: Report, run: ReportRun) -> None:

@@ -8,9 +8,10 @@ PNGs of its matplotlib figures.
 
 The work is split into steps (:data:`STEPS`) run in order under a progress bar. :func:`collect`
 runs them and returns a :class:`ReportRun` holding every result; :func:`render` turns that into
-the report, taking every figure and number from those objects. On a first run the simulation
-kernels compile (Numba, cached on disk afterwards) in a background process while the dependency
-and planning steps run.
+the report, taking every figure and number from those objects. Two things run beside the main
+process to keep a run short on two cores: on a first run the simulation kernels compile (Numba,
+cached on disk afterwards) in a background process while the dependency and planning steps run,
+and the price-of-resilience sweep solves in a worker process while the targets are solved.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from valuechain.errors import ValueChainError
 
 if TYPE_CHECKING:
     import subprocess
+    from concurrent.futures import Future
 
     from valuechain.network.model import Network
     from valuechain.opt.study import Study
@@ -68,8 +70,12 @@ class ReportRun:
         Horizon of the simulations, in months.
     dependency
         :func:`valuechain.dependency` of the region on the baseline (tidy frame).
-    before, after
-        :func:`~valuechain.report.planned.origin_shares` of the baseline and of the plan's last year.
+    before
+        :func:`valuechain.analysis.summary` of :attr:`dependency`: one row per commodity with its
+        top foreign origin and share today.
+    after
+        :func:`~valuechain.report.planned.origin_shares` of the plan's last year (expected flows
+        over the study's scenarios).
     targets
         The :class:`TargetsResult` of the study (``None`` if the step did not run).
     plan_flows
@@ -145,10 +151,38 @@ def _step_study(study_path: str | Path | None, quick: bool) -> ReportRun:
 
 def _step_dependency(run: ReportRun) -> None:
     import valuechain as vc
-    from valuechain.report.planned import origin_shares
+    from valuechain.analysis import summary
 
     run.dependency = vc.dependency(run.network, run.region)
-    run.before = origin_shares(run.network, region=run.region)
+    run.before = summary(run.dependency)
+
+
+def _resilience_job(study: str, shares: list[float] | None) -> pd.DataFrame:
+    """The price-of-resilience curve of a study spec (run in a worker process)."""
+    from valuechain.analysis.pricing import price_of_resilience
+
+    spec = _load_study(study)
+    frame: pd.DataFrame = price_of_resilience(spec.network, spec, shares=shares)
+    return frame
+
+
+def _resilience_shares(run: ReportRun) -> list[float] | None:
+    return [0.9, 0.75, 0.6, 0.45] if run.quick else None
+
+
+def _start_resilience(run: ReportRun, pool: list[Any]) -> Future[pd.DataFrame] | None:
+    """Start the price-of-resilience sweep in a worker process, to overlap the targets solves."""
+    if isinstance(_targets_api(), str) or run.study.path is None:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        ex = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    except OSError:
+        return None
+    pool.append(ex)
+    return ex.submit(_resilience_job, str(run.study.path), _resilience_shares(run))
 
 
 def _step_targets(run: ReportRun) -> None:
@@ -164,13 +198,15 @@ def _step_targets(run: ReportRun) -> None:
     run.after = origin_shares(run.network, run.plan_flows, region=run.region)
 
 
-def _step_resilience(run: ReportRun) -> None:
+def _step_resilience(run: ReportRun, pending: Future[pd.DataFrame] | None) -> None:
     api = _targets_api()
     if isinstance(api, str):
         run.skipped["resilience"] = api
         return
-    shares = [1.0, 0.8, 0.65, 0.5] if run.quick else None
-    run.resilience = api[1](run.network, run.study, shares=shares)
+    if pending is not None:
+        run.resilience = pending.result()
+    else:
+        run.resilience = api[1](run.network, run.study, shares=_resilience_shares(run))
 
 
 def _step_shocks(run: ReportRun, warm: subprocess.Popen[bytes] | None) -> None:
@@ -238,6 +274,8 @@ def collect(study: str | Path | None = None, *, quick: bool = False, progress: b
         transient=False,
     )
     run: ReportRun | None = None
+    pool: list[Any] = []
+    pending: Future[pd.DataFrame] | None = None
     try:
         with bar:
             task = bar.add_task(STEPS[0][1], total=len(STEPS))
@@ -252,9 +290,10 @@ def collect(study: str | Path | None = None, *, quick: bool = False, progress: b
                     elif key == "dependency":
                         _step_dependency(run)
                     elif key == "targets":
+                        pending = _start_resilience(run, pool)
                         _step_targets(run)
                     elif key == "resilience":
-                        _step_resilience(run)
+                        _step_resilience(run, pending)
                     elif key == "shocks":
                         _step_shocks(run, warm)
                     elif key == "criticality":
@@ -266,6 +305,8 @@ def collect(study: str | Path | None = None, *, quick: bool = False, progress: b
                 bar.advance(task)
             bar.update(task, description="done")
     finally:
+        for ex in pool:
+            ex.shutdown(wait=False, cancel_futures=True)
         if warm is not None and warm.poll() is None:
             warm.kill()
             warm.wait()
