@@ -81,10 +81,14 @@ def test_the_default_study_runs_every_step(run: ReportRun) -> None:
     assert run.network.name == "global-li-ion-2024"
     assert run.skipped == {}
     assert set(run.timings) == {"study", "dependency", "targets", "resilience", "shocks", "criticality"}
-    assert run.targets is not None and run.resilience is not None and len(run.resilience) == 4
-    assert run.shocks is not None and run.shocks.n_scenarios == len(run.scenarios) >= 2
+    assert run.targets is not None
+    assert run.resilience is not None
+    assert len(run.resilience) == 4
+    assert run.shocks is not None
+    assert run.shocks.n_scenarios == len(run.scenarios) >= 2
     assert "cn-midstream-all" in run.scenarios
-    assert run.criticality is not None and len(run.criticality) == len(run.network.processes)
+    assert run.criticality is not None
+    assert len(run.criticality) == len(run.network.processes)
 
 
 def test_html_has_every_section_and_stands_alone(written: Path) -> None:
@@ -101,7 +105,9 @@ def test_pngs_exist_and_are_valid_images(written: Path) -> None:
     assert names == {"origin-shares.png", "shortfall.png", "criticality.png", "price-of-resilience.png"}
     for name in names:
         img = plt.imread(written.parent / name)
-        assert img.ndim == 3 and img.shape[0] > 200 and img.shape[1] > 300
+        assert img.ndim == 3
+        assert img.shape[0] > 200
+        assert img.shape[1] > 300
         assert float(img[..., :3].std()) > 0.01  # not a blank canvas
 
 
@@ -204,7 +210,8 @@ def test_cli_prints_one_line_on_a_missing_study(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     err = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
-    assert len(err) == 1 and "nope.yaml: no such study spec" in err[0]
+    assert len(err) == 1
+    assert "nope.yaml: no such study spec" in err[0]
     assert "Traceback" not in proc.stderr
 
 
