@@ -80,6 +80,17 @@ def _summary(rep: Report, run: ReportRun) -> None:
         )
     elif "targets" in run.skipped:
         lines.append(_skipped_line(run, "targets"))
+    if run.targets is not None:
+        cur = run.network.units.get("currency", "")
+        built = run.targets.capacity
+        if "plan" in built:
+            built = built[(built["plan"] == "capped") & (built["capacity"] > 0)]
+        lines.append(
+            f"Meeting the targets costs {run.targets.premium:,.4g} {cur} more than the least-cost plan without them "
+            f"(expected, discounted over {run.study.years} years; {run.targets.premium_per_kwh:,.3g} {cur} per kWh of "
+            f"cells served in {run.region})"
+            + (f", building capacity in {built['region'].nunique()} regions." if "region" in built else ".")
+        )
     if run.shocks is not None:
         from valuechain.report.plots import shortfall_by_scenario
 

@@ -204,9 +204,14 @@ def _step_resilience(run: ReportRun, pending: Future[pd.DataFrame] | None) -> No
         run.skipped["resilience"] = api
         return
     if pending is not None:
-        run.resilience = pending.result()
-    else:
-        run.resilience = api[1](run.network, run.study, shares=_resilience_shares(run))
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            run.resilience = pending.result()
+            return
+        except BrokenProcessPool:  # the worker died (e.g. out of memory): solve here instead
+            pass
+    run.resilience = api[1](run.network, run.study, shares=_resilience_shares(run))
 
 
 def _step_shocks(run: ReportRun, warm: subprocess.Popen[bytes] | None) -> None:
