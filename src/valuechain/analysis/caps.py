@@ -13,7 +13,7 @@ The path is given by knots ``{year: share}``; between two knots the share is int
 linearly, after the last knot it stays at the last value, and before the first knot there is no
 cap (:math:`\sigma = 1`). A knot may be relative to today's share (``{reduction: 0.3}``: 30 % below
 the share the origin holds today); relative knots apply only to commodities whose top share today
-is above the last absolute knot (they are the dependencies to cut), and the path never loosens
+is above the last absolute knot, if there is one (they are the dependencies to cut), and the path never loosens
 (each share is the smallest of its own and the earlier ones).
 
 :meth:`valuechain.opt.Model.update_share` on a cap path sets a flat cap from the first knot's
@@ -123,10 +123,11 @@ class CapPath(Policy):
         """The cap per year and commodity, shape (len(years), len(commodities))."""
         years = np.asarray(years, dtype=float)
         today = dict(self.today) if today is None else dict(today)
-        last = self.final[1]
+        last = self.final[1] if any(not r for _, _, r in self.path) else -1.0
         out = np.ones((years.size, len(self.commodities)))
         for j, c in enumerate(self.commodities):
-            kx, ky = [], []
+            kx: list[float] = []
+            ky: list[float] = []
             for y, v, rel in self.path:
                 if rel:
                     if c not in today:
@@ -169,9 +170,10 @@ class CapPath(Policy):
                 fixed.append((b, i, s * n_o + j, c))
             for b, i, s, c in total:
                 scaled.append((b, i, s * n_o + j, -np.asarray(c, dtype=float)))
-        years = np.asarray(ctx.shocks.periods.start_time.year, dtype=float) + (
-            np.asarray(ctx.shocks.periods.start_time.month, dtype=float) - 1
-        ) / 12.0
+        years = (
+            np.asarray(ctx.shocks.periods.start_time.year, dtype=float)
+            + (np.asarray(ctx.shocks.periods.start_time.month, dtype=float) - 1) / 12.0
+        )
         sigma = self.shares(years)  # (T, C)
         rows = ctx.constraint(
             f"policy:{self.name}", axes, [], elastic=self.elastic, penalty=self._penalty(ctx), policy=self.name
@@ -183,13 +185,19 @@ class CapPath(Policy):
         key = np.concatenate([rf, rs]) * big + np.concatenate([cf, cs])
         uniq, inv = np.unique(key, return_inverse=True)
         a_fixed = np.bincount(inv, weights=np.concatenate([vf, np.zeros(vs.size)]), minlength=uniq.size)
-        a_path = np.bincount(inv, weights=np.concatenate([np.zeros(vf.size), vs * sigma[t_of, c_of]]), minlength=uniq.size)
+        a_path = np.bincount(
+            inv, weights=np.concatenate([np.zeros(vf.size), vs * sigma[t_of, c_of]]), minlength=uniq.size
+        )
         rpos, cpos = np.divmod(uniq, big)
         ctx.lp.add_terms(rpos, cpos, a_fixed + a_path, keep_zeros=True)
         # Model.update_share(name, s) sets the cap to s from the first knot's year on (no cap before).
         on = years[t_of] >= self.path[0][0]
-        a_share = np.bincount(inv, weights=np.concatenate([np.zeros(vf.size), np.where(on, vs, 0.0)]), minlength=uniq.size)
-        a_before = np.bincount(inv, weights=np.concatenate([np.zeros(vf.size), np.where(on, 0.0, vs)]), minlength=uniq.size)
+        a_share = np.bincount(
+            inv, weights=np.concatenate([np.zeros(vf.size), np.where(on, vs, 0.0)]), minlength=uniq.size
+        )
+        a_before = np.bincount(
+            inv, weights=np.concatenate([np.zeros(vf.size), np.where(on, 0.0, vs)]), minlength=uniq.size
+        )
         ctx.share_terms[self.name] = (rpos, cpos, a_fixed + a_before, a_share, None)
 
 

@@ -103,7 +103,8 @@ def price_of_resilience(
         network = load_network(network)
     region = _region_of(study)
     today = today_shares(network, region)
-    study = with_today(study, today["top_share"].fillna(0.0).to_dict(), origin_shares(network, region))
+    tops = {str(k): float(v) for k, v in today["top_share"].fillna(0.0).items()}
+    study = with_today(study, tops, origin_shares(network, region))
     caps = [p for p in study.policies if p.kind in _CAP_KINDS]
     if policy is None:
         maxes = [p for p in caps if p.kind in _MAX_KINDS]
@@ -115,14 +116,17 @@ def price_of_resilience(
         if not named:
             from valuechain._params import closest
 
-            raise StudyError(f"no cap named '{policy}' in study '{study.name}'" + closest(policy, [p.name for p in caps]))
+            raise StudyError(
+                f"no cap named '{policy}' in study '{study.name}'" + closest(policy, [p.name for p in caps])
+            )
         chosen = named[0]
     is_max = chosen.kind in _MAX_KINDS
     if shares is None:
-        coms = list(getattr(chosen, "commodities"))
+        coms = [str(c) for c in getattr(chosen, "commodities", ())]
         top = float(today["top_share"].reindex(coms).max())
         start = top if np.isfinite(top) and top > 0.4 else 1.0
-        shares = np.linspace(start, 0.4, 7) if is_max else np.linspace(float(getattr(chosen, "share")), 0.0, 7)[::-1]
+        low = float(getattr(chosen, "share", 0.0))
+        shares = np.linspace(start, 0.4, 7) if is_max else np.linspace(0.0, low, 7)
     shares = [float(s) for s in shares]
     others = tuple(p for p in study.policies if p.kind not in _CAP_KINDS)
     opts = {k: v for k, v in dict(study.solver).items() if k in ("time_limit", "threads")}
@@ -173,10 +177,9 @@ def fresh_cost(network: Network, study: Study, policy: str, share: float, **solv
         if p.kind in _CAP_KINDS and p.name != policy:
             continue
         if p.name == policy:
-            if isinstance(p, CapPath):
-                p = replace(p, path=((p.path[0][0], share, False),))
-            else:
-                p = replace(p, share=share)  # type: ignore[call-arg]
+            p = (
+                replace(p, path=((p.path[0][0], share, False),)) if isinstance(p, CapPath) else replace(p, share=share)  # type: ignore[call-arg]
+            )
         pols.append(p)
     return solve(build(network, study.replace(policies=tuple(pols))), **solve_options).objective
 

@@ -74,7 +74,9 @@ def _control_window(network: Network, name: str, months: int, horizon: int) -> S
 
     per = default_periods(network, horizon)
     sh = compile_shocks(network, [named(name)], start=per[0], periods=horizon, freq="M", outside="clip")
-    hit = (sh.route_capacity < 1).any(axis=2) | (sh.process_capacity < 1).any(axis=2) | (sh.demand < 1).any(axis=2)
+    hit = np.asarray(
+        (sh.route_capacity < 1).any(axis=2) | (sh.process_capacity < 1).any(axis=2) | (sh.demand < 1).any(axis=2)
+    )
     when = np.flatnonzero(hit[0])
     t0 = int(when[0]) if when.size else 0
     t1 = min(t0 + months, horizon)
@@ -130,7 +132,9 @@ def stockpile_targets(
 
     if scenarios is None:
         scenarios = [
-            n for n in names() if n.startswith("cn-") and any(type(s).__name__ == "ExportControl" for s in named(n).shocks)
+            n
+            for n in names()
+            if n.startswith("cn-") and any(type(s).__name__ == "ExportControl" for s in named(n).shocks)
         ]
     members = set(network.members(region))
     hubs = network.hubs.reset_index(drop=True) if network.hubs.index.name else network.hubs
@@ -183,14 +187,16 @@ def stockpile_targets(
         stock = x[buy.offset : buy.offset + buy.size].reshape(buy.shape)[0, 0, -len(mine) :]
         lost = (x[um.offset : um.offset + um.size] * model.cost[um.offset : um.offset + um.size]).reshape(um.shape)
         left = float(lost[:, :, inside].sum())
+        regs = mine["region"].astype(str).tolist()
+        cmds = mine["commodity"].astype(str).tolist()
         for i in np.flatnonzero(stock > 1e-6):
             rows.append(
                 {
                     "scenario": name,
-                    "hub": f"{mine.at[i, 'region']}:{mine.at[i, 'commodity']}",
-                    "region": mine.at[i, "region"],
-                    "commodity": mine.at[i, "commodity"],
-                    "unit": network.commodities.at[mine.at[i, "commodity"], "unit"],
+                    "hub": f"{regs[i]}:{cmds[i]}",
+                    "region": regs[i],
+                    "commodity": cmds[i],
+                    "unit": str(network.commodities["unit"].get(cmds[i], "")),
                     "stock": float(stock[i]),
                     "daily_use": use[i],
                     "days_of_cover": float(stock[i]) / use[i] if use[i] > 0 else np.inf,
@@ -210,17 +216,21 @@ def stockpile_targets(
 
 
 def _daily_use(network: Network, mine: pd.DataFrame) -> np.ndarray:
-    """Baseline use per day at each of ``mine``'s hubs: process inputs at baseline activity,
-    baseline exports and final demand (the network's own baseline, per network period)."""
+    """Baseline use per day at each of ``mine``'s hubs.
+
+    Process inputs at baseline activity, baseline exports and final demand (the network's own
+    baseline, per network period).
+    """
     pos = {f"{r}:{c}": i for i, (r, c) in enumerate(zip(mine["region"], mine["commodity"], strict=True))}
     use = np.zeros(len(mine))
     procs = network.processes
     rec = network.recipes[(network.recipes["kind"] == "input") & network.recipes["process"].isin(procs.index)]
-    act = procs["baseline_activity"].fillna(0.0)
+    act = dict(zip(procs.index.astype(str), procs["baseline_activity"].fillna(0.0).to_numpy(float), strict=True))
+    where = dict(zip(procs.index.astype(str), procs["region"].astype(str), strict=True))
     for p, c, coef in zip(rec["process"], rec["commodity"], rec["coefficient"].to_numpy(float), strict=True):
-        i = pos.get(f"{procs.at[p, 'region']}:{c}")
+        i = pos.get(f"{where[str(p)]}:{c}")
         if i is not None:
-            use[i] += coef * float(act.at[p])
+            use[i] += coef * act[str(p)]
     rt = network.routes
     for o, c, f in zip(rt["origin"], rt["commodity"], rt["baseline_flow"].fillna(0.0).to_numpy(float), strict=True):
         i = pos.get(f"{o}:{c}")

@@ -32,7 +32,7 @@ from valuechain.errors import StudyError
 
 if TYPE_CHECKING:
     from valuechain.network.model import Network
-    from valuechain.opt import Model, Plan, Study
+    from valuechain.opt import Model, Plan, Policy, Study
 
 __all__ = ["DEFAULT_STUDY", "TargetsResult", "cap_sensitivity", "origin_shares", "targets", "today_shares"]
 
@@ -86,10 +86,12 @@ class TargetsResult:
             f"{self.seconds:.1f} s>"
         ]
         capped = t[t["target_share"].notna()]
+
         def pct(v: float) -> str:
             return "-" if pd.isna(v) else f"{v:.0%}"
 
-        for (stage, com), row in capped.head(8).iterrows():
+        for key, row in capped.head(8).iterrows():
+            stage, com = (str(k) for k in key)  # type: ignore[attr-defined]
             origin = row["top_origin"] if isinstance(row["top_origin"], str) else "-"
             lines.append(
                 f"  {stage:>16} {com:<18} today {origin} {pct(row['top_share'])} -> "
@@ -101,7 +103,9 @@ class TargetsResult:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        return f"<p>{self.__repr__().splitlines()[0][1:-1]}</p>" + self.table.to_html(float_format=lambda v: f"{v:,.4g}")
+        return f"<p>{self.__repr__().splitlines()[0][1:-1]}</p>" + self.table.to_html(
+            float_format=lambda v: f"{v:,.4g}"
+        )
 
 
 def today_shares(network: Network, region: str = "EU27") -> pd.DataFrame:
@@ -111,8 +115,8 @@ def today_shares(network: Network, region: str = "EU27") -> pd.DataFrame:
     --------
     >>> import valuechain as vc
     >>> t = today_shares(vc.load_network("toy-battery"), "DE")
-    >>> t.loc["cell_nmc", ["top_origin", "top_share"]].tolist()
-    ['CN', 0.5]
+    >>> str(t.loc["cell_nmc", "top_origin"]), float(t.loc["cell_nmc", "top_share"])
+    ('CN', 0.5)
     """
     from valuechain.analysis.dependency import dependency
 
@@ -139,7 +143,7 @@ def origin_shares(network: Network, region: str = "EU27") -> pd.DataFrame:
 def _region_of(study: Study) -> str:
     for pol in study.policies:
         if pol.kind in _CAP_KINDS:
-            return str(getattr(pol, "region"))
+            return str(pol.region)  # type: ignore[attr-defined]
     raise StudyError(f"study '{study.name}' has no dependency cap (cap_path, max_origin_share, ...) to meet")
 
 
@@ -188,22 +192,33 @@ def _cells_served(plan: Plan, network: Network, region: str, model: Model) -> fl
     t_lab = u.index.get_level_values(1)
     h_lab = u.index.get_level_values(2)
     prob = pd.Series(np.asarray(model.shocks.probability, float), index=model.scenarios)
-    disc = pd.Series((1 + model.study.discount_rate) ** -np.arange(len(model.periods), dtype=float), index=model.periods)
+    disc = pd.Series(
+        (1 + model.study.discount_rate) ** -np.arange(len(model.periods), dtype=float), index=model.periods
+    )
     w = prob.reindex(s_lab).to_numpy() * disc.reindex(t_lab).to_numpy()
     keep = np.isin(np.asarray(h_lab, dtype=object), hubs)
     return float((served * w)[keep].sum() * 1e6)
 
 
+def _at(frame: pd.DataFrame, scenario: Any, period: Any, col: str) -> pd.Series:
+    """``frame[col]`` at one scenario and period (empty when the frame is)."""
+    if frame.empty:
+        return pd.Series(dtype=float)
+    return frame.xs((scenario, period), level=(0, 1))[col]
+
+
 def _supply_shares(plan: Plan, network: Network, region: str, period: Any) -> pd.DataFrame:
-    """Largest single third-country share and domestic share of supply per commodity in ``period``
-    (largest over scenarios), from a plan's activities and flows."""
+    """Largest single third-country share and domestic share of supply per commodity in ``period``.
+
+    Largest over scenarios, from a plan's activities, flows and purchases.
+    """
     members = set(network.members(region))
     rec = network.recipes[network.recipes["kind"] == "output"]
     procs, exps, routes = network.processes, network.expansions, network.routes
     out: dict[str, dict[str, float]] = {}
     for s in plan.activity.index.get_level_values(0).unique():
-        act = plan.activity.xs((s, period), level=(0, 1))["activity"]
-        xact = plan.expansion_activity.xs((s, period), level=(0, 1))["activity"]
+        act = _at(plan.activity, s, period, "activity")
+        xact = _at(plan.expansion_activity, s, period, "activity")
         level = pd.concat([act, xact])
         reg = pd.concat([procs["region"], exps["region"]])
         r = rec[rec["process"].isin(level.index)]
@@ -215,14 +230,10 @@ def _supply_shares(plan: Plan, network: Network, region: str, period: Any) -> pd
             }
         )
         prod = prod[prod["origin"].isin(members)]
-        fl = plan.flows.xs((s, period), level=(0, 1))["flow"]
+        fl = _at(plan.flows, s, period, "flow")
         imp = routes.assign(q=fl.reindex(routes.index).to_numpy(float))
         imp = imp[imp["destination"].isin(members) & ~imp["origin"].isin(members)]
-        buy = (
-            plan.purchases.xs((s, period), level=(0, 1))["quantity"]
-            if len(plan.purchases)
-            else pd.Series(dtype=float)
-        )
+        buy = _at(plan.purchases, s, period, "quantity")
         parts = [str(m).split(":") for m in buy.index]
         mk = pd.DataFrame(
             {"commodity": [p[1] for p in parts], "origin": "market", "q": buy.to_numpy(float)},
@@ -248,20 +259,72 @@ def _capacity(plan: Plan, network: Network) -> pd.DataFrame:
     built = ex[ex["built"] > 1e-9]["built"]
     if built.empty:
         return pd.DataFrame(columns=["year", "expansion", "region", "commodity", "capacity"])
-    rec = network.recipes[(network.recipes["kind"] == "output") & network.recipes["process"].isin(network.expansions.index)]
+    rec = network.recipes[
+        (network.recipes["kind"] == "output") & network.recipes["process"].isin(network.expansions.index)
+    ]
+    exp = built.index.get_level_values(1)
+    years = built.index.get_level_values(0)
     rows = []
-    for (year, e), b in built.items():
-        for _, r in rec[rec["process"] == e].iterrows():
+    for k in range(len(built)):
+        e = str(exp[k])
+        for c, coef in zip(
+            rec.loc[rec["process"] == e, "commodity"], rec.loc[rec["process"] == e, "coefficient"], strict=True
+        ):
             rows.append(
                 {
-                    "year": year,
+                    "year": years[k],
                     "expansion": e,
                     "region": network.expansions.at[e, "region"],
-                    "commodity": r["commodity"],
-                    "capacity": float(b) * float(r["coefficient"]),
+                    "commodity": c,
+                    "capacity": float(built.iloc[k]) * float(coef),
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _commodities(pol: Policy) -> list[str]:
+    return [str(c) for c in getattr(pol, "commodities", ())]
+
+
+def _cap_columns(
+    caps: list[Policy], model: Model, plan: Plan, index: list[str], last: int
+) -> dict[str, dict[str, float]]:
+    """Target share and year, minimum domestic share, cost per point and violation per commodity."""
+    target: dict[str, float] = {}
+    year: dict[str, float] = {}
+    domestic: dict[str, float] = {}
+    per_pp: dict[str, float] = dict.fromkeys(index, 0.0)
+    violation: dict[str, float] = dict.fromkeys(index, 0.0)
+    for pol in caps:
+        sens = cap_sensitivity(model, pol.name)
+        com_level = "commodity" in list(sens.index.names)
+        pdf = plan.policies.get(pol.name)
+        coms = _commodities(pol)
+        for c in coms:
+            if c not in per_pp:
+                continue
+            if pol.kind in _MAX_KINDS:
+                if isinstance(pol, CapPath):
+                    share, when = float(pol.shares([float(last)])[0, coms.index(c)]), float(pol.path[-1][0])
+                else:
+                    share, when = float(pol.share), float(last)  # type: ignore[attr-defined]
+                if c not in target or share < target[c]:
+                    target[c], year[c] = share, when
+            else:
+                domestic[c] = max(float(pol.share), domestic.get(c, 0.0))  # type: ignore[attr-defined]
+                year.setdefault(c, float(last))
+            part = sens.xs(c, level="commodity") if com_level else sens / len(coms)
+            per_pp[c] += (-0.01 if pol.kind in _MAX_KINDS else 0.01) * float(part.sum())
+            if pdf is not None and "violation" in pdf:
+                v = pdf["violation"].xs(c, level="commodity") if com_level else pdf["violation"]
+                violation[c] += float(v.groupby(level=0).sum().max())
+    return {
+        "target_share": target,
+        "target_year": year,
+        "min_domestic": domestic,
+        "cost_per_pp": per_pp,
+        "violation": violation,
+    }
 
 
 def targets(
@@ -289,8 +352,9 @@ def targets(
     >>> res = vc.targets("toy-battery", "toy-battery")
     >>> res.premium >= 0
     True
-    >>> res.table.loc[("cell", "cell_nmc"), ["top_origin", "target_share"]].tolist()
-    ['CN', 0.5]
+    >>> row = res.table.loc[("cell", "cell_nmc")]
+    >>> str(row["top_origin"]), float(row["target_share"])
+    ('CN', 0.5)
     """
     import time
 
@@ -310,12 +374,11 @@ def targets(
     region = _region_of(study)
     today = today_shares(network, region)
     by_origin = origin_shares(network, region)
-    _origin_today = by_origin.to_dict(orient="index")
-    study = with_today(study, today["top_share"].fillna(0.0).to_dict(), by_origin)
+    study = with_today(study, {str(k): float(v) for k, v in today["top_share"].fillna(0.0).items()}, by_origin)
     caps = [p for p in study.policies if p.kind in _CAP_KINDS]
     reference = study.replace(policies=tuple(p for p in study.policies if p.kind not in _CAP_KINDS))
     model, plan = _solve(network, study, **solve_options)
-    ref_model, ref_plan = _solve(network, reference, **solve_options)
+    _, ref_plan = _solve(network, reference, **solve_options)
     premium = plan.objective - ref_plan.objective
     served = _cells_served(plan, network, region, model)
     per_kwh = premium / served if served > 0 else float("nan")
@@ -326,50 +389,21 @@ def targets(
     table = today.copy()
     table.insert(0, "stage", coms["stage"].reindex(table.index).to_numpy())
     table.insert(1, "unit", coms["unit"].reindex(table.index).to_numpy())
-    table["target_share"] = np.nan
-    table["target_year"] = np.nan
-    table["min_domestic"] = np.nan
-    table["cost_per_pp"] = 0.0
-    table["violation"] = 0.0
-    for pol in caps:
-        sens = cap_sensitivity(model, pol.name)
-        com_level = "commodity" in (sens.index.names or [])
-        pdf = plan.policies.get(pol.name)
-        for c in pol.commodities:  # type: ignore[attr-defined]
-            if c not in table.index:
-                continue
-            if pol.kind in _MAX_KINDS:
-                if isinstance(pol, CapPath):
-                    share = float(pol.shares([float(last)])[0, list(pol.commodities).index(c)])
-                    year = pol.path[-1][0]
-                else:
-                    share, year = float(getattr(pol, "share")), last
-                cur = table.at[c, "target_share"]
-                if np.isnan(cur) or share < cur:
-                    table.at[c, "target_share"], table.at[c, "target_year"] = share, year
-            else:
-                cur = table.at[c, "min_domestic"]
-                table.at[c, "min_domestic"] = max(float(getattr(pol, "share")), 0.0 if np.isnan(cur) else cur)
-                if np.isnan(table.at[c, "target_year"]):
-                    table.at[c, "target_year"] = last
-            part = sens.xs(c, level="commodity") if com_level else sens
-            sign = -0.01 if pol.kind in _MAX_KINDS else 0.01
-            table.at[c, "cost_per_pp"] += sign * float(part.sum()) / (1 if com_level else len(pol.commodities))  # type: ignore[attr-defined]
-            if pdf is not None and "violation" in pdf:
-                v = pdf["violation"].xs(c, level="commodity") if com_level else pdf["violation"]
-                table.at[c, "violation"] += float(v.groupby(level=0).sum().max())
+    for col, values in _cap_columns(caps, model, plan, list(table.index), last).items():
+        table[col] = pd.Series(values, dtype=float).reindex(table.index)
     planned = _supply_shares(plan, network, region, last)
     table["planned_share"] = planned["planned_share"].reindex(table.index)
     table["planned_domestic"] = planned["planned_domestic"].reindex(table.index)
     for pol in caps:  # a cap on a named origin: show that origin's planned share
-        origin = getattr(pol, "origin", None)
-        if pol.kind in ("cap_path", "max_origin_share") and origin:
-            col = planned.get(f"from:{origin}", pd.Series(dtype=float)).reindex(table.index).fillna(0.0)
-            for c in getattr(pol, "commodities"):
-                if c in table.index:
-                    table.at[c, "planned_share"] = col.get(c, 0.0)
-                    table.at[c, "top_origin"] = origin
-                    table.at[c, "top_share"] = float(_origin_today.get(c, {}).get(origin, 0.0))
+        named = str(getattr(pol, "origin", None) or "")
+        if pol.kind in ("cap_path", "max_origin_share") and named:
+            key = f"from:{named}"
+            from_origin = planned[key] if key in planned.columns else pd.Series(dtype=float)
+            now = by_origin[named] if named in by_origin.columns else pd.Series(dtype=float)
+            rows = [c for c in _commodities(pol) if c in table.index]
+            table.loc[rows, "planned_share"] = from_origin.reindex(rows).fillna(0.0).to_numpy()
+            table.loc[rows, "top_share"] = now.reindex(rows).fillna(0.0).to_numpy()
+            table.loc[rows, "top_origin"] = named
     cap = _capacity(plan, network).assign(plan="capped")
     ref_cap = _capacity(ref_plan, network).assign(plan="reference")
     capacity = pd.concat([cap, ref_cap], ignore_index=True)

@@ -60,7 +60,8 @@ def targets_cmd(
         ),
         title_justify="left",
     )  # fmt: skip
-    for (stage, com), r in res.table.iterrows():
+    for key, r in res.table.iterrows():
+        stage, com = (str(k) for k in key)  # type: ignore[attr-defined]
         target = _pct(r["target_share"])
         if isinstance(r["min_domestic"], float) and not math.isnan(r["min_domestic"]):
             target = f"{target} / >={_pct(r['min_domestic'])}"
@@ -74,7 +75,7 @@ def targets_cmd(
     console.print(t)
     lost = res.unmet.groupby(level=[0, 1])["unmet"].sum()
     console.print("unmet demand over the horizon (all commodities, own units): " + ", ".join(
-        f"{p}/{s} {_num(v)}" for (p, s), v in lost.items()
+        f"{'/'.join(str(x) for x in k)} {_num(v)}" for k, v in lost.items()  # type: ignore[attr-defined]
     ))  # fmt: skip
     for path, frame in ((csv, res.table), (capacity_csv, res.capacity)):
         if path is None:
@@ -89,7 +90,9 @@ def targets_cmd(
 def resilience_cmd(
     network: Annotated[str, typer.Argument(help="Network name or folder.")],
     top: Annotated[int, typer.Option("--top", "-n", help="Rows to show (most exposed first).")] = 15,
-    kind: Annotated[str, typer.Option("--kind", help="'process' or 'stage' (region and output commodity).")] = "process",
+    kind: Annotated[
+        str, typer.Option("--kind", help="'process' or 'stage' (region and output commodity).")
+    ] = "process",
     periods: Annotated[int, typer.Option("--periods", help="Horizon in months.")] = 12,
     tts: Annotated[bool, typer.Option("--tts/--no-tts", help="Also compute the LP time to survive (slower).")] = True,
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the full table to this CSV file.")] = None,
@@ -133,7 +136,11 @@ def resilience_cmd(
     for name, r in shown.iterrows():
         reg = str(regions.get(name, "")) if regions is not None else str(name).split(":")[0]
         t.add_row(
-            str(name), reg, f"{r['ttr']:.1f}", _num(r["tts"]) if "tts" in r else "-", _num(r["lost_value"]),
+            str(name),
+            reg,
+            f"{r['ttr']:.1f}",
+            _num(r["tts"]) if "tts" in r else "-",
+            _num(r["lost_value"]),
             f"{r['rei']:.3f}",
         )
     console.print(t)

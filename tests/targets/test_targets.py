@@ -1,0 +1,144 @@
+"""Targets: premiums and shadow prices derived by hand, invariants, study specs, the global default study."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import valuechain as vc
+from valuechain.analysis.caps import CapPath, load_targets_study
+from valuechain.analysis.targets import targets
+from valuechain.errors import StudyError
+from valuechain.opt import MaxOriginShare, MinDomesticShare, Study, ThirdCountryCap
+
+
+def _study(*policies, years=1):
+    return Study(name="hand", start=2025, years=years, discount_rate=0.0, stocks=False, policies=tuple(policies))
+
+
+def test_cap_premium_and_shadow_price_by_hand(pair):
+    # Uncapped: 100 GWh from Y at 1 = 100. Y capped at 60 %: 60 x 1 + 40 x 3 (Z beats X's 5) = 180.
+    # Cost at share s is 100 s + 300 (1 - s): one point less of Y costs 100 x (3 - 1) / 100 = 2.
+    res = targets(pair, _study(MaxOriginShare(commodities=("cell_nmc",), region="X", origin="Y", share=0.6)))
+    assert res.reference_plan.objective == pytest.approx(100.0)
+    assert res.plan.objective == pytest.approx(180.0)
+    assert res.premium == pytest.approx(80.0)
+    row = res.table.loc[("cell", "cell_nmc")]
+    assert row["cost_per_pp"] == pytest.approx(2.0)
+    assert row["target_share"] == pytest.approx(0.6)
+    assert row["top_origin"] == "Y"
+    assert row["top_share"] == pytest.approx(1.0)
+    assert row["planned_share"] == pytest.approx(0.6)
+    # 80 over 100 GWh = 1e8 kWh served
+    assert res.premium_per_kwh == pytest.approx(80.0 / 1e8)
+    assert "premium" in repr(res)
+
+
+def test_cap_path_over_years_by_hand(pair):
+    # No cap in 2025, 80 % in 2026, 60 % in 2027, any single third country (Y and Z):
+    # 100 + (80 + 20 x 3) + (60 + 40 x 3) = 100 + 140 + 180 = 420 against 300 uncapped.
+    cap = CapPath(commodities=("cell_nmc",), region="X", path=((2026, 0.8, False), (2027, 0.6, False)))
+    res = targets(pair, _study(cap, years=3))
+    assert res.premium == pytest.approx(120.0)
+    # moving the whole path one point costs 2 in each of the two capped years
+    assert res.table.loc[("cell", "cell_nmc"), "cost_per_pp"] == pytest.approx(4.0)
+    assert res.table.loc[("cell", "cell_nmc"), "target_year"] == 2027
+    flows = res.plan.flows["flow"].xs("y-x", level="route")
+    assert flows.to_numpy() == pytest.approx([100.0, 80.0, 60.0])
+
+
+def test_relative_knot_cuts_todays_share(pair):
+    cap = CapPath(commodities=("cell_nmc",), region="X", path=((2025, 0.25, True),))
+    res = targets(pair, _study(cap))
+    # today Y holds 100 %: a 25 % cut leaves 75 %
+    assert res.table.loc[("cell", "cell_nmc"), "target_share"] == pytest.approx(0.75)
+    assert res.premium == pytest.approx(25.0 * 2)
+
+
+def test_min_domestic_share_by_hand(pair):
+    # 30 % made in X at 5 instead of 1 from Y: 30 x 4 = 120 more; one more point costs 4.
+    res = targets(pair, _study(MinDomesticShare(commodities=("cell_nmc",), region="X", share=0.3)))
+    assert res.premium == pytest.approx(120.0)
+    row = res.table.loc[("cell", "cell_nmc")]
+    assert row["cost_per_pp"] == pytest.approx(4.0)
+    assert row["min_domestic"] == pytest.approx(0.3)
+    assert row["planned_domestic"] == pytest.approx(0.3)
+
+
+def test_toy_battery_invariants():
+    res = targets("toy-battery", "toy-battery")
+    assert res.premium >= -1e-6 * abs(res.reference_plan.objective)
+    t = res.table
+    assert set(t.index.get_level_values("commodity")) == set(vc.load_network("toy-battery").commodities.index)
+    # the hard cap on China's share of German cells holds in every scenario and year
+    pol = res.plan.policies["cn-share-of-de-cells"]
+    assert (pol["dual"] <= 1e-9).all()
+    assert t.loc[("cell", "cell_nmc"), "planned_share"] <= 0.5 + 1e-6
+    assert {"capped", "reference"} == set(res.unmet.index.get_level_values("plan"))
+    assert (res.unmet["unmet"] >= -1e-9).all()
+    assert set(res.capacity.columns) >= {"year", "region", "commodity", "capacity", "plan"}
+    assert (t["cost_per_pp"] >= -1e-6).all()
+
+
+def test_targets_needs_a_cap(pair):
+    with pytest.raises(StudyError, match="no dependency cap"):
+        targets(pair, _study())
+
+
+def test_study_specs_load():
+    study = load_targets_study("eu-crma-2030")
+    kinds = [p.kind for p in study.policies]
+    assert kinds.count("cap_path") == 2
+    assert "export_ban" in kinds
+    assert kinds.count("min_domestic_share") == 12
+    cap = study.policies[0]
+    assert isinstance(cap, CapPath)
+    # the 2029 knot cuts today's share by 30 % (only where it is above 65 %), 2030 is the CRMA 65 %
+    shares = cap.shares([2028, 2029, 2030], {c: 0.9 if c == "lithium_chem" else 0.5 for c in cap.commodities})
+    j = cap.commodities.index("lithium_chem")
+    assert shares[:, j] == pytest.approx([1.0, 0.63, 0.63])
+    k = cap.commodities.index("cam_nmc")
+    assert shares[:, k] == pytest.approx([1.0, 1.0, 0.65])
+    for name in ("eu-export-controls-stress", "us-china-cap-2030"):
+        assert load_targets_study(name).network == "global-li-ion-2024"
+
+
+def test_bad_cap_path_spec_names_the_key(tmp_path: Path):
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(
+        "network: toy-battery\npolicies:\n  - {type: cap_path, commodities: [cell_nmc], region: DE, path: {2027: 1.5}}\n"
+    )
+    with pytest.raises(StudyError, match=r"bad.yaml: key 'policies\[1\].path.2027' must be a number in \[0, 1\]"):
+        load_targets_study(spec)
+    spec.write_text("network: toy-battery\npolicies:\n  - {type: cap_path, commodities: [x], region: DE, pth: {}}\n")
+    with pytest.raises(StudyError, match=r"unknown key 'policies\[1\]\.pth'"):
+        load_targets_study(spec)
+
+
+def test_default_study_on_the_global_network():
+    res = targets()
+    assert res.region == "EU27"
+    assert res.seconds < 60
+    t = res.table
+    assert len(t) == 22
+    assert res.premium >= -1e-6 * abs(res.reference_plan.objective)
+    assert math.isfinite(res.premium_per_kwh)
+    scen = set(res.unmet.index.get_level_values("scenario"))
+    assert scen == {"baseline", "cn-graphite-2023", "cn-oct2025-reimposed"}
+    # elastic caps: where a 2030 cap is met without violation the planned share is under it
+    capped = t[t["target_share"].notna() & (t["violation"] <= 1e-6) & t["planned_share"].notna()]
+    assert len(capped) >= 8
+    assert (capped["planned_share"] <= capped["target_share"] + 1e-6).all()
+    assert np.isfinite(t["cost_per_pp"]).all()
+    assert (t["cost_per_pp"] >= -1e-3).all()
+    assert (res.capacity[res.capacity["plan"] == "capped"]["capacity"] > 0).any()
+
+
+def test_third_country_cap_matches_cap_path_at_one_share(pair):
+    a = targets(pair, _study(ThirdCountryCap(commodities=("cell_nmc",), region="X", share=0.7)))
+    b = targets(pair, _study(CapPath(commodities=("cell_nmc",), region="X", path=((2025, 0.7, False),))))
+    assert a.plan.objective == pytest.approx(b.plan.objective, rel=1e-9)
+    assert a.table["cost_per_pp"].to_numpy() == pytest.approx(b.table["cost_per_pp"].to_numpy())
