@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import os
 import re
 import subprocess
@@ -220,3 +222,24 @@ def test_bad_study_content_names_the_file(tmp_path: Path) -> None:
     spec.write_text("network: global-li-ion-2024\nhorizon: {years: many}\n", "utf-8")
     with pytest.raises(StudyError, match=r"bad\.yaml: key 'horizon.years' must be an integer"):
         collect(spec)
+
+
+def test_a_run_without_targets_says_so_instead_of_showing_a_table(run: ReportRun, tmp_path: Path) -> None:
+    why = "the targets analysis cannot be imported (no module named 'valuechain.analysis.targets')"
+    partial = dataclasses.replace(
+        run,
+        targets=None,
+        resilience=None,
+        plan_flows=None,
+        after=None,
+        skipped={"targets": why, "resilience": why},
+    )
+    text = render(partial, tmp_path).read_text("utf-8")
+    for heading in SECTIONS:
+        assert f">{heading}</h2>" in text, heading
+    line = html.escape(f"The targets study did not run, so this section is empty: {why}")
+    assert text.count(line) == 4
+    assert "<h3>Targets</h3>" not in text
+    assert text.count("Plotly.newPlot") == 1  # the baseline Sankey only
+    assert not (tmp_path / "targets.csv").exists()
+    assert not (tmp_path / "price-of-resilience.png").exists()
