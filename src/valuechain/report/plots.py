@@ -148,7 +148,8 @@ def plot_criticality(frame: pd.DataFrame, n: int = 15, *, currency: str = "") ->
     y = np.arange(len(top))[::-1]
     ax.barh(y, top["lost_value"] / 1e9, color="#8172b3")
     ax.set_yticks(y, [str(p) for p in top.index], fontsize=8)
-    ax.set_xlabel(f"value of final demand lost if the process stops (billion {currency})".replace("  ", " "))
+    unit = f"billion {currency}".strip()
+    ax.set_xlabel(f"final demand lost if the process stops for the whole horizon ({unit})")
     ax.set_title(f"The {len(top)} most critical processes")
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
