@@ -27,6 +27,7 @@ margin-top:2em}.sub{color:#5b6775}figure{margin:1em 0}figcaption{color:#5b6775;f
 img{max-width:100%}table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
 th,td{border-bottom:1px solid #e3e7ec;padding:.25em .6em;text-align:right}th{background:#f3f5f8}
 td:first-child,th:first-child{text-align:left}.note{color:#5b6775;font-size:.85em}
+pre{background:#f3f5f8;padding:.6em;font-size:.8em;overflow-x:auto}.warn{color:#a33;font-weight:600}
 """
 
 
@@ -65,18 +66,33 @@ class Report:
         """Start a new section."""
         self._parts.append(f'<h2 id="{_slug(text)}">{html.escape(text)}</h2>')
 
-    def add_text(self, text: str, *, note: bool = False) -> None:
-        """Add paragraphs (separated by blank lines); text is escaped, ``**bold**`` is kept."""
+    def add_text(self, text: str, *, note: bool = False, warn: bool = False) -> None:
+        """Add paragraphs (separated by blank lines); text is escaped, ``**bold**`` is kept.
+
+        ``note`` sets them in small grey type; ``warn`` in bold red (for what did not run).
+        """
         for para in str(text).strip().split("\n\n"):
             body = html.escape(para.strip()).replace("\n", " ")
             body = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", body)
-            cls = ' class="note"' if note else ""
+            cls = ' class="warn"' if warn else (' class="note"' if note else "")
             self._parts.append(f"<p{cls}>{body}</p>")
 
+    def add_code(self, text: str, title: str = "") -> None:
+        """Add preformatted text (a spec file, a log), escaped."""
+        if title:
+            self._parts.append(f"<h3>{html.escape(title)}</h3>")
+        self._parts.append(f"<pre>{html.escape(str(text).rstrip())}</pre>")
+
     def add_table(
-        self, frame: pd.DataFrame, title: str = "", *, caption: str = "", float_format: str = "{:,.4g}"
+        self,
+        frame: pd.DataFrame,
+        title: str = "",
+        *,
+        caption: str = "",
+        float_format: str = "{:,.4g}",
+        index: bool = True,
     ) -> None:
-        """Add a DataFrame as a table."""
+        """Add a DataFrame as a table (every row in full: index labels are not merged across rows)."""
         if title:
             self._parts.append(f"<h3>{html.escape(title)}</h3>")
         formatters: dict[Any, Any] = {
@@ -84,7 +100,9 @@ class Report:
             for c in frame.columns
             if pd.api.types.is_float_dtype(frame[c])
         }
-        self._parts.append(frame.to_html(formatters=formatters, border=0, escape=True, na_rep=""))
+        self._parts.append(
+            frame.to_html(formatters=formatters, border=0, escape=True, na_rep="", index=index, sparsify=False)
+        )
         if caption:
             self._parts.append(f'<p class="note">{html.escape(caption)}</p>')
 

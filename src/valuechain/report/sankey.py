@@ -80,6 +80,7 @@ def flow_links(
     route_flow: pd.Series | None = None,
     served: pd.Series | None = None,
     *,
+    expansion_activity: pd.Series | None = None,
     basis: str = "auto",
     regions: int = 8,
 ) -> tuple[pd.DataFrame, str]:
@@ -95,6 +96,10 @@ def flow_links(
         Flow per route id (default: the baseline flows).
     served
         Served demand per demand hub id (default: the demand quantity).
+    expansion_activity
+        Activity of new capacity per expansion id (default: none). Expansions run their own
+        recipes (``recipes`` rows under the expansion's id) in the expansion's region, so a
+        plan's new plants appear beside the existing ones.
     basis
         See :func:`commodity_weights`.
     regions
@@ -108,9 +113,14 @@ def flow_links(
     w, unit = commodity_weights(network, basis)
     procs, rec = network.processes, network.recipes
     act = baseline_activity(procs) if activity is None else activity.reindex(procs.index).fillna(0.0)
-    rec = rec[rec["process"].isin(procs.index)]
+    region = procs["region"]
+    if expansion_activity is not None and len(network.expansions):
+        xact = expansion_activity.reindex(network.expansions.index).fillna(0.0)
+        act = pd.concat([act, xact[xact > 0]])
+        region = pd.concat([region, network.expansions.loc[xact[xact > 0].index, "region"]])
+    rec = rec[rec["process"].isin(act.index)]
     r = rec.assign(
-        region=procs.loc[rec["process"], "region"].to_numpy(),
+        region=region.loc[rec["process"]].to_numpy(),
         q=rec["coefficient"].to_numpy() * act.loc[rec["process"]].to_numpy(),
     )
     r["v"] = r["q"] * w.loc[r["commodity"]].to_numpy()
@@ -122,23 +132,23 @@ def flow_links(
     def node(region: str, commodity: str) -> str:
         return f"{name[commodity]} · {bucket[region]}"
 
-    links: list[tuple[str, str, float, str]] = []
-    for _pid, grp in r.groupby("process", sort=False):
-        ins, outs = grp[grp["kind"] == "input"], grp[grp["kind"] == "output"]
-        total_out = outs["v"].sum()
-        if total_out <= 0:
-            continue
-        for _, o in outs.iterrows():
-            share = o["v"] / total_out
-            for _, i in ins.iterrows():
-                links.append(
-                    (
-                        node(i["region"], i["commodity"]),
-                        node(o["region"], o["commodity"]),
-                        i["v"] * share,
-                        stage[o["commodity"]],
-                    )
-                )
+    # each input of a process feeds each of its outputs in proportion to the output's value
+    r["node"] = [node(g, c) for g, c in zip(r["region"], r["commodity"], strict=True)]
+    outs = r[r["kind"] == "output"][["process", "node", "commodity", "v"]]
+    total_out = outs.groupby("process")["v"].transform("sum")
+    outs = outs.assign(share=(outs["v"] / total_out.where(total_out > 0)).fillna(0.0))
+    ins = r[r["kind"] == "input"][["process", "node", "v"]]
+    pairs = ins.merge(outs, on="process", suffixes=("_in", "_out"))
+    pairs = pairs[pairs["share"] > 0]
+    links: list[tuple[str, str, float, str]] = list(
+        zip(
+            pairs["node_in"],
+            pairs["node_out"],
+            (pairs["v_in"] * pairs["share"]).astype(float),
+            stage.loc[pairs["commodity"]].astype(str),
+            strict=True,
+        )
+    )
     routes = network.routes
     flow = routes["baseline_flow"] if route_flow is None else route_flow.reindex(routes.index).fillna(0.0)
     for o_, d_, c_, f_ in zip(routes["origin"], routes["destination"], routes["commodity"], flow, strict=True):
@@ -161,6 +171,7 @@ def flow_sankey(
     route_flow: pd.Series | None = None,
     served: pd.Series | None = None,
     *,
+    expansion_activity: pd.Series | None = None,
     basis: str = "auto",
     regions: int = 8,
     title: str | None = None,
@@ -171,7 +182,9 @@ def flow_sankey(
     """
     import plotly.graph_objects as go
 
-    links, unit = flow_links(network, activity, route_flow, served, basis=basis, regions=regions)
+    links, unit = flow_links(
+        network, activity, route_flow, served, expansion_activity=expansion_activity, basis=basis, regions=regions
+    )
     labels = pd.Index(pd.unique(pd.concat([links["source"], links["target"]])))
     palette = [
         "#4c72b0",

@@ -1,0 +1,39 @@
+"""``valuechain run``: run a study end to end and write its HTML report."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+__all__ = ["register"]
+
+console = Console(highlight=False)
+
+
+def run_cmd(
+    study: Annotated[
+        str | None,
+        typer.Argument(help="Study spec: a models/NAME.yaml file or a study's name (default: eu-crma-2030)."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write report.html and its PNGs to.")] = Path("report"),
+    quick: Annotated[bool, typer.Option("--quick", help="Small settings: a short price-of-resilience curve.")] = False,
+) -> None:
+    """Run a study (dependency, targets, price of resilience, shocks, criticality) and write the report."""
+    from valuechain.report.run import collect, render
+
+    t0 = time.perf_counter()
+    run = collect(study, quick=quick, progress=True)
+    path = render(run, out)
+    pngs = sorted(p.name for p in path.parent.glob("*.png"))
+    console.print(f"wrote {path} and {len(pngs)} figure(s) ({', '.join(pngs)}) in {time.perf_counter() - t0:.1f} s")
+    for key, why in run.skipped.items():
+        console.print(f"[yellow]not run:[/yellow] {key}: {why}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``run`` command to the CLI."""
+    app.command("run")(run_cmd)

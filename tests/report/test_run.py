@@ -1,0 +1,245 @@
+"""``valuechain run``: the study report end to end on the default study (quick settings)."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+import valuechain as vc
+from valuechain.analysis import summary
+from valuechain.errors import StudyError
+from valuechain.report.planned import baseline_flows, origin_shares, plan_flows, share_of
+from valuechain.report.render import SECTIONS, TARGETS_FLOAT_FORMAT, render
+from valuechain.report.run import ReportRun, collect, run_report
+from valuechain.report.sankey import flow_links
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def run() -> ReportRun:
+    return collect(None, quick=True)
+
+
+@pytest.fixture(scope="module")
+def written(run: ReportRun, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(run, tmp_path_factory.mktemp("report"))
+
+
+class _Tables(HTMLParser):
+    """Collect the tables that follow each <h3> title, as lists of rows of cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._title = ""
+        self._in_h3 = False
+        self._rows: list[list[str]] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h3":
+            self._in_h3, self._title = True, ""
+        elif tag == "table":
+            self._rows = []
+        elif tag == "tr" and self._rows is not None:
+            self._rows.append([])
+        elif tag in ("td", "th") and self._rows is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h3":
+            self._in_h3 = False
+        elif tag in ("td", "th") and self._rows is not None and self._cell is not None:
+            self._rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table" and self._rows is not None:
+            self.tables[self._title] = self._rows
+            self._rows = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h3:
+            self._title += data
+        elif self._cell is not None:
+            self._cell.append(data)
+
+
+def test_the_default_study_runs_every_step(run: ReportRun) -> None:
+    assert run.study.name == "eu-crma-2030"
+    assert run.network.name == "global-li-ion-2024"
+    assert run.skipped == {}
+    assert set(run.timings) == {"study", "dependency", "targets", "resilience", "shocks", "criticality"}
+    assert run.targets is not None
+    assert run.resilience is not None
+    assert len(run.resilience) == 4
+    assert run.shocks is not None
+    assert run.shocks.n_scenarios == len(run.scenarios) >= 2
+    assert "cn-midstream-all" in run.scenarios
+    assert run.criticality is not None
+    assert len(run.criticality) == len(run.network.processes)
+
+
+def test_html_has_every_section_and_stands_alone(written: Path) -> None:
+    text = written.read_text("utf-8")
+    for heading in SECTIONS:
+        assert f">{heading}</h2>" in text, heading
+    assert "did not run" not in text
+    assert re.search(r"<script[^>]*\bsrc=", text) is None  # plotly.js is inlined, nothing is fetched
+    assert text.count("Plotly.newPlot") == 2  # the baseline and the planned Sankey
+
+
+def test_pngs_exist_and_are_valid_images(written: Path) -> None:
+    names = {p.name for p in written.parent.glob("*.png")}
+    assert names == {"origin-shares.png", "shortfall.png", "criticality.png", "price-of-resilience.png"}
+    for name in names:
+        img = plt.imread(written.parent / name)
+        assert img.ndim == 3
+        assert img.shape[0] > 200
+        assert img.shape[1] > 300
+        assert float(img[..., :3].std()) > 0.01  # not a blank canvas
+
+
+def test_targets_table_in_the_html_is_the_targets_result(run: ReportRun, written: Path) -> None:
+    parser = _Tables()
+    parser.feed(written.read_text("utf-8"))
+    rows = parser.tables["Targets"]
+    table = run.targets.table
+    flat = table.reset_index()
+    assert rows[0] == [str(c) for c in flat.columns]
+    body = rows[1:]
+    assert len(body) == len(flat)
+    checked = 0
+    for cells, (_, values) in zip(body, flat.iterrows(), strict=True):
+        for cell, col in zip(cells, flat.columns, strict=True):
+            v = values[col]
+            if pd.api.types.is_float_dtype(flat[col]):
+                assert cell == ("" if pd.isna(v) else TARGETS_FLOAT_FORMAT.format(v)), (values.iloc[:2].tolist(), col)
+                checked += not pd.isna(v)
+            else:
+                assert cell == ("" if pd.isna(v) else str(v)), (values.iloc[:2].tolist(), col)
+    assert checked > 100
+    # and the CSV beside the report holds the same table in full precision
+    csv = pd.read_csv(written.parent / "targets.csv", index_col=[0, 1])
+    num = table.select_dtypes("number")
+    np.testing.assert_allclose(csv[num.columns].to_numpy(dtype=float), num.to_numpy(dtype=float), rtol=1e-12)
+
+
+def test_planned_sankey_differs_where_the_plan_builds(run: ReportRun) -> None:
+    net, f = run.network, run.plan_flows
+    assert f is not None
+    built = f.expansion_activity[f.expansion_activity > 1e-6]
+    assert len(built), "the default study builds new capacity"
+    base, _ = flow_links(net, regions=100)
+    plan, _ = flow_links(net, f.activity, f.route_flow, f.served, expansion_activity=f.expansion_activity, regions=100)
+    names = net.commodities["name"]
+    rec = net.recipes
+    for eid in built.index:
+        region = net.expansions.at[eid, "region"]
+        outs = rec[(rec["process"] == eid) & (rec["kind"] == "output")]["commodity"]
+        for com in outs:
+            node = f"{names[com]} · {region}"
+            # mines have no inputs: count the links leaving a node as well as those entering it
+            through_plan = plan.loc[(plan["target"] == node) | (plan["source"] == node), "value"].sum()
+            through_base = base.loc[(base["target"] == node) | (base["source"] == node), "value"].sum()
+            assert through_plan > through_base, (eid, node)
+
+
+def test_plan_flows_carry_the_plans_new_capacity(run: ReportRun) -> None:
+    plan = run.targets.plan
+    last = plan.expansion_activity.index.get_level_values("period").max()
+    f = run.plan_flows
+    xa = plan.expansion_activity.xs(last, level="period")["activity"].groupby(level="expansion").mean()
+    probs = run.study.probabilities
+    if probs is None:  # equally likely scenarios: the plain mean is the expectation
+        pd.testing.assert_series_equal(
+            f.expansion_activity.sort_index(), xa.sort_index(), check_names=False, check_index_type=False
+        )
+    assert f.label == f"plan, {last}"
+
+
+def test_baseline_origin_shares_match_dependency() -> None:
+    net = vc.load_network("global-li-ion-2024")
+    mine = origin_shares(net, baseline_flows(net), region="EU27")
+    dep = summary(vc.dependency(net, "EU27"))
+    assert list(mine.index) == list(dep.index)
+    assert (mine["top_origin"] == dep["top_origin"]).all()
+    np.testing.assert_allclose(mine["top_share"], dep["top_share"], atol=1e-12)
+    np.testing.assert_allclose(mine["domestic_share"], dep["domestic_share"], atol=1e-12)
+    np.testing.assert_allclose(mine["use"], dep["consumption"], rtol=1e-12)
+    assert share_of(mine, "anode_natural", "CN") == pytest.approx(float(dep.at["anode_natural", "top_share"]))
+    assert np.isnan(share_of(mine, "not-a-commodity", "CN"))
+
+
+def test_plan_flows_weight_scenarios_and_check_the_period() -> None:
+    plan = vc.optimise("toy-battery", "toy-battery")
+    f = plan_flows(plan, period=2027)
+    want = plan.flows.xs(2027, level="period")["flow"].groupby(level="route").mean()
+    pd.testing.assert_series_equal(f.route_flow.sort_index(), want.sort_index(), check_names=False)
+    with pytest.raises(vc.ValueChainError, match="period 1999 is not in the plan"):
+        plan_flows(plan, period=1999)
+    with pytest.raises(vc.ValueChainError, match="probabilities must be 1 numbers"):
+        plan_flows(plan, probabilities=[0.5, 0.5])
+
+
+def test_missing_study_is_a_one_line_error_naming_the_step(tmp_path: Path) -> None:
+    with pytest.raises(StudyError, match=r"^reading the study and the network failed: .*no such study spec"):
+        run_report(tmp_path / "nope.yaml", out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_prints_one_line_on_a_missing_study(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "valuechain", "run", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    err = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(err) == 1
+    assert "nope.yaml: no such study spec" in err[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_study_content_names_the_file(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("network: global-li-ion-2024\nhorizon: {years: many}\n", "utf-8")
+    with pytest.raises(StudyError, match=r"bad\.yaml: key 'horizon.years' must be an integer"):
+        collect(spec)
+
+
+def test_a_run_without_targets_says_so_instead_of_showing_a_table(run: ReportRun, tmp_path: Path) -> None:
+    why = "the targets analysis cannot be imported (no module named 'valuechain.analysis.targets')"
+    partial = dataclasses.replace(
+        run,
+        targets=None,
+        resilience=None,
+        plan_flows=None,
+        after=None,
+        skipped={"targets": why, "resilience": why},
+    )
+    text = render(partial, tmp_path).read_text("utf-8")
+    for heading in SECTIONS:
+        assert f">{heading}</h2>" in text, heading
+    line = html.escape(f"The targets study did not run, so this section is empty: {why}")
+    assert text.count(line) == 4
+    assert "<h3>Targets</h3>" not in text
+    assert text.count("Plotly.newPlot") == 1  # the baseline Sankey only
+    assert not (tmp_path / "targets.csv").exists()
+    assert not (tmp_path / "price-of-resilience.png").exists()
