@@ -51,3 +51,16 @@ def test_cli_unknown_scenario_is_one_line(capsys: pytest.CaptureFixture[str]) ->
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert "cn-graphite-2023" in err
+
+
+def test_shortfall_plot_on_a_network_whose_stages_mix_units() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    net = vc.load_network("global-li-ion-2024")
+    res = vc.simulate(net, named("cn-oct2025-controls"), periods=6)
+    fig = res.plot_shortfall()
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert "mining (t Ni)" in labels
+    assert "pack" in labels
+    assert len(labels) == len(set(labels))

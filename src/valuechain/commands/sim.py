@@ -150,6 +150,12 @@ def simulate_cmd(
     ] = "pro-rata",
     out: Annotated[Path | None, typer.Option("--out", help="Folder for tables and the shortfall plot.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Format of the tables: csv or parquet.")] = "csv",
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Run --samples on a local Dask cluster of this many workers.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Run --samples on this dask.distributed scheduler (tcp://...).")
+    ] = None,
 ) -> None:
     """Run a scenario, an ensemble of samples or the baseline through a network, month by month."""
     from valuechain.network import load_network
@@ -159,11 +165,27 @@ def simulate_cmd(
         raise ScenarioError(f"--periods must be an integer >= 1. Got {periods}.")
     _choice("--mode", mode, MODES)
     _choice("--format", fmt, FORMATS)
+    if (workers is not None or scheduler is not None) and samples is None:
+        raise ScenarioError("--workers and --scheduler spread an ensemble: use them with --samples N")
+    if workers is not None and workers < 1:
+        raise ScenarioError(f"--workers must be an integer >= 1. Got {workers}.")
     net = load_network(network)
     shocks, what = _shocks_for(net, scenario, samples, seed, periods)
-    res = simulate(
-        net, shocks, periods=periods, mode=mode, progress=True, keep="full" if samples is None else "summary"
-    )
+    if samples is not None and (workers is not None or scheduler is not None):
+        from valuechain.scenarios import RiskRegister
+        from valuechain.sim.distributed import RegisterSample, cluster
+
+        sample = RegisterSample(RiskRegister.default(), samples, seed, periods=periods)
+        where = scheduler or f"a local cluster of {workers or 2} workers"
+        with (
+            console.status(f"simulating {samples:,} samples on {where}"),
+            cluster(scheduler, workers=workers or 2) as client,
+        ):
+            res = simulate(net, sample, periods=periods, mode=mode, client=client)
+    else:
+        res = simulate(
+            net, shocks, periods=periods, mode=mode, progress=True, keep="full" if samples is None else "summary"
+        )
     _summary(res, what)
     if out is not None:
         files = _write(res, out, fmt)

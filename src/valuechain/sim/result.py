@@ -164,9 +164,12 @@ class SimResult:
         else:
             fig = ax.figure  # type: ignore[assignment]
         x = self.periods.to_timestamp()
-        for stage, grp in self.stages.groupby("stage", sort=True):
+        # a stage may hold commodities in several units (t Ni, t Co): one line per stage and unit
+        units_per_stage = self.stages.groupby("stage")["unit"].nunique().to_dict()
+        for (stage, unit), grp in self.stages.groupby(["stage", "unit"], sort=True):
             share = grp.set_index("period")["share"].reindex(self.periods).to_numpy()
-            ax.plot(x, 100.0 * share, marker="o", ms=3, label=str(stage))
+            label = f"{stage} ({unit})" if units_per_stage[stage] > 1 else str(stage)
+            ax.plot(x, 100.0 * share, marker="o", ms=3, label=label)
         ax.set_ylabel("expected shortfall (% of demand)")
         ax.set_xlabel("period")
         ax.set_ylim(bottom=0)
