@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "tests" / "sim"))
 import valuechain as vc  # noqa: E402
 from valuechain.scenarios.compiled import ShockArrays  # noqa: E402
 from valuechain.sim import compile_network, default_periods, simulate, synthetic_network  # noqa: E402
-from valuechain.sim.kernel import run_chunk  # noqa: E402
+from valuechain.sim.kernel import Workspace, run_chunk  # noqa: E402
 
 
 def outage_chunks(net: vc.Network, n: int, chunk: int, seed: int, periods: int = 24) -> Iterator[ShockArrays]:
@@ -74,11 +74,13 @@ def kernel_rate(
     mr = np.ones((periods, len(arr.routes), mp.shape[2]))
     md = np.ones((periods, len(arr.demands), mp.shape[2]))
     args = arr.kernel_args()
-    run_chunk(args, mp[:, :, :2], mr[:, :, :2], md[:, :, :2], n_hubs=len(arr.hubs), resourcing=False)  # warm
+    # as simulate runs it with keep="summary": outputs served and activity, buffers reused
+    ws, outs = Workspace(), ("served", "activity")
+    run_chunk(args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=False, outputs=outs, workspace=ws)  # warm
     reps = max(1, n_scen // mp.shape[2])
     t0 = time.perf_counter()
     for _ in range(reps):
-        run_chunk(args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=False)
+        run_chunk(args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=False, outputs=outs, workspace=ws)
     dt = time.perf_counter() - t0
     return arr.n_edges * reps * mp.shape[2] * periods / dt, dt
 
@@ -106,6 +108,44 @@ def stream_time(net: vc.Network, n: int, chunk: int = 2000) -> tuple[float, floa
     total = time.perf_counter() - t0
     assert res.n_scenarios == n
     return total, gen
+
+
+def stream_split(net: vc.Network, n: int, chunk: int = 2000) -> dict[str, float]:
+    """Seconds of each stage of a streamed run of ``n`` scenarios, driven stage by stage.
+
+    The same steps as ``simulate(net, chunks, keep="summary")`` (drawing the shocks, transposing
+    them to the kernel's layout, the kernel, the summaries), each timed on its own.
+    """
+    import importlib
+
+    sim = importlib.import_module("valuechain.sim.simulate")
+    arr = compile_network(net)
+    args = arr.kernel_args()
+    ws = Workspace()
+    times = dict.fromkeys(("drawing", "transposing", "kernel", "summaries"), 0.0)
+    plan = acc = None
+    chunks = outage_chunks(net, n, chunk, 3)
+    while True:
+        t0 = time.perf_counter()
+        sh = next(chunks, None)
+        times["drawing"] += time.perf_counter() - t0
+        if sh is None:
+            break
+        if plan is None or acc is None:
+            plan = sim._Plan(arr, net, sh)
+            acc = sim._Accumulator(arr, len(sh.periods), None, "summary")
+        t0 = time.perf_counter()
+        mp, mr, md = plan.chunk(sh, 0, sh.n_scenarios, ws)
+        t1 = time.perf_counter()
+        out = run_chunk(args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=False,
+                        outputs=("served", "activity"), workspace=ws)  # fmt: skip
+        t2 = time.perf_counter()
+        acc.add(0, out, mp, md, sh.probability * sh.n_scenarios)
+        t3 = time.perf_counter()
+        times["transposing"] += t1 - t0
+        times["kernel"] += t2 - t1
+        times["summaries"] += t3 - t2
+    return times
 
 
 _MEMORY_CHILD = """
@@ -173,6 +213,9 @@ def main() -> None:
     ]:
         total, gen = stream_time(net, n_stream)
         print(f"{name:<28} {total:8.2f} s   (of which drawing the shocks: {gen:.2f} s)")
+    split = stream_split(vc.load_network(largest), n_stream)
+    print(f"{largest} stage by stage: " + ", ".join(f"{k} {v:.2f} s" for k, v in split.items())
+          + f" (sum {sum(split.values()):.2f} s)")  # fmt: skip
 
     n_mem = 100_000 if quick else 1_000_000
     print(f"\n# peak memory of a streamed ensemble of {n_mem:,} scenarios (keep='summary'), fresh process")

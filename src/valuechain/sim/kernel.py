@@ -30,7 +30,12 @@ from __future__ import annotations
 import numpy as np
 from numba import get_num_threads, njit, prange
 
-__all__ = ["simulate_kernel"]
+__all__ = ["OUTPUTS", "Workspace", "run_chunk", "simulate_kernel"]
+
+#: Outputs the kernel can write.
+OUTPUTS = ("supply", "stock", "served", "activity", "flow")
+#: Largest block of scenarios one thread runs together.
+BLOCK = 256
 
 
 @njit(inline="always", cache=True)
@@ -54,14 +59,22 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     mult_p, mult_r, mult_d, resourcing, block,
     out_supply, out_stock, out_served, out_act, out_flow,
 ):  # fmt: skip
-    """Run all scenarios of a chunk; see the module docstring for the semantics."""
+    """Run all scenarios of a chunk; see the module docstring for the semantics.
+
+    ``out_supply``, ``out_stock`` and ``out_flow`` may be empty (shape ``(0, 0, 0)``): they are
+    then not written.
+    """
     n_t = mult_p.shape[0]
     n_s = mult_p.shape[2]
     n_h = stock0.shape[0]
     n_p = base_act.shape[0]
     n_r = route_base.shape[0]
+    n_d = demand_qty.shape[0]
     n_nodes = order_kind.shape[0]
     n_blocks = (n_s + block - 1) // block
+    w_sup = out_supply.shape[0] > 0
+    w_stock = out_stock.shape[0] > 0
+    w_flow = out_flow.shape[0] > 0
     for ib in prange(n_blocks):
         s0 = ib * block
         nb = min(n_s, s0 + block) - s0
@@ -73,6 +86,12 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
         act = np.empty((n_p, nb))
         plan = np.empty((n_p, nb))
         flow = np.empty((n_r, nb))
+        # targets of the period, computed once from the multipliers: routes (baseline flow
+        # within the route's limit) and demand rows; in re-sourcing mode also the limits
+        rtar = np.empty((n_r, nb))
+        dtar = np.empty((n_d, nb))
+        pcap = np.empty((n_p, nb) if resourcing else (0, nb))
+        rlim = np.empty((n_r, nb) if resourcing else (0, nb))
         qsum = np.empty(nb)
         deficit = np.empty(nb)
         # (left, act and flow need no reset: each is set when its hub or process is visited,
@@ -90,8 +109,31 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                 bp = base_act[p]
                 cp = capacity[p]
                 row = mp[p, s0 : s0 + nb]
+                if resourcing:
+                    for b in range(nb):
+                        c = cp * row[b]
+                        pcap[p, b] = c
+                        plan[p, b] = min(bp, c)
+                else:
+                    for b in range(nb):
+                        plan[p, b] = min(bp, cp * row[b])
+            for r in range(n_r):
+                rb = route_base[r]
+                rc = route_cap[r]
+                row = mr[r, s0 : s0 + nb]
+                if resourcing:
+                    for b in range(nb):
+                        lim = _route_limit(rc, rb, row[b])
+                        rlim[r, b] = lim
+                        rtar[r, b] = min(rb, lim)
+                else:
+                    for b in range(nb):
+                        rtar[r, b] = min(rb, _route_limit(rc, rb, row[b]))
+            for d in range(n_d):
+                dq = demand_qty[d]
+                row = md[d, s0 : s0 + nb]
                 for b in range(nb):
-                    plan[p, b] = min(bp, cp * row[b])
+                    dtar[d, b] = dq * row[b]
             for n in range(n_nodes):
                 i = order_idx[n]
                 if order_kind[n] == 0:
@@ -109,16 +151,11 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             for b in range(nb):
                                 qsum[b] += c * plan[p, b]
                         elif k == 1:
-                            rb = route_base[j]
-                            rc = route_cap[j]
-                            row = mr[j, s0 : s0 + nb]
                             for b in range(nb):
-                                qsum[b] += min(rb, _route_limit(rc, rb, row[b]))
+                                qsum[b] += rtar[j, b]
                         else:
-                            dq = demand_qty[j]
-                            row = md[j, s0 : s0 + nb]
                             for b in range(nb):
-                                qsum[b] += dq * row[b]
+                                qsum[b] += dtar[j, b]
                     if resourcing:
                         for b in range(nb):
                             deficit[b] = qsum[b] - avail[h, b]
@@ -127,11 +164,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             o = r_from[r]
                             for b in range(nb):
                                 if deficit[b] > 0.0:
-                                    x = min(
-                                        deficit[b],
-                                        left[o, b] - stock_level[o],
-                                        _route_limit(route_cap[r], route_base[r], mr[r, s0 + b]) - flow[r, b],
-                                    )
+                                    x = min(deficit[b], left[o, b] - stock_level[o], rlim[r, b] - flow[r, b])
                                     if x > 0.0:
                                         flow[r, b] += x
                                         left[o, b] -= x
@@ -143,7 +176,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             y = out_yield[e]
                             for b in range(nb):
                                 if deficit[b] > 0.0:
-                                    x = min(capacity[p] * mp[p, s0 + b] - act[p, b], deficit[b] / y)
+                                    x = min(pcap[p, b] - act[p, b], deficit[b] / y)
                                     for e2 in range(in_ptr[p], in_ptr[p + 1]):
                                         g = in_hub[e2]
                                         x = min(x, (left[g, b] - stock_level[g]) / in_coef[e2])
@@ -162,38 +195,35 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                                                 avail[g, b] += qty
                                         deficit[b] -= x * y
                     # every use gets target x ratio; what is not handed out stays at the hub
-                    sup = out_supply[t, h, s0 : s0 + nb]
                     for b in range(nb):
                         av = avail[h, b]
                         q = qsum[b]
                         rt = 1.0 if av >= q else av / q
                         hratio[h, b] = rt
                         left[h, b] = av - rt * q
-                        sup[b] = av
+                    if w_sup:
+                        sup = out_supply[t, h, s0 : s0 + nb]
+                        for b in range(nb):
+                            sup[b] = avail[h, b]
                     for u in range(u0, u1):
                         k = use_kind[u]
                         j = use_idx[u]
                         if k == 1:
                             g = r_to[j]
-                            rb = route_base[j]
-                            rc = route_cap[j]
-                            row = mr[j, s0 : s0 + nb]
                             if r_lag[j]:
                                 for b in range(nb):
-                                    a = min(rb, _route_limit(rc, rb, row[b])) * hratio[h, b]
+                                    a = rtar[j, b] * hratio[h, b]
                                     flow[j, b] = a
                                     pipe[g, b] += a
                             else:
                                 for b in range(nb):
-                                    a = min(rb, _route_limit(rc, rb, row[b])) * hratio[h, b]
+                                    a = rtar[j, b] * hratio[h, b]
                                     flow[j, b] = a
                                     avail[g, b] += a
                         elif k == 2:
-                            dq = demand_qty[j]
-                            row = md[j, s0 : s0 + nb]
                             served = out_served[t, j, s0 : s0 + nb]
                             for b in range(nb):
-                                served[b] = dq * row[b] * hratio[h, b]
+                                served[b] = dtar[j, b] * hratio[h, b]
                     done[h] = True
                 else:
                     # input e was allocated coefficient x plan x ratio of its hub, so the process
@@ -237,20 +267,24 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
             # what lagged edges delivered
             for h in range(n_h):
                 lv = stock_level[h]
-                row = out_stock[t, h, s0 : s0 + nb]
                 for b in range(nb):
                     v = min(max(left[h, b], 0.0), lv)
-                    row[b] = v
+                    left[h, b] = v
                     avail[h, b] = v + pipe[h, b]
                     pipe[h, b] = 0.0
+                if w_stock:
+                    row = out_stock[t, h, s0 : s0 + nb]
+                    for b in range(nb):
+                        row[b] = left[h, b]
             for p in range(n_p):
                 row = out_act[t, p, s0 : s0 + nb]
                 for b in range(nb):
                     row[b] = act[p, b]
-            for r in range(n_r):
-                row = out_flow[t, r, s0 : s0 + nb]
-                for b in range(nb):
-                    row[b] = flow[r, b]
+            if w_flow:
+                for r in range(n_r):
+                    row = out_flow[t, r, s0 : s0 + nb]
+                    for b in range(nb):
+                        row[b] = flow[r, b]
 
 
 def run_chunk(
@@ -262,22 +296,23 @@ def run_chunk(
     n_hubs: int,
     resourcing: bool,
     block: int | None = None,
+    outputs: tuple[str, ...] = OUTPUTS,
+    workspace: Workspace | None = None,
 ) -> dict[str, np.ndarray]:
     """Run the kernel on one chunk of multipliers shaped ``(period, item, scenario)``.
 
-    Returns the outputs ``supply``, ``stock`` (period, hub, scenario), ``served`` (period, demand,
-    scenario), ``activity`` (period, process, scenario) and ``flow`` (period, route, scenario).
+    Returns the ``outputs`` asked for among ``supply``, ``stock`` (period, hub, scenario),
+    ``served`` (period, demand, scenario), ``activity`` (period, process, scenario) and ``flow``
+    (period, route, scenario); ``served`` and ``activity`` are always returned. With a
+    ``workspace``, the outputs are views of its buffers, valid until its next use.
     """
     n_t, n_p, n_s = mult_p.shape
-    if block is None:  # blocks of up to 256 scenarios, at least one per thread
-        block = int(min(256, max(8, -(-n_s // get_num_threads()))))
-    out = {
-        "supply": np.zeros((n_t, n_hubs, n_s)),
-        "stock": np.zeros((n_t, n_hubs, n_s)),
-        "served": np.zeros((n_t, mult_d.shape[1], n_s)),
-        "activity": np.zeros((n_t, n_p, n_s)),
-        "flow": np.zeros((n_t, mult_r.shape[1], n_s)),
-    }
+    if block is None:
+        block = default_block(n_s)
+    shapes = {"supply": n_hubs, "stock": n_hubs, "served": mult_d.shape[1], "activity": n_p, "flow": mult_r.shape[1]}
+    keep = set(outputs) | {"served", "activity"}
+    ws = workspace if workspace is not None else Workspace()
+    out = {k: ws.array(k, (n_t, m, n_s)) if k in keep else np.empty((0, 0, 0)) for k, m in shapes.items()}
     simulate_kernel(  # type: ignore[call-arg]
         *args,
         np.ascontiguousarray(mult_p, dtype=np.float64),
@@ -291,7 +326,33 @@ def run_chunk(
         out["activity"],
         out["flow"],
     )
-    return out
+    return {k: v for k, v in out.items() if k in keep}
+
+
+class Workspace:
+    """Flat buffers reused from chunk to chunk.
+
+    A fresh array for every chunk costs page faults and zeroing by the operating system on first
+    touch, which takes about as long as the kernel itself; views of buffers that are already
+    mapped do not.
+    """
+
+    def __init__(self) -> None:
+        self._buffers: dict[str, np.ndarray] = {}
+
+    def array(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        """A C-contiguous float64 array of ``shape`` (uninitialised) over the buffer ``name``."""
+        n = int(np.prod(shape))
+        buf = self._buffers.get(name)
+        if buf is None or buf.size < n:
+            buf = np.empty(n)
+            self._buffers[name] = buf
+        return buf[:n].reshape(shape)
+
+
+def default_block(n_s: int) -> int:
+    """Scenarios per block: up to BLOCK, at least one block per thread."""
+    return int(min(BLOCK, max(8, -(-n_s // get_num_threads()))))
 
 
 @njit(cache=True)

@@ -18,6 +18,8 @@ from valuechain.sim.result import SimResult
 if TYPE_CHECKING:
     import xarray as xr
 
+    from valuechain.sim.kernel import Workspace
+
 __all__ = ["MODES", "default_periods", "run_arrays", "run_stream", "simulate"]
 
 MODES = ("pro-rata", "re-sourcing")
@@ -78,15 +80,23 @@ class _Plan:
             raise ScenarioError("the shock arrays do not belong to this network: their demand rows differ")
         self.d = arr.demand_rows
 
-    def chunk(self, shocks: ShockArrays, s0: int, s1: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        from valuechain.sim.kernel import to_period_major
+    def chunk(
+        self, shocks: ShockArrays, s0: int, s1: int, ws: Workspace | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        from valuechain.sim.kernel import Workspace, to_period_major
 
-        def tr(x: np.ndarray, cols: np.ndarray) -> np.ndarray:
-            out = np.empty((x.shape[1], len(cols), s1 - s0))
+        ws = ws if ws is not None else Workspace()
+
+        def tr(x: np.ndarray, cols: np.ndarray, name: str) -> np.ndarray:
+            out = ws.array(name, (x.shape[1], len(cols), s1 - s0))
             to_period_major(np.ascontiguousarray(x, dtype=np.float64), s0, s1, cols.astype(np.int64), out)
             return out
 
-        return tr(shocks.process_capacity, self.p), tr(shocks.route_capacity, self.r), tr(shocks.demand, self.d)
+        return (
+            tr(shocks.process_capacity, self.p, "mult_p"),
+            tr(shocks.route_capacity, self.r, "mult_r"),
+            tr(shocks.demand, self.d, "mult_d"),
+        )
 
 
 class _Accumulator:
@@ -296,7 +306,7 @@ def run_arrays(
     alpha: float = 0.95,
 ) -> SimResult:
     """Run compiled arrays through the kernel for every scenario of ``shocks``, chunk by chunk."""
-    from valuechain.sim.kernel import run_chunk
+    from valuechain.sim.kernel import OUTPUTS, Workspace, run_chunk
 
     n_s, n_t = shocks.n_scenarios, len(shocks.periods)
     plan = _Plan(arr, network, shocks)
@@ -304,10 +314,13 @@ def run_arrays(
         chunk_size = _default_chunk(arr, n_t)
     acc = _Accumulator(arr, n_t, n_s, keep)
     args = arr.kernel_args()
+    ws, outputs = Workspace(), OUTPUTS if keep == "full" else ("served", "activity")
     for s0 in range(0, n_s, chunk_size):
         s1 = min(n_s, s0 + chunk_size)
-        mp, mr, md = plan.chunk(shocks, s0, s1)
-        out = run_chunk(args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode == "re-sourcing")
+        mp, mr, md = plan.chunk(shocks, s0, s1, ws)
+        out = run_chunk(
+            args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode == "re-sourcing", outputs=outputs, workspace=ws
+        )
         acc.add(s0, out, mp, md, shocks.probability[s0:s1])
         if on_chunk is not None:
             on_chunk(s1 - s0)
@@ -328,8 +341,9 @@ def run_stream(
     The chunks are taken as samples of one ensemble: a scenario's probability is its probability
     within its chunk times the chunk's share of all scenarios.
     """
-    from valuechain.sim.kernel import run_chunk
+    from valuechain.sim.kernel import Workspace, run_chunk
 
+    ws = Workspace()
     acc: _Accumulator | None = None
     names: list[np.ndarray] = []
     weights: list[np.ndarray] = []
@@ -351,8 +365,11 @@ def run_stream(
         step = _default_chunk(arr, len(periods))
         for s0 in range(0, n, step):  # large chunks run in slices that fit the memory budget
             s1 = min(n, s0 + step)
-            mp, mr, md = plan.chunk(sh, s0, s1)
-            out = run_chunk(arr.kernel_args(), mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode == "re-sourcing")
+            mp, mr, md = plan.chunk(sh, s0, s1, ws)
+            out = run_chunk(
+                arr.kernel_args(), mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode == "re-sourcing",
+                outputs=("served", "activity"), workspace=ws,
+            )  # fmt: skip
             acc.add(0, out, mp, md, w[s0:s1])
             del out, mp, mr, md
         names.append(np.asarray(sh.scenarios, dtype=object))
