@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from valuechain.analysis.caps import CapPath, load_targets_study, with_today
-from valuechain.analysis.targets import _CAP_KINDS, _MAX_KINDS, _region_of, cap_sensitivity, origin_shares, today_shares
+from valuechain.analysis.caps import CapPath
+from valuechain.analysis.targets import _CAP_KINDS, _MAX_KINDS, cap_sensitivity, prepare
 from valuechain.errors import StudyError
 
 if TYPE_CHECKING:
@@ -88,28 +88,14 @@ def price_of_resilience(
     >>> bool(f["total_cost"].is_monotonic_increasing)
     True
     """
-    from valuechain.network import load_network
     from valuechain.opt import build, solve
 
-    if study is None:
-        study = "eu-crma-2030"
-    if isinstance(study, (str, Path)):
-        study = load_targets_study(study)
-    if network is None:
-        if study.network is None:
-            raise StudyError("price_of_resilience needs a network, or a study that names one")
-        network = study.network
-    if isinstance(network, (str, Path)):
-        network = load_network(network)
-    region = _region_of(study)
-    today = today_shares(network, region)
-    tops = {str(k): float(v) for k, v in today["top_share"].fillna(0.0).items()}
-    study = with_today(study, tops, origin_shares(network, region))
-    caps = [p for p in study.policies if p.kind in _CAP_KINDS]
+    net, spec, region, today, _ = prepare(network, study, "price_of_resilience")
+    caps = [p for p in spec.policies if p.kind in _CAP_KINDS]
     if policy is None:
         maxes = [p for p in caps if p.kind in _MAX_KINDS]
         if not maxes:
-            raise StudyError(f"study '{study.name}' has no maximum-share cap to sweep; pass policy=")
+            raise StudyError(f"study '{spec.name}' has no maximum-share cap to sweep; pass policy=")
         chosen: Policy = maxes[0]
     else:
         named = [p for p in caps if p.name == policy]
@@ -117,7 +103,7 @@ def price_of_resilience(
             from valuechain._params import closest
 
             raise StudyError(
-                f"no cap named '{policy}' in study '{study.name}'" + closest(policy, [p.name for p in caps])
+                f"no cap named '{policy}' in study '{spec.name}'" + closest(policy, [p.name for p in caps])
             )
         chosen = named[0]
     is_max = chosen.kind in _MAX_KINDS
@@ -128,12 +114,12 @@ def price_of_resilience(
         low = float(getattr(chosen, "share", 0.0))
         shares = np.linspace(start, 0.4, 7) if is_max else np.linspace(0.0, low, 7)
     shares = [float(s) for s in shares]
-    others = tuple(p for p in study.policies if p.kind not in _CAP_KINDS)
-    opts = {k: v for k, v in dict(study.solver).items() if k in ("time_limit", "threads")}
+    others = tuple(p for p in spec.policies if p.kind not in _CAP_KINDS)
+    opts = {k: v for k, v in dict(spec.solver).items() if k in ("time_limit", "threads")}
     opts.update(solve_options)
-    ref = build(network, study.replace(policies=others))
+    ref = build(net, spec.replace(policies=others))
     ref_cost = solve(ref, **opts).objective
-    model = build(network, study.replace(policies=(chosen, *others)))
+    model = build(net, spec.replace(policies=(chosen, *others)))
     rows = []
     for s in shares:
         model.update_share(chosen.name, s)

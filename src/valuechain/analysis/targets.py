@@ -147,6 +147,45 @@ def _region_of(study: Study) -> str:
     raise StudyError(f"study '{study.name}' has no dependency cap (cap_path, max_origin_share, ...) to meet")
 
 
+def prepare(
+    network: Network | str | Path | None, study: Study | str | Path | None, who: str
+) -> tuple[Network, Study, str, pd.DataFrame, pd.DataFrame]:
+    """Resolve a targets study and its network, and state its relative caps against today's shares.
+
+    Parameters
+    ----------
+    network
+        The network, its name or folder, or ``None`` for the one the study names.
+    study
+        The study, its path or name (default: the default study).
+    who
+        The calling function's name, for error messages.
+
+    Returns
+    -------
+    (Network, Study, str, pandas.DataFrame, pandas.DataFrame)
+        The network, the study with today's shares filled in, the capped region,
+        :func:`today_shares` and :func:`origin_shares` for that region.
+    """
+    from valuechain.network import load_network
+
+    if study is None:
+        study = DEFAULT_STUDY
+    if isinstance(study, (str, Path)):
+        study = load_targets_study(study)
+    if network is None:
+        if study.network is None:
+            raise StudyError(f"{who} needs a network, or a study that names one")
+        network = study.network
+    if isinstance(network, (str, Path)):
+        network = load_network(network)
+    region = _region_of(study)
+    today = today_shares(network, region)
+    by_origin = origin_shares(network, region)
+    tops = {str(k): float(v) for k, v in today["top_share"].fillna(0.0).items()}
+    return network, with_today(study, tops, by_origin), region, today, by_origin
+
+
 def cap_sensitivity(model: Model, policy: str) -> pd.Series:
     r"""Change of the objective per unit rise of a share policy's share, per row (:math:`-\lambda_r h_r`).
 
@@ -358,40 +397,25 @@ def targets(
     """
     import time
 
-    from valuechain.network import load_network
-
     t0 = time.perf_counter()
-    if study is None:
-        study = DEFAULT_STUDY
-    if isinstance(study, (str, Path)):
-        study = load_targets_study(study)
-    if network is None:
-        if study.network is None:
-            raise StudyError("targets needs a network, or a study that names one")
-        network = study.network
-    if isinstance(network, (str, Path)):
-        network = load_network(network)
-    region = _region_of(study)
-    today = today_shares(network, region)
-    by_origin = origin_shares(network, region)
-    study = with_today(study, {str(k): float(v) for k, v in today["top_share"].fillna(0.0).items()}, by_origin)
-    caps = [p for p in study.policies if p.kind in _CAP_KINDS]
-    reference = study.replace(policies=tuple(p for p in study.policies if p.kind not in _CAP_KINDS))
-    model, plan = _solve(network, study, **solve_options)
-    _, ref_plan = _solve(network, reference, **solve_options)
+    net, spec, region, today, by_origin = prepare(network, study, "targets")
+    caps = [p for p in spec.policies if p.kind in _CAP_KINDS]
+    reference = spec.replace(policies=tuple(p for p in spec.policies if p.kind not in _CAP_KINDS))
+    model, plan = _solve(net, spec, **solve_options)
+    _, ref_plan = _solve(net, reference, **solve_options)
     premium = plan.objective - ref_plan.objective
-    served = _cells_served(plan, network, region, model)
+    served = _cells_served(plan, net, region, model)
     per_kwh = premium / served if served > 0 else float("nan")
 
     years = list(model.periods)
     last = years[-1]
-    coms = network.commodities
+    coms = net.commodities
     table = today.copy()
     table.insert(0, "stage", coms["stage"].reindex(table.index).to_numpy())
     table.insert(1, "unit", coms["unit"].reindex(table.index).to_numpy())
     for col, values in _cap_columns(caps, model, plan, list(table.index), last).items():
         table[col] = pd.Series(values, dtype=float).reindex(table.index)
-    planned = _supply_shares(plan, network, region, last)
+    planned = _supply_shares(plan, net, region, last)
     table["planned_share"] = planned["planned_share"].reindex(table.index)
     table["planned_domestic"] = planned["planned_domestic"].reindex(table.index)
     for pol in caps:  # a cap on a named origin: show that origin's planned share
@@ -404,8 +428,8 @@ def targets(
             table.loc[rows, "planned_share"] = from_origin.reindex(rows).fillna(0.0).to_numpy()
             table.loc[rows, "top_share"] = now.reindex(rows).fillna(0.0).to_numpy()
             table.loc[rows, "top_origin"] = named
-    cap = _capacity(plan, network).assign(plan="capped")
-    ref_cap = _capacity(ref_plan, network).assign(plan="reference")
+    cap = _capacity(plan, net).assign(plan="capped")
+    ref_cap = _capacity(ref_plan, net).assign(plan="reference")
     capacity = pd.concat([cap, ref_cap], ignore_index=True)
     table["new_capacity"] = cap.groupby("commodity")["capacity"].sum().reindex(table.index).fillna(0.0)
     table["new_capacity_ref"] = ref_cap.groupby("commodity")["capacity"].sum().reindex(table.index).fillna(0.0)
@@ -437,6 +461,6 @@ def targets(
         premium=float(premium),
         premium_per_kwh=float(per_kwh),
         region=region,
-        study=study,
+        study=spec,
         seconds=time.perf_counter() - t0,
     )
