@@ -87,6 +87,8 @@ class Policy(ABC):
     """Base class: a named set of rows, hard or elastic (priced violation)."""
 
     kind: ClassVar[str] = "policy"
+    #: Fields that hold a region or group id (checked to be non-empty names).
+    _id_fields: ClassVar[tuple[str, ...]] = ()
 
     @property
     @abstractmethod
@@ -109,6 +111,17 @@ class Policy(ABC):
 
     def _common(self) -> None:
         own = type(self).__name__
+        for key in self._id_fields:
+            check(
+                own,
+                key,
+                getattr(self, key),
+                lambda v: isinstance(v, str) and v != "",
+                error=StudyError,
+                expected="a region or group id",
+            )
+        if hasattr(self, "commodities") and not self.commodities:
+            raise StudyError(f"The 'commodities' parameter of {own} must be a non-empty list. Got ().")
         check(own, "elastic", getattr(self, "elastic", False), bool, error=StudyError)
         pen = getattr(self, "penalty", None)
         if pen is not None:
@@ -141,21 +154,11 @@ class MaxOriginShare(Policy):
     penalty: float | None = None
     label: str | None = None
     kind: ClassVar[str] = "max_origin_share"
+    _id_fields: ClassVar[tuple[str, ...]] = ("region", "origin")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "commodities", _tuple(self.commodities))
         check("MaxOriginShare", "share", self.share, Interval(0, 1), error=StudyError)
-        for key in ("region", "origin"):
-            check(
-                "MaxOriginShare",
-                key,
-                getattr(self, key),
-                lambda v: isinstance(v, str) and v != "",
-                error=StudyError,
-                expected="a region or group id",
-            )
-        if not self.commodities:
-            raise StudyError("The 'commodities' parameter of MaxOriginShare must be a non-empty list. Got ().")
         self._common()
 
     @property
@@ -191,20 +194,11 @@ class ThirdCountryCap(Policy):
     penalty: float | None = None
     label: str | None = None
     kind: ClassVar[str] = "third_country_cap"
+    _id_fields: ClassVar[tuple[str, ...]] = ("region",)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "commodities", _tuple(self.commodities))
         check("ThirdCountryCap", "share", self.share, Interval(0, 1), error=StudyError)
-        check(
-            "ThirdCountryCap",
-            "region",
-            self.region,
-            lambda v: isinstance(v, str) and v != "",
-            error=StudyError,
-            expected="a region or group id",
-        )
-        if not self.commodities:
-            raise StudyError("The 'commodities' parameter of ThirdCountryCap must be a non-empty list. Got ().")
         self._common()
 
     @property
@@ -266,6 +260,7 @@ class MinDomesticShare(Policy):
     penalty: float | None = None
     label: str | None = None
     kind: ClassVar[str] = "min_domestic_share"
+    _id_fields: ClassVar[tuple[str, ...]] = ("region",)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "commodities", _tuple(self.commodities))
@@ -274,16 +269,6 @@ class MinDomesticShare(Policy):
         if self.via is not None:
             object.__setattr__(self, "via", _tuple(self.via))
         check("MinDomesticShare", "share", self.share, Interval(0, 1), error=StudyError)
-        check(
-            "MinDomesticShare",
-            "region",
-            self.region,
-            lambda v: isinstance(v, str) and v != "",
-            error=StudyError,
-            expected="a region or group id",
-        )
-        if not self.commodities:
-            raise StudyError("The 'commodities' parameter of MinDomesticShare must be a non-empty list. Got ().")
         self._common()
 
     @property
@@ -330,19 +315,10 @@ class ExportBan(Policy):
     penalty: float | None = None
     label: str | None = None
     kind: ClassVar[str] = "export_ban"
+    _id_fields: ClassVar[tuple[str, ...]] = ("from_region",)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "commodities", _tuple(self.commodities))
-        check(
-            "ExportBan",
-            "from_region",
-            self.from_region,
-            lambda v: isinstance(v, str) and v != "",
-            error=StudyError,
-            expected="a region or group id",
-        )
-        if not self.commodities:
-            raise StudyError("The 'commodities' parameter of ExportBan must be a non-empty list. Got ().")
         self._common()
 
     @property
@@ -381,16 +357,9 @@ class TechnologyControl(Policy):
     penalty: float | None = None
     label: str | None = None
     kind: ClassVar[str] = "technology_control"
+    _id_fields: ClassVar[tuple[str, ...]] = ("origin",)
 
     def __post_init__(self) -> None:
-        check(
-            "TechnologyControl",
-            "origin",
-            self.origin,
-            lambda v: isinstance(v, str) and v != "",
-            error=StudyError,
-            expected="a region id",
-        )
         self._common()
 
     @property
