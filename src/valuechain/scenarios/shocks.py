@@ -14,6 +14,7 @@ networks of different scope. The named library uses it; shocks written by hand s
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -68,7 +69,7 @@ def _names(owner: str, name: str, value: object) -> None:
         fail(owner, name, value, "a name or a non-empty list of names")
 
 
-class Shock:
+class Shock(ABC):
     """Base class of shocks: parameters, their checks, and the window on the horizon."""
 
     _params: ClassVar[tuple[str, ...]] = ()
@@ -157,9 +158,9 @@ class Shock:
             )
         return s, e
 
+    @abstractmethod
     def effects(self, net: Resolver, horizon: Horizon, outside: str = "error") -> tuple[list[Effect], np.ndarray]:
         """Return the shock's effects on one network, and the expansion options it forbids (positions)."""
-        raise NotImplementedError
 
 
 def _no_expansions() -> np.ndarray:
