@@ -20,6 +20,7 @@ always ends with an acyclic graph.
 
 from __future__ import annotations
 
+import heapq
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -237,56 +238,42 @@ def _split(seg, lo, hi, gid, grp, ptr, head, alive, index, low, onstack, it, sta
 
     Writes a component number to ``comp`` of each node and returns the number of components.
     """
-    counter = 0
-    n_comp = 0
-    sp = 0
+    counter = n_comp = sp = 0
     for k in range(lo, hi):
-        s = seg[k]
-        if index[s] >= 0:
+        if index[seg[k]] >= 0:
             continue
-        index[s] = counter
-        low[s] = counter
-        counter += 1
-        stack[sp] = s
-        sp += 1
-        onstack[s] = True
-        it[s] = ptr[s]
-        calls[0] = s
+        calls[0] = seg[k]
         depth = 1
         while depth > 0:
             v = calls[depth - 1]
+            if index[v] < 0:  # first visit
+                index[v] = low[v] = counter
+                counter += 1
+                stack[sp] = v
+                sp += 1
+                onstack[v] = True
+                it[v] = ptr[v]
             if it[v] < ptr[v + 1]:
                 e = it[v]
                 it[v] += 1
                 w = head[e]
-                if not alive[e] or grp[w] != gid:
-                    continue
-                if index[w] < 0:
-                    index[w] = counter
-                    low[w] = counter
-                    counter += 1
-                    stack[sp] = w
-                    sp += 1
-                    onstack[w] = True
-                    it[w] = ptr[w]
-                    calls[depth] = w
-                    depth += 1
-                elif onstack[w] and index[w] < low[v]:
-                    low[v] = index[w]
+                if alive[e] and grp[w] == gid:
+                    if index[w] < 0:
+                        calls[depth] = w
+                        depth += 1
+                    elif onstack[w]:
+                        low[v] = min(low[v], index[w])
             else:
                 depth -= 1
                 if depth > 0:
-                    u = calls[depth - 1]
-                    if low[v] < low[u]:
-                        low[u] = low[v]
-                if low[v] == index[v]:
-                    while True:
+                    low[calls[depth - 1]] = min(low[calls[depth - 1]], low[v])
+                if low[v] == index[v]:  # v is the root of a component: pop it
+                    w = -1
+                    while w != v:
                         sp -= 1
                         w = stack[sp]
                         onstack[w] = False
                         comp[w] = n_comp
-                        if w == v:
-                            break
                     n_comp += 1
     for k in range(lo, hi):
         index[seg[k]] = -1
@@ -373,31 +360,18 @@ def _break_loops(ptr, tail, head, lagable, weight, alive):  # type: ignore[no-un
     """
     n = len(ptr) - 1
     seg = np.arange(n)
-    grp = np.zeros(n, dtype=np.int64)
+    grp = np.zeros(n, dtype=np.int64)  # component number of each node, -1 once off every cycle
     index = np.full(n, -1, dtype=np.int64)
-    low = np.zeros(n, dtype=np.int64)
     onstack = np.zeros(n, dtype=np.bool_)
-    it = np.zeros(n, dtype=np.int64)
-    stack = np.zeros(n, dtype=np.int64)
-    calls = np.zeros(n, dtype=np.int64)
-    comp = np.zeros(n, dtype=np.int64)
     state = np.zeros(n, dtype=np.int8)
-    path_edge = np.zeros(n, dtype=np.int64)
-    cycle = np.zeros(n, dtype=np.int64)
-    buf = np.zeros(n, dtype=np.int64)
-    todo_lo = np.zeros(n + 1, dtype=np.int64)
-    todo_hi = np.zeros(n + 1, dtype=np.int64)
-    todo_gid = np.zeros(n + 1, dtype=np.int64)
-    n_todo = 1
-    todo_hi[0] = n
-    next_gid = 1
-    first = True
+    low, it, stack, calls, comp, path_edge, cycle, buf = np.zeros((8, n), dtype=np.int64)
+    todo = np.zeros((n + 1, 3), dtype=np.int64)  # segment start, end and component number
+    todo[0, 1] = n
+    n_todo, next_gid = 1, 1
     while n_todo > 0:
         n_todo -= 1
-        lo, hi, gid = todo_lo[n_todo], todo_hi[n_todo], todo_gid[n_todo]
-        if first:
-            first = False  # the whole graph: split it before looking for cycles
-        else:
+        lo, hi, gid = todo[n_todo, 0], todo[n_todo, 1], todo[n_todo, 2]
+        if gid > 0:  # (component 0 is the whole graph, split before looking for cycles)
             n_cycle = _first_cycle(seg[lo], gid, grp, ptr, head, alive, state, it, stack, path_edge, calls, cycle)
             for k in range(lo, hi):
                 state[seg[k]] = 0
@@ -438,61 +412,28 @@ def _break_loops(ptr, tail, head, lagable, weight, alive):  # type: ignore[no-un
             for k in range(a, b):
                 grp[seg[k]] = label
             if looped:
-                todo_lo[n_todo] = a
-                todo_hi[n_todo] = b
-                todo_gid[n_todo] = next_gid
+                todo[n_todo, 0], todo[n_todo, 1], todo[n_todo, 2] = a, b, next_gid
                 n_todo += 1
                 next_gid += 1
     return True
 
 
-@njit(cache=True)
-def _smallest_first_order(ptr, head, alive):  # type: ignore[no-untyped-def]
+def _smallest_first_order(ptr: np.ndarray, head: np.ndarray, alive: np.ndarray) -> list[int]:
     """Topological order over live edges that always takes the smallest node whose predecessors are done."""
-    n = len(ptr) - 1
-    indeg = np.zeros(n, dtype=np.int64)
-    for e in range(len(head)):
-        if alive[e]:
-            indeg[head[e]] += 1
-    heap = np.zeros(n, dtype=np.int64)
-    size = 0
-    order = np.zeros(n, dtype=np.int64)
-    done = 0
-    for v in range(n):  # ascending, so appending keeps the heap property
-        if indeg[v] == 0:
-            heap[size] = v
-            size += 1
-    while size > 0:
-        v = heap[0]
-        size -= 1
-        last = heap[size]
-        i = 0
-        while True:  # sift ``last`` down from the root
-            c = 2 * i + 1
-            if c >= size:
-                break
-            if c + 1 < size and heap[c + 1] < heap[c]:
-                c += 1
-            if heap[c] >= last:
-                break
-            heap[i] = heap[c]
-            i = c
-        if size > 0:
-            heap[i] = last
-        order[done] = v
-        done += 1
-        for e in range(ptr[v], ptr[v + 1]):
-            if alive[e]:
-                w = head[e]
+    indeg = np.bincount(head[alive], minlength=len(ptr) - 1).tolist()
+    ptr_, head_, alive_ = ptr.tolist(), head.tolist(), alive.tolist()
+    ready = [v for v, d in enumerate(indeg) if d == 0]  # ascending, so already a heap
+    order = []
+    while ready:
+        v = heapq.heappop(ready)
+        order.append(v)
+        for e in range(ptr_[v], ptr_[v + 1]):
+            if alive_[e]:
+                w = head_[e]
                 indeg[w] -= 1
                 if indeg[w] == 0:
-                    j = size
-                    size += 1
-                    while j > 0 and heap[(j - 1) // 2] > w:
-                        heap[j] = heap[(j - 1) // 2]
-                        j = (j - 1) // 2
-                    heap[j] = w
-    return order[:done]
+                    heapq.heappush(ready, w)
+    return order
 
 
 def _csr(groups: np.ndarray, n: int) -> np.ndarray:
