@@ -15,7 +15,8 @@ the edges that put material into a hub): what moves along a lagged edge arrives 
 the next period. The set is chosen greedily: while a strongly connected component holds a cycle,
 take one cycle and lag its delivery edge with the smallest baseline flow (ties broken by label),
 so the lag sits where it delays the least material. Every cycle holds a delivery edge, so this
-always ends with an acyclic graph.
+always ends with an acyclic graph. Lagging an edge can only split its own component, so the
+components are worked on one at a time (Numba kernels on integer arrays below).
 """
 
 from __future__ import annotations
