@@ -67,7 +67,7 @@ def _shocks_for(net: Network, scenario: str | None, samples: int | None, seed: i
             raise ScenarioError(f"--samples must be an integer >= 1. Got {samples}.")
         register = _scenarios_api("RiskRegister").default()
         chunk = max(1, min(samples, 20_000))
-        stream = register.iter_samples(net, samples, seed=seed, chunk_size=chunk, periods=periods)
+        stream = register.iter_samples(net, samples, seed=seed, chunk_size=chunk, periods=periods, sparse=True)
         return iter(stream), f"{samples:,} samples of the default risk register (seed {seed})"
     return None, "baseline (no shock)"
 

@@ -1,7 +1,8 @@
 """Shocks, scenarios, scenario sets, the risk-register sampler and the named scenario library.
 
 Everything compiles to :class:`ShockArrays`, the engine-neutral multipliers the simulator and
-the optimiser consume::
+the optimiser consume (large sampled ensembles also as :class:`SparseShocks`, only the
+multipliers that differ from 1)::
 
     import valuechain as vc
     net = vc.load_network("toy-battery")
@@ -35,6 +36,7 @@ from valuechain.scenarios.shocks import (
     TradeBan,
     shock_from_dict,
 )
+from valuechain.scenarios.sparse import SparseShocks
 
 __all__ = [
     "CapacityShock",
@@ -47,6 +49,7 @@ __all__ = [
     "ScenarioWarning",
     "Shock",
     "ShockArrays",
+    "SparseShocks",
     "TechnologyControl",
     "TradeBan",
     "compile_shocks",
