@@ -11,7 +11,7 @@ from strategies import networks, shock_arrays
 
 import valuechain as vc
 from valuechain.errors import ScenarioError
-from valuechain.scenarios import RiskRegister, SparseShocks
+from valuechain.scenarios import RiskRegister, SparseShocks, random_outages
 from valuechain.sim import simulate
 
 
@@ -113,3 +113,36 @@ def test_register_stream_sparse_and_dense_simulate_alike():
     b = simulate(net, reg.iter_samples(net, 600, seed=5, chunk_size=250, periods=12, sparse=True))
     assert a.expected("lost_value") > 0
     _same_result(a, b)
+
+
+def test_random_outages_are_seeded_single_plant_windows(toy):
+    a = random_outages(toy, 500, seed=4, periods=10, severity=(0.5, 0.9), begins=(2, 5), months=(3, 8))
+    b = random_outages(toy, 500, seed=4, periods=10, severity=(0.5, 0.9), begins=(2, 5), months=(3, 8))
+    for f in ("scenario", "period", "item", "value"):
+        np.testing.assert_array_equal(getattr(a, f), getattr(b, f))
+    assert not np.array_equal(random_outages(toy, 500, seed=5, periods=10).value, a.value)
+    assert (a.kind == 0).all()
+    assert ((a.value >= 0.1 - 1e-12) & (a.value <= 0.5 + 1e-12)).all()
+    for s in range(a.n_scenarios):
+        mine = a.scenario == s
+        assert len(set(a.item[mine].tolist())) == 1  # one plant
+        assert len(set(a.value[mine].tolist())) == 1  # one severity
+        t = a.period[mine]
+        assert 2 <= t.min() <= 5
+        assert 3 <= len(t) <= 8 or t.max() == 9  # clipped at the horizon's end
+        assert (np.diff(t) == 1).all()  # one window
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n": 0}, "'n' parameter of random_outages must be an integer >= 1"),
+        ({"seed": -1}, "'seed' parameter of random_outages must be an integer >= 0"),
+        ({"severity": (0.5, 1.5)}, "'severity' parameter of random_outages must be a pair"),
+        ({"months": (0, 3)}, "'months' parameter of random_outages must be a pair"),
+        ({"begins": (4, 2)}, "'begins' parameter of random_outages must be a pair"),
+    ],
+)
+def test_random_outages_reject_bad_parameters(toy, kwargs, message):
+    with pytest.raises(ScenarioError, match=message):
+        random_outages(toy, **({"n": 10, "seed": 1} | kwargs))

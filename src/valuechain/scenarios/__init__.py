@@ -17,13 +17,15 @@ time (month offsets or dates, partial periods, recovery) in :mod:`valuechain.sce
 and the horizon rules in :mod:`valuechain.scenarios.compile`.
 
 Ensembles: :class:`ScenarioSet` (probabilities normalised, optional baseline) and
-:class:`RiskRegister` (``sample`` / ``iter_samples``: vectorised, seeded, chunk-independent).
+:class:`RiskRegister` (``sample`` / ``iter_samples``: vectorised, seeded, chunk-independent),
+:func:`random_outages` (one random plant down per scenario).
 Library: :func:`named`, :func:`library`, :func:`names`.
 """
 
 from valuechain.scenarios.compile import ScenarioWarning, compile_shocks, default_start, explain
 from valuechain.scenarios.compiled import ShockArrays
 from valuechain.scenarios.named_library import library, named, names
+from valuechain.scenarios.outages import random_outages
 from valuechain.scenarios.register import RiskRegister
 from valuechain.scenarios.scenario import Scenario, ScenarioSet, load_scenarios
 from valuechain.scenarios.shocks import (
@@ -59,5 +61,6 @@ __all__ = [
     "load_scenarios",
     "named",
     "names",
+    "random_outages",
     "shock_from_dict",
 ]
