@@ -8,11 +8,13 @@ Usage::
 Figures:
 
 * kernel throughput in edge x scenario x period updates per second (edges = recipe inputs and
-  outputs, routes and demand rows), on seeded synthetic layered networks and on the largest
-  bundled network, and the same for the plain-Python reference (tests/sim/reference.py), with
-  the ratio kernel / reference on the same network;
+  outputs, routes and demand rows; the kernel run as ``simulate`` runs it, with its in-place
+  summaries), on seeded synthetic layered networks and on the largest bundled network, and the
+  same for the plain-Python reference (tests/sim/reference.py), with the ratio kernel /
+  reference on the same network;
 * wall time of 1e5 scenarios x 24 months through ``simulate`` (streamed, summaries only) after
-  compilation;
+  compilation, with the shocks drawn as sparse chunks: random single-process outages (with the
+  split by stage), and samples of the default risk register;
 * peak resident memory of a streamed ensemble of 1e6 scenarios (``keep="summary"``), measured
   in a fresh subprocess as its VmHWM (``/proc/self/status``; ``getrusage`` would report the
   parent's peak, which a child inherits across fork and exec on Linux);
@@ -38,65 +40,47 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests" / "sim"))
 
 import valuechain as vc  # noqa: E402
-from valuechain.scenarios.compiled import ShockArrays  # noqa: E402
-from valuechain.sim import compile_network, default_periods, simulate, synthetic_network  # noqa: E402
-from valuechain.sim.kernel import Workspace, run_chunk  # noqa: E402
+from valuechain.scenarios import RiskRegister, SparseShocks, random_outages  # noqa: E402
+from valuechain.sim import compile_network, simulate, synthetic_network  # noqa: E402
+from valuechain.sim.kernel import run_chunk  # noqa: E402
+from valuechain.sim.simulate import _Accumulator, _Plan, summary_statics  # noqa: E402
 
 
-def outage_chunks(net: vc.Network, n: int, chunk: int, seed: int, periods: int = 24) -> Iterator[ShockArrays]:
-    """Random single-process outages (severity 0.2--1, start 0--11, 1--12 months), in chunks."""
-    rng = np.random.default_rng(seed)
-    per = default_periods(net, periods)
-    n_p = len(net.processes)
-    t = np.arange(periods)
-    done = 0
-    while done < n:
-        c = min(chunk, n - done)
-        sh = ShockArrays.baseline(net, per, [f"s{done + i}" for i in range(c)])
-        p = rng.integers(n_p, size=c)
-        start = rng.integers(0, 12, size=c)
-        dur = rng.integers(1, 13, size=c)
-        sev = rng.uniform(0.2, 1.0, size=c)
-        mask = (t[None, :] >= start[:, None]) & (t[None, :] < (start + dur)[:, None])
-        sh.process_capacity[np.arange(c)[:, None], t[None, :], p[:, None]] = np.where(mask, 1.0 - sev[:, None], 1.0)
-        done += c
-        yield sh
+def outage_chunks(net: vc.Network, n: int, chunk: int, seed: int, periods: int = 24) -> Iterator[SparseShocks]:
+    """Random single-process outages (``random_outages``: severity 0.2--1, start 0--11, 1--12 months), in chunks."""
+    for k, a in enumerate(range(0, n, chunk)):
+        yield random_outages(net, min(chunk, n - a), seed=seed * 1_000_003 + k, periods=periods)
 
 
 def kernel_rate(
-    net: vc.Network, n_scen: int, periods: int = 24, chunk: int = 512, seed: int = 0
+    net: vc.Network, n_scen: int, periods: int = 24, chunk: int = 8192, seed: int = 0
 ) -> tuple[float, float]:
-    """Updates per second of the kernel alone over ``n_scen`` scenarios (in chunks), and seconds."""
+    """Updates per second of the kernel alone (with its summaries) over ``n_scen`` scenarios, and seconds."""
     arr = compile_network(net)
     sh = next(outage_chunks(net, min(chunk, n_scen), min(chunk, n_scen), seed, periods))
-    p = net.processes.index.get_indexer(arr.processes)
-    mp = np.ascontiguousarray(sh.process_capacity[:, :, p].transpose(1, 2, 0))
-    mr = np.ones((periods, len(arr.routes), mp.shape[2]))
-    md = np.ones((periods, len(arr.demands), mp.shape[2]))
-    args = arr.kernel_args()
-    # as simulate runs it with keep="summary": outputs served and activity, buffers reused
-    ws, outs = Workspace(), ("served", "activity")
-    run_chunk(args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=False, outputs=outs, workspace=ws)  # warm
-    reps = max(1, n_scen // mp.shape[2])
+    ev = _Plan(arr, net, sh).events(sh, 0, sh.n_scenarios)
+    args, statics = arr.kernel_args(), summary_statics(arr)
+    run_chunk(args, ev, statics, resourcing=False)  # warm
+    reps = max(1, n_scen // sh.n_scenarios)
     t0 = time.perf_counter()
     for _ in range(reps):
-        run_chunk(args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=False, outputs=outs, workspace=ws)
+        run_chunk(args, ev, statics, resourcing=False)
     dt = time.perf_counter() - t0
-    return arr.n_edges * reps * mp.shape[2] * periods / dt, dt
+    return arr.n_edges * reps * sh.n_scenarios * periods / dt, dt
 
 
 def reference_rate(net: vc.Network, n_scen: int, periods: int = 24) -> float:
     from reference import reference_simulate
 
     arr = compile_network(net)
-    sh = next(outage_chunks(net, n_scen, n_scen, 1, periods))
+    sh = next(outage_chunks(net, n_scen, n_scen, 1, periods)).to_dense()
     t0 = time.perf_counter()
     reference_simulate(net, sh, "pro-rata")
     dt = time.perf_counter() - t0
     return arr.n_edges * n_scen * periods / dt
 
 
-def stream_time(net: vc.Network, n: int, chunk: int = 2000) -> tuple[float, float]:
+def stream_time(net: vc.Network, n: int, chunk: int = 8192) -> tuple[float, float]:
     """Seconds for ``n`` scenarios x 24 months through simulate (streamed), and of drawing the shocks alone."""
     simulate(net, outage_chunks(net, 100, 100, 0))  # compile and warm
     t0 = time.perf_counter()
@@ -110,19 +94,30 @@ def stream_time(net: vc.Network, n: int, chunk: int = 2000) -> tuple[float, floa
     return total, gen
 
 
-def stream_split(net: vc.Network, n: int, chunk: int = 2000) -> dict[str, float]:
+def register_time(net: vc.Network, n: int, chunk: int = 8192) -> tuple[float, float]:
+    """Seconds for ``n`` default-register samples x 24 months through simulate (sparse), and of drawing alone."""
+    reg = RiskRegister.default()
+    simulate(net, reg.iter_samples(net, 100, seed=1, sparse=True))  # compile and warm
+    t0 = time.perf_counter()
+    for _ in reg.iter_samples(net, n, seed=2, chunk_size=chunk, sparse=True):
+        pass
+    gen = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    res = simulate(net, reg.iter_samples(net, n, seed=2, chunk_size=chunk, sparse=True))
+    total = time.perf_counter() - t0
+    assert res.n_scenarios == n
+    return total, gen
+
+
+def stream_split(net: vc.Network, n: int, chunk: int = 8192) -> dict[str, float]:
     """Seconds of each stage of a streamed run of ``n`` scenarios, driven stage by stage.
 
-    The same steps as ``simulate(net, chunks, keep="summary")`` (drawing the shocks, transposing
-    them to the kernel's layout, the kernel, the summaries), each timed on its own.
+    The same steps as ``simulate(net, chunks, keep="summary")`` (drawing the shocks, grouping
+    them for the kernel, the kernel with its summaries, adding up), each timed on its own.
     """
-    import importlib
-
-    sim = importlib.import_module("valuechain.sim.simulate")
     arr = compile_network(net)
-    args = arr.kernel_args()
-    ws = Workspace()
-    times = dict.fromkeys(("drawing", "transposing", "kernel", "summaries"), 0.0)
+    args, statics = arr.kernel_args(), summary_statics(arr)
+    times = dict.fromkeys(("drawing", "grouping", "kernel", "adding up"), 0.0)
     plan = acc = None
     chunks = outage_chunks(net, n, chunk, 3)
     while True:
@@ -132,19 +127,18 @@ def stream_split(net: vc.Network, n: int, chunk: int = 2000) -> dict[str, float]
         if sh is None:
             break
         if plan is None or acc is None:
-            plan = sim._Plan(arr, net, sh)
-            acc = sim._Accumulator(arr, len(sh.periods), None, "summary")
+            plan = _Plan(arr, net, sh)
+            acc = _Accumulator(arr, len(sh.periods), None, "summary")
         t0 = time.perf_counter()
-        mp, mr, md = plan.chunk(sh, 0, sh.n_scenarios, ws)
+        ev = plan.events(sh, 0, sh.n_scenarios)
         t1 = time.perf_counter()
-        out = run_chunk(args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=False,
-                        outputs=("served", "activity"), workspace=ws)  # fmt: skip
+        res = run_chunk(args, ev, statics, sh.probability * sh.n_scenarios, resourcing=False)
         t2 = time.perf_counter()
-        acc.add(0, out, mp, md, sh.probability * sh.n_scenarios)
+        acc.add(0, res)
         t3 = time.perf_counter()
-        times["transposing"] += t1 - t0
+        times["grouping"] += t1 - t0
         times["kernel"] += t2 - t1
-        times["summaries"] += t3 - t2
+        times["adding up"] += t3 - t2
     return times
 
 
@@ -206,13 +200,15 @@ def main() -> None:
         print(f"{name:<28}{edges:>8}{n_kernel:>11,}{rate:>12.3g}{ref:>13.3g}{rate / ref:>9.0f}")
 
     n_stream = 10_000 if quick else 100_000
-    print(f"\n# {n_stream:,} scenarios x 24 months through simulate (streamed, chunks of 2,000), after compilation")
+    print(f"\n# {n_stream:,} scenarios x 24 months through simulate (streamed, chunks of 8,192), after compilation")
     for name, net in [
         (f"{largest} (bundled)", vc.load_network(largest)),
         ("synthetic-500", synthetic_network(500, seed=1)),
     ]:
         total, gen = stream_time(net, n_stream)
-        print(f"{name:<28} {total:8.2f} s   (of which drawing the shocks: {gen:.2f} s)")
+        print(f"{name:<28} {total:8.2f} s   random outages (of which drawing them: {gen:.2f} s)")
+    total, gen = register_time(vc.load_network(largest), n_stream)
+    print(f"{largest + ' (bundled)':<28} {total:8.2f} s   default risk register (of which drawing: {gen:.2f} s)")
     split = stream_split(vc.load_network(largest), n_stream)
     print(f"{largest} stage by stage: " + ", ".join(f"{k} {v:.2f} s" for k, v in split.items())
           + f" (sum {sum(split.values()):.2f} s)")  # fmt: skip

@@ -29,6 +29,19 @@ def test_simulate_parquet(tmp_path):
     assert totals["lost_value"].iloc[0] == 0
 
 
+def test_simulate_random_outages(tmp_path, capsys):
+    assert (
+        run(["simulate", "toy-battery", "--outages", "400", "--seed", "2", "--periods", "12", "--out", str(tmp_path)])
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "400 random single-plant outages (seed 2)" in text
+    totals = pd.read_csv(tmp_path / "totals.csv", index_col="scenario")
+    assert len(totals) == 400
+    assert totals["lost_value"].max() > 0  # some outage hits a plant the network cannot do without
+    assert (totals["lost_value"] == 0).any()  # and some hit spare capacity
+
+
 def test_criticality_lists_the_top_processes(capsys):
     assert run(["criticality", "toy-battery", "--top", "3", "--periods", "6"]) == 0
     out = capsys.readouterr().out
@@ -42,7 +55,9 @@ def test_criticality_lists_the_top_processes(capsys):
         (["simulate", "toy-battery", "--mode", "fast"], "--mode must be one of pro-rata, re-sourcing"),
         (["simulate", "toy-battery", "--format", "xls"], "--format must be one of csv, parquet"),
         (["simulate", "toy-battery", "--periods", "0"], "--periods must be an integer >= 1"),
-        (["simulate", "toy-battery", "--scenario", "a", "--samples", "2"], "either --scenario or --samples"),
+        (["simulate", "toy-battery", "--scenario", "a", "--samples", "2"], "not --scenario and --samples"),
+        (["simulate", "toy-battery", "--outages", "0"], "--outages must be an integer >= 1"),
+        (["simulate", "toy-battery", "--outages", "3", "--samples", "2"], "not --samples and --outages"),
         (["simulate", "no-such-network"], "no network named 'no-such-network'"),
         (["criticality", "toy-battery", "--top", "0"], "--top must be an integer >= 1"),
     ],

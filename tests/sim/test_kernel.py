@@ -1,11 +1,16 @@
-"""The kernel's chunk runner: output selection and reused buffers change nothing."""
+"""The kernel's chunk runner: block size, output selection and reused buffers change nothing."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from valuechain.sim import compile_network
-from valuechain.sim.kernel import OUTPUTS, Workspace, run_chunk
+from valuechain.sim.kernel import OUTPUTS, Workspace, events_from_dense, make_events, run_chunk
+from valuechain.sim.simulate import summary_statics
+
+SUMMARIES = ("lost_value_t", "short_periods", "worst_share", "lost_cells", "e_short", "e_dem", "p_dry",
+             "first_sum", "earliest")  # fmt: skip
 
 
 def _multipliers(arr, n_s, n_t, seed):
@@ -18,25 +23,59 @@ def _multipliers(arr, n_s, n_t, seed):
     return draw(len(arr.processes)), draw(len(arr.routes)), draw(len(arr.demands))
 
 
-def test_outputs_subset_and_workspace_match_fresh_full_run(toy):
+def test_block_size_outputs_and_workspace_change_nothing(toy):
     arr = compile_network(toy)
-    args = arr.kernel_args()
+    args, statics = arr.kernel_args(), summary_statics(arr)
     ws = Workspace()
     for mode in (False, True):
         # a large chunk first, then a smaller one into the same (now larger) buffers
         for n_s, seed in ((37, 1), (5, 2)):
-            mp, mr, md = _multipliers(arr, n_s, 6, seed)
-            full = run_chunk(args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode)
-            assert set(full) == set(OUTPUTS)
+            ev = events_from_dense(*_multipliers(arr, n_s, 6, seed))
+            w = np.random.default_rng(seed).random(n_s)
+            full = run_chunk(args, ev, statics, w, resourcing=mode, outputs=OUTPUTS)
+            assert set(full) == set(OUTPUTS) | set(SUMMARIES)
+            assert full["lost_value_t"].sum() > 0  # the draws do cut supply
             for block in (4, 16, 256):
-                part = run_chunk(
-                    args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode, block=block,
-                    outputs=("served", "activity"), workspace=ws,
-                )  # fmt: skip
-                assert set(part) == {"served", "activity"}
-                for k in part:
-                    assert part[k].shape == full[k].shape
+                part = run_chunk(args, ev, statics, w, resourcing=mode, block=block, outputs=("served", "activity"),
+                                 workspace=ws)  # fmt: skip
+                assert set(part) == {"served", "activity"} | set(SUMMARIES)
+                for k in ("served", "activity", "lost_value_t", "short_periods", "worst_share", "lost_cells",
+                          "earliest"):  # fmt: skip
                     np.testing.assert_array_equal(part[k], full[k])
+                # weighted sums are added block by block: equal up to rounding
+                for k in ("e_short", "e_dem", "p_dry", "first_sum"):
+                    np.testing.assert_allclose(part[k], full[k], rtol=1e-12, atol=1e-12)
+
+
+def test_summaries_agree_with_dense_outputs(toy):
+    arr = compile_network(toy)
+    args, statics = arr.kernel_args(), summary_statics(arr)
+    ev = events_from_dense(*_multipliers(arr, 50, 8, 3))
+    w = np.full(50, 0.02)
+    out = run_chunk(args, ev, statics, w, resourcing=False, outputs=OUTPUTS)
+    short = np.maximum(out["demand"] - out["served"], 0.0)
+    np.testing.assert_allclose(out["lost_value_t"], np.einsum("tds,d->ts", short, arr.demand_value), rtol=1e-12)
+    np.testing.assert_allclose(out["e_short"], np.einsum("tds,s->td", short, w), rtol=1e-12)
+    np.testing.assert_allclose(out["e_dem"], np.einsum("tds,s->td", out["demand"], w), rtol=1e-12)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(out["demand"] > 0, short / out["demand"], 0.0)
+    np.testing.assert_allclose(out["worst_share"], share.max(axis=(0, 1)), rtol=1e-12)
+
+
+def test_events_are_grouped_by_scenario_and_period():
+    ev = make_events(2, 3, np.array([1, 0, 1]), np.array([2, 1, 0]), np.array([0, 1, 2]), np.array([5, 6, 7]),
+                     np.array([0.1, 0.2, 0.3]))  # fmt: skip
+    # keys scenario * 3 + period: 5, 1, 3 -> order 1, 3, 5
+    assert ev.ptr.tolist() == [0, 0, 1, 1, 2, 2, 3]
+    assert ev.item.tolist() == [6, 7, 5]
+    assert ev.value.tolist() == [0.2, 0.3, 0.1]
+
+
+def test_unknown_output_is_refused(toy):
+    arr = compile_network(toy)
+    ev = make_events(1, 1, *(np.zeros(0, dtype=np.int64) for _ in range(4)), np.zeros(0))
+    with pytest.raises(ValueError, match="unknown kernel outputs"):
+        run_chunk(arr.kernel_args(), ev, summary_statics(arr), resourcing=False, outputs=("stocks",))
 
 
 def test_workspace_reuses_its_buffers():

@@ -20,18 +20,10 @@ SWEEP_SCENARIOS = 32
 
 
 def outages(network: Any, n: int, periods: int = 24, seed: int = 0) -> Any:
-    """``n`` random single-process outages (severity 0.2--1, start 0--11, 1--12 months)."""
-    from valuechain.scenarios.compiled import ShockArrays
-    from valuechain.sim import default_periods
+    """``n`` random single-process outages (severity 0.2--1, start 0--11, 1--12 months), sparse."""
+    from valuechain.scenarios import random_outages
 
-    rng = np.random.default_rng(seed)
-    sh = ShockArrays.baseline(network, default_periods(network, periods), n)
-    p = rng.integers(len(network.processes), size=n)
-    t = np.arange(periods)
-    start, dur, sev = rng.integers(0, 12, n), rng.integers(1, 13, n), rng.uniform(0.2, 1.0, n)
-    mask = (t[None, :] >= start[:, None]) & (t[None, :] < (start + dur)[:, None])
-    sh.process_capacity[np.arange(n)[:, None], t[None, :], p[:, None]] = np.where(mask, 1.0 - sev[:, None], 1.0)
-    return sh
+    return random_outages(network, n, seed=seed, periods=periods)
 
 
 def _network(size: Any) -> tuple[Any, float]:

@@ -55,10 +55,15 @@ def _num(x: float, digits: int = 4) -> str:
     return f"{x:,.{digits}g}" if abs(x) < 1e6 else f"{x:,.0f}"
 
 
-def _shocks_for(net: Network, scenario: str | None, samples: int | None, seed: int, periods: int) -> tuple[Any, str]:
+def _shocks_for(
+    net: Network, scenario: str | None, samples: int | None, outages: int | None, seed: int, periods: int
+) -> tuple[Any, str]:
     """Return the shocks to run and a line describing them (the scenarios layer loads on demand)."""
-    if scenario is not None and samples is not None:
-        raise ScenarioError("give either --scenario or --samples, not both")
+    given = [
+        name for name, v in (("--scenario", scenario), ("--samples", samples), ("--outages", outages)) if v is not None
+    ]
+    if len(given) > 1:
+        raise ScenarioError(f"give one of --scenario, --samples and --outages, not {' and '.join(given)}")
     if scenario is not None:
         named = _scenarios_api("named")
         return named(scenario), f"scenario '{scenario}'"
@@ -67,8 +72,13 @@ def _shocks_for(net: Network, scenario: str | None, samples: int | None, seed: i
             raise ScenarioError(f"--samples must be an integer >= 1. Got {samples}.")
         register = _scenarios_api("RiskRegister").default()
         chunk = max(1, min(samples, 20_000))
-        stream = register.iter_samples(net, samples, seed=seed, chunk_size=chunk, periods=periods)
+        stream = register.iter_samples(net, samples, seed=seed, chunk_size=chunk, periods=periods, sparse=True)
         return iter(stream), f"{samples:,} samples of the default risk register (seed {seed})"
+    if outages is not None:
+        if outages < 1:
+            raise ScenarioError(f"--outages must be an integer >= 1. Got {outages}.")
+        shocks = _scenarios_api("random_outages")(net, outages, seed=seed, periods=periods)
+        return shocks, f"{outages:,} random single-plant outages (seed {seed})"
     return None, "baseline (no shock)"
 
 
@@ -143,6 +153,10 @@ def simulate_cmd(
     samples: Annotated[
         int | None, typer.Option("--samples", help="Number of samples of the default risk register.")
     ] = None,
+    outages: Annotated[
+        int | None,
+        typer.Option("--outages", help="Number of random single-plant outages (20-100% of capacity, 1-12 months)."),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the sampler.")] = 0,
     periods: Annotated[int, typer.Option("--periods", help="Horizon in months.")] = 24,
     mode: Annotated[
@@ -165,27 +179,27 @@ def simulate_cmd(
         raise ScenarioError(f"--periods must be an integer >= 1. Got {periods}.")
     _choice("--mode", mode, MODES)
     _choice("--format", fmt, FORMATS)
-    if (workers is not None or scheduler is not None) and samples is None:
-        raise ScenarioError("--workers and --scheduler spread an ensemble: use them with --samples N")
+    if (workers is not None or scheduler is not None) and samples is None and outages is None:
+        raise ScenarioError("--workers and --scheduler spread an ensemble: use them with --samples N or --outages N")
     if workers is not None and workers < 1:
         raise ScenarioError(f"--workers must be an integer >= 1. Got {workers}.")
     net = load_network(network)
-    shocks, what = _shocks_for(net, scenario, samples, seed, periods)
-    if samples is not None and (workers is not None or scheduler is not None):
+    shocks, what = _shocks_for(net, scenario, samples, outages, seed, periods)
+    ensemble = samples is not None or outages is not None
+    if ensemble and (workers is not None or scheduler is not None):
         from valuechain.scenarios import RiskRegister
         from valuechain.sim.distributed import RegisterSample, cluster
 
-        sample = RegisterSample(RiskRegister.default(), samples, seed, periods=periods)
+        if samples is not None:
+            shocks = RegisterSample(RiskRegister.default(), samples, seed, periods=periods)
         where = scheduler or f"a local cluster of {workers or 2} workers"
         with (
-            console.status(f"simulating {samples:,} samples on {where}"),
+            console.status(f"simulating {what} on {where}"),
             cluster(scheduler, workers=workers or 2) as client,
         ):
-            res = simulate(net, sample, periods=periods, mode=mode, client=client)
+            res = simulate(net, shocks, periods=periods, mode=mode, client=client)
     else:
-        res = simulate(
-            net, shocks, periods=periods, mode=mode, progress=True, keep="full" if samples is None else "summary"
-        )
+        res = simulate(net, shocks, periods=periods, mode=mode, progress=True, keep="summary" if ensemble else "full")
     _summary(res, what)
     if out is not None:
         files = _write(res, out, fmt)

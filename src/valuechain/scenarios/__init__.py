@@ -1,7 +1,8 @@
 """Shocks, scenarios, scenario sets, the risk-register sampler and the named scenario library.
 
 Everything compiles to :class:`ShockArrays`, the engine-neutral multipliers the simulator and
-the optimiser consume::
+the optimiser consume (large sampled ensembles also as :class:`SparseShocks`, only the
+multipliers that differ from 1)::
 
     import valuechain as vc
     net = vc.load_network("toy-battery")
@@ -16,13 +17,15 @@ time (month offsets or dates, partial periods, recovery) in :mod:`valuechain.sce
 and the horizon rules in :mod:`valuechain.scenarios.compile`.
 
 Ensembles: :class:`ScenarioSet` (probabilities normalised, optional baseline) and
-:class:`RiskRegister` (``sample`` / ``iter_samples``: vectorised, seeded, chunk-independent).
+:class:`RiskRegister` (``sample`` / ``iter_samples``: vectorised, seeded, chunk-independent),
+:func:`random_outages` (one random plant down per scenario).
 Library: :func:`named`, :func:`library`, :func:`names`.
 """
 
 from valuechain.scenarios.compile import ScenarioWarning, compile_shocks, default_start, explain
 from valuechain.scenarios.compiled import ShockArrays
 from valuechain.scenarios.named_library import library, named, names
+from valuechain.scenarios.outages import random_outages
 from valuechain.scenarios.register import RiskRegister
 from valuechain.scenarios.scenario import Scenario, ScenarioSet, load_scenarios
 from valuechain.scenarios.shocks import (
@@ -35,6 +38,7 @@ from valuechain.scenarios.shocks import (
     TradeBan,
     shock_from_dict,
 )
+from valuechain.scenarios.sparse import SparseShocks
 
 __all__ = [
     "CapacityShock",
@@ -47,6 +51,7 @@ __all__ = [
     "ScenarioWarning",
     "Shock",
     "ShockArrays",
+    "SparseShocks",
     "TechnologyControl",
     "TradeBan",
     "compile_shocks",
@@ -56,5 +61,6 @@ __all__ = [
     "load_scenarios",
     "named",
     "names",
+    "random_outages",
     "shock_from_dict",
 ]

@@ -18,10 +18,17 @@ from valuechain.network.validate import hub_id
 
 if TYPE_CHECKING:
     from valuechain.network.model import Network
+    from valuechain.scenarios.sparse import SparseShocks
 
-__all__ = ["ShockArrays", "route_limit"]
+__all__ = ["ShockArrays", "period_months", "route_limit"]
 
 _FREQ_MONTHS = {"M": 1, "Q": 3, "Y": 12}
+
+
+def period_months(periods: pd.PeriodIndex) -> int:
+    """Length in months (1, 3 or 12) of one period of a monthly, quarterly or yearly horizon."""
+    freq = str(periods.freqstr)[0].upper()
+    return _FREQ_MONTHS.get(freq, 12 if freq == "A" else 1)
 
 
 def route_limit(capacity: np.ndarray, baseline_flow: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
@@ -113,8 +120,7 @@ class ShockArrays:
     @property
     def period_months(self) -> int:
         """Length of one period in months (1, 3 or 12)."""
-        freq = str(self.periods.freqstr)[0].upper()
-        return _FREQ_MONTHS.get(freq, 12 if freq == "A" else 1)
+        return period_months(self.periods)
 
     def __len__(self) -> int:
         return self.n_scenarios
@@ -144,6 +150,12 @@ class ShockArrays:
             demand=np.ones((s, t, len(demands))),
             expansion_allowed=np.ones((s, len(network.expansions)), dtype=bool),
         )
+
+    def to_sparse(self) -> SparseShocks:
+        """The multipliers that differ from 1, as :class:`~valuechain.scenarios.sparse.SparseShocks`."""
+        from valuechain.scenarios.sparse import SparseShocks
+
+        return SparseShocks.from_dense(self)
 
     def select(self, which: slice | np.ndarray | list[int]) -> ShockArrays:
         """Return the arrays of a subset of scenarios (probabilities renormalised to sum to 1)."""

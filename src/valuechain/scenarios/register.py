@@ -48,6 +48,7 @@ from valuechain.scenarios._dist import Dist, parse_dist
 from valuechain.scenarios._select import Resolver, as_list
 from valuechain.scenarios._time import Horizon, as_date, make_horizon, month_coordinate
 from valuechain.scenarios.compiled import ShockArrays
+from valuechain.scenarios.sparse import SparseShocks
 
 if TYPE_CHECKING:
     from valuechain.network.model import Network
@@ -329,20 +330,22 @@ class RiskRegister:
         """Item labels (an empty baseline) and the routes of every row, computed once per ensemble."""
         return ShockArrays.baseline(network, horizon.periods, 0), self._routes(network)
 
-    def _sample(
+    def _row_draws(
         self,
         layout: tuple[ShockArrays, list[np.ndarray]],
         first: int,
         stop: int,
         seed: int | np.random.SeedSequence,
         horizon: Horizon,
-    ) -> ShockArrays:
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Yield, for every row that fires somewhere, what it does.
+
+        That is the scenarios hit, their monthly multipliers (hit x month) and the row's routes.
+        """
         n, m = stop - first, horizon.n_months
-        base, row_routes = layout
-        routes = np.ones((n, m, len(base.routes)))
+        _, row_routes = layout
         d = self._draws(first, stop, seed) if n else {}
         months = np.arange(m, dtype=float)
-        all_months = np.arange(m)
         for k, (row, pos) in enumerate(zip(self.rows, row_routes, strict=True)):
             if not len(pos) or n == 0:
                 continue
@@ -357,11 +360,25 @@ class RiskRegister:
             dur = row.duration.draw(d["dur_u"][:, g], d["dur_z"][:, g])
             sev = row.severity.draw(d["sev_u"][:, k], d["sev_u"][:, k])
             hit = np.flatnonzero(fire & (sev > 0) & (start < m) & (start + dur > 0))
-            s, e = start[hit, None], (start + dur)[hit, None]
-            cover = np.clip(np.minimum(months + 1.0, e) - np.maximum(months, s), 0.0, 1.0)
             if len(hit):
-                mult = 1.0 - sev[hit, None] * cover
-                routes[np.ix_(hit, all_months, pos)] *= mult[:, :, None]
+                s, e = start[hit, None], (start + dur)[hit, None]
+                cover = np.clip(np.minimum(months + 1.0, e) - np.maximum(months, s), 0.0, 1.0)
+                yield hit, 1.0 - sev[hit, None] * cover, pos
+
+    def _sample(
+        self,
+        layout: tuple[ShockArrays, list[np.ndarray]],
+        first: int,
+        stop: int,
+        seed: int | np.random.SeedSequence,
+        horizon: Horizon,
+    ) -> ShockArrays:
+        n, m = stop - first, horizon.n_months
+        base, _ = layout
+        routes = np.ones((n, m, len(base.routes)))
+        all_months = np.arange(m)
+        for hit, mult, pos in self._row_draws(layout, first, stop, seed, horizon):
+            routes[np.ix_(hit, all_months, pos)] *= mult[:, :, None]
         t = len(horizon.periods)
         return ShockArrays(
             scenarios=pd.RangeIndex(first, stop, name="scenario"),
@@ -374,6 +391,53 @@ class RiskRegister:
             process_capacity=np.ones((n, t, len(base.processes))),
             route_capacity=horizon.to_periods(routes),
             demand=np.ones((n, t, len(base.demands))),
+            expansion_allowed=np.ones((n, len(base.expansions)), dtype=bool),
+        )
+
+    def _sample_sparse(
+        self,
+        layout: tuple[ShockArrays, list[np.ndarray]],
+        first: int,
+        stop: int,
+        seed: int | np.random.SeedSequence,
+        horizon: Horizon,
+    ) -> SparseShocks:
+        n, pm = stop - first, horizon.period_months
+        base, _ = layout
+        parts: list[tuple[np.ndarray, ...]] = []
+        for hit, mult, pos in self._row_draws(layout, first, stop, seed, horizon):
+            pos = np.unique(pos)
+            hi, mo = np.nonzero(mult != 1.0)
+            k = len(pos)
+            parts.append((np.repeat(hit[hi], k), np.repeat(mo, k), np.tile(pos, len(hi)), np.repeat(mult[hi, mo], k)))
+        cols = [np.concatenate([p[j] for p in parts]) if parts else np.zeros(0) for j in range(4)]
+        s, mo, item, val = (*(c.astype(np.int64) for c in cols[:3]), cols[3].astype(float))
+        if pm > 1 and len(s):
+            # multipliers of one month multiply; a period's multiplier is the mean of its months'
+            width = len(base.routes)
+            key = (s * horizon.n_months + mo) * width + item
+            order = np.argsort(key, kind="stable")
+            key, val = key[order], val[order]
+            head = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            val, key = np.multiply.reduceat(val, head), key[head]
+            s, mo, item = key // width // horizon.n_months, key // width % horizon.n_months, key % width
+            pkey = (s * len(horizon.periods) + mo // pm) * width + item
+            uniq, inv = np.unique(pkey, return_inverse=True)
+            val = 1.0 + np.bincount(inv, weights=val - 1.0, minlength=len(uniq)) / pm
+            s, mo, item = uniq // width // len(horizon.periods), uniq // width % len(horizon.periods), uniq % width
+        return SparseShocks(
+            scenarios=pd.RangeIndex(first, stop, name="scenario"),
+            probability=np.full(n, 1.0 / n) if n else np.zeros(0),
+            periods=horizon.periods,
+            processes=base.processes,
+            routes=base.routes,
+            demands=base.demands,
+            expansions=base.expansions,
+            scenario=s,
+            period=mo,
+            kind=np.ones(len(s), dtype=np.int64),
+            item=item,
+            value=val,
             expansion_allowed=np.ones((n, len(base.expansions)), dtype=bool),
         )
 
@@ -412,7 +476,8 @@ class RiskRegister:
         periods: int = 24,
         freq: str = "M",
         first: int = 0,
-    ) -> ShockArrays:
+        sparse: bool = False,
+    ) -> ShockArrays | SparseShocks:
         """Draw ``n`` equally likely scenarios and compile them on ``network``.
 
         Parameters
@@ -429,18 +494,22 @@ class RiskRegister:
         first
             Number of the first scenario (scenario ``i`` is the same in every call with the same
             seed, however the ensemble is split).
+        sparse
+            Return :class:`~valuechain.scenarios.sparse.SparseShocks` (only the multipliers that
+            differ from 1; the same scenarios, far less memory and time for large ``n``).
 
         Returns
         -------
-        ShockArrays
+        ShockArrays or SparseShocks
             Scenarios labelled ``first .. first + n - 1``, each with probability ``1 / n``; only
-            ``route_capacity`` differs from 1 (register rows are export controls).
+            route multipliers differ from 1 (register rows are export controls).
         """
         self._check_seed(seed)
         n = self._check_n("n", n, 1)
         first = self._check_n("first", first, 0)
         horizon = self._horizon(network, start, periods, freq)
-        return self._sample(self._layout(network, horizon), first, first + n, seed, horizon)
+        draw = self._sample_sparse if sparse else self._sample
+        return draw(self._layout(network, horizon), first, first + n, seed, horizon)
 
     def iter_samples(
         self,
@@ -452,16 +521,19 @@ class RiskRegister:
         start: object = None,
         periods: int = 24,
         freq: str = "M",
-    ) -> Iterator[ShockArrays]:
+        sparse: bool = False,
+    ) -> Iterator[ShockArrays | SparseShocks]:
         """Yield the ``n`` scenarios of :meth:`sample` in chunks of at most ``chunk_size``.
 
         The chunks hold exactly the scenarios ``sample(network, n, seed=seed)`` would, in order;
-        each chunk's probabilities sum to 1 (weight chunk results by their length).
+        each chunk's probabilities sum to 1 (weight chunk results by their length). With
+        ``sparse``, chunks are :class:`~valuechain.scenarios.sparse.SparseShocks`.
         """
         self._check_seed(seed)
         n = self._check_n("n", n, 1)
         chunk_size = self._check_n("chunk_size", chunk_size, 1)
         horizon = self._horizon(network, start, periods, freq)
         layout = self._layout(network, horizon)  # fails before the first chunk
+        draw = self._sample_sparse if sparse else self._sample
         for a in range(0, n, chunk_size):
-            yield self._sample(layout, a, min(n, a + chunk_size), seed, horizon)
+            yield draw(layout, a, min(n, a + chunk_size), seed, horizon)

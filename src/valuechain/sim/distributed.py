@@ -8,8 +8,9 @@ client merges those states in scenario order, so a distributed run gives the sum
 
 Three kinds of ensemble are split:
 
-* a :class:`~valuechain.scenarios.compiled.ShockArrays` with many scenarios (cut into slices);
-* an iterator of ShockArrays chunks (each chunk a task, a bounded number in flight);
+* a :class:`~valuechain.scenarios.compiled.ShockArrays` or
+  :class:`~valuechain.scenarios.sparse.SparseShocks` with many scenarios (cut into slices);
+* an iterator of such chunks (each chunk a task, a bounded number in flight);
 * a :class:`RegisterSample` (a risk-register sample described by its seed: each worker draws its
   own block of scenarios, so no shock array crosses the network; the register's sampler gives
   scenario ``i`` the same draws whatever block it is drawn in).
@@ -28,9 +29,10 @@ import pandas as pd
 from valuechain.errors import ScenarioError, ValueChainError
 from valuechain.network.model import Network
 from valuechain.scenarios.compiled import ShockArrays
+from valuechain.scenarios.sparse import SparseShocks
 from valuechain.sim.compile import SimArrays, compile_network
 from valuechain.sim.result import SimResult
-from valuechain.sim.simulate import _Accumulator, _default_chunk, _Plan
+from valuechain.sim.simulate import _Accumulator, _default_chunk, _Plan, summary_statics
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -70,11 +72,14 @@ class RegisterSample:
         """``(first, count)`` of consecutive blocks of at most ``size`` scenarios."""
         return [(a, min(size, self.n - a)) for a in range(0, self.n, size)]
 
-    def draw(self, network: Network, first: int, count: int) -> ShockArrays:
+    def draw(self, network: Network, first: int, count: int) -> SparseShocks:
         """The scenarios ``first .. first + count - 1`` of the sample."""
-        return self.register.sample(
-            network, count, seed=self.seed, first=first, periods=self.periods, start=self.start, freq=self.freq
-        )
+        sample = self.register.sample(
+            network, count, seed=self.seed, first=first, periods=self.periods, start=self.start, freq=self.freq,
+            sparse=True,
+        )  # fmt: skip
+        assert isinstance(sample, SparseShocks)
+        return sample
 
 
 def _run_piece(arr: SimArrays, network: Network, piece: Any, weights: np.ndarray | None, mode: str) -> dict[str, Any]:
@@ -91,13 +96,11 @@ def _run_piece(arr: SimArrays, network: Network, piece: Any, weights: np.ndarray
     plan = _Plan(arr, network, sh)
     acc = _Accumulator(arr, n_t, None, "summary")
     step = _default_chunk(arr, n_t)
-    args = arr.kernel_args()
+    args, statics = arr.kernel_args(), summary_statics(arr)
     for s0 in range(0, n, step):
         s1 = min(n, s0 + step)
-        mp, mr, md = plan.chunk(sh, s0, s1)
-        out = run_chunk(args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode == "re-sourcing")
-        acc.add(0, out, mp, md, np.ascontiguousarray(w[s0:s1], dtype=np.float64))
-        del out, mp, mr, md
+        res = run_chunk(args, plan.events(sh, s0, s1), statics, w[s0:s1], resourcing=mode == "re-sourcing")
+        acc.add(0, res)
     state: dict[str, Any] = {k: getattr(acc, k) for k in (*_SUMS, "earliest")}
     state.update({k: np.concatenate(v) if v else np.zeros(0) for k, v in acc.per_scenario.items()})
     state["names"] = np.asarray(sh.scenarios, dtype=object)
@@ -153,7 +156,7 @@ def _pieces(shocks: object, network: Network, chunk_size: int | None) -> Iterato
     if isinstance(shocks, RegisterSample):
         for first, count in shocks.blocks(chunk_size or 50_000):
             yield (shocks, first, count), None
-    elif isinstance(shocks, ShockArrays):
+    elif isinstance(shocks, (ShockArrays, SparseShocks)):
         n = shocks.n_scenarios
         size = chunk_size or max(1, -(-n // 8))
         for s0 in range(0, n, size):
@@ -163,8 +166,10 @@ def _pieces(shocks: object, network: Network, chunk_size: int | None) -> Iterato
     else:
         stream: Iterable[Any] = shocks  # type: ignore[assignment]
         for k, sh in enumerate(stream):
-            if not isinstance(sh, ShockArrays):
-                raise ScenarioError(f"a stream of shocks must yield ShockArrays; chunk {k} is a {type(sh).__name__}")
+            if not isinstance(sh, (ShockArrays, SparseShocks)):
+                raise ScenarioError(
+                    f"a stream of shocks must yield ShockArrays or SparseShocks; chunk {k} is a {type(sh).__name__}"
+                )
             yield sh, None
 
 
@@ -187,8 +192,9 @@ def simulate_distributed(
     network
         The network.
     shocks
-        :class:`ShockArrays` (cut into slices of ``chunk_size`` scenarios, default eight slices),
-        an iterator of ShockArrays chunks (one task each), or a :class:`RegisterSample`
+        :class:`ShockArrays` or :class:`SparseShocks` (cut into slices of ``chunk_size``
+        scenarios, default eight slices), an iterator of such chunks (one task each), or a
+        :class:`RegisterSample`
         (blocks of ``chunk_size`` scenarios, default 50 000, drawn on the workers).
     mode, alpha
         As for :func:`~valuechain.sim.simulate`.
@@ -204,14 +210,15 @@ def simulate_distributed(
     """
     from distributed import as_completed
 
+    first: ShockArrays | SparseShocks
     if isinstance(shocks, RegisterSample):
         first = shocks.draw(network, 0, 1)
-    elif isinstance(shocks, ShockArrays):
+    elif isinstance(shocks, (ShockArrays, SparseShocks)):
         first = shocks
     elif isinstance(shocks, Iterable) and not isinstance(shocks, (str, bytes)):
         it = iter(shocks)
         head = next(it, None)
-        if not isinstance(head, ShockArrays):
+        if not isinstance(head, (ShockArrays, SparseShocks)):
             raise ScenarioError(
                 "a stream of shocks must yield ShockArrays" + ("" if head is not None else "; it is empty")
             )
@@ -224,7 +231,7 @@ def simulate_distributed(
         shocks = chained()
     else:
         raise ScenarioError(
-            "a distributed simulation needs ShockArrays, an iterator of ShockArrays or a RegisterSample; "
+            "a distributed simulation needs ShockArrays, SparseShocks, an iterator of them or a RegisterSample; "
             f"got {type(shocks).__name__}"
         )
     arr = compile_network(network, first.period_months)
@@ -236,7 +243,7 @@ def simulate_distributed(
     pending = as_completed()
     index: dict[Any, int] = {}
     for k, (piece, weights) in enumerate(_pieces(shocks, network, chunk_size)):
-        if isinstance(piece, ShockArrays):
+        if isinstance(piece, (ShockArrays, SparseShocks)):
             if not piece.periods.equals(first.periods):
                 raise ScenarioError(f"chunk {k} of the stream covers other periods than the first chunk")
             piece = client.scatter(piece, hash=False)
@@ -251,7 +258,7 @@ def simulate_distributed(
         states[index[done.key]] = done.result()
     if not states:
         raise ScenarioError("the ensemble is empty")
-    labels = first.scenarios if isinstance(first, ShockArrays) and first is shocks else None
+    labels = first.scenarios if isinstance(first, (ShockArrays, SparseShocks)) and first is shocks else None
     return _merge(arr, network, [states[k] for k in sorted(states)], mode, alpha, labels)
 
 

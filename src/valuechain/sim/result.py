@@ -142,7 +142,7 @@ class SimResult:
 
     def worst_hubs(self, n: int = 5) -> pd.DataFrame:
         """Return the ``n`` demand hubs with the largest expected lost value."""
-        h = self.hubs[self.hubs["shortfall"] > 1e-9 * self.hubs["demand"] + 1e-12]
+        h = self.hubs[self.hubs["shortfall"] > 1e-6 * self.hubs["demand"] + 1e-12]
         return h.sort_values(["lost_value", "shortfall"], ascending=False).head(n)
 
     def first_dry(self, n: int = 5) -> pd.DataFrame:

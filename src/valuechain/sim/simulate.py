@@ -12,19 +12,22 @@ from valuechain._params import Interval, OneOf, check
 from valuechain.errors import ScenarioError, ValueChainError
 from valuechain.network.model import Network
 from valuechain.scenarios.compiled import ShockArrays
+from valuechain.scenarios.sparse import SparseShocks
 from valuechain.sim.compile import SimArrays, compile_network
 from valuechain.sim.result import SimResult
 
 if TYPE_CHECKING:
     import xarray as xr
 
-    from valuechain.sim.kernel import Workspace
+    from valuechain.sim.kernel import Events
 
-__all__ = ["MODES", "default_periods", "run_arrays", "run_stream", "simulate"]
+__all__ = ["MODES", "default_periods", "run_arrays", "run_stream", "simulate", "summary_statics"]
 
 MODES = ("pro-rata", "re-sourcing")
-#: Memory budget of one chunk's kernel inputs, outputs and temporaries, in bytes.
+#: Memory budget of one chunk's dense outputs when every tensor is kept, in bytes.
 CHUNK_BYTES = 192 * 2**20
+#: Scenarios per kernel call when only summaries are kept.
+SUMMARY_CHUNK = 8192
 #: Largest estimated size of a full result (``keep="full"``), in bytes.
 FULL_BYTES = 4 * 2**30
 
@@ -44,10 +47,10 @@ def default_periods(network: Network, periods: int = 24, start: object = None) -
     return pd.period_range(first, periods=periods, freq="M")
 
 
-def _as_shocks(network: Network, shocks: object, periods: int, start: object) -> ShockArrays:
+def _as_shocks(network: Network, shocks: object, periods: int, start: object) -> ShockArrays | SparseShocks:
     if shocks is None:
         return ShockArrays.baseline(network, default_periods(network, periods, start), ["baseline"])
-    if isinstance(shocks, ShockArrays):
+    if isinstance(shocks, (ShockArrays, SparseShocks)):
         return shocks
     # Scenarios, scenario sets and single shocks are compiled by the scenarios layer.
     # (looked up at call time: ``compile_shocks`` lives in the scenarios layer)
@@ -70,33 +73,63 @@ def _positions(labels: pd.Index, wanted: pd.Index, what: str) -> np.ndarray:
 
 
 class _Plan:
-    """How the columns of a ShockArrays map onto the compiled arrays."""
+    """How the items of a ShockArrays or SparseShocks map onto the compiled arrays."""
 
-    def __init__(self, arr: SimArrays, network: Network, shocks: ShockArrays) -> None:
-        self.p = _positions(shocks.processes, arr.processes, "process")
-        self.r = _positions(shocks.routes, arr.routes, "route")
+    def __init__(self, arr: SimArrays, network: Network, shocks: ShockArrays | SparseShocks) -> None:
+        p = _positions(shocks.processes, arr.processes, "process")
+        r = _positions(shocks.routes, arr.routes, "route")
         net_dem = ShockArrays.baseline(network, shocks.periods[:0], 0).demands
         if list(map(str, shocks.demands)) != list(map(str, net_dem)):
             raise ScenarioError("the shock arrays do not belong to this network: their demand rows differ")
-        self.d = arr.demand_rows
+        d = arr.demand_rows
+        self.n_t = len(shocks.periods)
+        self.cols = (p, r, d)
+        # compiled position of each item, by the item's position in the shocks (kinds one after another)
+        lookup = [np.empty(len(c), dtype=np.int64) for c in self.cols]
+        for lk, c in zip(lookup, self.cols, strict=True):
+            lk[c] = np.arange(len(c))
+        self.lookup = np.concatenate(lookup)
+        self.offset = np.array([0, len(p), len(p) + len(r)], dtype=np.int64)
 
-    def chunk(
-        self, shocks: ShockArrays, s0: int, s1: int, ws: Workspace | None = None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        from valuechain.sim.kernel import Workspace, to_period_major
+    def events(self, shocks: ShockArrays | SparseShocks, s0: int, s1: int) -> Events:
+        """The shocks of scenarios ``s0 .. s1 - 1`` as kernel events."""
+        from valuechain.sim.kernel import make_events
 
-        ws = ws if ws is not None else Workspace()
+        if isinstance(shocks, SparseShocks):
+            rng = shocks.entry_range(s0, s1)
+            kind = shocks.kind[rng]
+            item = self.lookup[self.offset[kind] + shocks.item[rng]]
+            return make_events(
+                s1 - s0, self.n_t, shocks.scenario[rng] - s0, shocks.period[rng], kind, item, shocks.value[rng]
+            )
+        parts = []
+        for k, x in enumerate((shocks.process_capacity, shocks.route_capacity, shocks.demand)):
+            sub = x[s0:s1]
+            s, t, i = np.nonzero(sub != 1.0)
+            parts.append((s, t, np.full(len(s), k), self.lookup[self.offset[k] + i], sub[s, t, i]))
+        return make_events(s1 - s0, self.n_t, *(np.concatenate([q[j] for q in parts]) for j in range(5)))
 
-        def tr(x: np.ndarray, cols: np.ndarray, name: str) -> np.ndarray:
-            out = ws.array(name, (x.shape[1], len(cols), s1 - s0))
-            to_period_major(np.ascontiguousarray(x, dtype=np.float64), s0, s1, cols.astype(np.int64), out)
-            return out
 
-        return (
-            tr(shocks.process_capacity, self.p, "mult_p"),
-            tr(shocks.route_capacity, self.r, "mult_r"),
-            tr(shocks.demand, self.d, "mult_d"),
-        )
+def summary_statics(arr: SimArrays) -> tuple[np.ndarray, ...]:
+    """Arrays the kernel's summaries need: demand hubs and values, processes with inputs, cell outputs.
+
+    Cell outputs are process outputs to hubs of stage 'cell' measured in GWh; ``base_cells`` is
+    the baseline output of each such hub, the yardstick of lost cells.
+    """
+    cell = (np.asarray(arr.hub_stage) == "cell") & (np.asarray(arr.hub_unit) == "GWh")
+    cell_out = np.flatnonzero(cell[arr.out_hub])
+    cell_hubs, cell_slot = np.unique(arr.out_hub[cell_out], return_inverse=True)
+    base_cells = np.zeros(len(cell_hubs))
+    np.add.at(base_cells, cell_slot, arr.out_yield[cell_out] * arr.base_act[arr.out_proc[cell_out]])
+    return (
+        arr.demand_hub.astype(np.int64),
+        np.asarray(arr.demand_value, dtype=np.float64),
+        np.diff(arr.in_ptr) > 0,
+        arr.out_proc[cell_out].astype(np.int64),
+        cell_slot.astype(np.int64).ravel(),
+        arr.out_yield[cell_out].astype(np.float64),
+        base_cells,
+    )
 
 
 class _Accumulator:
@@ -113,15 +146,6 @@ class _Accumulator:
         self.p_dry = np.zeros(n_p)
         self.first_sum = np.zeros(n_p)
         self.earliest = np.full(n_p, np.inf)
-        cell = (np.asarray(arr.hub_stage) == "cell") & (np.asarray(arr.hub_unit) == "GWh")
-        self.cell_out = np.flatnonzero(cell[arr.out_hub])
-        hubs_c = arr.out_hub[self.cell_out]
-        self.cell_hubs, self.cell_slot = np.unique(hubs_c, return_inverse=True)
-        self.base_cells = np.zeros(len(self.cell_hubs))
-        np.add.at(
-            self.base_cells, self.cell_slot, arr.out_yield[self.cell_out] * arr.base_act[arr.out_proc[self.cell_out]]
-        )
-        self.has_inputs = np.diff(arr.in_ptr) > 0
         self.full: dict[str, np.ndarray] = {}
         if keep == "full" and n_s is not None:
             shapes = {"supply": len(arr.hubs), "stock": len(arr.hubs), "served": n_d, "demand": n_d,
@@ -129,34 +153,23 @@ class _Accumulator:
             self.full = {k: np.zeros((n_t, m, n_s)) for k, m in shapes.items()}
             self.full["lost_value"] = np.zeros((n_t, n_s))
 
-    def add(self, s0: int, out: dict[str, np.ndarray], mp: np.ndarray, md: np.ndarray, prob: np.ndarray) -> None:
-        from valuechain.sim.kernel import summarise_kernel
-
-        arr = self.arr
-        n = mp.shape[2]
-        s1 = s0 + n
-        lv_t = np.zeros((self.n_t, n))
-        totals = {k: np.zeros(n) for k in ("max_shortfall_share", "lost_cells_gwh")}
-        periods = np.zeros(n, dtype=np.int64)
-        summarise_kernel(
-            out["served"], out["activity"], mp, md,
-            arr.demand_qty, arr.demand_value, arr.base_act, arr.capacity, self.has_inputs,
-            arr.out_proc[self.cell_out], self.cell_slot.astype(np.int64), arr.out_yield[self.cell_out],
-            self.base_cells, np.ascontiguousarray(prob, dtype=np.float64),
-            lv_t, periods, totals["max_shortfall_share"], totals["lost_cells_gwh"],
-            self.e_short, self.e_dem, self.p_dry, self.first_sum, self.earliest,
-        )  # fmt: skip
+    def add(self, s0: int, res: dict[str, np.ndarray]) -> None:
+        """Add the kernel's results for the scenarios from ``s0`` on."""
         keep = self.per_scenario
-        keep["lost_value"].append(lv_t.sum(axis=0))
-        keep["shortfall_periods"].append(periods)
-        keep["max_shortfall_share"].append(totals["max_shortfall_share"])
-        keep["lost_cells_gwh"].append(totals["lost_cells_gwh"])
+        keep["lost_value"].append(res["lost_value_t"].sum(axis=0))
+        keep["shortfall_periods"].append(res["short_periods"])
+        keep["max_shortfall_share"].append(res["worst_share"])
+        keep["lost_cells_gwh"].append(res["lost_cells"])
+        self.e_short += res["e_short"]
+        self.e_dem += res["e_dem"]
+        self.p_dry += res["p_dry"]
+        self.first_sum += res["first_sum"]
+        np.minimum(self.earliest, res["earliest"], out=self.earliest)
         if self.full:
-            target = arr.demand_qty[None, :, None] * md
-            for var in ("supply", "stock", "served", "activity", "flow"):
-                self.full[var][:, :, s0:s1] = out[var]
-            self.full["demand"][:, :, s0:s1] = target
-            self.full["lost_value"][:, s0:s1] = lv_t
+            s1 = s0 + res["lost_value_t"].shape[1]
+            for var in ("supply", "stock", "served", "demand", "activity", "flow"):
+                self.full[var][:, :, s0:s1] = res[var]
+            self.full["lost_value"][:, s0:s1] = res["lost_value_t"]
 
     def result(
         self,
@@ -288,16 +301,18 @@ class _Accumulator:
         return ds
 
 
-def _default_chunk(arr: SimArrays, n_t: int) -> int:
-    """Scenarios per kernel call so that inputs, outputs and temporaries stay near CHUNK_BYTES."""
-    per = 8 * n_t * (2 * len(arr.hubs) + 5 * len(arr.demands) + 4 * len(arr.processes) + 2 * len(arr.routes) + 4)
+def _default_chunk(arr: SimArrays, n_t: int, full: bool = False) -> int:
+    """Scenarios per kernel call: with every tensor kept, as many as fit in about CHUNK_BYTES."""
+    if not full:
+        return SUMMARY_CHUNK
+    per = 8 * n_t * (2 * len(arr.hubs) + 2 * len(arr.demands) + len(arr.processes) + len(arr.routes) + 1)
     return int(max(64, CHUNK_BYTES // max(per, 1)))
 
 
 def run_arrays(
     arr: SimArrays,
     network: Network,
-    shocks: ShockArrays,
+    shocks: ShockArrays | SparseShocks,
     *,
     mode: str = "pro-rata",
     keep: str = "summary",
@@ -311,17 +326,17 @@ def run_arrays(
     n_s, n_t = shocks.n_scenarios, len(shocks.periods)
     plan = _Plan(arr, network, shocks)
     if chunk_size is None:
-        chunk_size = _default_chunk(arr, n_t)
+        chunk_size = _default_chunk(arr, n_t, keep == "full")
     acc = _Accumulator(arr, n_t, n_s, keep)
-    args = arr.kernel_args()
-    ws, outputs = Workspace(), OUTPUTS if keep == "full" else ("served", "activity")
+    args, statics = arr.kernel_args(), summary_statics(arr)
+    ws, outputs = Workspace(), OUTPUTS if keep == "full" else ()
     for s0 in range(0, n_s, chunk_size):
         s1 = min(n_s, s0 + chunk_size)
-        mp, mr, md = plan.chunk(shocks, s0, s1, ws)
-        out = run_chunk(
-            args, mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode == "re-sourcing", outputs=outputs, workspace=ws
-        )
-        acc.add(s0, out, mp, md, shocks.probability[s0:s1])
+        res = run_chunk(
+            args, plan.events(shocks, s0, s1), statics, shocks.probability[s0:s1],
+            resourcing=mode == "re-sourcing", outputs=outputs, workspace=ws,
+        )  # fmt: skip
+        acc.add(s0, res)
         if on_chunk is not None:
             on_chunk(s1 - s0)
     return acc.result(network, shocks.scenarios, shocks.probability, shocks.periods, mode, alpha)
@@ -330,7 +345,7 @@ def run_arrays(
 def run_stream(
     arr: SimArrays,
     network: Network,
-    chunks: Iterable[ShockArrays],
+    chunks: Iterable[ShockArrays | SparseShocks],
     *,
     mode: str = "pro-rata",
     on_chunk: Callable[[int], Any] | None = None,
@@ -341,17 +356,19 @@ def run_stream(
     The chunks are taken as samples of one ensemble: a scenario's probability is its probability
     within its chunk times the chunk's share of all scenarios.
     """
-    from valuechain.sim.kernel import Workspace, run_chunk
+    from valuechain.sim.kernel import run_chunk
 
-    ws = Workspace()
     acc: _Accumulator | None = None
     names: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     periods: pd.PeriodIndex | None = None
     plan: _Plan | None = None
+    args, statics = arr.kernel_args(), summary_statics(arr)
     for k, sh in enumerate(chunks):
-        if not isinstance(sh, ShockArrays):
-            raise ScenarioError(f"a stream of shocks must yield ShockArrays; chunk {k} is a {type(sh).__name__}")
+        if not isinstance(sh, (ShockArrays, SparseShocks)):
+            raise ScenarioError(
+                f"a stream of shocks must yield ShockArrays or SparseShocks; chunk {k} is a {type(sh).__name__}"
+            )
         if acc is None or plan is None or periods is None:
             periods = sh.periods
             plan = _Plan(arr, network, sh)
@@ -363,15 +380,10 @@ def run_stream(
             continue
         w = sh.probability * n
         step = _default_chunk(arr, len(periods))
-        for s0 in range(0, n, step):  # large chunks run in slices that fit the memory budget
+        for s0 in range(0, n, step):  # large chunks run in slices
             s1 = min(n, s0 + step)
-            mp, mr, md = plan.chunk(sh, s0, s1, ws)
-            out = run_chunk(
-                arr.kernel_args(), mp, mr, md, n_hubs=len(arr.hubs), resourcing=mode == "re-sourcing",
-                outputs=("served", "activity"), workspace=ws,
-            )  # fmt: skip
-            acc.add(0, out, mp, md, w[s0:s1])
-            del out, mp, mr, md
+            res = run_chunk(args, plan.events(sh, s0, s1), statics, w[s0:s1], resourcing=mode == "re-sourcing")
+            acc.add(0, res)
         names.append(np.asarray(sh.scenarios, dtype=object))
         weights.append(w)
         if on_chunk is not None:
@@ -406,8 +418,9 @@ def simulate(
     network
         The network.
     shocks
-        Compiled shocks (:class:`~valuechain.scenarios.compiled.ShockArrays`); or an iterator of
-        ShockArrays chunks (e.g. samples of a risk register), streamed with summaries only, each
+        Compiled shocks (:class:`~valuechain.scenarios.compiled.ShockArrays`, or
+        :class:`~valuechain.scenarios.sparse.SparseShocks` for large sampled ensembles); or an
+        iterator of such chunks (e.g. samples of a risk register), streamed with summaries only, each
         scenario weighted by its probability in its chunk times the chunk's share of scenarios;
         or a scenario, scenario set or shock, compiled with ``valuechain.scenarios.compile_shocks``.
         ``None`` runs the baseline (no shock), one scenario named 'baseline'.
@@ -466,7 +479,7 @@ def simulate(
     if client is not None:
         from valuechain.sim.distributed import RegisterSample, simulate_distributed
 
-        if not isinstance(shocks, (Iterator, ShockArrays, RegisterSample)):
+        if not isinstance(shocks, (Iterator, ShockArrays, SparseShocks, RegisterSample)):
             shocks = _as_shocks(network, shocks, periods, start)
         return simulate_distributed(client, network, shocks, mode=mode, chunk_size=chunk_size, alpha=alpha)
     if isinstance(shocks, Iterator):
@@ -499,7 +512,7 @@ def _progress() -> Any:
 
 def _run_stream(network: Network, chunks: Iterator[Any], *, mode: str, progress: bool, alpha: float) -> SimResult:
     first = next(chunks, None)
-    if not isinstance(first, ShockArrays):
+    if not isinstance(first, (ShockArrays, SparseShocks)):
         raise ScenarioError(
             "a stream of shocks must yield ShockArrays" + ("" if first is not None else "; it is empty")
         )
