@@ -10,6 +10,7 @@ from valuechain.errors import ScenarioError
 from valuechain.network.model import Network
 from valuechain.network.validate import hub_id
 from valuechain.scenarios.compiled import ShockArrays
+from valuechain.scenarios.sparse import SparseShocks
 from valuechain.sim.compile import compile_network
 from valuechain.sim.simulate import MODES, default_periods, run_arrays
 
@@ -37,7 +38,7 @@ def outage_shocks(
     periods: pd.PeriodIndex,
     *,
     kind: str = "process",
-) -> ShockArrays:
+) -> SparseShocks:
     """One scenario per target: a full outage from the first period for the given duration.
 
     Parameters
@@ -57,18 +58,25 @@ def outage_shocks(
 
     Returns
     -------
-    ShockArrays
-        Scenarios named after the targets, equally likely.
+    SparseShocks
+        Scenarios named after the targets, equally likely (``.to_dense()`` for the full arrays).
     """
-    sh = ShockArrays.baseline(network, periods, [str(t) for t in targets])
+    parts: list[tuple[np.ndarray, ...]] = []
     for s, (target, d) in enumerate(zip(targets, durations, strict=True)):
         if kind == "process":
-            sh.process_capacity[s, :d, network.processes.index.get_loc(target)] = 0.0
+            items = [(0, np.array([network.processes.index.get_loc(target)]))]
         else:
             p, r = _hub_cut(network, target)
-            sh.process_capacity[s, :d, p] = 0.0
-            sh.route_capacity[s, :d, r] = 0.0
-    return sh
+            items = [(0, np.asarray(p, dtype=np.int64)), (1, np.asarray(r, dtype=np.int64))]
+        t = np.arange(min(int(d), len(periods)))
+        for k, pos in items:
+            tt, ii = np.meshgrid(t, pos, indexing="ij")
+            parts.append((np.full(tt.size, s), tt.ravel(), np.full(tt.size, k), ii.ravel()))
+    cols = [np.concatenate([q[j] for q in parts]) if parts else np.zeros(0, dtype=np.int64) for j in range(4)]
+    return SparseShocks.from_entries(
+        network, periods, [str(t) for t in targets],
+        scenario=cols[0], period=cols[1], kind=cols[2], item=cols[3], value=np.zeros(len(cols[0])),
+    )  # fmt: skip
 
 
 def _check_targets(network: Network, kind: str, targets: list[str] | None) -> list[str]:
