@@ -29,6 +29,8 @@ def _column(df: pd.DataFrame, name: str) -> np.ndarray:
 
 def _isin(values: np.ndarray, options: Collection[object]) -> np.ndarray:
     """Which of ``values`` (an object array) are among ``options`` (hash lookups, whole array at once)."""
+    if not len(options) or not len(values):
+        return np.zeros(len(values), dtype=bool)
     opts = np.fromiter(options, dtype=object, count=len(options))
     return pd.Series(values, dtype=object).isin(opts).to_numpy(dtype=bool)
 
@@ -112,9 +114,9 @@ def check_tables(
             for target in f.references:
                 valid |= _ids(tables, target)
             values = _column(df, f.name)
-            bad = ~_isin(values, valid)
-            if not f.required:
-                bad &= values != ""
+            bad = values != "" if not f.required else np.ones(len(values), dtype=bool)
+            if bad.any():
+                bad[bad] = ~_isin(values[bad], valid)
             if bad.any():
                 pos = _first(bad)
                 v = values[pos]
