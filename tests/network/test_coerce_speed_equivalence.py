@@ -73,6 +73,8 @@ def _reference_cell(f: Field, v: object) -> tuple[object, str | None, object]:
             return None, "a whole number", v
         if f.minimum is not None and x < f.minimum:
             return None, f"a whole number >= {f.minimum:g}", v
+        if abs(x) >= 2.0**63:
+            return None, "a whole number that fits in 64 bits", v
         return int(x), None, None
     if _missing(v):
         if f.required:
@@ -220,6 +222,8 @@ BAD_CELLS: list[tuple[str, int, str, object]] = [
     ("markets", 0, "side", "purchase"),
     ("sources", 0, "confidence", "certain"),
     ("sources", 0, "year", "twenty"),
+    ("sources", 0, "year", "1e30"),
+    ("sources", 0, "year", -(10**19)),
 ]
 
 
@@ -267,7 +271,7 @@ def test_duplicates_report_the_same_rows() -> None:
 JUNK: list[object] = [
     *["", " ", "nan", "NaN", "-1", "-0.5", "x", "1_000", "inf", "-inf", " 3 ", "0", "1e400", "2024", "1.0"],
     *["input", " output ", "a;;b", "a; b", ";", "mining", "buy", "Infinity", "0x10"],
-    *[True, False, None, pd.NA, np.nan, 2.0, 2.5, -3, 7, np.float32(1.5), np.int64(4)],
+    *[True, False, None, pd.NA, np.nan, 2.0, 2.5, -3, 7, np.float32(1.5), np.int64(4), 10**30, "9.3e18"],
 ]
 
 

@@ -243,6 +243,8 @@ def _int_cell(f: Field, v: object) -> object:
         raise _BadCellError("a whole number", v)
     if f.minimum is not None and x < f.minimum:
         raise _BadCellError(f"a whole number >= {f.minimum:g}", v)
+    if abs(x) >= 2.0**63:
+        raise _BadCellError("a whole number that fits in 64 bits", v)
     return int(x)
 
 
@@ -268,6 +270,7 @@ def _str_cell(f: Field, v: object) -> str:
 # Cell kinds of an object column: text, a missing marker (None, pd.NA), a Python number (float
 # or int; a float NaN is missing), anything else (settled by the cell rule).
 _TEXT, _NONE, _NUMBER, _OTHER = 0, 1, 2, 3
+_STR = pd.StringDtype(storage="pyarrow", na_value=np.nan)  # the dtype of text fields ("str")
 _KINDS: dict[type, int] = {str: _TEXT, type(None): _NONE, type(pd.NA): _NONE, float: _NUMBER, int: _NUMBER}
 
 
@@ -438,7 +441,8 @@ def _coerce_int(loc: Locator, f: Field, col: pd.Series) -> pd.arrays.IntegerArra
     return pd.arrays.IntegerArray(ints, mask)
 
 
-def _coerce_str(loc: Locator, f: Field, col: pd.Series) -> np.ndarray:
+def _coerce_str(loc: Locator, f: Field, col: pd.Series) -> Any:
+    """Text cells as a string array (the column itself when it is already text and tidy)."""
     cells = _Cells.of(col)
     out = cells.text.copy()
     missing = cells.missing
@@ -452,8 +456,10 @@ def _coerce_str(loc: Locator, f: Field, col: pd.Series) -> np.ndarray:
         out[missing] = f.default
     if f.choices:
         todo |= present & ~pd.Series(out, dtype=object).isin(f.choices).to_numpy()
+    if not todo.any() and not missing.any() and col.dtype == _STR and (out == cells.values).all():
+        return col.array  # already text, nothing stripped or filled: no need to build it again
     _settle(loc, f, col, cells.values, todo, _str_cell, out)
-    return out
+    return pd.array(out, dtype="str")
 
 
 def coerce_table(table: str, raw: pd.DataFrame, file: str | Locator) -> pd.DataFrame:
@@ -529,7 +535,7 @@ def coerce_table(table: str, raw: pd.DataFrame, file: str | Locator) -> pd.DataF
         elif f.type == "int":
             data[f.name] = _coerce_int(loc, f, frame[f.name])
         else:
-            data[f.name] = pd.array(_coerce_str(loc, f, frame[f.name]), dtype="str")
+            data[f.name] = _coerce_str(loc, f, frame[f.name])
     out = pd.DataFrame(data, columns=names)
 
     key: list[str] = list(KEYS[table])
