@@ -186,7 +186,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, Locator]:
     lines: list[int] = []
     try:
         for rec in reader:
-            if not rec or all(c.strip() == "" for c in rec):
+            if not rec or (not rec[0].strip() and all(c.strip() == "" for c in rec)):  # a blank line
                 continue
             if header is None:
                 header = [c.strip() for c in rec]

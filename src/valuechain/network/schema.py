@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import repeat
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -192,81 +195,278 @@ class Locator:
         return NetworkError(message, file=self.file, row=row, field=field, line=line)
 
 
-def _fail(loc: Locator, pos: int, f: Field, expected: str, got: object) -> NetworkError:
-    return loc.error(pos, f.name, f"expected {expected}, got {got!r}")
+# ----------------------------------------------------------------------------- one cell
+# The rules for a single cell. They are the definition of what each type accepts; the column
+# functions below apply them to whole columns at once and fall back on them for the cells they
+# cannot settle (so a bad cell is reported by the same rule, with the same words).
 
 
-def _coerce_float(file: Locator, f: Field, col: pd.Series) -> np.ndarray:
-    values = col.to_numpy(dtype=object)
-    out = np.empty(len(values), dtype=np.float64)
-    for i, v in enumerate(values):
-        if _is_missing(v):
-            if f.required:
-                raise _fail(file, i, f, "a number", "" if v is None or v is pd.NA else v)
-            out[i] = float(f.default) if f.default else np.nan
-            continue
-        if isinstance(v, bool):
-            raise _fail(file, i, f, "a number", v)
+class _BadCellError(Exception):
+    """A cell that breaks its field's rule: what was expected and what was found."""
+
+    def __init__(self, expected: str, got: object) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.got = got
+
+
+def _float_cell(f: Field, v: object) -> float:
+    if _is_missing(v):
+        if f.required:
+            raise _BadCellError("a number", "" if v is None or v is pd.NA else v)
+        return float(f.default) if f.default else math.nan
+    if isinstance(v, bool):
+        raise _BadCellError("a number", v)
+    try:
+        x = float(v.strip()) if isinstance(v, str) else float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise _BadCellError("a number", v) from None
+    if math.isnan(x):
+        if f.required:
+            raise _BadCellError("a number", v)
+        return float(f.default) if f.default else math.nan
+    if f.minimum is not None and x < f.minimum:
+        raise _BadCellError(f"a number >= {f.minimum:g}", v)
+    return x
+
+
+def _int_cell(f: Field, v: object) -> object:
+    if _is_missing(v):
+        if f.required:
+            raise _BadCellError("a whole number", "")
+        return f.default_value()
+    try:
+        x = float(v.strip()) if isinstance(v, str) else float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise _BadCellError("a whole number", v) from None
+    if isinstance(v, bool) or not math.isfinite(x) or x != int(x):
+        raise _BadCellError("a whole number", v)
+    if f.minimum is not None and x < f.minimum:
+        raise _BadCellError(f"a whole number >= {f.minimum:g}", v)
+    if abs(x) >= 2.0**63:
+        raise _BadCellError("a whole number that fits in 64 bits", v)
+    return int(x)
+
+
+def _str_cell(f: Field, v: object) -> str:
+    if _is_missing(v):
+        if f.required:
+            raise _BadCellError("a value", "")
+        return f.default
+    if isinstance(v, float) and v.is_integer():
+        v = str(int(v))
+    s = str(v).strip()
+    if f.type == "list":
+        parts = [p.strip() for p in s.split(";")]
+        if any(p == "" for p in parts):
+            raise _BadCellError("names separated by ';' with none empty", v)
+        s = ";".join(parts)
+    if f.choices and s not in f.choices:
+        raise _BadCellError("one of " + ", ".join(f.choices) + closest(s, f.choices), v)
+    return s
+
+
+# ----------------------------------------------------------------------------- whole columns
+# Cell kinds of an object column: text, a missing marker (None, pd.NA), a Python number (float
+# or int; a float NaN is missing), anything else (settled by the cell rule).
+_TEXT, _NONE, _NUMBER, _OTHER = 0, 1, 2, 3
+_STR = pd.StringDtype(storage="pyarrow", na_value=np.nan)  # the dtype of text fields ("str")
+_KINDS: dict[type, int] = {str: _TEXT, type(None): _NONE, type(pd.NA): _NONE, float: _NUMBER, int: _NUMBER}
+
+
+@dataclass
+class _Cells:
+    """An object column split by kind, with text stripped and numbers parsed where possible."""
+
+    values: np.ndarray  # the cells as objects (what error messages quote)
+    kind: np.ndarray  # _TEXT, _NONE, _NUMBER or _OTHER per cell
+    text: np.ndarray  # stripped text of _TEXT cells (objects; None elsewhere)
+    blank: np.ndarray  # _TEXT cells that are empty once stripped
+    nan: np.ndarray  # _NUMBER cells that are NaN (missing values)
+
+    @classmethod
+    def of(cls, col: pd.Series) -> _Cells:
+        values = col.to_numpy(dtype=object)
+        n = len(values)
+        kind = np.fromiter(map(_KINDS.get, map(type, values), repeat(_OTHER)), dtype=np.int8, count=n)
+        text = np.full(n, None, dtype=object)
+        is_text = kind == _TEXT
+        if is_text.all():
+            text = np.array(list(map(str.strip, values)), dtype=object) if n else text
+        elif is_text.any():
+            text[is_text] = list(map(str.strip, values[is_text]))
+        blank = is_text & (text == "")
+        number = kind == _NUMBER
+        nan = np.zeros(n, dtype=bool)
+        if number.any():
+            nv = values[number]
+            nan[number] = nv != nv
+        return cls(values, kind, text, blank, nan)
+
+    @property
+    def missing(self) -> np.ndarray:
+        """Cells the cell rules treat as missing."""
+        return (self.kind == _NONE) | self.blank | self.nan
+
+    def numbers(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every cell as float64 (NaN where missing or not parsed) and the cells not parsed.
+
+        Text is parsed with Python's ``float`` (as the cell rules do), all at once when it can be;
+        when some text is not a number, ``pd.to_numeric`` finds the cells that are not, and those
+        are left to the cell rules.
+        """
+        n = len(self.values)
+        x = np.full(n, np.nan)
+        unparsed = self.kind == _OTHER
+        number = (self.kind == _NUMBER) & ~self.nan
+        if number.any():
+            try:
+                x[number] = self.values[number].astype(np.float64)
+            except (OverflowError, TypeError, ValueError):
+                unparsed |= number
+        text = (self.kind == _TEXT) & ~self.blank
+        if text.any():
+            where = np.flatnonzero(text)
+            parsed, failed = _parse(self.text[where])
+            x[where] = parsed
+            unparsed[where[failed]] = True
+        return x, unparsed
+
+
+def _parse(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Text (an object array of stripped strings) as float64, and the cells that did not parse."""
+    try:
+        return text.astype(np.float64), np.zeros(len(text), dtype=bool)
+    except (OverflowError, TypeError, ValueError):
+        pass
+    guess = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    failed = np.isnan(guess)
+    try:
+        # pd.to_numeric only locates the bad cells; the values come from float, as in the cell rule
+        guess[~failed] = text[~failed].astype(np.float64)
+    except (OverflowError, TypeError, ValueError):
+        failed[:] = True
+    return guess, failed
+
+
+def _numeric_array(col: pd.Series) -> np.ndarray | None:
+    """A numeric (not boolean) column as float64 with NaN for missing values, else None."""
+    dt = col.dtype
+    if isinstance(dt, np.dtype):
+        return col.to_numpy(dtype=np.float64, copy=True) if dt.kind in "fiu" else None
+    if pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt):
+        return col.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+    return None
+
+
+def _settle(
+    loc: Locator,
+    f: Field,
+    col: pd.Series,
+    values: np.ndarray | None,
+    todo: np.ndarray,
+    rule: Callable[[Field, object], object],
+    out: Any,
+) -> None:
+    """Apply the cell ``rule`` to the cells in ``todo``, in row order: store or report the first bad one."""
+    if not todo.any():
+        return
+    if values is None:
+        values = col.to_numpy(dtype=object)
+    for i in np.flatnonzero(todo):
         try:
-            x = float(v.strip()) if isinstance(v, str) else float(v)
-        except (TypeError, ValueError):
-            raise _fail(file, i, f, "a number", v) from None
-        if math.isnan(x):
-            if f.required:
-                raise _fail(file, i, f, "a number", v)
-            x = float(f.default) if f.default else np.nan
-        elif f.minimum is not None and x < f.minimum:
-            raise _fail(file, i, f, f"a number >= {f.minimum:g}", v)
-        out[i] = x
-    return out
+            out[i] = rule(f, values[i])
+        except _BadCellError as bad:
+            raise loc.error(int(i), f.name, f"expected {bad.expected}, got {bad.got!r}") from None
 
 
-def _coerce_int(file: Locator, f: Field, col: pd.Series) -> pd.Series:
-    values = col.to_numpy(dtype=object)
-    out: list[object] = []
-    for i, v in enumerate(values):
-        if _is_missing(v):
-            if f.required:
-                raise _fail(file, i, f, "a whole number", "")
-            out.append(f.default_value())
-            continue
-        try:
-            x = float(v.strip()) if isinstance(v, str) else float(v)
-        except (TypeError, ValueError):
-            raise _fail(file, i, f, "a whole number", v) from None
-        if isinstance(v, bool) or not math.isfinite(x) or x != int(x):
-            raise _fail(file, i, f, "a whole number", v)
-        if f.minimum is not None and x < f.minimum:
-            raise _fail(file, i, f, f"a whole number >= {f.minimum:g}", v)
-        out.append(int(x))
-    return pd.Series(out, dtype="Int64")
+def _coerce_float(loc: Locator, f: Field, col: pd.Series) -> np.ndarray:
+    x = _numeric_array(col)
+    values = None
+    if x is not None:
+        missing = np.isnan(x)
+        todo = np.zeros(len(x), dtype=bool)
+    else:
+        cells = _Cells.of(col)
+        values = cells.values
+        x, todo = cells.numbers()
+        missing = ~todo & np.isnan(x)  # missing cells, and text such as 'nan'
+    if f.required:
+        todo |= missing
+    else:
+        x[missing] = float(f.default) if f.default else np.nan
+    if f.minimum is not None:
+        todo |= x < f.minimum
+    _settle(loc, f, col, values, todo, _float_cell, x)
+    return x
 
 
-def _coerce_str(file: Locator, f: Field, col: pd.Series) -> list[str]:
-    values = col.to_numpy(dtype=object)
-    out: list[str] = []
-    for i, v in enumerate(values):
-        if _is_missing(v):
-            if f.required:
-                raise _fail(file, i, f, "a value", "")
-            out.append(f.default)
-            continue
-        if isinstance(v, float) and v.is_integer():
-            v = str(int(v))
-        s = str(v).strip()
-        if f.type == "list":
-            parts = [p.strip() for p in s.split(";")]
-            if any(p == "" for p in parts):
-                raise _fail(file, i, f, "names separated by ';' with none empty", v)
-            s = ";".join(parts)
-        if f.choices and s not in f.choices:
-            raise _fail(file, i, f, "one of " + ", ".join(f.choices) + closest(s, f.choices), v)
-        out.append(s)
-    return out
+def _coerce_int(loc: Locator, f: Field, col: pd.Series) -> pd.arrays.IntegerArray:
+    x = _numeric_array(col)
+    values = None
+    if x is not None:
+        missing = np.isnan(x)
+        todo = np.zeros(len(x), dtype=bool)
+    else:
+        cells = _Cells.of(col)
+        values = cells.values
+        x, todo = cells.numbers()
+        missing = cells.missing  # text such as 'nan' is not missing here: it is not a whole number
+    todo |= ~missing & ~todo & (~np.isfinite(x) | (np.abs(x) >= 2.0**63))
+    whole = np.zeros(len(x), dtype=bool)
+    np.equal(x, np.trunc(x), out=whole, where=~todo & ~missing)
+    todo |= ~missing & ~whole
+    if f.minimum is not None:
+        todo |= ~missing & (x < f.minimum)
+    default = f.default_value()
+    if f.required:
+        todo |= missing
+    ints = np.zeros(len(x), dtype=np.int64)
+    ok = ~todo & ~missing
+    ints[ok] = x[ok].astype(np.int64)
+    mask = np.zeros(len(x), dtype=bool)
+    if not f.required:
+        if default is pd.NA:
+            mask |= missing
+        else:
+            ints[missing] = int(default)  # type: ignore[call-overload]
+    if todo.any():
+        found: dict[int, object] = {}
+        _settle(loc, f, col, values, todo, _int_cell, found)
+        for i, v in found.items():
+            if v is pd.NA:
+                mask[i] = True
+            else:
+                ints[i] = cast(int, v)
+    return pd.arrays.IntegerArray(ints, mask)
+
+
+def _coerce_str(loc: Locator, f: Field, col: pd.Series) -> Any:
+    """Text cells as a string array (the column itself when it is already text and tidy)."""
+    cells = _Cells.of(col)
+    out = cells.text.copy()
+    missing = cells.missing
+    present = (cells.kind == _TEXT) & ~cells.blank
+    todo = (cells.kind == _OTHER) | ((cells.kind == _NUMBER) & ~cells.nan)
+    if f.type == "list":
+        todo |= present  # the cell rule splits and tidies the names
+    if f.required:
+        todo |= missing
+    else:
+        out[missing] = f.default
+    if f.choices:
+        todo |= present & ~pd.Series(out, dtype=object).isin(f.choices).to_numpy()
+    if not todo.any() and not missing.any() and col.dtype == _STR and (out == cells.values).all():
+        return col.array  # already text, nothing stripped or filled: no need to build it again
+    _settle(loc, f, col, cells.values, todo, _str_cell, out)
+    return pd.array(out, dtype="str")
 
 
 def coerce_table(table: str, raw: pd.DataFrame, file: str | Locator) -> pd.DataFrame:
     """Check ``raw`` against the schema of ``table`` and return it typed, with defaults filled.
+
+    Whole columns are checked at once; the first bad cell (first field in schema order, then first
+    row) is reported.
 
     Parameters
     ----------
@@ -291,6 +491,17 @@ def coerce_table(table: str, raw: pd.DataFrame, file: str | Locator) -> pd.DataF
         On an unknown or missing column, a value of the wrong type, an empty required value,
         a value below its minimum, a value outside its choices, or a duplicate key. The message
         names the file, the row and the field.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"id": ["li"], "unit": ["t"], "stage": ["mining"], "value": [" 12.5 "]})
+    >>> coerce_table("commodities", raw, "commodities.csv").loc["li", "value"]
+    np.float64(12.5)
+    >>> raw.loc[0, "stage"] = "mine"
+    >>> coerce_table("commodities", raw, "commodities.csv")
+    Traceback (most recent call last):
+    ...
+    valuechain.errors.NetworkError: commodities.csv, row 1, field 'stage': expected one of mining, ...
     """
     loc = file if isinstance(file, Locator) else Locator(file)
     schema = fields(table)
@@ -317,17 +528,15 @@ def coerce_table(table: str, raw: pd.DataFrame, file: str | Locator) -> pd.DataF
     data: dict[str, object] = {}
     n = len(frame)
     for f in schema:
-        col = frame[f.name] if f.name in columns else pd.Series([None] * n, dtype=object)
-        if f.type == "float":
-            data[f.name] = _coerce_float(loc, f, col)
+        if f.name not in columns:  # an optional column left out: every cell takes the default
+            data[f.name] = _absent(f, n)
+        elif f.type == "float":
+            data[f.name] = _coerce_float(loc, f, frame[f.name])
         elif f.type == "int":
-            data[f.name] = _coerce_int(loc, f, col).to_numpy()
+            data[f.name] = _coerce_int(loc, f, frame[f.name])
         else:
-            data[f.name] = pd.array(_coerce_str(loc, f, col), dtype="str")
+            data[f.name] = _coerce_str(loc, f, frame[f.name])
     out = pd.DataFrame(data, columns=names)
-    for fld in schema:
-        if fld.type == "int":
-            out[fld.name] = out[fld.name].astype("Int64")
 
     key: list[str] = list(KEYS[table])
     dup = out.duplicated(subset=key, keep="first")
@@ -342,3 +551,15 @@ def coerce_table(table: str, raw: pd.DataFrame, file: str | Locator) -> pd.DataF
     if key == ["id"]:
         out = out.set_index("id")
     return out
+
+
+def _absent(f: Field, n: int) -> object:
+    """The column of ``n`` defaults that an optional field left out takes."""
+    if f.type == "float":
+        return np.full(n, float(f.default) if f.default else np.nan)
+    if f.type == "int":
+        default = f.default_value()
+        if default is pd.NA:
+            return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
+        return pd.arrays.IntegerArray(np.full(n, cast(int, default), dtype=np.int64), np.zeros(n, dtype=bool))
+    return pd.array([f.default] * n, dtype="str")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,31 @@ def _column(df: pd.DataFrame, name: str) -> np.ndarray:
     if name == "id" and df.index.name == "id":
         return df.index.to_numpy(dtype=object)
     return df[name].to_numpy(dtype=object)
+
+
+def _isin(values: np.ndarray, options: Collection[object]) -> np.ndarray:
+    """Which of ``values`` (an object array) are among ``options`` (hash lookups, whole array at once)."""
+    if not len(options) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    opts = np.fromiter(options, dtype=object, count=len(options))
+    return pd.Series(values, dtype=object).isin(opts).to_numpy(dtype=bool)
+
+
+def _pairs_in(first: np.ndarray, second: np.ndarray, pairs: pd.MultiIndex) -> np.ndarray:
+    """Which pairs ``(first[i], second[i])`` are among ``pairs``."""
+    if len(first) == 0:
+        return np.zeros(0, dtype=bool)
+    return np.asarray(pd.MultiIndex.from_arrays([first, second]).isin(pairs), dtype=bool)
+
+
+def _first(mask: np.ndarray) -> int:
+    """Position of the first True in ``mask``."""
+    return int(np.flatnonzero(mask)[0])
+
+
+def _labels(regions: Any, commodities: Any) -> Any:
+    """Hub ids ``REGION:COMMODITY`` of paired text columns, built a column at a time."""
+    return pd.array(regions, dtype="str") + ":" + pd.array(commodities, dtype="str")
 
 
 def _ids(tables: Mapping[str, pd.DataFrame], target: str) -> set[str]:
@@ -88,95 +114,114 @@ def check_tables(
             for target in f.references:
                 valid |= _ids(tables, target)
             values = _column(df, f.name)
-            for pos, v in enumerate(values):
-                if v == "" and not f.required:
-                    continue
-                if v not in valid:
-                    what = " or ".join(r.split(".")[0] for r in f.references)
-                    raise locs[t].error(
-                        pos,
-                        f.name,
-                        f"unknown {what[:-1] if what.endswith('s') else what} '{v}'; expected an id from {what}"
-                        + closest(v, valid),
-                    )
+            bad = values != "" if not f.required else np.ones(len(values), dtype=bool)
+            if bad.any():
+                bad[bad] = ~_isin(values[bad], valid)
+            if bad.any():
+                pos = _first(bad)
+                v = values[pos]
+                what = " or ".join(r.split(".")[0] for r in f.references)
+                raise locs[t].error(
+                    pos,
+                    f.name,
+                    f"unknown {what[:-1] if what.endswith('s') else what} '{v}'; expected an id from {what}"
+                    + closest(v, valid),
+                )
 
     regions = tables["regions"]
     groups = {g for gs in regions["groups"] for g in str(gs).split(";") if g}
-    for pos, rid in enumerate(regions.index):
-        if rid in groups:
-            raise locs["regions"].error(
-                pos, "id", f"region id '{rid}' is also used as a group name; expected distinct names"
-            )
+    rids = _column(regions, "id")
+    clash_group = _isin(rids, groups)
+    if clash_group.any():
+        pos = _first(clash_group)
+        raise locs["regions"].error(
+            pos, "id", f"region id '{rids[pos]}' is also used as a group name; expected distinct names"
+        )
 
     procs, exps = tables["processes"], tables["expansions"]
-    for pos, pid in enumerate(procs.index):
-        if ":" in pid:
-            raise locs["processes"].error(pos, "id", f"process id {pid!r} contains ':'; expected an id without ':'")
-    clash = set(procs.index) & set(exps.index)
-    if clash:
-        pid = sorted(clash)[0]
-        pos = list(exps.index).index(pid)
+    pids, eids = _column(procs, "id"), _column(exps, "id")
+    colon = np.asarray(procs.index.str.contains(":", regex=False), dtype=bool) if len(pids) else np.zeros(0, bool)
+    if colon.any():
+        pos = _first(colon)
+        raise locs["processes"].error(pos, "id", f"process id {pids[pos]!r} contains ':'; expected an id without ':'")
+    clash = _isin(eids, pids)
+    if clash.any():
+        pid = sorted(eids[clash])[0]
+        pos = _first(eids == pid)
         raise locs["expansions"].error(
             pos, "id", f"id '{pid}' is also a process id; expected ids distinct from processes"
         )
 
-    hubs = set(zip(tables["hubs"]["region"], tables["hubs"]["commodity"], strict=True))
-    units = dict(zip(tables["commodities"].index, tables["commodities"]["unit"], strict=True))
+    hubs = pd.MultiIndex.from_arrays([_column(tables["hubs"], "region"), _column(tables["hubs"], "commodity")])
 
     # Recipes: every coefficient touches an existing hub; every process and option has an output.
     rec = tables["recipes"]
-    region_of = {
-        **dict(zip(procs.index, procs["region"], strict=True)),
-        **dict(zip(exps.index, exps["region"], strict=True)),
-    }
-    for pos, (pid, com) in enumerate(zip(rec["process"], rec["commodity"], strict=True)):
-        reg = region_of[pid]
-        if (reg, com) not in hubs:
-            raise locs["recipes"].error(
+    owners = pd.Index(np.concatenate([pids, eids]))
+    owner_regions = np.concatenate([_column(procs, "region"), _column(exps, "region")])
+    rec_pid, rec_com = _column(rec, "process"), _column(rec, "commodity")
+    rec_reg = owner_regions[owners.get_indexer(pd.Index(rec_pid))] if len(rec) else rec_pid
+    no_hub = ~_pairs_in(rec_reg, rec_com, hubs)
+    if no_hub.any():
+        pos = _first(no_hub)
+        reg, com, pid = rec_reg[pos], rec_com[pos], rec_pid[pos]
+        raise locs["recipes"].error(
+            pos,
+            "commodity",
+            f"no hub for commodity '{com}' in region '{reg}' (region of '{pid}'); "
+            f"expected a row ({reg}, {com}) in hubs",
+        )
+    makers = rec_pid[_column(rec, "kind") == "output"]
+    for t, ids in (("processes", pids), ("expansions", eids)):
+        no_output = ~_isin(ids, makers)
+        if no_output.any():
+            pos = _first(no_output)
+            raise locs[t].error(
                 pos,
-                "commodity",
-                f"no hub for commodity '{com}' in region '{reg}' (region of '{pid}'); "
-                f"expected a row ({reg}, {com}) in hubs",
+                "id",
+                f"'{ids[pos]}' has no output in recipes; expected at least one recipe row with kind 'output'",
             )
-    has_output = set(rec.loc[rec["kind"] == "output", "process"])
-    for t, df in (("processes", procs), ("expansions", exps)):
-        for pos, pid in enumerate(df.index):
-            if pid not in has_output:
-                raise locs[t].error(
-                    pos, "id", f"'{pid}' has no output in recipes; expected at least one recipe row with kind 'output'"
-                )
 
     routes = tables["routes"]
-    for pos, (com, o, d) in enumerate(zip(routes["commodity"], routes["origin"], routes["destination"], strict=True)):
-        if o == d:
+    com, o, d = (_column(routes, c) for c in ("commodity", "origin", "destination"))
+    to_itself = o == d
+    no_origin, no_destination = ~_pairs_in(o, com, hubs), ~_pairs_in(d, com, hubs)
+    wrong = to_itself | no_origin | no_destination
+    if wrong.any():
+        pos = _first(wrong)
+        if to_itself[pos]:
             raise locs["routes"].error(
-                pos, "destination", f"route from '{o}' to itself; expected a different destination"
+                pos, "destination", f"route from '{o[pos]}' to itself; expected a different destination"
             )
-        for end, reg in (("origin", o), ("destination", d)):
-            if (reg, com) not in hubs:
-                raise locs["routes"].error(
-                    pos,
-                    end,
-                    f"commodity '{com}' has no hub in region '{reg}' ({end}); expected a row ({reg}, {com}) in hubs",
-                )
+        end, reg = ("origin", o[pos]) if no_origin[pos] else ("destination", d[pos])
+        raise locs["routes"].error(
+            pos,
+            end,
+            f"commodity '{com[pos]}' has no hub in region '{reg}' ({end}); expected a row ({reg}, {com[pos]}) in hubs",
+        )
     for t in ("demand", "markets"):
-        df = tables[t]
-        for pos, (reg, com) in enumerate(zip(df["region"], df["commodity"], strict=True)):
-            if (reg, com) not in hubs:
-                raise locs[t].error(
-                    pos,
-                    "commodity",
-                    f"no hub for commodity '{com}' in region '{reg}'; expected a row ({reg}, {com}) in hubs",
-                )
+        reg, com = _column(tables[t], "region"), _column(tables[t], "commodity")
+        no_hub = ~_pairs_in(reg, com, hubs)
+        if no_hub.any():
+            pos = _first(no_hub)
+            raise locs[t].error(
+                pos,
+                "commodity",
+                f"no hub for commodity '{com[pos]}' in region '{reg[pos]}'; "
+                f"expected a row ({reg[pos]}, {com[pos]}) in hubs",
+            )
 
     # Units: a row that states a unit must state its commodity's.
+    commodities = tables["commodities"]
+    units = _column(commodities, "unit")
     for t in ("hubs", "routes", "demand", "markets"):
-        df = tables[t]
-        for pos, (com, unit) in enumerate(zip(df["commodity"], df["unit"], strict=True)):
-            if unit and unit != units[com]:
-                raise locs[t].error(
-                    pos, "unit", f"unit '{unit}' does not match commodity '{com}'; expected '{units[com]}'"
-                )
+        com, unit = _column(tables[t], "commodity"), _column(tables[t], "unit")
+        expected = units[commodities.index.get_indexer(pd.Index(com))] if len(com) else unit
+        mismatch = (unit != "") & (unit != expected)
+        if mismatch.any():
+            pos = _first(mismatch)
+            raise locs[t].error(
+                pos, "unit", f"unit '{unit[pos]}' does not match commodity '{com[pos]}'; expected '{expected[pos]}'"
+            )
 
     if check_balance:
         _warn_unbalanced(tables)
@@ -192,35 +237,36 @@ def baseline_imbalance(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         ``demand`` and ``imbalance`` (supply minus use), all per period in the commodity's unit.
     """
     hubs = tables["hubs"]
-    idx = pd.Index([hub_id(r, c) for r, c in zip(hubs["region"], hubs["commodity"], strict=True)], name="hub")
-    out = pd.DataFrame(0.0, index=idx, columns=["production", "imports", "consumption", "exports", "demand"])
+    idx = pd.Index(_labels(hubs["region"], hubs["commodity"]), name="hub")
+    where = pd.Index(idx.to_numpy(dtype=object), dtype=object)  # hub id -> row, looked up as objects
+    cols = {c: np.zeros(len(idx)) for c in ("production", "imports", "consumption", "exports", "demand")}
+
+    def add(col: str, s: pd.Series) -> None:
+        at = where.get_indexer(s.index.to_numpy(dtype=object))
+        if (at < 0).any():
+            raise KeyError(f"no hub {s.index[at < 0][0]!r}")
+        cols[col][at] += s.to_numpy()
+
     procs, rec = tables["processes"], tables["recipes"]
     if len(rec):
         act = baseline_activity(procs)
-        r = rec[rec["process"].isin(procs.index)]
-        regs = procs.loc[r["process"], "region"].to_numpy()
-        q = r["coefficient"].to_numpy() * act.loc[r["process"]].to_numpy()
-        h = [hub_id(a, b) for a, b in zip(regs, r["commodity"], strict=True)]
+        at = pd.Index(_column(procs, "id"), dtype=object).get_indexer(_column(rec, "process"))
+        keep = at >= 0  # recipes of processes (not of expansion options)
+        r, at = rec[keep], at[keep]
+        q = r["coefficient"].to_numpy() * act.to_numpy()[at]
+        h = _labels(procs["region"].array.take(at), r["commodity"])
         flows = pd.DataFrame({"hub": h, "q": q, "kind": r["kind"].to_numpy()})
         for kind, col in (("output", "production"), ("input", "consumption")):
-            s = flows[flows["kind"] == kind].groupby("hub")["q"].sum()
-            out.loc[s.index, col] += s
+            add(col, flows[flows["kind"] == kind].groupby("hub")["q"].sum())
     routes = tables["routes"]
     if len(routes):
-        src = [hub_id(a, b) for a, b in zip(routes["origin"], routes["commodity"], strict=True)]
-        dst = [hub_id(a, b) for a, b in zip(routes["destination"], routes["commodity"], strict=True)]
         f = routes["baseline_flow"].to_numpy()
-        exp = pd.Series(f, index=src).groupby(level=0).sum()
-        imp = pd.Series(f, index=dst).groupby(level=0).sum()
-        out.loc[exp.index, "exports"] += exp
-        out.loc[imp.index, "imports"] += imp
+        add("exports", pd.Series(f, index=_labels(routes["origin"], routes["commodity"])).groupby(level=0).sum())
+        add("imports", pd.Series(f, index=_labels(routes["destination"], routes["commodity"])).groupby(level=0).sum())
     dem = tables["demand"]
     if len(dem):
-        d = pd.Series(
-            dem["quantity"].to_numpy(),
-            index=[hub_id(a, b) for a, b in zip(dem["region"], dem["commodity"], strict=True)],
-        )
-        out.loc[d.index, "demand"] += d
+        add("demand", pd.Series(dem["quantity"].to_numpy(), index=_labels(dem["region"], dem["commodity"])))
+    out = pd.DataFrame(cols, index=idx)
     out["imbalance"] = out["production"] + out["imports"] - out["consumption"] - out["exports"] - out["demand"]
     return out
 
