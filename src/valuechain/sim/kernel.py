@@ -145,7 +145,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
         qsum = np.empty(nb)
         deficit = np.empty(nb)
         # summaries of the block
-        first = np.full((n_p, nb), n_t, dtype=np.int64)
+        first = np.full((n_p, nb), n_t, dtype=np.int32)
         prod = np.empty((n_c, nb))
         lv = np.empty(nb)
         any_short = np.empty(nb, dtype=np.bool_)
@@ -278,6 +278,20 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                         g = in_hub[e0]
                         for b in range(nb):
                             act[p, b] = plan[p, b] * hratio[g, b]
+                    elif e1 == e0 + 2:
+                        # two inputs (the common case), in one pass
+                        g0 = in_hub[e0]
+                        g1 = in_hub[e0 + 1]
+                        c0 = in_coef[e0]
+                        c1 = in_coef[e0 + 1]
+                        for b in range(nb):
+                            pl = plan[p, b]
+                            h0 = hratio[g0, b]
+                            h1 = hratio[g1, b]
+                            a = min(h0, h1) * pl
+                            act[p, b] = a
+                            left[g0, b] += c0 * (pl * h0 - a)
+                            left[g1, b] += c1 * (pl * h1 - a)
                     else:
                         g = in_hub[e0]
                         for b in range(nb):
@@ -293,6 +307,11 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             c = in_coef[e]
                             for b in range(nb):
                                 left[g, b] += c * (plan[p, b] * hratio[g, b] - act[p, b])
+                    if not resourcing and e1 > e0:
+                        # pro rata, activity is final here: note the first period short of input
+                        for b in range(nb):
+                            f = first[p, b]
+                            first[p, b] = t if f == n_t and act[p, b] < plan[p, b] * (1 - 1e-6) - 1e-12 else f
                     for e in range(out_ptr[p], out_ptr[p + 1]):
                         g = out_hub[e]
                         y = out_yield[e]
@@ -345,11 +364,12 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                 bc = base_cells[c]
                 for b in range(nb):
                     lost_c[b] += max(bc - prod[c, b], 0.0)
-            for p in range(n_p):
-                if has_inputs[p]:
-                    for b in range(nb):
-                        if first[p, b] == n_t and act[p, b] < plan[p, b] * (1 - 1e-6) - 1e-12:
-                            first[p, b] = t
+            if resourcing:  # (re-sourcing may raise a process's activity after its visit)
+                for p in range(n_p):
+                    if has_inputs[p]:
+                        for b in range(nb):
+                            if first[p, b] == n_t and act[p, b] < plan[p, b] * (1 - 1e-6) - 1e-12:
+                                first[p, b] = t
             # end of the period: keep stock up to its level; next period starts with it plus
             # what lagged edges delivered
             for h in range(n_h):
