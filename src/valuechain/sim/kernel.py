@@ -100,6 +100,14 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     w_act = out_act.shape[0] > 0
     w_flow = out_flow.shape[0] > 0
     keep_flow = resourcing or w_flow
+    # hubs that lagged edges deliver into (the only ones whose pipeline can fill)
+    lag_in = np.zeros(n_h, dtype=np.bool_)
+    for e in range(out_hub.shape[0]):
+        if out_lag[e]:
+            lag_in[out_hub[e]] = True
+    for r in range(n_r):
+        if r_lag[r]:
+            lag_in[r_to[r]] = True
     # targets and limits without a shock (multiplier 1)
     plan0 = np.empty(n_p)
     for p in range(n_p):
@@ -372,17 +380,20 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                                 first[p, b] = t
             # end of the period: keep stock up to its level; next period starts with it plus
             # what lagged edges delivered
+            # (left is not read again before the hub's next visit sets it)
             for h in range(n_h):
                 lv_h = stock_level[h]
-                for b in range(nb):
-                    v = min(max(left[h, b], 0.0), lv_h)
-                    left[h, b] = v
-                    avail[h, b] = v + pipe[h, b]
-                    pipe[h, b] = 0.0
+                if lag_in[h]:
+                    for b in range(nb):
+                        avail[h, b] = min(max(left[h, b], 0.0), lv_h) + pipe[h, b]
+                        pipe[h, b] = 0.0
+                else:
+                    for b in range(nb):
+                        avail[h, b] = min(max(left[h, b], 0.0), lv_h)
                 if w_stock:
                     row = out_stock[t, h, s0 : s0 + nb]
                     for b in range(nb):
-                        row[b] = left[h, b]
+                        row[b] = min(max(left[h, b], 0.0), lv_h)
             if w_act:
                 for p in range(n_p):
                     row = out_act[t, p, s0 : s0 + nb]
