@@ -60,6 +60,16 @@ def _route_limit(rc: float, rb: float, m: float) -> float:
     return lim if lim < rc else rc
 
 
+@njit(cache=True, fastmath=True)
+def _dot(a, b):  # type: ignore[no-untyped-def]
+    # a weighted sum over a block's scenarios; reassociated (so vectorised): the order of a sum of
+    # non-negative terms changes only its last bits
+    acc = 0.0
+    for i in range(a.shape[0]):
+        acc += a[i] * b[i]
+    return acc
+
+
 @njit(parallel=True, cache=True, error_model="numpy")
 def simulate_kernel(  # type: ignore[no-untyped-def]
     order_kind, order_idx,
@@ -156,6 +166,8 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
         first = np.full((n_p, nb), n_t, dtype=np.int32)
         prod = np.empty((n_c, nb))
         lv = np.empty(nb)
+        short_b = np.empty(nb)
+        w_b = weight[s0 : s0 + nb]
         any_short = np.empty(nb, dtype=np.bool_)
         n_short = np.zeros(nb, dtype=np.int64)
         worst = np.zeros(nb)
@@ -333,20 +345,15 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
             for d in range(n_d):
                 h = demand_hub[d]
                 val = demand_value[d]
-                es = 0.0
-                ed = 0.0
                 for b in range(nb):
                     target = dtar[d, b]
                     short = max(target - target * hratio[h, b], 0.0)
+                    short_b[b] = short
                     lv[b] += short * val
-                    if short > 1e-6 * target + 1e-12:
-                        any_short[b] = True
-                    if target > 0.0 and short / target > worst[b]:
-                        worst[b] = short / target
-                    es += weight[s0 + b] * short
-                    ed += weight[s0 + b] * target
-                e_short[ib, t, d] = es
-                e_dem[ib, t, d] = ed
+                    any_short[b] = any_short[b] or short > 1e-6 * target + 1e-12
+                    worst[b] = max(worst[b], short / target if target > 0.0 else 0.0)
+                e_short[ib, t, d] = _dot(w_b, short_b)
+                e_dem[ib, t, d] = _dot(w_b, dtar[d])
                 if w_served:
                     row = out_served[t, d, s0 : s0 + nb]
                     for b in range(nb):
