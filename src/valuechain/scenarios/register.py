@@ -373,26 +373,7 @@ class RiskRegister:
         seed: int | np.random.SeedSequence,
         horizon: Horizon,
     ) -> ShockArrays:
-        n, m = stop - first, horizon.n_months
-        base, _ = layout
-        routes = np.ones((n, m, len(base.routes)))
-        all_months = np.arange(m)
-        for hit, mult, pos in self._row_draws(layout, first, stop, seed, horizon):
-            routes[np.ix_(hit, all_months, pos)] *= mult[:, :, None]
-        t = len(horizon.periods)
-        return ShockArrays(
-            scenarios=pd.RangeIndex(first, stop, name="scenario"),
-            probability=np.full(n, 1.0 / n) if n else np.zeros(0),
-            periods=horizon.periods,
-            processes=base.processes,
-            routes=base.routes,
-            demands=base.demands,
-            expansions=base.expansions,
-            process_capacity=np.ones((n, t, len(base.processes))),
-            route_capacity=horizon.to_periods(routes),
-            demand=np.ones((n, t, len(base.demands))),
-            expansion_allowed=np.ones((n, len(base.expansions)), dtype=bool),
-        )
+        return self._sample_sparse(layout, first, stop, seed, horizon).to_dense()
 
     def _sample_sparse(
         self,
