@@ -15,8 +15,9 @@ import numpy as np
 
 from valuechain.bench.registry import case
 
-#: Scenarios of the throughput sweep over network sizes.
-SWEEP_SCENARIOS = 32
+#: Scenarios of the throughput sweep over network sizes (enough for the kernel to dominate the
+#: per-call costs of ``simulate``, which grow with the network too).
+SWEEP_SCENARIOS = 256
 
 
 def outages(network: Any, n: int, periods: int = 24, seed: int = 0) -> Any:
@@ -87,7 +88,7 @@ def synth_build(size: Any, quick: bool) -> dict[str, Any]:
     size_label="network",
 )
 def sim_throughput(size: Any, quick: bool) -> dict[str, Any]:
-    """Simulation throughput against network size (32 outage scenarios x 24 months, pro-rata)."""
+    """Simulation throughput against network size (256 outage scenarios x 24 months, pro-rata)."""
     net, build_s = _network(size)
     n = (4 if quick else 256) if isinstance(size, str) else (4 if quick else SWEEP_SCENARIOS)
     return {"build_s": round(build_s, 3), **_throughput(net, n, 24)}
@@ -154,9 +155,10 @@ def dask_overhead(size: Any, quick: bool) -> dict[str, Any]:
     reg = RiskRegister.default()
     n = int(size)
     block = max(50, n // 8)
-    simulate(net, reg.iter_samples(net, 20, seed=1, chunk_size=20), mode="re-sourcing")  # load the kernels
+    simulate(net, reg.iter_samples(net, 20, seed=1, chunk_size=20, sparse=True), mode="re-sourcing")  # load kernels
     t0 = time.perf_counter()
-    local = simulate(net, reg.iter_samples(net, n, seed=7, chunk_size=block), mode="re-sourcing")
+    # drawn sparse, as the workers draw a RegisterSample
+    local = simulate(net, reg.iter_samples(net, n, seed=7, chunk_size=block, sparse=True), mode="re-sourcing")
     local_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     with cluster(workers=2, threads=1, processes=not quick) as client:
