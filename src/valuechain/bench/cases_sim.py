@@ -17,7 +17,7 @@ from valuechain.bench.registry import case
 
 #: Scenarios of the throughput sweep over network sizes (enough for the kernel to dominate the
 #: per-call costs of ``simulate``, which grow with the network too).
-SWEEP_SCENARIOS = 256
+SWEEP_SCENARIOS = 1024
 
 
 def outages(network: Any, n: int, periods: int = 24, seed: int = 0) -> Any:
@@ -88,7 +88,7 @@ def synth_build(size: Any, quick: bool) -> dict[str, Any]:
     size_label="network",
 )
 def sim_throughput(size: Any, quick: bool) -> dict[str, Any]:
-    """Simulation throughput against network size (256 outage scenarios x 24 months, pro-rata)."""
+    """Simulation throughput against network size (1,024 outage scenarios x 24 months, pro-rata)."""
     net, build_s = _network(size)
     n = (4 if quick else 256) if isinstance(size, str) else (4 if quick else SWEEP_SCENARIOS)
     return {"build_s": round(build_s, 3), **_throughput(net, n, 24)}
