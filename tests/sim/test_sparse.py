@@ -156,3 +156,16 @@ def test_random_outages_are_seeded_single_plant_windows(toy):
 def test_random_outages_reject_bad_parameters(toy, kwargs, message):
     with pytest.raises(ScenarioError, match=message):
         random_outages(toy, **({"n": 10, "seed": 1} | kwargs))
+
+
+def test_the_optimiser_takes_sparse_shocks(toy):
+    from valuechain.opt import build, load_study, solve
+
+    study = load_study("models/toy-battery.yaml")
+    dense = study.shock_arrays(toy)
+    dense.route_capacity[:, 0, toy.routes.index.get_loc("cn-de-anode")] = 0.3  # a licence cut in year one
+    base = solve(build(toy, study)).objective
+    a = solve(build(toy, study, shocks=dense)).objective
+    b = solve(build(toy, study, shocks=dense.to_sparse())).objective
+    assert a > base  # the cut costs something
+    assert b == pytest.approx(a, rel=1e-9)

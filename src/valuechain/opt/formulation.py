@@ -17,6 +17,7 @@ from valuechain.opt._lp import INF, Block, LinearProgram, _loc
 from valuechain.opt.model import Model
 from valuechain.opt.study import Study
 from valuechain.scenarios.compiled import route_limit
+from valuechain.scenarios.sparse import SparseShocks
 
 if TYPE_CHECKING:
     from valuechain.network.model import Network
@@ -233,7 +234,7 @@ def _labels(periods: pd.PeriodIndex) -> pd.Index:
     return pd.Index([str(p) for p in periods], name="period", dtype=object)
 
 
-def build(network: Network, study: Study | None = None, *, shocks: ShockArrays | None = None) -> Model:
+def build(network: Network, study: Study | None = None, *, shocks: ShockArrays | SparseShocks | None = None) -> Model:
     r"""Build the two-stage planning model of ``network`` under ``study``.
 
     Parameters
@@ -244,7 +245,8 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
         Horizon, scenarios, policies and objective options (default: one year, one scenario
         without shocks, no policies).
     shocks
-        Compiled shocks to use instead of compiling the study's scenarios.
+        Compiled shocks to use instead of compiling the study's scenarios (``SparseShocks`` are
+        expanded to ``ShockArrays``).
 
     Returns
     -------
@@ -309,11 +311,15 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     return Model._from_build(ctx, build_seconds=time.perf_counter() - start)
 
 
-def assemble(network: Network, study: Study | None = None, *, shocks: ShockArrays | None = None) -> Context:
+def assemble(
+    network: Network, study: Study | None = None, *, shocks: ShockArrays | SparseShocks | None = None
+) -> Context:
     """Assemble the program of :func:`build` as arrays only, without the Pyomo model (the benchmark's floor)."""
     study = study if study is not None else Study()
     if shocks is None:
         shocks = study.shock_arrays(network)
+    elif isinstance(shocks, SparseShocks):
+        shocks = shocks.to_dense()
     if list(shocks.processes) != list(network.processes.index) or list(shocks.routes) != list(network.routes.index):
         raise StudyError("the shock arrays were compiled for a different network (process or route ids differ)")
     lp = LinearProgram()
