@@ -55,6 +55,8 @@ CACHE = 2 * 2**20
 #: processes, and 1.5x slower on 5,000 processes (180 kB per scenario).
 LARGE_STATE = 256 * 2**10
 LARGE_BLOCK = 512
+#: Most bytes of state one block may take (each thread holds one block at a time).
+BLOCK_MEMORY = 256 * 2**20
 
 
 @njit(inline="always", cache=True)
@@ -586,12 +588,13 @@ def default_block(n_s: int, scenario_bytes: int = 0) -> int:
     """Scenarios per block, a power of two.
 
     When the state of 64 scenarios (``scenario_bytes`` each) fits in ``CACHE`` bytes, the largest
-    power of two in 64..BLOCK that fits; when a network is too large for that, LARGE_BLOCK, so
-    that each row of state fetched from memory serves many scenarios. At least one block per thread.
+    power of two in 64..BLOCK that fits. A network too large for that gets long blocks, so that
+    each row of state fetched from memory serves many scenarios: up to LARGE_BLOCK, within
+    BLOCK_MEMORY bytes of state per block (at least 8 scenarios). At least one block per thread.
     """
-    fit = CACHE // max(scenario_bytes, 1)
-    if scenario_bytes > LARGE_STATE:
-        size = LARGE_BLOCK
+    sb = max(scenario_bytes, 1)
+    if sb > LARGE_STATE:
+        size = max(8, min(LARGE_BLOCK, 1 << (max(BLOCK_MEMORY // sb, 1).bit_length() - 1)))
     else:
-        size = 1 << max(6, min(BLOCK.bit_length() - 1, int(fit).bit_length() - 1))
+        size = 1 << max(6, min(BLOCK.bit_length() - 1, (CACHE // sb).bit_length() - 1))
     return int(min(size, max(8, -(-n_s // get_num_threads()))))
