@@ -143,7 +143,7 @@ def criticality_batch(size: Any, quick: bool) -> dict[str, Any]:
             "per_process_ms": round(1000 * dt / max(1, len(net.processes)), 3)}  # fmt: skip
 
 
-@case("dask-overhead", sizes=(4_000, 16_000), quick_sizes=(200,), size_label="scenarios")
+@case("dask-overhead", sizes=(4_000, 16_000, 64_000), quick_sizes=(200,), size_label="scenarios")
 def dask_overhead(size: Any, quick: bool) -> dict[str, Any]:
     """Risk-register ensemble on global-li-ion-2024: one process vs a local 2-worker Dask cluster."""
     from valuechain.network import load_network
