@@ -131,7 +131,7 @@ def sim_stream(size: Any, quick: bool) -> dict[str, Any]:
 
 @case("criticality", sizes=("global-li-ion-2024", 1_000), quick_sizes=("toy-battery",), size_label="network")
 def criticality_batch(size: Any, quick: bool) -> dict[str, Any]:
-    """Criticality ranking: every process knocked out in turn (one batch, re-sourcing, 24 months)."""
+    """Criticality ranking: every process knocked out in turn (one batch, pro-rata, 24 months)."""
     from valuechain.sim import criticality
 
     net, _ = _network(size)
