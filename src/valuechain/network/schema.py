@@ -380,17 +380,23 @@ def _settle(
             raise loc.error(int(i), f.name, f"expected {bad.expected}, got {bad.got!r}") from None
 
 
-def _coerce_float(loc: Locator, f: Field, col: pd.Series) -> np.ndarray:
+def _numbers(col: pd.Series, *, nan_text_missing: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
+    """A column as floats: values, missing cells, cells the cell rule must settle, and the raw cells.
+
+    With ``nan_text_missing``, text such as 'nan' counts as missing (floats); otherwise it is left
+    for the cell rule (whole numbers).
+    """
     x = _numeric_array(col)
-    values = None
     if x is not None:
-        missing = np.isnan(x)
-        todo = np.zeros(len(x), dtype=bool)
-    else:
-        cells = _Cells.of(col)
-        values = cells.values
-        x, todo = cells.numbers()
-        missing = ~todo & np.isnan(x)  # missing cells, and text such as 'nan'
+        return x, np.isnan(x), np.zeros(len(x), dtype=bool), None
+    cells = _Cells.of(col)
+    x, todo = cells.numbers()
+    missing = ~todo & np.isnan(x) if nan_text_missing else cells.missing
+    return x, missing, todo, cells.values
+
+
+def _coerce_float(loc: Locator, f: Field, col: pd.Series) -> np.ndarray:
+    x, missing, todo, values = _numbers(col, nan_text_missing=True)
     if f.required:
         todo |= missing
     else:
@@ -402,16 +408,8 @@ def _coerce_float(loc: Locator, f: Field, col: pd.Series) -> np.ndarray:
 
 
 def _coerce_int(loc: Locator, f: Field, col: pd.Series) -> pd.arrays.IntegerArray:
-    x = _numeric_array(col)
-    values = None
-    if x is not None:
-        missing = np.isnan(x)
-        todo = np.zeros(len(x), dtype=bool)
-    else:
-        cells = _Cells.of(col)
-        values = cells.values
-        x, todo = cells.numbers()
-        missing = cells.missing  # text such as 'nan' is not missing here: it is not a whole number
+    # text such as 'nan' is not missing here: it is not a whole number
+    x, missing, todo, values = _numbers(col, nan_text_missing=False)
     todo |= ~missing & ~todo & (~np.isfinite(x) | (np.abs(x) >= 2.0**63))
     whole = np.zeros(len(x), dtype=bool)
     np.equal(x, np.trunc(x), out=whole, where=~todo & ~missing)
