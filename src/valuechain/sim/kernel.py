@@ -51,8 +51,8 @@ BLOCK = 256
 CACHE = 2 * 2**20
 #: Above this many bytes of state per scenario (networks of about 7,000 processes and more), the
 #: state of a block lives in main memory whatever its size, and long rows amortise each fetch:
-#: blocks of 512 ran 1.3-1.6x faster than blocks of 64 on synthetic networks of 1e4 to 1e5
-#: processes, and 1.5x slower on 5,000 processes (180 kB per scenario).
+#: blocks of 512 ran 1.0-1.3x faster than blocks of 64 at 1e4 processes, 1.5x at 3e4 and 1.6x at
+#: 1e5 (synthetic networks), and 1.5x slower at 5,000 processes.
 LARGE_STATE = 256 * 2**10
 LARGE_BLOCK = 512
 #: Most bytes of state one block may take (each thread holds one block at a time).
