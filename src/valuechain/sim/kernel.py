@@ -648,7 +648,7 @@ def _sparse_enough(args: tuple[np.ndarray, ...], events: Events) -> bool:
     seen = np.zeros(n_blocks * 3 * n_items, dtype=np.bool_)
     seen[((cell // n_t // DELTA_BLOCK) * 3 + events.kind[:end]) * n_items + events.item[:end]] = True
     per_block = np.count_nonzero(seen) / n_blocks
-    return per_block <= DELTA_SHARE * len(args[0])
+    return bool(per_block <= DELTA_SHARE * len(args[0]))
 
 
 def _grouped(
