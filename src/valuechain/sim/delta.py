@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from valuechain.sim.kernel import _dot, _route_limit
+from valuechain.sim.kernel import _dot, _dry_sums, _least_share, _route_limit, _shock_target, _target_sum
 
 __all__ = ["delta_kernel"]
 
@@ -245,8 +245,9 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                         i = ev_item[e]
                         m = ev_val[e]
                         k = ev_kind[e]
+                        v, _ = _shock_target(k, i, m, base_act, capacity, route_base, route_cap, demand_qty)
                         if k == 0:
-                            plan[i, b] = min(base_act[i], capacity[i] * m)
+                            plan[i, b] = v
                             plan_at[i] = ep
                             todo[pos_p[i]] = 1
                             for e2 in range(in_ptr[i], in_ptr[i + 1]):
@@ -254,13 +255,13 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 hub_at[g] = ep
                                 todo[pos_h[g]] = 1
                         elif k == 1:
-                            rtar[i, b] = min(route_base[i], _route_limit(route_cap[i], route_base[i], m))
+                            rtar[i, b] = v
                             rtar_at[i] = ep
                             g = r_from[i]
                             hub_at[g] = ep
                             todo[pos_h[g]] = 1
                         else:
-                            dtar[i, b] = demand_qty[i] * m
+                            dtar[i, b] = v
                             dtar_at[i] = ep
                             g = demand_hub[i]
                             hub_at[g] = ep
@@ -287,22 +288,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                             u0 = use_ptr[h]
                             u1 = use_ptr[h + 1]
                             if hub_at[h] == ep:
-                                for b in range(block):
-                                    qsum[b] = 0.0
-                                for u in range(u0, u1):
-                                    k = use_kind[u]
-                                    j = use_idx[u]
-                                    if k == 0:
-                                        p = in_proc[j]
-                                        c = in_coef[j]
-                                        for b in range(block):
-                                            qsum[b] += c * plan[p, b]
-                                    elif k == 1:
-                                        for b in range(block):
-                                            qsum[b] += rtar[j, b]
-                                    else:
-                                        for b in range(block):
-                                            qsum[b] += dtar[j, b]
+                                _target_sum(qsum, block, u0, u1, use_kind, use_idx, in_proc, in_coef, plan, rtar, dtar)
                             else:
                                 for b in range(block):
                                     qsum[b] = q_ref[t, h]
@@ -404,15 +390,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                     d_left[g0, b] += c0 * (pl * h0 - a) - ret0
                                     d_left[g1, b] += c1 * (pl * h1 - a) - ret1
                             else:
-                                g = in_hub[e0]
-                                for b in range(block):
-                                    act[p, b] = ratio[g, b]
-                                for e in range(e0 + 1, e1):
-                                    g = in_hub[e]
-                                    for b in range(block):
-                                        act[p, b] = min(act[p, b], ratio[g, b])
-                                for b in range(block):
-                                    act[p, b] *= plan[p, b]
+                                _least_share(act, p, e0, e1, in_hub, plan, ratio, block)
                                 for e in range(e0, e1):
                                     g = in_hub[e]
                                     c = in_coef[e]
@@ -548,16 +526,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                 lost_cells[s0 + b] = lost_c[b]
             for k in range(n_first):
                 p = flist[k]
-                pw = 0.0
-                fs = 0.0
-                ea = earliest[lane, p]
-                for b in range(nr):
-                    f = first[p, b]
-                    if f < n_t:
-                        pw += weight[s0 + b]
-                        fs += weight[s0 + b] * f
-                        if f < ea:
-                            ea = f
+                pw, fs, ea = _dry_sums(first, p, nr, weight, s0, n_t, earliest[lane, p])
                 for b in range(block):
                     first[p, b] = n_t
                 p_dry[lane, p] += pw

@@ -88,6 +88,71 @@ def _dot(a, b):  # type: ignore[no-untyped-def]
     return acc
 
 
+@njit(inline="always", cache=True)
+def _shock_target(k, i, m, base_act, capacity, route_base, route_cap, demand_qty):  # type: ignore[no-untyped-def]
+    # the target of item i of kind k (0 process, 1 route, 2 demand) under multiplier m, and its
+    # limit (capacity of a process or route, which re-sourcing may use up to)
+    if k == 0:
+        c = capacity[i] * m
+        return min(base_act[i], c), c
+    if k == 1:
+        lim = _route_limit(route_cap[i], route_base[i], m)
+        return min(route_base[i], lim), lim
+    return demand_qty[i] * m, 0.0
+
+
+@njit(inline="always", cache=True)
+def _target_sum(qsum, nb, u0, u1, use_kind, use_idx, in_proc, in_coef, plan, rtar, dtar):  # type: ignore[no-untyped-def]
+    # what the uses u0..u1 of a hub ask of it, per scenario of a block
+    for b in range(nb):
+        qsum[b] = 0.0
+    for u in range(u0, u1):
+        k = use_kind[u]
+        j = use_idx[u]
+        if k == 0:
+            p = in_proc[j]
+            c = in_coef[j]
+            for b in range(nb):
+                qsum[b] += c * plan[p, b]
+        elif k == 1:
+            for b in range(nb):
+                qsum[b] += rtar[j, b]
+        else:
+            for b in range(nb):
+                qsum[b] += dtar[j, b]
+
+
+@njit(inline="always", cache=True)
+def _least_share(act, p, e0, e1, in_hub, plan, ratio, nb):  # type: ignore[no-untyped-def]
+    # activity of a process with inputs e0..e1: its plan times the smallest share of its inputs
+    g = in_hub[e0]
+    for b in range(nb):
+        act[p, b] = ratio[g, b]
+    for e in range(e0 + 1, e1):
+        g = in_hub[e]
+        for b in range(nb):
+            act[p, b] = min(act[p, b], ratio[g, b])
+    for b in range(nb):
+        act[p, b] *= plan[p, b]
+
+
+@njit(inline="always", cache=True)
+def _dry_sums(first, p, nr, weight, s0, n_t, earliest):  # type: ignore[no-untyped-def]
+    # weight of a block's scenarios in which process p ran dry, the weighted sum of the first
+    # periods it did, and the earliest of them (or ``earliest`` if none is earlier)
+    pw = 0.0
+    fs = 0.0
+    ea = earliest
+    for b in range(nr):
+        f = first[p, b]
+        if f < n_t:
+            pw += weight[s0 + b]
+            fs += weight[s0 + b] * f
+            if f < ea:
+                ea = f
+    return pw, fs, ea
+
+
 @njit(parallel=True, cache=True, error_model="numpy")
 def simulate_kernel(  # type: ignore[no-untyped-def]
     order_kind, order_idx,
@@ -207,40 +272,24 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                     i = ev_item[e]
                     m = ev_val[e]
                     k = ev_kind[e]
+                    v, lim = _shock_target(k, i, m, base_act, capacity, route_base, route_cap, demand_qty)
                     if k == 0:
-                        c = capacity[i] * m
-                        plan[i, b] = min(base_act[i], c)
+                        plan[i, b] = v
                         if resourcing:
-                            pcap[i, b] = c
+                            pcap[i, b] = lim
                     elif k == 1:
-                        lim = _route_limit(route_cap[i], route_base[i], m)
-                        rtar[i, b] = min(route_base[i], lim)
+                        rtar[i, b] = v
                         if resourcing:
                             rlim[i, b] = lim
                     else:
-                        dtar[i, b] = demand_qty[i] * m
+                        dtar[i, b] = v
             for n in range(n_nodes):
                 i = order_idx[n]
                 if order_kind[n] == 0:
                     h = i
                     u0 = use_ptr[h]
                     u1 = use_ptr[h + 1]
-                    for b in range(nb):
-                        qsum[b] = 0.0
-                    for u in range(u0, u1):
-                        k = use_kind[u]
-                        j = use_idx[u]
-                        if k == 0:
-                            p = in_proc[j]
-                            c = in_coef[j]
-                            for b in range(nb):
-                                qsum[b] += c * plan[p, b]
-                        elif k == 1:
-                            for b in range(nb):
-                                qsum[b] += rtar[j, b]
-                        else:
-                            for b in range(nb):
-                                qsum[b] += dtar[j, b]
+                    _target_sum(qsum, nb, u0, u1, use_kind, use_idx, in_proc, in_coef, plan, rtar, dtar)
                     if resourcing:
                         for b in range(nb):
                             deficit[b] = qsum[b] - avail[h, b]
@@ -342,15 +391,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             left[g0, b] += c0 * (pl * h0 - a)
                             left[g1, b] += c1 * (pl * h1 - a)
                     else:
-                        g = in_hub[e0]
-                        for b in range(nb):
-                            act[p, b] = hratio[g, b]
-                        for e in range(e0 + 1, e1):
-                            g = in_hub[e]
-                            for b in range(nb):
-                                act[p, b] = min(act[p, b], hratio[g, b])
-                        for b in range(nb):
-                            act[p, b] *= plan[p, b]
+                        _least_share(act, p, e0, e1, in_hub, plan, hratio, nb)
                         for e in range(e0, e1):
                             g = in_hub[e]
                             c = in_coef[e]
@@ -465,16 +506,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
             worst_share[s0 + b] = worst[b]
             lost_cells[s0 + b] = lost_c[b]
         for p in range(n_p):
-            pw = 0.0
-            fs = 0.0
-            ea = n_t
-            for b in range(nb):
-                f = first[p, b]
-                if f < n_t:
-                    pw += weight[s0 + b]
-                    fs += weight[s0 + b] * f
-                    if f < ea:
-                        ea = f
+            pw, fs, ea = _dry_sums(first, p, nb, weight, s0, n_t, n_t)
             p_dry[ib, p] = pw
             first_sum[ib, p] = fs
             earliest[ib, p] = ea
