@@ -18,6 +18,8 @@ from valuechain.bench.registry import case
 #: Scenarios of the throughput sweep over network sizes (enough for the kernel to dominate the
 #: per-call costs of ``simulate``, which grow with the network too).
 SWEEP_SCENARIOS = 1024
+#: Runs of each throughput measurement; the best is kept.
+REPEATS = 3
 
 
 def outages(network: Any, n: int, periods: int = 24, seed: int = 0) -> Any:
@@ -45,9 +47,11 @@ def _throughput(net: Any, n: int, periods: int, mode: str = "pro-rata") -> dict[
     compile_s = time.perf_counter() - t0
     sh = outages(net, n, periods)
     simulate(net, sh.select(slice(0, 2)), keep="summary", mode=mode)  # load the kernels
-    t0 = time.perf_counter()
-    res = simulate(net, sh, keep="summary", mode=mode)
-    sim_s = time.perf_counter() - t0
+    sim_s = float("inf")
+    for _ in range(REPEATS):  # best of: single runs on a shared machine move by 20% and more
+        t0 = time.perf_counter()
+        res = simulate(net, sh, keep="summary", mode=mode)
+        sim_s = min(sim_s, time.perf_counter() - t0)
     return {
         "processes": len(net.processes),
         "edges": edges,
