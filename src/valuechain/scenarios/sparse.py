@@ -16,7 +16,7 @@ same cell more than once are combined by multiplying them, as shocks combine whe
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -185,13 +185,7 @@ class SparseShocks:
             parts.append((s, t, np.full(len(s), k), i, arr[s, t, i]))
         cat = [np.concatenate([p[j] for p in parts]) for j in range(5)]
         return cls(
-            scenarios=shocks.scenarios,
-            probability=shocks.probability,
-            periods=shocks.periods,
-            processes=shocks.processes,
-            routes=shocks.routes,
-            demands=shocks.demands,
-            expansions=shocks.expansions,
+            **_axes(shocks),
             scenario=cat[0],
             period=cat[1],
             kind=cat[2],
@@ -222,13 +216,7 @@ class SparseShocks:
             m = self.kind == k
             arr[self.scenario[m], self.period[m], self.item[m]] = self.value[m]
         return ShockArrays(
-            scenarios=self.scenarios,
-            probability=self.probability,
-            periods=self.periods,
-            processes=self.processes,
-            routes=self.routes,
-            demands=self.demands,
-            expansions=self.expansions,
+            **_axes(self),
             process_capacity=dense[0],
             route_capacity=dense[1],
             demand=dense[2],
@@ -267,3 +255,9 @@ class SparseShocks:
             f"SparseShocks({self.n_scenarios:,} scenarios x {len(self.periods)} periods, "
             f"{len(self.value):,} changed multipliers ({share:.2%} of cells))"
         )
+
+
+def _axes(shocks: ShockArrays | SparseShocks) -> dict[str, Any]:
+    """What the dense and the sparse form share: scenarios, probabilities, periods and item labels."""
+    names = ("scenarios", "probability", "periods", "processes", "routes", "demands", "expansions")
+    return {k: getattr(shocks, k) for k in names}

@@ -664,7 +664,7 @@ def _sparse_enough(args: tuple[np.ndarray, ...], events: Events) -> bool:
 
     Counted over the first eight blocks of DELTA_BLOCK scenarios. Measured (kernel throughput,
     delta against full): random single-plant outages, one plant per scenario, 1.2x faster on a
-    1,000-process synthetic network (64 items per block, 4.7% of its 1,359 nodes) and 1.7-2.6x
+    1,000-process synthetic network (64 items per block, 4.7% of its 1,359 nodes) and 1.7-2.5x
     on 1e4-1e5 processes (0.5% and less), but 0.87x on global-li-ion-2024 (12% of its 533
     nodes); a different random process cut every month (11% of nodes) 0.9x and risk-register
     samples 0.55x. Hence the threshold DELTA_SHARE of 8%.
