@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from valuechain.sim.kernel import _dot, _dry_sums, _least_share, _route_limit, _shock_target, _target_sum
+from valuechain.sim.kernel import _dot, _dry_sums, _route_limit, _shock_target, _target_sum
 
 __all__ = ["delta_kernel"]
 
@@ -51,6 +51,21 @@ def _mark(items, n, stamp, i, t):  # type: ignore[no-untyped-def]
     stamp[i] = t
     items[n] = i
     return n + 1
+
+
+@njit(inline="always", cache=True)
+def _least_row(arow, prow, e0, e1, in_hub, ratio, nb):  # type: ignore[no-untyped-def]
+    # activity of a process with inputs e0..e1 and plan prow: its plan times the smallest share
+    # of its inputs
+    g = in_hub[e0]
+    for b in range(nb):
+        arow[b] = ratio[g, b]
+    for e in range(e0 + 1, e1):
+        g = in_hub[e]
+        for b in range(nb):
+            arow[b] = min(arow[b], ratio[g, b])
+    for b in range(nb):
+        arow[b] *= prow[b]
 
 
 @njit(inline="always", cache=True)
@@ -171,13 +186,11 @@ def delta_kernel(  # type: ignore[no-untyped-def]
         d_left = np.empty((n_h, block))
         d_pipe = np.empty((n_h, block))
         ratio = np.empty((n_h, block))
-        act = np.empty((n_p, block))
         av_at = np.full(n_h, -1, dtype=np.int64)  # supply differs
         left_at = np.full(n_h, -1, dtype=np.int64)  # what the hub keeps differs
         pipe_at = np.full(n_h, -1, dtype=np.int64)  # lagged deliveries differ
         ratio_at = np.full(n_h, -1, dtype=np.int64)  # share row filled in
         rdiff_at = np.full(n_h, -1, dtype=np.int64)  # share differs
-        act_at = np.full(n_p, -1, dtype=np.int64)  # activity differs
         hub_at = np.full(n_h, -1, dtype=np.int64)  # a use's target is shocked
         plan_at = np.full(n_p, -1, dtype=np.int64)
         rtar_at = np.full(n_r, -1, dtype=np.int64)
@@ -195,6 +208,8 @@ def delta_kernel(  # type: ignore[no-untyped-def]
             for b in range(block):
                 dtar[d, b] = demand_qty[d]
         qsum = np.empty(block)
+        prow = np.empty(block)  # the visited process's plan
+        arow = np.empty(block)  # and its activity
         tmp = np.empty(block)
         first = np.full((n_p, block), n_t, dtype=np.int32)
         prod = np.empty((n_c, block))
@@ -328,22 +343,29 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 if not changed and rtar_at[j] != ep:
                                     continue
                                 g = r_to[j]
-                                f_ref = rtar0[j] * r_ref
+                                r0 = rtar0[j]
+                                f_ref = r0 * r_ref
                                 if r_lag[j]:
                                     _open_row(d_pipe, pipe_at, g, ep)
                                     n_carry = _mark(carry, n_carry, carry_at, g, ep)
-                                    for b in range(block):
-                                        d_pipe[g, b] += rtar[j, b] * ratio[h, b] - f_ref
+                                    dr = d_pipe
                                 else:
                                     _open_row(d_av, av_at, g, ep)
                                     todo[pos_h[g]] = 1
+                                    dr = d_av
+                                # (an unshocked route's target is its baseline: no row to read)
+                                if rtar_at[j] == ep:
                                     for b in range(block):
-                                        d_av[g, b] += rtar[j, b] * ratio[h, b] - f_ref
+                                        dr[g, b] += rtar[j, b] * ratio[h, b] - f_ref
+                                else:
+                                    for b in range(block):
+                                        dr[g, b] += r0 * ratio[h, b] - f_ref
                         else:
                             p = i
                             e0 = in_ptr[p]
                             e1 = in_ptr[p + 1]
-                            dirty = plan_at[p] == ep
+                            shocked = plan_at[p] == ep
+                            dirty = shocked
                             for e in range(e0, e1):
                                 dirty = dirty or rdiff_at[in_hub[e]] == ep
                             if not dirty:
@@ -363,13 +385,20 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                         ratio[g, b] = rg
                             a_ref = act_ref[t, p]
                             pl_ref = plan0[p]
+                            # (an unshocked plan is the baseline: its row is not read)
+                            if shocked:
+                                for b in range(block):
+                                    prow[b] = plan[p, b]
+                            else:
+                                for b in range(block):
+                                    prow[b] = pl_ref
                             if e1 == e0:
                                 for b in range(block):
-                                    act[p, b] = plan[p, b]
+                                    arow[b] = prow[b]
                             elif e1 == e0 + 1:
                                 g = in_hub[e0]
                                 for b in range(block):
-                                    act[p, b] = plan[p, b] * ratio[g, b]
+                                    arow[b] = prow[b] * ratio[g, b]
                             elif e1 == e0 + 2:
                                 g0 = in_hub[e0]
                                 g1 = in_hub[e0 + 1]
@@ -382,15 +411,15 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 n_carry = _mark(carry, n_carry, carry_at, g0, ep)
                                 n_carry = _mark(carry, n_carry, carry_at, g1, ep)
                                 for b in range(block):
-                                    pl = plan[p, b]
+                                    pl = prow[b]
                                     h0 = ratio[g0, b]
                                     h1 = ratio[g1, b]
                                     a = min(h0, h1) * pl
-                                    act[p, b] = a
+                                    arow[b] = a
                                     d_left[g0, b] += c0 * (pl * h0 - a) - ret0
                                     d_left[g1, b] += c1 * (pl * h1 - a) - ret1
                             else:
-                                _least_share(act, p, e0, e1, in_hub, plan, ratio, block)
+                                _least_row(arow, prow, e0, e1, in_hub, ratio, block)
                                 for e in range(e0, e1):
                                     g = in_hub[e]
                                     c = in_coef[e]
@@ -398,17 +427,24 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                     _open_row(d_left, left_at, g, ep)
                                     n_carry = _mark(carry, n_carry, carry_at, g, ep)
                                     for b in range(block):
-                                        d_left[g, b] += c * (plan[p, b] * ratio[g, b] - act[p, b]) - ret
+                                        d_left[g, b] += c * (prow[b] * ratio[g, b] - arow[b]) - ret
                             if e1 > e0:
-                                n_first = _mark(flist, n_first, first_at, p, n_blk)
-                                for b in range(block):
-                                    f = first[p, b]
-                                    first[p, b] = t if f == n_t and act[p, b] < plan[p, b] * (1 - DRY) - 1e-12 else f
+                                # (a process's row of first dry periods is read only once one of
+                                # the block's scenarios has run dry)
+                                if first_at[p] != n_blk:
+                                    dry = False
+                                    for b in range(block):
+                                        dry = dry or arow[b] < prow[b] * (1 - DRY) - 1e-12
+                                    if dry:
+                                        n_first = _mark(flist, n_first, first_at, p, n_blk)
+                                if first_at[p] == n_blk:
+                                    for b in range(block):
+                                        f = first[p, b]
+                                        first[p, b] = t if f == n_t and arow[b] < prow[b] * (1 - DRY) - 1e-12 else f
                             for b in range(block):
-                                tmp[b] = act[p, b] - a_ref
+                                tmp[b] = arow[b] - a_ref
                             if not _nonzero(tmp):
                                 continue
-                            act_at[p] = ep
                             for e in range(out_ptr[p], out_ptr[p + 1]):
                                 g = out_hub[e]
                                 y = out_yield[e]
@@ -416,12 +452,12 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                     _open_row(d_pipe, pipe_at, g, ep)
                                     n_carry = _mark(carry, n_carry, carry_at, g, ep)
                                     for b in range(block):
-                                        d_pipe[g, b] += act[p, b] * y - a_ref * y
+                                        d_pipe[g, b] += arow[b] * y - a_ref * y
                                 else:
                                     _open_row(d_av, av_at, g, ep)
                                     todo[pos_h[g]] = 1
                                     for b in range(block):
-                                        d_av[g, b] += act[p, b] * y - a_ref * y
+                                        d_av[g, b] += arow[b] * y - a_ref * y
                             # cells made
                             for k in range(cell_ptr[p], cell_ptr[p + 1]):
                                 c = cell_slot[cell_of[k]]
@@ -433,7 +469,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                     for b in range(block):
                                         prod[c, b] = cells_ref[t, c]
                                 for b in range(block):
-                                    prod[c, b] += y * act[p, b] - y * a_ref
+                                    prod[c, b] += y * arow[b] - y * a_ref
                 # summaries of the period: the reference's, corrected by the rows that differ
                 for b in range(block):
                     lv[b] = lv_ref[t]
