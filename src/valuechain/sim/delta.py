@@ -35,12 +35,13 @@ DRY = 1e-6
 
 
 @njit(inline="always", cache=True)
-def _open_row(x, stamp, i, t):  # type: ignore[no-untyped-def]
-    # a difference row valid for period t: zeroed the first time it is written in the period
+def _open_row(x, stamp, i, r, t):  # type: ignore[no-untyped-def]
+    # item i's difference row (row r of x) valid for period t: zeroed the first time it is
+    # written in the period
     if stamp[i] != t:
         stamp[i] = t
         for b in range(x.shape[1]):
-            x[i, b] = 0.0
+            x[r, b] = 0.0
 
 
 @njit(inline="always", cache=True)
@@ -54,14 +55,14 @@ def _mark(items, n, stamp, i, t):  # type: ignore[no-untyped-def]
 
 
 @njit(inline="always", cache=True)
-def _least_row(arow, prow, e0, e1, in_hub, ratio, nb):  # type: ignore[no-untyped-def]
+def _least_row(arow, prow, e0, e1, in_hub, row_h, ratio, nb):  # type: ignore[no-untyped-def]
     # activity of a process with inputs e0..e1 and plan prow: its plan times the smallest share
     # of its inputs
-    g = in_hub[e0]
+    g = row_h[in_hub[e0]]
     for b in range(nb):
         arow[b] = ratio[g, b]
     for e in range(e0 + 1, e1):
-        g = in_hub[e]
+        g = row_h[in_hub[e]]
         for b in range(nb):
             arow[b] = min(arow[b], ratio[g, b])
     for b in range(nb):
@@ -160,11 +161,21 @@ def delta_kernel(  # type: ignore[no-untyped-def]
     # each node's position in the visiting order; the processes short in the reference, by period
     pos_h = np.empty(n_h, dtype=np.int64)
     pos_p = np.empty(n_p, dtype=np.int64)
+    # and the row that holds each hub's and process's state: rows are laid out in the visiting
+    # order, so that the rows a period touches lie in rising addresses
+    row_h = np.empty(n_h, dtype=np.int64)
+    row_p = np.empty(n_p, dtype=np.int64)
+    k_h = 0
+    k_p = 0
     for n in range(n_nodes):
         if order_kind[n] == 0:
             pos_h[order_idx[n]] = n
+            row_h[order_idx[n]] = k_h
+            k_h += 1
         else:
             pos_p[order_idx[n]] = n
+            row_p[order_idx[n]] = k_p
+            k_p += 1
     rs_ptr = np.zeros(n_t + 1, dtype=np.int64)
     for t in range(n_t):
         rs_ptr[t + 1] = rs_ptr[t] + short_ref[t].sum()
@@ -300,6 +311,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                             h = i
                             if av_at[h] != ep and hub_at[h] != ep:
                                 continue  # supply and targets as in the reference: so is everything else
+                            hr = row_h[h]
                             u0 = use_ptr[h]
                             u1 = use_ptr[h + 1]
                             if hub_at[h] == ep:
@@ -312,7 +324,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                             r_ref = rt_ref[t, h]
                             if av_at[h] == ep:
                                 for b in range(block):
-                                    tmp[b] = s_ref + d_av[h, b]
+                                    tmp[b] = s_ref + d_av[hr, b]
                             else:
                                 for b in range(block):
                                     tmp[b] = s_ref
@@ -321,8 +333,8 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 av = tmp[b]
                                 q = qsum[b]
                                 rt = 1.0 if av >= q else av / q
-                                ratio[h, b] = rt
-                                d_left[h, b] = (av - rt * q) - k_ref
+                                ratio[hr, b] = rt
+                                d_left[hr, b] = (av - rt * q) - k_ref
                                 changed = changed or rt != r_ref
                             ratio_at[h] = ep
                             left_at[h] = ep
@@ -343,25 +355,27 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 if not changed and rtar_at[j] != ep:
                                     continue
                                 g = r_to[j]
+                                gr = row_h[g]
                                 r0 = rtar0[j]
                                 f_ref = r0 * r_ref
                                 if r_lag[j]:
-                                    _open_row(d_pipe, pipe_at, g, ep)
+                                    _open_row(d_pipe, pipe_at, g, gr, ep)
                                     n_carry = _mark(carry, n_carry, carry_at, g, ep)
                                     dr = d_pipe
                                 else:
-                                    _open_row(d_av, av_at, g, ep)
+                                    _open_row(d_av, av_at, g, gr, ep)
                                     todo[pos_h[g]] = 1
                                     dr = d_av
                                 # (an unshocked route's target is its baseline: no row to read)
                                 if rtar_at[j] == ep:
                                     for b in range(block):
-                                        dr[g, b] += rtar[j, b] * ratio[h, b] - f_ref
+                                        dr[gr, b] += rtar[j, b] * ratio[hr, b] - f_ref
                                 else:
                                     for b in range(block):
-                                        dr[g, b] += r0 * ratio[h, b] - f_ref
+                                        dr[gr, b] += r0 * ratio[hr, b] - f_ref
                         else:
                             p = i
+                            pr = row_p[p]
                             e0 = in_ptr[p]
                             e1 = in_ptr[p + 1]
                             shocked = plan_at[p] == ep
@@ -372,8 +386,8 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 if short_ref[t, p]:
                                     n_first = _mark(flist, n_first, first_at, p, n_blk)
                                     for b in range(block):
-                                        if first[p, b] == n_t:
-                                            first[p, b] = t
+                                        if first[pr, b] == n_t:
+                                            first[pr, b] = t
                                 continue
                             # the shares of unchanged input hubs, as rows
                             for e in range(e0, e1):
@@ -381,8 +395,9 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 if ratio_at[g] != ep:
                                     ratio_at[g] = ep
                                     rg = rt_ref[t, g]
+                                    gr = row_h[g]
                                     for b in range(block):
-                                        ratio[g, b] = rg
+                                        ratio[gr, b] = rg
                             a_ref = act_ref[t, p]
                             pl_ref = plan0[p]
                             # (an unshocked plan is the baseline: its row is not read)
@@ -396,7 +411,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 for b in range(block):
                                     arow[b] = prow[b]
                             elif e1 == e0 + 1:
-                                g = in_hub[e0]
+                                g = row_h[in_hub[e0]]
                                 for b in range(block):
                                     arow[b] = prow[b] * ratio[g, b]
                             elif e1 == e0 + 2:
@@ -406,28 +421,31 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 c1 = in_coef[e0 + 1]
                                 ret0 = c0 * (pl_ref * rt_ref[t, g0] - a_ref)
                                 ret1 = c1 * (pl_ref * rt_ref[t, g1] - a_ref)
-                                _open_row(d_left, left_at, g0, ep)
-                                _open_row(d_left, left_at, g1, ep)
+                                gr0 = row_h[g0]
+                                gr1 = row_h[g1]
+                                _open_row(d_left, left_at, g0, gr0, ep)
+                                _open_row(d_left, left_at, g1, gr1, ep)
                                 n_carry = _mark(carry, n_carry, carry_at, g0, ep)
                                 n_carry = _mark(carry, n_carry, carry_at, g1, ep)
                                 for b in range(block):
                                     pl = prow[b]
-                                    h0 = ratio[g0, b]
-                                    h1 = ratio[g1, b]
+                                    h0 = ratio[gr0, b]
+                                    h1 = ratio[gr1, b]
                                     a = min(h0, h1) * pl
                                     arow[b] = a
-                                    d_left[g0, b] += c0 * (pl * h0 - a) - ret0
-                                    d_left[g1, b] += c1 * (pl * h1 - a) - ret1
+                                    d_left[gr0, b] += c0 * (pl * h0 - a) - ret0
+                                    d_left[gr1, b] += c1 * (pl * h1 - a) - ret1
                             else:
-                                _least_row(arow, prow, e0, e1, in_hub, ratio, block)
+                                _least_row(arow, prow, e0, e1, in_hub, row_h, ratio, block)
                                 for e in range(e0, e1):
                                     g = in_hub[e]
+                                    gr = row_h[g]
                                     c = in_coef[e]
                                     ret = c * (pl_ref * rt_ref[t, g] - a_ref)
-                                    _open_row(d_left, left_at, g, ep)
+                                    _open_row(d_left, left_at, g, gr, ep)
                                     n_carry = _mark(carry, n_carry, carry_at, g, ep)
                                     for b in range(block):
-                                        d_left[g, b] += c * (prow[b] * ratio[g, b] - arow[b]) - ret
+                                        d_left[gr, b] += c * (prow[b] * ratio[gr, b] - arow[b]) - ret
                             if e1 > e0:
                                 # (a process's row of first dry periods is read only once one of
                                 # the block's scenarios has run dry)
@@ -439,25 +457,26 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                         n_first = _mark(flist, n_first, first_at, p, n_blk)
                                 if first_at[p] == n_blk:
                                     for b in range(block):
-                                        f = first[p, b]
-                                        first[p, b] = t if f == n_t and arow[b] < prow[b] * (1 - DRY) - 1e-12 else f
+                                        f = first[pr, b]
+                                        first[pr, b] = t if f == n_t and arow[b] < prow[b] * (1 - DRY) - 1e-12 else f
                             for b in range(block):
                                 tmp[b] = arow[b] - a_ref
                             if not _nonzero(tmp):
                                 continue
                             for e in range(out_ptr[p], out_ptr[p + 1]):
                                 g = out_hub[e]
+                                gr = row_h[g]
                                 y = out_yield[e]
                                 if out_lag[e]:
-                                    _open_row(d_pipe, pipe_at, g, ep)
+                                    _open_row(d_pipe, pipe_at, g, gr, ep)
                                     n_carry = _mark(carry, n_carry, carry_at, g, ep)
                                     for b in range(block):
-                                        d_pipe[g, b] += arow[b] * y - a_ref * y
+                                        d_pipe[gr, b] += arow[b] * y - a_ref * y
                                 else:
-                                    _open_row(d_av, av_at, g, ep)
+                                    _open_row(d_av, av_at, g, gr, ep)
                                     todo[pos_h[g]] = 1
                                     for b in range(block):
-                                        d_av[g, b] += arow[b] * y - a_ref * y
+                                        d_av[gr, b] += arow[b] * y - a_ref * y
                             # cells made
                             for k in range(cell_ptr[p], cell_ptr[p + 1]):
                                 c = cell_slot[cell_of[k]]
@@ -489,8 +508,9 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                     s_ref = dshort_ref[t, d]
                     c_ref = dcount_ref[t, d]
                     if ratio_at[h] == ep:
+                        hr = row_h[h]
                         for b in range(block):
-                            tmp[b] = ratio[h, b]
+                            tmp[b] = ratio[hr, b]
                     else:
                         rh = rt_ref[t, h]
                         for b in range(block):
@@ -528,22 +548,23 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                         if not kl and not kp:
                             continue
                         lv_h = stock_level[h]
+                        hr = row_h[h]
                         l_ref = left_ref[t, h]
                         s_ref = min(max(l_ref, 0.0), lv_h)
                         for b in range(block):
                             tmp[b] = 0.0
                         if kl:
                             for b in range(block):
-                                tmp[b] = min(max(l_ref + d_left[h, b], 0.0), lv_h) - s_ref
+                                tmp[b] = min(max(l_ref + d_left[hr, b], 0.0), lv_h) - s_ref
                         if kp:
                             for b in range(block):
-                                tmp[b] += d_pipe[h, b]
+                                tmp[b] += d_pipe[hr, b]
                         if _nonzero(tmp):
                             av_at[h] = ep + 1
                             seeds[n_seeds] = h
                             n_seeds += 1
                             for b in range(block):
-                                d_av[h, b] = tmp[b]
+                                d_av[hr, b] = tmp[b]
                 # put the shocked targets back to their baseline values
                 for b in range(nr):
                     key = (s0 + b) * n_t + t
@@ -562,9 +583,10 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                 lost_cells[s0 + b] = lost_c[b]
             for k in range(n_first):
                 p = flist[k]
-                pw, fs, ea = _dry_sums(first, p, nr, weight, s0, n_t, earliest[lane, p])
+                pr = row_p[p]
+                pw, fs, ea = _dry_sums(first, pr, nr, weight, s0, n_t, earliest[lane, p])
                 for b in range(block):
-                    first[p, b] = n_t
+                    first[pr, b] = n_t
                 p_dry[lane, p] += pw
                 first_sum[lane, p] += fs
                 earliest[lane, p] = ea
