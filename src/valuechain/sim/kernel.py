@@ -61,12 +61,12 @@ LARGE_STATE = 256 * 2**10
 LARGE_BLOCK = 512
 #: Most bytes of state one block may take (each thread holds one block at a time).
 BLOCK_MEMORY = 256 * 2**20
-#: Scenarios per block of the delta kernel: 64 ran as fast as any of 16-256 at 1e4-1e5
-#: processes, and fastest at 1e3 (synthetic networks, random plant outages).
+#: Scenarios per block of the delta kernel (synthetic networks of 1e3-1e5 processes, random plant
+#: outages, one interleaved run): 64 ran 1.2-1.5x faster than 16 and about as fast as 128.
 DELTA_BLOCK = 64
 #: Most distinct items shocked in a block of DELTA_BLOCK scenarios, as a share of the network's
 #: nodes, for the delta kernel to be chosen (see ``_sparse_enough``).
-DELTA_SHARE = 0.08
+DELTA_SHARE = 0.15
 
 
 @njit(inline="always", cache=True)
@@ -662,12 +662,13 @@ def run_chunk(
 def _sparse_enough(args: tuple[np.ndarray, ...], events: Events) -> bool:
     """Whether the delta kernel should pay: few distinct items shocked per block of scenarios.
 
-    Counted over the first eight blocks of DELTA_BLOCK scenarios. Measured (kernel throughput,
-    delta against full): random single-plant outages, one plant per scenario, 1.2x faster on a
-    1,000-process synthetic network (64 items per block, 4.7% of its 1,359 nodes) and 1.7-2.5x
-    on 1e4-1e5 processes (0.5% and less), but 0.87x on global-li-ion-2024 (12% of its 533
-    nodes); a different random process cut every month (11% of nodes) 0.9x and risk-register
-    samples 0.55x. Hence the threshold DELTA_SHARE of 8%.
+    Counted over the first eight blocks of DELTA_BLOCK scenarios, as a share of the network's
+    nodes. Measured (kernel time, full over delta, 24 months): random single-plant outages 1.7x
+    on a 1,000-process synthetic network (4.6% of its nodes per block), 3.4x on 1e4 processes
+    (0.5%) and 1.2x on global-li-ion-2024 (10.5%); a random process cut in every month of every
+    scenario 2.9x on 1e4 processes (10%) and 1.6x with two cuts (19%), but 0.89x on 1,000
+    processes (57%) and 0.85x on the global network (41%); default risk-register samples 0.68x
+    (21%). Hence the threshold DELTA_SHARE of 15%.
     """
     n_t = events.n_t
     m = min(events.n_s, 8 * DELTA_BLOCK)
