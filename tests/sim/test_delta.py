@@ -11,7 +11,7 @@ from strategies import networks, shock_arrays
 from valuechain.network.synthetic import synthetic_network
 from valuechain.scenarios import random_outages
 from valuechain.sim import compile_network, simulate
-from valuechain.sim.kernel import _grouped, _sparse_enough, make_events, run_chunk
+from valuechain.sim.kernel import Workspace, _grouped, _sparse_enough, make_events, reference_run, run_chunk
 from valuechain.sim.simulate import _Plan, summary_statics
 
 COUNTS = ("short_periods", "earliest")
@@ -99,3 +99,25 @@ def test_auto_keeps_the_full_kernel_for_broad_shocks(toy):
     s, t, p = np.meshgrid(np.arange(n_s), np.arange(n_t), np.arange(len(arr.base_act)), indexing="ij")
     ev = make_events(n_s, n_t, s.ravel(), t.ravel(), np.zeros(s.size, dtype=np.int64), p.ravel(), np.full(s.size, 0.5))
     assert not _sparse_enough(arr.kernel_args(), ev)
+
+
+def test_a_workspace_takes_the_reference_run_once_and_streams_agree():
+    net = synthetic_network(400, seed=3)
+    arr = compile_network(net)
+    args, statics = arr.kernel_args(), summary_statics(arr)
+    ws = Workspace()
+    ref = ws.reference(args, statics, 12)
+    assert ws.reference(args, statics, 12) is ref  # the same arrays: not run again
+    assert ws.reference(args, statics, 6) is not ref  # another horizon: run again
+    for k, (a, b) in enumerate(zip(ws.reference(args, statics, 12), reference_run(args, statics, 12), strict=True)):
+        np.testing.assert_array_equal(a, b, err_msg=str(k))
+    # chunks run through one workspace give what each chunk gives on its own
+    sh = random_outages(net, 200, seed=7, periods=12)
+    plan = _Plan(arr, net, sh)
+    for s0 in (0, 100):
+        ev = plan.events(sh, s0, s0 + 100)
+        shared = run_chunk(args, ev, statics, resourcing=False, method="delta", workspace=ws)
+        alone = run_chunk(args, ev, statics, resourcing=False, method="delta")
+        for k in (*COUNTS, *AMOUNTS):
+            np.testing.assert_array_equal(shared[k], alone[k], err_msg=k)
+        assert shared["lost_value_t"].sum() > 0

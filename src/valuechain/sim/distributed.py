@@ -84,7 +84,7 @@ class RegisterSample:
 
 def _run_piece(arr: SimArrays, network: Network, piece: Any, weights: np.ndarray | None, mode: str) -> dict[str, Any]:
     """Run one piece of an ensemble on a worker and return its summary state."""
-    from valuechain.sim.kernel import run_chunk
+    from valuechain.sim.kernel import Workspace, run_chunk
 
     if isinstance(piece, tuple):  # (RegisterSample, first, count)
         spec, first, count = piece
@@ -96,10 +96,11 @@ def _run_piece(arr: SimArrays, network: Network, piece: Any, weights: np.ndarray
     plan = _Plan(arr, network, sh)
     acc = _Accumulator(arr, n_t, None, "summary")
     step = _default_chunk(arr, n_t)
-    args, statics = arr.kernel_args(), summary_statics(arr)
+    args, statics, ws = arr.kernel_args(), summary_statics(arr), Workspace()
     for s0 in range(0, n, step):
         s1 = min(n, s0 + step)
-        res = run_chunk(args, plan.events(sh, s0, s1), statics, w[s0:s1], resourcing=mode == "re-sourcing")
+        ev = plan.events(sh, s0, s1)
+        res = run_chunk(args, ev, statics, w[s0:s1], resourcing=mode == "re-sourcing", workspace=ws)
         acc.add(0, res)
     state: dict[str, Any] = {k: getattr(acc, k) for k in (*_SUMS, "earliest")}
     state.update({k: np.concatenate(v) if v else np.zeros(0) for k, v in acc.per_scenario.items()})

@@ -356,14 +356,14 @@ def run_stream(
     The chunks are taken as samples of one ensemble: a scenario's probability is its probability
     within its chunk times the chunk's share of all scenarios.
     """
-    from valuechain.sim.kernel import run_chunk
+    from valuechain.sim.kernel import Workspace, run_chunk
 
     acc: _Accumulator | None = None
     names: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     periods: pd.PeriodIndex | None = None
     plan: _Plan | None = None
-    args, statics = arr.kernel_args(), summary_statics(arr)
+    args, statics, ws = arr.kernel_args(), summary_statics(arr), Workspace()
     for k, sh in enumerate(chunks):
         if not isinstance(sh, (ShockArrays, SparseShocks)):
             raise ScenarioError(
@@ -382,7 +382,9 @@ def run_stream(
         step = _default_chunk(arr, len(periods))
         for s0 in range(0, n, step):  # large chunks run in slices
             s1 = min(n, s0 + step)
-            res = run_chunk(args, plan.events(sh, s0, s1), statics, w[s0:s1], resourcing=mode == "re-sourcing")
+            res = run_chunk(
+                args, plan.events(sh, s0, s1), statics, w[s0:s1], resourcing=mode == "re-sourcing", workspace=ws
+            )  # fmt: skip
             acc.add(0, res)
         names.append(np.asarray(sh.scenarios, dtype=object))
         weights.append(w)
