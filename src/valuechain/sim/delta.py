@@ -329,24 +329,19 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 for b in range(block):
                                     tmp[b] = s_ref
                             changed = False
+                            for b in range(block):
+                                av = tmp[b]
+                                q = qsum[b]
+                                rt = 1.0 if av >= q else av / q
+                                ratio[hr, b] = rt
+                                changed = changed or rt != r_ref
+                            ratio_at[h] = ep
+                            # what the hub has left (a hub that keeps no stock carries nothing of it)
                             if stock_level[h] > 0.0:
                                 for b in range(block):
-                                    av = tmp[b]
-                                    q = qsum[b]
-                                    rt = 1.0 if av >= q else av / q
-                                    ratio[hr, b] = rt
-                                    d_left[hr, b] = (av - rt * q) - k_ref
-                                    changed = changed or rt != r_ref
+                                    d_left[hr, b] = (tmp[b] - ratio[hr, b] * qsum[b]) - k_ref
                                 left_at[h] = ep
                                 n_carry = _mark(carry, n_carry, carry_at, h, ep)
-                            else:  # (a hub that keeps no stock carries nothing: what it has left is not needed)
-                                for b in range(block):
-                                    av = tmp[b]
-                                    q = qsum[b]
-                                    rt = 1.0 if av >= q else av / q
-                                    ratio[hr, b] = rt
-                                    changed = changed or rt != r_ref
-                            ratio_at[h] = ep
                             if changed:
                                 rdiff_at[h] = ep
                             for u in range(u0, u1):
@@ -422,30 +417,9 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 g = row_h[in_hub[e0]]
                                 for b in range(block):
                                     arow[b] = prow[b] * ratio[g, b]
-                            elif e1 == e0 + 2:
-                                g0 = in_hub[e0]
-                                g1 = in_hub[e0 + 1]
-                                c0 = in_coef[e0]
-                                c1 = in_coef[e0 + 1]
-                                ret0 = c0 * (pl_ref * rt_ref[t, g0] - a_ref)
-                                ret1 = c1 * (pl_ref * rt_ref[t, g1] - a_ref)
-                                gr0 = row_h[g0]
-                                gr1 = row_h[g1]
-                                for b in range(block):
-                                    arow[b] = min(ratio[gr0, b], ratio[gr1, b]) * prow[b]
-                                # unused inputs go back to the hubs that keep stock
-                                if stock_level[g0] > 0.0:
-                                    _open_row(d_left, left_at, g0, gr0, ep)
-                                    n_carry = _mark(carry, n_carry, carry_at, g0, ep)
-                                    for b in range(block):
-                                        d_left[gr0, b] += c0 * (prow[b] * ratio[gr0, b] - arow[b]) - ret0
-                                if stock_level[g1] > 0.0:
-                                    _open_row(d_left, left_at, g1, gr1, ep)
-                                    n_carry = _mark(carry, n_carry, carry_at, g1, ep)
-                                    for b in range(block):
-                                        d_left[gr1, b] += c1 * (prow[b] * ratio[gr1, b] - arow[b]) - ret1
                             else:
                                 _least_row(arow, prow, e0, e1, in_hub, row_h, ratio, block)
+                                # unused inputs go back to the hubs that keep stock
                                 for e in range(e0, e1):
                                     g = in_hub[e]
                                     if stock_level[g] <= 0.0:
