@@ -196,7 +196,10 @@ def delta_kernel(  # type: ignore[no-untyped-def]
         d_av = np.empty((n_h, block))
         d_left = np.empty((n_h, block))
         d_pipe = np.empty((n_h, block))
-        ratio = np.empty((n_h, block))
+        # a hub's row holds the difference of its supply until the hub is visited, and from then
+        # on the share it hands out: producers come before a hub in the order, users after it, and
+        # the stock carried into the next period is written once the period's summaries are taken
+        ratio = d_av
         av_at = np.full(n_h, -1, dtype=np.int64)  # supply differs
         left_at = np.full(n_h, -1, dtype=np.int64)  # what the hub keeps differs
         pipe_at = np.full(n_h, -1, dtype=np.int64)  # lagged deliveries differ
