@@ -38,7 +38,7 @@ chooses.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numba import get_num_threads, njit, prange
@@ -629,11 +629,13 @@ def run_chunk(
         ev, perm = _grouped(args, statics, events)
         per_s = {k: np.empty_like(v) for k, v in res.items()}
         short_ref = np.empty((n_t, n_d))
+        # (hubs renumbered in visiting order: no result is indexed by hub)
+        args_v, statics_v, ref = ws.delta_inputs(args, statics, n_t)
         delta_kernel(  # type: ignore[call-arg]
-            *args,
+            *args_v,
             ev.ptr, ev.kind, ev.item, ev.value, w[perm], int(n_t), int(block),
-            *statics,
-            *ws.reference(args, statics, n_t),
+            *statics_v,
+            *ref,
             *per_s.values(),
             *part.values(),
             short_ref,
@@ -727,27 +729,87 @@ def reference_run(args: tuple[np.ndarray, ...], statics: tuple[np.ndarray, ...],
     return tuple(np.ascontiguousarray(out[k][:, :, 0]) for k in names)
 
 
+def _regroup(ptr: np.ndarray, perm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A CSR's pointer with its groups in the order ``perm``, and the old position of each entry.
+
+    Group ``i`` of the result is group ``perm[i]`` of ``ptr``; entries keep their order within a group.
+    """
+    lens = np.diff(ptr)[perm]
+    new_ptr = np.zeros(len(perm) + 1, dtype=np.int64)
+    np.cumsum(lens, out=new_ptr[1:])
+    take = np.repeat(ptr[:-1][perm] - new_ptr[:-1], lens) + np.arange(new_ptr[-1])
+    return new_ptr, take
+
+
+def hubs_in_visiting_order(
+    args: tuple[np.ndarray, ...], statics: tuple[np.ndarray, ...]
+) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """The kernel's arrays with hubs numbered in the order a period visits them.
+
+    Compiled hubs are sorted by label, so the hubs a period visits one after the other lie far
+    apart in every array indexed by hub (on a 1e5-process synthetic network, consecutive hubs in
+    the visiting order are a median 2,800 labels apart). Numbered in visiting order, the delta
+    kernel reads those arrays at rising positions. Processes, routes, demand rows and the entries
+    within each hub's uses, pulls and producers keep their order, so every sum is taken in the
+    same order and results do not change; only arrays indexed by hub do, and no summary is.
+    """
+    a = list(args)
+    order_kind, order_idx = a[0], a[1]
+    hub = order_kind == 0
+    perm = order_idx[hub].astype(np.int64)  # new hub i is old hub perm[i]
+    new = np.empty_like(perm)
+    new[perm] = np.arange(len(perm))
+    a[1] = order_idx.copy()
+    a[1][hub] = new[order_idx[hub]]
+    for k in (4, 8, 11, 12):  # in_hub, out_hub, r_from, r_to
+        a[k] = new[a[k]]
+    use_ptr, take = _regroup(a[14], perm)
+    use_at = np.empty_like(take)
+    use_at[take] = np.arange(len(take))
+    a[14], a[15], a[16], a[17] = use_ptr, a[15][take], a[16][take], use_at[a[17]]
+    for k in (18, 20):  # pulls (routes into each hub) and producers (output entries)
+        ptr, take = _regroup(a[k], perm)
+        a[k], a[k + 1] = ptr, a[k + 1][take]
+    for k in (27, 28, 29):  # stock0, stock_level, pipe0
+        a[k] = a[k][perm]
+    st = list(statics)
+    st[0] = new[st[0]]  # demand_hub
+    return tuple(np.ascontiguousarray(x) for x in a), tuple(st)
+
+
 class Workspace:
-    """Flat buffers reused from chunk to chunk, and the reference run of the delta kernel.
+    """Flat buffers reused from chunk to chunk, and the delta kernel's inputs.
 
     A fresh array for every chunk costs page faults and zeroing by the operating system on first
     touch, which takes about as long as the kernel itself; views of buffers that are already
     mapped do not. The unshocked run is the same for every chunk of a network, and on chunks of
-    a hundred scenarios it took about as long as the delta kernel itself (40 ms at 1e4 processes).
+    a hundred scenarios it took about as long as the delta kernel itself (40 ms at 1e4 processes),
+    and so are the arrays with hubs renumbered for the delta kernel.
     """
 
     def __init__(self) -> None:
         self._buffers: dict[str, np.ndarray] = {}
-        self._reference: tuple[tuple[np.ndarray, ...], int, tuple[np.ndarray, ...]] | None = None
+        self._visiting: tuple[tuple[np.ndarray, ...], tuple[Any, Any]] | None = None
+        self._reference: tuple[int, tuple[np.ndarray, ...]] | None = None
 
-    def reference(
+    def delta_inputs(
         self, args: tuple[np.ndarray, ...], statics: tuple[np.ndarray, ...], n_t: int
-    ) -> tuple[np.ndarray, ...]:
-        """:func:`reference_run` of ``args`` over ``n_t`` periods, taken once for the same arrays."""
+    ) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+        """What the delta kernel runs on: the arrays with hubs renumbered, and their reference run.
+
+        That is :func:`hubs_in_visiting_order` of ``args`` and ``statics``, and the
+        :func:`reference_run` of those over ``n_t`` periods: taken once for the same arrays, and
+        the reference once per horizon.
+        """
+        vis = self._visiting
+        if vis is None or vis[0] is not args:
+            vis = self._visiting = (args, hubs_in_visiting_order(args, statics))
+            self._reference = None
+        args_v, statics_v = vis[1]
         ref = self._reference
-        if ref is None or ref[0] is not args or ref[1] != n_t:
-            ref = self._reference = (args, n_t, reference_run(args, statics, n_t))
-        return ref[2]
+        if ref is None or ref[0] != n_t:
+            ref = self._reference = (n_t, reference_run(args_v, statics_v, n_t))
+        return args_v, statics_v, ref[1]
 
     def array(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
         """A C-contiguous float64 array of ``shape`` (uninitialised) over the buffer ``name``."""
