@@ -35,13 +35,12 @@ DRY = 1e-6
 
 
 @njit(inline="always", cache=True)
-def _open_row(x, stamp, i, r, t):  # type: ignore[no-untyped-def]
-    # item i's difference row (row r of x) valid for period t: zeroed the first time it is
-    # written in the period
+def _open_row(x, stamp, i, t):  # type: ignore[no-untyped-def]
+    # a difference row valid for period t: zeroed the first time it is written in the period
     if stamp[i] != t:
         stamp[i] = t
         for b in range(x.shape[1]):
-            x[r, b] = 0.0
+            x[i, b] = 0.0
 
 
 @njit(inline="always", cache=True)
@@ -55,14 +54,14 @@ def _mark(items, n, stamp, i, t):  # type: ignore[no-untyped-def]
 
 
 @njit(inline="always", cache=True)
-def _least_row(arow, prow, e0, e1, in_hub, row_h, ratio, nb):  # type: ignore[no-untyped-def]
+def _least_row(arow, prow, e0, e1, in_hub, ratio, nb):  # type: ignore[no-untyped-def]
     # activity of a process with inputs e0..e1 and plan prow: its plan times the smallest share
     # of its inputs
-    g = row_h[in_hub[e0]]
+    g = in_hub[e0]
     for b in range(nb):
         arow[b] = ratio[g, b]
     for e in range(e0 + 1, e1):
-        g = row_h[in_hub[e]]
+        g = in_hub[e]
         for b in range(nb):
             arow[b] = min(arow[b], ratio[g, b])
     for b in range(nb):
@@ -161,17 +160,14 @@ def delta_kernel(  # type: ignore[no-untyped-def]
     # each node's position in the visiting order; the processes short in the reference, by period
     pos_h = np.empty(n_h, dtype=np.int64)
     pos_p = np.empty(n_p, dtype=np.int64)
-    # and the row that holds each hub's and process's state: rows are laid out in the visiting
-    # order, so that the rows a period touches lie in rising addresses
-    row_h = np.empty(n_h, dtype=np.int64)
+    # and the row that holds each process's state: rows are laid out in the visiting order, so
+    # that the rows a period touches lie in rising addresses (hubs come numbered in that order,
+    # ``valuechain.sim.kernel.hubs_in_visiting_order``, and hold their rows at their own numbers)
     row_p = np.empty(n_p, dtype=np.int64)
-    k_h = 0
     k_p = 0
     for n in range(n_nodes):
         if order_kind[n] == 0:
             pos_h[order_idx[n]] = n
-            row_h[order_idx[n]] = k_h
-            k_h += 1
         else:
             pos_p[order_idx[n]] = n
             row_p[order_idx[n]] = k_p
@@ -314,7 +310,6 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                             h = i
                             if av_at[h] != ep and hub_at[h] != ep:
                                 continue  # supply and targets as in the reference: so is everything else
-                            hr = row_h[h]
                             u0 = use_ptr[h]
                             u1 = use_ptr[h + 1]
                             if hub_at[h] == ep:
@@ -327,7 +322,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                             r_ref = rt_ref[t, h]
                             if av_at[h] == ep:
                                 for b in range(block):
-                                    tmp[b] = s_ref + d_av[hr, b]
+                                    tmp[b] = s_ref + d_av[h, b]
                             else:
                                 for b in range(block):
                                     tmp[b] = s_ref
@@ -336,13 +331,13 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 av = tmp[b]
                                 q = qsum[b]
                                 rt = 1.0 if av >= q else av / q
-                                ratio[hr, b] = rt
+                                ratio[h, b] = rt
                                 changed = changed or rt != r_ref
                             ratio_at[h] = ep
                             # what the hub has left (a hub that keeps no stock carries nothing of it)
                             if stock_level[h] > 0.0:
                                 for b in range(block):
-                                    d_left[hr, b] = (tmp[b] - ratio[hr, b] * qsum[b]) - k_ref
+                                    d_left[h, b] = (tmp[b] - ratio[h, b] * qsum[b]) - k_ref
                                 left_at[h] = ep
                                 n_carry = _mark(carry, n_carry, carry_at, h, ep)
                             if changed:
@@ -361,24 +356,23 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 if not changed and rtar_at[j] != ep:
                                     continue
                                 g = r_to[j]
-                                gr = row_h[g]
                                 r0 = rtar0[j]
                                 f_ref = r0 * r_ref
                                 if r_lag[j]:
-                                    _open_row(d_pipe, pipe_at, g, gr, ep)
+                                    _open_row(d_pipe, pipe_at, g, ep)
                                     n_carry = _mark(carry, n_carry, carry_at, g, ep)
                                     dr = d_pipe
                                 else:
-                                    _open_row(d_av, av_at, g, gr, ep)
+                                    _open_row(d_av, av_at, g, ep)
                                     todo[pos_h[g]] = 1
                                     dr = d_av
                                 # (an unshocked route's target is its baseline: no row to read)
                                 if rtar_at[j] == ep:
                                     for b in range(block):
-                                        dr[gr, b] += rtar[j, b] * ratio[hr, b] - f_ref
+                                        dr[g, b] += rtar[j, b] * ratio[h, b] - f_ref
                                 else:
                                     for b in range(block):
-                                        dr[gr, b] += r0 * ratio[hr, b] - f_ref
+                                        dr[g, b] += r0 * ratio[h, b] - f_ref
                         else:
                             p = i
                             pr = row_p[p]
@@ -401,9 +395,8 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 if ratio_at[g] != ep:
                                     ratio_at[g] = ep
                                     rg = rt_ref[t, g]
-                                    gr = row_h[g]
                                     for b in range(block):
-                                        ratio[gr, b] = rg
+                                        ratio[g, b] = rg
                             a_ref = act_ref[t, p]
                             pl_ref = plan0[p]
                             # (an unshocked plan is the baseline: its row is not read)
@@ -417,23 +410,22 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 for b in range(block):
                                     arow[b] = prow[b]
                             elif e1 == e0 + 1:
-                                g = row_h[in_hub[e0]]
+                                g = in_hub[e0]
                                 for b in range(block):
                                     arow[b] = prow[b] * ratio[g, b]
                             else:
-                                _least_row(arow, prow, e0, e1, in_hub, row_h, ratio, block)
+                                _least_row(arow, prow, e0, e1, in_hub, ratio, block)
                                 # unused inputs go back to the hubs that keep stock
                                 for e in range(e0, e1):
                                     g = in_hub[e]
                                     if stock_level[g] <= 0.0:
                                         continue
-                                    gr = row_h[g]
                                     c = in_coef[e]
                                     ret = c * (pl_ref * rt_ref[t, g] - a_ref)
-                                    _open_row(d_left, left_at, g, gr, ep)
+                                    _open_row(d_left, left_at, g, ep)
                                     n_carry = _mark(carry, n_carry, carry_at, g, ep)
                                     for b in range(block):
-                                        d_left[gr, b] += c * (prow[b] * ratio[gr, b] - arow[b]) - ret
+                                        d_left[g, b] += c * (prow[b] * ratio[g, b] - arow[b]) - ret
                             if e1 > e0:
                                 # (a process's row of first dry periods is read only once one of
                                 # the block's scenarios has run dry)
@@ -453,18 +445,17 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 continue
                             for e in range(out_ptr[p], out_ptr[p + 1]):
                                 g = out_hub[e]
-                                gr = row_h[g]
                                 y = out_yield[e]
                                 if out_lag[e]:
-                                    _open_row(d_pipe, pipe_at, g, gr, ep)
+                                    _open_row(d_pipe, pipe_at, g, ep)
                                     n_carry = _mark(carry, n_carry, carry_at, g, ep)
                                     for b in range(block):
-                                        d_pipe[gr, b] += arow[b] * y - a_ref * y
+                                        d_pipe[g, b] += arow[b] * y - a_ref * y
                                 else:
-                                    _open_row(d_av, av_at, g, gr, ep)
+                                    _open_row(d_av, av_at, g, ep)
                                     todo[pos_h[g]] = 1
                                     for b in range(block):
-                                        d_av[gr, b] += arow[b] * y - a_ref * y
+                                        d_av[g, b] += arow[b] * y - a_ref * y
                             # cells made
                             for k in range(cell_ptr[p], cell_ptr[p + 1]):
                                 c = cell_slot[cell_of[k]]
@@ -496,9 +487,8 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                     s_ref = dshort_ref[t, d]
                     c_ref = dcount_ref[t, d]
                     if ratio_at[h] == ep:
-                        hr = row_h[h]
                         for b in range(block):
-                            tmp[b] = ratio[hr, b]
+                            tmp[b] = ratio[h, b]
                     else:
                         rh = rt_ref[t, h]
                         for b in range(block):
@@ -536,23 +526,22 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                         if not kl and not kp:
                             continue
                         lv_h = stock_level[h]
-                        hr = row_h[h]
                         l_ref = left_ref[t, h]
                         s_ref = min(max(l_ref, 0.0), lv_h)
                         for b in range(block):
                             tmp[b] = 0.0
                         if kl:
                             for b in range(block):
-                                tmp[b] = min(max(l_ref + d_left[hr, b], 0.0), lv_h) - s_ref
+                                tmp[b] = min(max(l_ref + d_left[h, b], 0.0), lv_h) - s_ref
                         if kp:
                             for b in range(block):
-                                tmp[b] += d_pipe[hr, b]
+                                tmp[b] += d_pipe[h, b]
                         if _nonzero(tmp):
                             av_at[h] = ep + 1
                             seeds[n_seeds] = h
                             n_seeds += 1
                             for b in range(block):
-                                d_av[hr, b] = tmp[b]
+                                d_av[h, b] = tmp[b]
                 # put the shocked targets back to their baseline values
                 for b in range(nr):
                     key = (s0 + b) * n_t + t

@@ -782,9 +782,9 @@ class Workspace:
 
     A fresh array for every chunk costs page faults and zeroing by the operating system on first
     touch, which takes about as long as the kernel itself; views of buffers that are already
-    mapped do not. The unshocked run is the same for every chunk of a network, and on chunks of
-    a hundred scenarios it took about as long as the delta kernel itself (40 ms at 1e4 processes),
-    and so are the arrays with hubs renumbered for the delta kernel.
+    mapped do not. The delta kernel's inputs (the arrays with hubs renumbered and the unshocked
+    run) are the same for every chunk of a network; on chunks of a hundred scenarios the unshocked
+    run alone took about as long as the delta kernel itself (40 ms at 1e4 processes).
     """
 
     def __init__(self) -> None:
