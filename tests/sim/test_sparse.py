@@ -59,6 +59,26 @@ def test_round_trip_and_duplicates_multiply(toy):
         np.testing.assert_array_equal(getattr(back, f), getattr(sp, f))
 
 
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_entries_in_any_order_mean_the_product_of_each_cells_multipliers(toy, data):
+    # few cells, many entries: cells repeat two, three and more times, in any order
+    per = pd.period_range("2025-01", periods=3, freq="M")
+    n = data.draw(st.integers(0, 60))
+    ints = {f: data.draw(st.lists(st.integers(0, hi), min_size=n, max_size=n)) for f, hi in
+            (("scenario", 2), ("period", 2), ("kind", 2), ("item", 1))}  # fmt: skip
+    value = data.draw(st.lists(st.sampled_from([0.0, 0.5, 0.9, 1.1, 2.0]), min_size=n, max_size=n))
+    sp = SparseShocks.from_entries(toy, per, 3, value=value, **ints)
+    key = ((sp.scenario * 3 + sp.period) * 3 + sp.kind) * 100 + sp.item
+    assert (np.diff(key) > 0).all()  # sorted, one entry per cell
+    expected = [np.ones((3, 3, len(axis))) for axis in (toy.processes, toy.routes, toy.demand)]
+    for s, t, k, i, v in zip(*ints.values(), value, strict=True):
+        expected[k][s, t, i] *= v
+    dense = sp.to_dense()
+    for got, want in zip((dense.process_capacity, dense.route_capacity, dense.demand), expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-15, atol=0)
+
+
 def test_select_keeps_the_scenarios_entries(toy):
     per = pd.period_range("2025-01", periods=2, freq="M")
     sp = SparseShocks.from_entries(toy, per, 4, scenario=[0, 1, 3, 3], period=[0, 1, 0, 1], kind=[0, 0, 0, 0],

@@ -392,7 +392,7 @@ class RiskRegister:
             k = len(pos)
             parts.append((np.repeat(hit[hi], k), np.repeat(mo, k), np.tile(pos, len(hi)), np.repeat(mult[hi, mo], k)))
         cols = [np.concatenate([p[j] for p in parts]) if parts else np.zeros(0) for j in range(4)]
-        s, mo, item, val = (*(c.astype(np.int64) for c in cols[:3]), cols[3].astype(float))
+        s, mo, item, val = (*(c.astype(np.int64, copy=False) for c in cols[:3]), cols[3].astype(float, copy=False))
         if pm > 1 and len(s):
             # multipliers of one month multiply; a period's multiplier is the mean of its months'
             width = len(base.routes)

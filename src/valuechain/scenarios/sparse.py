@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from valuechain.errors import ScenarioError
 from valuechain.scenarios.compiled import ShockArrays, period_months
@@ -35,6 +36,54 @@ KINDS = ("process", "route", "demand")
 
 def _int(x: object) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(x).astype(np.int64, copy=False).ravel())
+
+
+@njit(cache=True)
+def _scan(scenario, period, kind, item, value, n_s, n_t, sizes):  # type: ignore[no-untyped-def]
+    """One pass over the entries: each one's cell key and whether the keys rise strictly.
+
+    Also the first entry out of range in each of scenario, period, kind, item (for a kind in
+    range) and value (finite, >= 0), -1 where none is.
+    """
+    n = value.shape[0]
+    bad = np.full(5, -1, dtype=np.int64)
+    key = np.empty(n, dtype=np.int64)
+    width = max(sizes.max(), 1)
+    rising = True
+    for i in range(n):
+        sc, pe, k, it, v = scenario[i], period[i], kind[i], item[i], value[i]
+        if bad[0] < 0 and (sc < 0 or sc >= n_s):
+            bad[0] = i
+        if bad[1] < 0 and (pe < 0 or pe >= n_t):
+            bad[1] = i
+        if 0 <= k < 3:
+            if bad[3] < 0 and (it < 0 or it >= sizes[k]):
+                bad[3] = i
+        elif bad[2] < 0:
+            bad[2] = i
+        if bad[4] < 0 and not (np.isfinite(v) and v >= 0.0):
+            bad[4] = i
+        key[i] = ((sc * n_t + pe) * 3 + k) * width + it
+        if i and key[i] <= key[i - 1]:
+            rising = False
+    return key, bad, rising
+
+
+@njit(cache=True)
+def _runs(key, value):  # type: ignore[no-untyped-def]
+    """Where each run of equal keys in sorted ``key`` starts, and the product of its values in order."""
+    n = key.shape[0]
+    first = np.empty(n, dtype=np.int64)
+    prod = np.empty(n)
+    m = -1
+    for i in range(n):
+        if m >= 0 and key[i] == key[i - 1]:
+            prod[m] *= value[i]
+        else:
+            m += 1
+            first[m] = i
+            prod[m] = value[i]
+    return first[: m + 1], prod[: m + 1]
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,19 +140,17 @@ class SparseShocks:
         if any(len(c) != n for c in cols.values()):
             raise ScenarioError("SparseShocks entries must have one scenario, period, kind, item and value each")
         sizes = np.array([len(self.processes), len(self.routes), len(self.demands)], dtype=np.int64)
-        bounds = {"scenario": s, "period": t, "kind": 3}
-        for name, hi in bounds.items():
-            c = cols[name]
-            if n and (c.min() < 0 or c.max() >= hi):
-                raise ScenarioError(f"SparseShocks.{name} must lie in 0..{hi - 1}")
-        if n and ((cols["item"] < 0).any() or (cols["item"] >= sizes[cols["kind"]]).any()):
-            bad = int(np.flatnonzero((cols["item"] < 0) | (cols["item"] >= sizes[cols["kind"]]))[0])
-            kind = KINDS[int(cols["kind"][bad])]
-            last = int(sizes[cols["kind"][bad]]) - 1
+        key, bad, rising = _scan(*cols.values(), value, s, t, sizes)  # type: ignore[call-arg]
+        for field, hi, first_bad in (("scenario", s, bad[0]), ("period", t, bad[1]), ("kind", 3, bad[2])):
+            if first_bad >= 0:
+                raise ScenarioError(f"SparseShocks.{field} must lie in 0..{hi - 1}")
+        if bad[3] >= 0:
+            i = int(bad[3])
+            k = int(cols["kind"][i])
             raise ScenarioError(
-                f"SparseShocks entry {bad}: item {int(cols['item'][bad])} is not a {kind} position (0..{last})"
+                f"SparseShocks entry {i}: item {int(cols['item'][i])} is not a {KINDS[k]} position (0..{sizes[k] - 1})"
             )
-        if n and not (np.isfinite(value).all() and (value >= 0).all()):
+        if bad[4] >= 0:
             raise ScenarioError("SparseShocks.value must hold finite multipliers >= 0")
         if len(self.probability) != s:
             raise ScenarioError(f"SparseShocks.probability has {len(self.probability)} values; expected {s}")
@@ -115,17 +162,11 @@ class SparseShocks:
                 f"expected {(s, len(self.expansions))}"
             )
         # canonical order: sorted by (scenario, period, kind, item), one entry per cell
-        width = max(int(sizes.max(initial=0)), 1)
-        key = ((cols["scenario"] * t + cols["period"]) * 3 + cols["kind"]) * width + cols["item"]
-        if n > 1 and not (key[1:] > key[:-1]).all():
+        if not rising:
             order = np.argsort(key, kind="stable")
-            key = key[order]
-            cols = {k: v[order] for k, v in cols.items()}
-            value = value[order]
-            first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-            if len(first) < n:
-                value = np.multiply.reduceat(value, first)
-                cols = {k: v[first] for k, v in cols.items()}
+            first, value = _runs(key[order], value[order])
+            keep = order if len(first) == n else order[first]
+            cols = {k: v[keep] for k, v in cols.items()}
         for name, c in cols.items():
             object.__setattr__(self, name, c)
         object.__setattr__(self, "value", value)
