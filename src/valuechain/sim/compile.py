@@ -152,13 +152,15 @@ def _recipe_entries(net: Network) -> pd.DataFrame:
     )
 
 
-def _loop_graph(network: Network) -> tuple[list[Node], list[tuple[Node, Node, str]], np.ndarray, np.ndarray]:
+def _loop_graph(
+    network: Network, rec: pd.DataFrame
+) -> tuple[list[Node], list[tuple[Node, Node, str]], np.ndarray, np.ndarray]:
     """Nodes (sorted) and edges (sorted by tail, head, key) of the process--hub graph.
 
-    Returns the nodes, the edges as (tail, head, key), and per edge whether it is a delivery edge
-    (may be lagged) and its baseline flow. A repeated (tail, head, key) keeps its last row.
+    ``rec`` is the network's ``_recipe_entries``. Returns the nodes, the edges as (tail, head,
+    key), and per edge whether it is a delivery edge (may be lagged) and its baseline flow. A
+    repeated (tail, head, key) keeps its last row.
     """
-    rec = _recipe_entries(network)
     act = network.baseline_activity
     level = dict(zip(act.index.tolist(), act.to_numpy(), strict=True))
     raw: dict[tuple[Node, Node, str], tuple[bool, float]] = {}
@@ -215,9 +217,14 @@ def plan_order(network: Network) -> tuple[list[Node], set[tuple[str, str, str]]]
     >>> sorted(lagged)
     [('output', 'cn-hydromet', 'CN:lithium_chem'), ('output', 'de-hydromet', 'DE:lithium_chem')]
     """
+    return _plan_order(network, _recipe_entries(network))
+
+
+def _plan_order(network: Network, rec: pd.DataFrame) -> tuple[list[Node], set[tuple[str, str, str]]]:
+    """:func:`plan_order`, given the network's ``_recipe_entries``."""
     from valuechain.sim._loops import break_loops, smallest_first_order
 
-    nodes, edges, lagable, weight = _loop_graph(network)
+    nodes, edges, lagable, weight = _loop_graph(network, rec)
     pos = {x: i for i, x in enumerate(nodes)}
     tail = np.array([pos[u] for u, _, _ in edges], dtype=np.int64)
     head = np.array([pos[v] for _, v, _ in edges], dtype=np.int64)
@@ -280,14 +287,14 @@ def _compile(network: Network, period_months: int) -> SimArrays:
     net = network
     factor = period_months / PERIODS[net.period]
     procs = net.processes
-    pid = pd.Index(sorted(map(str, procs.index)), name="process")
+    pid = pd.Index(sorted(map(str, procs.index.tolist())), name="process")
     process_rows = procs.index.get_indexer(pid)
-    hubs = pd.Index(sorted(map(str, net.hub_ids)), name="hub")
+    hubs = pd.Index(sorted(map(str, net.hub_ids.tolist())), name="hub")
     if hubs.has_duplicates:
         raise NetworkError(f"network '{net.name}' has duplicate hubs; expected one row per (region, commodity)")
-    hpos = {h: i for i, h in enumerate(hubs)}
+    hpos = {h: i for i, h in enumerate(hubs.tolist())}
     rt = net.routes
-    rid = pd.Index(sorted(map(str, rt.index)), name="route")
+    rid = pd.Index(sorted(map(str, rt.index.tolist())), name="route")
     route_rows = rt.index.get_indexer(rid)
     rt = rt.iloc[route_rows]
     dem = net.demand
@@ -297,14 +304,15 @@ def _compile(network: Network, period_months: int) -> SimArrays:
     dlab = dlab[demand_rows]
     dem = dem.iloc[demand_rows]
 
-    order, lagged = plan_order(net)
-    ppos = {p: i for i, p in enumerate(pid)}
+    rec = _recipe_entries(net)
+    order, lagged = _plan_order(net, rec)
+    ppos = {p: i for i, p in enumerate(pid.tolist())}
     order_kind = np.array([0 if k == "h" else 1 for k, _ in order], dtype=np.int64)
     order_idx = np.array([hpos[x] if k == "h" else ppos[x] for k, x in order], dtype=np.int64)
 
-    rec = _recipe_entries(net)
-    rec["p"] = [ppos[p] for p in rec["process"]]
-    rec["h"] = [hpos[h] for h in rec["hub"]]
+    # (columns of Arrow strings are read as lists: iterating them is slow)
+    rec["p"] = [ppos[p] for p in rec["process"].tolist()]
+    rec["h"] = [hpos[h] for h in rec["hub"].tolist()]
     rec = rec.sort_values(["p", "h"], kind="stable")
     ins, outs = rec[rec["kind"] == "input"], rec[rec["kind"] == "output"]
     n_p, n_h = len(pid), len(hubs)
@@ -313,13 +321,13 @@ def _compile(network: Network, period_months: int) -> SimArrays:
     in_hub = ins["h"].to_numpy(dtype=np.int64)
     out_hub = outs["h"].to_numpy(dtype=np.int64)
     out_lag = np.array(
-        [("output", p, h) in lagged for p, h in zip(outs["process"], outs["hub"], strict=True)], dtype=np.bool_
+        [("output", p, h) in lagged for p, h in zip(outs["process"].tolist(), outs["hub"].tolist(), strict=True)],
+        dtype=np.bool_,
     )
-    r_from = np.array([hpos[hub_id(o, c)] for o, c in zip(rt["origin"], rt["commodity"], strict=True)], dtype=np.int64)
-    r_to = np.array(
-        [hpos[hub_id(d, c)] for d, c in zip(rt["destination"], rt["commodity"], strict=True)], dtype=np.int64
-    )
-    r_lag = np.array([("route", r, "") in lagged for r in rid], dtype=np.bool_)
+    origin, dest, rcom = (rt[c].tolist() for c in ("origin", "destination", "commodity"))
+    r_from = np.array([hpos[hub_id(o, c)] for o, c in zip(origin, rcom, strict=True)], dtype=np.int64)
+    r_to = np.array([hpos[hub_id(d, c)] for d, c in zip(dest, rcom, strict=True)], dtype=np.int64)
+    r_lag = np.array([("route", r, "") in lagged for r in rid.tolist()], dtype=np.bool_)
     d_hub = np.array([hpos[h] for h in dlab], dtype=np.int64)
 
     # uses of each hub, in canonical order: process inputs (by process), routes (by id), demand rows
@@ -337,6 +345,8 @@ def _compile(network: Network, period_months: int) -> SimArrays:
 
     com = net.commodities
     hub_com = [h.split(":", 1)[1] for h in hubs]
+    stage = dict(zip(com.index.tolist(), com["stage"].tolist(), strict=True))
+    unit = dict(zip(com.index.tolist(), com["unit"].tolist(), strict=True))
     value = com["value"] if "value" in com.columns else pd.Series(np.nan, index=com.index)
     vold = dem["value_of_lost_demand"].to_numpy(dtype=float)
     cval = np.array([value.get(c, np.nan) for c in dem["commodity"]], dtype=float)
@@ -402,8 +412,8 @@ def _compile(network: Network, period_months: int) -> SimArrays:
         demand_hub=d_hub,
         demand_value=dval,
         hub_commodity=pd.Index(hub_com, name="commodity"),
-        hub_stage=pd.Index([str(com.at[c, "stage"]) for c in hub_com], name="stage"),
-        hub_unit=pd.Index([str(com.at[c, "unit"]) for c in hub_com], name="unit"),
+        hub_stage=pd.Index([str(stage[c]) for c in hub_com], name="stage"),
+        hub_unit=pd.Index([str(unit[c]) for c in hub_com], name="unit"),
         process_ttr=ttr,
         lagged=lag_labels,
     )
