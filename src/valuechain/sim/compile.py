@@ -344,7 +344,7 @@ def _compile(network: Network, period_months: int) -> SimArrays:
     prods = sorted((int(h), e) for e, h in enumerate(out_hub) if not out_lag[e])
 
     com = net.commodities
-    hub_com = [h.split(":", 1)[1] for h in hubs]
+    hub_com = [h.split(":", 1)[1] for h in hubs.tolist()]
     stage = dict(zip(com.index.tolist(), com["stage"].tolist(), strict=True))
     unit = dict(zip(com.index.tolist(), com["unit"].tolist(), strict=True))
     value = com["value"] if "value" in com.columns else pd.Series(np.nan, index=com.index)
