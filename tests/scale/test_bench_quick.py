@@ -33,6 +33,9 @@ def test_quick_case_reports_figures(name, size):
     numeric = [v for v in figures.values() if isinstance(v, numbers.Number) and not isinstance(v, bool)]
     assert numeric, f"{name} reported no figure"
     assert all(v == v for v in numeric)  # no NaN
+    if name == "sim-throughput":  # work is counted, time per value derived from it
+        assert figures["values_computed"] > 0
+        assert figures["ns_per_value"] > 0
     for flag in ("same_results", "same_objective", "same_objectives"):
         if flag in figures:
             assert figures[flag] is True, f"{name}: {flag}"

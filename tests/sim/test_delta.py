@@ -65,6 +65,32 @@ def test_delta_matches_full_kernel_on_plant_outages(block):
     _same(delta, full)
 
 
+def test_work_counts_every_row_of_the_full_kernel_and_only_changed_rows_of_the_delta_kernel():
+    net = synthetic_network(400, seed=3)
+    arr = compile_network(net)
+    args, statics = arr.kernel_args(), summary_statics(arr)
+    n_t, n_s = 18, 100
+    sh = random_outages(net, n_s, seed=5, periods=n_t)
+    ev = _Plan(arr, net, sh).events(sh, 0, n_s)
+    nodes = len(arr.order_kind)
+    edges = arr.n_edges  # recipe inputs and outputs, routes, demand rows
+    full = run_chunk(args, ev, statics, resourcing=False, block=32, method="full")
+    np.testing.assert_array_equal(full["work"], np.array([nodes, edges]) * n_t * 128)  # 100 scenarios in 4 x 32
+    none = np.zeros(0, dtype=np.int64)
+    calm = make_events(n_s, n_t, none, none, none, none, np.zeros(0))
+    np.testing.assert_array_equal(run_chunk(args, calm, statics, resourcing=False, method="delta")["work"], [0, 0])
+    work = {b: run_chunk(args, ev, statics, resourcing=False, block=b, method="delta")["work"] for b in (1, 8, 64)}
+    for b, w in work.items():
+        bound = np.array([nodes, edges]) * n_t * (-(-n_s // b) * b)
+        assert (w > 0).all(), (b, w)
+        assert (w < bound).all(), (b, w, bound)
+    # a block computes a row wherever any of its scenarios differs there, so wider blocks of the
+    # same (grouped) scenarios compute at least as many values, and more where outages differ
+    assert (work[1] <= work[8]).all()
+    assert (work[8] <= work[64]).all()
+    assert work[1][0] < work[64][0]
+
+
 def test_grouping_orders_scenarios_by_first_shocked_node():
     net = synthetic_network(200, seed=2)
     arr = compile_network(net)

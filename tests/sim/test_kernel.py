@@ -10,7 +10,7 @@ from valuechain.sim.kernel import OUTPUTS, Workspace, events_from_dense, make_ev
 from valuechain.sim.simulate import summary_statics
 
 SUMMARIES = ("lost_value_t", "short_periods", "worst_share", "lost_cells", "e_short", "e_dem", "p_dry",
-             "first_sum", "earliest")  # fmt: skip
+             "first_sum", "earliest", "work")  # fmt: skip
 
 
 def _multipliers(arr, n_s, n_t, seed):

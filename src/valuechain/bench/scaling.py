@@ -18,6 +18,8 @@ __all__ = ["FITS", "fit_slopes", "load_record"]
 #: (case, x figure, y figure, what it measures) fitted by :func:`fit_slopes`.
 FITS: tuple[tuple[str, str, str, str], ...] = (
     ("sim-throughput", "edges", "sim_s", "simulation time vs edges (synthetic networks, 1,024 scenarios)"),
+    ("sim-throughput", "edges", "values_computed", "values the kernel computes vs edges (counted: no timing noise)"),
+    ("sim-throughput", "edges", "ns_per_value", "time per value computed vs edges (where the memory hierarchy shows)"),
     ("sim-throughput", "edges", "peak_rss_mb", "peak memory vs edges"),
     ("sim-throughput", "processes", "compile_s", "compilation time vs processes"),
     ("sim-scenarios", "scenarios", "sim_s", "simulation time vs scenarios (1,000 processes)"),

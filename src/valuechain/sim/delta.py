@@ -89,7 +89,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
     demand_hub, demand_value, has_inputs, cell_proc, cell_slot, cell_yield, base_cells,
     sup_ref, q_ref, rt_ref, left_ref, act_ref,
     lost_value_t, short_periods, worst_share, lost_cells,
-    e_short, e_dem, p_dry, first_sum, earliest, short_out,
+    e_short, e_dem, p_dry, first_sum, earliest, short_out, work,
 ):  # fmt: skip
     """Summaries of a pro-rata run, computing only rows that differ from the reference run.
 
@@ -100,7 +100,9 @@ def delta_kernel(  # type: ignore[no-untyped-def]
     activity (``act_ref``). Writes the same summaries as ``simulate_kernel``, except that
     ``e_short`` and ``e_dem`` hold each block's difference from the reference run's weighted
     sums: add the reference's shortfall (written to ``short_out``, (period, demand)) and demand,
-    times the total weight.
+    times the total weight. ``work`` (lane, 2) receives the rows each lane computed, each one value
+    per scenario of a block: of nodes (hubs and processes visited) and of edges (the routes,
+    recipe outputs, returned recipe inputs and demand rows a row was written for).
     """
     n_s = weight.shape[0]
     n_h = stock0.shape[0]
@@ -243,6 +245,8 @@ def delta_kernel(  # type: ignore[no-untyped-def]
         flist = np.empty(n_p, dtype=np.int64)  # processes with a first period dry in the block
         first_at = np.full(n_p, -1, dtype=np.int64)
         n_blk = 0
+        node_rows = 0
+        edge_rows = 0
         for ib in range(lane, n_blocks, n_lanes):
             # (a last, shorter block is padded with unshocked scenarios of weight 0)
             s0 = ib * block
@@ -310,6 +314,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                             h = i
                             if av_at[h] != ep and hub_at[h] != ep:
                                 continue  # supply and targets as in the reference: so is everything else
+                            node_rows += 1
                             u0 = use_ptr[h]
                             u1 = use_ptr[h + 1]
                             if hub_at[h] == ep:
@@ -355,6 +360,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                     continue
                                 if not changed and rtar_at[j] != ep:
                                     continue
+                                edge_rows += 1
                                 g = r_to[j]
                                 r0 = rtar0[j]
                                 f_ref = r0 * r_ref
@@ -389,6 +395,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                         if first[pr, b] == n_t:
                                             first[pr, b] = t
                                 continue
+                            node_rows += 1
                             # the shares of unchanged input hubs, as rows
                             for e in range(e0, e1):
                                 g = in_hub[e]
@@ -422,6 +429,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                         continue
                                     c = in_coef[e]
                                     ret = c * (pl_ref * rt_ref[t, g] - a_ref)
+                                    edge_rows += 1
                                     _open_row(d_left, left_at, g, ep)
                                     n_carry = _mark(carry, n_carry, carry_at, g, ep)
                                     for b in range(block):
@@ -443,6 +451,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                                 tmp[b] = arow[b] - a_ref
                             if not _nonzero(tmp):
                                 continue
+                            edge_rows += out_ptr[p + 1] - out_ptr[p]
                             for e in range(out_ptr[p], out_ptr[p + 1]):
                                 g = out_hub[e]
                                 y = out_yield[e]
@@ -480,6 +489,7 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                     if drow_at[d] != ep:
                         clean_worst = dshare_ref[t, d]
                         break
+                edge_rows += n_drows
                 for k in range(n_drows):
                     d = drows[k]
                     h = demand_hub[d]
@@ -568,3 +578,5 @@ def delta_kernel(  # type: ignore[no-untyped-def]
                 first_sum[lane, p] += fs
                 earliest[lane, p] = ea
             n_blk += 1
+        work[lane, 0] = node_rows
+        work[lane, 1] = edge_rows

@@ -576,7 +576,10 @@ def run_chunk(
     Returns the summaries -- per scenario ``lost_value_t`` (period, scenario), ``short_periods``,
     ``worst_share``, ``lost_cells``; weighted sums ``e_short`` and ``e_dem`` (period, demand),
     ``p_dry`` and ``first_sum`` (process); ``earliest`` (process; first period any scenario ran
-    short of input, ``inf`` if none) -- and the ``outputs`` asked for among ``supply``, ``stock``
+    short of input, ``inf`` if none); ``work``, how many values the kernel computed (one per item,
+    scenario and period, counting the padding of a last, shorter block) of nodes (hubs and
+    processes) and of edges (recipe inputs and outputs, routes, demand rows) --
+    and the ``outputs`` asked for among ``supply``, ``stock``
     (period, hub, scenario), ``served``, ``demand`` (period, demand row, scenario), ``activity``
     (period, process, scenario) and ``flow`` (period, route, scenario). With a ``workspace``,
     the outputs are views of its buffers, valid until its next use.
@@ -629,6 +632,7 @@ def run_chunk(
         ev, perm = _grouped(args, statics, events)
         per_s = {k: np.empty_like(v) for k, v in res.items()}
         short_ref = np.empty((n_t, n_d))
+        lane_work = np.zeros((rows, 2), dtype=np.int64)  # (one row of sums per lane)
         # (hubs renumbered in visiting order: no result is indexed by hub)
         args_v, statics_v, ref = ws.delta_inputs(args, statics, n_t)
         delta_kernel(  # type: ignore[call-arg]
@@ -639,7 +643,9 @@ def run_chunk(
             *per_s.values(),
             *part.values(),
             short_ref,
+            lane_work,
         )  # fmt: skip
+        work = lane_work.sum(axis=0) * block
         for k, v in per_s.items():
             res[k][..., perm] = v
         # (the blocks' weighted sums are differences from the reference run's)
@@ -654,9 +660,13 @@ def run_chunk(
             *part.values(),
             *out.values(),
         )  # fmt: skip
+        # (every node and edge of the network, every period, for each block)
+        n_edges = len(args[4]) + len(args[8]) + n_r + n_d
+        work = np.array([len(args[0]), n_edges], dtype=np.int64) * n_t * n_blocks * block
     res.update({k: v.sum(axis=0) for k, v in part.items() if k != "earliest"})
     first = part["earliest"].min(axis=0)
     res["earliest"] = np.where(first < n_t, first, np.inf).astype(np.float64)
+    res["work"] = work
     res.update({k: v for k, v in out.items() if k in outputs})
     return res
 
