@@ -106,7 +106,7 @@ def synth_build(size: Any, quick: bool) -> dict[str, Any]:
 
 @case(
     "sim-throughput",
-    sizes=(1_000, 3_000, 10_000, 30_000, 100_000, "global-li-ion-2024"),
+    sizes=(1_000, 3_000, 10_000, 30_000, 100_000, 300_000, "global-li-ion-2024"),
     quick_sizes=(300,),
     size_label="network",
 )

@@ -15,9 +15,11 @@ import pandas as pd
 
 __all__ = ["FITS", "fit_slopes", "load_record"]
 
-#: (case, x figure, y figure, what it measures) fitted by :func:`fit_slopes`.
-FITS: tuple[tuple[str, str, str, str], ...] = (
+#: (case, x figure, y figure, what it measures) fitted by :func:`fit_slopes`, over every size of
+#: the case, or (as a fifth member) over the sizes from that value of x on.
+FITS: tuple[tuple[str, str, str, str] | tuple[str, str, str, str, float], ...] = (
     ("sim-throughput", "edges", "sim_s", "simulation time vs edges (synthetic networks, 1,024 scenarios)"),
+    ("sim-throughput", "edges", "sim_s", "the same from 1e4 processes (block state beyond a core's cache)", 3e4),
     ("sim-throughput", "edges", "values_computed", "values the kernel computes vs edges (counted: no timing noise)"),
     ("sim-throughput", "edges", "ns_per_value", "time per value computed vs edges (where the memory hierarchy shows)"),
     ("sim-throughput", "edges", "peak_rss_mb", "peak memory vs edges"),
@@ -62,14 +64,16 @@ def fit_slopes(record: dict[str, Any]) -> pd.DataFrame:
     """
     rows = []
     results = [r for r in record["results"] if "error" not in r and "skipped" not in r]
-    for case, x, y, what in FITS:
+    for case, x, y, what, *rest in FITS:
+        x_min = float(rest[0]) if rest else 0.0
         pts = []
         for r in results:
             xv = r.get("size") if x == "size" else r.get(x)
             if r["case"] != case or isinstance(r.get("size"), str):
                 continue
-            if isinstance(xv, (int, float)) and isinstance(r.get(y), (int, float)) and xv > 0 and r[y] > 0:
-                pts.append((float(xv), float(r[y])))
+            yv = r.get(y)
+            if isinstance(xv, (int, float)) and isinstance(yv, (int, float)) and xv > 0 and xv >= x_min and yv > 0:
+                pts.append((float(xv), float(yv)))
         if len(pts) < 2:
             continue
         lx, ly = np.log([p[0] for p in pts]), np.log([p[1] for p in pts])
