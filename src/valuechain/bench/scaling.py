@@ -15,11 +15,11 @@ import pandas as pd
 
 __all__ = ["FITS", "fit_slopes", "load_record"]
 
-#: (case, x figure, y figure, what it measures) fitted by :func:`fit_slopes`, over every size of
-#: the case, or (as a fifth member) over the sizes from that value of x on.
-FITS: tuple[tuple[str, str, str, str] | tuple[str, str, str, str, float], ...] = (
+#: (case, x figure, y figure, what it measures) fitted by :func:`fit_slopes`. Time is work times
+#: time per unit of work, so the slopes of ``values_computed`` and ``ns_per_value`` add up to that
+#: of ``sim_s``.
+FITS: tuple[tuple[str, str, str, str], ...] = (
     ("sim-throughput", "edges", "sim_s", "simulation time vs edges (synthetic networks, 1,024 scenarios)"),
-    ("sim-throughput", "edges", "sim_s", "the same from 1e4 processes (block state beyond a core's cache)", 3e4),
     ("sim-throughput", "edges", "values_computed", "values the kernel computes vs edges (counted: no timing noise)"),
     ("sim-throughput", "edges", "ns_per_value", "time per value computed vs edges (where the memory hierarchy shows)"),
     ("sim-throughput", "edges", "peak_rss_mb", "peak memory vs edges"),
@@ -64,15 +64,14 @@ def fit_slopes(record: dict[str, Any]) -> pd.DataFrame:
     """
     rows = []
     results = [r for r in record["results"] if "error" not in r and "skipped" not in r]
-    for case, x, y, what, *rest in FITS:
-        x_min = float(rest[0]) if rest else 0.0
+    for case, x, y, what in FITS:
         pts = []
         for r in results:
             xv = r.get("size") if x == "size" else r.get(x)
             if r["case"] != case or isinstance(r.get("size"), str):
                 continue
             yv = r.get(y)
-            if isinstance(xv, (int, float)) and isinstance(yv, (int, float)) and xv > 0 and xv >= x_min and yv > 0:
+            if isinstance(xv, (int, float)) and isinstance(yv, (int, float)) and xv > 0 and yv > 0:
                 pts.append((float(xv), float(yv)))
         if len(pts) < 2:
             continue
