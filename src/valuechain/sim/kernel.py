@@ -577,12 +577,12 @@ def run_chunk(
     ``worst_share``, ``lost_cells``; weighted sums ``e_short`` and ``e_dem`` (period, demand),
     ``p_dry`` and ``first_sum`` (process); ``earliest`` (process; first period any scenario ran
     short of input, ``inf`` if none); ``work``, how many values the kernel computed (one per item,
-    scenario and period, counting the padding of a last, shorter block) of nodes (hubs and
-    processes) and of edges (recipe inputs and outputs, routes, demand rows) --
-    and the ``outputs`` asked for among ``supply``, ``stock``
-    (period, hub, scenario), ``served``, ``demand`` (period, demand row, scenario), ``activity``
-    (period, process, scenario) and ``flow`` (period, route, scenario). With a ``workspace``,
-    the outputs are views of its buffers, valid until its next use.
+    scenario and period, counting the padding of a last, shorter block), of nodes (hubs and
+    processes) and of edges (recipe inputs and outputs, routes, demand rows) -- and the
+    ``outputs`` asked for among ``supply``, ``stock`` (period, hub, scenario), ``served``,
+    ``demand`` (period, demand row, scenario), ``activity`` (period, process, scenario) and
+    ``flow`` (period, route, scenario). With a ``workspace``, the outputs are views of its
+    buffers, valid until its next use.
 
     ``method`` 'full' visits every node for every scenario; 'delta' (pro-rata summaries only)
     computes only the rows a shock changes, against the unshocked run
