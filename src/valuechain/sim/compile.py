@@ -154,38 +154,46 @@ def _recipe_entries(net: Network) -> pd.DataFrame:
 
 def _loop_graph(
     network: Network, rec: pd.DataFrame
-) -> tuple[list[Node], list[tuple[Node, Node, str]], np.ndarray, np.ndarray]:
+) -> tuple[list[Node], np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray]:
     """Nodes (sorted) and edges (sorted by tail, head, key) of the process--hub graph.
 
-    ``rec`` is the network's ``_recipe_entries``. Returns the nodes, the edges as (tail, head,
-    key), and per edge whether it is a delivery edge (may be lagged) and its baseline flow. A
-    repeated (tail, head, key) keeps its last row.
+    ``rec`` is the network's ``_recipe_entries``. Returns the nodes; per edge its tail and head
+    (positions among the nodes), its key (``in:<hub>``, ``out:<hub>`` or ``route:<id>``), whether
+    it is a delivery edge (may be lagged) and its baseline flow. A repeated (tail, head, key)
+    keeps its last row.
     """
     act = network.baseline_activity
     level = dict(zip(act.index.tolist(), act.to_numpy(), strict=True))
-    raw: dict[tuple[Node, Node, str], tuple[bool, float]] = {}
-    rows: list[tuple[Node, Node, str, bool, float]] = []
-    for p, kind, h, coef in zip(*(rec[c].tolist() for c in ("process", "kind", "hub", "coefficient")), strict=True):
-        if kind == "input":
-            rows.append((("h", h), ("p", p), f"in:{h}", False, 0.0))
-        else:
-            rows.append((("p", p), ("h", h), f"out:{h}", True, float(coef * level[p])))
+    procs, kinds, hubs = (rec[c].tolist() for c in ("process", "kind", "hub"))
+    coef = rec["coefficient"].to_numpy(dtype=np.float64)
     routes = network.routes
-    cols = [routes[c].tolist() for c in ("commodity", "origin", "destination", "baseline_flow")]
-    for rid, com, o, d, f in zip(routes.index.tolist(), *cols, strict=True):
-        rows.append((("h", hub_id(o, com)), ("h", hub_id(d, com)), f"route:{rid}", True, float(f)))
-    rows.sort(key=lambda e: (e[0], e[1], e[2]))
-    for u, v, key, lagable, w in rows:
-        raw[u, v, key] = (lagable, w)
-    nodes = {("h", str(h)) for h in network.hub_ids} | {("p", str(p)) for p in network.processes.index.tolist()}
-    nodes.update(x for u, v, _ in raw for x in (u, v))
-    edges = list(raw)
-    return (
-        sorted(nodes),
-        edges,
-        np.array([raw[e][0] for e in edges], dtype=np.bool_),
-        np.array([raw[e][1] for e in edges], dtype=np.float64),
-    )
+    r_com, r_o, r_d = (routes[c].tolist() for c in ("commodity", "origin", "destination"))
+    r_from = [hub_id(o, c) for o, c in zip(r_o, r_com, strict=True)]
+    r_to = [hub_id(d, c) for d, c in zip(r_d, r_com, strict=True)]
+    # nodes sort as (kind, label) with hubs ("h") before processes ("p")
+    hub_labels = sorted({str(h) for h in network.hub_ids}.union(hubs, r_from, r_to))
+    proc_labels = sorted({str(p) for p in network.processes.index.tolist()}.union(procs))
+    nodes: list[Node] = [("h", h) for h in hub_labels] + [("p", p) for p in proc_labels]
+    h_pos = {h: i for i, h in enumerate(hub_labels)}
+    p_pos = {p: len(hub_labels) + i for i, p in enumerate(proc_labels)}
+    is_in = np.array([k == "input" for k in kinds], dtype=np.bool_)
+    hp = np.array([h_pos[h] for h in hubs], dtype=np.int64)
+    pp = np.array([p_pos[p] for p in procs], dtype=np.int64)
+    tail = np.concatenate([np.where(is_in, hp, pp), [h_pos[h] for h in r_from]]).astype(np.int64)
+    head = np.concatenate([np.where(is_in, pp, hp), [h_pos[h] for h in r_to]]).astype(np.int64)
+    keys = [("in:" if i else "out:") + h for i, h in zip(is_in.tolist(), hubs, strict=True)]
+    keys += [f"route:{rid}" for rid in routes.index.tolist()]
+    lev = np.array([level[p] for p in procs], dtype=np.float64)
+    flow = np.concatenate([np.where(is_in, 0.0, coef * lev), routes["baseline_flow"].to_numpy(dtype=np.float64)])
+    lagable = np.concatenate([~is_in, np.ones(len(r_from), dtype=np.bool_)])
+    rank = {k: i for i, k in enumerate(sorted(set(keys)))}
+    key_rank = np.array([rank[k] for k in keys], dtype=np.int64)
+    order = np.lexsort((key_rank, head, tail))  # stable: equal edges keep their row order
+    t, h, r = tail[order], head[order], key_rank[order]
+    last = np.ones(len(order), dtype=np.bool_)  # the last row of each run of equal edges
+    last[:-1] = (t[1:] != t[:-1]) | (h[1:] != h[:-1]) | (r[1:] != r[:-1])
+    keep = order[last]
+    return nodes, tail[keep], head[keep], [keys[i] for i in keep.tolist()], lagable[keep], flow[keep]
 
 
 def plan_order(network: Network) -> tuple[list[Node], set[tuple[str, str, str]]]:
@@ -224,18 +232,18 @@ def _plan_order(network: Network, rec: pd.DataFrame) -> tuple[list[Node], set[tu
     """:func:`plan_order`, given the network's ``_recipe_entries``."""
     from valuechain.sim._loops import break_loops, smallest_first_order
 
-    nodes, edges, lagable, weight = _loop_graph(network, rec)
-    pos = {x: i for i, x in enumerate(nodes)}
-    tail = np.array([pos[u] for u, _, _ in edges], dtype=np.int64)
-    head = np.array([pos[v] for _, v, _ in edges], dtype=np.int64)
+    nodes, tail, head, keys, lagable, weight = _loop_graph(network, rec)
     ptr = _csr(tail, len(nodes))
-    alive = np.ones(len(edges), dtype=np.bool_)
+    alive = np.ones(len(tail), dtype=np.bool_)
     if not break_loops(ptr, tail, head, lagable, weight, alive):
         raise NetworkError(f"network '{network.name}' has a loop without a delivery edge to lag")
     lagged: set[tuple[str, str, str]] = set()
-    for e in np.flatnonzero(~alive):
-        u, v, key = edges[e]
-        lagged.add(("route", key[len("route:") :], "") if key.startswith("route:") else ("output", u[1], v[1]))
+    for e in np.flatnonzero(~alive).tolist():
+        key = keys[e]
+        if key.startswith("route:"):
+            lagged.add(("route", key[len("route:") :], ""))
+        else:
+            lagged.add(("output", nodes[tail[e]][1], nodes[head[e]][1]))
     order = smallest_first_order(ptr, head, alive)
     return [nodes[i] for i in order], lagged
 
