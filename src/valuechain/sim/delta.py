@@ -3,7 +3,7 @@
 A shock usually touches a small part of a network: one plant's outage changes its own output,
 the hubs it feeds and whatever they feed in turn, and leaves the rest exactly as it would have
 been. So the run first takes the *reference* trajectory (the unshocked run, one scenario, by the
-full kernel in ``valuechain.sim.kernel``), and then, for each block of scenarios and period,
+full kernel in ``valuechain.sim.full``), and then, for each block of scenarios and period,
 visits the nodes in the same order but computes a row of the block's state only where it may
 differ from the reference:
 
@@ -17,7 +17,7 @@ reference, so a changed producer adds its change to the hub it feeds and unchang
 nothing. A row whose difference is zero for every scenario of the block is clean again, and
 nothing downstream of it is computed. The cost of a period is then one pass over the nodes'
 flags plus the rows that changed, instead of every row of the network. The semantics are those
-of the full kernel's pro-rata mode (module docstring of ``valuechain.sim.kernel``); results agree
+of the full kernel's pro-rata mode (module docstring of ``valuechain.sim.full``); results agree
 with it up to rounding, and the tests compare the two.
 """
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from valuechain.sim.kernel import _dot, _dry_sums, _route_limit, _shock_target, _target_sum
+from valuechain.sim._kernel_helpers import _dot, _dry_sums, _route_limit, _shock_target, _target_sum
 
 __all__ = ["delta_kernel"]
 
