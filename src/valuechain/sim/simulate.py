@@ -391,6 +391,8 @@ def run_stream(
             acc.add(0, res)
         names.append(np.asarray(sh.scenarios, dtype=object))
         weights.append(w)
+        # (let this chunk go before the next is drawn: two chunks alive at once double the peak)
+        del sh, res
         if on_chunk is not None:
             on_chunk(n)
     if acc is None or periods is None:
@@ -527,9 +529,11 @@ def _run_stream(network: Network, chunks: Iterator[Any], *, mode: str, progress:
             "a stream of shocks must yield ShockArrays" + ("" if first is not None else "; it is empty")
         )
     arr = compile_network(network, first.period_months)
+    held = [first]  # (the first chunk is released once run, not kept to the end)
+    del first
 
     def all_chunks() -> Iterator[Any]:
-        yield first
+        yield held.pop()
         yield from chunks
 
     if not progress:
