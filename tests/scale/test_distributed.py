@@ -40,7 +40,7 @@ def _same(a, b) -> None:
     pd.testing.assert_frame_equal(a.hubs, b.hubs, rtol=1e-9, atol=1e-9)
     pd.testing.assert_frame_equal(a.stages, b.stages, rtol=1e-9, atol=1e-9)
     pd.testing.assert_frame_equal(a.processes, b.processes, rtol=1e-9, atol=1e-9)
-    assert b.dataset is None
+    assert b.kept == "summary"
 
 
 def test_register_sample_equals_local_stream(client, net):

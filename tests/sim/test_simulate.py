@@ -140,7 +140,7 @@ def test_summary_mode_and_chunks_match_full(toy):
     sh2 = dataclasses.replace(sh, probability=prob / prob.sum())
     full = simulate(toy, sh2)
     summ = simulate(toy, sh2, keep="summary", chunk_size=5)
-    assert summ.dataset is None
+    assert summ.kept == "summary"
     pd.testing.assert_frame_equal(full.totals, summ.totals, rtol=1e-12)
     pd.testing.assert_frame_equal(full.hubs, summ.hubs, rtol=1e-9)
     pd.testing.assert_frame_equal(full.processes, summ.processes, rtol=1e-9)
@@ -221,7 +221,7 @@ def test_bad_input_gives_one_line_errors(toy):
         expansion_allowed=wide(one.expansion_allowed),
     )
     with pytest.raises(ScenarioError, match="use keep='summary'"):
-        simulate(toy, big)
+        simulate(toy, big, keep="full")
     with pytest.raises(ValueChainError, match="expects a Network"):
         simulate("toy-battery")
 
@@ -231,7 +231,7 @@ def test_streamed_chunks_match_one_run(toy):
     one = simulate(toy, sh, keep="summary")
     parts = [sh.select(list(range(i, min(i + 10, sh.n_scenarios)))) for i in range(0, sh.n_scenarios, 10)]
     streamed = simulate(toy, iter(parts))
-    assert streamed.dataset is None
+    assert streamed.kept == "summary"
     np.testing.assert_allclose(
         streamed.totals["lost_value"].to_numpy(), one.totals["lost_value"].to_numpy(), rtol=1e-12
     )

@@ -123,7 +123,7 @@ def _write(res: SimResult, out: Path, fmt: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     frames = res.to_frames()
     frames["stages"] = frames["stages"].assign(period=frames["stages"]["period"].astype(str))
-    ds = res.dataset
+    ds = res.dataset if res.kept == "full" else None
     if ds is not None and ds.sizes["scenario"] * ds.sizes["period"] * ds.sizes["hub"] <= 5_000_000:
         hub_vars = ["supply", "stock", "demand", "served", "shortfall"]
         tidy = ds[hub_vars].to_dataframe()[hub_vars].reset_index()

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from valuechain.errors import ValueChainError
+
 if TYPE_CHECKING:
     import xarray as xr
     from matplotlib.axes import Axes
@@ -77,8 +79,13 @@ class SimResult:
         ``first_dry`` (expected first such period, given it happens) and ``earliest_dry``
         (earliest over the scenarios), ``ttr`` (time to recover, in simulation periods).
     dataset
-        Full ``xarray.Dataset`` (scenario x period x hub / process / route), or ``None`` when
-        the run kept only summaries (``keep="summary"``).
+        Full ``xarray.Dataset`` (scenario x period x hub / process / route) when the run kept
+        it (``kept == "full"``); reading it from a result that kept summaries only raises
+        :class:`~valuechain.errors.ValueChainError`.
+    kept
+        'full' or 'summary': whether :attr:`dataset` was kept. Every other attribute and method
+        is exact either way: a summary keeps each scenario's totals (so :meth:`risk` at any
+        level), and the probability-weighted sums behind ``hubs``, ``stages`` and ``processes``.
     alpha
         Level of the VaR / CVaR reported by :meth:`risk`.
     currency
@@ -94,10 +101,33 @@ class SimResult:
     hubs: pd.DataFrame
     stages: pd.DataFrame
     processes: pd.DataFrame
-    dataset: xr.Dataset | None
+    # (the tensors, or None for a summary; read through ``dataset``, which says why when they are missing)
+    _tensors: xr.Dataset | None
     alpha: float = 0.95
     currency: str = ""
     lagged: tuple[str, ...] = ()
+
+    @property
+    def kept(self) -> str:
+        """'full' when the scenario x period x item tensors were kept, else 'summary'."""
+        return "summary" if self._tensors is None else "full"
+
+    @property
+    def dataset(self) -> xr.Dataset:
+        """The scenario x period x item tensors (``xarray.Dataset``) of a run that kept them.
+
+        Raises
+        ------
+        ValueChainError
+            When the run kept summaries only.
+        """
+        if self._tensors is None:
+            raise ValueChainError(
+                f"this simulation of {self.n_scenarios:,} scenario(s) kept summaries only (totals per scenario, "
+                "expected values per hub, stage, period and process), not the scenario x period tensors; "
+                "run simulate(..., keep='full') for them (a stream of chunks always keeps summaries)"
+            )
+        return self._tensors
 
     @property
     def n_scenarios(self) -> int:
@@ -203,7 +233,7 @@ class SimResult:
             lines.append(
                 "  first to run dry: " + ", ".join(f"{pid} (period {int(r.earliest_dry)})" for pid, r in dry.iterrows())
             )
-        kept = "full dataset" if self.dataset is not None else "summaries only"
+        kept = "full dataset" if self.kept == "full" else "summaries only"
         lines.append(f"  {kept}>")
         return "\n".join(lines)
 

@@ -30,6 +30,9 @@ CHUNK_BYTES = 192 * 2**20
 SUMMARY_CHUNK = 8192
 #: Largest estimated size of a full result (``keep="full"``), in bytes.
 FULL_BYTES = 4 * 2**30
+#: Largest estimated size of the tensors that ``keep="auto"`` keeps, in bytes; larger ensembles
+#: keep summaries (about 500 scenarios of 24 months on the bundled global network).
+AUTO_FULL_BYTES = 256 * 2**20
 
 
 def default_periods(network: Network, periods: int = 24, start: object = None) -> pd.PeriodIndex:
@@ -243,7 +246,7 @@ class _Accumulator:
             hubs=hubs,
             stages=stages,
             processes=processes,
-            dataset=self._dataset(network, scenarios, probability, periods, mode) if self.full else None,
+            _tensors=self._dataset(network, scenarios, probability, periods, mode) if self.full else None,
             alpha=alpha,
             currency=str(network.units.get("currency", "")),
             lagged=tuple(arr.lagged),
@@ -388,6 +391,8 @@ def run_stream(
             acc.add(0, res)
         names.append(np.asarray(sh.scenarios, dtype=object))
         weights.append(w)
+        # (let this chunk go before the next is drawn: two chunks alive at once double the peak)
+        del sh, res
         if on_chunk is not None:
             on_chunk(n)
     if acc is None or periods is None:
@@ -407,7 +412,7 @@ def simulate(
     periods: int = 24,
     start: object = None,
     mode: str = "pro-rata",
-    keep: str = "full",
+    keep: str = "auto",
     chunk_size: int | None = None,
     progress: bool = False,
     alpha: float = 0.95,
@@ -435,8 +440,10 @@ def simulate(
         extra output from spare process capacity.
     keep
         'full': keep scenario x period x item tensors in :attr:`SimResult.dataset`. 'summary':
-        keep per-scenario totals and expected values only (memory bounded by the chunk size).
-        Streams always keep summaries only.
+        keep per-scenario totals and expected values only (memory bounded by the chunk size);
+        every summary table and :meth:`SimResult.risk` are the same as a full run's. 'auto'
+        (default): 'full' while the tensors would take at most ``AUTO_FULL_BYTES`` (256 MiB),
+        'summary' for larger ensembles. Streams always keep summaries only.
     chunk_size
         Scenarios per kernel call (default: as many as fit in about 192 MB).
     progress
@@ -473,7 +480,7 @@ def simulate(
     if not isinstance(network, Network):
         raise ValueChainError(f"simulate expects a Network as its first argument. Got {type(network).__name__}.")
     check("simulate", "mode", mode, OneOf(MODES), error=ScenarioError)
-    check("simulate", "keep", keep, OneOf(("full", "summary")), error=ScenarioError)
+    check("simulate", "keep", keep, OneOf(("auto", "full", "summary")), error=ScenarioError)
     check("simulate", "alpha", alpha, Interval(0, 1, "left"), error=ScenarioError)
     if chunk_size is not None:
         check("simulate", "chunk_size", chunk_size, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
@@ -488,10 +495,13 @@ def simulate(
         return _run_stream(network, shocks, mode=mode, progress=progress, alpha=alpha)
     sh = _as_shocks(network, shocks, periods, start)
     arr = compile_network(network, sh.period_months)
-    if keep == "full":
+    if keep != "summary":
+        # the kernel's tensors and the dataset built from them: 8 bytes per scenario, period and item
         items = 5 * len(arr.hubs) + 2 * len(arr.demands) + 2 * len(arr.processes) + len(arr.routes) + 1
         need = 8 * len(sh.periods) * sh.n_scenarios * items
-        if need > FULL_BYTES:
+        if keep == "auto":
+            keep = "full" if need <= AUTO_FULL_BYTES else "summary"
+        elif need > FULL_BYTES:
             raise ScenarioError(
                 f"keeping every tensor of {sh.n_scenarios:,} scenarios would take about {need / 2**30:.1f} GiB; "
                 "use keep='summary' (per-scenario totals and expected values) for an ensemble this large"
@@ -519,9 +529,11 @@ def _run_stream(network: Network, chunks: Iterator[Any], *, mode: str, progress:
             "a stream of shocks must yield ShockArrays" + ("" if first is not None else "; it is empty")
         )
     arr = compile_network(network, first.period_months)
+    held = [first]  # (the first chunk is released once run, not kept to the end)
+    del first
 
     def all_chunks() -> Iterator[Any]:
-        yield first
+        yield held.pop()
         yield from chunks
 
     if not progress:
