@@ -498,7 +498,7 @@ class RiskRegister:
         n: int,
         *,
         seed: int | np.random.SeedSequence,
-        chunk_size: int = 100_000,
+        chunk_size: int = 10_000,
         start: object = None,
         periods: int = 24,
         freq: str = "M",
@@ -508,7 +508,9 @@ class RiskRegister:
 
         The chunks hold exactly the scenarios ``sample(network, n, seed=seed)`` would, in order;
         each chunk's probabilities sum to 1 (weight chunk results by their length). With
-        ``sparse``, chunks are :class:`~valuechain.scenarios.sparse.SparseShocks`.
+        ``sparse``, chunks are :class:`~valuechain.scenarios.sparse.SparseShocks`. The default
+        chunk of 10,000 keeps the README's 1e5-sample line on the global network near 0.9 GB at
+        its peak (4.3 GB in one chunk of 1e5; ``benchmarks/bench_mc_memory.py``).
         """
         self._check_seed(seed)
         n = self._check_n("n", n, 1)
