@@ -13,7 +13,7 @@ import pandas as pd
 from valuechain.errors import StudyError
 from valuechain.network.model import PERIODS
 from valuechain.network.validate import hub_id
-from valuechain.opt._lp import INF, Block, LinearProgram, _loc
+from valuechain.opt._lp import INF, Block, LinearProgram, _loc, scale_capacity
 from valuechain.opt.model import Model
 from valuechain.opt.study import Study
 from valuechain.scenarios.compiled import route_limit
@@ -365,7 +365,8 @@ def assemble(
     act = lp.add_vars(
         "activity",
         (sc, per, pidx),
-        ub=k * pcap[None, None, :] * shocks.process_capacity,
+        # a process of unlimited capacity that a shock stops (multiplier 0) is stopped: 0 x inf = 0
+        ub=scale_capacity(k * pcap[None, None, :], shocks.process_capacity),
         cost=weight[:, :, None] * procs["variable_cost"].to_numpy(float)[None, None, :],
     )
     exp_allowed = np.asarray(shocks.expansion_allowed, dtype=bool)
