@@ -352,7 +352,7 @@ def solve(
     duals
         For MIPs, fix the integers at their values and re-solve the LP to get shadow prices.
     log
-        Print HiGHS's log.
+        Print HiGHS's banner and log on standard output (off by default: nothing is printed).
 
     Returns
     -------
@@ -361,10 +361,13 @@ def solve(
     Raises
     ------
     InfeasibleError
-        The model is infeasible; when the study has hard policies, the message names those that
-        had to bend (found by re-solving with every policy elastic).
+        The model is infeasible. The message names the hubs (region and commodity) whose hard
+        demand no supply can reach, and every hard policy that had to bend: each set of policies
+        that cannot hold together (the study is feasible without any one of them), with how far
+        each bends when they are relaxed at the study's policy penalty.
     SolverError
-        Any other outcome than a proven optimum (time limit, unbounded, solver error).
+        Any other outcome than a proven optimum (time limit, unbounded), or a call HiGHS rejected
+        (the message names what it rejected: bounds, costs, options, the run).
 
     Examples
     --------
@@ -496,11 +499,11 @@ def _load_pyomo(model: Model, extras: _Extras, x: np.ndarray, row_dual: np.ndarr
 def _raise(model: Model, result: SolveResult) -> None:
     term = result.termination
     if term in (Termination.INFEASIBLE, Termination.INFEASIBLE_OR_UNBOUNDED):
-        hard = [p for p in model.study.policies if not getattr(p, "elastic", False)]
-        detail = ""
-        if hard:
-            detail = " " + _diagnose(model)
-        raise InfeasibleError(f"study '{model.study.name}' on network '{model.network.name}' is {term.value}." + detail)
+        from valuechain.opt._diagnose import diagnose
+
+        raise InfeasibleError(
+            f"study '{model.study.name}' on network '{model.network.name}' is {term.value}. " + diagnose(model)
+        )
     if term is Termination.TIME_LIMIT:
         extra = f" with a gap of {result.gap:.3g}" if result.has_solution else " without a feasible solution"
         raise SolverError(
@@ -510,35 +513,3 @@ def _raise(model: Model, result: SolveResult) -> None:
     raise SolverError(
         f"HiGHS stopped without an optimal solution: {term.value}; pass allow_nonoptimal=True to inspect it"
     )
-
-
-def _diagnose(model: Model) -> str:
-    """Re-solve with every policy elastic and name the ones that had to bend."""
-    from valuechain.opt.formulation import build
-
-    relaxed = model.study.replace(policies=tuple(p.relaxed(model.study.policy_penalty) for p in model.study.policies))
-    m2 = build(model.network, relaxed, shocks=model.shocks)
-    try:
-        solve(m2, allow_nonoptimal=True, duals=False)
-    except SolverError:
-        return "Relaxing every policy did not help either."
-    if m2._solution is None:
-        return "It stays infeasible with every policy relaxed: check capacities and fixed bounds."
-    x = m2._solution.x
-    bent = []
-    for name, blk in m2.lp.var_blocks.items():
-        if not name.endswith("__violation"):
-            continue
-        v = x[blk.offset : blk.offset + blk.size].reshape(blk.shape)
-        if v.max(initial=0.0) <= 1e-7:
-            continue
-        pos = np.unravel_index(int(np.argmax(v)), blk.shape)
-        labels = ", ".join(f"{a.name} {a[int(i)]}" for a, i in zip(blk.axes, pos, strict=True))
-        policy = name.removeprefix("policy:").removesuffix("__violation")
-        pol = next((p for p in model.study.policies if p.name == policy), None)
-        coms = getattr(pol, "commodities", ())
-        on = f" on {', '.join(coms)}" if coms else ""
-        bent.append(f"policy '{policy}'{on} (worst at {labels}: by {v.max():.6g}; total {v.sum():.6g})")
-    if not bent:
-        return "No policy had to bend when relaxed; the infeasibility lies elsewhere."
-    return "Policies that had to bend: " + "; ".join(bent) + "."
