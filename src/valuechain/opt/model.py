@@ -259,6 +259,15 @@ class Model:
         """Change the bounds of variables of block ``name`` (all, or the one at ``key``) in place.
 
         ``lb`` and ``ub`` are scalars or arrays in the block's storage order (see ``model.lp``).
+        To scale capacities by shock multipliers, use :func:`~valuechain.opt.scale_capacity`, under
+        which an unlimited capacity stopped by a multiplier of 0 is 0 (``0 * inf`` is NaN).
+
+        Raises
+        ------
+        StudyError
+            A new bound is NaN (the message names the variable).
+        SolverError
+            HiGHS rejected the bounds (e.g. a lower bound of +inf); the model keeps its old bounds.
         """
         pos = self._positions(self._block(name, rows=False), key)
         new_lb, new_ub = self.col_lb[pos], self.col_ub[pos]
