@@ -33,7 +33,7 @@ def read_cap(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
     return cap, fixed, demand, cost
 
 
-def cap_network(path: Path) -> Network:
+def cap_network(path: Path, lifetime: float = 1.0) -> Network:
     """The warehouse location instance as a network: warehouses are expansion options."""
     cap, fixed, demand, cost = read_cap(path)
     b = NetworkBuilder(path.stem, year=2000, units={"currency": "cost units"})
@@ -42,7 +42,7 @@ def cap_network(path: Path) -> Network:
         b.add_region(f"w{i + 1}", groups="warehouses")
         b.add_expansion(
             f"open-w{i + 1}", region=f"w{i + 1}", outputs={"goods": 1.0}, capex=0.0, fixed_cost=fixed[i],
-            min_size=cap[i], max_size=cap[i], lifetime=1, lead_time=0,
+            min_size=cap[i], max_size=cap[i], lifetime=lifetime, lead_time=0,
         )  # fmt: skip
     for j in range(len(demand)):
         b.add_region(f"c{j + 1}", groups="customers")

@@ -57,6 +57,15 @@ def test_cap41_warehouse_location_reaches_the_published_optimum():
     assert plan.costs[["fixed", "transport"]].sum() == pytest.approx(CAP41_OPTIMUM, rel=1e-6)
 
 
+@pytest.mark.parametrize(("rate", "lifetime"), [(0.1, 1.0), (0.05, 20.0)])
+def test_cap41_fixed_costs_are_one_off_whatever_the_rate_and_lifetime(rate, lifetime):
+    # a fixed cost is paid once, in the (first, undiscounted) period of building: neither the
+    # discount rate nor the lifetime may change it, so the published optimum must come back
+    net = cap_network(DATA / "cap41.txt", lifetime=lifetime)
+    result = solve(build(net, Study(discount_rate=rate, stocks=False, start=2000)), mip_gap=0.0)
+    assert result.objective == pytest.approx(CAP41_OPTIMUM, rel=1e-6)
+
+
 def newsvendor(p_high: float) -> float:
     """Capacity at 30 a unit (first stage); demand 100 or 200; unmet costs 100 a unit."""
     b = NetworkBuilder("newsvendor", year=2025)

@@ -27,6 +27,7 @@ def solve_cmd(
     fmt: Annotated[str, typer.Option("--format", help="File format of the tables: csv or parquet.")] = "csv",
     time_limit: Annotated[float | None, typer.Option("--time-limit", help="Solver time limit in seconds.")] = None,
     mip_gap: Annotated[float | None, typer.Option("--mip-gap", help="Relative MIP gap (0 proves optimality).")] = None,
+    log: Annotated[bool, typer.Option("--log", help="Print HiGHS's log while solving.")] = False,
 ) -> None:
     """Solve a study: build the model, hand it to HiGHS, print a summary and write the plan."""
     from valuechain.errors import StudyError
@@ -43,7 +44,9 @@ def solve_cmd(
         status.update(f"building the model of '{study.name}' on '{net.name}'...")
         model = build(net, study)
         status.update(f"solving {model.n_vars:,} variables and {model.n_rows:,} rows with HiGHS...")
-        result = solve(model, time_limit=time_limit, mip_gap=mip_gap)
+        if log:
+            status.stop()  # the solver's log goes to the terminal; the spinner would overwrite it
+        result = solve(model, time_limit=time_limit, mip_gap=mip_gap, log=log)
         status.update("reading the plan...")
         plan = extract(model)
     console.print(f"[bold]{study.name}[/bold] on {net.name}: {model!r}")

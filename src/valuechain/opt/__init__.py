@@ -18,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from valuechain.opt._lp import scale_capacity
 from valuechain.opt.formulation import build
 from valuechain.opt.model import Model
 from valuechain.opt.policies import (
@@ -51,6 +52,7 @@ __all__ = [
     "extract",
     "load_study",
     "optimise",
+    "scale_capacity",
     "solve",
 ]
 

@@ -13,9 +13,26 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["Block", "LinearProgram"]
+__all__ = ["Block", "LinearProgram", "scale_capacity"]
 
 INF = np.inf
+
+
+def scale_capacity(capacity: np.ndarray | float, multiplier: np.ndarray | float) -> np.ndarray:
+    """Capacity times a shock multiplier (broadcast), where an unlimited capacity stays unlimited.
+
+    A multiplier of 0 shuts a capacity down whatever its size, so ``0 x inf`` is 0 (not NaN); a
+    positive multiplier leaves an infinite capacity infinite.
+
+    Examples
+    --------
+    >>> scale_capacity(np.array([np.inf, np.inf, 10.0]), np.array([0.0, 0.5, 0.5]))
+    array([ 0., inf,  5.])
+    """
+    cap = np.asarray(capacity, dtype=float)
+    m = np.asarray(multiplier, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(m == 0, 0.0, cap * m)
 
 
 @dataclass(eq=False)
@@ -98,6 +115,27 @@ class LinearProgram:
     _ci: list[np.ndarray] = field(default_factory=list)
     _v: list[np.ndarray] = field(default_factory=list)
     offset: float = 0.0
+
+    # ------------------------------------------------------------------ labels
+    def label(self, pos: int, *, rows: bool = False) -> str:
+        """Name of the variable (or row) at global position ``pos``, e.g. ``activity[baseline, 2025, mine]``."""
+        blocks = self.row_blocks if rows else self.var_blocks
+        for blk in blocks.values():
+            if blk.offset <= pos < blk.offset + blk.size:
+                if not blk.axes:
+                    return blk.name
+                idx = np.unravel_index(pos - blk.offset, blk.shape)
+                return f"{blk.name}[{', '.join(str(a[int(i)]) for a, i in zip(blk.axes, idx, strict=True))}]"
+        return f"{'row' if rows else 'column'} {pos}"
+
+    def first_nan(self, values: np.ndarray, positions: np.ndarray | None = None, *, rows: bool = False) -> str | None:
+        """Name of the first element whose value is NaN (``values`` at ``positions``, default all), or ``None``."""
+        bad = np.flatnonzero(np.isnan(values))
+        if bad.size == 0:
+            return None
+        j = int(bad[0]) if positions is None else int(np.asarray(positions).ravel()[bad[0]])
+        more = f" (and {bad.size - 1:,} more)" if bad.size > 1 else ""
+        return self.label(j, rows=rows) + more
 
     # ------------------------------------------------------------------ adding
     def add_vars(

@@ -13,7 +13,7 @@ import pandas as pd
 from valuechain.errors import StudyError
 from valuechain.network.model import PERIODS
 from valuechain.network.validate import hub_id
-from valuechain.opt._lp import INF, Block, LinearProgram, _loc
+from valuechain.opt._lp import INF, Block, LinearProgram, _loc, scale_capacity
 from valuechain.opt.model import Model
 from valuechain.opt.study import Study
 from valuechain.scenarios.compiled import route_limit
@@ -222,9 +222,23 @@ def _slot(com: np.ndarray, c: np.ndarray) -> np.ndarray:
     return np.asarray([lookup[int(v)] for v in c], dtype=np.int64)
 
 
-def _annuity(rate: float, life: float) -> float:
-    life = max(float(life), 1e-9)
-    return rate / (1.0 - (1.0 + rate) ** -life) if rate > 0 else 1.0 / life
+def crf(rate: float, lifetime: float) -> float:
+    """Capital recovery factor: the yearly payment that repays 1 over ``lifetime`` years at ``rate``.
+
+    :math:`CRF = r(1+r)^L / ((1+r)^L - 1)`, and :math:`1/L` at :math:`r = 0`.
+
+    Examples
+    --------
+    >>> round(crf(0.1, 2), 12)  # 0.1 x 1.21 / 0.21
+    0.57619047619
+    >>> crf(0.0, 4)
+    0.25
+    """
+    life = max(float(lifetime), 1e-9)
+    if rate <= 0:
+        return 1.0 / life
+    growth = (1.0 + rate) ** life
+    return rate * growth / (growth - 1.0)
 
 
 def _labels(periods: pd.PeriodIndex) -> pd.Index:
@@ -257,9 +271,14 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     Notes
     -----
     Symbols as in the code: scenarios :math:`s` with probability :math:`\pi_s`, periods :math:`t`
-    with discount factor :math:`\delta_t = (1+r)^{-y_t}` (:math:`y_t` years after the first period),
-    weight :math:`w_{st} = \pi_s \delta_t`; :math:`k` = study period / network period. Multipliers
-    :math:`\mu` come from the :class:`~valuechain.scenarios.compiled.ShockArrays`.
+    (0-based) of :math:`\bar y` years each (``yfrac``; 1 for yearly studies), :math:`y_t = t \bar y`
+    years after the first period; weight :math:`w_{st} = \pi_s \delta_t`; :math:`k` = study period /
+    network period. Multipliers :math:`\mu` come from the
+    :class:`~valuechain.scenarios.compiled.ShockArrays`.
+
+    **One discounting convention** for every cost: a cost incurred in period :math:`t` is weighted
+    by :math:`\delta_t = (1+r)^{-y_t}` (``disc``), so costs of the first period are not discounted
+    and those of year :math:`t` of a yearly study are divided by :math:`(1+r)^t`.
 
     First stage: ``build[t,e]`` (capacity of option :math:`e` decided in :math:`t`), ``open[t,e]``
     (binary, only for options with a fixed cost or a minimum size), ``reserve[t,h]`` (strategic
@@ -269,15 +288,26 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
 
     .. math::
 
-        \min \sum_{t,e} \delta^K_{te}\,(a_e\,capex_e\,build_{te} + a_e\,fixed_e\,open_{te})
+        \min \sum_{\tau,e} \big(\Delta_{\tau e}\,\bar y\,CRF_e\,capex_e\,build_{\tau e}
+             + \delta_\tau\,fixed_e\,open_{\tau e}\big)
              + \sum_{t,h} \delta_t k\,hold_h\,reserve_{th}
              + \sum_{s,t} w_{st} \Big(\sum_p vc_p\,activity + \sum_e vc_e\,expansion\_activity
              + \sum_r (cost_r + tariff_r)\,flow + \sum_m price_m (1+\sigma_{st})\,buy
              - \sum_m price_m\,sell + \sum_d v_d\,unmet\Big)
              + \lambda\,(\eta + \tfrac{1}{1-\alpha} \sum_s \pi_s \xi_s)
 
-    where :math:`a_e` is the annuity factor (discount rate :math:`r`, lifetime), :math:`\delta^K_{te}`
-    sums :math:`\delta` over the periods in which capacity decided in :math:`t` is available, and
+    * **Fixed cost** (``fixed_cost``, a currency amount): charged once, in the period
+      :math:`\tau` in which the capacity is built (decided), discounted by :math:`\delta_\tau`.
+    * **Capex** (``capex``, currency per unit of capacity): annualised with the capital recovery
+      factor of option :math:`e`'s lifetime :math:`L_e` (years),
+      :math:`CRF_e = r(1+r)^{L_e} / ((1+r)^{L_e} - 1)` (:math:`1/L_e` at :math:`r = 0`;
+      ``crf``), and paid every year from the period of building for :math:`L_e` years, or to the
+      end of the horizon if that comes first: :math:`\Delta_{\tau e} = \sum_{\tau \le t < \tau +
+      L^p_e} \delta_t` (``disc_pay``), :math:`L^p_e` the lifetime in periods. The CRF repays the
+      outlay with payments at the end of each year; counted, like every cost of a year, at the
+      year's start, the full series of a yearly study is worth :math:`(1+r)\,\delta_\tau\,capex_e`.
+      Cut at the horizon, the payments left out are the capacity's value beyond it.
+
     :math:`\sigma_{st}` is the study's spot premium in periods with an active shock. Rows:
 
     * ``balance[s,t,h]``: :math:`\sum_p out_{pc}\,activity - \sum_p in_{pc}\,activity` (same for
@@ -365,7 +395,8 @@ def assemble(
     act = lp.add_vars(
         "activity",
         (sc, per, pidx),
-        ub=k * pcap[None, None, :] * shocks.process_capacity,
+        # a process of unlimited capacity that a shock stops (multiplier 0) is stopped: 0 x inf = 0
+        ub=scale_capacity(k * pcap[None, None, :], shocks.process_capacity),
         cost=weight[:, :, None] * procs["variable_cost"].to_numpy(float)[None, None, :],
     )
     exp_allowed = np.asarray(shocks.expansion_allowed, dtype=bool)
@@ -436,22 +467,24 @@ def assemble(
 
     # ---------------------------------------------------------------- first-stage variables
     lead = np.ceil(exps["lead_time"].to_numpy(float) * 12.0 / months - 1e-9).astype(np.int64)
-    annuity = np.asarray([_annuity(rate, life) for life in exps["lifetime"].to_numpy(float)]) * yfrac
-    life_p = np.ceil(exps["lifetime"].to_numpy(float) * 12.0 / months - 1e-9).astype(np.int64)
+    life_p = np.maximum(np.ceil(exps["lifetime"].to_numpy(float) * 12.0 / months - 1e-9).astype(np.int64), 1)
     tt = np.arange(n_t)
     avail = (tt[None, :, None] >= tt[:, None, None] + lead[None, None, :]) & (
-        tt[None, :, None] < tt[:, None, None] + lead[None, None, :] + np.maximum(life_p, 1)[None, None, :]
-    )  # (tau, t, e)
-    disc_k = np.einsum("t,ate->ae", disc, avail.astype(float))  # (tau, e)
+        tt[None, :, None] < tt[:, None, None] + lead[None, None, :] + life_p[None, None, :]
+    )  # (tau, t, e): capacity decided in tau is there in t
+    # capex: the annuity CRF(r, L) x capex a year, paid in every period from the one of building
+    # (tau) for L years, or to the end of the horizon if sooner; each period pays a share yfrac
+    paying = (tt[None, :, None] >= tt[:, None, None]) & (tt[None, :, None] < tt[:, None, None] + life_p[None, None, :])
+    disc_pay = np.einsum("t,ate->ae", disc, paying.astype(float))  # (tau, e)
+    annuity = np.asarray([crf(rate, life) for life in exps["lifetime"].to_numpy(float)]) * yfrac
     max_size = exps["max_size"].to_numpy(float)
     min_size = exps["min_size"].to_numpy(float)
     fixed = exps["fixed_cost"].to_numpy(float)
     capex = exps["capex"].to_numpy(float)
     can_build = (tt[:, None] + lead[None, :] <= n_t - 1) & np.asarray(exp_allowed.any(axis=0))[None, :]
-    bld = lp.add_vars(
-        "build", (per, eidx), ub=np.where(can_build, max_size[None, :], 0.0), cost=disc_k * annuity * capex
-    )
-    part("capital", bld, disc_k * annuity * capex)
+    capital = disc_pay * annuity * capex
+    bld = lp.add_vars("build", (per, eidx), ub=np.where(can_build, max_size[None, :], 0.0), cost=capital)
+    part("capital", bld, capital)
     binary = (fixed > 0) | (min_size > 0)
     bin_e = np.flatnonzero(binary)
     for e in bin_e:
@@ -464,10 +497,10 @@ def assemble(
         "open",
         (per, eidx[bin_e].rename("expansion")),
         ub=np.where(can_build[:, bin_e], 1.0, 0.0),
-        cost=disc_k[:, bin_e] * annuity[bin_e] * fixed[bin_e],
+        cost=disc[:, None] * fixed[bin_e],  # once, in the period of building
         integer=True,
     )
-    part("fixed", open_, disc_k[:, bin_e] * annuity[bin_e] * fixed[bin_e])
+    part("fixed", open_, disc[:, None] * fixed[bin_e])
     if bin_e.size:
         ax = (per, eidx[bin_e].rename("expansion"))
         rmax = lp.add_rows("build_open_max", ax, hi=0.0)

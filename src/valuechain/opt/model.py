@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from valuechain._params import closest
-from valuechain.errors import StudyError
+from valuechain.errors import SolverError, StudyError
+from valuechain.opt._highs import check as _check
 from valuechain.opt._lp import Block, LinearProgram
 
 if TYPE_CHECKING:
@@ -214,10 +215,8 @@ class Model:
         eq = lo == hi
         set_lo = np.isfinite(lo) | eq
         set_hi = np.isfinite(hi) | eq
-        self.row_lo[pos] = np.where(set_lo, val, lo)
-        self.row_hi[pos] = np.where(set_hi, val, hi)
-        if self._highs is not None:
-            self._highs.changeRowsBounds(pos.size, pos.astype(np.int32), self.row_lo[pos], self.row_hi[pos])
+        self._no_nan(val, pos, f"right-hand side of '{name}'", rows=True)
+        self._set_rows(pos, np.where(set_lo, val, lo), np.where(set_hi, val, hi), f"the row bounds of '{name}'")
 
     def update_demand(self, demand: float | np.ndarray) -> None:
         """Set the demand to serve, shape (scenario, period, demand row) or broadcastable to it, in place.
@@ -260,21 +259,55 @@ class Model:
         """Change the bounds of variables of block ``name`` (all, or the one at ``key``) in place.
 
         ``lb`` and ``ub`` are scalars or arrays in the block's storage order (see ``model.lp``).
+        To scale capacities by shock multipliers, use :func:`~valuechain.opt.scale_capacity`, under
+        which an unlimited capacity stopped by a multiplier of 0 is 0 (``0 * inf`` is NaN).
+
+        Raises
+        ------
+        StudyError
+            A new bound is NaN (the message names the variable).
+        SolverError
+            HiGHS rejected the bounds (e.g. a lower bound of +inf); the model keeps its old bounds.
         """
         pos = self._positions(self._block(name, rows=False), key)
+        new_lb, new_ub = self.col_lb[pos], self.col_ub[pos]
         if lb is not None:
-            self.col_lb[pos] = np.broadcast_to(np.asarray(lb, dtype=float), pos.shape)
+            new_lb = np.broadcast_to(np.asarray(lb, dtype=float), pos.shape)
+            self._no_nan(new_lb, pos, f"lower bound of '{name}'")
         if ub is not None:
-            self.col_ub[pos] = np.broadcast_to(np.asarray(ub, dtype=float), pos.shape)
+            new_ub = np.broadcast_to(np.asarray(ub, dtype=float), pos.shape)
+            self._no_nan(new_ub, pos, f"upper bound of '{name}'")
+        old_lb, old_ub = self.col_lb[pos], self.col_ub[pos]
+        self.col_lb[pos], self.col_ub[pos] = new_lb, new_ub
         if self._highs is not None:
-            self._highs.changeColsBounds(pos.size, pos.astype(np.int32), self.col_lb[pos], self.col_ub[pos])
+            try:
+                _check(
+                    self._highs.changeColsBounds(pos.size, pos.astype(np.int32), self.col_lb[pos], self.col_ub[pos]),
+                    f"the column bounds of '{name}'" + self._why_bounds(self.col_lb[pos], self.col_ub[pos], pos),
+                )
+            except SolverError:
+                self.col_lb[pos], self.col_ub[pos] = old_lb, old_ub
+                raise
 
     def update_cost(self, name: str, cost: float | np.ndarray, key: Any = None) -> None:
         """Change the objective coefficients of variables of block ``name`` in place."""
         pos = self._positions(self._block(name, rows=False), key)
-        self.cost[pos] = np.broadcast_to(np.asarray(cost, dtype=float), pos.shape)
+        new = np.broadcast_to(np.asarray(cost, dtype=float), pos.shape)
+        bad = np.flatnonzero(~np.isfinite(new))
+        if bad.size:
+            where = self.lp.label(int(pos[bad[0]]))
+            raise StudyError(f"update_cost: the cost of '{name}' must be finite; got {new[bad[0]]} at {where}")
+        old = self.cost[pos]
+        self.cost[pos] = new
         if self._highs is not None:
-            self._highs.changeColsCost(pos.size, pos.astype(np.int32), self.cost[pos])
+            try:
+                _check(
+                    self._highs.changeColsCost(pos.size, pos.astype(np.int32), self.cost[pos]),
+                    f"the costs of '{name}'",
+                )
+            except SolverError:
+                self.cost[pos] = old
+                raise
 
     def update_share(self, policy: str, share: float) -> None:
         """Change the share of a share policy (maximum origin share, minimum domestic share) in place.
@@ -289,17 +322,58 @@ class Model:
         check("update_share", "share", share, Interval(0, 1), error=StudyError)
         rows, cols, a_fixed, a_share, rhs_share = self._share_terms[policy]
         values = a_fixed + share * a_share
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise StudyError(
+                f"update_share: policy '{policy}' would get a coefficient {values[bad[0]]} "
+                f"in {self.lp.label(int(rows[bad[0]]), rows=True)}"
+            )
         for r, c, v in zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True):
             lo, hi = int(self.a_start[r]), int(self.a_start[r + 1])
             j = lo + int(np.searchsorted(self.a_index[lo:hi], c))
             self.a_value[j] = v
             if self._highs is not None:
-                self._highs.changeCoeff(r, c, v)
+                status = self._highs.changeCoeff(r, c, v)
+                if status == _error():
+                    self._highs = None  # part of the change reached HiGHS: rebuild its copy at the next solve
+                    raise SolverError(
+                        f"HiGHS rejected the coefficient {v} of {self.lp.label(c)} "
+                        f"in {self.lp.label(r, rows=True)} (policy '{policy}')"
+                    )
         if rhs_share is not None:
             rpos, rvals = rhs_share
-            self.row_hi[rpos] = share * rvals
-            if self._highs is not None:
-                self._highs.changeRowsBounds(rpos.size, rpos.astype(np.int32), self.row_lo[rpos], self.row_hi[rpos])
+            hi_new = share * rvals
+            self._no_nan(hi_new, rpos, f"right-hand side of policy '{policy}'", rows=True)
+            self._set_rows(rpos, self.row_lo[rpos], hi_new, f"the row bounds of policy '{policy}'")
+
+    def _no_nan(self, values: np.ndarray, pos: np.ndarray, what: str, *, rows: bool = False) -> None:
+        """Refuse a NaN in an update, naming the variable or row it would reach."""
+        where = self.lp.first_nan(np.asarray(values, dtype=float), pos, rows=rows)
+        if where is not None:
+            raise StudyError(f"the new {what} is NaN at {where}; give a number (inf or -inf for no bound)")
+
+    def _why_bounds(self, lb: np.ndarray, ub: np.ndarray, pos: np.ndarray, *, rows: bool = False) -> str:
+        """The first bound HiGHS refuses (an infinite lower bound of +inf or upper bound of -inf)."""
+        bad = np.flatnonzero((lb == np.inf) | (ub == -np.inf))
+        if bad.size == 0:
+            return ""
+        j = int(bad[0])
+        return f" (lower bound {lb[j]}, upper bound {ub[j]} at {self.lp.label(int(pos[j]), rows=rows)})"
+
+    def _set_rows(self, pos: np.ndarray, lo: np.ndarray, hi: np.ndarray, what: str) -> None:
+        """Set row bounds here and in the solver's copy; on a rejection, restore them and raise."""
+        old_lo, old_hi = self.row_lo[pos], self.row_hi[pos]
+        self.row_lo[pos], self.row_hi[pos] = lo, hi
+        if self._highs is None:
+            return
+        try:
+            _check(
+                self._highs.changeRowsBounds(pos.size, pos.astype(np.int32), self.row_lo[pos], self.row_hi[pos]),
+                what + self._why_bounds(self.row_lo[pos], self.row_hi[pos], pos, rows=True),
+            )
+        except SolverError:
+            self.row_lo[pos], self.row_hi[pos] = old_lo, old_hi
+            raise
 
     def to_pyomo(self) -> pyo.ConcreteModel:
         """Return the whole core program as a separate, fully algebraic Pyomo model.
@@ -370,6 +444,12 @@ class Model:
     def add_cost(self, expr: Any) -> None:
         """Add a linear Pyomo expression (over core or your own variables) to the objective."""
         self.pyomo.extra_cost.expr = self.pyomo.extra_cost.expr + expr
+
+
+def _error() -> Any:
+    import highspy
+
+    return highspy.HighsStatus.kError
 
 
 def _pyomo_model(lp: LinearProgram, name: str, *, dense: bool = False) -> pyo.ConcreteModel:

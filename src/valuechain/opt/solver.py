@@ -12,6 +12,7 @@ import numpy as np
 
 from valuechain._params import Interval, check
 from valuechain.errors import InfeasibleError, SolverError, StudyError
+from valuechain.opt import _highs
 
 if TYPE_CHECKING:
     from valuechain.opt.model import Model
@@ -222,8 +223,35 @@ def _compile_user(model: Model) -> _Extras:
     )  # fmt: skip
 
 
-def _pass(model: Model, ex: _Extras) -> Any:
-    """Pass core + extras to a new HiGHS instance (compressed rows, no copies through Python lists)."""
+def _col_name(model: Model, ex: _Extras, j: int) -> str:
+    """Name of column ``j``: a core variable by its block and labels, or the user's Pyomo variable."""
+    if j < model.n_vars:
+        return model.lp.label(j)
+    return f"the user variable '{ex.var_data[j - model.n_vars].name}'"
+
+
+def _row_name(model: Model, ex: _Extras, i: int) -> str:
+    """Name of row ``i``: a core row by its block and labels, or the user's Pyomo constraint."""
+    if i < model.n_rows:
+        return model.lp.label(i, rows=True)
+    return f"the user constraint '{ex.row_data[i - model.n_rows].name}'"
+
+
+def _no_nan(model: Model, ex: _Extras, arrays: dict[str, np.ndarray], *, rows: bool) -> None:
+    """Raise :class:`SolverError` naming the first element of any array that holds a NaN."""
+    for what, values in arrays.items():
+        bad = np.flatnonzero(np.isnan(values))
+        if bad.size:
+            name = (_row_name if rows else _col_name)(model, ex, int(bad[0]))
+            more = f" and {bad.size - 1:,} more" if bad.size > 1 else ""
+            raise SolverError(f"the model has a NaN {what} at {name}{more}; HiGHS would reject it")
+
+
+def _pass(model: Model, ex: _Extras, *, log: bool = False) -> Any:
+    """Pass core + extras to a new HiGHS instance (compressed rows, no copies through Python lists).
+
+    Every array is checked for NaN first (naming the variable or row), and every call's status.
+    """
     import highspy
 
     n_core, m_core = model.n_vars, model.n_rows
@@ -246,6 +274,18 @@ def _pass(model: Model, ex: _Extras) -> Any:
         rhi = np.concatenate([model.row_hi, ex.row_hi])
     else:
         start, index, value, rlo, rhi = model.a_start, model.a_index, model.a_value, model.row_lo, model.row_hi
+    _no_nan(model, ex, {"lower bound": lb, "upper bound": ub, "cost": cost}, rows=False)
+    _no_nan(model, ex, {"lower bound": rlo, "upper bound": rhi}, rows=True)
+    bad = np.flatnonzero(~np.isfinite(value))
+    if bad.size:
+        row = int(np.searchsorted(start, bad[0], side="right") - 1)
+        col = int(index[bad[0]])
+        raise SolverError(
+            f"the model has a coefficient {value[bad[0]]} of {_col_name(model, ex, col)} "
+            f"in {_row_name(model, ex, row)}; HiGHS would reject it"
+        )
+    if not np.isfinite(ex.offset):
+        raise SolverError(f"the user's extra cost has a constant {ex.offset}; HiGHS would reject it")
     lp = highspy.HighsLp()
     lp.num_col_ = n
     lp.num_row_ = m_core + len(ex.row_data)
@@ -259,14 +299,17 @@ def _pass(model: Model, ex: _Extras) -> Any:
     lp.a_matrix_.start_ = start.astype(np.int32)
     lp.a_matrix_.index_ = index
     lp.a_matrix_.value_ = value
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    status = h.passModel(lp)
-    if status == highspy.HighsStatus.kError:
-        raise SolverError("HiGHS rejected the model (passModel failed)")
+    h = _highs.new_highs(log=log)
+    _highs.check(
+        h.passModel(lp),
+        f"the model of {n:,} columns and {lp.num_row_:,} rows (passModel; its log says why: solve with log=True)",
+    )
     ints = np.flatnonzero(integer).astype(np.int32)
     if ints.size:
-        h.changeColsIntegrality(ints.size, ints, np.ones(ints.size, dtype=np.uint8))
+        _highs.check(
+            h.changeColsIntegrality(ints.size, ints, np.ones(ints.size, dtype=np.uint8)),
+            f"the integrality of {ints.size:,} columns",
+        )
     return h
 
 
@@ -309,7 +352,7 @@ def solve(
     duals
         For MIPs, fix the integers at their values and re-solve the LP to get shadow prices.
     log
-        Print HiGHS's log.
+        Print HiGHS's banner and log on standard output (off by default: nothing is printed).
 
     Returns
     -------
@@ -318,10 +361,13 @@ def solve(
     Raises
     ------
     InfeasibleError
-        The model is infeasible; when the study has hard policies, the message names those that
-        had to bend (found by re-solving with every policy elastic).
+        The model is infeasible. The message names the hubs (region and commodity) whose hard
+        demand no supply can reach, and every hard policy that had to bend: each set of policies
+        that cannot hold together (the study is feasible without any one of them), with how far
+        each bends when they are relaxed at the study's policy penalty.
     SolverError
-        Any other outcome than a proven optimum (time limit, unbounded, solver error).
+        Any other outcome than a proven optimum (time limit, unbounded), or a call HiGHS rejected
+        (the message names what it rejected: bounds, costs, options, the run).
 
     Examples
     --------
@@ -348,16 +394,17 @@ def solve(
     extras = _compile_user(model)
     warm = model._highs is not None and extras.same_as(model._extras)
     if not warm:
-        model._highs = _pass(model, extras)
+        model._highs = None  # never leave a copy that no longer matches the model
+        model._highs = _pass(model, extras, log=log)
         model._extras = extras
     h = model._highs
     t1 = time.perf_counter()
-    h.setOptionValue("output_flag", bool(log))
-    h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else highspy.kHighsInf)
-    h.setOptionValue("mip_rel_gap", float(mip_gap) if mip_gap is not None else 1e-4)
-    if threads is not None:
-        h.setOptionValue("threads", int(threads))
-    h.run()
+    _highs.check(h.setOptionValue("output_flag", bool(log)), "the option output_flag")
+    limit = float(time_limit) if time_limit is not None else highspy.kHighsInf
+    _highs.check(h.setOptionValue("time_limit", limit), f"the option time_limit={limit}")
+    gap_opt = float(mip_gap) if mip_gap is not None else 1e-4
+    _highs.check(h.setOptionValue("mip_rel_gap", gap_opt), f"the option mip_rel_gap={gap_opt}")
+    _highs.run(h, None if threads is None else int(threads), f"the model of study '{model.study.name}'")
     t2 = time.perf_counter()
     term = _termination(h.getModelStatus())
     info = h.getInfo()
@@ -372,15 +419,15 @@ def solve(
     source = "unavailable"
     sol = None
     if has_sol:
-        s = h.getSolution()
-        x = np.asarray(s.col_value, dtype=float)
-        row_dual = col_dual = None
-        if not is_mip and int(info.dual_solution_status) == 2:
-            row_dual = np.asarray(s.row_dual, dtype=float)
-            col_dual = np.asarray(s.col_dual, dtype=float)
+        n_cols, n_rows = model.n_vars + len(extras.var_data), model.n_rows + len(extras.row_data)
+        lp_duals = not is_mip and int(info.dual_solution_status) == 2
+        x, rd, cd = _highs.solution(h, n_cols, n_rows, duals=lp_duals)
+        row_dual: np.ndarray | None = rd if lp_duals else None
+        col_dual: np.ndarray | None = cd if lp_duals else None
+        if lp_duals:
             source = "lp"
         elif is_mip and duals and term is Termination.OPTIMAL:
-            row_dual, col_dual = _fixed_duals(model, extras, x)
+            row_dual, col_dual = _fixed_duals(model, extras, x, threads=threads)
             source = "fixed-mip" if row_dual is not None else "unavailable"
         sol = _Solution(x=x, row_dual=row_dual, col_dual=col_dual)
         _load_pyomo(model, extras, x, row_dual)
@@ -405,19 +452,28 @@ def solve(
     return result
 
 
-def _fixed_duals(model: Model, extras: _Extras, x: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+def _fixed_duals(
+    model: Model, extras: _Extras, x: np.ndarray, *, threads: int | None = None
+) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Shadow prices of a MIP: integers fixed at their (rounded) values, the LP re-solved."""
     ints = np.flatnonzero(np.concatenate([model.integer, extras.col_int]))
     h = _pass(model, extras)
     vals = np.round(x[ints])
-    h.changeColsIntegrality(ints.size, ints.astype(np.int32), np.zeros(ints.size, dtype=np.uint8))
-    h.changeColsBounds(ints.size, ints.astype(np.int32), vals, vals)
-    h.run()
+    _highs.check(
+        h.changeColsIntegrality(ints.size, ints.astype(np.int32), np.zeros(ints.size, dtype=np.uint8)),
+        "the integrality of the integer columns (fixing them to read duals)",
+    )
+    _highs.check(
+        h.changeColsBounds(ints.size, ints.astype(np.int32), vals, vals),
+        "the bounds of the integer columns fixed at their values (to read duals)",
+    )
+    _highs.run(h, threads, "the LP with the integers fixed (to read duals)")
     info = h.getInfo()
     if int(info.dual_solution_status) != 2:
         return None, None
-    s = h.getSolution()
-    return np.asarray(s.row_dual, dtype=float), np.asarray(s.col_dual, dtype=float)
+    n_cols, n_rows = model.n_vars + len(extras.var_data), model.n_rows + len(extras.row_data)
+    _, row_dual, col_dual = _highs.solution(h, n_cols, n_rows, duals=True)
+    return row_dual, col_dual
 
 
 def _load_pyomo(model: Model, extras: _Extras, x: np.ndarray, row_dual: np.ndarray | None) -> None:
@@ -443,11 +499,11 @@ def _load_pyomo(model: Model, extras: _Extras, x: np.ndarray, row_dual: np.ndarr
 def _raise(model: Model, result: SolveResult) -> None:
     term = result.termination
     if term in (Termination.INFEASIBLE, Termination.INFEASIBLE_OR_UNBOUNDED):
-        hard = [p for p in model.study.policies if not getattr(p, "elastic", False)]
-        detail = ""
-        if hard:
-            detail = " " + _diagnose(model)
-        raise InfeasibleError(f"study '{model.study.name}' on network '{model.network.name}' is {term.value}." + detail)
+        from valuechain.opt._diagnose import diagnose
+
+        raise InfeasibleError(
+            f"study '{model.study.name}' on network '{model.network.name}' is {term.value}. " + diagnose(model)
+        )
     if term is Termination.TIME_LIMIT:
         extra = f" with a gap of {result.gap:.3g}" if result.has_solution else " without a feasible solution"
         raise SolverError(
@@ -457,35 +513,3 @@ def _raise(model: Model, result: SolveResult) -> None:
     raise SolverError(
         f"HiGHS stopped without an optimal solution: {term.value}; pass allow_nonoptimal=True to inspect it"
     )
-
-
-def _diagnose(model: Model) -> str:
-    """Re-solve with every policy elastic and name the ones that had to bend."""
-    from valuechain.opt.formulation import build
-
-    relaxed = model.study.replace(policies=tuple(p.relaxed(model.study.policy_penalty) for p in model.study.policies))
-    m2 = build(model.network, relaxed, shocks=model.shocks)
-    try:
-        solve(m2, allow_nonoptimal=True, duals=False)
-    except SolverError:
-        return "Relaxing every policy did not help either."
-    if m2._solution is None:
-        return "It stays infeasible with every policy relaxed: check capacities and fixed bounds."
-    x = m2._solution.x
-    bent = []
-    for name, blk in m2.lp.var_blocks.items():
-        if not name.endswith("__violation"):
-            continue
-        v = x[blk.offset : blk.offset + blk.size].reshape(blk.shape)
-        if v.max(initial=0.0) <= 1e-7:
-            continue
-        pos = np.unravel_index(int(np.argmax(v)), blk.shape)
-        labels = ", ".join(f"{a.name} {a[int(i)]}" for a, i in zip(blk.axes, pos, strict=True))
-        policy = name.removeprefix("policy:").removesuffix("__violation")
-        pol = next((p for p in model.study.policies if p.name == policy), None)
-        coms = getattr(pol, "commodities", ())
-        on = f" on {', '.join(coms)}" if coms else ""
-        bent.append(f"policy '{policy}'{on} (worst at {labels}: by {v.max():.6g}; total {v.sum():.6g})")
-    if not bent:
-        return "No policy had to bend when relaxed; the infeasibility lies elsewhere."
-    return "Policies that had to bend: " + "; ".join(bent) + "."
