@@ -34,8 +34,9 @@ def solve_cmd(
     if fmt not in ("csv", "parquet"):
         raise StudyError(f"--format must be csv or parquet; got '{fmt}'")
     from valuechain.network import load_network
-    from valuechain.opt import build, extract, load_study, solve
+    from valuechain.opt import build, extract, solve
     from valuechain.opt.results import summary
+    from valuechain.study import load_study
 
     with console.status("reading the study and the network...") as status:
         study = load_study(spec)
