@@ -17,6 +17,6 @@ Layers: network <- scenarios <- (sim | opt) <- analysis <- study <- report <- cl
 """
 
 from valuechain.opt.study import Study
-from valuechain.study.loader import load_study
+from valuechain.study.loader import check_study, load_study
 
-__all__ = ["Study", "load_study"]
+__all__ = ["Study", "check_study", "load_study"]

@@ -11,7 +11,11 @@ if TYPE_CHECKING:
     from valuechain.network.model import Network
     from valuechain.opt.study import Study
 
-__all__ = ["load_study"]
+__all__ = ["check_study", "load_study"]
+
+#: Policy fields that hold commodity ids, and fields that hold a region, a group or 'all'.
+_COMMODITY_FIELDS = ("commodities", "via", "basis")
+_REGION_FIELDS = ("region", "origin", "from_region", "to_region", "except_region", "regions")
 
 
 def load_study(path_or_name: str | Path, network: Network | str | Path | None = None) -> Study:
@@ -68,8 +72,8 @@ def load_study(path_or_name: str | Path, network: Network | str | Path | None = 
             find_network(name)
         except NetworkError as e:
             raise StudyError(f"{p}: network: {e.reason}") from None
-    if not relative_regions(study):
-        return study
+        if not relative_regions(study):
+            return study
     if isinstance(network, Network):
         net = network
     else:
@@ -77,4 +81,48 @@ def load_study(path_or_name: str | Path, network: Network | str | Path | None = 
             net = load_network(name if network is None else network)
         except NetworkError as e:
             raise StudyError(f"{p}: network: cannot load '{network or name}': {e}") from None
-    return fill_today(study, net)
+    if network is not None:
+        check_study(study, net)
+    return fill_today(study, net) if relative_regions(study) else study
+
+
+def check_study(study: Study, network: Network) -> None:
+    """Check the ids a study names against a network, naming the spec's file and key.
+
+    Policies' commodities and regions must be the network's (or its groups, or 'all'); the
+    scenarios must compile on it over the study's horizon (unknown commodities, regions and
+    processes in scenario files and inline scenarios are named with their file and key).
+
+    Raises
+    ------
+    StudyError
+        E.g. ``models/x.yaml: policies[2].commodities: unknown commodity 'cell_nmx' of network
+        'toy-battery' (closest: cell_nmc)``.
+    """
+    from valuechain._params import closest
+    from valuechain.errors import ScenarioError
+
+    file = str(study.path) if study.path is not None else f"study '{study.name}'"
+    commodities = [str(c) for c in network.commodities.index]
+    for i, pol in enumerate(study.policies, 1):
+        where = f"{file}: policies[{i}]"
+        for key in _COMMODITY_FIELDS:
+            value = getattr(pol, key, None)
+            for c in () if value is None else ((value,) if isinstance(value, str) else value):
+                if c not in commodities:
+                    raise StudyError(
+                        f"{where}.{key}: unknown commodity {c!r} of network '{network.name}'"
+                        + closest(str(c), commodities)
+                    )
+        for key in _REGION_FIELDS:
+            value = getattr(pol, key, None)
+            if isinstance(value, str):
+                try:
+                    network.members(value)
+                except NetworkError as e:
+                    raise StudyError(f"{where}.{key}: {e.reason}") from None
+    try:
+        study.shock_arrays(network)
+    except ScenarioError as e:
+        msg = str(e)
+        raise StudyError(msg if msg.startswith(file) else f"{file}: scenarios: {msg}") from None
