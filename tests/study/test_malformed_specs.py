@@ -282,6 +282,24 @@ STUDY_CASES: list[tuple[str, bytes | str, str | None, str]] = [
         None,
         r"{file}: options.stocks: expected true or false, got 'maybe'",
     ),
+    (
+        "horizon-too-long",
+        "network: toy-battery\nhorizon: {years: 100000}\n",
+        None,
+        r"{file}: horizon.years: expected an integer in \[1, 10000\], got 100000",
+    ),
+    (
+        "policy-commodities-not-a-list",
+        f"network: toy-battery\npolicies: [{SHARE.replace('[cell_nmc]', '5')}, share: 0.5}}]\n",
+        None,
+        r"{file}: policies\[1\].commodities: expected a commodity id or a list of them, got 5",
+    ),
+    (
+        "policy-region-not-text",
+        "network: toy-battery\npolicies: [{type: export_ban, commodities: [cell_nmc], from_region: DE, to_region: 5}]\n",
+        None,
+        r"{file}: policies\[1\].to_region: expected a region or group id, got 5",
+    ),
     # a study whose scenario file is wrong: the message names the scenario file and its key
     (
         "study-scenario-file-severity",

@@ -99,6 +99,10 @@ class CapPath(Policy):
         )  # fmt: skip
         object.__setattr__(self, "commodities", tuple(str(c) for c in self.commodities))
         check(
+            "CapPath", "origin", self.origin, lambda v: v is None or (isinstance(v, str) and v != ""),
+            error=StudyError, expected="a region or group id, or absent (every third country)",
+        )  # fmt: skip
+        check(
             "CapPath", "region", self.region, lambda v: isinstance(v, str) and v != "",
             error=StudyError, expected="a region or group id",
         )  # fmt: skip

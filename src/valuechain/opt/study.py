@@ -153,8 +153,8 @@ class Study:
 
     def __post_init__(self) -> None:
         own = "Study"
-        check(own, "years", self.years, Interval(1, 10_000), error=StudyError, expected="an integer >= 1")
-        check(own, "years", self.years, int, error=StudyError, expected="an integer >= 1")
+        check(own, "years", self.years, int, error=StudyError, expected="an integer in [1, 10000]")
+        check(own, "years", self.years, Interval(1, 10_000), error=StudyError, expected="an integer in [1, 10000]")
         check(own, "discount_rate", self.discount_rate, Interval(0, 1), error=StudyError)
         check(own, "unmet_penalty", self.unmet_penalty, Interval(0, math.inf, "left"), error=StudyError)
         check(own, "cvar_weight", self.cvar_weight, Interval(0, math.inf, "left"), error=StudyError)
@@ -575,6 +575,12 @@ def _policies(value: Any, file: str, types: Mapping[str, PolicyReader | None]) -
                         f"{where}.{k}: unknown key for a {kind} policy; expected one of {', '.join(allowed)}"
                         + closest(str(k), allowed)
                     )
+        for k in ("commodities", "via", "basis"):
+            ids = item.get(k)
+            if ids is not None and not (
+                isinstance(ids, str) or (isinstance(ids, list) and all(isinstance(c, str) for c in ids))
+            ):
+                raise StudyError(f"{where}.{k}: expected a commodity id or a list of them, got {ids!r}")
         for k in _POLICY_REQUIRED.get(kind, ()) if reader is None else ():
             if k not in item:
                 raise StudyError(f"{where}.{k}: missing; a {kind} policy needs {', '.join(_POLICY_REQUIRED[kind])}")

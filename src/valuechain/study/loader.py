@@ -33,8 +33,9 @@ def load_study(path_or_name: str | Path, network: Network | str | Path | None = 
         The YAML file, or the name of a spec in ``models/`` (``"eu-crma-2030"``).
     network
         The network the study will be built on (a :class:`~valuechain.network.Network`, a name or
-        a folder), on which today's shares are measured; default: the network the spec names,
-        loaded only if a relative knot needs it.
+        a folder), on which today's shares are measured and the study's ids are checked
+        (:func:`check_study`); default: the network the spec names, loaded only if a relative
+        knot needs it.
 
     Returns
     -------
@@ -81,8 +82,7 @@ def load_study(path_or_name: str | Path, network: Network | str | Path | None = 
             net = load_network(name if network is None else network)
         except NetworkError as e:
             raise StudyError(f"{p}: network: cannot load '{network or name}': {e}") from None
-    if network is not None:
-        check_study(study, net)
+    check_study(study, net)
     return fill_today(study, net) if relative_regions(study) else study
 
 
@@ -116,6 +116,8 @@ def check_study(study: Study, network: Network) -> None:
                     )
         for key in _REGION_FIELDS:
             value = getattr(pol, key, None)
+            if value is not None and not isinstance(value, str):
+                raise StudyError(f"{where}.{key}: expected a region or group id, got {value!r}")
             if isinstance(value, str):
                 try:
                     network.members(value)
