@@ -33,7 +33,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "analysis": ("valuechain.analysis", None),
     "simulate": ("valuechain.sim", "simulate"),
     "optimise": ("valuechain.opt", "optimise"),
-    "load_study": ("valuechain.opt", "load_study"),
+    "load_study": ("valuechain.study", "load_study"),
     "dependency": ("valuechain.analysis.dependency", "dependency"),
     "targets": ("valuechain.analysis.targets", "targets"),
 }

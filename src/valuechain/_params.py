@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from valuechain.errors import ValueChainError
 
-__all__ = ["Interval", "OneOf", "check", "closest"]
+__all__ = ["Interval", "OneOf", "check", "closest", "restate"]
 
 
 @dataclass(frozen=True)
@@ -108,4 +108,29 @@ def check(
         ok = bool(constraint(value))
         text = expected or "valid"
     if not ok:
-        raise error(f"The '{name}' parameter of {owner} must be {text}. Got {value!r}.")
+        exc = error(f"The '{name}' parameter of {owner} must be {text}. Got {value!r}.")
+        exc.param, exc.expected, exc.got = name, text, value
+        raise exc
+
+
+def restate(error: ValueChainError, where: str) -> str:
+    """Restate ``error`` for a reader of a file: ``where.param: expected ..., got ...``.
+
+    ``where`` locates the object the parameter belongs to: a file and a key
+    (``"models/x.yaml: policies[2]"``, the parameter follows after a dot) or a file alone
+    (``"my.yaml"``, the parameter follows after a colon). Errors that do not come from a
+    parameter check keep their text after ``where: ``.
+
+    Examples
+    --------
+    >>> from valuechain.errors import StudyError
+    >>> try:
+    ...     check("MaxOriginShare", "share", 1.5, Interval(0, 1), error=StudyError)
+    ... except StudyError as e:
+    ...     print(restate(e, "x.yaml: policies[2]"))
+    x.yaml: policies[2].share: expected a number in [0, 1], got 1.5
+    """
+    if error.param is not None:
+        sep = "." if ": " in where else ": "
+        return f"{where}{sep}{error.param}: expected {error.expected}, got {error.got!r}"
+    return f"{where}: {error}"

@@ -18,7 +18,16 @@ __all__ = [
 
 
 class ValueChainError(Exception):
-    """Base class of every error raised by valuechain on bad input or a failed computation."""
+    """Base class of every error raised by valuechain on bad input or a failed computation.
+
+    Errors raised by a declared parameter check (``valuechain._params.check``) also say which
+    parameter failed, what it expects and the value received, so that a file reader can restate
+    them as ``file: key.param: expected ..., got ...``; they are ``None`` otherwise.
+    """
+
+    param: str | None = None
+    expected: str | None = None
+    got: object = None
 
 
 class NetworkError(ValueChainError):

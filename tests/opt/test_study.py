@@ -44,26 +44,35 @@ def test_toy_battery_spec_holds_a_cap_on_chinas_share():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("network: toy-transport\nhorizn: {years: 2}\n", r"unknown key 'horizn'.*closest: horizon"),
-        ("network: toy-transport\nhorizon: {yeras: 2}\n", r"unknown key 'horizon.yeras'.*closest: years"),
-        ("network: toy-transport\nhorizon: {years: two}\n", r"key 'horizon.years' must be an integer"),
-        ("horizon: {years: 2}\n", r"key 'network' is required"),
-        ("network: toy-transport\nobjective: {discount_rate: 3}\n", r"'discount_rate' parameter of Study must be"),
-        ("network: toy-transport\nobjective: {cvar_weight: high}\n", r"key 'objective.cvar_weight' must be a number"),
+        ("network: toy-transport\nhorizn: {years: 2}\n", r": horizn: unknown key.*closest: horizon"),
+        ("network: toy-transport\nhorizon: {yeras: 2}\n", r": horizon.yeras: unknown key.*closest: years"),
+        ("network: toy-transport\nhorizon: {years: two}\n", r": horizon.years: expected an integer >= 1, got 'two'"),
+        ("horizon: {years: 2}\n", r": network: missing; expected a network name or folder"),
         (
-            "network: toy-transport\nscenarios: [{name: a, probability: 0.5}, b]\n",
-            r"give a probability for every scenario or for none",
+            "network: toy-transport\nobjective: {discount_rate: 3}\n",
+            r": objective.discount_rate: expected a number in \[0, 1\], got 3",
+        ),
+        (
+            "network: toy-transport\nobjective: {cvar_weight: high}\n",
+            r": objective.cvar_weight: expected a finite number, got 'high'",
+        ),
+        (
+            "network: toy-transport\nscenarios: [{name: baseline, probability: 0.5}, cn-graphite-2023]\n",
+            r": scenarios\[2\].probability: missing; give a probability for every scenario or for none",
         ),
         (
             "network: toy-transport\npolicies: [{type: max_orgin_share}]\n",
-            r"policies\[1\]'.*unknown policy type 'max_orgin_share'.*closest: max_origin_share",
+            r": policies\[1\].type: unknown policy type 'max_orgin_share'.*closest: max_origin_share",
         ),
         (
             "network: toy-transport\npolicies: [{type: export_ban, commodities: [cases], from_regio: x}]\n",
-            r"unknown key 'from_regio'.*closest: from_region",
+            r": policies\[1\].from_regio: unknown key for a export_ban policy.*closest: from_region",
         ),
-        ("network: toy-transport\noptions: {stocks: maybe}\n", r"key 'options.stocks' must be true or false"),
-        ("network: [toy\n", r"not valid YAML"),
+        (
+            "network: toy-transport\noptions: {stocks: maybe}\n",
+            r": options.stocks: expected true or false, got 'maybe'",
+        ),
+        ("network: [toy\n", r"study.yaml:2:1: not valid YAML"),
     ],
 )
 def test_spec_errors_name_the_file_key_and_expectation(tmp_path, text, message):

@@ -220,7 +220,7 @@ def test_cli_prints_one_line_on_a_missing_study(tmp_path: Path) -> None:
 def test_bad_study_content_names_the_file(tmp_path: Path) -> None:
     spec = tmp_path / "bad.yaml"
     spec.write_text("network: global-li-ion-2024\nhorizon: {years: many}\n", "utf-8")
-    with pytest.raises(StudyError, match=r"bad\.yaml: key 'horizon.years' must be an integer"):
+    with pytest.raises(StudyError, match=r"bad\.yaml: horizon.years: expected an integer >= 1, got 'many'"):
         collect(spec)
 
 

@@ -32,7 +32,7 @@ def test_show_skips_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert "skipped: exporter 'ID' not in network 'toy-battery'" in capsys.readouterr().out
     assert run(["scenarios", "show", "cn-grafite-2023"]) == 1
     err = capsys.readouterr().err.strip()
-    assert err.startswith("error: The 'name' parameter of named")
+    assert err.startswith("error: unknown scenario 'cn-grafite-2023'; expected a name from the library")
     assert "\n" not in err
     assert run(["scenarios", "show", "cn-midstream-all", "-n", "toy-battery", "--periods", "2", "--freq", "Y"]) == 1
     assert "outside='clip'" in capsys.readouterr().err
@@ -45,7 +45,9 @@ def test_show_skips_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
 def test_scenario_file_round_trip(tmp_path: Path, toy: Network) -> None:
     import yaml
 
-    s = ScenarioSet([named("cn-graphite-2023"), Scenario("other", probability=0.5)])
+    graphite = named("cn-graphite-2023")
+    graphite.probability = 0.75
+    s = ScenarioSet([graphite, Scenario("other", probability=0.25)])
     p = tmp_path / "s.yaml"
     p.write_text(yaml.safe_dump([sc.to_dict() for sc in s]))
     back = load_scenarios(p)
@@ -53,7 +55,18 @@ def test_scenario_file_round_trip(tmp_path: Path, toy: Network) -> None:
     a = compile_shocks(toy, s, periods=6)
     b = compile_shocks(toy, back, periods=6)
     assert np.array_equal(a.route_capacity, b.route_capacity)
-    assert np.allclose(b.probability, [2 / 3, 1 / 3])
+    assert np.allclose(b.probability, [0.75, 0.25])
+
+
+def test_file_probabilities_are_not_rescaled(tmp_path: Path) -> None:
+    # 1.0 + 0.6 = 1.6: a file that says so is wrong, and reading it must not turn it into 5/8 and 3/8
+    p = tmp_path / "s.yaml"
+    p.write_text("- {name: a, probability: 1.0}\n- {name: b, probability: 0.6}\n")
+    with pytest.raises(ScenarioError, match=r"s.yaml: the scenarios' probabilities sum to 1.6; they must sum to 1"):
+        load_scenarios(p)
+    # without probabilities the scenarios are equally likely
+    p.write_text("- {name: a}\n- {name: b}\n- {name: c}\n")
+    assert load_scenarios(p).probabilities == pytest.approx([1 / 3] * 3)
 
 
 @pytest.mark.parametrize(
@@ -61,12 +74,13 @@ def test_scenario_file_round_trip(tmp_path: Path, toy: Network) -> None:
     [
         (
             "- {name: a, shocks: [{type: Outage, target: x, severity: 5}]}",
-            r"s.yaml, scenario 1, scenario 'a', shock 1: The 'severity' parameter of Outage",
+            r"s.yaml: \[1\].shocks\[1\].severity: expected a number in \[0, 1\], got 5$",
         ),
-        ("- {name: a, shock: []}", r"s.yaml, scenario 1: unknown field 'shock'.*closest: shocks"),
-        ("- {shocks: []}", r"s.yaml, scenario 1: missing field 'name'"),
-        ("a: [", r"s.yaml: not valid YAML"),
-        ("{x: 1}", r"s.yaml: expected a list of scenarios"),
+        ("- {name: a, shock: []}", r"s.yaml: \[1\].shock: unknown field of a scenario.*closest: shocks"),
+        ("- {shocks: []}", r"s.yaml: \[1\].name: expected a non-empty name; got None"),
+        ("a: [", r"s.yaml:1:5: not valid YAML: while parsing a flow node"),
+        ("{x: 1}", r"s.yaml: x: unknown field of a scenario; expected one of name, probability"),
+        ("42", r"s.yaml: expected a scenario \(a mapping with name, .*\) or a list of them; got 42"),
     ],
 )
 def test_scenario_file_errors(tmp_path: Path, text: str, match: str) -> None:

@@ -41,7 +41,10 @@ def test_required_entries_are_there() -> None:
 
 
 def test_unknown_name_names_the_closest() -> None:
-    with pytest.raises(ScenarioError, match=r"^The 'name' parameter of named must be .*closest: cn-graphite-2023"):
+    with pytest.raises(
+        ScenarioError,
+        match=r"^unknown scenario 'cn-grafite-2023'; expected a name from the library.*closest: cn-graphite-2023",
+    ):
         named("cn-grafite-2023")
 
 

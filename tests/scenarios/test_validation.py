@@ -115,7 +115,7 @@ def test_shocks_from_mappings() -> None:
     assert shock_from_dict(s.to_dict()) == s
     with pytest.raises(ScenarioError, match=r"unknown shock type 'Outag'.*\(closest: Outage\)"):
         shock_from_dict({"type": "Outag"})
-    with pytest.raises(ScenarioError, match=r"unknown parameter 'severty' of Outage.*\(closest: severity"):
+    with pytest.raises(ScenarioError, match=r"severty: unknown field of Outage.*\(closest: severity"):
         shock_from_dict({"type": "Outage", "target": "x", "severty": 1})
-    with pytest.raises(ScenarioError, match=r"^here: The 'severity' parameter of Outage"):
+    with pytest.raises(ScenarioError, match=r"^here: severity: expected a number in \[0, 1\], got 9$"):
         shock_from_dict({"type": "Outage", "target": "x", "severity": 9}, where="here")

@@ -111,10 +111,12 @@ def test_bad_cap_path_spec_names_the_key(tmp_path: Path):
     spec.write_text(
         "network: toy-battery\npolicies:\n  - {type: cap_path, commodities: [cell_nmc], region: DE, path: {2027: 1.5}}\n"
     )
-    with pytest.raises(StudyError, match=r"bad.yaml: key 'policies\[1\].path.2027' must be a number in \[0, 1\]"):
+    with pytest.raises(StudyError, match=r"bad.yaml: policies\[1\].path.2027: expected a number in \[0, 1\], got 1.5$"):
         load_targets_study(spec)
     spec.write_text("network: toy-battery\npolicies:\n  - {type: cap_path, commodities: [x], region: DE, pth: {}}\n")
-    with pytest.raises(StudyError, match=r"unknown key 'policies\[1\]\.pth'"):
+    with pytest.raises(
+        StudyError, match=r"bad.yaml: policies\[1\]\.pth: unknown key for a cap_path policy.*closest: path"
+    ):
         load_targets_study(spec)
 
 

@@ -19,8 +19,8 @@ is above the last absolute knot, if there is one (they are the dependencies to c
 :meth:`valuechain.opt.Model.update_share` on a cap path sets a flat cap from the first knot's
 year on (the sweep of :func:`valuechain.analysis.pricing.price_of_resilience`).
 
-Study specs may list a ``cap_path`` policy; :func:`load_targets_study` reads them (the other
-policies go through :func:`valuechain.opt.load_study`)::
+Study specs may list a ``cap_path`` policy; :func:`valuechain.study.load_study` reads them (with
+:func:`read_cap_path`) and fills in today's shares (:func:`fill_today`)::
 
     - type: cap_path
       name: single-country-cap
@@ -37,7 +37,6 @@ Examples
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -51,10 +50,11 @@ from valuechain.errors import StudyError
 from valuechain.opt.policies import Policy
 
 if TYPE_CHECKING:
-    from valuechain.opt.build import Context
+    from valuechain.network.model import Network
+    from valuechain.opt.formulation import Context
     from valuechain.opt.study import Study
 
-__all__ = ["CapPath", "load_targets_study"]
+__all__ = ["CapPath", "fill_today", "load_targets_study", "read_cap_path", "relative_regions", "with_today"]
 
 
 @dataclass(frozen=True)
@@ -92,15 +92,24 @@ class CapPath(Policy):
     def __post_init__(self) -> None:
         if isinstance(self.commodities, str):
             object.__setattr__(self, "commodities", (self.commodities,))
+        check(
+            "CapPath", "commodities", self.commodities,
+            lambda v: isinstance(v, (list, tuple)) and len(v) > 0 and all(isinstance(c, str) and c for c in v),
+            error=StudyError, expected="a non-empty list of commodity ids",
+        )  # fmt: skip
         object.__setattr__(self, "commodities", tuple(str(c) for c in self.commodities))
-        if not self.commodities:
-            raise StudyError("The 'commodities' parameter of CapPath must be a non-empty list. Got ().")
+        check(
+            "CapPath", "origin", self.origin, lambda v: v is None or (isinstance(v, str) and v != ""),
+            error=StudyError, expected="a region or group id, or absent (every third country)",
+        )  # fmt: skip
         check(
             "CapPath", "region", self.region, lambda v: isinstance(v, str) and v != "",
             error=StudyError, expected="a region or group id",
         )  # fmt: skip
-        if not self.path:
-            raise StudyError("The 'path' parameter of CapPath must hold at least one (year, share) knot. Got ().")
+        check(
+            "CapPath", "path", self.path, lambda v: len(v) > 0,  # type: ignore[arg-type]
+            error=StudyError, expected="at least one (year, share, relative) knot",
+        )  # fmt: skip
         knots = tuple(sorted((int(y), float(v), bool(r)) for y, v, r in self.path))
         for _, v, _ in knots:
             check("CapPath", "path", v, Interval(0, 1), error=StudyError)
@@ -131,7 +140,10 @@ class CapPath(Policy):
             for y, v, rel in self.path:
                 if rel:
                     if c not in today:
-                        raise StudyError(f"policy '{self.name}': a relative knot needs today's share of '{c}'")
+                        raise StudyError(
+                            f"policy '{self.name}': a relative knot needs today's share of '{c}'; load the study "
+                            "with valuechain.study.load_study, which measures it on the network"
+                        )
                     if today[c] <= last:
                         continue
                     v = today[c] * (1.0 - v)
@@ -201,27 +213,79 @@ class CapPath(Policy):
         ctx.share_terms[self.name] = (rpos, cpos, a_fixed + a_before, a_share, None)
 
 
-def _knots(value: Any, file: str, where: str) -> tuple[tuple[int, float, bool], ...]:
+_CAP_KEYS = ("name", "commodities", "region", "path", "origin", "elastic", "penalty")
+
+
+def _knots(value: Any, where: str) -> tuple[tuple[int, float, bool], ...]:
     if not isinstance(value, Mapping) or not value:
-        raise StudyError(f"{file}: key '{where}.path' must be a mapping of year to share (or {{reduction: x}})")
+        raise StudyError(
+            f"{where}.path: expected a mapping of year to share (or to {{reduction: x}}), e.g. {{2030: 0.65}}; "
+            f"got {value!r}"
+        )
     out = []
     for year, v in value.items():
         if isinstance(year, bool) or not isinstance(year, int):
-            raise StudyError(f"{file}: key '{where}.path': years must be integers; got {year!r}")
+            raise StudyError(f"{where}.path: expected integer years as keys, got {year!r}")
         if isinstance(v, Mapping):
             if list(v) != ["reduction"]:
-                raise StudyError(f"{file}: key '{where}.path.{year}': expected a share or {{reduction: x}}; got {v!r}")
-            v, rel = v["reduction"], True
+                raise StudyError(f"{where}.path.{year}: expected a share or {{reduction: x}}, got {dict(v)!r}")
+            v, rel, key = v["reduction"], True, f"{where}.path.{year}.reduction"
         else:
-            rel = False
+            rel, key = False, f"{where}.path.{year}"
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
-            raise StudyError(f"{file}: key '{where}.path.{year}' must be a number in [0, 1]; got {v!r}")
+            raise StudyError(f"{key}: expected a number in [0, 1], got {v!r}")
         out.append((year, float(v), rel))
     return tuple(out)
 
 
+def read_cap_path(spec: Mapping[str, Any], where: str) -> CapPath:
+    """Build a :class:`CapPath` from its mapping in a study spec (see the module docstring).
+
+    Parameters
+    ----------
+    spec
+        The policy's mapping (``type: cap_path`` and its keys).
+    where
+        The file and key of the mapping, for messages (``"models/x.yaml: policies[1]"``).
+
+    Raises
+    ------
+    StudyError
+        Naming ``where`` and the key: an unknown key (with the closest ones), a bad knot or value.
+    """
+    from valuechain._params import closest, restate
+
+    for k in spec:
+        if k != "type" and k not in _CAP_KEYS:
+            raise StudyError(
+                f"{where}.{k}: unknown key for a cap_path policy; expected one of {', '.join(_CAP_KEYS)}"
+                + closest(str(k), _CAP_KEYS)
+            )
+    for k in ("commodities", "region", "path"):
+        if k not in spec:
+            raise StudyError(f"{where}.{k}: missing; a cap_path policy needs commodities, region and path")
+    knots = _knots(spec.get("path"), where)
+    try:
+        return CapPath(
+            commodities=spec.get("commodities", ()),
+            region=spec.get("region", ""),
+            path=knots,
+            origin=spec.get("origin"),
+            elastic=spec.get("elastic", False),
+            penalty=spec.get("penalty"),
+            label=spec.get("name"),
+        )
+    except StudyError as e:
+        raise StudyError(restate(e, where)) from None
+
+
 def load_targets_study(path: str | Path) -> Study:
-    """Read a study spec that may hold ``cap_path`` policies (see the module docstring).
+    """Read a study spec that may hold ``cap_path`` policies, without today's shares.
+
+    :func:`valuechain.study.load_study` is the loader to use: it reads the same specs through the
+    same reader and also fills in the shares relative knots need. This function serves the
+    analysis layer, which cannot call the study layer above it; :func:`valuechain.analysis.targets.targets`
+    fills the shares itself.
 
     Parameters
     ----------
@@ -231,7 +295,7 @@ def load_targets_study(path: str | Path) -> Study:
     Returns
     -------
     Study
-        With :class:`CapPath` policies first, then the spec's other policies in order.
+        With the spec's policies in order.
 
     Examples
     --------
@@ -239,56 +303,58 @@ def load_targets_study(path: str | Path) -> Study:
     >>> study.network, [p.kind for p in study.policies][:1]
     ('global-li-ion-2024', ['cap_path'])
     """
-    import yaml
+    from valuechain.opt.study import read_spec, study_from_spec
 
-    from valuechain.opt.study import _resolve, load_study
+    p, raw = read_spec(path)
+    return study_from_spec(raw, p, policy_types={"cap_path": read_cap_path})
 
-    p = _resolve(path)
-    file = str(p)
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        raise StudyError(f"{file}: not valid YAML ({str(e).splitlines()[0]})") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("policies", []), list):
-        return load_study(p)
-    paths, rest = [], []
-    for i, item in enumerate(raw.get("policies") or [], 1):
-        if isinstance(item, Mapping) and item.get("type") == "cap_path":
-            where = f"policies[{i}]"
-            allowed = ("type", "name", "commodities", "region", "path", "origin", "elastic", "penalty")
-            bad = [k for k in item if k not in allowed]
-            if bad:
-                raise StudyError(f"{file}: unknown key '{where}.{bad[0]}'; expected one of {', '.join(allowed[1:])}")
-            try:
-                paths.append(
-                    CapPath(
-                        commodities=item.get("commodities", ()),
-                        region=item.get("region", ""),
-                        path=_knots(item.get("path"), file, where),
-                        origin=item.get("origin"),
-                        elastic=bool(item.get("elastic", False)),
-                        penalty=item.get("penalty"),
-                        label=item.get("name"),
-                    )
-                )
-            except StudyError as e:
-                raise StudyError(f"{file}: key '{where}': {e}") from None
-        else:
-            rest.append(item)
-    if not paths:
-        return load_study(p)
-    spec = dict(raw, policies=rest)
-    net = spec.get("network")
-    if isinstance(net, str) and ("/" in net or net.startswith(".")) and not Path(net).is_absolute():
-        spec["network"] = str((p.parent / net).resolve())
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp_file = Path(tmp) / p.name
-        tmp_file.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
-        try:
-            study = load_study(tmp_file)
-        except StudyError as e:
-            raise StudyError(str(e).replace(str(tmp_file), file)) from None
-    return study.replace(policies=tuple(paths) + study.policies, path=p)
+
+def relative_regions(study: Study) -> list[str]:
+    """The regions of the study's cap paths that have a relative knot and no shares of today yet."""
+    out: list[str] = []
+    for pol in study.policies:
+        if isinstance(pol, CapPath) and any(r for _, _, r in pol.path) and not pol.today and pol.region not in out:
+            out.append(pol.region)
+    return out
+
+
+def fill_today(study: Study, network: Network) -> Study:
+    """Return ``study`` with today's shares filled into every :class:`CapPath` that lacks them.
+
+    Today's shares are measured on ``network`` for each cap's own region: the top third-country
+    share per commodity (caps on every third country) or the named origin's share (caps on one
+    origin), as :func:`valuechain.analysis.targets.prepare` measures them.
+
+    Examples
+    --------
+    >>> import valuechain as vc
+    >>> cap = CapPath(commodities=("cell_nmc",), region="DE", origin="CN", path=((2030, 0.5, True),))
+    >>> filled = fill_today(vc.opt.Study(policies=(cap,)), vc.load_network("toy-battery"))
+    >>> filled.policies[0].today
+    (('cell_nmc', 0.5),)
+    """
+    from valuechain.analysis.targets import origin_shares, today_shares
+
+    shares: dict[str, tuple[dict[str, float], pd.DataFrame]] = {}
+    pols = []
+    for pol in study.policies:
+        if isinstance(pol, CapPath) and not pol.today:
+            if pol.region not in shares:
+                top = today_shares(network, pol.region)["top_share"].fillna(0.0)
+                shares[pol.region] = ({str(k): float(v) for k, v in top.items()}, origin_shares(network, pol.region))
+            tops, by_origin = shares[pol.region]
+            pol = _with_shares(pol, tops, by_origin)
+        pols.append(pol)
+    return study.replace(policies=tuple(pols))
+
+
+def _with_shares(pol: CapPath, today: Mapping[str, float], by_origin: pd.DataFrame | None) -> CapPath:
+    if pol.origin is not None and by_origin is not None and pol.origin in by_origin.columns:
+        col = by_origin[pol.origin]
+        vals = {c: float(col.get(c, 0.0)) for c in pol.commodities}
+    else:
+        vals = {c: float(today.get(c, 0.0)) for c in pol.commodities}
+    return replace(pol, today=tuple((c, 0.0 if np.isnan(v) else v) for c, v in vals.items()))
 
 
 def with_today(study: Study, today: Mapping[str, float], by_origin: pd.DataFrame | None = None) -> Study:
@@ -300,11 +366,6 @@ def with_today(study: Study, today: Mapping[str, float], by_origin: pd.DataFrame
     pols = []
     for pol in study.policies:
         if isinstance(pol, CapPath):
-            if pol.origin is not None and by_origin is not None and pol.origin in by_origin.columns:
-                col = by_origin[pol.origin]
-                vals = {c: float(col.get(c, 0.0)) for c in pol.commodities}
-            else:
-                vals = {c: float(today.get(c, 0.0)) for c in pol.commodities}
-            pol = replace(pol, today=tuple((c, 0.0 if np.isnan(v) else v) for c, v in vals.items()))
+            pol = _with_shares(pol, today, by_origin)
         pols.append(pol)
     return study.replace(policies=tuple(pols))

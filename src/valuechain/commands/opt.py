@@ -35,12 +35,14 @@ def solve_cmd(
     if fmt not in ("csv", "parquet"):
         raise StudyError(f"--format must be csv or parquet; got '{fmt}'")
     from valuechain.network import load_network
-    from valuechain.opt import build, extract, load_study, solve
+    from valuechain.opt import build, extract, solve
     from valuechain.opt.results import summary
+    from valuechain.study import check_study, load_study
 
     with console.status("reading the study and the network...") as status:
         study = load_study(spec)
         net = load_network(study.network or "")
+        check_study(study, net)
         status.update(f"building the model of '{study.name}' on '{net.name}'...")
         model = build(net, study)
         status.update(f"solving {model.n_vars:,} variables and {model.n_rows:,} rows with HiGHS...")

@@ -1,4 +1,4 @@
-"""Commands on scenarios: ``scenarios list`` and ``scenarios show NAME [--network NET]``."""
+"""Commands on scenarios: ``scenarios list``, ``scenarios show NAME|FILE [--network NET]`` and ``scenarios schema``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from rich.table import Table
 __all__ = ["register"]
 
 console = Console(highlight=False)
-scenarios_app = typer.Typer(help="List and inspect the named scenarios.", no_args_is_help=True)
+scenarios_app = typer.Typer(
+    help="List and inspect the named scenarios and scenario files, and print the scenario file format.",
+    no_args_is_help=True,
+)
 
 
 def _first_sentence(text: str) -> str:
@@ -69,7 +72,7 @@ def show_cmd(
 
     from valuechain.scenarios import ScenarioSet, load_scenarios, named
 
-    if name.endswith((".yaml", ".yml")) and Path(name).is_file():
+    if name.endswith((".yaml", ".yml")) or Path(name).is_file():
         sset = load_scenarios(name)
     else:
         sset = ScenarioSet([named(name)])
@@ -100,6 +103,14 @@ def show_cmd(
                 hits = table[(table["scenario"] == sc.name) & (table["shock"] == i)]
                 for _, r in hits.iterrows():
                     console.print(_hit_line(r), markup=False, soft_wrap=True)
+
+
+@scenarios_app.command("schema")
+def schema_cmd() -> None:
+    """Print the scenario file format: a scenario's fields and every shock type's fields."""
+    from valuechain.scenarios.files import schema
+
+    console.print(schema(), markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -55,8 +55,37 @@ def _num(x: float, digits: int = 4) -> str:
     return f"{x:,.{digits}g}" if abs(x) < 1e6 else f"{x:,.0f}"
 
 
+def _start(value: str | None) -> str | None:
+    """``--start`` as given, once checked to be a month ``YYYY-MM``."""
+    import re
+
+    if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        raise ScenarioError(f"--start: expected a month YYYY-MM such as 2025-01, got {value!r}")
+    return value
+
+
+def _scenario(net: Network, scenario: str, start: str | None, periods: int) -> tuple[Any, str]:
+    """A library scenario or a scenario file, compiled on ``net`` (from ``start``, clipping earlier shocks)."""
+    if scenario.endswith((".yaml", ".yml")):
+        sset = _scenarios_api("load_scenarios")(scenario)
+        what = f"scenario file {scenario} ({', '.join(sset.names)})"
+    else:
+        sset = _scenarios_api("named")(scenario)
+        what = f"scenario '{scenario}'"
+    if start is None:
+        return sset, what
+    compiled = _scenarios_api("compile_shocks")(net, sset, start=start, periods=periods, outside="clip")
+    return compiled, f"{what} from {start}"
+
+
 def _shocks_for(
-    net: Network, scenario: str | None, samples: int | None, outages: int | None, seed: int, periods: int
+    net: Network,
+    scenario: str | None,
+    samples: int | None,
+    outages: int | None,
+    seed: int,
+    periods: int,
+    start: str | None = None,
 ) -> tuple[Any, str]:
     """Return the shocks to run and a line describing them (the scenarios layer loads on demand)."""
     given = [
@@ -64,9 +93,10 @@ def _shocks_for(
     ]
     if len(given) > 1:
         raise ScenarioError(f"give one of --scenario, --samples and --outages, not {' and '.join(given)}")
+    if start is not None and (samples is not None or outages is not None):
+        raise ScenarioError("--start applies to --scenario and to the baseline, not to --samples or --outages")
     if scenario is not None:
-        named = _scenarios_api("named")
-        return named(scenario), f"scenario '{scenario}'"
+        return _scenario(net, scenario, start, periods)
     if samples is not None:
         if samples < 1:
             raise ScenarioError(f"--samples must be an integer >= 1. Got {samples}.")
@@ -149,7 +179,13 @@ def _write(res: SimResult, out: Path, fmt: str) -> list[Path]:
 
 def simulate_cmd(
     network: Annotated[str, typer.Argument(help="Network name or folder.")],
-    scenario: Annotated[str | None, typer.Option("--scenario", help="Named scenario to run.")] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario",
+            help="A named scenario of the library, or a scenario file (.yaml/.yml; see 'valuechain scenarios schema').",
+        ),
+    ] = None,
     samples: Annotated[
         int | None, typer.Option("--samples", help="Number of samples of the default risk register.")
     ] = None,
@@ -159,6 +195,15 @@ def simulate_cmd(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the sampler.")] = 0,
     periods: Annotated[int, typer.Option("--periods", help="Horizon in months.")] = 24,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="First month, YYYY-MM; shocks that began earlier apply from it (default: the earliest dated "
+            "shock, else January after the network's year). 'valuechain run' starts in January after the "
+            "network's year, in re-sourcing mode.",
+        ),
+    ] = None,
     mode: Annotated[
         str, typer.Option("--mode", help="How hubs share out supply: pro-rata or re-sourcing.")
     ] = "pro-rata",
@@ -183,8 +228,9 @@ def simulate_cmd(
         raise ScenarioError("--workers and --scheduler spread an ensemble: use them with --samples N or --outages N")
     if workers is not None and workers < 1:
         raise ScenarioError(f"--workers must be an integer >= 1. Got {workers}.")
+    start = _start(start)
     net = load_network(network)
-    shocks, what = _shocks_for(net, scenario, samples, outages, seed, periods)
+    shocks, what = _shocks_for(net, scenario, samples, outages, seed, periods, start)
     ensemble = samples is not None or outages is not None
     if ensemble and (workers is not None or scheduler is not None):
         from valuechain.scenarios import RiskRegister
@@ -199,7 +245,9 @@ def simulate_cmd(
         ):
             res = simulate(net, shocks, periods=periods, mode=mode, client=client)
     else:
-        res = simulate(net, shocks, periods=periods, mode=mode, progress=True, keep="summary" if ensemble else "full")
+        res = simulate(
+            net, shocks, periods=periods, start=start, mode=mode, progress=True, keep="summary" if ensemble else "full"
+        )
     _summary(res, what)
     if out is not None:
         files = _write(res, out, fmt)

@@ -47,9 +47,14 @@ def targets_cmd(
     """Least-cost plan that meets a study's dependency caps, and what it costs over the uncapped plan."""
     from valuechain.analysis.targets import targets
     from valuechain.errors import ValueChainError
+    from valuechain.network import load_network
+    from valuechain.study import check_study, load_study
 
+    spec = load_study(study)
+    net = load_network(spec.network or "")
+    check_study(spec, net)
     with console.status("solving the capped and the reference plans"):
-        res = targets(None, study)
+        res = targets(net, spec)
     t = Table(
         "stage", "commodity", "today", "domestic", "target", "by", "planned", "new capacity", "unit",
         "where", "cost / pp", "violation",

@@ -129,14 +129,10 @@ def _targets_api() -> tuple[Callable[..., Any], Callable[..., Any], Callable[...
 
 
 def _load_study(path: str | Path) -> Study:
-    """A study spec, with the targets layer's policies (``cap_path``) when it is installed."""
-    try:
-        from valuechain.analysis.caps import load_targets_study
-    except ImportError:
-        from valuechain.opt import load_study
+    """A study spec, read by the study layer's loader (every key and policy type)."""
+    from valuechain.study import load_study
 
-        return load_study(path)
-    return load_targets_study(path)
+    return load_study(path)
 
 
 def _step_study(study_path: str | Path | None, quick: bool) -> ReportRun:

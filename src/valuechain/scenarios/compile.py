@@ -27,11 +27,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from valuechain._params import OneOf, check
+from valuechain._params import OneOf, check, restate
 from valuechain.errors import ScenarioError
 from valuechain.scenarios._select import Resolver
 from valuechain.scenarios._time import Horizon, as_date, depth, make_horizon
 from valuechain.scenarios.compiled import ShockArrays
+from valuechain.scenarios.files import at
 from valuechain.scenarios.scenario import ScenarioSet, as_scenario_set
 from valuechain.scenarios.shocks import Effect, Shock
 
@@ -90,6 +91,8 @@ def _gather(network: Network, sset: ScenarioSet, horizon: Horizon, outside: str)
             try:
                 effects, exps = shock.effects(res, horizon, outside)
             except ScenarioError as e:
+                if sc.where:  # read from a file: name the file and the shock's key
+                    raise ScenarioError(restate(e, at(sc.where, f"shocks[{i + 1}]"))) from None
                 raise ScenarioError(f"scenario '{sc.name}', shock {i + 1}: {e}") from None
             gone = shock.window(horizon, "clip") is None
             rows.append(_Compiled(sc.name, i + 1, shock, effects, exps, res.skipped, gone))

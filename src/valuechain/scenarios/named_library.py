@@ -1,5 +1,7 @@
 """The library of named scenarios shipped with valuechain (``scenarios/data/library.yaml``).
 
+The library is a scenario file (a list of scenarios, :mod:`valuechain.scenarios.files`).
+
 Every entry cites its source; severities of licensing regimes are assumptions and say so. The
 library's shocks are built with ``skip_missing=True``, so an entry compiles on any network: the
 commodities, regions and processes a network lacks are skipped (see :func:`explain`).
@@ -28,9 +30,9 @@ def _entries() -> dict[str, dict[str, Any]]:
 
     text = resources.files("valuechain.scenarios").joinpath("data", _FILE).read_text(encoding="utf-8")
     data = yaml.safe_load(text)
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{_FILE}: expected a mapping of scenario names to entries")
-    return {str(k): dict(v) for k, v in data.items()}
+    if not isinstance(data, list) or not all(isinstance(d, dict) and "name" in d for d in data):
+        raise ScenarioError(f"{_FILE}: expected a list of scenarios, each with a 'name'")
+    return {str(d["name"]): dict(d) for d in data}
 
 
 def names() -> list[str]:
@@ -49,7 +51,8 @@ def named(name: str) -> Scenario:
     Raises
     ------
     ScenarioError
-        If there is no such scenario; the message names the closest ones.
+        If there is no such scenario: ``unknown scenario 'x'; expected a name from the library``
+        with the closest names.
 
     Examples
     --------
@@ -60,9 +63,15 @@ def named(name: str) -> Scenario:
     """
     entries = _entries()
     if name not in entries:
-        expected = "a scenario of the library" + closest(str(name), entries)
-        raise ScenarioError(f"The 'name' parameter of named must be {expected}. Got {name!r}.")
-    return Scenario.from_dict({"name": name, **entries[name]}, where=f"{_FILE}, {name}", skip_missing=True)
+        raise ScenarioError(
+            f"unknown scenario {name!r}; expected a name from the library (valuechain scenarios list)"
+            + closest(str(name), entries)
+        )
+    from valuechain.scenarios.files import scenario_from_mapping
+
+    sc = scenario_from_mapping(entries[name], f"{_FILE}: {name}", skip_missing=True)
+    sc.where = ""
+    return sc
 
 
 def library() -> pd.DataFrame:

@@ -9,7 +9,7 @@ from typing import Any
 
 from valuechain._params import Interval, check
 from valuechain.errors import ScenarioError
-from valuechain.scenarios.shocks import Shock, shock_from_dict
+from valuechain.scenarios.shocks import Shock
 
 __all__ = ["Scenario", "ScenarioSet", "load_scenarios"]
 
@@ -30,6 +30,12 @@ class Scenario:
         What the scenario represents.
     source
         Where its facts come from.
+
+    Attributes
+    ----------
+    where
+        Where the scenario was read from (``"my.yaml"``, ``"study.yaml: scenarios[2]"``), empty for
+        scenarios built in code; errors found when it is compiled name that file and key.
 
     Examples
     --------
@@ -52,6 +58,7 @@ class Scenario:
         self.probability = probability
         self.description = description
         self.source = source
+        self.where = ""
         check(
             "Scenario",
             "name",
@@ -89,40 +96,17 @@ class Scenario:
     def from_dict(cls, data: dict[str, Any], *, where: str = "", skip_missing: bool | None = None) -> Scenario:
         """Build a scenario from a mapping with ``name``, ``shocks`` and optional fields.
 
+        The mapping is the scenario file format of :mod:`valuechain.scenarios.files`.
+
         Raises
         ------
         ScenarioError
-            On a missing or unknown field or a bad shock; the message starts with ``where``.
+            On a missing or unknown field or a bad shock; the message starts with ``where`` and
+            names the key.
         """
-        prefix = f"{where}: " if where else ""
-        if not isinstance(data, dict):
-            raise ScenarioError(f"{prefix}a scenario must be a mapping; got {data!r}")
-        allowed = ("name", "shocks", "probability", "description", "source")
-        for k in data:
-            if k not in allowed:
-                from valuechain._params import closest
+        from valuechain.scenarios.files import scenario_from_mapping
 
-                raise ScenarioError(f"{prefix}unknown field '{k}'; expected {', '.join(allowed)}" + closest(k, allowed))
-        if "name" not in data:
-            raise ScenarioError(f"{prefix}missing field 'name'")
-        raw = data.get("shocks") or []
-        if not isinstance(raw, list):
-            raise ScenarioError(f"{prefix}field 'shocks' must be a list of shocks; got {raw!r}")
-        here = f"{where}, " if where else ""
-        shocks = [
-            shock_from_dict(d, where=f"{here}scenario '{data['name']}', shock {i + 1}", skip_missing=skip_missing)
-            for i, d in enumerate(raw)
-        ]
-        try:
-            return cls(
-                str(data["name"]),
-                shocks,
-                probability=data.get("probability", 1.0),
-                description=str(data.get("description") or "").strip(),
-                source=str(data.get("source") or "").strip(),
-            )
-        except ScenarioError as e:
-            raise ScenarioError(f"{prefix}{e}") from None
+        return scenario_from_mapping(data, where or "scenario", skip_missing=skip_missing)
 
 
 class ScenarioSet:
@@ -228,29 +212,18 @@ def as_scenario_set(scenarios: object) -> ScenarioSet:
 
 
 def load_scenarios(path: str | Path, *, baseline: bool = False) -> ScenarioSet:
-    """Read scenarios from a YAML file: a list of scenario mappings (or ``{scenarios: [...]}``).
+    """Read a scenario file: one scenario, or a list of scenarios (see :mod:`valuechain.scenarios.files`).
 
-    Each mapping has ``name``, ``shocks`` (a list of ``{type: ..., parameters}``) and optionally
-    ``probability``, ``description`` and ``source``.
+    Each scenario is a mapping with ``name``, ``shocks`` (a list of ``{type: ..., fields}``) and
+    optionally ``probability``, ``description`` and ``source``. In a list, probabilities are given
+    for every scenario (summing to 1) or for none (equally likely).
 
     Raises
     ------
     ScenarioError
-        If the file is missing or malformed; the message names the file and the scenario.
+        If the file is missing, not UTF-8, not valid YAML or malformed; the message names the file
+        and the key.
     """
-    import yaml
+    from valuechain.scenarios.files import load_scenario_file
 
-    p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(f"{p}: no such file") from None
-    except yaml.YAMLError as e:
-        raise ScenarioError(f"{p}: not valid YAML ({str(e).splitlines()[0]})") from None
-    if isinstance(data, dict) and "scenarios" in data:
-        data = data["scenarios"]
-    if not isinstance(data, list):
-        raise ScenarioError(f"{p}: expected a list of scenarios")
-    return ScenarioSet(
-        [Scenario.from_dict(d, where=f"{p}, scenario {i + 1}") for i, d in enumerate(data)], baseline=baseline
-    )
+    return load_scenario_file(path, baseline=baseline)

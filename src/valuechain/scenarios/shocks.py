@@ -546,28 +546,6 @@ def shock_from_dict(data: dict[str, Any], *, where: str = "", skip_missing: bool
     ScenarioError
         On an unknown type or parameter (naming the closest valid ones) or a bad value.
     """
-    from valuechain._params import closest
+    from valuechain.scenarios.files import shock_from_mapping
 
-    prefix = f"{where}: " if where else ""
-    if not isinstance(data, dict) or "type" not in data:
-        raise ScenarioError(f"{prefix}a shock must be a mapping with a 'type' key; got {data!r}")
-    kind = str(data["type"])
-    if kind not in SHOCKS:
-        expected = ", ".join(SHOCKS)
-        raise ScenarioError(f"{prefix}unknown shock type '{kind}'; expected one of {expected}" + closest(kind, SHOCKS))
-    cls = SHOCKS[kind]
-    params = {k: v for k, v in data.items() if k != "type"}
-    for k in params:
-        if k not in cls._params:
-            raise ScenarioError(
-                f"{prefix}unknown parameter '{k}' of {kind}; expected {', '.join(cls._params)}"
-                + closest(k, cls._params)
-            )
-    if skip_missing is not None:
-        params["skip_missing"] = skip_missing
-    try:
-        return cls(**params)
-    except ScenarioError as e:
-        raise ScenarioError(f"{prefix}{e}") from None
-    except TypeError as e:
-        raise ScenarioError(f"{prefix}{kind}: {e}") from None
+    return shock_from_mapping(data, where or "shock", skip_missing=skip_missing)
