@@ -21,8 +21,8 @@ import pytest
 
 import valuechain as vc
 from valuechain.analysis import summary
+from valuechain.analysis.planned import baseline_flows, origin_shares, plan_flows, share_of
 from valuechain.errors import StudyError
-from valuechain.report.planned import baseline_flows, origin_shares, plan_flows, share_of
 from valuechain.report.render import SECTIONS, TARGETS_FLOAT_FORMAT, render
 from valuechain.report.run import ReportRun, collect, run_report
 from valuechain.report.sankey import flow_links

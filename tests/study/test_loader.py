@@ -124,8 +124,10 @@ def test_models_paths_as_the_readme_writes_them_work_from_any_folder(tmp_path: P
         load_study("models/no-such-study.yaml")
     # a models/ folder of the user's own takes precedence
     (tmp_path / "models").mkdir()
-    own = (Path(__file__).resolve().parents[2] / "models" / "toy-battery.yaml").read_text().replace(
-        "name: toy-battery", "name: my-toy", 1
+    own = (
+        (Path(__file__).resolve().parents[2] / "models" / "toy-battery.yaml")
+        .read_text()
+        .replace("name: toy-battery", "name: my-toy", 1)
     )
     (tmp_path / "models" / "eu-crma-2030.yaml").write_text(own)
     assert load_study("models/eu-crma-2030.yaml").name != "eu-crma-2030"

@@ -22,7 +22,7 @@ def plot_origin_shares(before: pd.DataFrame, after: pd.DataFrame | None = None, 
     Parameters
     ----------
     before
-        :func:`~valuechain.report.planned.origin_shares` of the baseline.
+        :func:`~valuechain.analysis.planned.origin_shares` of the baseline.
     after
         The same under a plan (optional). Its bar shows the share of *today's* top origin in the
         plan's supply, so the two bars of a commodity measure the same country.
@@ -42,7 +42,7 @@ def plot_origin_shares(before: pd.DataFrame, after: pd.DataFrame | None = None, 
     h = 0.4 if after is not None else 0.7
     ax.barh(y + (h / 2 if after is not None else 0), 100 * rows["top_share"], height=h, label="today", color="#c44e52")
     if after is not None:
-        from valuechain.report.planned import share_of
+        from valuechain.analysis.planned import share_of
 
         later = [100 * share_of(after, str(c), str(r.top_origin)) for c, r in rows.iterrows()]
         ax.barh(y - h / 2, later, height=h, label="under the plan", color="#4c72b0")

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from valuechain.analysis.planned import share_of
 from valuechain.report.html import Report
-from valuechain.report.planned import share_of
 
 if TYPE_CHECKING:
     from valuechain.report.run import ReportRun

@@ -1,318 +1,22 @@
 """The end-user report of a study: :func:`run_report` (``valuechain run``).
 
-One run answers, for the region a study plans for (the EU by default): how dependent is it
-today, stage by stage, and on whom; what would it take (new capacity, cost) to bring that
-dependency under the study's targets; what the named export controls would do to supply; and
-which plants the chain can least afford to lose. It writes one self-contained HTML file and the
-PNGs of its matplotlib figures.
-
-The work is split into steps (:data:`STEPS`) run in order under a progress bar. :func:`collect`
-runs them and returns a :class:`ReportRun` holding every result; :func:`render` turns that into
-the report, taking every figure and number from those objects. Two things run beside the main
-process to keep a run short on two cores: on a first run the simulation kernels compile (Numba,
-cached on disk afterwards) in a background process while the dependency and planning steps run,
-and the price-of-resilience sweep solves in a worker process while the targets are solved.
+The study layer runs the steps (:func:`valuechain.study.run_study`); this module only hands its
+finished :class:`~valuechain.study.StudyRun` to :mod:`valuechain.report.render`, which writes one
+self-contained HTML file and the PNGs of its matplotlib figures. ``collect`` and ``ReportRun``
+are the study layer's :func:`~valuechain.study.run_study` and :class:`~valuechain.study.StudyRun`
+under the names the report has always used.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from valuechain.study.runner import COMBINED, DEFAULT_STUDY, SIM_MODE, STEPS, StudyRun, run_study
 
-from valuechain.errors import ValueChainError
+__all__ = ["COMBINED", "DEFAULT_STUDY", "SIM_MODE", "STEPS", "ReportRun", "collect", "render", "run_report"]
 
-if TYPE_CHECKING:
-    import subprocess
-    from concurrent.futures import Future
-
-    from valuechain.network.model import Network
-    from valuechain.opt.study import Study
-    from valuechain.report.planned import Flows
-    from valuechain.sim.result import SimResult
-
-__all__ = ["DEFAULT_STUDY", "STEPS", "ReportRun", "collect", "render", "run_report"]
-
-#: The study run when none is given (a ``models/`` name or a path).
-DEFAULT_STUDY = "eu-crma-2030"
-#: The steps of a run, in order, as (key, description).
-STEPS = (
-    ("study", "reading the study and the network"),
-    ("dependency", "measuring today's dependency"),
-    ("targets", "solving the dependency targets"),
-    ("resilience", "tracing the price of resilience"),
-    ("shocks", "simulating the named export controls"),
-    ("criticality", "ranking processes by criticality"),
-)
-#: Simulation mode of the shock and criticality steps.
-SIM_MODE = "re-sourcing"
-#: The named scenario that combines the Chinese export controls.
-COMBINED = "cn-midstream-all"
-
-
-@dataclass
-class ReportRun:
-    """Everything a report is drawn from.
-
-    Attributes
-    ----------
-    study, network
-        The study and its network.
-    region
-        The region the report is about (the first region named by the study's policies, else EU27).
-    quick
-        Whether small settings were used.
-    months
-        Horizon of the simulations, in months.
-    dependency
-        :func:`valuechain.dependency` of the region on the baseline (tidy frame).
-    before
-        :func:`valuechain.analysis.summary` of :attr:`dependency`: one row per commodity with its
-        top foreign origin and share today.
-    after
-        :func:`~valuechain.report.planned.origin_shares` of the plan's last year (expected flows
-        over the study's scenarios).
-    targets
-        The :class:`TargetsResult` of the study (``None`` if the step did not run).
-    plan_flows
-        The plan's flows in its last year.
-    resilience
-        The price-of-resilience frame.
-    shocks
-        :class:`~valuechain.sim.result.SimResult` of the named Chinese export controls.
-    criticality
-        :func:`valuechain.sim.criticality` of the network.
-    skipped
-        Steps that did not run, with the reason shown in the report.
-    timings
-        Seconds per step.
-    """
-
-    study: Study
-    network: Network
-    region: str
-    quick: bool
-    months: int
-    dependency: pd.DataFrame | None = None
-    before: pd.DataFrame | None = None
-    after: pd.DataFrame | None = None
-    targets: Any = None
-    plan_flows: Flows | None = None
-    resilience: pd.DataFrame | None = None
-    shocks: SimResult | None = None
-    scenarios: list[str] = field(default_factory=list)
-    criticality: pd.DataFrame | None = None
-    skipped: dict[str, str] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-
-
-def _region(study: Study) -> str:
-    for pol in study.policies:
-        region = getattr(pol, "region", None)
-        if isinstance(region, str) and region:
-            return region
-    return "EU27"
-
-
-def _targets_api() -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]] | str:
-    """``(targets, price_of_resilience, plot_price_of_resilience)``, or why they cannot be used."""
-    try:
-        from valuechain.analysis.pricing import plot_price_of_resilience, price_of_resilience
-        from valuechain.analysis.targets import targets
-    except ImportError as e:
-        return f"the targets analysis cannot be imported ({e})"
-    return targets, price_of_resilience, plot_price_of_resilience
-
-
-def _load_study(path: str | Path) -> Study:
-    """A study spec, read by the study layer's loader (every key and policy type)."""
-    from valuechain.study import load_study
-
-    return load_study(path)
-
-
-def _step_study(study_path: str | Path | None, quick: bool) -> ReportRun:
-    from valuechain.network import load_network
-
-    study = _load_study(DEFAULT_STUDY if study_path is None else study_path)
-    if not study.network:
-        raise ValueChainError(f"study '{study.name}' names no network")
-    net = load_network(study.network)
-    return ReportRun(study=study, network=net, region=_region(study), quick=quick, months=24)
-
-
-def _step_dependency(run: ReportRun) -> None:
-    import valuechain as vc
-    from valuechain.analysis import summary
-
-    run.dependency = vc.dependency(run.network, run.region)
-    run.before = summary(run.dependency)
-
-
-def _resilience_job(study: str, shares: list[float] | None) -> pd.DataFrame:
-    """The price-of-resilience curve of a study spec (run in a worker process)."""
-    from valuechain.analysis.pricing import price_of_resilience
-
-    spec = _load_study(study)
-    frame: pd.DataFrame = price_of_resilience(spec.network, spec, shares=shares)
-    return frame
-
-
-def _resilience_shares(run: ReportRun) -> list[float] | None:
-    return [0.9, 0.75, 0.6, 0.45] if run.quick else None
-
-
-def _start_resilience(run: ReportRun, pool: list[Any]) -> Future[pd.DataFrame] | None:
-    """Start the price-of-resilience sweep in a worker process, to overlap the targets solves."""
-    if isinstance(_targets_api(), str) or run.study.path is None:
-        return None
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    try:
-        ex = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    except OSError:
-        return None
-    pool.append(ex)
-    return ex.submit(_resilience_job, str(run.study.path), _resilience_shares(run))
-
-
-def _step_targets(run: ReportRun) -> None:
-    from valuechain.report.planned import origin_shares, plan_flows
-
-    api = _targets_api()
-    if isinstance(api, str):
-        run.skipped["targets"] = api
-        return
-    targets = api[0]
-    run.targets = targets(run.network, run.study)
-    run.plan_flows = plan_flows(run.targets.plan, probabilities=run.study.probabilities)
-    run.after = origin_shares(run.network, run.plan_flows, region=run.region)
-
-
-def _step_resilience(run: ReportRun, pending: Future[pd.DataFrame] | None) -> None:
-    api = _targets_api()
-    if isinstance(api, str):
-        run.skipped["resilience"] = api
-        return
-    if pending is not None:
-        from concurrent.futures.process import BrokenProcessPool
-
-        try:
-            run.resilience = pending.result()
-            return
-        except BrokenProcessPool:  # the worker died (e.g. out of memory): solve here instead
-            pass
-    run.resilience = api[1](run.network, run.study, shares=_resilience_shares(run))
-
-
-def _step_shocks(run: ReportRun, warm: subprocess.Popen[bytes] | None) -> None:
-    import valuechain as vc
-    from valuechain.scenarios import ScenarioSet, compile_shocks, named, names
-
-    if warm is not None:
-        warm.wait()
-    run.scenarios = [n for n in names() if n.startswith("cn-")]
-    start = pd.Period(f"{(run.network.year or 2024) + 1}-01", freq="M")
-    scen = ScenarioSet([named(n) for n in run.scenarios])
-    shocks = compile_shocks(run.network, scen, start=start, periods=run.months, outside="clip")
-    run.shocks = vc.simulate(run.network, shocks, mode=SIM_MODE)
-
-
-def _step_criticality(run: ReportRun) -> None:
-    from valuechain.sim import criticality
-
-    run.criticality = criticality(run.network, periods=run.months, mode=SIM_MODE)
-
-
-def _fail(step: str, e: ValueChainError) -> ValueChainError:
-    msg = f"{dict(STEPS)[step]} failed: {e}"
-    try:
-        return type(e)(msg)
-    except TypeError:
-        return ValueChainError(msg)
-
-
-def collect(study: str | Path | None = None, *, quick: bool = False, progress: bool = False) -> ReportRun:
-    """Run every step of the report and return the results.
-
-    Parameters
-    ----------
-    study
-        A study spec (path, or name in ``models/``); default :data:`DEFAULT_STUDY`.
-    quick
-        Small settings: four points on the price-of-resilience curve (simulations always cover 24
-        months: the shocks and criticality steps take seconds once compiled).
-    progress
-        Show a progress bar (on standard error).
-
-    Returns
-    -------
-    ReportRun
-
-    Raises
-    ------
-    ValueChainError
-        When a step fails on bad input; the message names the step.
-    """
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from valuechain.report import _warm
-
-    warm = _warm.start(SIM_MODE)
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        disable=not progress,
-        transient=False,
-    )
-    run: ReportRun | None = None
-    pool: list[Any] = []
-    pending: Future[pd.DataFrame] | None = None
-    try:
-        with bar:
-            task = bar.add_task(STEPS[0][1], total=len(STEPS))
-            for key, label in STEPS:
-                bar.update(task, description=label)
-                t0 = time.perf_counter()
-                try:
-                    if key == "study":
-                        run = _step_study(study, quick)
-                    elif run is None:  # pragma: no cover - the first step sets it
-                        raise ValueChainError("no study")
-                    elif key == "dependency":
-                        _step_dependency(run)
-                    elif key == "targets":
-                        pending = _start_resilience(run, pool)
-                        _step_targets(run)
-                    elif key == "resilience":
-                        _step_resilience(run, pending)
-                    elif key == "shocks":
-                        _step_shocks(run, warm)
-                    elif key == "criticality":
-                        _step_criticality(run)
-                except ValueChainError as e:
-                    raise _fail(key, e) from None
-                assert run is not None
-                run.timings[key] = time.perf_counter() - t0
-                bar.advance(task)
-            bar.update(task, description="done")
-    finally:
-        for ex in pool:
-            ex.shutdown(wait=False, cancel_futures=True)
-        if warm is not None and warm.poll() is None:
-            warm.kill()
-            warm.wait()
-    assert run is not None
-    return run
+ReportRun = StudyRun
+collect = run_study
 
 
 def run_report(
@@ -341,11 +45,11 @@ def run_report(
     ValueChainError
         On bad input (a missing study file, an unknown network, ...), naming the step.
     """
-    run = collect(study_path, quick=quick, progress=progress)
+    run = run_study(study_path, quick=quick, progress=progress)
     return render(run, out)
 
 
-def render(run: ReportRun, out: str | Path) -> Path:
+def render(run: StudyRun, out: str | Path) -> Path:
     """Write the report of a :class:`ReportRun` to ``out/report.html`` (see :mod:`valuechain.report.render`)."""
     from valuechain.report.render import render as _render
 

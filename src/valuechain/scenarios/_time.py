@@ -12,13 +12,27 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from valuechain._params import check
 from valuechain.errors import ScenarioError
 
-__all__ = ["FREQ_MONTHS", "Horizon", "as_date", "depth", "is_start", "make_horizon", "month_coordinate"]
+if TYPE_CHECKING:
+    from valuechain.network.model import Network
+
+__all__ = [
+    "FREQ_MONTHS",
+    "Horizon",
+    "as_date",
+    "default_periods",
+    "depth",
+    "is_start",
+    "make_horizon",
+    "month_coordinate",
+]
 
 #: Period frequencies a horizon may have, with their length in months.
 FREQ_MONTHS: dict[str, int] = {"M": 1, "Q": 3, "Y": 12}
@@ -176,3 +190,18 @@ def depth(start: np.ndarray, end: np.ndarray, recovery: np.ndarray, n_months: in
     top = e_f + r_f
     ramp = np.where(finite & (v > u), ((top - u) ** 2 - (top - v) ** 2) / (2.0 * r_f), 0.0)
     return np.clip(window + ramp, 0.0, 1.0)
+
+
+def default_periods(network: Network, periods: int = 24, start: object = None) -> pd.PeriodIndex:
+    """Monthly horizon of ``periods`` months from ``start`` (default: January after the base year)."""
+    check("simulate", "periods", periods, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+          error=ScenarioError, expected="an integer >= 1")  # fmt: skip
+    if start is None:
+        start = f"{(network.year or 2024) + 1}-01"
+    try:
+        first = pd.Period(start, freq="M")  # type: ignore[arg-type]
+    except (ValueError, TypeError) as e:
+        raise ScenarioError(
+            f"The 'start' parameter of simulate must be a month such as '2025-01'. Got {start!r}."
+        ) from e
+    return pd.period_range(first, periods=periods, freq="M")

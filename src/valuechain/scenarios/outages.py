@@ -76,7 +76,7 @@ def random_outages(
     >>> sh.n_scenarios, bool((sh.kind == 0).all()), bool(((sh.value >= 0) & (sh.value <= 0.8)).all())
     (1000, True, True)
     """
-    from valuechain.sim.simulate import default_periods
+    from valuechain.scenarios._time import default_periods
 
     check("random_outages", "n", n, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
           error=ScenarioError, expected="an integer >= 1")  # fmt: skip

@@ -1,10 +1,12 @@
-"""Scale-out on Dask: simulation ensembles and optimisation sweeps spread over a cluster.
+"""Scale-out on Dask: simulation ensembles spread over a cluster.
 
 Nothing here schedules work itself: pieces of an ensemble become ``dask.distributed`` tasks, the
 network and its compiled arrays are scattered once to every worker, and each task sends back the
 small summary state of its scenarios (per-scenario totals and probability-weighted sums). The
 client merges those states in scenario order, so a distributed run gives the summaries of a local
 ``simulate(..., keep="summary")`` run with the same shocks, up to the order of floating-point sums.
+Optimisation sweeps fan out from the study layer (:mod:`valuechain.study.scale`), since the
+simulation engine does not import the optimiser.
 
 Three kinds of ensemble are split:
 
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 
     from valuechain.scenarios.register import RiskRegister
 
-__all__ = ["RegisterSample", "cluster", "connect", "simulate_distributed", "solve_many"]
+__all__ = ["RegisterSample", "cluster", "connect", "simulate_distributed"]
 
 _SUMS = ("e_short", "e_dem", "p_dry", "first_sum")
 _COLS = ("lost_value", "lost_cells_gwh", "shortfall_periods", "max_shortfall_share")
@@ -288,52 +290,3 @@ def _merge(
     if labels.has_duplicates:
         labels = pd.Index([f"{i}:{x}" for i, a in enumerate(names) for x in a], name="scenario")
     return acc.result(network, labels, weights / total, periods, mode, alpha, scale=1.0 / max(total, 1.0))
-
-
-def _solve_one(network: Network, item: Any, options: dict[str, Any]) -> Any:
-    from valuechain.opt import build, extract, optimise, solve
-
-    if isinstance(item, tuple):  # (study, shocks)
-        study, shocks = item
-        model = build(network, study, shocks=shocks)
-        solve(model, **options)
-        return extract(model)
-    return optimise(network, item, **options)
-
-
-def solve_many(
-    network: Network, studies: Iterable[Any], *, client: Client | None = None, **solve_options: Any
-) -> list[Any]:
-    """Solve one network under many studies, on a Dask cluster when ``client`` is given.
-
-    Parameters
-    ----------
-    network
-        The network (scattered once to every worker).
-    studies
-        :class:`~valuechain.opt.study.Study` objects (e.g. one study with its policies varied by
-        ``Study.replace``), paths of study specs, or ``(study, shocks)`` pairs whose
-        :class:`ShockArrays` replace the study's named scenarios.
-    client
-        A ``dask.distributed.Client``; ``None`` solves them one after the other here.
-    **solve_options
-        Passed to :func:`valuechain.opt.optimise` (``time_limit``, ``mip_gap``, ...).
-
-    Returns
-    -------
-    list of Plan
-        In the order of ``studies``.
-
-    Examples
-    --------
-    >>> import valuechain as vc
-    >>> net = vc.load_network("toy-transport")
-    >>> [round(p.objective, 3) for p in solve_many(net, [vc.load_study("models/toy-transport.yaml")])]
-    [153.675]
-    """
-    todo = list(studies)
-    if client is None:
-        return [_solve_one(network, s, solve_options) for s in todo]
-    net_f = client.scatter(network, broadcast=True, hash=False)
-    futures = [client.submit(_solve_one, net_f, s, solve_options, pure=False) for s in todo]
-    return list(client.gather(futures))

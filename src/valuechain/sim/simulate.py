@@ -11,6 +11,7 @@ import pandas as pd
 from valuechain._params import Interval, OneOf, check
 from valuechain.errors import ScenarioError, ValueChainError
 from valuechain.network.model import Network
+from valuechain.scenarios._time import default_periods
 from valuechain.scenarios.compiled import ShockArrays
 from valuechain.scenarios.sparse import SparseShocks
 from valuechain.sim.compile import SimArrays, compile_network
@@ -33,21 +34,6 @@ FULL_BYTES = 4 * 2**30
 #: Largest estimated size of the tensors that ``keep="auto"`` keeps, in bytes; larger ensembles
 #: keep summaries (about 500 scenarios of 24 months on the bundled global network).
 AUTO_FULL_BYTES = 256 * 2**20
-
-
-def default_periods(network: Network, periods: int = 24, start: object = None) -> pd.PeriodIndex:
-    """Monthly horizon of ``periods`` months from ``start`` (default: January after the base year)."""
-    check("simulate", "periods", periods, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
-          error=ScenarioError, expected="an integer >= 1")  # fmt: skip
-    if start is None:
-        start = f"{(network.year or 2024) + 1}-01"
-    try:
-        first = pd.Period(start, freq="M")  # type: ignore[arg-type]
-    except (ValueError, TypeError) as e:
-        raise ScenarioError(
-            f"The 'start' parameter of simulate must be a month such as '2025-01'. Got {start!r}."
-        ) from e
-    return pd.period_range(first, periods=periods, freq="M")
 
 
 def _as_shocks(network: Network, shocks: object, periods: int, start: object) -> ShockArrays | SparseShocks:

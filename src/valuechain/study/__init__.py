@@ -1,4 +1,4 @@
-"""The study layer: one loader for every study spec (``models/*.yaml``).
+"""The study layer: one loader for every study spec (``models/*.yaml``) and the runner of its steps.
 
 :func:`load_study` reads any spec — network, horizon, scenarios (library names, scenario files,
 inline scenarios), policies including ``cap_path`` dependency caps, objective, options and solver
@@ -13,10 +13,14 @@ is: the shares of today that relative cap knots need are measured on the network
     solve(model)
 
 The command line (``solve``, ``targets``, ``run``) and the notebooks read specs through it.
+:func:`run_study` runs a study's steps (dependency, targets, price of resilience, shocks,
+criticality) with progress and timings and returns a :class:`StudyRun`; the report only renders
+one. :mod:`valuechain.study.scale` fans optimisation sweeps out over Dask.
 Layers: network <- scenarios <- (sim | opt) <- analysis <- study <- report <- cli.
 """
 
 from valuechain.opt.study import Study
 from valuechain.study.loader import check_study, load_study
+from valuechain.study.runner import STEPS, StudyRun, run_study
 
-__all__ = ["Study", "check_study", "load_study"]
+__all__ = ["STEPS", "Study", "StudyRun", "check_study", "load_study", "run_study"]

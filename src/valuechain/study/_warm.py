@@ -1,6 +1,6 @@
 """Compile the simulation kernels into Numba's on-disk cache, in a separate process.
 
-``python -m valuechain.report._warm MODE`` runs the calls the report makes (a full simulation of
+``python -m valuechain.study._warm MODE`` runs the calls the report makes (a full simulation of
 several scenarios and a criticality ranking, in simulation mode ``MODE``) on the small toy
 network. The kernels' types do not depend on the network, so the report's own calls then load
 the compiled code from the cache. :func:`start` launches this in the background, so that on a
@@ -33,7 +33,7 @@ def start(mode: str) -> subprocess.Popen[bytes] | None:
     """Start :func:`warm` in a background process; ``None`` if it cannot be started."""
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "valuechain.report._warm", mode],
+            [sys.executable, "-m", "valuechain.study._warm", mode],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
