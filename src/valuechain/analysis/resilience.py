@@ -1,59 +1,135 @@
 r"""Time-to-recover impact, time-to-survive and the risk exposure index as linear programs.
 
 After Simchi-Levi et al. (2015, "Identifying risks and mitigating disruptions in the automotive
-supply chain", *Interfaces* 45(5); 2018, "Stress testing the supply chain"). One formulation
-serves all three: the operational program of :func:`valuechain.opt.build` over monthly periods
-:math:`t = 1..T`, one scenario, no new capacity (expansions are switched off), stocks carried
-between periods from the hubs' initial stocks, and the costs of everything but lost demand
-weighted by :math:`\varepsilon` (1 by default: the value of lost demand dwarfs operating and
+supply chain", *Interfaces* 45(5); 2018, "Stress testing the supply chain"). Time is in months
+throughout; quantities are in each commodity's unit, values in the network's currency.
+
+**Time to recover (TTR) impact.** The operational program of :func:`valuechain.opt.build` over
+monthly periods :math:`\tau = 1..T`, one scenario, no new capacity (expansions are switched off),
+stocks carried between periods from the hubs' initial stocks, and the costs of everything but lost
+demand weighted by :math:`\varepsilon` (1 by default: the value of lost demand dwarfs operating and
 transport costs in the bundled networks, and a tiny weight makes HiGHS's re-solves fragile):
 
 .. math::
 
-    L(n, d) = \min \sum_{t, j} v_j\, u_{tj} + \varepsilon\, c^\top x
+    L(n, d) = \min \sum_{\tau, j} v_j\, u_{\tau j} + \varepsilon\, c^\top x
     \quad \text{s.t.}\quad
-    \text{balance}_{th}:\ \sum_p a_{hp} y_{tp} + \sum_{r \to h} f_{tr} - \sum_{r \leftarrow h} f_{tr}
-    + b_{th} + s_{t-1,h} - s_{th} + u_{th} \ge D_{th}
+    \text{balance}_{\tau h}:\ \sum_p a_{hp} y_{\tau p} + \sum_{r \to h} f_{\tau r}
+    - \sum_{r \leftarrow h} f_{\tau r} + b_{\tau h} + s_{\tau-1,h} - s_{\tau h} + u_{\tau h} \ge D_{\tau h}
 
-    0 \le y_{tp} \le k\, cap_p\, \mu_{tp}(n, d), \quad 0 \le f_{tr} \le k\, cap_r, \quad
-    0 \le u_{tj} \le D_{tj}, \quad s_{0h} = s^{init}_h
+    0 \le y_{\tau p} \le k\, cap_p\, \mu_{\tau p}(n, d), \quad 0 \le f_{\tau r} \le k\, cap_r, \quad
+    0 \le u_{\tau j} \le D_{\tau j}, \quad s_{0h} = s^{init}_h
 
 where :math:`y` are process activities, :math:`f` route flows, :math:`b` market purchases,
 :math:`s` stocks and :math:`u` unmet demand (value :math:`v_j` per unit, the network's
-``value_of_lost_demand``); :math:`\mu_{tp}(n, d) = 0` for the processes of disrupted node
+``value_of_lost_demand``); :math:`\mu_{\tau p}(n, d) = 0` for the processes of disrupted node
 :math:`n` during the first :math:`\lfloor d \rfloor` months (and :math:`1 - (d - \lfloor d
-\rfloor)` in the next one), 1 otherwise. The optimiser re-allocates flows, stocks and spare
-capacity freely, so the answers are the best any sourcing policy can do.
+\rfloor)` in the next one), 1 otherwise. A capacity of ``inf`` (no limit, the schema's default)
+times a multiplier of 0 is a bound of 0; times a positive multiplier it stays ``inf``. The
+optimiser re-allocates flows, stocks and spare capacity freely, so the answers are the best any
+sourcing policy can do.
 
-* **Performance impact** of node :math:`n` (TTR analysis): :math:`I_n = L(n, TTR_n) - L_0`,
-  the extra value of demand lost when :math:`n` is down for its time to recover
-  (``processes.ttr``, in network periods, converted to months), over the baseline's
-  :math:`L_0 = L(\cdot, 0)`.
-* **Risk exposure index**: :math:`REI_n = I_n / \max_m I_m`.
-* **Time to survive** (TTS): :math:`\max \{d : L(n, d) \le L_0 + tol\}`, found by bisection over
-  :math:`d \in [0, T]` on the monotone feasibility check (a longer outage is never easier); ``inf``
-  when an outage over the whole horizon loses nothing.
+* **Performance impact** of node :math:`n`: :math:`I_n = L(n, TTR_n) - L_0` (currency), the extra
+  value of demand lost when :math:`n` is down for its time to recover (``processes.ttr``, in
+  network periods, converted to months), over the baseline's :math:`L_0 = L(\cdot, 0)`; the units
+  lost are :math:`\sum_{\tau, j} u_{\tau j}(n, TTR_n) - u_{\tau j}(\cdot, 0)`.
+* **Risk exposure index**: :math:`REI_n = I_n / \max_m I_m` (dimensionless, in [0, 1]).
 
-Each evaluation changes the activity bounds in place and re-solves warm (:meth:`Model.update_bounds`).
+**Time to survive (TTS)** is the longest time :math:`t` (months, a real number) for which the
+network, with node :math:`n` down from time 0, still serves demand as well as the intact
+network does. Every quantity is cumulative over :math:`[0, t]` and every limit is a rate per month
+times :math:`t`, so the program is linear in the decision variable :math:`t`:
+
+.. math::
+
+    TTS_n = \max t \quad \text{s.t.}
+
+    \sum_p a_{hp} Y_p + \sum_{r \to h} F_r - \sum_{r \leftarrow h} F_r + \sum_{m \in h} B_m
+    + \sum_{j \in h} U_j - \bar D_h\, t \ \ge\ -s^{init}_h \qquad \text{(every hub } h)
+
+    Y_p \le \bar c_p\, t, \quad F_r \le \bar c_r\, t, \quad B_m \le \bar c_m\, t, \quad
+    U_j \le \bar d_j\, t, \quad \sum_j v_j U_j \le (1 + tol)\, \lambda_0\, t
+
+    Y_p = 0 \ (p \in n), \qquad Y, F, B, U, t \ge 0
+
+with :math:`Y_p` the activity of process :math:`p`, :math:`F_r` the flow on route :math:`r`,
+:math:`B_m` the purchases from market :math:`m` and :math:`U_j` the demand of row :math:`j` left
+unserved, all over :math:`[0, t]`; :math:`\bar c` capacities per month (rows only for finite ones),
+:math:`\bar d_j` demand per month in the first month of the horizon (growth applied to that month,
+not beyond), :math:`\bar D_h = \sum_{j \in h} \bar d_j`, :math:`a_{hp}` the recipe coefficients
+(outputs positive, inputs negative). :math:`\lambda_0` is the smallest value of demand per month
+that the intact network loses in a steady state (the same rows with :math:`t = 1`,
+:math:`s^{init} = 0`, minimising :math:`\sum_j v_j U_j`), 0 when it serves all demand; it lets a
+network that cannot serve everything even when intact be measured against itself. Routes deliver
+without lead time and stocks may be drawn anywhere in :math:`[0, t]`, so the program is a
+relaxation of any time-stepped operation: the simulator's time to survive, in whole periods, is
+never longer. :math:`TTS_n = \infty` when the program is unbounded, i.e. when the network without
+:math:`n` can keep serving demand from production alone.
+
+Each TTR evaluation changes the activity bounds in place and re-solves warm
+(:meth:`Model.update_bounds <valuechain.opt.Model.update_bounds>`); each TTS evaluation changes
+the bounds of the node's :math:`Y_p` in one HiGHS program built from the network's tables. Every
+solve is checked: a result that is not optimal, or a solution that breaks the bounds just set, is
+a :class:`~valuechain.errors.SolverError`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from valuechain._params import OneOf, check
-from valuechain.errors import ScenarioError
+from valuechain.errors import ScenarioError, SolverError
 from valuechain.network.model import PERIODS
+from valuechain.network.validate import hub_id
 
 if TYPE_CHECKING:
     from valuechain.network.model import Network
     from valuechain.opt import Model
 
-__all__ = ["OperationsLP", "risk_exposure_index", "ttr_impact", "tts_lp"]
+__all__ = ["OperationsLP", "SurvivalLP", "impact_table", "risk_exposure_index", "scaled_bounds", "ttr_impact", "tts_lp"]
+
+#: Largest excess of an activity over the upper bound just set that a solution may show.
+_BOUND_SLACK = 1e-6
+
+
+def _node_sets(network: Network, kind: str) -> tuple[pd.Index, list[np.ndarray], np.ndarray]:
+    """Nodes (processes or country-stages), their member process positions and TTR in months."""
+    check("resilience", "kind", kind, OneOf(("process", "stage")), error=ScenarioError)
+    procs = network.processes
+    ttr_p = procs["ttr"].to_numpy(float)
+    if kind == "process":
+        nodes = pd.Index(procs.index.astype(object), name="process")
+        members = [np.array([i]) for i in range(len(procs))]
+        ttr = ttr_p
+    else:
+        rec = network.recipes[network.recipes["kind"] == "output"]
+        first = rec.drop_duplicates("process").set_index("process")["commodity"]
+        label = [f"{r}:{first.get(p, '-')}" for p, r in zip(procs.index, procs["region"], strict=True)]
+        codes, uniq = pd.factorize(pd.Index(label))
+        nodes = pd.Index(list(uniq), name="stage", dtype=object)
+        members = [np.flatnonzero(codes == i) for i in range(len(uniq))]
+        ttr = np.asarray([ttr_p[m].max() for m in members])
+    return nodes, members, ttr * PERIODS[network.period]
+
+
+def scaled_bounds(ub: np.ndarray, mult: np.ndarray) -> np.ndarray:
+    """Upper bounds ``ub`` times multipliers ``mult`` >= 0, where an unlimited bound times 0 is 0.
+
+    Examples
+    --------
+    >>> scaled_bounds(np.array([np.inf, np.inf, 4.0]), np.array([0.0, 0.5, 0.5])).tolist()
+    [0.0, inf, 2.0]
+    """
+    ub, mult = np.broadcast_arrays(np.asarray(ub, dtype=float), np.asarray(mult, dtype=float))
+    out = np.zeros(ub.shape)
+    on = mult > 0
+    out[on] = ub[on] * mult[on]
+    return out
 
 
 class OperationsLP:
@@ -72,6 +148,16 @@ class OperationsLP:
         every process of that country-stage).
     eps
         Weight of the costs other than lost demand.
+
+    Attributes
+    ----------
+    nodes
+        Node ids.
+    ttr
+        Time to recover per node, in months.
+    baseline, baseline_units
+        :math:`L_0` (currency) and the units of each demand row left unserved over the horizon
+        without any outage.
     """
 
     def __init__(
@@ -81,7 +167,7 @@ class OperationsLP:
         from valuechain.scenarios.compiled import ShockArrays
         from valuechain.sim.simulate import default_periods
 
-        check("OperationsLP", "kind", kind, OneOf(("process", "stage")), error=ScenarioError)
+        self.nodes, self._members, self.ttr = _node_sets(network, kind)
         self.network = network
         self.kind = kind
         per = default_periods(network, periods, start)
@@ -94,34 +180,37 @@ class OperationsLP:
             for name, blk in m.lp.var_blocks.items():
                 if name != "unmet":
                     m.update_cost(name, m.cost[blk.offset : blk.offset + blk.size] * eps)
-        self._unmet = (unmet.offset, unmet.size)
+        self._unmet = unmet
         self._value = m.cost[unmet.offset : unmet.offset + unmet.size].copy()
         act = m.lp.var_blocks["activity"]
         self._act = act
         self._ub = m.col_ub[act.offset : act.offset + act.size].reshape(act.shape).copy()
         self.periods = periods
-        procs = network.processes
-        if kind == "process":
-            self.nodes = pd.Index(procs.index.astype(object), name="process")
-            self._members = [np.array([i]) for i in range(len(procs))]
-            ttr = procs["ttr"].to_numpy(float)
-        else:
-            rec = network.recipes[network.recipes["kind"] == "output"]
-            first = rec.drop_duplicates("process").set_index("process")["commodity"]
-            label = [f"{r}:{first.get(p, '-')}" for p, r in zip(procs.index, procs["region"], strict=True)]
-            codes, uniq = pd.factorize(pd.Index(label))
-            self.nodes = pd.Index(list(uniq), name="stage", dtype=object)
-            self._members = [np.flatnonzero(codes == i) for i in range(len(uniq))]
-            ttr = np.asarray([procs["ttr"].to_numpy(float)[mem].max() for mem in self._members])
-        self.ttr = ttr * PERIODS[network.period]  # months
         self._base_act: np.ndarray | None = None
-        self.baseline = self.lost(-1, 0.0)
+        self.baseline, self.baseline_units = self.impact(-1, 0.0)
         x = self.model.values
         assert x is not None
         self._base_act = x[act.offset : act.offset + act.size].reshape(act.shape).copy()
 
     def lost(self, node: int, months: float) -> float:
         """Lost demand value :math:`L(n, d)` with node ``node`` down ``months`` months (node -1: none)."""
+        return self.impact(node, months)[0]
+
+    def impact(self, node: int, months: float) -> tuple[float, np.ndarray]:
+        """Lost demand with node ``node`` down ``months`` months (node -1: none).
+
+        Returns
+        -------
+        tuple of float and numpy.ndarray
+            :math:`L(n, d)` in currency, and the units left unserved per demand row (in the
+            order of ``network.demand``), summed over the horizon.
+
+        Raises
+        ------
+        SolverError
+            HiGHS did not prove an optimum, or its solution breaks the bounds of the outage
+            (the solver did not take the new bounds).
+        """
         from valuechain.opt import solve
 
         mult = np.ones(self._ub.shape[1])
@@ -133,21 +222,37 @@ class OperationsLP:
             hit = mult < 1.0
             if not (self._base_act[:, hit][:, :, self._members[node]] > 1e-9).any():
                 # the baseline optimum does not use the node while it is down: it stays optimal
-                return self.baseline
+                return self.baseline, self.baseline_units.copy()
         ub = self._ub.copy()
         if node >= 0:
-            ub[:, :, self._members[node]] *= mult[None, :, None]
+            mem = self._members[node]
+            ub[:, :, mem] = scaled_bounds(ub[:, :, mem], mult[None, :, None])
+        if np.isnan(ub).any():  # cannot happen with scaled_bounds; never hand HiGHS a NaN bound
+            raise SolverError(f"NaN activity bound for {self._label(node)}")
         self.model.update_bounds("activity", ub=ub.ravel())
         result = solve(self.model, allow_nonoptimal=True)
         if result.termination.value != "optimal":
             # a warm re-solve of a modified model can stop early (status unknown or a spurious
-            # 'unbounded'); the program is bounded (costs >= 0), so solve it again from scratch
+            # 'unbounded'); the program is bounded (costs >= 0), so solve it again from scratch,
+            # which raises SolverError unless it proves an optimum
             self.model._highs = None
             solve(self.model)
         x = self.model.values
-        assert x is not None
-        off, n = self._unmet
-        return float(np.dot(x[off : off + n], self._value))
+        if x is None:
+            raise SolverError(f"HiGHS returned no solution for {self._label(node)}")
+        act = x[self._act.offset : self._act.offset + self._act.size].reshape(self._act.shape)
+        over = float(np.max(act - ub, initial=0.0))
+        if over > _BOUND_SLACK * max(1.0, float(np.max(np.abs(act), initial=0.0))):
+            raise SolverError(
+                f"HiGHS's solution for {self._label(node)} runs a process {over:.6g} above the bound of the "
+                "outage: the solver did not take the new bounds"
+            )
+        u = x[self._unmet.offset : self._unmet.offset + self._unmet.size]
+        units = u.reshape(self._unmet.shape).sum(axis=(0, 1))
+        return float(np.dot(u, self._value)), units
+
+    def _label(self, node: int) -> str:
+        return "the baseline" if node < 0 else f"an outage of {self.kind} '{self.nodes[node]}'"
 
     def survives(self, node: int, months: float, tol: float) -> bool:
         """Whether node ``node`` down ``months`` months loses no more than the baseline (+ ``tol`` relative)."""
@@ -156,35 +261,289 @@ class OperationsLP:
     def _scale(self) -> float:
         return float(self._value.max()) if self._value.size else 1.0
 
-    def tts(self, node: int, *, tol: float = 1e-6) -> float:
-        """Time to survive of ``node`` in months (``inf`` if the whole horizon is survived)."""
-        if self.survives(node, float(self.periods), tol):
-            return math.inf
-        lo, hi = 0, self.periods
-        if not self.survives(node, 1.0, tol):
-            return 0.0
-        lo = 1
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if self.survives(node, float(mid), tol):
-                lo = mid
-            else:
-                hi = mid
-        return float(lo)
+
+class SurvivalLP:
+    """The time-to-survive program of the module docstring, built once and re-solved per node.
+
+    Parameters
+    ----------
+    network
+        The network.
+    start
+        The month whose demand rates (growth applied) the program uses (default: January after the
+        network's base year).
+    kind
+        'process' or 'stage', as for :class:`OperationsLP`.
+    tol
+        Relative allowance on the intact network's lost value per month :math:`\\lambda_0`.
+
+    Attributes
+    ----------
+    nodes
+        Node ids.
+    ttr
+        Time to recover per node, in months.
+    lost_rate
+        :math:`\\lambda_0`, value of demand per month that the intact network cannot serve.
+
+    Examples
+    --------
+    >>> import valuechain as vc
+    >>> lp = SurvivalLP(vc.load_network("toy-battery"))
+    >>> lp.lost_rate
+    0.0
+    >>> lp.tts(int(lp.nodes.get_loc("de-hydromet")))
+    inf
+    """
+
+    def __init__(self, network: Network, *, start: Any = None, kind: str = "process", tol: float = 1e-6) -> None:
+        import highspy
+
+        from valuechain.opt import Study
+        from valuechain.sim.simulate import default_periods
+
+        self.nodes, self._members, self.ttr = _node_sets(network, kind)
+        self.network = network
+        self.kind = kind
+        per_month = 1.0 / PERIODS[network.period]
+        hubs = pd.Index(network.hub_ids)
+        procs, routes, dem, mk = network.processes, network.routes, network.demand, network.markets
+        mk = mk[mk["side"] == "buy"]
+        first = default_periods(network, 1, start)[0].start_time
+        years = first.year + (first.month - 1) / 12.0
+        base = float(network.year) if network.year is not None else years
+        rate = per_month * dem["quantity"].to_numpy(float) * (1.0 + dem["growth"].to_numpy(float)) ** (years - base)
+        value = dem["value_of_lost_demand"].to_numpy(float)
+        value = np.where(np.isnan(value), Study().unmet_penalty, value)
+        n_p, n_r, n_m, n_d = len(procs), len(routes), len(mk), len(dem)
+        # columns: t, Y (processes), F (routes), B (purchases), U (unserved demand)
+        self._y0 = 1
+        f0, b0, u0 = 1 + n_p, 1 + n_p + n_r, 1 + n_p + n_r + n_m
+        n_col = u0 + n_d
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
+
+        def hub_pos(regions: Any, commodities: Any) -> np.ndarray:
+            return np.asarray(hubs.get_indexer([hub_id(r, c) for r, c in zip(regions, commodities, strict=True)]))
+
+        # hub balances: rows 0..H-1
+        rec = network.recipes
+        rec = rec[rec["process"].isin(procs.index)]
+        sign = np.where(rec["kind"].to_numpy(object) == "output", 1.0, -1.0)
+        p_pos = procs.index.get_indexer(rec["process"])
+        p_hub = hub_pos(procs["region"].to_numpy(object)[p_pos], rec["commodity"])
+        r_com = routes["commodity"].to_numpy(object)
+        r_from = hub_pos(routes["origin"], r_com)
+        r_to = hub_pos(routes["destination"], r_com)
+        m_hub = hub_pos(mk["region"], mk["commodity"])
+        d_hub = hub_pos(dem["region"], dem["commodity"])
+        for r, c, v in (
+            (p_hub, self._y0 + p_pos, sign * rec["coefficient"].to_numpy(float)),
+            (r_to, f0 + np.arange(n_r), np.ones(n_r)),
+            (r_from, f0 + np.arange(n_r), -np.ones(n_r)),
+            (m_hub, b0 + np.arange(n_m), np.ones(n_m)),
+            (d_hub, u0 + np.arange(n_d), np.ones(n_d)),
+        ):
+            rows.append(r)
+            cols.append(c)
+            vals.append(v)
+        d_at_hub = np.bincount(d_hub, weights=rate, minlength=len(hubs))
+        rows.append(np.arange(len(hubs)))
+        cols.append(np.zeros(len(hubs), dtype=np.int64))
+        vals.append(-d_at_hub)
+        if min((x.min(initial=0) for x in (p_hub, r_from, r_to, m_hub, d_hub)), default=0) < 0:
+            raise SolverError(f"network '{network.name}': a recipe, route, market or demand names no hub")
+        init = network.hubs["initial_stock"].to_numpy(float)
+        row_lo = [-init]
+        row_hi = [np.full(len(hubs), np.inf)]
+        n_row = len(hubs)
+        # rates: column - cap x t <= 0 for every finite capacity, and U_j - d_j t <= 0
+        caps = np.concatenate(
+            [
+                per_month * procs["capacity"].to_numpy(float),
+                per_month * routes["capacity"].to_numpy(float),
+                per_month * mk["cap"].to_numpy(float),
+                rate,
+            ]
+        )
+        lim = np.flatnonzero(np.isfinite(caps))
+        k = np.arange(lim.size) + n_row
+        rows += [k, k]
+        cols += [lim + 1, np.zeros(lim.size, dtype=np.int64)]
+        vals += [np.ones(lim.size), -caps[lim]]
+        row_lo.append(np.full(lim.size, -np.inf))
+        row_hi.append(np.zeros(lim.size))
+        n_row += lim.size
+        # lost value: sum_j v_j U_j - (1 + tol) lambda_0 t <= 0 (last row; lambda_0 set below)
+        self._loss_row = n_row
+        rows += [np.full(n_d, n_row), np.array([n_row])]
+        cols += [u0 + np.arange(n_d), np.array([0])]
+        vals += [value, np.array([0.0])]
+        row_lo.append(np.array([-np.inf]))
+        row_hi.append(np.array([0.0]))
+        n_row += 1
+
+        # one entry per (row, column), ordered by column then row
+        key, inv = np.unique(np.concatenate(cols) * n_row + np.concatenate(rows), return_inverse=True)
+        v_all = np.bincount(inv, weights=np.concatenate(vals), minlength=key.size)
+        c_all, r_all = np.divmod(key, n_row)
+        lp = highspy.HighsLp()
+        lp.num_col_ = n_col
+        lp.num_row_ = n_row
+        lp.col_cost_ = np.zeros(n_col)
+        lp.col_lower_ = np.zeros(n_col)
+        lp.col_upper_ = np.full(n_col, np.inf)
+        lp.row_lower_ = np.concatenate(row_lo)
+        lp.row_upper_ = np.concatenate(row_hi)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(np.bincount(c_all, minlength=n_col))]).astype(np.int32)
+        lp.a_matrix_.index_ = r_all.astype(np.int32)
+        lp.a_matrix_.value_ = v_all
+        if not np.isfinite(lp.a_matrix_.value_).all() or np.isnan(lp.row_lower_).any():
+            raise SolverError(f"network '{network.name}': the time-to-survive program has a non-finite coefficient")
+        self._hs = highspy
+        self._h = h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        self._ok(h.passModel(lp), "passModel", "building the time-to-survive program")
+        self._n_col = n_col
+        self._hub_lo = row_lo[0]
+
+        # lambda_0: the intact network's least lost value per month in a steady state (t = 1, no stocks)
+        self._ok(h.changeColsCost(n_d, (u0 + np.arange(n_d)).astype(np.int32), value), "changeColsCost", "lambda_0")
+        self._ok(h.changeColBounds(0, 1.0, 1.0), "changeColBounds", "lambda_0")
+        self._ok(h.changeRowsBounds(len(hubs), np.arange(len(hubs), dtype=np.int32),
+                                    np.zeros(len(hubs)), row_hi[0]), "changeRowsBounds", "lambda_0")  # fmt: skip
+        self._ok(h.changeRowBounds(self._loss_row, -np.inf, np.inf), "changeRowBounds", "lambda_0")
+        status = self._run("the intact network's steady state")
+        if status != "optimal":
+            raise SolverError(f"network '{network.name}': the steady-state program of the intact network is {status}")
+        self.lost_rate = max(float(h.getInfo().objective_function_value), 0.0)
+        if self.lost_rate < 1e-9 * max(float(np.dot(value, rate)), 1.0):
+            self.lost_rate = 0.0
+        # back to the time-to-survive program: max t
+        self._ok(h.changeColsCost(n_d, (u0 + np.arange(n_d)).astype(np.int32), np.zeros(n_d)), "changeColsCost", "")
+        self._ok(h.changeColCost(0, 1.0), "changeColCost", "")
+        self._ok(h.changeObjectiveSense(highspy.ObjSense.kMaximize), "changeObjectiveSense", "")
+        self._ok(h.changeColBounds(0, 0.0, np.inf), "changeColBounds", "")
+        self._ok(h.changeRowsBounds(len(hubs), np.arange(len(hubs), dtype=np.int32), row_lo[0], row_hi[0]),
+                 "changeRowsBounds", "")  # fmt: skip
+        self._ok(h.changeRowBounds(self._loss_row, -np.inf, 0.0), "changeRowBounds", "")
+        self._ok(h.changeCoeff(self._loss_row, 0, -(1.0 + tol) * self.lost_rate), "changeCoeff", "")
+
+    def _ok(self, status: Any, call: str, what: str) -> None:
+        if status == self._hs.HighsStatus.kError:
+            raise SolverError(f"HiGHS rejected {call} ({what or 'time-to-survive program'})")
+
+    def _run(self, what: str) -> str:
+        """Run HiGHS; return 'optimal', 'unbounded' or raise, re-solving from scratch once if needed."""
+        ms = self._hs.HighsModelStatus
+        for attempt in range(2):
+            self._ok(self._h.run(), "run", what)
+            st = self._h.getModelStatus()
+            if st == ms.kOptimal:
+                return "optimal"
+            if st in (ms.kUnbounded, ms.kUnboundedOrInfeasible):
+                # t = 0 with nothing produced, moved or lost is always feasible: so unbounded
+                return "unbounded"
+            if attempt == 0:
+                self._h.clearSolver()
+        raise SolverError(f"HiGHS stopped on the time-to-survive program for {what}: {self._h.modelStatusToString(st)}")
+
+    def tts(self, node: int) -> float:
+        """Time to survive of ``node`` in months (``inf`` if the network keeps up without it)."""
+        mem = (self._y0 + self._members[node]).astype(np.int32)
+        what = f"{self.kind} '{self.nodes[node]}'"
+        self._ok(self._h.changeColsBounds(mem.size, mem, np.zeros(mem.size), np.zeros(mem.size)), "changeColsBounds", what)
+        try:
+            if self._run(what) == "unbounded":
+                return math.inf
+            x = np.asarray(self._h.getSolution().col_value, dtype=float)
+            if x.size != self._n_col or np.abs(x[mem]).max(initial=0.0) > _BOUND_SLACK:
+                raise SolverError(f"HiGHS's time-to-survive solution for {what} runs the node it should stop")
+            t = float(x[0])
+            return t if t > 0 else 0.0
+        finally:
+            inf = np.full(mem.size, np.inf)
+            self._ok(self._h.changeColsBounds(mem.size, mem, np.zeros(mem.size), inf), "changeColsBounds", what)
 
 
-def _nodes(op: OperationsLP, targets: list[str] | None) -> list[int]:
+def _nodes(lp: OperationsLP | SurvivalLP, targets: list[str] | None) -> list[int]:
     if targets is None:
-        return list(range(len(op.nodes)))
+        return list(range(len(lp.nodes)))
     from valuechain._params import closest
 
     out = []
     for t in targets:
-        if t not in op.nodes:
+        if t not in lp.nodes:
             raise ScenarioError(
-                f"unknown {op.kind} '{t}' in network '{op.network.name}'" + closest(t, map(str, op.nodes))
+                f"unknown {lp.kind} '{t}' in network '{lp.network.name}'" + closest(t, map(str, lp.nodes))
             )
-        out.append(int(op.nodes.get_loc(t)))
+        out.append(int(lp.nodes.get_loc(t)))
+    return out
+
+
+def _units(network: Network) -> str:
+    """The unit of the demand's commodities, or 'mixed: a, b' when they differ."""
+    com = network.commodities
+    units = sorted({str(com.at[c, "unit"]) for c in network.demand["commodity"] if c in com.index})
+    return units[0] if len(units) == 1 else "mixed: " + ", ".join(units)
+
+
+def impact_table(
+    op: OperationsLP, idx: list[int] | None = None, *, progress: Callable[[], None] | None = None
+) -> pd.DataFrame:
+    """Performance impact of the nodes at positions ``idx`` of ``op`` (default all), with the REI.
+
+    Parameters
+    ----------
+    op
+        The operational program.
+    idx
+        Node positions in ``op.nodes``.
+    progress
+        Called once after each node (e.g. to advance a progress bar).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`ttr_impact`.
+    """
+    idx = list(range(len(op.nodes))) if idx is None else idx
+    net = op.network
+    total = float(np.dot(op.model.demand.ravel(), op._value))
+    lost = np.zeros(len(idx))
+    units = np.zeros((len(idx), len(op.baseline_units)))
+    for i, node in enumerate(idx):
+        value, u = op.impact(node, float(op.ttr[node]))
+        lost[i] = max(value - op.baseline, 0.0)
+        units[i] = np.maximum(u - op.baseline_units, 0.0)
+        if progress is not None:
+            progress()
+    small = lost < 1e-9 * max(op._scale(), 1.0)
+    lost[small] = 0.0
+    units[small] = 0.0
+    out = pd.DataFrame(
+        {
+            "ttr": op.ttr[idx],
+            "lost_units": units.sum(axis=1),
+            "lost_value": lost,
+            "lost_share": lost / total if total > 0 else 0.0,
+        },
+        index=op.nodes[idx],
+    )
+    coms = pd.Index(net.demand["commodity"].astype(str))
+    if coms.nunique() > 1:
+        for c in coms.unique():
+            out[f"lost_units:{c}"] = units[:, np.asarray(coms == c)].sum(axis=1)
+    out = risk_exposure_index(out)
+    out.attrs["units"] = {
+        "ttr": "months",
+        "lost_units": _units(net),
+        "lost_value": net.units.get("currency", "currency") if hasattr(net, "units") else "currency",
+        "lost_share": "share of the value of all demand over the horizon",
+        "rei": "share of the largest lost value",
+    }
     return out
 
 
@@ -207,8 +566,12 @@ def ttr_impact(
     Returns
     -------
     pandas.DataFrame
-        Indexed by node: ``ttr`` (months), ``lost_value`` (value of demand lost beyond the
-        baseline), ``lost_share`` (of the value of all demand over the horizon), ``rei``.
+        Indexed by node, most exposed first: ``ttr`` (months), ``lost_units`` (units of demand lost
+        beyond the baseline over the horizon, summed over demand rows in their commodities' units),
+        ``lost_value`` (currency: value of that demand), ``lost_share`` (of the value of all
+        demand over the horizon), ``rei`` (``lost_value`` over the largest ``lost_value``) and,
+        when demand covers several commodities, ``lost_units:<commodity>`` per commodity.
+        ``attrs["units"]`` names the unit of each column.
 
     Examples
     --------
@@ -218,21 +581,18 @@ def ttr_impact(
     0.0
     >>> bool(t.loc["cn-cam", "rei"] == 1.0)
     True
+    >>> t.attrs["units"]["lost_units"]
+    'GWh'
     """
     op = OperationsLP(network, periods=periods, start=start, kind=kind)
-    idx = _nodes(op, targets)
-    total = float(np.dot(op.model.demand.ravel(), op._value))
-    lost = np.asarray([max(op.lost(i, float(op.ttr[i])) - op.baseline, 0.0) for i in idx])
-    lost[lost < 1e-9 * max(op._scale(), 1.0)] = 0.0
-    out = pd.DataFrame(
-        {"ttr": op.ttr[idx], "lost_value": lost, "lost_share": lost / total if total > 0 else 0.0},
-        index=op.nodes[idx],
-    )
-    return risk_exposure_index(out)
+    return impact_table(op, _nodes(op, targets))
 
 
 def risk_exposure_index(impact: pd.DataFrame, column: str = "lost_value") -> pd.DataFrame:
     """Add ``rei`` = impact / worst impact (0 everywhere when nothing is lost), sorted worst first.
+
+    The index is dimensionless, in [0, 1]; ``column`` holds the impact (by default the value of
+    demand lost, in currency).
 
     Examples
     --------
@@ -255,7 +615,7 @@ def tts_lp(
     tol: float = 1e-6,
     with_impact: bool = True,
 ) -> pd.DataFrame:
-    """Time to survive by linear programming: the longest outage that loses no demand.
+    """Time to survive by linear programming: the longest time, in months, that loses no demand.
 
     Parameters
     ----------
@@ -263,41 +623,42 @@ def tts_lp(
         The network.
     targets
         Node ids (default all).
-    periods, start
-        Horizon in months; outages start in the first month.
+    periods
+        Horizon in months of the TTR impact (``with_impact``); the time to survive has no horizon.
+    start
+        First month: its demand rates are those of the time-to-survive program.
     kind
         'process' or 'stage'.
     tol
-        Tolerance on lost value, relative to the baseline's lost value (or to the largest value of
-        lost demand per unit when the baseline loses nothing).
+        Allowance on the intact network's lost value per month, relative.
     with_impact
-        Also compute the TTR impact and the risk exposure index on the same program.
+        Also compute the TTR impact and the risk exposure index (:func:`ttr_impact`).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by node: ``tts`` (months, ``inf`` if the horizon is survived), ``ttr`` (months),
-        ``at_risk`` (``tts < ttr``) and, with ``with_impact``, ``lost_value``, ``lost_share``, ``rei``.
+        Indexed by node: ``tts`` (months, a real number; ``inf`` when the network keeps up without
+        the node), ``ttr`` (months), ``at_risk`` (``tts < ttr``) and, with ``with_impact``,
+        the columns of :func:`ttr_impact`.
 
     Examples
     --------
     >>> import valuechain as vc
-    >>> tts_lp(vc.load_network("toy-battery"), ["cn-cam", "de-cam", "de-hydromet"])["tts"].to_dict()
+    >>> tts_lp(vc.load_network("toy-battery"), ["cn-cam", "de-cam", "de-hydromet"])["tts"].round(3).to_dict()
     {'cn-cam': 0.0, 'de-cam': inf, 'de-hydromet': inf}
 
     The simulator's re-sourcing survives a German cathode outage for 3 months only; the program
-    re-routes Chinese cathode to the German cell plant for the whole horizon.
+    re-routes Chinese cathode to the German cell plant for ever.
     """
-    op = OperationsLP(network, periods=periods, start=start, kind=kind)
-    idx = _nodes(op, targets)
-    tts = np.asarray([op.tts(i, tol=tol) for i in idx])
-    out = pd.DataFrame({"tts": tts, "ttr": op.ttr[idx]}, index=op.nodes[idx])
+    lp = SurvivalLP(network, start=start, kind=kind, tol=tol)
+    idx = _nodes(lp, targets)
+    tts = np.asarray([lp.tts(i) for i in idx])
+    out = pd.DataFrame({"tts": tts, "ttr": lp.ttr[idx]}, index=lp.nodes[idx])
     out["at_risk"] = out["tts"] < out["ttr"]
     if with_impact:
-        total = float(np.dot(op.model.demand.ravel(), op._value))
-        lost = np.asarray([max(op.lost(i, float(op.ttr[i])) - op.baseline, 0.0) for i in idx])
-        lost[lost < 1e-9 * max(op._scale(), 1.0)] = 0.0
-        out["lost_value"] = lost
-        out["lost_share"] = lost / total if total > 0 else 0.0
-        out = risk_exposure_index(out).loc[out.index]
+        impact = ttr_impact(network, targets, periods=periods, start=start, kind=kind)
+        out = out.join(impact.drop(columns="ttr")).loc[out.index]
+        out.attrs["units"] = {"tts": "months", **impact.attrs["units"]}
+    else:
+        out.attrs["units"] = {"tts": "months", "ttr": "months"}
     return out
