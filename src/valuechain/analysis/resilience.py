@@ -91,7 +91,16 @@ if TYPE_CHECKING:
     from valuechain.network.model import Network
     from valuechain.opt import Model
 
-__all__ = ["OperationsLP", "SurvivalLP", "impact_table", "risk_exposure_index", "scaled_bounds", "ttr_impact", "tts_lp"]
+__all__ = [
+    "OperationsLP",
+    "SurvivalLP",
+    "impact_table",
+    "position",
+    "risk_exposure_index",
+    "scaled_bounds",
+    "ttr_impact",
+    "tts_lp",
+]
 
 #: Largest excess of an activity over the upper bound just set that a solution may show.
 _BOUND_SLACK = 1e-6
@@ -263,7 +272,7 @@ class OperationsLP:
 
 
 class SurvivalLP:
-    """The time-to-survive program of the module docstring, built once and re-solved per node.
+    r"""The time-to-survive program of the module docstring, built once and re-solved per node.
 
     Parameters
     ----------
@@ -275,7 +284,7 @@ class SurvivalLP:
     kind
         'process' or 'stage', as for :class:`OperationsLP`.
     tol
-        Relative allowance on the intact network's lost value per month :math:`\\lambda_0`.
+        Relative allowance on the intact network's lost value per month :math:`\lambda_0`.
 
     Attributes
     ----------
@@ -284,7 +293,7 @@ class SurvivalLP:
     ttr
         Time to recover per node, in months.
     lost_rate
-        :math:`\\lambda_0`, value of demand per month that the intact network cannot serve.
+        :math:`\lambda_0`, value of demand per month that the intact network cannot serve.
 
     Examples
     --------
@@ -331,7 +340,7 @@ class SurvivalLP:
         rec = network.recipes
         rec = rec[rec["process"].isin(procs.index)]
         sign = np.where(rec["kind"].to_numpy(object) == "output", 1.0, -1.0)
-        p_pos = procs.index.get_indexer(rec["process"])
+        p_pos = procs.index.get_indexer(pd.Index(rec["process"]))
         p_hub = hub_pos(procs["region"].to_numpy(object)[p_pos], rec["commodity"])
         r_com = routes["commodity"].to_numpy(object)
         r_from = hub_pos(routes["origin"], r_com)
@@ -388,7 +397,7 @@ class SurvivalLP:
         key, inv = np.unique(np.concatenate(cols) * n_row + np.concatenate(rows), return_inverse=True)
         v_all = np.bincount(inv, weights=np.concatenate(vals), minlength=key.size)
         c_all, r_all = np.divmod(key, n_row)
-        lp = highspy.HighsLp()
+        lp: Any = highspy.HighsLp()
         lp.num_col_ = n_col
         lp.num_row_ = n_row
         lp.col_cost_ = np.zeros(n_col)
@@ -397,13 +406,15 @@ class SurvivalLP:
         lp.row_lower_ = np.concatenate(row_lo)
         lp.row_upper_ = np.concatenate(row_hi)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(np.bincount(c_all, minlength=n_col))]).astype(np.int32)
+        start = np.concatenate([[0], np.cumsum(np.bincount(c_all, minlength=n_col))])
+        lp.a_matrix_.start_ = start.astype(np.int32)
         lp.a_matrix_.index_ = r_all.astype(np.int32)
         lp.a_matrix_.value_ = v_all
         if not np.isfinite(lp.a_matrix_.value_).all() or np.isnan(lp.row_lower_).any():
             raise SolverError(f"network '{network.name}': the time-to-survive program has a non-finite coefficient")
         self._hs = highspy
-        self._h = h = highspy.Highs()
+        h: Any = highspy.Highs()
+        self._h = h
         h.setOptionValue("output_flag", False)
         self._ok(h.passModel(lp), "passModel", "building the time-to-survive program")
         self._n_col = n_col
@@ -454,7 +465,9 @@ class SurvivalLP:
         """Time to survive of ``node`` in months (``inf`` if the network keeps up without it)."""
         mem = (self._y0 + self._members[node]).astype(np.int32)
         what = f"{self.kind} '{self.nodes[node]}'"
-        self._ok(self._h.changeColsBounds(mem.size, mem, np.zeros(mem.size), np.zeros(mem.size)), "changeColsBounds", what)
+        self._ok(
+            self._h.changeColsBounds(mem.size, mem, np.zeros(mem.size), np.zeros(mem.size)), "changeColsBounds", what
+        )
         try:
             if self._run(what) == "unbounded":
                 return math.inf
@@ -479,8 +492,13 @@ def _nodes(lp: OperationsLP | SurvivalLP, targets: list[str] | None) -> list[int
             raise ScenarioError(
                 f"unknown {lp.kind} '{t}' in network '{lp.network.name}'" + closest(t, map(str, lp.nodes))
             )
-        out.append(int(lp.nodes.get_loc(t)))
+        out.append(position(lp.nodes, t))
     return out
+
+
+def position(nodes: pd.Index, name: str) -> int:
+    """Position of node ``name`` in ``nodes`` (-1 when absent)."""
+    return int(nodes.get_indexer(pd.Index([name]))[0])
 
 
 def _units(network: Network) -> str:
@@ -540,7 +558,7 @@ def impact_table(
     out.attrs["units"] = {
         "ttr": "months",
         "lost_units": _units(net),
-        "lost_value": net.units.get("currency", "currency") if hasattr(net, "units") else "currency",
+        "lost_value": net.units.get("currency", "currency"),
         "lost_share": "share of the value of all demand over the horizon",
         "rei": "share of the largest lost value",
     }
