@@ -76,6 +76,25 @@ def test_tts_is_continuous():
     assert t.loc["supplier", "tts"] == pytest.approx(1.5, abs=1e-9)
 
 
+def test_tts_against_an_intact_network_that_cannot_serve_everything():
+    # demand 12 a month, supplier 10: the intact network loses 2 a month (worth 2 x 5 = 10 a month)
+    # for ever; with either node down the 10 in stock make up the 10 a month it still serves: 1 month
+    b = NetworkBuilder("hand-short", year=2024, period="month")
+    b.add_commodity("part", unit="unit", stage="component")
+    b.add_commodity("product", unit="unit", stage="pack")
+    b.add_region("X")
+    b.add_hub("X", "product", initial_stock=10.0)
+    b.add_process("supplier", region="X", outputs={"part": 1.0}, capacity=10.0)
+    b.add_process("assembly", region="X", inputs={"part": 1.0}, outputs={"product": 1.0}, baseline_activity=10.0)
+    b.add_demand("X", "product", quantity=12.0, value_of_lost_demand=5.0)
+    net = b.build(check_balance=False)
+    lp = resilience.SurvivalLP(net)
+    assert lp.lost_rate == pytest.approx(10.0)
+    for node in ("supplier", "assembly"):
+        # the default allowance of 1e-6 x 10 a month lets 2e-6 units a month more go: t = 1 + 2e-7
+        assert lp.tts(resilience.position(lp.nodes, node)) == pytest.approx(1.0, abs=1e-6)
+
+
 def test_tts_of_a_part_stock_and_a_spare_line():
     # a second supplier with 4 spare a month: the 15 in stock make up 6 a month for 15 / 6 = 2.5 months
     b = NetworkBuilder("hand-spare", year=2024, period="month")

@@ -123,6 +123,8 @@ class SurvivalLP:
         r_to = hub_pos(routes["destination"], r_com)
         m_hub = hub_pos(mk["region"], mk["commodity"])
         d_hub = hub_pos(dem["region"], dem["commodity"])
+        if min((x.min(initial=0) for x in (p_hub, r_from, r_to, m_hub, d_hub)), default=0) < 0:
+            raise SolverError(f"network '{network.name}': a recipe, route, market or demand names no hub")
         for r, c, v in (
             (p_hub, self._y0 + p_pos, sign * rec["coefficient"].to_numpy(float)),
             (r_to, f0 + np.arange(n_r), np.ones(n_r)),
@@ -137,8 +139,6 @@ class SurvivalLP:
         rows.append(np.arange(len(hubs)))
         cols.append(np.zeros(len(hubs), dtype=np.int64))
         vals.append(-d_at_hub)
-        if min((x.min(initial=0) for x in (p_hub, r_from, r_to, m_hub, d_hub)), default=0) < 0:
-            raise SolverError(f"network '{network.name}': a recipe, route, market or demand names no hub")
         init = network.hubs["initial_stock"].to_numpy(float)
         row_lo = [-init]
         row_hi = [np.full(len(hubs), np.inf)]
