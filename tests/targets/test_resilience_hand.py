@@ -77,8 +77,10 @@ def test_tts_is_continuous():
 
 
 def test_tts_against_an_intact_network_that_cannot_serve_everything():
-    # demand 12 a month, supplier 10: the intact network loses 2 a month (worth 2 x 5 = 10 a month)
-    # for ever; with either node down the 10 in stock make up the 10 a month it still serves: 1 month
+    # demand 12 a month, supplier 10: the intact network serves everything while the 10 in stock
+    # make up the missing 2 a month (5 months), then loses 2 a month (worth 10 a month). With either
+    # node down only the stock serves: 10 / 12 of a month, after which it loses more than the
+    # intact network (which loses nothing before month 5).
     b = NetworkBuilder("hand-short", year=2024, period="month")
     b.add_commodity("part", unit="unit", stage="component")
     b.add_commodity("product", unit="unit", stage="pack")
@@ -88,11 +90,10 @@ def test_tts_against_an_intact_network_that_cannot_serve_everything():
     b.add_process("assembly", region="X", inputs={"part": 1.0}, outputs={"product": 1.0}, baseline_activity=10.0)
     b.add_demand("X", "product", quantity=12.0, value_of_lost_demand=5.0)
     net = b.build(check_balance=False)
-    lp = resilience.SurvivalLP(net)
-    assert lp.lost_rate == pytest.approx(10.0)
+    lp = resilience.SurvivalLP(net, periods=8)
+    assert lp.lost.tolist() == pytest.approx([0, 0, 0, 0, 0, 0, 10, 20, 30])
     for node in ("supplier", "assembly"):
-        # the default allowance of 1e-6 x 10 a month lets 2e-6 units a month more go: t = 1 + 2e-7
-        assert lp.tts(resilience.position(lp.nodes, node)) == pytest.approx(1.0, abs=1e-6)
+        assert lp.tts(resilience.position(lp.nodes, node)) == pytest.approx(10 / 12, abs=1e-9)
 
 
 def test_tts_of_a_part_stock_and_a_spare_line():
@@ -140,14 +141,19 @@ def test_simulator_never_outlasts_the_program_on_toy_battery():
 
 
 def test_tts_of_the_graphite_mines_on_toy_battery_by_hand():
-    # cells needed in January 2025: 1000 GWh a year x 1.1 (a year of 10 % growth) / 12, less the
-    # 30 GWh a year the German market sells: 1070 / 12 GWh a month, each needing 1000 t of anode.
     # With the mines down, anode comes from the 90 000 t of graphite in stock (1.1 t per t of anode)
-    # and the 8 000 t of anode held in Germany: t = (90 000 / 1.1 + 8 000) / (1000 x 1070 / 12)
+    # and the 8 000 t of anode held in Germany: 90 000 / 1.1 + 8 000 = 89 818.2 t. Cells needed in
+    # January 2025: 1000 GWh a year x 1.1 (a year of 10 % growth) / 12, less the 30 GWh a year the
+    # German market sells, each GWh needing 1000 t of anode: 89 166.7 t, so the stock outlasts
+    # January; February's demand is 1.1 ** (1 / 12) times January's, so the rest lasts
+    # (89 818.2 - 89 166.7) / 89 897.6 of February.
     t = tts_lp(vc.load_network("toy-battery"), ["cn-graphite-mine"], with_impact=False)
-    expected = (90_000 / 1.1 + 8_000) / (1000 * 1070 / 12)
+    stock = 90_000 / 1.1 + 8_000
+    jan = 1000 * (1000 * 1.1 - 30) / 12
+    feb = 1000 * (1000 * 1.1 ** (1 + 1 / 12) - 30) / 12
+    expected = 1 + (stock - jan) / feb
     assert t.loc["cn-graphite-mine", "tts"] == pytest.approx(expected, rel=1e-7)
-    assert expected == pytest.approx(1.00731, abs=1e-5)
+    assert expected == pytest.approx(1.00725, abs=1e-5)
 
 
 @pytest.mark.xfail(
@@ -182,3 +188,11 @@ def test_cli_shows_decimals_and_units(tmp_path: Path, capsys: pytest.CaptureFixt
     row = next(line for line in text.splitlines() if "supplier" in line)
     cells = [c.strip() for c in row.split("│")]
     assert cells[3:7] == ["3.00", "1.50", "15", "75"]
+
+
+def test_tts_beyond_the_horizon_is_inf():
+    # 1000 in stock at 10 a month last 100 months: past a 12-month horizon, inside a 120-month one
+    net = hand_network(1000.0)
+    assert math.isinf(tts_lp(net, ["assembly"], periods=12, with_impact=False).loc["assembly", "tts"])
+    t = tts_lp(net, ["assembly"], periods=120, with_impact=False)
+    assert t.loc["assembly", "tts"] == pytest.approx(100.0, abs=1e-9)

@@ -58,8 +58,11 @@ class SurvivalLP:
         network's base year).
     kind
         'process' or 'stage', as for :class:`OperationsLP`.
+    periods
+        Horizon in months: demand grows month by month over it, and a node whose outage is
+        survived to its end gets ``inf``.
     tol
-        Relative allowance on the intact network's lost value per month :math:`\lambda_0`.
+        Relative allowance on the intact network's lost value :math:`\Lambda`.
 
     Attributes
     ----------
@@ -67,21 +70,24 @@ class SurvivalLP:
         Node ids.
     ttr
         Time to recover per node, in months.
-    lost_rate
-        :math:`\lambda_0`, value of demand per month that the intact network cannot serve.
+    lost
+        :math:`\Lambda(m)` for :math:`m = 0..` ``periods``: the least value of demand the intact
+        network loses over its first :math:`m` months (currency).
 
     Examples
     --------
     >>> import valuechain as vc
     >>> from valuechain.analysis import SurvivalLP
     >>> lp = SurvivalLP(vc.load_network("toy-battery"))
-    >>> lp.lost_rate
+    >>> float(lp.lost.max())
     0.0
     >>> lp.tts(int(lp.nodes.get_loc("de-hydromet")))
     inf
     """
 
-    def __init__(self, network: Network, *, start: Any = None, kind: str = "process", tol: float = 1e-6) -> None:
+    def __init__(
+        self, network: Network, *, periods: int = 24, start: Any = None, kind: str = "process", tol: float = 1e-6
+    ) -> None:
         import highspy
 
         from valuechain.opt import Study
@@ -94,10 +100,12 @@ class SurvivalLP:
         hubs = pd.Index(network.hub_ids)
         procs, routes, dem, mk = network.processes, network.routes, network.demand, network.markets
         mk = mk[mk["side"] == "buy"]
-        first = default_periods(network, 1, start)[0].start_time
-        years = first.year + (first.month - 1) / 12.0
-        base = float(network.year) if network.year is not None else years
-        rate = per_month * dem["quantity"].to_numpy(float) * (1.0 + dem["growth"].to_numpy(float)) ** (years - base)
+        first = default_periods(network, periods, start).start_time
+        years = np.asarray(first.year, dtype=float) + (np.asarray(first.month, dtype=float) - 1.0) / 12.0
+        base = float(network.year) if network.year is not None else float(years[0])
+        growth = (1.0 + dem["growth"].to_numpy(float))[None, :] ** (years[:, None] - base)
+        self._rates = per_month * dem["quantity"].to_numpy(float)[None, :] * growth  # (month, demand row)
+        rate = self._rates[0]
         value = dem["value_of_lost_demand"].to_numpy(float)
         value = np.where(np.isnan(value), Study().unmet_penalty, value)
         n_p, n_r, n_m, n_d = len(procs), len(routes), len(mk), len(dem)
@@ -154,13 +162,14 @@ class SurvivalLP:
         )
         lim = np.flatnonzero(np.isfinite(caps))
         k = np.arange(lim.size) + n_row
+        self._u_rows = (n_row + np.searchsorted(lim, n_p + n_r + n_m + np.arange(n_d))).astype(np.int32)
         rows += [k, k]
         cols += [lim + 1, np.zeros(lim.size, dtype=np.int64)]
         vals += [np.ones(lim.size), -caps[lim]]
         row_lo.append(np.full(lim.size, -np.inf))
         row_hi.append(np.zeros(lim.size))
         n_row += lim.size
-        # lost value: sum_j v_j U_j - (1 + tol) lambda_0 t <= 0 (last row; lambda_0 set below)
+        # lost value: sum_j v_j U_j <= (1 + tol) Lambda(t) (last row; set per month below)
         self._loss_row = n_row
         rows += [np.full(n_d, n_row), np.array([n_row])]
         cols += [u0 + np.arange(n_d), np.array([0])]
@@ -194,64 +203,121 @@ class SurvivalLP:
         h.setOptionValue("output_flag", False)
         self._ok(h.passModel(lp), "passModel", "building the time-to-survive program")
         self._n_col = n_col
-        self._hub_lo = row_lo[0]
+        self._init = init
+        self._d_hub = d_hub
+        self._dem_hubs = np.unique(d_hub).astype(np.int32)
+        self._value = value
+        self._tol = tol
+        self.periods = periods
 
-        # lambda_0: the intact network's least lost value per month in a steady state (t = 1, no stocks)
-        self._ok(h.changeColsCost(n_d, (u0 + np.arange(n_d)).astype(np.int32), value), "changeColsCost", "lambda_0")
-        self._ok(h.changeColBounds(0, 1.0, 1.0), "changeColBounds", "lambda_0")
-        self._ok(h.changeRowsBounds(len(hubs), np.arange(len(hubs), dtype=np.int32),
-                                    np.zeros(len(hubs)), row_hi[0]), "changeRowsBounds", "lambda_0")  # fmt: skip
-        self._ok(h.changeRowBounds(self._loss_row, -np.inf, np.inf), "changeRowBounds", "lambda_0")
-        status = self._run("the intact network's steady state")
-        if status != "optimal":
-            raise SolverError(f"network '{network.name}': the steady-state program of the intact network is {status}")
-        self.lost_rate = max(float(h.getInfo().objective_function_value), 0.0)
-        if self.lost_rate < 1e-9 * max(float(np.dot(value, rate)), 1.0):
-            self.lost_rate = 0.0
-        # back to the time-to-survive program: max t
-        self._ok(h.changeColsCost(n_d, (u0 + np.arange(n_d)).astype(np.int32), np.zeros(n_d)), "changeColsCost", "")
+        # Lambda_m: the least value the intact network loses over [0, m] (t fixed at m, min sum_j v_j U_j)
+        u_cols = (u0 + np.arange(n_d)).astype(np.int32)
+        self._ok(h.changeColsCost(n_d, u_cols, value), "changeColsCost", "intact network")
+        self._ok(h.changeRowBounds(self._loss_row, -np.inf, np.inf), "changeRowBounds", "intact network")
+        self._cum_rates = np.vstack([np.zeros((1, n_d)), np.cumsum(self._rates, axis=0)])
+        self._segment = 0
+        self.lost: np.ndarray | None = None
+        lost = np.zeros(periods + 1)
+        for m in range(1, periods + 1):
+            self._use_segment(m)
+            self._ok(h.changeColBounds(0, float(m), float(m)), "changeColBounds", "intact network")
+            if self._run(f"the intact network over {m} months") != "optimal":
+                raise SolverError(f"network '{network.name}': the intact network's program has no optimum")
+            lost[m] = max(float(h.getInfo().objective_function_value), 0.0)
+        lost[lost < 1e-9 * max(float(np.dot(value, self._cum_rates[-1])), 1.0)] = 0.0
+        self.lost = lost
+        # the time-to-survive program: max t
+        self._ok(h.changeColsCost(n_d, u_cols, np.zeros(n_d)), "changeColsCost", "")
         self._ok(h.changeColCost(0, 1.0), "changeColCost", "")
         self._ok(h.changeObjectiveSense(highspy.ObjSense.kMaximize), "changeObjectiveSense", "")
-        self._ok(h.changeColBounds(0, 0.0, np.inf), "changeColBounds", "")
-        self._ok(h.changeRowsBounds(len(hubs), np.arange(len(hubs), dtype=np.int32), row_lo[0], row_hi[0]),
-                 "changeRowsBounds", "")  # fmt: skip
-        self._ok(h.changeRowBounds(self._loss_row, -np.inf, 0.0), "changeRowBounds", "")
-        self._ok(h.changeCoeff(self._loss_row, 0, -(1.0 + tol) * self.lost_rate), "changeCoeff", "")
+        self._segment = 0
+
+    def _set_rates(self, d: np.ndarray) -> None:
+        """Demand per month ``d`` (per demand row) as the coefficients of t."""
+        at_hub = np.bincount(self._d_hub, weights=d, minlength=int(self._init.size))
+        for hub in self._dem_hubs.tolist():
+            self._ok(self._h.changeCoeff(hub, 0, -float(at_hub[hub])), "changeCoeff", "demand per month")
+        for row, dj in zip(self._u_rows.tolist(), d.tolist(), strict=True):
+            self._ok(self._h.changeCoeff(row, 0, -dj), "changeCoeff", "demand per month")
+
+    def _use_segment(self, m: int) -> None:
+        """Set the program for t in month ``m`` (1-based): cumulative demand and allowance linear in t."""
+        if m == self._segment:
+            return
+        d = self._rates[m - 1]
+        offset = self._cum_rates[m - 1] - d * (m - 1)  # cumulative demand = offset + d t on [m - 1, m]
+        self._set_rates(d)
+        n_h, n_d = self._init.size, d.size
+        lo = -self._init + np.bincount(self._d_hub, weights=offset, minlength=n_h)
+        self._ok(self._h.changeRowsBounds(n_h, np.arange(n_h, dtype=np.int32), lo, np.full(n_h, np.inf)),
+                 "changeRowsBounds", "month")  # fmt: skip
+        self._ok(self._h.changeRowsBounds(n_d, self._u_rows, np.full(n_d, -np.inf), offset), "changeRowsBounds", "")
+        self._ok(self._h.changeColBounds(0, float(m - 1), float(m)), "changeColBounds", "month")
+        self._segment = m
+        if self.lost is None:  # computing Lambda itself: no allowance yet
+            return
+        # allowance: Lambda interpolated linearly over month m
+        slope = (self.lost[m] - self.lost[m - 1]) * (1.0 + self._tol)
+        allowance = self.lost[m - 1] * (1.0 + self._tol) - slope * (m - 1)
+        self._ok(self._h.changeCoeff(self._loss_row, 0, -slope), "changeCoeff", "lost value allowance")
+        self._ok(self._h.changeRowBounds(self._loss_row, -np.inf, allowance), "changeRowBounds", "")
 
     def _ok(self, status: Any, call: str, what: str) -> None:
         if status == self._hs.HighsStatus.kError:
             raise SolverError(f"HiGHS rejected {call} ({what or 'time-to-survive program'})")
 
     def _run(self, what: str) -> str:
-        """Run HiGHS; return 'optimal', 'unbounded' or raise, re-solving from scratch once if needed."""
+        """Run HiGHS; return 'optimal' or 'infeasible', or raise (after one fresh re-solve without presolve)."""
         ms = self._hs.HighsModelStatus
-        for attempt in range(2):
-            self._ok(self._h.run(), "run", what)
+        found = {ms.kOptimal: "optimal", ms.kInfeasible: "infeasible"}  # t is bounded: never unbounded
+        self._ok(self._h.run(), "run", what)
+        st = self._h.getModelStatus()
+        if st not in found:
+            # presolve may not tell infeasible from unbounded, and a warm start may stop early:
+            # solve again from scratch without presolve
+            self._h.clearSolver()
+            self._ok(self._h.setOptionValue("presolve", "off"), "setOptionValue", what)
+            try:
+                self._ok(self._h.run(), "run", what)
+            finally:
+                self._ok(self._h.setOptionValue("presolve", "choose"), "setOptionValue", what)
             st = self._h.getModelStatus()
-            if st == ms.kOptimal:
-                return "optimal"
-            if st in (ms.kUnbounded, ms.kUnboundedOrInfeasible):
-                # t = 0 with nothing produced, moved or lost is always feasible: so unbounded
-                return "unbounded"
-            if attempt == 0:
-                self._h.clearSolver()
-        raise SolverError(f"HiGHS stopped on the time-to-survive program for {what}: {self._h.modelStatusToString(st)}")
+        if st not in found:
+            raise SolverError(
+                f"HiGHS stopped on the time-to-survive program for {what}: {self._h.modelStatusToString(st)}"
+            )
+        return found[st]
 
     def tts(self, node: int) -> float:
-        """Time to survive of ``node`` in months (``inf`` if the network keeps up without it)."""
+        """Time to survive of ``node`` in months (``inf`` if the network keeps up without it over the horizon).
+
+        The month holding the answer is found by bisection (feasible times form an interval from
+        0), then the program of that month gives it exactly.
+        """
         mem = (self._y0 + self._members[node]).astype(np.int32)
         what = f"{self.kind} '{self.nodes[node]}'"
-        self._ok(
-            self._h.changeColsBounds(mem.size, mem, np.zeros(mem.size), np.zeros(mem.size)), "changeColsBounds", what
-        )
+        zero = np.zeros(mem.size)
+        self._ok(self._h.changeColsBounds(mem.size, mem, zero, zero), "changeColsBounds", what)
         try:
-            if self._run(what) == "unbounded":
-                return math.inf
-            x = np.asarray(self._h.getSolution().col_value, dtype=float)
-            if x.size != self._n_col or np.abs(x[mem]).max(initial=0.0) > _BOUND_SLACK:
-                raise SolverError(f"HiGHS's time-to-survive solution for {what} runs the node it should stop")
-            t = float(x[0])
-            return t if t > 0 else 0.0
+            lo, hi = 1, self.periods
+            known = 0.0  # survived for at least this long
+            while lo <= hi:
+                m = (lo + hi) // 2
+                self._use_segment(m)
+                status = self._run(f"{what} in month {m}")
+                if status == "infeasible":
+                    hi = m - 1
+                    continue
+                x = np.asarray(self._h.getSolution().col_value, dtype=float)
+                if x.size != self._n_col or np.abs(x[mem]).max(initial=0.0) > _BOUND_SLACK:
+                    raise SolverError(f"HiGHS's time-to-survive solution for {what} runs the node it should stop")
+                t = float(x[0])
+                if t < m - 1e-9 * m:
+                    return t if t > 0 else 0.0
+                if m == self.periods:
+                    return math.inf  # survives the whole horizon
+                known, lo = float(m), m + 1
+            return known
         finally:
             inf = np.full(mem.size, np.inf)
-            self._ok(self._h.changeColsBounds(mem.size, mem, np.zeros(mem.size), inf), "changeColsBounds", what)
+            self._ok(self._h.changeColsBounds(mem.size, mem, zero, inf), "changeColsBounds", what)

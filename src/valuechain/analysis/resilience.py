@@ -36,35 +36,40 @@ sourcing policy can do.
 * **Risk exposure index**: :math:`REI_n = I_n / \max_m I_m` (dimensionless, in [0, 1]).
 
 **Time to survive (TTS)** is the longest time :math:`t` (months, a real number) for which the
-network, with node :math:`n` down from time 0, still serves demand as well as the intact
-network does. Every quantity is cumulative over :math:`[0, t]` and every limit is a rate per month
-times :math:`t`, so the program is linear in the decision variable :math:`t`:
+network, with node :math:`n` down from time 0, loses no more demand value over :math:`[0, t]` than
+the intact network does. Every quantity is cumulative over :math:`[0, t]`, capacities are rates per
+month times :math:`t`, and demand over :math:`[0, t]` is linear in :math:`t` within each month, so
+for :math:`t` in month :math:`m` (:math:`m - 1 \le t \le m`) the program is linear in the decision
+variable :math:`t`:
 
 .. math::
 
-    TTS_n = \max t \quad \text{s.t.}
+    TTS_n = \max t \quad \text{s.t.} \quad m - 1 \le t \le m,
 
-    \sum_p a_{hp} Y_p + \sum_{r \to h} F_r - \sum_{r \leftarrow h} F_r + \sum_{m \in h} B_m
-    + \sum_{j \in h} U_j - \bar D_h\, t \ \ge\ -s^{init}_h \qquad \text{(every hub } h)
+    \sum_p a_{hp} Y_p + \sum_{r \to h} F_r - \sum_{r \leftarrow h} F_r + \sum_{m' \in h} B_{m'}
+    + \sum_{j \in h} U_j \ \ge\ \sum_{j \in h} \big(C_{j,m-1} + \bar d_{jm} (t - m + 1)\big)
+    - s^{init}_h \qquad \text{(every hub } h)
 
-    Y_p \le \bar c_p\, t, \quad F_r \le \bar c_r\, t, \quad B_m \le \bar c_m\, t, \quad
-    U_j \le \bar d_j\, t, \quad \sum_j v_j U_j \le (1 + tol)\, \lambda_0\, t
+    Y_p \le \bar c_p\, t, \quad F_r \le \bar c_r\, t, \quad B_{m'} \le \bar c_{m'}\, t, \quad
+    U_j \le C_{j,m-1} + \bar d_{jm} (t - m + 1)
 
-    Y_p = 0 \ (p \in n), \qquad Y, F, B, U, t \ge 0
+    \sum_j v_j U_j \le (1 + tol)\big(\Lambda_{m-1} + (\Lambda_m - \Lambda_{m-1})(t - m + 1)\big),
+    \qquad Y_p = 0 \ (p \in n), \qquad Y, F, B, U \ge 0
 
 with :math:`Y_p` the activity of process :math:`p`, :math:`F_r` the flow on route :math:`r`,
-:math:`B_m` the purchases from market :math:`m` and :math:`U_j` the demand of row :math:`j` left
-unserved, all over :math:`[0, t]`; :math:`\bar c` capacities per month (rows only for finite ones),
-:math:`\bar d_j` demand per month in the first month of the horizon (growth applied to that month,
-not beyond), :math:`\bar D_h = \sum_{j \in h} \bar d_j`, :math:`a_{hp}` the recipe coefficients
-(outputs positive, inputs negative). :math:`\lambda_0` is the smallest value of demand per month
-that the intact network loses in a steady state (the same rows with :math:`t = 1`,
-:math:`s^{init} = 0`, minimising :math:`\sum_j v_j U_j`), 0 when it serves all demand; it lets a
-network that cannot serve everything even when intact be measured against itself. Routes deliver
-without lead time and stocks may be drawn anywhere in :math:`[0, t]`, so the program is a
-relaxation of any time-stepped operation: the simulator's time to survive, in whole periods, is
-never longer. :math:`TTS_n = \infty` when the program is unbounded, i.e. when the network without
-:math:`n` can keep serving demand from production alone.
+:math:`B_{m'}` the purchases from market :math:`m'` and :math:`U_j` the demand of row :math:`j`
+left unserved, all over :math:`[0, t]`; :math:`\bar c` capacities per month (rows only for
+finite ones), :math:`\bar d_{jm}` the demand of row :math:`j` per month in month :math:`m` (growth
+applied month by month), :math:`C_{jm} = \sum_{k \le m} \bar d_{jk}` and :math:`a_{hp}` the recipe
+coefficients (outputs positive, inputs negative). :math:`\Lambda_m` is the least value the intact
+network loses over its first :math:`m` months (the same rows with :math:`t = m`, no node down,
+minimising :math:`\sum_j v_j U_j`); it is 0 when the intact network serves all demand, as in
+Simchi-Levi et al., and lets a network that cannot serve everything be measured against itself.
+The month holding :math:`TTS_n` is found by bisection (the times survived form an interval from
+0), and its program gives :math:`TTS_n` exactly; :math:`TTS_n = \infty` when the outage is
+survived to the end of the horizon. Routes deliver without lead time and stocks may be drawn at
+any time in :math:`[0, t]`, so the program is a relaxation of any time-stepped operation: the
+simulator's time to survive, in whole periods, is never longer.
 
 Each TTR evaluation changes the activity bounds in place and re-solves warm
 (:meth:`Model.update_bounds <valuechain.opt.Model.update_bounds>`); each TTS evaluation changes
@@ -398,7 +403,7 @@ def tts_lp(
     tol: float = 1e-6,
     with_impact: bool = True,
 ) -> pd.DataFrame:
-    """Time to survive by linear programming: the longest time, in months, that loses no demand.
+    """Time to survive by linear programming: the longest time, in months, losing no more than intact.
 
     Parameters
     ----------
@@ -407,21 +412,21 @@ def tts_lp(
     targets
         Node ids (default all).
     periods
-        Horizon in months of the TTR impact (``with_impact``); the time to survive has no horizon.
+        Horizon in months, of the time to survive and of the TTR impact.
     start
-        First month: its demand rates are those of the time-to-survive program.
+        First month (default: January after the network's base year); outages start in it.
     kind
         'process' or 'stage'.
     tol
-        Allowance on the intact network's lost value per month, relative.
+        Allowance on the intact network's lost value, relative.
     with_impact
         Also compute the TTR impact and the risk exposure index (:func:`ttr_impact`).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by node: ``tts`` (months, a real number; ``inf`` when the network keeps up without
-        the node), ``ttr`` (months), ``at_risk`` (``tts < ttr``) and, with ``with_impact``,
+        Indexed by node: ``tts`` (months, a real number; ``inf`` when the outage is survived to
+        the end of the horizon), ``ttr`` (months), ``at_risk`` (``tts < ttr``) and, with ``with_impact``,
         the columns of :func:`ttr_impact`.
 
     Examples
@@ -431,9 +436,9 @@ def tts_lp(
     {'cn-cam': 0.0, 'de-cam': inf, 'de-hydromet': inf}
 
     The simulator's re-sourcing survives a German cathode outage for 3 months only; the program
-    re-routes Chinese cathode to the German cell plant for ever.
+    re-routes Chinese cathode to the German cell plant for the whole horizon.
     """
-    lp = SurvivalLP(network, start=start, kind=kind, tol=tol)
+    lp = SurvivalLP(network, periods=periods, start=start, kind=kind, tol=tol)
     idx = _nodes(lp, targets)
     tts = np.asarray([lp.tts(i) for i in idx])
     out = pd.DataFrame({"tts": tts, "ttr": lp.ttr[idx]}, index=lp.nodes[idx])

@@ -114,7 +114,7 @@ def resilience_cmd(
     units = frame.attrs["units"]
     shown = frame.head(top).copy()
     if tts:
-        lp = SurvivalLP(net, kind=kind)
+        lp = SurvivalLP(net, periods=periods, kind=kind)
         shown.insert(1, "tts", [lp.tts(position(lp.nodes, str(name))) for name in shown.index])
     single = not str(units["lost_units"]).startswith("mixed")
     by_com = [c for c in frame.columns if str(c).startswith("lost_units:")]
