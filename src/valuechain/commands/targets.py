@@ -98,6 +98,7 @@ def resilience_cmd(
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the full table to this CSV file.")] = None,
 ) -> None:
     """Time to recover impact, risk exposure index and time to survive per process, by linear programming."""
+    import pandas as pd
     from rich.progress import Progress
 
     from valuechain.analysis.resilience import OperationsLP, SurvivalLP, impact_table, position
@@ -119,13 +120,17 @@ def resilience_cmd(
     single = not str(units["lost_units"]).startswith("mixed")
     by_com = [c for c in frame.columns if str(c).startswith("lost_units:")]
 
-    def lost_units(r: object) -> str:
+    def lost_units(r: pd.Series) -> str:
         if single:
-            return _num(r["lost_units"])  # type: ignore[index]
+            return _num(r["lost_units"])
         com = net.commodities
-        parts = [(float(r[c]), c.split(":", 1)[1]) for c in by_com if float(r[c]) > 0]  # type: ignore[index]
-        # largest first by the commodities' own value, as units differ
-        parts.sort(key=lambda qc: -qc[0] * float(com["value"].get(qc[1], 1.0) or 1.0))
+        parts = [(float(r[c]), str(c).split(":", 1)[1]) for c in by_com if float(r[c]) > 0]
+
+        def worth(qc: tuple[float, str]) -> float:  # units differ: largest first by the commodity's value
+            v = float(com["value"].get(qc[1], math.nan))
+            return qc[0] * (v if math.isfinite(v) and v > 0 else 1.0)
+
+        parts.sort(key=worth, reverse=True)
         text = "; ".join(f"{_num(q)} {com['unit'].get(c, '')} {c}" for q, c in parts[:2])
         return (text + (f"; +{len(parts) - 2} more" if len(parts) > 2 else "")) or "0"
 
