@@ -103,9 +103,10 @@ def resilience_cmd(
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the full table to this CSV file.")] = None,
 ) -> None:
     """Time to recover impact, risk exposure index and time to survive per process, by linear programming."""
+    import pandas as pd
     from rich.progress import Progress
 
-    from valuechain.analysis.resilience import OperationsLP, risk_exposure_index
+    from valuechain.analysis.resilience import OperationsLP, SurvivalLP, impact_table, position
     from valuechain.errors import ValueChainError
     from valuechain.network import load_network
 
@@ -113,28 +114,33 @@ def resilience_cmd(
         raise ValueChainError(f"The '--top' option must be an integer >= 1. Got {top}.")
     net = load_network(network)
     op = OperationsLP(net, periods=periods, kind=kind)
-    import numpy as np
-    import pandas as pd
-
-    n = len(op.nodes)
-    lost = np.zeros(n)
     with Progress(console=console, transient=True) as bar:
-        job = bar.add_task("TTR impact", total=n)
-        for i in range(n):
-            lost[i] = max(op.lost(i, float(op.ttr[i])) - op.baseline, 0.0)
-            bar.advance(job)
-    lost[lost < 1e-9 * max(op._scale(), 1.0)] = 0.0
-    frame = risk_exposure_index(pd.DataFrame({"ttr": op.ttr, "lost_value": lost}, index=op.nodes))
+        job = bar.add_task("TTR impact", total=len(op.nodes))
+        frame = impact_table(op, progress=lambda: bar.advance(job))
+    units = frame.attrs["units"]
     shown = frame.head(top).copy()
     if tts:
-        with Progress(console=console, transient=True) as bar:
-            job = bar.add_task("time to survive", total=len(shown))
-            vals = []
-            for name in shown.index:
-                vals.append(op.tts(int(op.nodes.get_loc(name))))
-                bar.advance(job)
-        shown["tts"] = vals
-    t = Table(kind, "region", "TTR (months)", "TTS (months)", "lost value", "REI",
+        lp = SurvivalLP(net, periods=periods, kind=kind)
+        shown.insert(1, "tts", [lp.tts(position(lp.nodes, str(name))) for name in shown.index])
+    single = not str(units["lost_units"]).startswith("mixed")
+    by_com = [c for c in frame.columns if str(c).startswith("lost_units:")]
+
+    def lost_units(r: pd.Series) -> str:
+        if single:
+            return _num(r["lost_units"])
+        com = net.commodities
+        parts = [(float(r[c]), str(c).split(":", 1)[1]) for c in by_com if float(r[c]) > 0]
+
+        def worth(qc: tuple[float, str]) -> float:  # units differ: largest first by the commodity's value
+            v = float(com["value"].get(qc[1], math.nan))
+            return qc[0] * (v if math.isfinite(v) and v > 0 else 1.0)
+
+        parts.sort(key=worth, reverse=True)
+        text = "; ".join(f"{_num(q)} {com['unit'].get(c, '')} {c}" for q, c in parts[:2])
+        return (text + (f"; +{len(parts) - 2} more" if len(parts) > 2 else "")) or "0"
+
+    head = f"units lost ({units['lost_units']})" if single else "units lost"
+    t = Table(kind, "region", "TTR (months)", "TTS (months)", head, f"lost value ({units['lost_value']})", "REI",
               title=f"Risk exposure of {net.name} ({periods}-month horizon, LP re-allocation)",
               title_justify="left")  # fmt: skip
     regions = net.processes["region"] if kind == "process" else None
@@ -143,8 +149,9 @@ def resilience_cmd(
         t.add_row(
             str(name),
             reg,
-            f"{r['ttr']:.1f}",
-            _num(r["tts"]) if "tts" in r else "-",
+            f"{r['ttr']:.2f}",
+            ("inf" if math.isinf(r["tts"]) else f"{r['tts']:.2f}") if "tts" in r else "-",
+            lost_units(r),
             _num(r["lost_value"]),
             f"{r['rei']:.3f}",
         )
