@@ -1,4 +1,4 @@
-"""Commands on networks (``networks list|show|check|schema``) and ``doctor``."""
+"""Commands on networks (``networks list|show|check|schema|calibration|provenance``) and ``doctor``."""
 
 from __future__ import annotations
 
@@ -115,6 +115,57 @@ def schema_cmd() -> None:
     from valuechain.network import schema_markdown
 
     console.print(schema_markdown(), markup=False)
+
+
+@networks_app.command("calibration")
+def calibration_cmd(network: Annotated[str, typer.Argument(help="Network name or folder.")]) -> None:
+    """Compare a network with the published figures in its calibration_targets.csv; exit 1 if any fails."""
+    from valuechain.network import load_network
+    from valuechain.network.calibration import calibration_report
+
+    net = load_network(network)
+    rep = calibration_report(net)
+    table = Table("target", "source", "network", "published", "target", "difference", "tolerance", "result", box=None)
+    table.columns[0].no_wrap = True
+    table.columns[3].max_width = 28
+    for r in rep.itertuples(index=False):
+        total = r.kind in ("total", "ownership_total")
+        val = f"{r.network:,.1f}" if total else f"{100 * r.network:.1f} %"
+        if math.isnan(r.target):
+            tgt = f"{100 * r.lo:g}-{100 * r.hi:g} %" if math.isfinite(r.hi) else f"> {100 * r.lo:g} %"
+        else:
+            tgt = f"{r.target:,.1f}" if total else f"{100 * r.target:.1f} %"
+        diff = f"{100 * r.difference:+.1f} %" if total else f"{100 * r.difference:+.1f} pp"
+        table.add_row(
+            str(r.id), str(r.source), val, str(r.published), tgt, diff, str(r.tolerance), "pass" if r.passed else "FAIL"
+        )
+    Console(highlight=False, width=max(console.width, 150)).print(table)
+    failed = int((~rep["passed"]).sum())
+    console.print(f"{len(rep) - failed} of {len(rep)} targets pass", markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@networks_app.command("provenance")
+def provenance_cmd(network: Annotated[str, typer.Argument(help="Network name or folder.")]) -> None:
+    """Count a network's figures by kind of source (direct, derived, assumption) and by stage."""
+    from valuechain.network import load_network
+    from valuechain.network.provenance import provenance_counts
+
+    net = load_network(network)
+    tab = provenance_counts(net)
+    table = Table("stage", *map(str, tab.columns), box=None)
+    for stage, row in tab.iterrows():
+        table.add_row(str(stage), *(f"{int(v):,}" for v in row))
+    console.print(table)
+    tot = tab.loc["total"]
+    n = max(int(tot["total"]), 1)
+    console.print(
+        f"direct {100 * tot['direct'] / n:.0f} %, derived {100 * tot['derived'] / n:.0f} %, "
+        f"assumption {100 * tot['assumption'] / n:.0f} % of {n:,} non-zero figures. Provenance is recorded per "
+        "row: every figure of a row counts with the row's one source.",
+        markup=False,
+    )
 
 
 def doctor() -> None:
