@@ -166,14 +166,6 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "USD per t Co/yr. Building in Europe or the US costs more than in China (P225: 70-130% more), which these"
         " figures reflect only roughly.",
     ),
-    "A-routes": (
-        "Trade lanes derived by balancing",
-        "Bilateral flows are not in the sources. They are derived from each region's production and consumption "
-        "by gravity-seeded proportional fitting (valuechain.network.balancing): great-circle distance between "
-        "points near each region's industry (RoW, spread over every continent, at the median distance from "
-        "everyone), distance decay exponent 1, lanes below 3% of the importer's needs dropped. Lanes with no "
-        "baseline flow connect the main producers to the EU regions that use a commodity, for the optimiser.",
-    ),
     "A-cn-cells-jp": (
         "Japanese-owned cell output in China",
         "5 GWh of NMC cells from Panasonic's plant in Dalian. No figure was found; the size is small next to "
