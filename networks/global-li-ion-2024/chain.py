@@ -236,7 +236,10 @@ def build_chain() -> Chain:
     # their output elsewhere (D-cn-cells-kr); Japanese-owned per A-cn-cells-jp; Chinese-owned the rest.
     kr_elsewhere = sum(p[5] for p in F.CELL_PLANTS if p[6] == "KR")
     kr_in_cn = F.KR_MAKERS_EV_SHARE[0] * F.EV_INSTALLATIONS_WORLD[0] - kr_elsewhere
-    foreign = {"kr": (kr_in_cn, "KR", "Korean", "D-cn-cells-kr"), "jp": (F.CN_CELLS_JP[0], "JP", "Japanese", "A-cn-cells-jp")}
+    foreign = {
+        "kr": (kr_in_cn, "KR", "Korean", "D-cn-cells-kr"),
+        "jp": (F.CN_CELLS_JP[0], "JP", "Japanese", "A-cn-cells-jp"),
+    }
     for c in ("nmc", "lfp"):
         own = cn_out[c] - (sum(v[0] for v in foreign.values()) if c == "nmc" else 0.0)
         ch.add(
@@ -364,7 +367,10 @@ def build_chain() -> Chain:
     rest = float(bm.sum() - bm.get("CN", 0.0)) - sum(v[1] for v in F.HYDROMET.values())
     if rest < 0:
         raise SystemExit(f"refiners outside China need {-rest:.0f} t more black mass than is made outside China")
-    plants = {reg: (cap, q + rest * F.BLACK_MASS_REST_SPLIT.get(reg, 0.0), owner) for reg, (cap, q, owner) in F.HYDROMET.items()}
+    plants = {
+        reg: (cap, q + rest * F.BLACK_MASS_REST_SPLIT.get(reg, 0.0), owner)
+        for reg, (cap, q, owner) in F.HYDROMET.items()
+    }
     for reg, (cap, q, owner) in sorted({**plants, "CN": (0.0, float(bm.get("CN", 0.0)), "CN")}.items()):
         util = F.KR_HYDROMET_UTILISATION if reg == "KR" else F.UTILISATION["hydromet"]
         cap = cap or q / util

@@ -54,7 +54,8 @@ def test_calibration_command_passes(capsys):
     assert run(["networks", "calibration", "global-li-ion-2024"]) == 0
     out = capsys.readouterr().out
     assert f"{len(TARGETS)} of {len(TARGETS)} targets pass" in out
-    assert "eu-cells-cn" in out and "T001" in out
+    assert "eu-cells-cn" in out
+    assert "T001" in out
 
 
 def test_eu_headlines_from_observation(report):
@@ -62,7 +63,8 @@ def test_eu_headlines_from_observation(report):
     # cell imports with Korea and Japan above 0 (T001), no black mass to China (T136) and Korea the
     # largest destination, and lithium chemicals with China 10-40 % and Argentina at most 10 %.
     assert report.at["eu-cells-cn", "network"] == pytest.approx(0.78, abs=1e-6)
-    assert report.at["eu-cells-kr", "network"] > 0 and report.at["eu-cells-jp", "network"] > 0
+    assert report.at["eu-cells-kr", "network"] > 0
+    assert report.at["eu-cells-jp", "network"] > 0
     assert report.at["eu-bm-cn", "network"] == 0.0
     assert report.at["eu-bm-kr", "network"] >= 0.6
     assert 0.10 - 1e-6 <= report.at["eu-li-cn", "network"] <= 0.40 + 1e-6
@@ -108,7 +110,9 @@ def test_out_of_sample_t061_t076_carbonate_comes_from_chile_and_argentina(net):
     # T061 (2024, low): Chile and Argentina supply over 98 % of China's carbonate imports; T076
     # (2024): 98 % of the US's. The network's lithium_chem mixes hydroxide in: +-5 pp.
     for reg, share in (("CN", 0.98), ("US", 0.98)):
-        v = value(net, "import_share", "lithium_chem", reg, "CL") + value(net, "import_share", "lithium_chem", reg, "AR")
+        v = value(net, "import_share", "lithium_chem", reg, "CL") + value(
+            net, "import_share", "lithium_chem", reg, "AR"
+        )
         assert v == pytest.approx(share, abs=0.05), reg
 
 
@@ -118,40 +122,61 @@ def test_out_of_sample_t058_chile_lithium_exports_to_the_eu(net):
     assert 0.012 <= value(net, "export_share", "lithium_chem", "CL", "EU27") <= 0.048
 
 
-@pytest.mark.xfail(strict=True, reason="P039 (IEA, 22 %) conflicts with the USGS mine output the network uses (P052: 41 kt Li of 240 kt, 17 %)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="P039 (IEA, 22 %) conflicts with the USGS mine output the network uses (P052: 41 kt Li of 240 kt, 17 %)",
+)
 def test_out_of_sample_p039_china_lithium_mining(net):
     assert value(net, "share", "lithium_ore", "CN") == pytest.approx(0.22, abs=0.03)
 
 
-@pytest.mark.xfail(strict=True, reason="P076/P084 (IEA, 90 %) count graphite on another basis than P273 (USGS, 78 % of natural graphite), which the network uses")
+@pytest.mark.xfail(
+    strict=True,
+    reason="P076/P084 (IEA, 90 %) count graphite on another basis than P273 (USGS, 78 % of natural graphite), which the network uses",
+)
 def test_out_of_sample_p084_china_graphite_mining(net):
     assert value(net, "share", "natural_graphite", "CN") == pytest.approx(0.90, abs=0.03)
 
 
-@pytest.mark.xfail(strict=True, reason="T068 is 2023 and by gross weight; in the network every non-Australian ore (Zimbabwe, Brazil, Canada in RoW) goes to China: 67 %")
+@pytest.mark.xfail(
+    strict=True,
+    reason="T068 is 2023 and by gross weight; in the network every non-Australian ore (Zimbabwe, Brazil, Canada in RoW) goes to China: 67 %",
+)
 def test_out_of_sample_t068_china_spodumene_from_australia(net):
     assert value(net, "import_share", "lithium_ore", "CN", "AU") == pytest.approx(0.83, abs=0.05)
 
 
-@pytest.mark.xfail(strict=True, reason="nickel_ore merges MHP with ore, matte and NPI: Philippine ore to China dilutes Indonesia's 87 % of MHP (T121)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="nickel_ore merges MHP with ore, matte and NPI: Philippine ore to China dilutes Indonesia's 87 % of MHP (T121)",
+)
 def test_out_of_sample_t121_china_mhp_from_indonesia(net):
     assert value(net, "import_share", "nickel_ore", "CN", "ID") == pytest.approx(0.87, abs=0.05)
 
 
-@pytest.mark.xfail(strict=True, reason="anode users outside China are few (no South-East Asian or Indian cell makers) and US tariffs on Chinese graphite are not modelled: EU 34 %, KR 13 %, US 30 %")
+@pytest.mark.xfail(
+    strict=True,
+    reason="anode users outside China are few (no South-East Asian or Indian cell makers) and US tariffs on Chinese graphite are not modelled: EU 34 %, KR 13 %, US 30 %",
+)
 def test_out_of_sample_t084_t088_t090_china_artificial_graphite_exports(net):
     # China's 2024 exports of artificial graphite: EU 24.3 % (T084), Korea 7.3 % (T088), US 13.9 % (T090).
     for partner, share in (("EU27", 0.243), ("KR", 0.073), ("US", 0.139)):
         assert value(net, "export_share", "anode_synthetic", "CN", partner) == pytest.approx(share, abs=0.05), partner
 
 
-@pytest.mark.xfail(strict=True, reason="the unsourced 'other uses' demand at China's refining hub absorbs its refined cobalt: Korea gets 14 % from China")
+@pytest.mark.xfail(
+    strict=True,
+    reason="the unsourced 'other uses' demand at China's refining hub absorbs its refined cobalt: Korea gets 14 % from China",
+)
 def test_out_of_sample_t116_korea_cobalt_compounds_from_china(net):
     # T116 (2022): 72.8 % of Korea's imports of cobalt oxides and hydroxides come from China.
     assert value(net, "import_share", "cobalt_refined", "KR", "CN") == pytest.approx(0.728, abs=0.05)
 
 
-@pytest.mark.xfail(strict=True, reason="the battery chain is undersized (issue of full scale): China imports 98 kt LCE of lithium chemicals, not 235 kt of carbonate")
+@pytest.mark.xfail(
+    strict=True,
+    reason="the battery chain is undersized (issue of full scale): China imports 98 kt LCE of lithium chemicals, not 235 kt of carbonate",
+)
 def test_out_of_sample_t061_china_carbonate_import_volume(net):
     # T061 (2024, low): China imported about 235 kt of lithium carbonate; +-10 %.
     assert total_flow(net, "lithium_chem", "CN") == pytest.approx(235_000, rel=0.10)

@@ -51,7 +51,9 @@ def test_initial_stocks_are_days_of_cover_by_hand(net):
     rec = rec[rec["process"].isin(net.processes.index)]  # not the expansion options
     region = net.processes["region"]
     use = sum(
-        net.baseline_activity[p] * c for p, c in zip(rec["process"], rec["coefficient"], strict=True) if region[p] == "PL"
+        net.baseline_activity[p] * c
+        for p, c in zip(rec["process"], rec["coefficient"], strict=True)
+        if region[p] == "PL"
     )
     assert use > 0
     assert h.at[("PL", "cam_nmc"), "initial_stock"] == pytest.approx(use * 30 / 365, rel=1e-6)

@@ -183,9 +183,9 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Gross trade (a region may import and export the same commodity) by a gravity prior: output times use "
         "over distance (exponent 1, the usual estimate in gravity studies); a region supplies itself with weight "
         "10 against a foreign supplier at the same distance (a home bias of the order of the border effects "
-        "measured between national markets), 100 for end-of-life batteries (hazardous waste, shipped abroad only with "
-        "prior consent under the Basel Convention); a lane between plants of the same owner (a Korean cathode plant and "
-        "a Korean-owned cell plant in Poland) weighs 1 + 4 x the owners' overlap; banned lanes weigh 0 "
+        "measured between national markets), 100 for end-of-life batteries (hazardous waste, shipped abroad only "
+        "with prior consent under the Basel Convention); a lane between plants of the same owner (a Korean cathode "
+        "plant and a Korean-owned cell plant in Poland) weighs 1 + 4 x the owners' overlap; banned lanes weigh 0 "
         "(inputs/trade_rules.csv). Lanes below 3% of an importer's imports are dropped. No tariff rate for these "
         "commodities is in the project's figure set, so every tariff is 0.",
     ),

@@ -128,16 +128,24 @@ def calibration_cmd(network: Annotated[str, typer.Argument(help="Network name or
     table = Table("target", "source", "network", "published", "target", "difference", "tolerance", "result", box=None)
     table.columns[0].no_wrap = True
     table.columns[3].max_width = 28
-    for r in rep.itertuples(index=False):
-        total = r.kind in ("total", "ownership_total")
-        val = f"{r.network:,.1f}" if total else f"{100 * r.network:.1f} %"
-        if math.isnan(r.target):
-            tgt = f"{100 * r.lo:g}-{100 * r.hi:g} %" if math.isfinite(r.hi) else f"> {100 * r.lo:g} %"
+    for rec in rep.to_dict("records"):
+        total = rec["kind"] in ("total", "ownership_total")
+        v, t, lo, hi, d = (float(rec[k]) for k in ("network", "target", "lo", "hi", "difference"))
+        val = f"{v:,.1f}" if total else f"{100 * v:.1f} %"
+        if math.isnan(t):
+            tgt = f"{100 * lo:g}-{100 * hi:g} %" if math.isfinite(hi) else f"> {100 * lo:g} %"
         else:
-            tgt = f"{r.target:,.1f}" if total else f"{100 * r.target:.1f} %"
-        diff = f"{100 * r.difference:+.1f} %" if total else f"{100 * r.difference:+.1f} pp"
+            tgt = f"{t:,.1f}" if total else f"{100 * t:.1f} %"
+        diff = f"{100 * d:+.1f} %" if total else f"{100 * d:+.1f} pp"
         table.add_row(
-            str(r.id), str(r.source), val, str(r.published), tgt, diff, str(r.tolerance), "pass" if r.passed else "FAIL"
+            str(rec["id"]),
+            str(rec["source"]),
+            val,
+            str(rec["published"]),
+            tgt,
+            diff,
+            str(rec["tolerance"]),
+            "pass" if rec["passed"] else "FAIL",
         )
     Console(highlight=False, width=max(console.width, 150)).print(table)
     failed = int((~rep["passed"]).sum())
@@ -158,8 +166,8 @@ def provenance_cmd(network: Annotated[str, typer.Argument(help="Network name or 
     for stage, row in tab.iterrows():
         table.add_row(str(stage), *(f"{int(v):,}" for v in row))
     console.print(table)
-    tot = tab.loc["total"]
-    n = max(int(tot["total"]), 1)
+    tot = {str(k): int(v) for k, v in zip(tab.columns, tab.to_numpy()[-1], strict=True)}  # the "total" row
+    n = max(tot["total"], 1)
     console.print(
         f"direct {100 * tot['direct'] / n:.0f} %, derived {100 * tot['derived'] / n:.0f} %, "
         f"assumption {100 * tot['assumption'] / n:.0f} % of {n:,} non-zero figures. Provenance is recorded per "

@@ -649,8 +649,8 @@ def balance_trade_constrained(
             cols += [(com, i) for i in imp]
             r_tot += list(pr)
             c_tot += list(us)
-        r = np.array(r_tot)
-        c = np.array(c_tot)
+        r_arr = np.array(r_tot)
+        c_arr = np.array(c_tot)
         seed = np.zeros((len(rows), len(cols)))
         for com in members:
             ri = [k for k, (cc, _) in enumerate(rows) if cc == com]
@@ -673,25 +673,28 @@ def balance_trade_constrained(
             hb = home_bias.get(com, 1.0) if isinstance(home_bias, Mapping) else home_bias
             diag = np.array(ex, dtype=object)[:, None] == np.array(im, dtype=object)[None, :]
             aff = np.where(diag, aff * hb, aff)
-            block = gravity_seed(r[ri], c[ci], dist, decay=decay, affinity=aff)
+            block = gravity_seed(r_arr[ri], c_arr[ci], dist, decay=decay, affinity=aff)
             seed[np.ix_(ri, ci)] = block
         cmask = [(con.name, *_masks(con, rows, cols), con.lo, con.hi) for con in cons if con.commodities[0] in members]
-        x = _fit(seed, r, c, cmask, tol=tol, max_iter=max_iter)
+        x = _fit(seed, r_arr, c_arr, cmask, tol=tol, max_iter=max_iter)
         if min_share > 0:
-            x = _prune(x, seed, r, c, rows, cols, cmask, min_share, tol, max_iter)
-        for name, a, b, _, _ in cmask:
-            m_b = float(x[b].sum())
-            shares[name] = round(float(x[a].sum()) / m_b, 9) if m_b > 0 else float("nan")
-        i, j = np.nonzero(x > 0)
+            x = _prune(x, seed, r_arr, c_arr, rows, cols, cmask, min_share, tol, max_iter)
+        for name, num, den, _, _ in cmask:
+            m_b = float(x[den].sum())
+            shares[name] = round(float(x[num].sum()) / m_b, 9) if m_b > 0 else float("nan")
         recs = []
-        for a, b in zip(i, j, strict=True):
-            (com, o), (_, d) = rows[a], cols[b]
+        for ii, jj in zip(*np.nonzero(x > 0), strict=True):
+            (com, o), (_, d) = rows[ii], cols[jj]
             if o == d:
-                domestic[(com, o)] = float(x[a, b])
+                domestic[(com, o)] = float(x[ii, jj])
             else:
-                recs.append((com, o, d, float(x[a, b])))
+                recs.append((com, o, d, float(x[ii, jj])))
         out.append(pd.DataFrame(recs, columns=["commodity", "origin", "destination", "flow"]))
-    res = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["commodity", "origin", "destination", "flow"])
+    res = (
+        pd.concat(out, ignore_index=True)
+        if out
+        else pd.DataFrame(columns=["commodity", "origin", "destination", "flow"])
+    )
     res = res.sort_values(["commodity", "origin", "destination"], ignore_index=True)
     res.attrs["domestic"] = pd.Series(domestic, dtype=float).sort_index()
     res.attrs["shares"] = shares
@@ -715,7 +718,9 @@ def _prune(
     A region that makes more than it uses keeps its largest export lane, one that uses more than it
     makes its largest import lane, so that the net positions can still be met.
     """
-    diag = np.array([o for _, o in rows], dtype=object)[:, None] == np.array([d for _, d in cols], dtype=object)[None, :]
+    diag = (
+        np.array([o for _, o in rows], dtype=object)[:, None] == np.array([d for _, d in cols], dtype=object)[None, :]
+    )
     trade = np.where(diag, 0.0, x)
     keep = diag | (trade >= min_share * c[None, :])
     for k in range(trade.shape[1]):

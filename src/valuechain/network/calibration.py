@@ -202,8 +202,8 @@ def calibration_report(net: Network, targets: pd.DataFrame | None = None) -> pd.
     -------
     pandas.DataFrame
         Columns ``id``, ``kind``, ``description``, ``source``, ``published`` (as the source gives it),
-        ``network``, ``target``, ``lo``, ``hi``, ``difference`` (from the target, as a share or relative for totals; for a band, how far
-        outside it),
+        ``network``, ``target``, ``lo``, ``hi``, ``difference`` (from the target, as a share or
+        relative for totals; for a band, how far outside it),
         ``tolerance`` (text) and ``passed``.
 
     Raises
@@ -233,10 +233,10 @@ def calibration_report(net: Network, targets: pd.DataFrame | None = None) -> pd.
         else:
             lo, hi = target - tol, target + tol
             tol_text = f"+-{100 * tol:g} pp"
-        if math.isnan(target):  # a band: how far outside it (0 inside)
-            diff = v - min(max(v, lo), hi)
-        else:
-            diff = (v / target - 1) if relative and target else (v - target)
+        # For a band, how far outside it (0 inside); else from the target.
+        diff = (
+            v - min(max(v, lo), hi) if math.isnan(target) else (v / target - 1 if relative and target else v - target)
+        )
         rows.append(
             {
                 "id": t["id"],
