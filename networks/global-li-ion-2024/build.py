@@ -29,14 +29,20 @@ import figures as F  # noqa: E402, N812
 from chain import build_chain, recipe  # noqa: E402
 
 from valuechain.network import NetworkBuilder, save_network  # noqa: E402
-from valuechain.network.balancing import balance_trade, distance_matrix  # noqa: E402
+from valuechain.network.balancing import (  # noqa: E402
+    ShareConstraint,
+    balance_trade_constrained,
+    distance_matrix,
+    ownership_affinity,
+)
 
 NAME = "global-li-ion-2024"
 DESCRIPTION = (
     "The global lithium-ion battery chain in 2024 at country level: mines, refineries, precursor, cathode and anode "
     "plants, electrolyte and separator, cell plants (European plants named, with owner and technology origin), pack "
     "assembly for EV and stationary-storage demand, and recycling through black mass. Every figure cites a source; "
-    "bilateral trade is derived by gravity-seeded proportional fitting. See README.md for the method and assumptions."
+    "bilateral trade is balanced to observed shares (inputs/trade_pins.csv), bans and a gravity prior with home bias "
+    "and owner ties. See README.md for the method and assumptions."
 )
 
 COMMODITIES = [  # id, name, unit, stage
@@ -102,6 +108,94 @@ def read_public_figures() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def read_input(name: str) -> list[dict[str, str]]:
+    """Read the rows of one CSV file in inputs/."""
+    with open(HERE / "inputs" / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def trade_constraints() -> list[ShareConstraint]:
+    """The observed shares of inputs/trade_pins.csv as bounds for the balancing."""
+    regions = [r[0] for r in F.REGIONS]
+    groups = {"EU27": F.EU27}
+    out = []
+    for r in read_input("trade_pins.csv"):
+        reporters = groups.get(r["reporter"], r["reporter"].split(";"))
+        partners = (
+            [g for g in regions if g not in reporters]
+            if r["partner"] == "*extra*"
+            else groups.get(r["partner"], r["partner"].split(";"))
+        )
+        out.append(
+            ShareConstraint(
+                r["id"],
+                tuple(r["commodities"].split(";")),
+                tuple(reporters),
+                tuple(partners),
+                side=r["side"],
+                lo=float(r["lo"]),
+                hi=float(r["hi"]),
+                basis=r["basis"],
+            )
+        )
+    return out
+
+
+def owner_shares(ch: object, commodity: str, side: str) -> pd.DataFrame:
+    """Share of each region's output ('outputs') or use ('inputs') of a commodity by owner of the plant."""
+    acc: dict[tuple[str, str], float] = {}
+    for p in ch.procs:  # type: ignore[attr-defined]
+        q = p["activity"] * p[side].get(commodity, 0.0)
+        if q > 0:
+            acc[(p["region"], p["owner"])] = acc.get((p["region"], p["owner"]), 0.0) + q
+    if side == "inputs":
+        for d in ch.demand:  # type: ignore[attr-defined]
+            if d["commodity"] == commodity and d["quantity"] > 0:
+                acc[(d["region"], d["region"])] = acc.get((d["region"], d["region"]), 0.0) + d["quantity"]
+    if not acc:
+        return pd.DataFrame()
+    m = pd.Series(acc).unstack(fill_value=0.0)
+    return m.div(m.sum(axis=1), axis=0)
+
+
+def trade_affinity(ch: object, commodities: list[str]) -> dict[str, pd.DataFrame]:
+    """Lane weights per commodity: owners supplying their own plants, times 0 on banned lanes."""
+    regions = [r[0] for r in F.REGIONS]
+    out = {}
+    for com in commodities:
+        sup, use = owner_shares(ch, com, "outputs"), owner_shares(ch, com, "inputs")
+        aff = pd.DataFrame(1.0, index=regions, columns=regions)
+        if len(sup) and len(use):
+            own = ownership_affinity(sup, use, weight=F.OWNERSHIP_WEIGHT)
+            aff.loc[own.index, own.columns] = own
+        for r in read_input("trade_rules.csv"):
+            if r["commodity"] == com and r["rule"] == "ban":
+                origins = regions if r["origin"] == "*" else r["origin"].split(";")
+                dests = regions if r["destination"] == "*" else r["destination"].split(";")
+                for o in origins:
+                    for d in dests:
+                        if o != d:
+                            aff.loc[o, d] = 0.0
+        out[com] = aff
+    return out
+
+
+def add_stocks(tables: dict, ch: object) -> None:
+    """Initial stocks: days of cover by stage (A-stocks) times each hub's annual use."""
+    stage = {cid: st for cid, _, _, st in COMMODITIES}
+    hubs = tables["hubs"].copy()
+    stocks, srcs = [], []
+    for reg, com in zip(hubs["region"], hubs["commodity"], strict=True):
+        use = ch.by_region(com, "inputs").get(reg, 0.0)  # type: ignore[attr-defined]
+        days = F.STOCK_DAYS[stage[com]]
+        q = round(days / 365.0 * float(use), 6)
+        stocks.append(q)
+        srcs.append("D-stocks" if q > 0 else "")
+    hubs["initial_stock"] = stocks
+    hubs["source"] = srcs
+    tables["hubs"] = hubs
+
+
 def read_seed_facts() -> list[dict[str, str]]:
     """Read the rows of seeds/facts.csv."""
     with open(HERE.parents[1] / "seeds" / "facts.csv", encoding="utf-8", newline="") as fh:
@@ -139,6 +233,20 @@ def add_sources(b: NetworkBuilder) -> None:
             url=f"seeds/facts.csv#{r['id']}",
             confidence="medium",
             note=f"{r['paraphrase']} ({r['location']}) = {r['value']} {r['unit']} ({r['year']})",
+        )
+    for r in read_input("trade_figures.csv"):
+        share = f", share {r['share_pct']} %" if r["share_pct"] else ""
+        b.add_source(
+            r["id"],
+            r["source_title"],
+            publisher=r["publisher"],
+            year=int(r["year"][:4]) if r["year"][:4].isdigit() else 2024,
+            url=r["url"],
+            confidence=r["confidence"],
+            note=(
+                f"{r['reporter']} {r['flow']} of {r['commodity']}, partner {r['partner']} ({r['year']}): "
+                f"{r['value']} {r['unit']}{share}"
+            ).replace("  ", " "),
         )
     for sid, (title, note) in A.ASSUMPTIONS.items():
         b.add_source(
@@ -179,7 +287,7 @@ def add_route(b: NetworkBuilder, seen: set, com: str, o: str, d: str, flow: floa
         tariff=0.0,
         lead_time=0.04 if same else 0.12,
         baseline_flow=flow,
-        source="A-routes" if flow > 0 else "A-freight",
+        source="D-trade" if flow > 0 else "A-freight",
     )
     seen.add((com, o, d))
 
@@ -222,24 +330,35 @@ def build_network() -> object:
             source=d["source"],
         )
 
-    # Baseline trade, commodity by commodity.
+    # Baseline trade: constrained balancing of gross trade (D-trade), all commodities but packs.
     coords = pd.DataFrame([(r[0], r[3], r[4]) for r in F.REGIONS], columns=["id", "lat", "lon"]).set_index("id")
     dist = distance_matrix(coords)
-    # RoW is spread over every continent: it sits at the median distance from everyone (A-routes).
+    # RoW is spread over every continent: it sits at the median distance from everyone (A-trade-drivers).
     median = float(dist.where(~np.eye(len(dist), dtype=bool)).stack().median())
     dist.loc["RoW", :] = median
     dist.loc[:, "RoW"] = median
+    dist.loc["RoW", "RoW"] = float(dist.loc["CN", "CN"])
     seen: set = set()
     produced: dict[str, pd.Series] = {}
     used: dict[str, pd.Series] = {}
+    traded = [cid for cid, *_ in COMMODITIES if cid not in ("pack_ev", "pack_ess")]
     for cid, *_ in COMMODITIES:
-        prod, cons = ch.by_region(cid, "outputs"), ch.by_region(cid, "inputs")
-        produced[cid], used[cid] = prod, cons
-        if cid in ("pack_ev", "pack_ess"):
-            continue
-        flows = balance_trade(prod.round(6), cons.round(6), distance=dist, decay=1.0, min_share=0.03, rtol=1e-6)
-        for o, d, f in flows.itertuples(index=False):
-            add_route(b, seen, cid, o, d, round(f, 6))
+        produced[cid], used[cid] = ch.by_region(cid, "outputs"), ch.by_region(cid, "inputs")
+    prod = pd.DataFrame({c: produced[c].round(6) for c in traded}).fillna(0.0)
+    use = pd.DataFrame({c: used[c].round(6) for c in traded}).fillna(0.0)
+    flows = balance_trade_constrained(
+        prod,
+        use,
+        distance=dist,
+        decay=F.TRADE_DECAY,
+        home_bias={c: F.HOME_BIAS_BY_COMMODITY.get(c, F.HOME_BIAS) for c in traded},
+        affinity=trade_affinity(ch, traded),
+        constraints=trade_constraints(),
+        min_share=F.TRADE_MIN_SHARE,
+        rtol=1e-6,
+    )
+    for com, o, d, f in flows.itertuples(index=False):
+        add_route(b, seen, com, o, d, round(f, 9))
 
     # Expansion options: planned plants named in the seeds, then generic options.
     options = [
@@ -316,6 +435,7 @@ def build_network() -> object:
     src = dict(zip(net.processes.index, net.processes["source"], strict=True))
     rec["source"] = [s or src.get(p, "A-yields") for p, s in zip(rec["process"], rec["source"], strict=True)]
     tables["recipes"] = rec
+    add_stocks(tables, ch)
     return type(net).from_frames(
         net.name, tables, year=net.year, period=net.period, units=net.units, description=net.description
     )

@@ -232,15 +232,37 @@ def build_chain() -> Chain:
     other = {c: sum(p[5] for p in F.CELL_PLANTS if p[3] == c) for c in ("nmc", "lfp")}
     cn_out = {c: need[c] - other[c] for c in ("nmc", "lfp")}
     cn_cap = F.CELL_CAPACITY_WORLD[0] * F.CN_CELL_CAPACITY_SHARE[0]
+    # Owners of China's cell plants: Korean-owned output is what Korean makers installed (P289 x P285) less
+    # their output elsewhere (D-cn-cells-kr); Japanese-owned per A-cn-cells-jp; Chinese-owned the rest.
+    kr_elsewhere = sum(p[5] for p in F.CELL_PLANTS if p[6] == "KR")
+    kr_in_cn = F.KR_MAKERS_EV_SHARE[0] * F.EV_INSTALLATIONS_WORLD[0] - kr_elsewhere
+    foreign = {
+        "kr": (kr_in_cn, "KR", "Korean", "D-cn-cells-kr"),
+        "jp": (F.CN_CELLS_JP[0], "JP", "Japanese", "A-cn-cells-jp"),
+    }
     for c in ("nmc", "lfp"):
+        own = cn_out[c] - (sum(v[0] for v in foreign.values()) if c == "nmc" else 0.0)
         ch.add(
             f"cn-cells-{c}",
-            f"{c.upper()} cell plants in China (aggregate)",
+            f"{c.upper()} cell plants in China, Chinese-owned (aggregate)",
             "CN",
             f"cell_{c}",
-            cn_out[c],
-            cn_cap * cn_out[c] / sum(cn_out.values()),
+            own,
+            cn_cap * own / sum(cn_out.values()),
             "D-cell-capacity-cn",
+            stage="cell",
+        )
+    for key, (q, owner, adj, src) in foreign.items():
+        ch.add(
+            f"cn-cells-nmc-{key}",
+            f"NMC cell plants in China, {adj}-owned (aggregate)",
+            "CN",
+            "cell_nmc",
+            q,
+            cn_cap * q / sum(cn_out.values()),
+            src,
+            owner=owner,
+            tech=owner,
             stage="cell",
         )
     for pid, name, reg, chem, cap, prod, owner, tech, src in F.CELL_PLANTS:
@@ -323,7 +345,7 @@ def build_chain() -> Chain:
     eol = ch.by_region("eol_batteries", "outputs")
     orphan = sum(q for reg, q in eol.items() if reg not in F.EOL_COLLECTED)  # scrap where nothing is shredded
     for reg in sorted(F.EOL_COLLECTED):
-        act = eol[reg] + (orphan if reg == "CN" else 0.0)
+        act = eol[reg] + (orphan if reg == "RoW" else 0.0)
         if reg in F.EU_PRETREATMENT_SPLIT:
             cap, src = F.PRETREATMENT_EU_CAPACITY[0] * F.EU_PRETREATMENT_SPLIT[reg], F.PRETREATMENT_EU_CAPACITY[1]
         else:
@@ -339,10 +361,19 @@ def build_chain() -> Chain:
             stage="recycling",
             cost_key="black_mass",
         )
-    bm_total = ch.made("black_mass")
-    others = sum(v[1] for v in F.HYDROMET.values())
-    for reg, (cap, q, owner) in sorted({**F.HYDROMET, "CN": (0.0, bm_total - others, "CN")}.items()):
-        cap = cap or q / F.UTILISATION["hydromet"]
+    # China's refiners treat only China's black mass (import ban, T136); the black mass no named refiner
+    # outside China treats goes to Korea and RoW (A-recycling).
+    bm = ch.by_region("black_mass", "outputs")
+    rest = float(bm.sum() - bm.get("CN", 0.0)) - sum(v[1] for v in F.HYDROMET.values())
+    if rest < 0:
+        raise SystemExit(f"refiners outside China need {-rest:.0f} t more black mass than is made outside China")
+    plants = {
+        reg: (cap, q + rest * F.BLACK_MASS_REST_SPLIT.get(reg, 0.0), owner)
+        for reg, (cap, q, owner) in F.HYDROMET.items()
+    }
+    for reg, (cap, q, owner) in sorted({**plants, "CN": (0.0, float(bm.get("CN", 0.0)), "CN")}.items()):
+        util = F.KR_HYDROMET_UTILISATION if reg == "KR" else F.UTILISATION["hydromet"]
+        cap = cap or q / util
         name = {"BE": "Umicore, Hoboken", "FI": "Fortum, Harjavalta"}.get(reg, "Hydrometallurgical refiners")
         ch.add(
             f"{reg.lower()}-hydromet",
@@ -361,7 +392,8 @@ def build_chain() -> Chain:
     li_mined = {r: q * F.LI_TO_LCE for r, (q, _) in F.LITHIUM_MINES.items()}
     li_mined["RoW"] = F.LITHIUM_WORLD[0] * F.LI_TO_LCE - sum(li_mined.values())
     y = F.REFINING_INPUT["lithium_chem"]
-    li_ref_total = sum(li_mined.values()) / y
+    eu_uses(ch, "lithium_ore", F.EU_LITHIUM_ORE_USE[0])
+    li_ref_total = (sum(li_mined.values()) - F.EU_LITHIUM_ORE_USE[0]) / y
     li_ref = {
         "CN": F.LITHIUM_REFINING_CN[0] * li_ref_total,
         "CL": li_mined["CL"] / y,
@@ -440,6 +472,8 @@ def build_chain() -> Chain:
                 owner=F.OWNER.get((reg, com), reg),
                 stage="mining",
             )
+        if com == "natural_graphite":
+            eu_uses(ch, com, F.EU_GRAPHITE_USE[0])
         surplus = ch.made(com) - ch.use(com)
         if surplus < -1e-6 * ch.made(com):
             raise SystemExit(f"{com}: the chain needs {ch.use(com):.0f} but mines give only {ch.made(com):.0f}")
@@ -493,3 +527,18 @@ def other_uses(ch: Chain, com: str, total: float, stage: str) -> None:
                 )
             )
     del stage
+
+
+def eu_uses(ch: Chain, com: str, total: float) -> None:
+    """Add final demand for non-battery uses in the EU, split among EU regions (A-eu-ore-uses)."""
+    for reg, share in sorted(F.EU_INDUSTRY_SPLIT.items()):
+        ch.demand.append(
+            dict(
+                region=reg,
+                commodity=com,
+                quantity=total * share,
+                growth=0.0,
+                value_of_lost_demand=None,
+                source="A-eu-ore-uses",
+            )
+        )

@@ -1,23 +1,25 @@
-"""The global network reproduces the published figures it is built from.
+"""The global network against published figures: the targets it is built to, and figures it is not.
 
-Targets are read from the network folder's ``calibration_targets.csv`` (figure, tolerance, source id and the value as
-the source states it), not from the network: shares within +-3 percentage points, world totals
-within +-10%.
+``calibration_targets.csv`` holds the figures the network was built to reproduce (stage shares,
+totals, observed trade shares it is fitted to, ownership shares), each with its source id and
+tolerance (stage shares +-3 pp, totals +-10 %, trade shares +-5 pp or the row's band). Those tests
+guard the construction. The out-of-sample tests below compare the network with published figures
+it was NOT built from; where they disagree, the test is an expected failure (strict) with its reason,
+and the network's README lists it as a known gap.
 """
 
-import csv
 import warnings
-from pathlib import Path
 
 import pytest
 
 import valuechain as vc
-from valuechain.analysis import stage_shares
+from valuechain.cli import run
 from valuechain.errors import NetworkWarning
+from valuechain.network.calibration import calibration_report, compute_target, read_targets
 
-TARGET_FILE = Path(__file__).resolve().parents[2] / "networks" / "global-li-ion-2024" / "calibration_targets.csv"
-with open(TARGET_FILE, encoding="utf-8", newline="") as _fh:
-    TARGETS = list(csv.DictReader(_fh))
+from .test_global_network import FOLDER
+
+TARGETS = read_targets(FOLDER / "calibration_targets.csv")
 
 
 @pytest.fixture(scope="module")
@@ -27,54 +29,167 @@ def net():
         return vc.load_network("global-li-ion-2024")
 
 
-def computed(net, t):
-    coms = t["commodities"].split(";")
-    if t["kind"] == "total":
-        if t["measure"] == "demand":
-            return float(net.demand.loc[net.demand["commodity"].isin(coms), "quantity"].sum())
-        return sum(stage_shares(net, c, measure=t["measure"]).attrs["total"] for c in coms)
-    members = net.members(t["region"])
-    made, world = 0.0, 0.0
-    for c in coms:
-        s = stage_shares(net, c, measure=t["measure"], made_from=t["made_from"] or None)
-        total = s.attrs["total"]
-        made += total * s.reindex(members).fillna(0.0).sum()
-        world += total
-    return made / world
+@pytest.fixture(scope="module")
+def report(net):
+    return calibration_report(net).set_index("id")
 
 
-@pytest.mark.parametrize("t", TARGETS, ids=[t["id"] for t in TARGETS])
-def test_calibration(net, t):
-    value = computed(net, t)
-    target, tol = float(t["target"]), float(t["tolerance"])
-    if t["kind"] == "share":
-        assert abs(value - target) <= tol, f"{t['description']}: {value:.3f} vs {target:.3f} ({t['source']})"
-    else:
-        assert abs(value / target - 1) <= tol, f"{t['description']}: {value:.1f} vs {target:.1f} ({t['source']})"
+@pytest.mark.parametrize("tid", list(TARGETS["id"]))
+def test_target(report, tid):
+    r = report.loc[tid]
+    assert r["lo"] - 1e-6 <= r["network"] <= r["hi"] + 1e-6, (tid, r["network"], r["lo"], r["hi"], r["source"])
 
 
-@pytest.mark.parametrize("t", TARGETS, ids=[t["id"] for t in TARGETS])
-def test_target_matches_its_source(net, t):
-    # The target is the figure its source states: the network's sources table records it.
-    note = str(net.sources.at[t["source"], "note"])
-    assert f"= {t['source_value']}" in note, (t["source"], note)
+def test_targets_cover_every_kind_and_cite_a_source(net):
+    assert set(TARGETS["kind"]) == {
+        "share", "total", "import_share", "export_share", "ownership_share", "ownership_total"
+    }  # fmt: skip
+    assert set(TARGETS["source"]) <= set(net.sources.index)
+    # Stage shares and totals cite the figure as the source states it.
+    for _, t in TARGETS[TARGETS["kind"].isin(["share", "total"]) & TARGETS["source"].str.startswith("P")].iterrows():
+        assert f"= {t['source_value']}" in str(net.sources.at[t["source"], "note"]), t["id"]
 
 
-def test_lower_bounds_from_sources(net):
-    # Figures given only as bounds: China makes over three quarters of cells (P003), Indonesia over
-    # half of mined nickel (P078), China over 70% of recycling capacity (P238), LFP over 45% of EV
-    # batteries (P023), over half of Europe's black mass leaves it (P292).
-    cells = sum(
-        stage_shares(net, c).attrs["total"] * stage_shares(net, c).get("CN", 0) for c in ("cell_nmc", "cell_lfp")
-    )
-    world = sum(stage_shares(net, c).attrs["total"] for c in ("cell_nmc", "cell_lfp"))
-    assert cells / world > 0.75
-    assert stage_shares(net, "nickel_ore").get("ID", 0) > 0.50
-    assert stage_shares(net, "lithium_chem", measure="capacity", made_from="black_mass").get("CN", 0) > 0.70
-    ev_lfp = net.processes.index.str.contains("-pack-ev-lfp")
-    ev_nmc = net.processes.index.str.contains("-pack-ev-nmc")
-    act = net.baseline_activity
-    assert act[ev_lfp].sum() / (act[ev_lfp].sum() + act[ev_nmc].sum()) > 0.45
-    eu = vc.dependency(net, "EU27", commodities=["black_mass"])
-    m = eu[eu["view"] == "direct"].set_index("metric")["value"]
-    assert m["exports"] / m["production"] > 0.5
+def test_calibration_command_passes(capsys):
+    assert run(["networks", "calibration", "global-li-ion-2024"]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(TARGETS)} of {len(TARGETS)} targets pass" in out
+    assert "eu-cells-cn" in out
+    assert "T001" in out
+
+
+def test_eu_headlines_from_observation(report):
+    # The three headlines the gravity balancing got wrong, now as observed: China 78 % of extra-EU
+    # cell imports with Korea and Japan above 0 (T001), no black mass to China (T136) and Korea the
+    # largest destination, and lithium chemicals with China 10-40 % and Argentina at most 10 %.
+    assert report.at["eu-cells-cn", "network"] == pytest.approx(0.78, abs=1e-6)
+    assert report.at["eu-cells-kr", "network"] > 0
+    assert report.at["eu-cells-jp", "network"] > 0
+    assert report.at["eu-bm-cn", "network"] == 0.0
+    assert report.at["eu-bm-kr", "network"] >= 0.6
+    assert 0.10 - 1e-6 <= report.at["eu-li-cn", "network"] <= 0.40 + 1e-6
+    assert report.at["eu-li-ar", "network"] <= 0.10 + 1e-6
+
+
+# --------------------------------------------------------------------------- out of sample
+def value(net, kind, commodities, region="", partner="", basis="extra", measure="production"):
+    row = dict(id="oos", kind=kind, commodities=commodities, measure=measure, region=region, partner=partner,
+               basis=basis, made_from="")  # fmt: skip
+    return compute_target(net, row)
+
+
+def total_flow(net, commodity, destination):
+    r = net.routes
+    return float(r.loc[(r["commodity"] == commodity) & (r["destination"] == destination), "baseline_flow"].sum())
+
+
+def test_out_of_sample_p003_china_makes_over_three_quarters_of_cells(net):
+    # P003 (IEA): China produces over three quarters of batteries; not a build input.
+    assert value(net, "share", "cell_nmc;cell_lfp", "CN") > 0.75
+
+
+def test_out_of_sample_t072_australia_spodumene_to_china(net):
+    # T072 (ABS, H1 2024): 95 % of Australia's spodumene exports go to China; +-5 pp.
+    assert value(net, "export_share", "lithium_ore", "AU", "CN") == pytest.approx(0.95, abs=0.05)
+
+
+def test_out_of_sample_t109_t131_korea_buys_anode_and_precursor_from_china(net):
+    # T109: 98.8 % of Korea's artificial graphite imports and T131: 96.4 % of its nickel hydroxide
+    # (precursor) imports come from China (Korean government data, low confidence); +-5 pp.
+    assert value(net, "import_share", "anode_synthetic", "KR", "CN") == pytest.approx(0.988, abs=0.05)
+    assert value(net, "import_share", "pcam", "KR", "CN") == pytest.approx(0.964, abs=0.05)
+
+
+def test_out_of_sample_t113_china_cobalt_intermediate_imports(net):
+    # T113: 575,268 t (gross) of cobalt intermediates in Jan-Nov 2024 at 30-35 % Co, times 12/11 for
+    # the year: 575,268 * 0.30 * 12 / 11 = 188 kt to 575,268 * 0.35 * 12 / 11 = 220 kt Co.
+    assert 188_000 <= total_flow(net, "cobalt_ore", "CN") <= 220_000
+
+
+def test_out_of_sample_t061_t076_carbonate_comes_from_chile_and_argentina(net):
+    # T061 (2024, low): Chile and Argentina supply over 98 % of China's carbonate imports; T076
+    # (2024): 98 % of the US's. The network's lithium_chem mixes hydroxide in: +-5 pp.
+    for reg, share in (("CN", 0.98), ("US", 0.98)):
+        v = value(net, "import_share", "lithium_chem", reg, "CL") + value(
+            net, "import_share", "lithium_chem", reg, "AR"
+        )
+        assert v == pytest.approx(share, abs=0.05), reg
+
+
+def test_out_of_sample_t058_chile_lithium_exports_to_the_eu(net):
+    # T058 (2023): 2.4 % of Chile's lithium exports go to the EU (Belgium). A share this small is
+    # checked within half to twice its value: 1.2-4.8 %.
+    assert 0.012 <= value(net, "export_share", "lithium_chem", "CL", "EU27") <= 0.048
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="P039 (IEA, 22 %) conflicts with the USGS mine output the network uses (P052: 41 kt Li of 240 kt, 17 %)",
+)
+def test_out_of_sample_p039_china_lithium_mining(net):
+    assert value(net, "share", "lithium_ore", "CN") == pytest.approx(0.22, abs=0.03)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="P076/P084 (IEA, 90 %) count graphite on another basis than P273 (USGS, 78 % of natural graphite), which the network uses",
+)
+def test_out_of_sample_p084_china_graphite_mining(net):
+    assert value(net, "share", "natural_graphite", "CN") == pytest.approx(0.90, abs=0.03)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="T068 is 2023 and by gross weight; in the network every non-Australian ore (Zimbabwe, Brazil, Canada in RoW) goes to China: 67 %",
+)
+def test_out_of_sample_t068_china_spodumene_from_australia(net):
+    assert value(net, "import_share", "lithium_ore", "CN", "AU") == pytest.approx(0.83, abs=0.05)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="nickel_ore merges MHP with ore, matte and NPI: Philippine ore to China dilutes Indonesia's 87 % of MHP (T121)",
+)
+def test_out_of_sample_t121_china_mhp_from_indonesia(net):
+    assert value(net, "import_share", "nickel_ore", "CN", "ID") == pytest.approx(0.87, abs=0.05)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="anode users outside China are few (no South-East Asian or Indian cell makers) and US tariffs on Chinese graphite are not modelled: EU 34 %, KR 13 %, US 30 %",
+)
+def test_out_of_sample_t084_t088_t090_china_artificial_graphite_exports(net):
+    # China's 2024 exports of artificial graphite: EU 24.3 % (T084), Korea 7.3 % (T088), US 13.9 % (T090).
+    for partner, share in (("EU27", 0.243), ("KR", 0.073), ("US", 0.139)):
+        assert value(net, "export_share", "anode_synthetic", "CN", partner) == pytest.approx(share, abs=0.05), partner
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the unsourced 'other uses' demand at China's refining hub absorbs its refined cobalt: Korea gets 14 % from China",
+)
+def test_out_of_sample_t116_korea_cobalt_compounds_from_china(net):
+    # T116 (2022): 72.8 % of Korea's imports of cobalt oxides and hydroxides come from China.
+    assert value(net, "import_share", "cobalt_refined", "KR", "CN") == pytest.approx(0.728, abs=0.05)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the battery chain is undersized (issue of full scale): China imports 98 kt LCE of lithium chemicals, not 235 kt of carbonate",
+)
+def test_out_of_sample_t061_china_carbonate_import_volume(net):
+    # T061 (2024, low): China imported about 235 kt of lithium carbonate; +-10 %.
+    assert total_flow(net, "lithium_chem", "CN") == pytest.approx(235_000, rel=0.10)
+
+
+def test_every_out_of_sample_figure_is_outside_the_build_inputs():
+    # The trade figures named above as out of sample are not among the pins and bounds the network
+    # is fitted to (inputs/trade_pins.csv), nor among its calibration targets.
+    import csv
+
+    with open(FOLDER / "inputs" / "trade_pins.csv", encoding="utf-8", newline="") as fh:
+        used = {s for r in csv.DictReader(fh) for s in r["source"].split(";")}
+    used |= set(TARGETS["source"])
+    checks = {"P003", "P039", "P084", "T058", "T061", "T068", "T072", "T076", "T084", "T088", "T090", "T109",
+              "T113", "T116", "T121", "T131"}  # fmt: skip
+    assert not (checks & used)

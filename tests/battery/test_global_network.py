@@ -142,8 +142,9 @@ def test_eu_dependency_invariants(net):
         m = g.set_index("metric")["value"]
         assert m["production"] + m["imports"] - m["exports"] == pytest.approx(m["consumption"], rel=1e-6), com
         assert 0 <= m["hhi"] <= 10_000
-    # What the sources say about the EU shows up: LFP cells and graphite anodes come from China.
+    # What the sources say about the EU shows up: LFP cells and graphite anodes come from China, but
+    # synthetic anode not all of it: 73 % +- 8 pp of extra-EU imports (T078), the band it is fitted to.
     top = d[(d["view"] == "direct") & (d["metric"] == "top_origin")].set_index("commodity")
     assert top.loc["cell_lfp", "origin"] == "CN"
     assert top.loc["anode_synthetic", "origin"] == "CN"
-    assert top.loc["anode_synthetic", "value"] > 0.9
+    assert 0.65 - 1e-6 <= top.loc["anode_synthetic", "value"] <= 0.81 + 1e-6

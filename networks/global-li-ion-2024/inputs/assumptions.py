@@ -34,9 +34,11 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Capacity and 2024 output of operating European cell plants",
         "Nameplate capacities chosen so that EU27 cell capacity is 210 GWh (7% of 3,000 GWh, P089 and P002; S046 "
         "gives >200 GWh): LG Wrocław 86, Samsung SDI Göd 30, SK On Hungary 30, CATL Arnstadt 14, other German "
-        "plants 21, Northvolt Ett 16, ACC 13 GWh. 2024 output (80 GWh in all, 45 GWh in Poland) is an estimate "
-        "consistent with Poland's 9% of world output in 2023 (S120) and the 58% drop in Polish deliveries in H1 "
-        "2024 (S122).",
+        "plants 21, Northvolt Ett 16, ACC 13 GWh. 2024 output, 80 GWh in all, is an estimate below the 110 GWh of "
+        "2023 (T036) after the 58% drop in Polish deliveries in H1 2024 (S122), split as in 2023: Poland 47 GWh "
+        "(59%; T034: about 60%), Hungary 23 GWh (29%; T035: almost 30%: Samsung SDI 12.5, SK On 10.5), so that "
+        "Korean-owned plants make 87.5% (T034 + T035: about 90%); CATL Arnstadt 6, other German plants 1.5, ACC "
+        "1.5, Northvolt 1 GWh.",
     ),
     "A-cells": (
         "Cell capacity and output outside China and the EU",
@@ -74,9 +76,12 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Recycling volumes and recoveries",
         "End-of-life batteries collected in 2024 by region (CN 250 kt, US 40 kt, EU27 50 kt, RoW 30 kt, KR 20 kt,"
         " ...); 0.4 t black mass per t shredded; per t black mass 0.08 t LCE, 0.10 t Ni and 0.03 t Co recovered; "
-        "hydrometallurgical capacity and throughput outside China (BE 7/5, DE 3/2, FI 3/2, KR 25/15, JP 8/5, US "
-        "12/6, RoW 8/5 kt) with China treating the rest (its capacity share, above 80%, is consistent with P238 "
-        ">70%). Shredding happens where batteries are collected.",
+        "hydrometallurgical capacity and throughput outside China (BE 7/5, DE 3/2, FI 3/2, JP 8/5, US 12/6 kt; "
+        "KR 15 and RoW 5 kt plus the black mass no named refiner treats, 60% to Korea (T139: Korean recyclers "
+        "rely on European black mass) and 40% to refiners elsewhere in Asia; Korean capacity at 45% utilisation,"
+        " T139: below 50%). China's refiners treat only China's black mass, because China banned its import until "
+        "1 Aug 2025 (T136); their capacity share stays above 70% (P238). Shredding happens where batteries are "
+        "collected; production scrap where nothing is collected is shredded in RoW.",
     ),
     "A-mines": (
         "Mine output not in the project's figure set",
@@ -161,13 +166,35 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "USD per t Co/yr. Building in Europe or the US costs more than in China (P225: 70-130% more), which these"
         " figures reflect only roughly.",
     ),
-    "A-routes": (
-        "Trade lanes derived by balancing",
-        "Bilateral flows are not in the sources. They are derived from each region's production and consumption "
-        "by gravity-seeded proportional fitting (valuechain.network.balancing): great-circle distance between "
-        "points near each region's industry (RoW, spread over every continent, at the median distance from "
-        "everyone), distance decay exponent 1, lanes below 3% of the importer's needs dropped. Lanes with no "
-        "baseline flow connect the main producers to the EU regions that use a commodity, for the optimiser.",
+    "A-cn-cells-jp": (
+        "Japanese-owned cell output in China",
+        "5 GWh of NMC cells from Panasonic's plant in Dalian. No figure was found; the size is small next to "
+        "Panasonic's plants in Japan and the US, so the choice moves no headline by more than half a point.",
+    ),
+    "A-eu-ore-uses": (
+        "Non-battery uses in the EU of lithium ore and natural graphite",
+        "The EU converts no lithium ore at scale, but imports some, 87% from Australia (T049, small volumes): "
+        "3,000 t LCE a year for glass and ceramics is assumed. Natural graphite used in the EU outside the "
+        "battery chain (refractories, steel, lubricants) is the 76 kt imported in 2023 (T080). Both are split "
+        "among EU regions DE 35%, FR 15%, ES 10%, PL 10%, EU-other 30%, roughly by industrial output.",
+    ),
+    "A-trade-drivers": (
+        "What drives who buys from whom, where no flow is observed",
+        "Gross trade (a region may import and export the same commodity) by a gravity prior: output times use "
+        "over distance (exponent 1, the usual estimate in gravity studies); a region supplies itself with weight "
+        "10 against a foreign supplier at the same distance (a home bias of the order of the border effects "
+        "measured between national markets), 100 for end-of-life batteries (hazardous waste, shipped abroad only "
+        "with prior consent under the Basel Convention); a lane between plants of the same owner (a Korean cathode "
+        "plant and a Korean-owned cell plant in Poland) weighs 1 + 4 x the owners' overlap; banned lanes weigh 0 "
+        "(inputs/trade_rules.csv). Lanes below 3% of an importer's imports are dropped. No tariff rate for these "
+        "commodities is in the project's figure set, so every tariff is 0.",
+    ),
+    "A-stocks": (
+        "Initial stocks where none is published",
+        "No stock figure for 2024 is in the project's figure set. Each hub starts with days of cover of its "
+        "annual use: 30 days for ores, black mass, precursor, active materials and components (shipping "
+        "cycles of a month), 45 days for refined chemicals and cells (refiners and cell makers report one to "
+        "two months of inventory), 15 days for packs (assembled to order); end-of-life batteries none.",
     ),
     "A-other-uses": (
         "Non-battery uses and unmodelled battery uses",
@@ -262,6 +289,25 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "All mined lithium (240 kt Li, P049, x 5.323 t LCE per t Li) is refined with yield 1/1.10; China refines "
         "70% (P040); Chile and Argentina refine their own output (P051, P054); Australia and RoW per A-refining.",
         "medium",
+    ),
+    "D-cn-cells-kr": (
+        "Korean-owned cell output in China",
+        "Korean makers' EV battery installations, 18.4% (P289) of 894 GWh (P285) = 164.5 GWh, less the output "
+        "of Korean-owned plants outside China in this network (Poland 47, Hungary 23, US 27, Korea 25 GWh) = 42.5"
+        " GWh of NMC cells made in China by LGES, Samsung SDI and SK On (T042, T043).",
+        "medium",
+    ),
+    "D-trade": (
+        "Bilateral trade of 2024, by constrained balancing",
+        "valuechain.network.balancing.balance_trade_constrained on each region's output and use per commodity, "
+        "with the observed shares in inputs/trade_pins.csv (T ids) as bounds, the ban in inputs/trade_rules.csv "
+        "(T136) and the drivers of A-trade-drivers for every lane not observed.",
+        "medium",
+    ),
+    "D-stocks": (
+        "Initial stocks by hub",
+        "Days of cover by stage (A-stocks) times the hub's annual use (processes' inputs and final demand) / 365.",
+        "low",
     ),
     "D-cam-cn": (
         "China's share of NMC cathode output",

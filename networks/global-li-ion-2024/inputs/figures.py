@@ -85,13 +85,13 @@ CN_CELL_CAPACITY_SHARE = (0.83, "S051")
 # Cell plants and aggregates outside China: (id, name, region, chemistry, capacity, production,
 # owner, technology origin, source of capacity/production)
 CELL_PLANTS: list[tuple[str, str, str, str, float, float, str, str, str]] = [
-    ("pl-lges-wroclaw", "LG Energy Solution, Wrocław (Biskupice Podgórne)", "PL", "nmc", 86.0, 45.0, "KR", "KR", "A-eu-cells"),
-    ("hu-sdi-god", "Samsung SDI, Göd", "HU", "nmc", 30.0, 12.0, "KR", "KR", "A-eu-cells"),
-    ("hu-skon-komarom", "SK On, Komárom and Iváncsa", "HU", "nmc", 30.0, 10.0, "KR", "KR", "A-eu-cells"),
-    ("de-catl-arnstadt", "CATL, Arnstadt (Thuringia)", "DE", "nmc", 14.0, 7.0, "CN", "CN", "D-arnstadt"),
-    ("de-cells-other", "Other cell plants in Germany (aggregate)", "DE", "nmc", 21.0, 2.0, "DE", "DE", "A-eu-cells"),
+    ("pl-lges-wroclaw", "LG Energy Solution, Wrocław (Biskupice Podgórne)", "PL", "nmc", 86.0, 47.0, "KR", "KR", "A-eu-cells"),
+    ("hu-sdi-god", "Samsung SDI, Göd", "HU", "nmc", 30.0, 12.5, "KR", "KR", "A-eu-cells"),
+    ("hu-skon-komarom", "SK On, Komárom and Iváncsa", "HU", "nmc", 30.0, 10.5, "KR", "KR", "A-eu-cells"),
+    ("de-catl-arnstadt", "CATL, Arnstadt (Thuringia)", "DE", "nmc", 14.0, 6.0, "CN", "CN", "D-arnstadt"),
+    ("de-cells-other", "Other cell plants in Germany (aggregate)", "DE", "nmc", 21.0, 1.5, "DE", "DE", "A-eu-cells"),
     ("se-northvolt-ett", "Northvolt Ett, Skellefteå (bankrupt in 2025)", "SE", "nmc", 16.0, 1.0, "SE", "SE", "A-eu-cells"),
-    ("fr-acc-billy-berclau", "ACC, Billy-Berclau/Douvrin", "FR", "nmc", 13.0, 3.0, "FR", "FR", "A-eu-cells"),
+    ("fr-acc-billy-berclau", "ACC, Billy-Berclau/Douvrin", "FR", "nmc", 13.0, 1.5, "FR", "FR", "A-eu-cells"),
     ("us-cells-nmc-kr", "Korean-owned NMC cell plants in the US (aggregate)", "US", "nmc", 80.0, 27.0, "KR", "KR", "A-cells"),
     ("us-cells-nmc-jp", "Japanese-owned NMC cell plants in the US (aggregate)", "US", "nmc", 40.0, 15.0, "JP", "JP", "A-cells"),
     ("us-cells-nmc", "US-owned NMC cell plants (aggregate)", "US", "nmc", 30.0, 8.0, "US", "US", "A-cells"),
@@ -122,6 +122,12 @@ PIPELINE_CELLS: list[tuple[str, str, str, str, float, str, str, str, float, str,
     ("fr-verkor-dunkirk", "Verkor, Dunkirk", "FR", "nmc", 16.0, "FR", "FR", "A-pipeline", 33e9 * EUR_USD / 200,
      "D-capex-eu-cells", 1),
 ]
+# China's cell output by owner: Korean makers' EV installations (18.4% of 894 GWh, P289 x P285) less their
+# output outside China gives the Korean-owned output of their Chinese plants (D-cn-cells-kr; LGES Nanjing,
+# Samsung SDI Xi'an and SK On's plants, T042); Panasonic's Dalian plant is an assumption (A-cn-cells-jp).
+KR_MAKERS_EV_SHARE = (0.184, "P289")
+EV_INSTALLATIONS_WORLD = (894.0, "P285")
+CN_CELLS_JP = (5.0, "A-cn-cells-jp")  # GWh NMC, Japanese-owned plants in China
 CELL_SCRAP = 0.05  # A-scrap: share of electrode materials lost as production scrap
 
 # --------------------------------------------------------------------------- recipes
@@ -164,6 +170,12 @@ MANGANESE_MINES = {"ZA": (7_200_000, "P279"), "GA": (4_600_000, "P280"), "AU": (
                    "RoW": (2_300_000, "A-mines")}
 GRAPHITE_CN_SHARE = (0.78, "P273")
 GRAPHITE_AFRICA_2024 = (120_000, "P278")  # split MZ:MG as in 2023 (P275, P276)
+# Non-battery uses in the EU of natural graphite (76 kt imported in 2023, T080) and of lithium ore (glass and
+# ceramics; EU raw-lithium imports are mostly Australian, T049, in small volumes: A-eu-ore-uses), split among
+# EU regions by A-eu-ore-uses.
+EU_GRAPHITE_USE = (76_000.0, "T080")
+EU_LITHIUM_ORE_USE = (3_000.0, "A-eu-ore-uses")  # t LCE
+EU_INDUSTRY_SPLIT = {"DE": 0.35, "FR": 0.15, "ES": 0.10, "PL": 0.10, "EU-other": 0.30}
 GRAPHITE_MINES = {"MZ": (128_180, "P275"), "MG": (105_640, "P276"), "BR": (90_740, "P277"), "IN": (53_000, "P274"),
                   "RoW": (50_000, "A-mines")}
 
@@ -206,9 +218,14 @@ PRETREATMENT_EU_CAPACITY = (300_000, "P234")  # split over EU regions by EU_PRET
 EU_PRETREATMENT_SPLIT = {"DE": 0.35, "FR": 0.15, "BE": 0.08, "PL": 0.12, "HU": 0.10, "ES": 0.05, "SE": 0.05,
                          "EU-other": 0.10}
 HYDROMET = {  # t black mass per year: (capacity, throughput, owner), A-recycling
-    "BE": (7_000, 5_000, "BE"), "DE": (3_000, 2_000, "DE"), "FI": (3_000, 2_000, "FI"), "KR": (25_000, 15_000, "KR"),
-    "JP": (8_000, 5_000, "JP"), "US": (12_000, 6_000, "US"), "RoW": (8_000, 5_000, "RoW"),
-}  # CN takes the rest of the world's black mass
+    "BE": (7_000, 5_000, "BE"), "DE": (3_000, 2_000, "DE"), "FI": (3_000, 2_000, "FI"), "KR": (0.0, 15_000, "KR"),
+    "JP": (8_000, 5_000, "JP"), "US": (12_000, 6_000, "US"), "RoW": (0.0, 5_000, "RoW"),
+}  # KR and RoW (capacity 0: from utilisation) also take the black mass that no named refiner treats
+# China banned imports of black mass until 1 Aug 2025 (T136): its refiners treat only China's own black mass.
+# The rest of the world's black mass goes to Korean refiners (T139: they rely on European black mass) and to
+# refiners elsewhere in Asia, in this proportion (A-recycling).
+BLACK_MASS_REST_SPLIT = {"KR": 0.6, "RoW": 0.4}
+KR_HYDROMET_UTILISATION = 0.45  # T139: Korean recyclers run below 50% utilisation
 
 # --------------------------------------------------------------------------- costs (USD per unit of activity)
 VARIABLE_COST = {  # A-costs, Chinese cost level
@@ -324,3 +341,14 @@ PIPELINE_MATERIALS = [
     ("fr-xtc-orano-dunkirk", "XTC-Orano cathode and precursor joint venture, Dunkirk", "FR", "cam_nmc", 40_000.0, "CN", "CN",
      "A-pipeline", 800e6 * EUR_USD / 60_000, "D-capex-cam", 3),
 ]
+
+# --------------------------------------------------------------------------- trade drivers (D-trade)
+TRADE_DECAY = 1.0  # exponent of distance in the gravity prior, A-trade-drivers
+HOME_BIAS = 10.0  # weight of supplying oneself against a foreign lane at the same distance, A-trade-drivers
+# Waste batteries are shipped across borders only with prior consent (Basel Convention): shredded at home.
+HOME_BIAS_BY_COMMODITY = {"eol_batteries": 100.0}
+OWNERSHIP_WEIGHT = 4.0  # extra weight of a lane between plants of the same owner, A-trade-drivers
+TRADE_MIN_SHARE = 0.03  # lanes below 3% of the importer's imports are dropped, A-trade-drivers
+# Initial stocks: days of annual use held at each hub, by stage (A-stocks).
+STOCK_DAYS = {"mining": 30.0, "refining": 45.0, "black mass": 30.0, "precursor": 30.0, "active material": 30.0,
+              "component": 30.0, "cell": 45.0, "pack": 15.0, "end-of-life": 0.0}

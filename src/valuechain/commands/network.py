@@ -1,4 +1,4 @@
-"""Commands on networks (``networks list|show|check|schema``) and ``doctor``."""
+"""Commands on networks (``networks list|show|check|schema|calibration|provenance``) and ``doctor``."""
 
 from __future__ import annotations
 
@@ -115,6 +115,65 @@ def schema_cmd() -> None:
     from valuechain.network import schema_markdown
 
     console.print(schema_markdown(), markup=False)
+
+
+@networks_app.command("calibration")
+def calibration_cmd(network: Annotated[str, typer.Argument(help="Network name or folder.")]) -> None:
+    """Compare a network with the published figures in its calibration_targets.csv; exit 1 if any fails."""
+    from valuechain.network import load_network
+    from valuechain.network.calibration import calibration_report
+
+    net = load_network(network)
+    rep = calibration_report(net)
+    table = Table("target", "source", "network", "published", "target", "difference", "tolerance", "result", box=None)
+    table.columns[0].no_wrap = True
+    table.columns[3].max_width = 28
+    for rec in rep.to_dict("records"):
+        total = rec["kind"] in ("total", "ownership_total")
+        v, t, lo, hi, d = (float(rec[k]) for k in ("network", "target", "lo", "hi", "difference"))
+        val = f"{v:,.1f}" if total else f"{100 * v:.1f} %"
+        if math.isnan(t):
+            tgt = f"{100 * lo:g}-{100 * hi:g} %" if math.isfinite(hi) else f"> {100 * lo:g} %"
+        else:
+            tgt = f"{t:,.1f}" if total else f"{100 * t:.1f} %"
+        diff = f"{100 * d:+.1f} %" if total else f"{100 * d:+.1f} pp"
+        table.add_row(
+            str(rec["id"]),
+            str(rec["source"]),
+            val,
+            str(rec["published"]),
+            tgt,
+            diff,
+            str(rec["tolerance"]),
+            "pass" if rec["passed"] else "FAIL",
+        )
+    Console(highlight=False, width=max(console.width, 150)).print(table)
+    failed = int((~rep["passed"]).sum())
+    console.print(f"{len(rep) - failed} of {len(rep)} targets pass", markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@networks_app.command("provenance")
+def provenance_cmd(network: Annotated[str, typer.Argument(help="Network name or folder.")]) -> None:
+    """Count a network's figures by kind of source (direct, derived, assumption) and by stage."""
+    from valuechain.network import load_network
+    from valuechain.network.provenance import provenance_counts
+
+    net = load_network(network)
+    tab = provenance_counts(net)
+    table = Table("stage", *map(str, tab.columns), box=None)
+    for stage, row in tab.iterrows():
+        table.add_row(str(stage), *(f"{int(v):,}" for v in row))
+    console.print(table)
+    tot = {str(k): int(v) for k, v in zip(tab.columns, tab.to_numpy()[-1], strict=True)}  # the "total" row
+    n = max(tot["total"], 1)
+    console.print(
+        f"direct {100 * tot['direct'] / n:.0f} %, derived {100 * tot['derived'] / n:.0f} %, "
+        f"assumption {100 * tot['assumption'] / n:.0f} % of {n:,} non-zero figures. Provenance is recorded per "
+        "row: every figure of a row counts with the row's one source.",
+        markup=False,
+    )
 
 
 def doctor() -> None:
