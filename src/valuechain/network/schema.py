@@ -92,6 +92,11 @@ class Field:
     choices: tuple[str, ...]
     description: str
 
+    @property
+    def unlimited(self) -> bool:
+        """Whether the field's default is ``inf`` (unlimited): left empty, the cell means no limit."""
+        return self.type == "float" and self.default == "inf"
+
     def default_value(self) -> object:
         """The value a missing cell takes."""
         if self.type in ("float",):
@@ -164,6 +169,10 @@ def schema_markdown() -> str:
             desc = f.description
             if f.choices:
                 desc += " One of: " + ", ".join(f.choices) + "."
+            if f.unlimited:
+                desc += " Leave empty for unlimited."
+            elif f.type == "float":
+                desc += " A finite number."
             lines.append(f"| {f.name} | {f.type} | {f.unit} | {f.default} | {req} | {desc} |")
         lines.append("")
     return "\n".join(lines)
@@ -210,23 +219,39 @@ class _BadCellError(Exception):
         self.got = got
 
 
+def _float_expected(f: Field) -> str:
+    """What a cell of float field ``f`` must hold, in words."""
+    lower = f" >= {f.minimum:g}" if f.minimum is not None else ""
+    return f"a finite number{lower}" + (" or empty for unlimited" if f.unlimited else "")
+
+
 def _float_cell(f: Field, v: object) -> float:
+    """A float cell: a finite number; a missing cell takes the default (an error if required).
+
+    Text must be a finite number: 'inf', 'nan' and numbers too large for a float (such as
+    '1e309') are refused, so that a typing slip never means "unlimited". A number given as a
+    number (not text) may be NaN, pandas' marker of a missing value, and may be infinite in a
+    field whose default is ``inf`` (unlimited), which is how a loaded network holds "unlimited".
+    """
     if _is_missing(v):
         if f.required:
-            raise _BadCellError("a number", "" if v is None or v is pd.NA else v)
+            raise _BadCellError(_float_expected(f), "" if v is None or v is pd.NA else v)
         return float(f.default) if f.default else math.nan
     if isinstance(v, bool):
-        raise _BadCellError("a number", v)
+        raise _BadCellError(_float_expected(f), v)
+    text = isinstance(v, str)
     try:
         x = float(v.strip()) if isinstance(v, str) else float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise _BadCellError("a number", v) from None
+    except (TypeError, ValueError, OverflowError):
+        raise _BadCellError(_float_expected(f), v) from None
     if math.isnan(x):
-        if f.required:
-            raise _BadCellError("a number", v)
+        if text or f.required:
+            raise _BadCellError(_float_expected(f), v)
         return float(f.default) if f.default else math.nan
+    if math.isinf(x) and (text or x < 0 or not f.unlimited):
+        raise _BadCellError(_float_expected(f), v)
     if f.minimum is not None and x < f.minimum:
-        raise _BadCellError(f"a number >= {f.minimum:g}", v)
+        raise _BadCellError(_float_expected(f), v)
     return x
 
 
@@ -380,23 +405,34 @@ def _settle(
             raise loc.error(int(i), f.name, f"expected {bad.expected}, got {bad.got!r}") from None
 
 
-def _numbers(col: pd.Series, *, nan_text_missing: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
+def _numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
     """A column as floats: values, missing cells, cells the cell rule must settle, and the raw cells.
 
-    With ``nan_text_missing``, text such as 'nan' counts as missing (floats); otherwise it is left
-    for the cell rule (whole numbers).
+    Text such as 'nan' is not missing: it is left for the cell rule.
     """
     x = _numeric_array(col)
     if x is not None:
         return x, np.isnan(x), np.zeros(len(x), dtype=bool), None
     cells = _Cells.of(col)
     x, todo = cells.numbers()
-    missing = ~todo & np.isnan(x) if nan_text_missing else cells.missing
-    return x, missing, todo, cells.values
+    return x, cells.missing, todo, cells.values
 
 
 def _coerce_float(loc: Locator, f: Field, col: pd.Series) -> np.ndarray:
-    x, missing, todo, values = _numbers(col, nan_text_missing=True)
+    x = _numeric_array(col)
+    if x is not None:  # numbers as numbers: NaN is missing, inf is "unlimited" where the field allows it
+        missing, todo, values, text = np.isnan(x), np.zeros(len(x), dtype=bool), None, np.zeros(len(x), dtype=bool)
+    else:
+        cells = _Cells.of(col)
+        x, todo = cells.numbers()
+        values = cells.values
+        missing = cells.missing
+        text = (cells.kind == _TEXT) & ~cells.blank
+        todo |= text & np.isnan(x)  # text such as 'nan' is not a missing value but a bad one
+    infinite = np.isinf(x) & ~todo
+    if f.unlimited:
+        infinite &= text | (x < 0)
+    todo |= infinite
     if f.required:
         todo |= missing
     else:
@@ -409,7 +445,7 @@ def _coerce_float(loc: Locator, f: Field, col: pd.Series) -> np.ndarray:
 
 def _coerce_int(loc: Locator, f: Field, col: pd.Series) -> pd.arrays.IntegerArray:
     # text such as 'nan' is not missing here: it is not a whole number
-    x, missing, todo, values = _numbers(col, nan_text_missing=False)
+    x, missing, todo, values = _numbers(col)
     todo |= ~missing & ~todo & (~np.isfinite(x) | (np.abs(x) >= 2.0**63))
     whole = np.zeros(len(x), dtype=bool)
     np.equal(x, np.trunc(x), out=whole, where=~todo & ~missing)
