@@ -64,8 +64,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     except ValueChainError as e:
         err_console.print(f"error: {e}", markup=False)
         return 1
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
+    except KeyboardInterrupt as e:
+        err_console.print(f"interrupted: {e}" if str(e) else "interrupted", markup=False)
         return 130
     return result if isinstance(result, int) else 0
 

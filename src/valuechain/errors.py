@@ -10,6 +10,8 @@ __all__ = [
     "InfeasibleError",
     "NetworkError",
     "NetworkWarning",
+    "OutputError",
+    "OutputInterrupted",
     "ScenarioError",
     "SolverError",
     "StudyError",
@@ -79,6 +81,14 @@ class SolverError(ValueChainError):
 
 class InfeasibleError(SolverError):
     """The model has no feasible solution."""
+
+
+class OutputError(ValueChainError):
+    """An output path cannot be written, or writing the outputs failed (they are then left as they were)."""
+
+
+class OutputInterrupted(KeyboardInterrupt):
+    """Ctrl-C while outputs were being written; the message says what was left in place."""
 
 
 class NetworkWarning(UserWarning):

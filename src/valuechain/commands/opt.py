@@ -33,6 +33,10 @@ def solve_cmd(
 
     if fmt not in ("csv", "parquet"):
         raise StudyError(f"--format must be csv or parquet; got '{fmt}'")
+    from valuechain._output import atomic_dir, check_out_dir
+
+    if out is not None:
+        check_out_dir(out)  # before the computation, not after it
     from valuechain.network import load_network
     from valuechain.opt import build, extract, load_study, solve
     from valuechain.opt.results import summary
@@ -82,15 +86,16 @@ def solve_cmd(
         binding = int((df["dual"].abs() > 1e-9).sum())
         console.print(f"policy {name}: {binding} of {len(df)} rows binding")
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, df in plan.tables().items():
-            flat = df.reset_index()
-            path = out / f"{name}.{fmt}"
-            if fmt == "csv":
-                flat.to_csv(path, index=False)
-            else:
-                flat.columns = [str(c) for c in flat.columns]
-                flat.astype({c: "str" for c in flat.columns if flat[c].dtype == object}).to_parquet(path, index=False)
+        with atomic_dir(out) as tmp:  # every table at once, or none
+            for name, df in plan.tables().items():
+                flat = df.reset_index()
+                path = tmp / f"{name}.{fmt}"
+                if fmt == "csv":
+                    flat.to_csv(path, index=False)
+                else:
+                    flat.columns = [str(c) for c in flat.columns]
+                    typed = flat.astype({c: "str" for c in flat.columns if flat[c].dtype == object})
+                    typed.to_parquet(path, index=False)
         console.print(f"wrote {len(plan.tables())} tables to {out}")
 
 

@@ -120,7 +120,15 @@ def _summary(res: SimResult, what: str) -> None:
 
 
 def _write(res: SimResult, out: Path, fmt: str) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the tables and the shortfall plot into ``out``, the whole folder at once."""
+    from valuechain._output import atomic_dir
+
+    with atomic_dir(out) as tmp:
+        names = _write_into(res, tmp, fmt)
+    return [out / name for name in names]
+
+
+def _write_into(res: SimResult, out: Path, fmt: str) -> list[str]:
     frames = res.to_frames()
     frames["stages"] = frames["stages"].assign(period=frames["stages"]["period"].astype(str))
     ds = res.dataset
@@ -136,14 +144,14 @@ def _write(res: SimResult, out: Path, fmt: str) -> list[Path]:
             df.to_csv(path, index=keep_index)
         else:
             (df.reset_index() if keep_index else df).to_parquet(path, index=False)
-        written.append(path)
+        written.append(path.name)
     import matplotlib
 
     matplotlib.use("Agg")
     fig = res.plot_shortfall()
     png = out / "shortfall.png"
     fig.savefig(png, dpi=120, bbox_inches="tight")
-    written.append(png)
+    written.append(png.name)
     return written
 
 
@@ -183,6 +191,10 @@ def simulate_cmd(
         raise ScenarioError("--workers and --scheduler spread an ensemble: use them with --samples N or --outages N")
     if workers is not None and workers < 1:
         raise ScenarioError(f"--workers must be an integer >= 1. Got {workers}.")
+    if out is not None:
+        from valuechain._output import check_out_dir
+
+        check_out_dir(out)  # before the computation, not after it
     net = load_network(network)
     shocks, what = _shocks_for(net, scenario, samples, outages, seed, periods)
     ensemble = samples is not None or outages is not None
