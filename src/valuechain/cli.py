@@ -43,6 +43,16 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _is_usage_error(e: Exception) -> bool:
+    """A usage error (bad option or argument), not the help a bare command group shows."""
+    return (
+        getattr(e, "exit_code", None) == 2
+        and hasattr(e, "ctx")
+        and callable(getattr(e, "format_message", None))
+        and type(e).__name__ != "NoArgsIsHelpError"
+    )
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return its exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -51,7 +61,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except (click.exceptions.Exit, typer.Exit) as e:
         return int(e.exit_code)
     except (click.ClickException, typer.TyperException) as e:
-        # usage errors: typer raises its own ClickException family, not click's
+        # typer raises its own copy of click's exceptions, so they are told apart by what they carry
+        if _is_usage_error(e):  # a bad option or argument: one line, like every other error, and status 1
+            ctx = getattr(e, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            err_console.print(f"error: {e.format_message()}{hint}", markup=False)
+            return 1
         show = getattr(e, "show", None)
         if callable(show):
             show()
@@ -63,6 +78,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 1
     except ValueChainError as e:
         err_console.print(f"error: {e}", markup=False)
+        return 1
+    except MemoryError:
+        err_console.print(
+            "error: out of memory; expected a smaller run (fewer months, scenarios or samples)", markup=False
+        )
         return 1
     except KeyboardInterrupt as e:
         err_console.print(f"interrupted: {e}" if str(e) else "interrupted", markup=False)

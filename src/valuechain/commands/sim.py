@@ -82,6 +82,22 @@ def _shocks_for(
     return None, "baseline (no shock)"
 
 
+def _check_size(net: Network, samples: int | None, outages: int | None, periods: int, ensemble: bool) -> None:
+    """Refuse, before anything is drawn or allocated, a run larger than the memory available."""
+    from valuechain.sim._memory import check_memory
+
+    n = samples if samples is not None else outages if outages is not None else 1
+    sized = f"--samples {samples:,}" if samples is not None else f"--outages {outages:,}" if outages else ""
+    check_memory(
+        net,
+        scenarios=max(n, 1),
+        periods=periods,
+        keep="summary" if ensemble else "full",
+        dense=samples is None,
+        what=f"simulate {sized + ' ' if sized else ''}--periods {periods:,}",
+    )
+
+
 def _summary(res: SimResult, what: str) -> None:
     cur = f" {res.currency}" if res.currency else ""
     console.print(
@@ -185,6 +201,8 @@ def simulate_cmd(
 
     if periods < 1:
         raise ScenarioError(f"--periods must be an integer >= 1. Got {periods}.")
+    if seed < 0:
+        raise ScenarioError(f"--seed must be an integer >= 0. Got {seed}.")
     _choice("--mode", mode, MODES)
     _choice("--format", fmt, FORMATS)
     if (workers is not None or scheduler is not None) and samples is None and outages is None:
@@ -196,8 +214,9 @@ def simulate_cmd(
 
         check_out_dir(out)  # before the computation, not after it
     net = load_network(network)
-    shocks, what = _shocks_for(net, scenario, samples, outages, seed, periods)
     ensemble = samples is not None or outages is not None
+    _check_size(net, samples, outages, periods, ensemble)
+    shocks, what = _shocks_for(net, scenario, samples, outages, seed, periods)
     if ensemble and (workers is not None or scheduler is not None):
         from valuechain.scenarios import RiskRegister
         from valuechain.sim.distributed import RegisterSample, cluster
@@ -236,6 +255,11 @@ def criticality_cmd(
         raise ScenarioError(f"--top must be an integer >= 1. Got {top}.")
     _choice("--mode", mode, MODES)
     net = load_network(network)
+    from valuechain.sim._memory import check_memory
+
+    check_memory(
+        net, scenarios=len(net.processes), periods=periods, what=f"criticality --periods {periods:,}"
+    )  # one outage scenario per process
     with console.status(f"knocking out {len(net.processes)} processes in turn"):
         crit = criticality(net, periods=periods, mode=mode)
     cur = net.units.get("currency", "")

@@ -89,7 +89,8 @@ def check_tables(
     Raises
     ------
     NetworkError
-        On an empty network, a reference to an unknown id, a recipe or route touching a hub that
+        On an empty network (no commodities, regions or hubs, or neither processes nor
+        demand), a reference to an unknown id, a recipe or route touching a hub that
         does not exist, a process or expansion with no output, a unit that is not the commodity's,
         or clashing ids.
 
@@ -104,6 +105,13 @@ def check_tables(
                 f"the network is empty: {t} has no rows; expected at least one commodity, one region and one hub",
                 file=locs[t].file,
             )
+
+    if len(tables["processes"]) == 0 and len(tables["demand"]) == 0:
+        raise NetworkError(
+            "the network is empty: processes and demand have no rows, so nothing is made and nothing is used; "
+            "expected at least one process or one demand row",
+            file=locs["processes"].file,
+        )
 
     # References declared in the schema.
     for t, df in tables.items():

@@ -33,6 +33,7 @@ chunks it is drawn in. No Python object is made per scenario.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -238,21 +239,35 @@ class RiskRegister:
         p = Path(path)
         if not p.is_file():
             raise ScenarioError(f"{p}: no such file")
+        try:
+            raw = p.read_bytes()
+        except OSError as e:
+            raise ScenarioError(f"{p}: cannot read the file ({e.strerror or e})") from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = raw[: e.start].count(b"\n") + 1
+            raise ScenarioError(
+                f"{p}: the file is not UTF-8 (byte 0x{raw[e.start]:02x} on line {line}); expected UTF-8 text"
+            ) from None
         if p.suffix.lower() in (".yaml", ".yml"):
             import yaml
 
             try:
-                data = yaml.safe_load(p.read_text(encoding="utf-8"))
+                data = yaml.safe_load(text)
             except yaml.YAMLError as e:
-                raise ScenarioError(f"{p}: not valid YAML ({str(e).splitlines()[0]})") from None
+                mark = getattr(e, "problem_mark", None)
+                where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+                problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+                raise ScenarioError(f"{p}: YAML syntax error{where}: {problem}") from None
             if isinstance(data, dict) and "rows" in data:
                 data = data["rows"]
             if not isinstance(data, list):
                 raise ScenarioError(f"{p}: expected a list of rows (or a mapping with 'rows')")
             return cls(data, source=str(p), skip_missing=skip_missing)
         try:
-            frame = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True)
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
             raise ScenarioError(f"{p}: not a readable CSV file ({str(e).strip().splitlines()[0]})") from None
         return cls(frame, source=str(p), skip_missing=skip_missing)
 
