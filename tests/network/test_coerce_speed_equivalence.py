@@ -68,18 +68,19 @@ def _reference_cell(f: Field, v: object) -> tuple[object, str | None, object]:
             return None, expected, v
         return x, None, None
     if f.type == "int":
+        expected = "a whole number" + (f" >= {f.minimum:g}" if f.minimum is not None else "")
         if _missing(v):
             if f.required:
-                return None, "a whole number", ""
+                return None, expected, ""
             return (int(f.default) if f.default else pd.NA), None, None
         try:
             x = _as_float(v)
-        except (TypeError, ValueError):
-            return None, "a whole number", v
+        except (TypeError, ValueError, OverflowError):
+            return None, expected, v
         if isinstance(v, bool) or not math.isfinite(x) or x != int(x):
-            return None, "a whole number", v
+            return None, expected, v
         if f.minimum is not None and x < f.minimum:
-            return None, f"a whole number >= {f.minimum:g}", v
+            return None, expected, v
         if abs(x) >= 2.0**63:
             return None, "a whole number that fits in 64 bits", v
         return int(x), None, None

@@ -256,18 +256,19 @@ def _float_cell(f: Field, v: object) -> float:
 
 
 def _int_cell(f: Field, v: object) -> object:
+    expected = "a whole number" + (f" >= {f.minimum:g}" if f.minimum is not None else "")
     if _is_missing(v):
         if f.required:
-            raise _BadCellError("a whole number", "")
+            raise _BadCellError(expected, "")
         return f.default_value()
     try:
         x = float(v.strip()) if isinstance(v, str) else float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise _BadCellError("a whole number", v) from None
+    except (TypeError, ValueError, OverflowError):
+        raise _BadCellError(expected, v) from None
     if isinstance(v, bool) or not math.isfinite(x) or x != int(x):
-        raise _BadCellError("a whole number", v)
+        raise _BadCellError(expected, v)
     if f.minimum is not None and x < f.minimum:
-        raise _BadCellError(f"a whole number >= {f.minimum:g}", v)
+        raise _BadCellError(expected, v)
     if abs(x) >= 2.0**63:
         raise _BadCellError("a whole number that fits in 64 bits", v)
     return int(x)

@@ -16,6 +16,16 @@ from valuechain.network.schema import Locator, fields
 __all__ = ["baseline_activity", "baseline_imbalance", "check_tables", "fill_derived", "has_baseline", "hub_id"]
 
 
+#: One row of each table that other tables refer to, in words.
+_SINGULAR = {
+    "commodities": "commodity",
+    "regions": "region",
+    "processes": "process",
+    "expansions": "expansion option",
+    "sources": "source",
+}
+
+
 def hub_id(region: str, commodity: str) -> str:
     """The label of the hub where ``commodity`` is traded in ``region`` (``"REGION:COMMODITY"``)."""
     return f"{region}:{commodity}"
@@ -128,12 +138,11 @@ def check_tables(
             if bad.any():
                 pos = _first(bad)
                 v = values[pos]
-                what = " or ".join(r.split(".")[0] for r in f.references)
+                tables_named = [r.split(".")[0] for r in f.references]
+                what = " or ".join(tables_named)
+                noun = " or ".join(_SINGULAR.get(n, n) for n in tables_named)
                 raise locs[t].error(
-                    pos,
-                    f.name,
-                    f"unknown {what[:-1] if what.endswith('s') else what} '{v}'; expected an id from {what}"
-                    + closest(v, valid),
+                    pos, f.name, f"unknown {noun} '{v}'; expected an id from {what}" + closest(v, valid)
                 )
 
     regions = tables["regions"]

@@ -136,11 +136,11 @@ class RiskRegister:
         records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
         self.rows = [self._parse(i + 1, r) for i, r in enumerate(records)]
         if not self.rows:
-            raise ScenarioError(f"{source}: the risk register has no rows")
+            raise ScenarioError(f"{source}: the risk register has no rows; expected at least one control")
         seen: dict[str, int] = {}
         for i, r in enumerate(self.rows, start=1):
             if r.id in seen:
-                self._fail(i, "id", f"'{r.id}' is already the id of row {seen[r.id]}")
+                self._fail(i, "id", f"'{r.id}' is already the id of row {seen[r.id]}; expected unique ids")
             seen[r.id] = i
         self._groups: list[str] = []
         self._group_of = np.zeros(len(self.rows), dtype=np.intp)
@@ -172,7 +172,7 @@ class RiskRegister:
                 self._fail(i, str(k), f"unknown field; expected {', '.join(_FIELDS)}" + closest(str(k), _FIELDS))
         for k in _REQUIRED:
             if not _text(rec.get(k)):
-                self._fail(i, k, "missing value")
+                self._fail(i, k, "missing value; expected a value (the field is required)")
         prob = parse_dist(rec["probability"])
         if prob is None or prob.kind != "fixed" or not 0 <= prob.params[0] <= 1:
             self._fail(i, "probability", f"expected a number in [0, 1]; got {_text(rec['probability'])!r}")
@@ -238,7 +238,7 @@ class RiskRegister:
         """
         p = Path(path)
         if not p.is_file():
-            raise ScenarioError(f"{p}: no such file")
+            raise ScenarioError(f"{p}: no such file; expected a risk register (CSV or YAML)")
         try:
             raw = p.read_bytes()
         except OSError as e:
@@ -263,7 +263,8 @@ class RiskRegister:
             if isinstance(data, dict) and "rows" in data:
                 data = data["rows"]
             if not isinstance(data, list):
-                raise ScenarioError(f"{p}: expected a list of rows (or a mapping with 'rows')")
+                got = type(data).__name__
+                raise ScenarioError(f"{p}: expected a list of rows (or a mapping with 'rows'), got {got}")
             return cls(data, source=str(p), skip_missing=skip_missing)
         try:
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
