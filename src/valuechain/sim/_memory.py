@@ -86,8 +86,10 @@ def available_memory() -> int | None:
     return have
 
 
-def _gib(n: float) -> str:
-    return f"{n / 2**30:,.1f} GiB" if n >= 2**27 else f"{n / 2**20:,.0f} MiB"
+def _size(n: int) -> str:
+    if n >= 2**27:
+        return f"{n / 2**30:,.1f} GiB"
+    return f"{n / 2**20:,.0f} MiB" if n >= 2**20 else f"{n:,} bytes"
 
 
 def check_memory(
@@ -125,7 +127,7 @@ def check_memory(
     have = available_memory() if available is None else available
     if have is not None and need > have:
         raise ScenarioError(
-            f"{what} would need at least {_gib(need)} of memory ({scenarios:,} scenario(s) x {periods:,} months on "
-            f"'{network.name}'), and {_gib(have)} is available; expected fewer months or scenarios"
+            f"{what} would need at least {_size(need)} of memory ({scenarios:,} scenario(s) x {periods:,} months on "
+            f"'{network.name}'), and {_size(have)} is available; expected fewer months or scenarios"
         )
     return need
