@@ -10,6 +10,10 @@ from __future__ import annotations
 import dataclasses
 import errno
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -203,3 +207,52 @@ def test_read_only_folder_fails_before_computing(tmp_path: Path, capsys: pytest.
         assert "is read-only; expected a writable folder" in captured.err
     finally:
         locked.chmod(0o755)
+
+
+# ----------------------------------------------------------------------------- a real Ctrl-C
+def _synth(out: Path, seed: int) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "valuechain", "networks", "synth", "60000", "--seed", str(seed), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        # a shell that starts jobs in the background ignores SIGINT in them; a user's Ctrl-C is not ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_leaves_the_previous_run_or_the_whole_new_one(tmp_path: Path) -> None:
+    """SIGINT at several moments of a real run: the folder is always one whole run, never a mix."""
+    out, reference = tmp_path / "net", tmp_path / "ref" / "net"  # same name: the name is written in network.yaml
+    for folder, seed in ((out, 0), (reference, 1)):
+        p = _synth(folder, seed)
+        assert p.wait(timeout=300) == 0
+    previous, complete = _snapshot(out), _snapshot(reference)
+    assert previous != complete
+    seen = set()
+    for delay in (0.5, 1.0, 1.5, 2.0, 2.5):
+        p = _synth(out, 1)
+        time.sleep(delay)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=300)
+        now = _snapshot(out)
+        assert now in (previous, complete)
+        assert sorted(q.name for q in tmp_path.iterdir()) == ["net", "ref"]  # no temporary sibling left
+        if p.returncode == -signal.SIGINT:  # stopped while Python was still starting, before any writing
+            assert now == previous
+        elif p.returncode == 130:
+            assert len(err.strip().splitlines()) == 1
+            assert err.startswith("interrupted")
+            if "left as it was" in err:
+                assert now == previous
+        else:
+            assert p.returncode == 0
+            assert now == complete
+        seen.add(p.returncode)
+        if now == complete:  # the next attempt starts again from the first run's files
+            p = _synth(out, 0)
+            assert p.wait(timeout=300) == 0
+    assert 130 in seen

@@ -57,14 +57,18 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return its exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result = app(args=args, prog_name="valuechain", standalone_mode=False)
+        # The command is invoked here rather than through ``app(...)``: typer turns Ctrl-C into a
+        # bare exit status 130, which would swallow the line that says what was left on disk.
+        command = typer.main.get_command(app)
+        with command.make_context("valuechain", args) as ctx:
+            result = command.invoke(ctx)
     except (click.exceptions.Exit, typer.Exit) as e:
         return int(e.exit_code)
     except (click.ClickException, typer.TyperException) as e:
         # typer raises its own copy of click's exceptions, so they are told apart by what they carry
         if _is_usage_error(e):  # a bad option or argument: one line, like every other error, and status 1
-            ctx = getattr(e, "ctx", None)
-            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            where = getattr(e, "ctx", None)
+            hint = f" (see '{where.command_path} --help')" if where is not None else ""
             err_console.print(f"error: {e.format_message()}{hint}", markup=False)
             return 1
         show = getattr(e, "show", None)
