@@ -8,13 +8,15 @@ outputs are there whole, or nothing is, never a truncated file or a mix of two r
 
 A folder of outputs is replaced as a whole, so that no file of an earlier run is left next to the
 new ones. To never replace a folder of the user's own files, a folder written here carries a
-small marker file (:data:`MARKER`); an existing folder is replaced only when it is empty or
-carries the marker.
+small marker file (:data:`MARKER`); an existing folder is replaced only when it is empty, carries
+the marker, or holds nothing but files named as the writer's own outputs (``earlier``: folders
+written before the marker existed).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import os
 import secrets
 import shutil
@@ -56,7 +58,14 @@ def _writable_folder(folder: Path, option: str, target: Path) -> None:
         ) from None
 
 
-def check_out_dir(out: str | os.PathLike[str], option: str = "--out") -> Path:
+def _only_outputs(folder: Path, entries: list[str], earlier: tuple[str, ...]) -> bool:
+    """Whether every entry of ``folder`` is a file named like one of the writer's outputs."""
+    return bool(earlier) and all(
+        (folder / name).is_file() and any(fnmatch.fnmatchcase(name, pat) for pat in earlier) for name in entries
+    )
+
+
+def check_out_dir(out: str | os.PathLike[str], option: str = "--out", earlier: tuple[str, ...] = ()) -> Path:
     """Check that ``out`` can be written as a folder of outputs, before anything is computed.
 
     ``out`` may not exist yet (it and its missing parents are created), or be an empty folder, or
@@ -68,6 +77,9 @@ def check_out_dir(out: str | os.PathLike[str], option: str = "--out") -> Path:
         The folder.
     option
         The command-line option that named it, for the message.
+    earlier
+        File-name patterns of the writer's outputs: a folder holding only such files (written
+        before folders were marked) is replaced too.
 
     Returns
     -------
@@ -94,7 +106,7 @@ def check_out_dir(out: str | os.PathLike[str], option: str = "--out") -> Path:
                 "expected a folder of its own for the outputs"
             )
         entries = [p.name for p in path.iterdir()]
-        if entries and MARKER not in entries:
+        if entries and MARKER not in entries and not _only_outputs(path, entries, earlier):
             shown = ", ".join(sorted(entries)[:3]) + (", ..." if len(entries) > 3 else "")
             raise OutputError(
                 f"cannot write {option} {path}: the folder holds files valuechain did not write ({shown}); "
@@ -147,16 +159,26 @@ def check_out_file(path: str | os.PathLike[str], option: str = "--csv") -> Path:
 
 
 @contextlib.contextmanager
-def _no_sigint() -> Iterator[None]:
-    """Hold Ctrl-C back for the few renames that swap outputs in (main thread, POSIX only)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
-        yield
+def _held_sigint() -> Iterator[list[int]]:
+    """Hold Ctrl-C back for the few renames that swap outputs in; yields the signals held.
+
+    The Python-level handler is replaced (not the signal mask): CPython runs a signal's handler
+    at some later bytecode, so a Ctrl-C that came just before the swap could otherwise raise in
+    the middle of it. Outside the main thread signals are not handled, and nothing is done.
+    """
+    held: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield held
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+
+    old = signal.signal(signal.SIGINT, hold)
     try:
-        yield
+        yield held
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        signal.signal(signal.SIGINT, old)
 
 
 def _state(out: Path, existed: bool) -> str:
@@ -164,7 +186,7 @@ def _state(out: Path, existed: bool) -> str:
 
 
 @contextlib.contextmanager
-def atomic_dir(out: str | os.PathLike[str], option: str = "--out") -> Iterator[Path]:
+def atomic_dir(out: str | os.PathLike[str], option: str = "--out", earlier: tuple[str, ...] = ()) -> Iterator[Path]:
     """Write a folder of outputs into a temporary sibling and swap it in whole on success.
 
     Use as ``with atomic_dir(out) as tmp:`` and write every file into ``tmp``. On success the
@@ -177,6 +199,8 @@ def atomic_dir(out: str | os.PathLike[str], option: str = "--out") -> Iterator[P
         The folder of outputs (see :func:`check_out_dir` for what it may be).
     option
         The command-line option that named it, for messages.
+    earlier
+        File-name patterns of the writer's outputs (see :func:`check_out_dir`).
 
     Yields
     ------
@@ -191,19 +215,20 @@ def atomic_dir(out: str | os.PathLike[str], option: str = "--out") -> Iterator[P
     OutputInterrupted
         On Ctrl-C while writing; a ``KeyboardInterrupt`` whose message says what happened to ``out``.
     """
-    path = check_out_dir(out, option)
+    path = check_out_dir(out, option, earlier)
     existed = path.is_dir()
     path.absolute().parent.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(4)
     tmp = path.absolute().parent / f".{path.name}.new-{token}"
     tmp.mkdir()
     backup = path.absolute().parent / f".{path.name}.old-{token}"
+    done = False  # the new folder is in place (a Ctrl-C held back during the swap arrives after it)
     try:
         yield tmp
         (tmp / MARKER).write_text(
             "This folder was written by valuechain; the next run that writes here replaces it as a whole.\n", "utf-8"
         )
-        with _no_sigint():
+        with _held_sigint() as held:
             if existed:
                 os.rename(path, backup)
             try:
@@ -212,9 +237,14 @@ def atomic_dir(out: str | os.PathLike[str], option: str = "--out") -> Iterator[P
                 if existed:
                     os.rename(backup, path)
                 raise
+            done = True
             if existed:
                 shutil.rmtree(backup, ignore_errors=True)
+        if held:
+            raise KeyboardInterrupt
     except KeyboardInterrupt:
+        if done:
+            raise OutputInterrupted(f"{path} was written whole before it (this run)") from None
         shutil.rmtree(tmp, ignore_errors=True)
         raise OutputInterrupted(_state(path, existed)) from None
     except OSError as e:
@@ -247,10 +277,17 @@ def atomic_file(path: str | os.PathLike[str], option: str = "--csv") -> Iterator
     p = check_out_file(path, option)
     existed = os.path.lexists(p)
     tmp = p.absolute().parent / f".new-{secrets.token_hex(4)}-{p.name}"
+    done = False
     try:
         yield tmp
-        os.replace(tmp, p)
+        with _held_sigint() as held:
+            os.replace(tmp, p)
+            done = True
+        if held:
+            raise KeyboardInterrupt
     except KeyboardInterrupt:
+        if done:
+            raise OutputInterrupted(f"{p} was written whole before it (this run)") from None
         tmp.unlink(missing_ok=True)
         raise OutputInterrupted(_state(p, existed)) from None
     except OSError as e:

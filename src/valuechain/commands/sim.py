@@ -135,11 +135,16 @@ def _summary(res: SimResult, what: str) -> None:
         console.print(d)
 
 
+#: Names of the files ``simulate --out`` writes (a folder of only these may be replaced).
+OUTPUTS = tuple(f"{t}.{x}" for t in ("totals", "hubs", "stages", "processes", "risk", "hub_periods") for x in FORMATS)
+OUTPUTS += ("shortfall.png",)
+
+
 def _write(res: SimResult, out: Path, fmt: str) -> list[Path]:
     """Write the tables and the shortfall plot into ``out``, the whole folder at once."""
     from valuechain._output import atomic_dir
 
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, earlier=OUTPUTS) as tmp:
         names = _write_into(res, tmp, fmt)
     return [out / name for name in names]
 
@@ -212,7 +217,7 @@ def simulate_cmd(
     if out is not None:
         from valuechain._output import check_out_dir
 
-        check_out_dir(out)  # before the computation, not after it
+        check_out_dir(out, earlier=OUTPUTS)  # before the computation, not after it
     net = load_network(network)
     ensemble = samples is not None or outages is not None
     _check_size(net, samples, outages, periods, ensemble)

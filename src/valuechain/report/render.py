@@ -304,6 +304,10 @@ def _close(fig: Any) -> None:
     plt.close(fig)
 
 
+#: Names of the files a report folder holds (a folder of only these may be replaced).
+OUTPUTS = ("report.html", "*.png", "targets.csv")
+
+
 def render(run: ReportRun, out: str | Path) -> Path:
     """Write the report of ``run`` to ``out/report.html`` and its figures as PNGs in ``out``.
 
@@ -329,7 +333,7 @@ def render(run: ReportRun, out: str | Path) -> Path:
     for part in (_summary, _flows, _dependency, _targets, _resilience, _shocks, _criticality, _methods):
         part(rep, run)
     out = Path(out)
-    with atomic_dir(out) as tmp:  # the whole folder at once: never a report next to an older run's figures
+    with atomic_dir(out, earlier=OUTPUTS) as tmp:  # the whole folder at once, never mixed with an older run
         rep.write(tmp / "report.html")
         if run.targets is not None:
             run.targets.table.to_csv(tmp / "targets.csv")
