@@ -404,6 +404,8 @@ CLI_CASES: list[Case] = [
     cli_case("out-under-a-file", ["solve", str(ROOT / "models" / "toy-transport.yaml"), "--out",
                                   str(TOY / "network.yaml" / "plan")],
              "--out", "network.yaml is a file", "expected a folder"),
+    cli_case("out-is-the-current-folder", ["simulate", "toy-battery", "--out", "."],
+             "--out .", "it is the current folder", "expected a folder of its own"),
     cli_case("csv-into-missing-folder", ["dependency", "toy-battery", "--csv", "{tmp}/missing/x.csv"],
              "--csv", "missing", "does not exist", "expected an existing folder"),
     cli_case("unknown-network", ["simulate", "toy-batery"], "no network named 'toy-batery'", "expected a folder",

@@ -100,7 +100,11 @@ def check_out_dir(out: str | os.PathLike[str], option: str = "--out", earlier: t
             )
         here = Path.cwd().resolve()
         real = path.resolve()
-        if real == here or real in here.parents or real == Path.home().resolve():
+        try:
+            home: Path | None = Path.home().resolve()
+        except (RuntimeError, KeyError):  # no home folder known
+            home = None
+        if real in (here, home) or real in here.parents:
             raise OutputError(
                 f"cannot write {option} {path}: it is the current folder or holds it; "
                 "expected a folder of its own for the outputs"
