@@ -193,7 +193,7 @@ NETWORK_CASES: list[Case] = [
                  "demand.csv", "row 1", "field 'growth'", "expected a finite number >= -1"),
     # non-finite numbers
     network_case("processes-capacity-inf", set_cell("processes", 3, "capacity", "inf"),
-                 "processes.csv", "row 4", "field 'capacity'", UNLIMITED, "got 'inf'"),
+                 "processes.csv", "row 4 (line 5, id 'cn-aam'), field 'capacity'", UNLIMITED, "got 'inf'"),
     network_case("processes-capacity-nan", set_cell("processes", 3, "capacity", "NaN"),
                  "processes.csv", "row 4", "field 'capacity'", UNLIMITED, "got 'NaN'"),
     network_case("processes-capacity-1e309", set_cell("processes", 3, "capacity", "1e309"),

@@ -37,6 +37,10 @@ class NetworkError(ValueChainError):
         concerns the whole file or a column.
     field
         The column the error is in, if any.
+    line
+        The line of the file the row was read from, if known.
+    key
+        What identifies the row besides its number (e.g. ``"id 'cn-cam'"``), if known.
     """
 
     def __init__(
@@ -47,12 +51,14 @@ class NetworkError(ValueChainError):
         row: int | None = None,
         field: str | None = None,
         line: int | None = None,
+        key: str | None = None,
     ) -> None:
         self.reason = message
         self.file = file
         self.row = row
         self.field = field
         self.line = line
+        self.key = key
         super().__init__(self._format())
 
     def _format(self) -> str:
@@ -60,7 +66,9 @@ class NetworkError(ValueChainError):
         if self.file:
             where.append(str(self.file))
         if self.row is not None:
-            where.append(f"row {self.row}" + (f" (line {self.line})" if self.line else ""))
+            about = [f"line {self.line}"] if self.line else []
+            about += [self.key] if self.key else []
+            where.append(f"row {self.row}" + (f" ({', '.join(about)})" if about else ""))
         if self.field:
             where.append(f"field '{self.field}'")
         prefix = ", ".join(where)

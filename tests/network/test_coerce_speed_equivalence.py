@@ -108,6 +108,8 @@ def reference_coerce(table: str, raw: pd.DataFrame, loc: Locator) -> pd.DataFram
         frame = frame.reset_index()
     else:
         frame = frame.reset_index(drop=True)
+    if KEYS[table] == ("id",):
+        loc = loc.with_ids(list(frame["id"]))  # the same location words: the row's id
     data: dict[str, object] = {}
     for f in fields(table):
         cells = list(frame[f.name].to_numpy(dtype=object)) if f.name in frame.columns else [None] * len(frame)

@@ -128,7 +128,7 @@ def test_builder_validates_like_files() -> None:
     b.add_region("A")
     b.add_process("p", region="A", capacity=-1, outputs={"x": 1})
     with pytest.raises(
-        NetworkError, match=r"processes \(builder\), row 1, field 'capacity': expected a finite number >= 0"
+        NetworkError, match=r"processes \(builder\), row 1 \(id 'p'\), field 'capacity': expected a finite number >= 0"
     ):
         b.build()
 

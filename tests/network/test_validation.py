@@ -290,7 +290,7 @@ def test_cli_check_rejects_with_one_line(toy_battery_copy: Path, capsys: pytest.
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert re.fullmatch(
-        r"error: .*processes\.csv, row 7 \(line 8\), field 'capacity': expected a finite number >= 0 or empty for unlimited, got '-1200'",
+        r"error: .*processes\.csv, row 7 \(line 8, id 'cn-cells'\), field 'capacity': expected a finite number >= 0 or empty for unlimited, got '-1200'",
         err,
     )
 

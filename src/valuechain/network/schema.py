@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from itertools import repeat
@@ -191,17 +191,28 @@ class Locator:
     """Turns a row position in a table into a location for error messages.
 
     ``lines[i]`` is the line of the file that data row ``i`` (0-based) was read from; it is
-    ``None`` for tables built in code.
+    ``None`` for tables built in code. ``ids``, when set (:meth:`with_ids`), holds the rows' ids,
+    which errors in other fields quote to say which row is meant.
     """
 
     file: str
     lines: tuple[int, ...] | None = None
+    ids: Any = field(default=None, compare=False, repr=False)
+
+    def with_ids(self, ids: Any) -> Locator:
+        """A copy that quotes ``ids[pos]`` (a sequence of the rows' ids) in its errors."""
+        return Locator(self.file, self.lines, ids)
 
     def error(self, pos: int | None, field: str | None, message: str) -> NetworkError:
         """A :class:`NetworkError` at data row ``pos`` (0-based) and ``field``."""
         line = self.lines[pos] if self.lines is not None and pos is not None else None
         row = pos + 1 if pos is not None else None
-        return NetworkError(message, file=self.file, row=row, field=field, line=line)
+        key = None
+        if self.ids is not None and pos is not None and field != "id" and 0 <= pos < len(self.ids):
+            value = self.ids[pos]
+            if isinstance(value, str) and value.strip():
+                key = f"id '{value.strip()}'"
+        return NetworkError(message, file=self.file, row=row, field=field, line=line, key=key)
 
 
 # ----------------------------------------------------------------------------- one cell
@@ -559,6 +570,8 @@ def coerce_table(table: str, raw: pd.DataFrame, file: str | Locator) -> pd.DataF
     for f in schema:
         if f.required and f.name not in columns:
             raise NetworkError(f"missing required column '{f.name}'", file=loc.file, field=f.name)
+    if KEYS[table] == ("id",):
+        loc = loc.with_ids(frame["id"].array)  # errors in other fields say which row by its id
 
     data: dict[str, object] = {}
     n = len(frame)

@@ -109,6 +109,7 @@ def check_tables(
     NetworkWarning
         When baseline flows (activities, route flows, demand) do not balance at some hub.
     """
+    locs = {t: loc.with_ids(tables[t].index.array) if tables[t].index.name == "id" else loc for t, loc in locs.items()}
     for t in ("commodities", "regions", "hubs"):
         if len(tables[t]) == 0:
             raise NetworkError(
