@@ -43,15 +43,34 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _is_usage_error(e: Exception) -> bool:
+    """A usage error (bad option or argument), not the help a bare command group shows."""
+    return (
+        getattr(e, "exit_code", None) == 2
+        and hasattr(e, "ctx")
+        and callable(getattr(e, "format_message", None))
+        and type(e).__name__ != "NoArgsIsHelpError"
+    )
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return its exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result = app(args=args, prog_name="valuechain", standalone_mode=False)
+        # The command is invoked here rather than through ``app(...)``: typer turns Ctrl-C into a
+        # bare exit status 130, which would swallow the line that says what was left on disk.
+        command = typer.main.get_command(app)
+        with command.make_context("valuechain", args) as ctx:
+            result = command.invoke(ctx)
     except (click.exceptions.Exit, typer.Exit) as e:
         return int(e.exit_code)
     except (click.ClickException, typer.TyperException) as e:
-        # usage errors: typer raises its own ClickException family, not click's
+        # typer raises its own copy of click's exceptions, so they are told apart by what they carry
+        if _is_usage_error(e):  # a bad option or argument: one line, like every other error, and status 1
+            where = getattr(e, "ctx", None)
+            hint = f" (see '{where.command_path} --help')" if where is not None else ""
+            err_console.print(f"error: {e.format_message()}{hint}", markup=False)
+            return 1
         show = getattr(e, "show", None)
         if callable(show):
             show()
@@ -64,8 +83,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     except ValueChainError as e:
         err_console.print(f"error: {e}", markup=False)
         return 1
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
+    except MemoryError:
+        err_console.print(
+            "error: out of memory; expected a smaller run (fewer months, scenarios or samples)", markup=False
+        )
+        return 1
+    except KeyboardInterrupt as e:
+        err_console.print(f"interrupted: {e}" if str(e) else "interrupted", markup=False)
         return 130
     return result if isinstance(result, int) else 0
 

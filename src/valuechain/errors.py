@@ -10,6 +10,8 @@ __all__ = [
     "InfeasibleError",
     "NetworkError",
     "NetworkWarning",
+    "OutputError",
+    "OutputInterrupted",
     "ScenarioError",
     "SolverError",
     "StudyError",
@@ -44,6 +46,10 @@ class NetworkError(ValueChainError):
         concerns the whole file or a column.
     field
         The column the error is in, if any.
+    line
+        The line of the file the row was read from, if known.
+    key
+        What identifies the row besides its number (e.g. ``"id 'cn-cam'"``), if known.
     """
 
     def __init__(
@@ -54,12 +60,14 @@ class NetworkError(ValueChainError):
         row: int | None = None,
         field: str | None = None,
         line: int | None = None,
+        key: str | None = None,
     ) -> None:
         self.reason = message
         self.file = file
         self.row = row
         self.field = field
         self.line = line
+        self.key = key
         super().__init__(self._format())
 
     def _format(self) -> str:
@@ -67,7 +75,9 @@ class NetworkError(ValueChainError):
         if self.file:
             where.append(str(self.file))
         if self.row is not None:
-            where.append(f"row {self.row}" + (f" (line {self.line})" if self.line else ""))
+            about = [f"line {self.line}"] if self.line else []
+            about += [self.key] if self.key else []
+            where.append(f"row {self.row}" + (f" ({', '.join(about)})" if about else ""))
         if self.field:
             where.append(f"field '{self.field}'")
         prefix = ", ".join(where)
@@ -88,6 +98,14 @@ class SolverError(ValueChainError):
 
 class InfeasibleError(SolverError):
     """The model has no feasible solution."""
+
+
+class OutputError(ValueChainError):
+    """An output path cannot be written, or writing the outputs failed (they are then left as they were)."""
+
+
+class OutputInterrupted(KeyboardInterrupt):
+    """Ctrl-C while outputs were being written; the message says what was left in place."""
 
 
 class NetworkWarning(UserWarning):

@@ -71,7 +71,9 @@ def test_networks_are_found_from_an_installed_wheel(tmp_path: Path) -> None:
 
 
 def test_bad_option_value_is_a_usage_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["networks", "show"]) == 2
+    assert run(["networks", "show"]) == 1
     err = capsys.readouterr().err
-    assert "Missing argument" in err
+    assert err.startswith("error: Missing argument")
+    assert "valuechain networks show --help" in err
+    assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err

@@ -43,36 +43,44 @@ def _as_float(v: object) -> float:
 def _reference_cell(f: Field, v: object) -> tuple[object, str | None, object]:
     """(value, None, None) for a good cell, else (None, what was expected, what was found)."""
     if f.type == "float":
+        # a finite number; text is never NaN or infinite; a number may be NaN (missing) or, in a
+        # field whose default is inf, +inf (unlimited)
+        lower = f" >= {f.minimum:g}" if f.minimum is not None else ""
+        unlimited = f.default == "inf"
+        expected = f"a finite number{lower}" + (" or empty for unlimited" if unlimited else "")
         if _missing(v):
             if f.required:
-                return None, "a number", "" if v is None or v is pd.NA else v
+                return None, expected, "" if v is None or v is pd.NA else v
             return (float(f.default) if f.default else math.nan), None, None
         if isinstance(v, bool):
-            return None, "a number", v
+            return None, expected, v
         try:
             x = _as_float(v)
-        except (TypeError, ValueError):
-            return None, "a number", v
+        except (TypeError, ValueError, OverflowError):
+            return None, expected, v
         if math.isnan(x):
-            if f.required:
-                return None, "a number", v
+            if isinstance(v, str) or f.required:
+                return None, expected, v
             return (float(f.default) if f.default else math.nan), None, None
+        if math.isinf(x) and (isinstance(v, str) or x < 0 or not unlimited):
+            return None, expected, v
         if f.minimum is not None and x < f.minimum:
-            return None, f"a number >= {f.minimum:g}", v
+            return None, expected, v
         return x, None, None
     if f.type == "int":
+        expected = "a whole number" + (f" >= {f.minimum:g}" if f.minimum is not None else "")
         if _missing(v):
             if f.required:
-                return None, "a whole number", ""
+                return None, expected, ""
             return (int(f.default) if f.default else pd.NA), None, None
         try:
             x = _as_float(v)
-        except (TypeError, ValueError):
-            return None, "a whole number", v
+        except (TypeError, ValueError, OverflowError):
+            return None, expected, v
         if isinstance(v, bool) or not math.isfinite(x) or x != int(x):
-            return None, "a whole number", v
+            return None, expected, v
         if f.minimum is not None and x < f.minimum:
-            return None, f"a whole number >= {f.minimum:g}", v
+            return None, expected, v
         if abs(x) >= 2.0**63:
             return None, "a whole number that fits in 64 bits", v
         return int(x), None, None
@@ -100,6 +108,8 @@ def reference_coerce(table: str, raw: pd.DataFrame, loc: Locator) -> pd.DataFram
         frame = frame.reset_index()
     else:
         frame = frame.reset_index(drop=True)
+    if KEYS[table] == ("id",):
+        loc = loc.with_ids(list(frame["id"]))  # the same location words: the row's id
     data: dict[str, object] = {}
     for f in fields(table):
         cells = list(frame[f.name].to_numpy(dtype=object)) if f.name in frame.columns else [None] * len(frame)

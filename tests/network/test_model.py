@@ -127,7 +127,9 @@ def test_builder_validates_like_files() -> None:
     b.add_commodity("x", unit="t", stage="mining")
     b.add_region("A")
     b.add_process("p", region="A", capacity=-1, outputs={"x": 1})
-    with pytest.raises(NetworkError, match=r"processes \(builder\), row 1, field 'capacity': expected a number >= 0"):
+    with pytest.raises(
+        NetworkError, match=r"processes \(builder\), row 1 \(id 'p'\), field 'capacity': expected a finite number >= 0"
+    ):
         b.build()
 
 
@@ -137,7 +139,7 @@ def test_from_frames_reports_dataframe_rows() -> None:
     demand = tables["demand"].copy()
     demand.loc[1, "quantity"] = float("nan")
     tables["demand"] = demand
-    with pytest.raises(NetworkError, match=r"demand \(DataFrame\), row 2, field 'quantity': expected a number"):
+    with pytest.raises(NetworkError, match=r"demand \(DataFrame\), row 2, field 'quantity': expected a finite number"):
         vc.Network.from_frames("t", tables)
 
 

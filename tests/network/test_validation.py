@@ -82,7 +82,7 @@ CASES: list[tuple[str, Callable[[Path], None], str, int | None, str | None, str]
         "processes.csv",
         1,
         "capacity",
-        "expected a number",
+        "expected a finite number",
     ),
     (
         "empty required",
@@ -90,7 +90,7 @@ CASES: list[tuple[str, Callable[[Path], None], str, int | None, str | None, str]
         "demand.csv",
         2,
         "quantity",
-        "expected a number",
+        "expected a finite number",
     ),
     (
         "nan required",
@@ -98,7 +98,7 @@ CASES: list[tuple[str, Callable[[Path], None], str, int | None, str | None, str]
         "recipes.csv",
         3,
         "coefficient",
-        "expected a number",
+        "expected a finite number",
     ),
     (
         "negative capacity",
@@ -106,7 +106,7 @@ CASES: list[tuple[str, Callable[[Path], None], str, int | None, str | None, str]
         "processes.csv",
         7,
         "capacity",
-        "expected a number >= 0",
+        "expected a finite number >= 0",
     ),
     (
         "negative cost",
@@ -114,7 +114,7 @@ CASES: list[tuple[str, Callable[[Path], None], str, int | None, str | None, str]
         "routes.csv",
         1,
         "cost",
-        "expected a number >= 0",
+        "expected a finite number >= 0",
     ),
     (
         "negative coefficient",
@@ -290,7 +290,8 @@ def test_cli_check_rejects_with_one_line(toy_battery_copy: Path, capsys: pytest.
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert re.fullmatch(
-        r"error: .*processes\.csv, row 7 \(line 8\), field 'capacity': expected a number >= 0, got '-1200'", err
+        r"error: .*processes\.csv, row 7 \(line 8, id 'cn-cells'\), field 'capacity': expected a finite number >= 0 or empty for unlimited, got '-1200'",
+        err,
     )
 
 

@@ -33,6 +33,9 @@ def bench(
             table.add_row(c.name, ", ".join(map(str, c.sizes)), ", ".join(map(str, c.quick_sizes)), c.description)
         console.print(table)
         return
+    from valuechain._output import check_writable_folder
+
+    check_writable_folder(out)  # before the benchmarks run, not after them
     chosen = case or list(cases)
     total = sum(len(cases[n].quick_sizes if quick else cases[n].sizes) for n in chosen if n in cases)
     with Progress(console=console, transient=True) as progress:

@@ -192,10 +192,14 @@ def dependency_cmd(
     Direct shares by origin, HHI, ownership- and technology-adjusted shares, and the embedded origin
     of upstream materials traced through recipes and trade.
     """
+    from valuechain._output import atomic_file, check_out_file
     from valuechain.analysis.dependency import dependency
     from valuechain.errors import ValueChainError
     from valuechain.network import load_network
 
+    for path, option in ((csv, "--csv"), (png, "--png")):
+        if path is not None:
+            check_out_file(path, option)  # before the computation, not after it
     net = load_network(network)
     dep = dependency(net, region)
     if dep.empty:
@@ -220,13 +224,11 @@ def dependency_cmd(
     for path, what in ((csv, "csv"), (png, "png")):
         if path is None:
             continue
-        try:
+        with atomic_file(path, f"--{what}") as tmp:
             if what == "csv":
-                dep.to_csv(path, index=False)
+                dep.to_csv(tmp, index=False)
             else:
-                plot_top_origins(dep, region, path)
-        except OSError as e:
-            raise ValueChainError(f"cannot write {path}: {e.strerror or e}") from None
+                plot_top_origins(dep, region, tmp)
         console.print(f"wrote {path}")
 
 

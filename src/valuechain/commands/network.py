@@ -104,6 +104,12 @@ def check_cmd(path: Annotated[str, typer.Argument(help="Network name or folder."
     for w in caught:
         if issubclass(w.category, NetworkWarning):
             console.print(f"warning: {w.message}", markup=False)
+    for table, why in (
+        ("processes", "nothing is made in it, and simulate and criticality need at least one process"),
+        ("demand", "no final demand, so no shortfall can be measured"),
+    ):
+        if len(net.tables[table]) == 0:
+            console.print(f"warning: {table} has no rows: {why}", markup=False)
     console.print(
         f"ok: {net.name} ({sum(net.counts().values())} rows in {sum(1 for n in net.counts().values() if n)} tables)"
     )

@@ -21,6 +21,11 @@ def _fmt(x: float) -> str:
     return f"{x:,.6g}" if abs(x) < 1e6 else f"{x:,.0f}"
 
 
+#: Names of the files ``solve --out`` writes (a folder of only these may be replaced).
+_TABLES = ("activity", "expansion_activity", "flows", "expansions", "stocks", "unmet", "purchases", "sales")
+OUTPUTS = tuple(f"{name}.{ext}" for name in (*_TABLES, "prices", "costs", "policy-*") for ext in ("csv", "parquet"))
+
+
 def solve_cmd(
     spec: Annotated[str, typer.Argument(help="Study spec: a models/NAME.yaml file or a bundled spec's name.")],
     out: Annotated[Path | None, typer.Option("--out", help="Folder to write the plan's tables to.")] = None,
@@ -34,6 +39,10 @@ def solve_cmd(
 
     if fmt not in ("csv", "parquet"):
         raise StudyError(f"--format must be csv or parquet; got '{fmt}'")
+    from valuechain._output import atomic_dir, check_out_dir
+
+    if out is not None:
+        check_out_dir(out, earlier=OUTPUTS)  # before the computation, not after it
     from valuechain.network import load_network
     from valuechain.opt import build, extract, solve
     from valuechain.opt.results import summary
@@ -87,15 +96,16 @@ def solve_cmd(
         binding = int((df["dual"].abs() > 1e-9).sum())
         console.print(f"policy {name}: {binding} of {len(df)} rows binding")
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, df in plan.tables().items():
-            flat = df.reset_index()
-            path = out / f"{name}.{fmt}"
-            if fmt == "csv":
-                flat.to_csv(path, index=False)
-            else:
-                flat.columns = [str(c) for c in flat.columns]
-                flat.astype({c: "str" for c in flat.columns if flat[c].dtype == object}).to_parquet(path, index=False)
+        with atomic_dir(out, earlier=OUTPUTS) as tmp:  # every table at once, or none
+            for name, df in plan.tables().items():
+                flat = df.reset_index()
+                path = tmp / f"{name}.{fmt}"
+                if fmt == "csv":
+                    flat.to_csv(path, index=False)
+                else:
+                    flat.columns = [str(c) for c in flat.columns]
+                    typed = flat.astype({c: "str" for c in flat.columns if flat[c].dtype == object})
+                    typed.to_parquet(path, index=False)
         console.print(f"wrote {len(plan.tables())} tables to {out}")
 
 

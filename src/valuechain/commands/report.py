@@ -23,8 +23,11 @@ def run_cmd(
     quick: Annotated[bool, typer.Option("--quick", help="Small settings: a short price-of-resilience curve.")] = False,
 ) -> None:
     """Run a study (dependency, targets, price of resilience, shocks, criticality) and write the report."""
+    from valuechain._output import check_out_dir
+    from valuechain.report.render import OUTPUTS
     from valuechain.report.run import collect, render
 
+    check_out_dir(out, earlier=OUTPUTS)  # before the computation, not after it
     t0 = time.perf_counter()
     run = collect(study, quick=quick, progress=True)
     path = render(run, out)

@@ -23,13 +23,16 @@ def synth(
     """Generate a seeded synthetic plant-level network and save it as a network folder."""
     from rich.console import Console
 
+    from valuechain._output import atomic_dir, check_out_dir
     from valuechain.network import save_network
     from valuechain.network.synthetic import synthetic_network
 
+    check_out_dir(out)  # before the computation, not after it
     t0 = time.perf_counter()
     net = synthetic_network(n_processes, tiers=tiers, regions=regions, seed=seed, name=out.name or None)
     built = time.perf_counter() - t0
-    save_network(net, out)
+    with atomic_dir(out) as tmp:
+        save_network(net, tmp)
     counts = ", ".join(f"{v} {k}" for k, v in net.counts().items() if v)
     Console().print(f"wrote {out}/ ({counts}; built in {built:.1f} s)")
 
@@ -63,6 +66,10 @@ def simulate_cmd(
 
     if n < 1 or chunk < 1:
         raise ValueChainError(f"--n and --chunk must be integers >= 1. Got {n} and {chunk}.")
+    from valuechain._output import atomic_file, check_out_file
+
+    if out is not None:
+        check_out_file(out, "--out")  # before the computation, not after it
     net = load_network(network)
     reg = RiskRegister.default() if register == "default" else RiskRegister.from_file(register)
     spec = RegisterSample(reg, n, seed=seed, periods=periods)
@@ -78,7 +85,8 @@ def simulate_cmd(
         table.add_row(str(metric), *(f"{v:,.4g}" for v in row))
     Console().print(table)
     if out is not None:
-        res.totals.to_csv(out)
+        with atomic_file(out, "--out") as tmp:
+            res.totals.to_csv(tmp)
         Console().print(f"wrote {out}")
 
 

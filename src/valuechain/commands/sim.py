@@ -112,6 +112,22 @@ def _shocks_for(
     return None, "baseline (no shock)"
 
 
+def _check_size(net: Network, samples: int | None, outages: int | None, periods: int, ensemble: bool) -> None:
+    """Refuse, before anything is drawn or allocated, a run larger than the memory available."""
+    from valuechain.sim._memory import check_memory
+
+    n = samples if samples is not None else outages if outages is not None else 1
+    sized = f"--samples {samples:,}" if samples is not None else f"--outages {outages:,}" if outages else ""
+    check_memory(
+        net,
+        scenarios=max(n, 1),
+        periods=periods,
+        keep="summary" if ensemble else "full",
+        dense=samples is None,
+        what=f"simulate {sized + ' ' if sized else ''}--periods {periods:,}",
+    )
+
+
 def _summary(res: SimResult, what: str) -> None:
     cur = f" {res.currency}" if res.currency else ""
     console.print(
@@ -149,8 +165,21 @@ def _summary(res: SimResult, what: str) -> None:
         console.print(d)
 
 
+#: Names of the files ``simulate --out`` writes (a folder of only these may be replaced).
+OUTPUTS = tuple(f"{t}.{x}" for t in ("totals", "hubs", "stages", "processes", "risk", "hub_periods") for x in FORMATS)
+OUTPUTS += ("shortfall.png",)
+
+
 def _write(res: SimResult, out: Path, fmt: str) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the tables and the shortfall plot into ``out``, the whole folder at once."""
+    from valuechain._output import atomic_dir
+
+    with atomic_dir(out, earlier=OUTPUTS) as tmp:
+        names = _write_into(res, tmp, fmt)
+    return [out / name for name in names]
+
+
+def _write_into(res: SimResult, out: Path, fmt: str) -> list[str]:
     frames = res.to_frames()
     frames["stages"] = frames["stages"].assign(period=frames["stages"]["period"].astype(str))
     ds = res.dataset if res.kept == "full" else None
@@ -166,14 +195,14 @@ def _write(res: SimResult, out: Path, fmt: str) -> list[Path]:
             df.to_csv(path, index=keep_index)
         else:
             (df.reset_index() if keep_index else df).to_parquet(path, index=False)
-        written.append(path)
+        written.append(path.name)
     import matplotlib
 
     matplotlib.use("Agg")
     fig = res.plot_shortfall()
     png = out / "shortfall.png"
     fig.savefig(png, dpi=120, bbox_inches="tight")
-    written.append(png)
+    written.append(png.name)
     return written
 
 
@@ -222,6 +251,8 @@ def simulate_cmd(
 
     if periods < 1:
         raise ScenarioError(f"--periods must be an integer >= 1. Got {periods}.")
+    if seed < 0:
+        raise ScenarioError(f"--seed must be an integer >= 0. Got {seed}.")
     _choice("--mode", mode, MODES)
     _choice("--format", fmt, FORMATS)
     if (workers is not None or scheduler is not None) and samples is None and outages is None:
@@ -229,9 +260,14 @@ def simulate_cmd(
     if workers is not None and workers < 1:
         raise ScenarioError(f"--workers must be an integer >= 1. Got {workers}.")
     start = _start(start)
+    if out is not None:
+        from valuechain._output import check_out_dir
+
+        check_out_dir(out, earlier=OUTPUTS)  # before the computation, not after it
     net = load_network(network)
-    shocks, what = _shocks_for(net, scenario, samples, outages, seed, periods, start)
     ensemble = samples is not None or outages is not None
+    _check_size(net, samples, outages, periods, ensemble)
+    shocks, what = _shocks_for(net, scenario, samples, outages, seed, periods, start)
     if ensemble and (workers is not None or scheduler is not None):
         from valuechain.scenarios import RiskRegister
         from valuechain.sim.distributed import RegisterSample, cluster
@@ -272,6 +308,11 @@ def criticality_cmd(
         raise ScenarioError(f"--top must be an integer >= 1. Got {top}.")
     _choice("--mode", mode, MODES)
     net = load_network(network)
+    from valuechain.sim._memory import check_memory
+
+    check_memory(
+        net, scenarios=len(net.processes), periods=periods, what=f"criticality --periods {periods:,}"
+    )  # one outage scenario per process
     with console.status(f"knocking out {len(net.processes)} processes in turn"):
         crit = criticality(net, periods=periods, mode=mode)
     cur = net.units.get("currency", "")

@@ -45,11 +45,14 @@ def targets_cmd(
     ] = None,
 ) -> None:
     """Least-cost plan that meets a study's dependency caps, and what it costs over the uncapped plan."""
+    from valuechain._output import atomic_file, check_out_file
     from valuechain.analysis.targets import targets
-    from valuechain.errors import ValueChainError
     from valuechain.network import load_network
     from valuechain.study import check_study, load_study
 
+    for path, option in ((csv, "--csv"), (capacity_csv, "--capacity-csv")):
+        if path is not None:
+            check_out_file(path, option)  # before the computation, not after it
     spec = load_study(study)
     net = load_network(spec.network or "")
     check_study(spec, net)
@@ -82,13 +85,11 @@ def targets_cmd(
     console.print("unmet demand over the horizon (all commodities, own units): " + ", ".join(
         f"{'/'.join(str(x) for x in k)} {_num(v)}" for k, v in lost.items()  # type: ignore[attr-defined]
     ))  # fmt: skip
-    for path, frame in ((csv, res.table), (capacity_csv, res.capacity)):
+    for path, frame, option in ((csv, res.table, "--csv"), (capacity_csv, res.capacity, "--capacity-csv")):
         if path is None:
             continue
-        try:
-            frame.to_csv(path)
-        except OSError as e:
-            raise ValueChainError(f"cannot write {path}: {e.strerror or e}") from None
+        with atomic_file(path, option) as tmp:
+            frame.to_csv(tmp)
         console.print(f"wrote {path}")
 
 
@@ -112,6 +113,10 @@ def resilience_cmd(
 
     if top < 1:
         raise ValueChainError(f"The '--top' option must be an integer >= 1. Got {top}.")
+    from valuechain._output import atomic_file, check_out_file
+
+    if csv is not None:
+        check_out_file(csv, "--csv")  # before the computation, not after it
     net = load_network(network)
     op = OperationsLP(net, periods=periods, kind=kind)
     with Progress(console=console, transient=True) as bar:
@@ -157,10 +162,8 @@ def resilience_cmd(
         )
     console.print(t)
     if csv is not None:
-        try:
-            (shown if tts else frame).to_csv(csv)
-        except OSError as e:
-            raise ValueChainError(f"cannot write {csv}: {e.strerror or e}") from None
+        with atomic_file(csv, "--csv") as tmp:
+            (shown if tts else frame).to_csv(tmp)
         console.print(f"wrote {csv}")
 
 

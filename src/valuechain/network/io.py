@@ -260,7 +260,7 @@ def _fmt(v: object) -> str:
         if math.isnan(v):
             return ""
         if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
+            return ""  # only fields whose default is inf (unlimited) hold an infinite value
         return repr(v) if not v.is_integer() else str(int(v)) if abs(v) < 1e15 else repr(v)
     return str(v)
 

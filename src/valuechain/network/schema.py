@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from itertools import repeat
@@ -92,6 +92,11 @@ class Field:
     choices: tuple[str, ...]
     description: str
 
+    @property
+    def unlimited(self) -> bool:
+        """Whether the field's default is ``inf`` (unlimited): left empty, the cell means no limit."""
+        return self.type == "float" and self.default == "inf"
+
     def default_value(self) -> object:
         """The value a missing cell takes."""
         if self.type in ("float",):
@@ -164,6 +169,10 @@ def schema_markdown() -> str:
             desc = f.description
             if f.choices:
                 desc += " One of: " + ", ".join(f.choices) + "."
+            if f.unlimited:
+                desc += " Leave empty for unlimited."
+            elif f.type == "float":
+                desc += " A finite number."
             lines.append(f"| {f.name} | {f.type} | {f.unit} | {f.default} | {req} | {desc} |")
         lines.append("")
     return "\n".join(lines)
@@ -182,17 +191,28 @@ class Locator:
     """Turns a row position in a table into a location for error messages.
 
     ``lines[i]`` is the line of the file that data row ``i`` (0-based) was read from; it is
-    ``None`` for tables built in code.
+    ``None`` for tables built in code. ``ids``, when set (:meth:`with_ids`), holds the rows' ids,
+    which errors in other fields quote to say which row is meant.
     """
 
     file: str
     lines: tuple[int, ...] | None = None
+    ids: Any = field(default=None, compare=False, repr=False)
+
+    def with_ids(self, ids: Any) -> Locator:
+        """A copy that quotes ``ids[pos]`` (a sequence of the rows' ids) in its errors."""
+        return Locator(self.file, self.lines, ids)
 
     def error(self, pos: int | None, field: str | None, message: str) -> NetworkError:
         """A :class:`NetworkError` at data row ``pos`` (0-based) and ``field``."""
         line = self.lines[pos] if self.lines is not None and pos is not None else None
         row = pos + 1 if pos is not None else None
-        return NetworkError(message, file=self.file, row=row, field=field, line=line)
+        key = None
+        if self.ids is not None and pos is not None and field != "id" and 0 <= pos < len(self.ids):
+            value = self.ids[pos]
+            if isinstance(value, str) and value.strip():
+                key = f"id '{value.strip()}'"
+        return NetworkError(message, file=self.file, row=row, field=field, line=line, key=key)
 
 
 # ----------------------------------------------------------------------------- one cell
@@ -210,39 +230,56 @@ class _BadCellError(Exception):
         self.got = got
 
 
+def _float_expected(f: Field) -> str:
+    """What a cell of float field ``f`` must hold, in words."""
+    lower = f" >= {f.minimum:g}" if f.minimum is not None else ""
+    return f"a finite number{lower}" + (" or empty for unlimited" if f.unlimited else "")
+
+
 def _float_cell(f: Field, v: object) -> float:
+    """A float cell: a finite number; a missing cell takes the default (an error if required).
+
+    Text must be a finite number: 'inf', 'nan' and numbers too large for a float (such as
+    '1e309') are refused, so that a typing slip never means "unlimited". A number given as a
+    number (not text) may be NaN, pandas' marker of a missing value, and may be infinite in a
+    field whose default is ``inf`` (unlimited), which is how a loaded network holds "unlimited".
+    """
     if _is_missing(v):
         if f.required:
-            raise _BadCellError("a number", "" if v is None or v is pd.NA else v)
+            raise _BadCellError(_float_expected(f), "" if v is None or v is pd.NA else v)
         return float(f.default) if f.default else math.nan
     if isinstance(v, bool):
-        raise _BadCellError("a number", v)
+        raise _BadCellError(_float_expected(f), v)
+    text = isinstance(v, str)
     try:
         x = float(v.strip()) if isinstance(v, str) else float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise _BadCellError("a number", v) from None
+    except (TypeError, ValueError, OverflowError):
+        raise _BadCellError(_float_expected(f), v) from None
     if math.isnan(x):
-        if f.required:
-            raise _BadCellError("a number", v)
+        if text or f.required:
+            raise _BadCellError(_float_expected(f), v)
         return float(f.default) if f.default else math.nan
+    if math.isinf(x) and (text or x < 0 or not f.unlimited):
+        raise _BadCellError(_float_expected(f), v)
     if f.minimum is not None and x < f.minimum:
-        raise _BadCellError(f"a number >= {f.minimum:g}", v)
+        raise _BadCellError(_float_expected(f), v)
     return x
 
 
 def _int_cell(f: Field, v: object) -> object:
+    expected = "a whole number" + (f" >= {f.minimum:g}" if f.minimum is not None else "")
     if _is_missing(v):
         if f.required:
-            raise _BadCellError("a whole number", "")
+            raise _BadCellError(expected, "")
         return f.default_value()
     try:
         x = float(v.strip()) if isinstance(v, str) else float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise _BadCellError("a whole number", v) from None
+    except (TypeError, ValueError, OverflowError):
+        raise _BadCellError(expected, v) from None
     if isinstance(v, bool) or not math.isfinite(x) or x != int(x):
-        raise _BadCellError("a whole number", v)
+        raise _BadCellError(expected, v)
     if f.minimum is not None and x < f.minimum:
-        raise _BadCellError(f"a whole number >= {f.minimum:g}", v)
+        raise _BadCellError(expected, v)
     if abs(x) >= 2.0**63:
         raise _BadCellError("a whole number that fits in 64 bits", v)
     return int(x)
@@ -380,23 +417,34 @@ def _settle(
             raise loc.error(int(i), f.name, f"expected {bad.expected}, got {bad.got!r}") from None
 
 
-def _numbers(col: pd.Series, *, nan_text_missing: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
+def _numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
     """A column as floats: values, missing cells, cells the cell rule must settle, and the raw cells.
 
-    With ``nan_text_missing``, text such as 'nan' counts as missing (floats); otherwise it is left
-    for the cell rule (whole numbers).
+    Text such as 'nan' is not missing: it is left for the cell rule.
     """
     x = _numeric_array(col)
     if x is not None:
         return x, np.isnan(x), np.zeros(len(x), dtype=bool), None
     cells = _Cells.of(col)
     x, todo = cells.numbers()
-    missing = ~todo & np.isnan(x) if nan_text_missing else cells.missing
-    return x, missing, todo, cells.values
+    return x, cells.missing, todo, cells.values
 
 
 def _coerce_float(loc: Locator, f: Field, col: pd.Series) -> np.ndarray:
-    x, missing, todo, values = _numbers(col, nan_text_missing=True)
+    x = _numeric_array(col)
+    if x is not None:  # numbers as numbers: NaN is missing, inf is "unlimited" where the field allows it
+        missing, todo, values, text = np.isnan(x), np.zeros(len(x), dtype=bool), None, np.zeros(len(x), dtype=bool)
+    else:
+        cells = _Cells.of(col)
+        x, todo = cells.numbers()
+        values = cells.values
+        missing = cells.missing
+        text = (cells.kind == _TEXT) & ~cells.blank
+        todo |= text & np.isnan(x)  # text such as 'nan' is not a missing value but a bad one
+    infinite = np.isinf(x) & ~todo
+    if f.unlimited:
+        infinite &= text | (x < 0)
+    todo |= infinite
     if f.required:
         todo |= missing
     else:
@@ -409,7 +457,7 @@ def _coerce_float(loc: Locator, f: Field, col: pd.Series) -> np.ndarray:
 
 def _coerce_int(loc: Locator, f: Field, col: pd.Series) -> pd.arrays.IntegerArray:
     # text such as 'nan' is not missing here: it is not a whole number
-    x, missing, todo, values = _numbers(col, nan_text_missing=False)
+    x, missing, todo, values = _numbers(col)
     todo |= ~missing & ~todo & (~np.isfinite(x) | (np.abs(x) >= 2.0**63))
     whole = np.zeros(len(x), dtype=bool)
     np.equal(x, np.trunc(x), out=whole, where=~todo & ~missing)
@@ -522,6 +570,8 @@ def coerce_table(table: str, raw: pd.DataFrame, file: str | Locator) -> pd.DataF
     for f in schema:
         if f.required and f.name not in columns:
             raise NetworkError(f"missing required column '{f.name}'", file=loc.file, field=f.name)
+    if KEYS[table] == ("id",):
+        loc = loc.with_ids(frame["id"].array)  # errors in other fields say which row by its id
 
     data: dict[str, object] = {}
     n = len(frame)

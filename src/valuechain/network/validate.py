@@ -16,6 +16,16 @@ from valuechain.network.schema import Locator, fields
 __all__ = ["baseline_activity", "baseline_imbalance", "check_tables", "fill_derived", "has_baseline", "hub_id"]
 
 
+#: One row of each table that other tables refer to, in words.
+_SINGULAR = {
+    "commodities": "commodity",
+    "regions": "region",
+    "processes": "process",
+    "expansions": "expansion option",
+    "sources": "source",
+}
+
+
 def hub_id(region: str, commodity: str) -> str:
     """The label of the hub where ``commodity`` is traded in ``region`` (``"REGION:COMMODITY"``)."""
     return f"{region}:{commodity}"
@@ -89,7 +99,8 @@ def check_tables(
     Raises
     ------
     NetworkError
-        On an empty network, a reference to an unknown id, a recipe or route touching a hub that
+        On an empty network (no commodities, regions or hubs, or neither processes nor
+        demand), a reference to an unknown id, a recipe or route touching a hub that
         does not exist, a process or expansion with no output, a unit that is not the commodity's,
         or clashing ids.
 
@@ -98,12 +109,20 @@ def check_tables(
     NetworkWarning
         When baseline flows (activities, route flows, demand) do not balance at some hub.
     """
+    locs = {t: loc.with_ids(tables[t].index.array) if tables[t].index.name == "id" else loc for t, loc in locs.items()}
     for t in ("commodities", "regions", "hubs"):
         if len(tables[t]) == 0:
             raise NetworkError(
                 f"the network is empty: {t} has no rows; expected at least one commodity, one region and one hub",
                 file=locs[t].file,
             )
+
+    if len(tables["processes"]) == 0 and len(tables["demand"]) == 0:
+        raise NetworkError(
+            "the network is empty: processes and demand have no rows, so nothing is made and nothing is used; "
+            "expected at least one process or one demand row",
+            file=locs["processes"].file,
+        )
 
     # References declared in the schema.
     for t, df in tables.items():
@@ -120,12 +139,11 @@ def check_tables(
             if bad.any():
                 pos = _first(bad)
                 v = values[pos]
-                what = " or ".join(r.split(".")[0] for r in f.references)
+                tables_named = [r.split(".")[0] for r in f.references]
+                what = " or ".join(tables_named)
+                noun = " or ".join(_SINGULAR.get(n, n) for n in tables_named)
                 raise locs[t].error(
-                    pos,
-                    f.name,
-                    f"unknown {what[:-1] if what.endswith('s') else what} '{v}'; expected an id from {what}"
-                    + closest(v, valid),
+                    pos, f.name, f"unknown {noun} '{v}'; expected an id from {what}" + closest(v, valid)
                 )
 
     regions = tables["regions"]

@@ -9,7 +9,9 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,10 +144,20 @@ class Report:
         )
 
     def write(self, path: str | Path) -> Path:
-        """Write the HTML file, and each matplotlib figure as a PNG in the same folder."""
+        """Write the HTML file, and each matplotlib figure as a PNG in the same folder.
+
+        Each file is written under a temporary name and renamed into place, so none is ever left
+        half-written; :func:`valuechain.report.run.render` writes the whole folder at once.
+        """
         out = Path(path)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(self.to_html(), "utf-8")
-        for fname, png in self._pngs.items():
-            (out.parent / fname).write_bytes(png)
+        files = {out.name: self.to_html().encode("utf-8"), **self._pngs}
+        for fname, data in files.items():
+            target = out.parent / fname
+            tmp = out.parent / f".new-{secrets.token_hex(4)}-{fname}"
+            try:
+                tmp.write_bytes(data)
+                os.replace(tmp, target)
+            finally:
+                tmp.unlink(missing_ok=True)
         return out

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from valuechain._output import atomic_dir
 from valuechain.analysis.planned import share_of
 from valuechain.report.html import Report
 
@@ -303,11 +304,16 @@ def _close(fig: Any) -> None:
     plt.close(fig)
 
 
+#: Names of the files a report folder holds (a folder of only these may be replaced).
+OUTPUTS = ("report.html", "*.png", "targets.csv")
+
+
 def render(run: ReportRun, out: str | Path) -> Path:
     """Write the report of ``run`` to ``out/report.html`` and its figures as PNGs in ``out``.
 
     The targets table is also written in full precision to ``out/targets.csv`` when the targets
-    step ran.
+    step ran. The folder is written as a whole (see :func:`valuechain._output.atomic_dir`): it is
+    replaced only once every file is written, and left as it was on an error or Ctrl-C.
 
     Returns
     -------
@@ -327,7 +333,8 @@ def render(run: ReportRun, out: str | Path) -> Path:
     for part in (_summary, _flows, _dependency, _targets, _resilience, _shocks, _criticality, _methods):
         part(rep, run)
     out = Path(out)
-    path = rep.write(out / "report.html")
-    if run.targets is not None:
-        run.targets.table.to_csv(out / "targets.csv")
-    return path
+    with atomic_dir(out, earlier=OUTPUTS) as tmp:  # the whole folder at once, never mixed with an older run
+        rep.write(tmp / "report.html")
+        if run.targets is not None:
+            run.targets.table.to_csv(tmp / "targets.csv")
+    return out / "report.html"

@@ -33,6 +33,7 @@ chunks it is drawn in. No Python object is made per scenario.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -135,11 +136,11 @@ class RiskRegister:
         records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
         self.rows = [self._parse(i + 1, r) for i, r in enumerate(records)]
         if not self.rows:
-            raise ScenarioError(f"{source}: the risk register has no rows")
+            raise ScenarioError(f"{source}: the risk register has no rows; expected at least one control")
         seen: dict[str, int] = {}
         for i, r in enumerate(self.rows, start=1):
             if r.id in seen:
-                self._fail(i, "id", f"'{r.id}' is already the id of row {seen[r.id]}")
+                self._fail(i, "id", f"'{r.id}' is already the id of row {seen[r.id]}; expected unique ids")
             seen[r.id] = i
         self._groups: list[str] = []
         self._group_of = np.zeros(len(self.rows), dtype=np.intp)
@@ -171,7 +172,7 @@ class RiskRegister:
                 self._fail(i, str(k), f"unknown field; expected {', '.join(_FIELDS)}" + closest(str(k), _FIELDS))
         for k in _REQUIRED:
             if not _text(rec.get(k)):
-                self._fail(i, k, "missing value")
+                self._fail(i, k, "missing value; expected a value (the field is required)")
         prob = parse_dist(rec["probability"])
         if prob is None or prob.kind != "fixed" or not 0 <= prob.params[0] <= 1:
             self._fail(i, "probability", f"expected a number in [0, 1]; got {_text(rec['probability'])!r}")
@@ -237,22 +238,37 @@ class RiskRegister:
         """
         p = Path(path)
         if not p.is_file():
-            raise ScenarioError(f"{p}: no such file")
+            raise ScenarioError(f"{p}: no such file; expected a risk register (CSV or YAML)")
+        try:
+            raw = p.read_bytes()
+        except OSError as e:
+            raise ScenarioError(f"{p}: cannot read the file ({e.strerror or e})") from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = raw[: e.start].count(b"\n") + 1
+            raise ScenarioError(
+                f"{p}: the file is not UTF-8 (byte 0x{raw[e.start]:02x} on line {line}); expected UTF-8 text"
+            ) from None
         if p.suffix.lower() in (".yaml", ".yml"):
             import yaml
 
             try:
-                data = yaml.safe_load(p.read_text(encoding="utf-8"))
+                data = yaml.safe_load(text)
             except yaml.YAMLError as e:
-                raise ScenarioError(f"{p}: not valid YAML ({str(e).splitlines()[0]})") from None
+                mark = getattr(e, "problem_mark", None)
+                where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+                problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+                raise ScenarioError(f"{p}: YAML syntax error{where}: {problem}") from None
             if isinstance(data, dict) and "rows" in data:
                 data = data["rows"]
             if not isinstance(data, list):
-                raise ScenarioError(f"{p}: expected a list of rows (or a mapping with 'rows')")
+                got = type(data).__name__
+                raise ScenarioError(f"{p}: expected a list of rows (or a mapping with 'rows'), got {got}")
             return cls(data, source=str(p), skip_missing=skip_missing)
         try:
-            frame = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True)
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
             raise ScenarioError(f"{p}: not a readable CSV file ({str(e).strip().splitlines()[0]})") from None
         return cls(frame, source=str(p), skip_missing=skip_missing)
 

@@ -260,6 +260,11 @@ def _csr(groups: np.ndarray, n: int) -> np.ndarray:
 _COMPILED: weakref.WeakKeyDictionary[Network, dict[int, SimArrays]] = weakref.WeakKeyDictionary()
 
 
+def _table_file(network: Network, table: str) -> str:
+    """The file a table of ``network`` was read from, or its label when it was built in code."""
+    return str(network.path / f"{table}.csv") if network.path is not None else f"{table} of network '{network.name}'"
+
+
 def compile_network(network: Network, period_months: int = 1) -> SimArrays:
     """Compile ``network`` to :class:`SimArrays` for periods of ``period_months`` months.
 
@@ -278,6 +283,11 @@ def compile_network(network: Network, period_months: int = 1) -> SimArrays:
     -------
     SimArrays
 
+    Raises
+    ------
+    NetworkError
+        If the network has no processes (there is nothing to run).
+
     Examples
     --------
     >>> import valuechain as vc
@@ -285,6 +295,12 @@ def compile_network(network: Network, period_months: int = 1) -> SimArrays:
     >>> len(arr.processes), len(arr.hubs), arr.factor
     (12, 15, 0.08333333333333333)
     """
+    if len(network.processes) == 0:
+        raise NetworkError(
+            f"network '{network.name}' has no processes; expected at least one for the simulator "
+            "(supply comes from processes and the stocks they refill)",
+            file=_table_file(network, "processes"),
+        )
     per_network = _COMPILED.setdefault(network, {})
     if period_months not in per_network:
         per_network[period_months] = _compile(network, period_months)

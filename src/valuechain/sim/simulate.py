@@ -448,7 +448,8 @@ def simulate(
     Raises
     ------
     ScenarioError
-        On a bad parameter, or shock arrays compiled for another network.
+        On a bad parameter, shock arrays compiled for another network, or a horizon that needs
+        more memory than the machine has available.
 
     Examples
     --------
@@ -479,6 +480,11 @@ def simulate(
         return simulate_distributed(client, network, shocks, mode=mode, chunk_size=chunk_size, alpha=alpha)
     if isinstance(shocks, Iterator):
         return _run_stream(network, shocks, mode=mode, progress=progress, alpha=alpha)
+    if not isinstance(shocks, (ShockArrays, SparseShocks)) and isinstance(periods, int):
+        from valuechain.sim._memory import check_memory
+
+        # before the shock arrays are made: at least one scenario of `periods` months
+        check_memory(network, scenarios=1, periods=periods, keep=keep, what=f"simulating {periods:,} months")
     sh = _as_shocks(network, shocks, periods, start)
     arr = compile_network(network, sh.period_months)
     if keep != "summary":
