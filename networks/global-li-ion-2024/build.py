@@ -7,7 +7,7 @@ Run from the repository root::
 The script is deterministic: the same inputs give byte-identical CSV files. It works down the
 chain from final demand (packs) to mines, so that every stage's baseline output is what the
 stage below needs, split among countries by the sourced shares; recycling adds co-products; and
-trade lanes are derived per commodity by :func:`valuechain.network.balancing.balance_trade` so
+trade lanes are derived per commodity by :func:`valuechain.network.trade.balance_trade_constrained` so
 that the baseline balances at every hub.
 """
 
@@ -29,12 +29,8 @@ import figures as F  # noqa: E402, N812
 from chain import build_chain, recipe  # noqa: E402
 
 from valuechain.network import NetworkBuilder, save_network  # noqa: E402
-from valuechain.network.balancing import (  # noqa: E402
-    ShareConstraint,
-    balance_trade_constrained,
-    distance_matrix,
-    ownership_affinity,
-)
+from valuechain.network.balancing import distance_matrix  # noqa: E402
+from valuechain.network.trade import ShareConstraint, balance_trade_constrained, ownership_affinity  # noqa: E402
 
 NAME = "global-li-ion-2024"
 DESCRIPTION = (

@@ -118,7 +118,7 @@ def test_balance_trade_conserves_every_region(prod_vals, use_vals):
 
 
 # --------------------------------------------------------------------------- constrained gross trade
-from valuechain.network.balancing import (  # noqa: E402
+from valuechain.network.trade import (  # noqa: E402
     ShareConstraint,
     balance_trade_constrained,
     ownership_affinity,

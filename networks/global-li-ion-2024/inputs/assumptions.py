@@ -299,7 +299,7 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     ),
     "D-trade": (
         "Bilateral trade of 2024, by constrained balancing",
-        "valuechain.network.balancing.balance_trade_constrained on each region's output and use per commodity, "
+        "valuechain.network.trade.balance_trade_constrained on each region's output and use per commodity, "
         "with the observed shares in inputs/trade_pins.csv (T ids) as bounds, the ban in inputs/trade_rules.csv "
         "(T136) and the drivers of A-trade-drivers for every lane not observed.",
         "medium",
