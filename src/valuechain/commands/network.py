@@ -198,8 +198,9 @@ def doctor() -> None:
         import highspy
         import numpy as np
 
-        h = highspy.Highs()
-        h.silent()
+        from valuechain.opt._highs import new_highs
+
+        h = new_highs()  # no banner on standard output
         inf = highspy.kHighsInf
         # min x + 3y  s.t.  x + 2y >= 2, x, y >= 0   (optimum 2 at x = 2)
         h.addVars(2, np.array([0.0, 0.0]), np.array([inf, inf]))
