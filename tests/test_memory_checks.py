@@ -39,6 +39,10 @@ def test_available_memory_is_known_here() -> None:
 
 
 def test_simulate_refuses_a_huge_horizon_before_allocating(toy: vc.Network) -> None:
-    # 10^9 months of toy-battery need at least 10^9 x (40 + 168 + 888) bytes, about 1 TiB: refused at once
-    with pytest.raises(ScenarioError, match=r"simulating 1,000,000,000 months would need at least 1,020\.\d GiB"):
+    # by default (keep='auto') so large a run keeps summaries: 10^9 months of toy-battery need at least
+    # 10^9 x (40 + 168) bytes = 193.7 GiB; refused at once
+    with pytest.raises(ScenarioError, match=r"simulating 1,000,000,000 months would need at least 193\.7 GiB"):
         vc.simulate(toy, periods=10**9)
+    # keeping every tensor adds 888 bytes a month: 10^9 x 1,096 bytes = 1,020.7 GiB
+    with pytest.raises(ScenarioError, match=r"simulating 1,000,000,000 months would need at least 1,020\.7 GiB"):
+        vc.simulate(toy, periods=10**9, keep="full")
