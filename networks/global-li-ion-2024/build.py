@@ -248,6 +248,16 @@ def add_sources(b: NetworkBuilder) -> None:
                 f"{r['value']} {r['unit']}{share}"
             ).replace("  ", " "),
         )
+    for r in read_input("plant_sources.csv"):
+        b.add_source(
+            r["id"],
+            r["title"],
+            publisher=r["publisher"],
+            year=int(r["year"]),
+            url=r["url"],
+            confidence=r["confidence"],
+            note=f"{r['passage']} ({r['date']})",
+        )
     for sid, (title, note) in A.ASSUMPTIONS.items():
         b.add_source(
             sid,
@@ -436,6 +446,7 @@ def build_network() -> object:
     rec["source"] = [s or src.get(p, "A-yields") for p, s in zip(rec["process"], rec["source"], strict=True)]
     tables["recipes"] = rec
     add_stocks(tables, ch)
+    tables["projects"] = pd.DataFrame(read_input("projects.csv"), dtype=object)
     return type(net).from_frames(
         net.name, tables, year=net.year, period=net.period, units=net.units, description=net.description
     )

@@ -1,4 +1,4 @@
-"""Commands on networks (``networks list|show|check|schema|calibration|provenance``) and ``doctor``."""
+"""Commands on networks (``networks list|show|check|schema|calibration|provenance|projects``) and ``doctor``."""
 
 from __future__ import annotations
 
@@ -173,6 +173,58 @@ def provenance_cmd(network: Annotated[str, typer.Argument(help="Network name or 
         f"assumption {100 * tot['assumption'] / n:.0f} % of {n:,} non-zero figures. Provenance is recorded per "
         "row: every figure of a row counts with the row's one source.",
         markup=False,
+    )
+
+
+@networks_app.command("projects")
+def projects_cmd(network: Annotated[str, typer.Argument(help="Network name or folder.")]) -> None:
+    """List a network's named plants and projects: status, capacity by year, owner and sources."""
+    import pandas as pd
+
+    from valuechain.network import load_network
+
+    net = load_network(network)
+    proj = net.projects
+    if proj.empty:
+        console.print(f"{net.name} has no projects table", markup=False)
+        return
+    units = net.commodities["unit"].astype(str).to_dict()
+    cols = ["capacity_2024", "capacity_2025", "capacity_2027", "capacity_2030", "capacity_full"]
+    table = Table(
+        "id",
+        "region",
+        "makes",
+        "owner/tech",
+        "status",
+        "start",
+        "2024",
+        "2025",
+        "2027",
+        "2030",
+        "full",
+        "unit",
+        "sources",
+        box=None,
+    )
+    for pid, r in proj.iterrows():
+        caps = ["" if math.isnan(float(r[c])) else _fmt(float(r[c])) for c in cols]
+        start = "" if pd.isna(r["announced_start"]) else str(r["announced_start"])
+        year = "" if pd.isna(r["status_year"]) else f" ({r['status_year']})"
+        table.add_row(
+            str(pid),
+            str(r["region"]),
+            str(r["commodity"]),
+            f"{r['owner']}/{r['technology_origin']}",
+            f"{r['status']}{year}",
+            start,
+            *caps,
+            units.get(str(r["commodity"]), ""),
+            str(r["source"]),
+        )
+    Console(highlight=False, width=max(console.width, 160)).print(table)
+    counts = proj["status"].value_counts()
+    console.print(
+        f"{len(proj)} plants and projects: " + ", ".join(f"{int(n)} {st}" for st, n in counts.items()), markup=False
     )
 
 

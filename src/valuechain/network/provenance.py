@@ -48,7 +48,7 @@ def source_kind(source_id: str) -> str:
         return "derived"
     if s.startswith("A-"):
         return "assumption"
-    if s[0] in "PST" and s[1:].isdigit():
+    if s[0] in "PSTW" and s[1:].isdigit():
         return "direct"
     return "other"
 
