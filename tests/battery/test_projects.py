@@ -106,7 +106,8 @@ def test_bad_project_rows_are_one_line_errors(tmp_path):
     with pytest.raises(NetworkError) as e:
         vc.load_network(folder)
     msg = str(e.value)
-    assert "projects.csv" in msg and "row 1" in msg and "'status'" in msg and "operating" in msg
+    for part in ("projects.csv", "row 1", "'status'", "operating"):
+        assert part in msg
     assert "\n" not in msg
     path.write_text(text.replace(",W001,medium,", ",W999,medium,", 1), "utf-8")
     with pytest.raises(NetworkError, match=r"projects\.csv.*row 1.*'source'.*unknown source 'W999'"):
@@ -119,7 +120,8 @@ def test_bad_project_rows_are_one_line_errors(tmp_path):
 def test_projects_command_lists_the_table(capsys):
     assert run(["networks", "projects", "global-li-ion-2024"]) == 0
     out = capsys.readouterr().out
-    assert "fr-prologium-dunkirk" in out and "se-putailai-sundsvall" in out
+    assert "fr-prologium-dunkirk" in out
+    assert "se-putailai-sundsvall" in out
     n = len(vc.load_network("global-li-ion-2024").projects)
     assert f"{n} plants and projects:" in " ".join(out.split())
     assert run(["networks", "projects", "toy-battery"]) == 0

@@ -35,7 +35,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Capacities of the plants with no sourced figure, chosen so that EU27 cell capacity is about 7% of 3,000 GWh"
         " (P089 and P002; S046 gives >200 GWh): Samsung SDI Göd 30, SK On Hungary 30, other German plants 21 GWh;"
         " with LG Wrocław 90 (W001), CATL Arnstadt 14 (D-arnstadt), ACC 13.4 (W004) and Northvolt Ett 1 GWh in "
-        "operation (D-northvolt-2024) the EU has 199.4 GWh. 2024 output, 80 GWh in all, is an estimate below the 110 GWh of "
+        "operation (D-northvolt-2024) the EU has 199.4 GWh. 2024 output, 80 GWh in all, is an estimate below the "
+        "110 GWh of "
         "2023 (T036) after the 58% drop in Polish deliveries in H1 2024 (S122), split as in 2023: Poland 47 GWh "
         "(59%; T034: about 60%), Hungary 23 GWh (29%; T035: almost 30%: Samsung SDI 12.5, SK On 10.5), so that "
         "Korean-owned plants make 87.5% (T034 + T035: about 90%); CATL Arnstadt 6, other German plants 1.5, ACC "
@@ -52,7 +53,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Planned capacity of European plants under construction in 2024",
         "Their planned sizes are sourced in projects.csv: CATL-Stellantis Zaragoza 50 GWh (W005), Gotion-InoBat "
         "Šurany 20 GWh (W006), CALB Sines 15 GWh (W008), Verkor Dunkirk 16 GWh (W012); Easpring-FMG Kotka 60 kt/yr"
-        " (W021) and XTC-Orano 40 kt/yr (W022) of cathode material. These plants produced nothing in 2024: they appear as "
+        " (W021) and XTC-Orano 40 kt/yr (W022) of cathode material. These plants produced nothing in 2024: they "
+        "appear as "
         "processes of capacity 0 (for their owner and technology) and as expansion options with the planned size.",
     ),
     "A-scrap": (
