@@ -27,6 +27,7 @@ sys.path.insert(1, str(HERE.parents[1] / "src"))  # the checkout's own valuechai
 import assumptions as A  # noqa: E402, N812
 import figures as F  # noqa: E402, N812
 from chain import build_chain, recipe  # noqa: E402
+from derive import derivation_rows  # noqa: E402
 
 from valuechain.network import NetworkBuilder, save_network  # noqa: E402
 from valuechain.network.balancing import (  # noqa: E402
@@ -447,6 +448,7 @@ def build_network() -> object:
     tables["recipes"] = rec
     add_stocks(tables, ch)
     tables["projects"] = pd.DataFrame(read_input("projects.csv"), dtype=object)
+    tables["derivations"] = derivation_rows(tables)
     return type(net).from_frames(
         net.name, tables, year=net.year, period=net.period, units=net.units, description=net.description
     )

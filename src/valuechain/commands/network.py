@@ -158,20 +158,26 @@ def calibration_cmd(network: Annotated[str, typer.Argument(help="Network name or
 def provenance_cmd(network: Annotated[str, typer.Argument(help="Network name or folder.")]) -> None:
     """Count a network's figures by kind of source (direct, derived, assumption) and by stage."""
     from valuechain.network import load_network
-    from valuechain.network.provenance import provenance_counts
+    from valuechain.network.provenance import figure_provenance, provenance_counts
 
     net = load_network(network)
     tab = provenance_counts(net)
     table = Table("stage", *map(str, tab.columns), box=None)
     for stage, row in tab.iterrows():
         table.add_row(str(stage), *(f"{int(v):,}" for v in row))
-    console.print(table)
+    Console(highlight=False, width=max(console.width, 120)).print(table)
     tot = {str(k): int(v) for k, v in zip(tab.columns, tab.to_numpy()[-1], strict=True)}  # the "total" row
     n = max(tot["total"], 1)
+    per_figure = int(figure_provenance(net)["per_figure"].sum())
+
+    def pct(k: str) -> str:
+        return f"{100 * tot[k] / n:.0f} %"
+
     console.print(
-        f"direct {100 * tot['direct'] / n:.0f} %, derived {100 * tot['derived'] / n:.0f} %, "
-        f"assumption {100 * tot['assumption'] / n:.0f} % of {n:,} non-zero figures. Provenance is recorded per "
-        "row: every figure of a row counts with the row's one source.",
+        f"direct {pct('direct')}, derived from direct {pct('derived from direct')}, derived {pct('derived')}, "
+        f"assumption {pct('assumption')} of {n:,} non-zero figures; direct or derived from direct: "
+        f"{100 * (tot['direct'] + tot['derived from direct']) / n:.0f} %. {per_figure:,} figures are named in the "
+        "derivations table (provenance per figure); the others take their row's source (per row).",
         markup=False,
     )
 
