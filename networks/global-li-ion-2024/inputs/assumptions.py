@@ -17,8 +17,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Split of battery demand among regions not given by the sources",
         "EV demand outside CN, EU27 and US (15% of the world) is split GB 3.5%, KR 2.5%, RoW 2.5%, CA 2%, NO, JP,"
         " IN, AU 1% each, BR 0.5%; EU27 EV demand is split among member-state regions roughly by 2024 EV sales "
-        "(DE 30%, FR 17%, BE 7%, SE 6%, ES 5%, others smaller, EU-other 27.5%); stationary storage (15% of "
-        "demand) is split CN 60%, US 20%, EU27 7%, RoW 4%, AU 3%, GB and JP 2%, KR and IN 1%.",
+        "(DE 30%, FR 17%, BE 7%, SE 6%, ES 5%, others smaller, EU-other 27.5%); stationary storage (205 GWh, "
+        "P022) is split CN 60%, US 20%, EU27 7%, RoW 4%, AU 3%, GB and JP 2%, KR and IN 1%.",
     ),
     "A-chemistry": (
         "Share of LFP cells in EV packs by region",
@@ -267,8 +267,8 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     ),
     "D-growth": (
         "Growth of battery demand",
-        "EV batteries from 850 GWh (2024) to over 3,000 GWh in 2030 (P016): 23% a year; storage from 150 GWh to "
-        "400 GWh in 2030 (P243): 18% a year.",
+        "EV batteries from 950 GWh (2024, P011) to over 3,000 GWh in 2030 (P016): 21% a year; storage from 205 "
+        "GWh (2024, P022) to 400 GWh in 2030 (P243): 12% a year.",
         "medium",
     ),
     "D-cobalt-world": (
@@ -285,8 +285,10 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     ),
     "D-demand": (
         "Battery demand by region",
-        "World demand 1,000 GWh (P012), 85% for EVs (P106); EV demand shares CN 59% (P103), EU27 13% (P104), US "
-        "13% (P105); the rest per A-demand-split.",
+        "EV battery demand 950 GWh (P011: more than 950 GWh) and stationary storage 205 GWh (P022), 1,155 GWh in "
+        "all (P012 gives 1,000 GWh for EV and storage together; the sources count storage differently, and the "
+        "network follows the two figures by use); EV demand shares CN 59% (P103), EU27 13% (P104), US 13% "
+        "(P105); the rest per A-demand-split.",
         "medium",
     ),
     "D-cell-capacity-cn": (

@@ -55,8 +55,8 @@ REGIONS: list[tuple[str, str, str, float, float]] = [
 EU27 = [r[0] for r in REGIONS if "EU27" in r[2]]
 
 # --------------------------------------------------------------------------- demand (GWh)
-BATTERY_DEMAND = (1000.0, "P012")  # EV + storage, world, 2024
-EV_SHARE = (0.85, "P106")  # EV share of battery demand
+EV_DEMAND = (950.0, "P011")  # EV battery demand, world, 2024 (IEA: more than 950 GWh)
+ESS_DEMAND = (205.0, "P022")  # stationary storage deployed, world, 2024 (Rho Motion)
 # Share of world EV battery demand by region; CN, EU27 and US are sourced, the rest split by assumption.
 EV_DEMAND_SHARES = {"CN": (0.59, "P103"), "EU27": (0.13, "P104"), "US": (0.13, "P105")}
 EV_DEMAND_REST = (  # the remaining 15%, A-demand-split
@@ -73,8 +73,8 @@ ESS_SPLIT = {  # A-demand-split: share of world stationary-storage demand
 # Share of LFP cells in EV packs by region (A-chemistry); China's cell output is split so chemistries balance.
 EV_LFP_SHARE = {"CN": 0.65, "EU": 0.15, "US": 0.20, "KR": 0.10, "JP": 0.05, "IN": 0.50, "GB": 0.15, "NO": 0.15, "CA": 0.20,
                 "BR": 0.50, "AU": 0.30, "RoW": 0.40}
-EV_GROWTH = (0.23, "D-growth")  # (3000/850)**(1/6) - 1 from P016
-ESS_GROWTH = (0.18, "D-growth")  # (400/150)**(1/6) - 1 from P243
+EV_GROWTH = (0.21, "D-growth")  # (3000/950)**(1/6) - 1 from P016, P011
+ESS_GROWTH = (0.12, "D-growth")  # (400/205)**(1/6) - 1 from P243, P022
 PACK_PRICE_EV = (97e6, "P220")  # USD/GWh, BEV pack 2024
 PACK_PRICE_ESS = (70e6, "P214")  # USD/GWh, stationary pack (2025 survey)
 LOST_VALUE_FACTOR = 3.0  # A-lost-value: value of lost demand = 3 x pack price
