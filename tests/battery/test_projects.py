@@ -126,3 +126,18 @@ def test_projects_command_lists_the_table(capsys):
     assert f"{n} plants and projects:" in " ".join(out.split())
     assert run(["networks", "projects", "toy-battery"]) == 0
     assert "has no projects table" in capsys.readouterr().out
+
+
+def test_project_figures_count_in_the_provenance(net):
+    from valuechain.network.provenance import figure_provenance
+
+    figs = figure_provenance(net)
+    figs = figs[figs["table"] == "projects"].set_index(["row", "field"])
+    # Putailai: 50,000 t in 2025, 100,000 t in 2027 and in all, each cited to W020 alone: direct.
+    put = figs.loc["se-putailai-sundsvall"]
+    assert set(put.index) == {"capacity_2025", "capacity_2027", "capacity_full"}
+    assert (put["kind"] == "direct").all()
+    # Arnstadt's 14 GWh cites a seed fact and a derivation (S109;D-arnstadt): derived, not direct.
+    assert figs.loc[("de-catl-arnstadt", "capacity_2024"), "kind"] == "derived"
+    # Dates are not figures.
+    assert "announced_start" not in set(figs.index.get_level_values("field"))

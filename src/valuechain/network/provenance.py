@@ -33,8 +33,8 @@ from valuechain.network.schema import KEYS
 __all__ = ["KIND_ORDER", "derivation_kind", "figure_provenance", "provenance_counts", "source_kind"]
 
 KIND_ORDER = ("direct", "derived from direct", "derived", "assumption", "unsourced", "other")
-_TABLES = ("commodities", "hubs", "processes", "recipes", "routes", "demand", "expansions")
-_SKIP = {"lat", "lon"}  # coordinates are not figures of the chain
+_TABLES = ("commodities", "hubs", "processes", "recipes", "routes", "demand", "expansions", "projects")
+_SKIP = {"lat", "lon", "status_year", "announced_start"}  # coordinates and dates are not figures of the chain
 
 
 def source_kind(source_id: str) -> str:
@@ -83,6 +83,12 @@ def derivation_kind(inputs: str) -> str:
     return "derived"
 
 
+def _list_kind(ids: str) -> str:
+    """Kind of a figure citing several sources: direct if all are, else as a derivation from them."""
+    kind = derivation_kind(ids)
+    return "direct" if kind == "derived from direct" else kind
+
+
 def _row_keys(table: str, df: pd.DataFrame) -> list[str]:
     """Key of every row as the derivations table writes it: the id, or the key fields joined by '/'."""
     if KEYS[table] == ("id",):
@@ -124,7 +130,7 @@ def figure_provenance(net: Network) -> pd.DataFrame:
         keys = _row_keys(table, df)
         for (_, row), st, key in zip(df.iterrows(), stages, keys, strict=True):
             src = str(row["source"]) if isinstance(row["source"], str) else ""
-            kind = source_kind(src)
+            kind = source_kind(src) if ";" not in src else _list_kind(src)
             for f in num:
                 v = row[f]
                 if v is None or not isinstance(v, (int, float)) or not math.isfinite(float(v)) or float(v) == 0.0:
