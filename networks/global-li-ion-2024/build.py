@@ -27,6 +27,7 @@ sys.path.insert(1, str(HERE.parents[1] / "src"))  # the checkout's own valuechai
 import assumptions as A  # noqa: E402, N812
 import figures as F  # noqa: E402, N812
 from chain import build_chain, recipe  # noqa: E402
+from derive import derivation_rows  # noqa: E402
 
 from valuechain.network import NetworkBuilder, save_network  # noqa: E402
 from valuechain.network.balancing import distance_matrix  # noqa: E402
@@ -244,6 +245,16 @@ def add_sources(b: NetworkBuilder) -> None:
                 f"{r['value']} {r['unit']}{share}"
             ).replace("  ", " "),
         )
+    for r in read_input("plant_sources.csv"):
+        b.add_source(
+            r["id"],
+            r["title"],
+            publisher=r["publisher"],
+            year=int(r["year"]),
+            url=r["url"],
+            confidence=r["confidence"],
+            note=f"{r['passage']} ({r['date']})",
+        )
     for sid, (title, note) in A.ASSUMPTIONS.items():
         b.add_source(
             sid,
@@ -432,6 +443,8 @@ def build_network() -> object:
     rec["source"] = [s or src.get(p, "A-yields") for p, s in zip(rec["process"], rec["source"], strict=True)]
     tables["recipes"] = rec
     add_stocks(tables, ch)
+    tables["projects"] = pd.DataFrame(read_input("projects.csv"), dtype=object)
+    tables["derivations"] = derivation_rows(tables)
     return type(net).from_frames(
         net.name, tables, year=net.year, period=net.period, units=net.units, description=net.description
     )

@@ -163,8 +163,7 @@ def aggregate(
 def build_chain() -> Chain:
     """Work out every process's baseline activity, from final demand down to the mines."""
     ch = Chain()
-    total = F.BATTERY_DEMAND[0]
-    ev_total, ess_total = total * F.EV_SHARE[0], total * (1 - F.EV_SHARE[0])
+    ev_total, ess_total = F.EV_DEMAND[0], F.ESS_DEMAND[0]
     ev: dict[str, float] = {}
     for grp, (share, _) in F.EV_DEMAND_SHARES.items():
         if grp == "EU27":

@@ -1,12 +1,14 @@
 """Calibration targets and provenance counts on a small network computed by hand, and their commands."""
 
+import pandas as pd
 import pytest
 
 from valuechain.cli import run
 from valuechain.errors import NetworkError
 from valuechain.network import NetworkBuilder, save_network
 from valuechain.network.calibration import calibration_report, read_targets
-from valuechain.network.provenance import figure_provenance, provenance_counts, source_kind
+from valuechain.network.model import Network
+from valuechain.network.provenance import derivation_kind, figure_provenance, provenance_counts, source_kind
 
 HEADER = "id,description,kind,commodities,measure,region,partner,basis,made_from,target,tolerance,lo,hi,source,source_value\n"
 
@@ -110,12 +112,49 @@ def test_provenance_counts_by_hand(capsys, folder):
     figs = figure_provenance(net)
     assert set(figs.loc[figs["row"] == "x-bc", "field"]) == {"baseline_flow", "cost"}
     assert run(["networks", "provenance", str(folder)]) == 0
-    out = capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())
     assert "of 14 non-zero figures" in out
-    assert "per row" in out
+    assert "0 figures are named in the derivations table" in out
+
+
+def test_provenance_per_figure_from_the_derivations_table():
+    # The same network with four figures named in a derivations table:
+    # a-mine's capacity from P1 and A-b (mixed: derived), x-bc's cost from A-b only (assumption, as its
+    # row), the demand C/y from P1 only and c-cell's activity from P1 only (derived from direct).
+    net = small_network()
+    tables = dict(net.tables)
+    tables["derivations"] = pd.DataFrame(
+        [
+            ("processes", "a-mine", "capacity", "output / utilisation", "P1;A-b", "D-a"),
+            ("routes", "x-bc", "cost", "freight", "A-b", ""),
+            ("demand", "C/y", "quantity", "as published", "P1", ""),
+            ("processes", "c-cell", "baseline_activity", "from the demand", "P1", "D-a"),
+        ],
+        columns=["table", "row", "field", "method", "inputs", "source"],
+    )
+    net2 = Network.from_frames("small", tables, year=2024)
+    c = provenance_counts(net2)
+    # mining: a-mine activity stays direct (2 -> 1), its capacity becomes derived (1 -> 2).
+    assert c.at["mining", "direct"] == 1
+    assert c.at["mining", "derived"] == 2
+    assert c.at["mining", "assumption"] == 4
+    # cell: the demand (direct) and c-cell's activity (derived) become derived from direct; c-cell's
+    # capacity stays derived: direct 0, derived from direct 2, derived 1.
+    assert c.at["cell", "direct"] == 0
+    assert c.at["cell", "derived from direct"] == 2
+    assert c.at["cell", "derived"] == 1
+    assert c.at["total", "total"] == 14
+    assert int(figure_provenance(net2)["per_figure"].sum()) == 4
+    assert derivation_kind("P1;T2") == "derived from direct"
+    assert derivation_kind("A-b;D-a") == "derived"
+    # An input that is not a source of the network is a one-line error naming the table, row and field.
+    tables["derivations"].loc[1, "inputs"] = "A-c"
+    with pytest.raises(NetworkError, match=r"derivations.*row 2.*'inputs'.*unknown source 'A-c'"):
+        Network.from_frames("small", tables, year=2024)
 
 
 def test_source_kind():
+    assert source_kind("W001") == "direct"
     assert source_kind("T136") == "direct"
     assert source_kind("D-trade") == "derived"
     assert source_kind("A-stocks") == "assumption"

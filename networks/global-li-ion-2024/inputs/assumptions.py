@@ -17,8 +17,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Split of battery demand among regions not given by the sources",
         "EV demand outside CN, EU27 and US (15% of the world) is split GB 3.5%, KR 2.5%, RoW 2.5%, CA 2%, NO, JP,"
         " IN, AU 1% each, BR 0.5%; EU27 EV demand is split among member-state regions roughly by 2024 EV sales "
-        "(DE 30%, FR 17%, BE 7%, SE 6%, ES 5%, others smaller, EU-other 27.5%); stationary storage (15% of "
-        "demand) is split CN 60%, US 20%, EU27 7%, RoW 4%, AU 3%, GB and JP 2%, KR and IN 1%.",
+        "(DE 30%, FR 17%, BE 7%, SE 6%, ES 5%, others smaller, EU-other 27.5%); stationary storage (205 GWh, "
+        "P022) is split CN 60%, US 20%, EU27 7%, RoW 4%, AU 3%, GB and JP 2%, KR and IN 1%.",
     ),
     "A-chemistry": (
         "Share of LFP cells in EV packs by region",
@@ -32,9 +32,11 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     ),
     "A-eu-cells": (
         "Capacity and 2024 output of operating European cell plants",
-        "Nameplate capacities chosen so that EU27 cell capacity is 210 GWh (7% of 3,000 GWh, P089 and P002; S046 "
-        "gives >200 GWh): LG Wrocław 86, Samsung SDI Göd 30, SK On Hungary 30, CATL Arnstadt 14, other German "
-        "plants 21, Northvolt Ett 16, ACC 13 GWh. 2024 output, 80 GWh in all, is an estimate below the 110 GWh of "
+        "Capacities of the plants with no sourced figure, chosen so that EU27 cell capacity is about 7% of 3,000 GWh"
+        " (P089 and P002; S046 gives >200 GWh): Samsung SDI Göd 30, SK On Hungary 30, other German plants 21 GWh;"
+        " with LG Wrocław 90 (W001), CATL Arnstadt 14 (D-arnstadt), ACC 13.4 (W004) and Northvolt Ett 1 GWh in "
+        "operation (D-northvolt-2024) the EU has 199.4 GWh. 2024 output, 80 GWh in all, is an estimate below the "
+        "110 GWh of "
         "2023 (T036) after the 58% drop in Polish deliveries in H1 2024 (S122), split as in 2023: Poland 47 GWh "
         "(59%; T034: about 60%), Hungary 23 GWh (29%; T035: almost 30%: Samsung SDI 12.5, SK On 10.5), so that "
         "Korean-owned plants make 87.5% (T034 + T035: about 90%); CATL Arnstadt 6, other German plants 1.5, ACC "
@@ -49,9 +51,10 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     ),
     "A-pipeline": (
         "Planned capacity of European plants under construction in 2024",
-        "Not given in the sources: CATL-Stellantis Zaragoza 50 GWh, Gotion-InoBat Šurany 20 GWh, CALB Sines 15 "
-        "GWh, Verkor Dunkirk 16 GWh; Easpring-FMG Kotka 60 kt/yr and XTC-Orano 40 kt/yr of cathode material "
-        "(S107: up to 10% of Europe's market by 2030). These plants produced nothing in 2024: they appear as "
+        "Their planned sizes are sourced in projects.csv: CATL-Stellantis Zaragoza 50 GWh (W005), Gotion-InoBat "
+        "Šurany 20 GWh (W006), CALB Sines 15 GWh (W008), Verkor Dunkirk 16 GWh (W012); Easpring-FMG Kotka 60 kt/yr"
+        " (W021) and XTC-Orano 40 kt/yr (W022) of cathode material. These plants produced nothing in 2024: they "
+        "appear as "
         "processes of capacity 0 (for their owner and technology) and as expansion options with the planned size.",
     ),
     "A-scrap": (
@@ -223,6 +226,13 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         " P147).",
         "medium",
     ),
+    "D-northvolt-2024": (
+        "Capacity of Northvolt Ett in operation in 2024",
+        "Its 2024 output, 1 GWh (A-eu-cells): the 16 GWh installed in the first phase was still ramping up, not "
+        "planned to run fully until 2025, and missed its weekly production targets from September 2024 (W002, "
+        "W003); Northvolt went bankrupt in 2025 (S131). The 16 GWh and the 60 GWh planned are in projects.csv.",
+        "low",
+    ),
     "D-arnstadt": (
         "Capacity of CATL Arnstadt",
         "At least 200,000 EVs a year (S109) at 70 kWh per vehicle (assumption) is 14 GWh/yr; 2024 output 7 GWh is"
@@ -236,7 +246,7 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     ),
     "D-capex-calb": (
         "Investment per GWh of CALB Sines",
-        "EUR 2 bn (S124) for an assumed 15 GWh (A-pipeline), about USD 144 m per GWh/yr.",
+        "EUR 2 bn (S124) for 15 GWh (W008), about USD 144 m per GWh/yr.",
         "low",
     ),
     "D-capex-eu-cells": (
@@ -251,14 +261,14 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     ),
     "D-capex-cam": (
         "Investment per t/yr of a cathode plant in Europe",
-        "Kotka: about EUR 800 m (S100) for an assumed 60 kt/yr (A-pipeline) = about USD 14,400 per t/yr; "
+        "Kotka: about EUR 800 m (S100) for 60 kt/yr (W021) = about USD 14,400 per t/yr; "
         "European- and US-technology plants at 1.3x and 1.2x that.",
         "low",
     ),
     "D-growth": (
         "Growth of battery demand",
-        "EV batteries from 850 GWh (2024) to over 3,000 GWh in 2030 (P016): 23% a year; storage from 150 GWh to "
-        "400 GWh in 2030 (P243): 18% a year.",
+        "EV batteries from 950 GWh (2024, P011) to over 3,000 GWh in 2030 (P016): 21% a year; storage from 205 "
+        "GWh (2024, P022) to 400 GWh in 2030 (P243): 12% a year.",
         "medium",
     ),
     "D-cobalt-world": (
@@ -275,8 +285,10 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     ),
     "D-demand": (
         "Battery demand by region",
-        "World demand 1,000 GWh (P012), 85% for EVs (P106); EV demand shares CN 59% (P103), EU27 13% (P104), US "
-        "13% (P105); the rest per A-demand-split.",
+        "EV battery demand 950 GWh (P011: more than 950 GWh) and stationary storage 205 GWh (P022), 1,155 GWh in "
+        "all (P012 gives 1,000 GWh for EV and storage together; the sources count storage differently, and the "
+        "network follows the two figures by use); EV demand shares CN 59% (P103), EU27 13% (P104), US 13% "
+        "(P105); the rest per A-demand-split.",
         "medium",
     ),
     "D-cell-capacity-cn": (

@@ -55,8 +55,8 @@ REGIONS: list[tuple[str, str, str, float, float]] = [
 EU27 = [r[0] for r in REGIONS if "EU27" in r[2]]
 
 # --------------------------------------------------------------------------- demand (GWh)
-BATTERY_DEMAND = (1000.0, "P012")  # EV + storage, world, 2024
-EV_SHARE = (0.85, "P106")  # EV share of battery demand
+EV_DEMAND = (950.0, "P011")  # EV battery demand, world, 2024 (IEA: more than 950 GWh)
+ESS_DEMAND = (205.0, "P022")  # stationary storage deployed, world, 2024 (Rho Motion)
 # Share of world EV battery demand by region; CN, EU27 and US are sourced, the rest split by assumption.
 EV_DEMAND_SHARES = {"CN": (0.59, "P103"), "EU27": (0.13, "P104"), "US": (0.13, "P105")}
 EV_DEMAND_REST = (  # the remaining 15%, A-demand-split
@@ -73,8 +73,8 @@ ESS_SPLIT = {  # A-demand-split: share of world stationary-storage demand
 # Share of LFP cells in EV packs by region (A-chemistry); China's cell output is split so chemistries balance.
 EV_LFP_SHARE = {"CN": 0.65, "EU": 0.15, "US": 0.20, "KR": 0.10, "JP": 0.05, "IN": 0.50, "GB": 0.15, "NO": 0.15, "CA": 0.20,
                 "BR": 0.50, "AU": 0.30, "RoW": 0.40}
-EV_GROWTH = (0.23, "D-growth")  # (3000/850)**(1/6) - 1 from P016
-ESS_GROWTH = (0.18, "D-growth")  # (400/150)**(1/6) - 1 from P243
+EV_GROWTH = (0.21, "D-growth")  # (3000/950)**(1/6) - 1 from P016, P011
+ESS_GROWTH = (0.12, "D-growth")  # (400/205)**(1/6) - 1 from P243, P022
 PACK_PRICE_EV = (97e6, "P220")  # USD/GWh, BEV pack 2024
 PACK_PRICE_ESS = (70e6, "P214")  # USD/GWh, stationary pack (2025 survey)
 LOST_VALUE_FACTOR = 3.0  # A-lost-value: value of lost demand = 3 x pack price
@@ -85,13 +85,13 @@ CN_CELL_CAPACITY_SHARE = (0.83, "S051")
 # Cell plants and aggregates outside China: (id, name, region, chemistry, capacity, production,
 # owner, technology origin, source of capacity/production)
 CELL_PLANTS: list[tuple[str, str, str, str, float, float, str, str, str]] = [
-    ("pl-lges-wroclaw", "LG Energy Solution, Wrocław (Biskupice Podgórne)", "PL", "nmc", 86.0, 47.0, "KR", "KR", "A-eu-cells"),
+    ("pl-lges-wroclaw", "LG Energy Solution, Wrocław (Biskupice Podgórne)", "PL", "nmc", 90.0, 47.0, "KR", "KR", "W001"),
     ("hu-sdi-god", "Samsung SDI, Göd", "HU", "nmc", 30.0, 12.5, "KR", "KR", "A-eu-cells"),
     ("hu-skon-komarom", "SK On, Komárom and Iváncsa", "HU", "nmc", 30.0, 10.5, "KR", "KR", "A-eu-cells"),
     ("de-catl-arnstadt", "CATL, Arnstadt (Thuringia)", "DE", "nmc", 14.0, 6.0, "CN", "CN", "D-arnstadt"),
     ("de-cells-other", "Other cell plants in Germany (aggregate)", "DE", "nmc", 21.0, 1.5, "DE", "DE", "A-eu-cells"),
-    ("se-northvolt-ett", "Northvolt Ett, Skellefteå (bankrupt in 2025)", "SE", "nmc", 16.0, 1.0, "SE", "SE", "A-eu-cells"),
-    ("fr-acc-billy-berclau", "ACC, Billy-Berclau/Douvrin", "FR", "nmc", 13.0, 1.5, "FR", "FR", "A-eu-cells"),
+    ("se-northvolt-ett", "Northvolt Ett, Skellefteå (bankrupt in 2025)", "SE", "nmc", 1.0, 1.0, "SE", "SE", "D-northvolt-2024"),
+    ("fr-acc-billy-berclau", "ACC, Billy-Berclau/Douvrin", "FR", "nmc", 13.4, 1.5, "FR", "FR", "W004"),
     ("us-cells-nmc-kr", "Korean-owned NMC cell plants in the US (aggregate)", "US", "nmc", 80.0, 27.0, "KR", "KR", "A-cells"),
     ("us-cells-nmc-jp", "Japanese-owned NMC cell plants in the US (aggregate)", "US", "nmc", 40.0, 15.0, "JP", "JP", "A-cells"),
     ("us-cells-nmc", "US-owned NMC cell plants (aggregate)", "US", "nmc", 30.0, 8.0, "US", "US", "A-cells"),
@@ -112,14 +112,14 @@ CELL_PLANTS: list[tuple[str, str, str, str, float, float, str, str, str]] = [
 #  capex USD per (GWh/yr), capex source, lead time years)
 PIPELINE_CELLS: list[tuple[str, str, str, str, float, str, str, str, float, str, float]] = [
     ("hu-catl-debrecen", "CATL, Debrecen", "HU", "nmc", 100.0, "CN", "CN", "P229", 7.3e9 * EUR_USD / 100, "D-capex-catl", 2),
-    ("es-catl-stellantis-zaragoza", "CATL-Stellantis joint venture, Zaragoza", "ES", "lfp", 50.0, "CN", "CN", "A-pipeline",
+    ("es-catl-stellantis-zaragoza", "CATL-Stellantis joint venture, Zaragoza", "ES", "lfp", 50.0, "CN", "CN", "W005",
      7.3e9 * EUR_USD / 100, "D-capex-catl", 2),
-    ("sk-gotion-inobat-surany", "Gotion-InoBat, Šurany", "SK", "lfp", 20.0, "CN", "CN", "A-pipeline", 7.3e9 * EUR_USD / 100,
+    ("sk-gotion-inobat-surany", "Gotion-InoBat, Šurany", "SK", "lfp", 20.0, "CN", "CN", "W006", 7.3e9 * EUR_USD / 100,
      "D-capex-catl", 2),
-    ("pt-calb-sines", "CALB, Sines", "PT", "lfp", 15.0, "CN", "CN", "A-pipeline", 2.0e9 * EUR_USD / 15, "D-capex-calb", 3),
+    ("pt-calb-sines", "CALB, Sines", "PT", "lfp", 15.0, "CN", "CN", "W008", 2.0e9 * EUR_USD / 15, "D-capex-calb", 3),
     ("fr-aesc-douai", "Envision AESC, Douai (opened June 2025)", "FR", "nmc", 24.0, "CN", "CN", "S106", 33e9 * EUR_USD / 200,
      "D-capex-eu-cells", 1),
-    ("fr-verkor-dunkirk", "Verkor, Dunkirk", "FR", "nmc", 16.0, "FR", "FR", "A-pipeline", 33e9 * EUR_USD / 200,
+    ("fr-verkor-dunkirk", "Verkor, Dunkirk", "FR", "nmc", 16.0, "FR", "FR", "W012", 33e9 * EUR_USD / 200,
      "D-capex-eu-cells", 1),
 ]
 # China's cell output by owner: Korean makers' EV installations (18.4% of 894 GWh, P289 x P285) less their
@@ -337,9 +337,9 @@ EXPANSIONS += [
 PIPELINE_MATERIALS = [
     # id, name, region, commodity, planned capacity t/yr, owner, technology, capacity source, capex, capex source, lead
     ("fi-easpring-fmg-kotka", "Easpring-Finnish Minerals Group cathode plant, Kotka", "FI", "cam_nmc", 60_000.0, "CN", "CN",
-     "A-pipeline", 800e6 * EUR_USD / 60_000, "D-capex-cam", 2),
+     "W021", 800e6 * EUR_USD / 60_000, "D-capex-cam", 2),
     ("fr-xtc-orano-dunkirk", "XTC-Orano cathode and precursor joint venture, Dunkirk", "FR", "cam_nmc", 40_000.0, "CN", "CN",
-     "A-pipeline", 800e6 * EUR_USD / 60_000, "D-capex-cam", 3),
+     "W022", 800e6 * EUR_USD / 60_000, "D-capex-cam", 3),
 ]
 
 # --------------------------------------------------------------------------- trade drivers (D-trade)

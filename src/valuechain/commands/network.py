@@ -1,4 +1,4 @@
-"""Commands on networks (``networks list|show|check|schema|calibration|provenance``) and ``doctor``."""
+"""Commands on networks (``networks list|show|check|schema|calibration|provenance|projects``) and ``doctor``."""
 
 from __future__ import annotations
 
@@ -164,21 +164,79 @@ def calibration_cmd(network: Annotated[str, typer.Argument(help="Network name or
 def provenance_cmd(network: Annotated[str, typer.Argument(help="Network name or folder.")]) -> None:
     """Count a network's figures by kind of source (direct, derived, assumption) and by stage."""
     from valuechain.network import load_network
-    from valuechain.network.provenance import provenance_counts
+    from valuechain.network.provenance import figure_provenance, provenance_counts
 
     net = load_network(network)
     tab = provenance_counts(net)
     table = Table("stage", *map(str, tab.columns), box=None)
     for stage, row in tab.iterrows():
         table.add_row(str(stage), *(f"{int(v):,}" for v in row))
-    console.print(table)
+    Console(highlight=False, width=max(console.width, 120)).print(table)
     tot = {str(k): int(v) for k, v in zip(tab.columns, tab.to_numpy()[-1], strict=True)}  # the "total" row
     n = max(tot["total"], 1)
+    per_figure = int(figure_provenance(net)["per_figure"].sum())
+
+    def pct(k: str) -> str:
+        return f"{100 * tot[k] / n:.0f} %"
+
     console.print(
-        f"direct {100 * tot['direct'] / n:.0f} %, derived {100 * tot['derived'] / n:.0f} %, "
-        f"assumption {100 * tot['assumption'] / n:.0f} % of {n:,} non-zero figures. Provenance is recorded per "
-        "row: every figure of a row counts with the row's one source.",
+        f"direct {pct('direct')}, derived from direct {pct('derived from direct')}, derived {pct('derived')}, "
+        f"assumption {pct('assumption')} of {n:,} non-zero figures; direct or derived from direct: "
+        f"{100 * (tot['direct'] + tot['derived from direct']) / n:.0f} %. {per_figure:,} figures are named in the "
+        "derivations table (provenance per figure); the others take their row's source (per row).",
         markup=False,
+    )
+
+
+@networks_app.command("projects")
+def projects_cmd(network: Annotated[str, typer.Argument(help="Network name or folder.")]) -> None:
+    """List a network's named plants and projects: status, capacity by year, owner and sources."""
+    import pandas as pd
+
+    from valuechain.network import load_network
+
+    net = load_network(network)
+    proj = net.projects
+    if proj.empty:
+        console.print(f"{net.name} has no projects table", markup=False)
+        return
+    units = net.commodities["unit"].astype(str).to_dict()
+    cols = ["capacity_2024", "capacity_2025", "capacity_2027", "capacity_2030", "capacity_full"]
+    table = Table(
+        "id",
+        "region",
+        "makes",
+        "owner/tech",
+        "status",
+        "start",
+        "2024",
+        "2025",
+        "2027",
+        "2030",
+        "full",
+        "unit",
+        "sources",
+        box=None,
+    )
+    for pid, r in proj.iterrows():
+        caps = ["" if math.isnan(float(r[c])) else _fmt(float(r[c])) for c in cols]
+        start = "" if pd.isna(r["announced_start"]) else str(r["announced_start"])
+        year = "" if pd.isna(r["status_year"]) else f" ({r['status_year']})"
+        table.add_row(
+            str(pid),
+            str(r["region"]),
+            str(r["commodity"]),
+            f"{r['owner']}/{r['technology_origin']}",
+            f"{r['status']}{year}",
+            start,
+            *caps,
+            units.get(str(r["commodity"]), ""),
+            str(r["source"]),
+        )
+    Console(highlight=False, width=max(console.width, 160)).print(table)
+    counts = proj["status"].value_counts()
+    console.print(
+        f"{len(proj)} plants and projects: " + ", ".join(f"{int(n)} {st}" for st, n in counts.items()), markup=False
     )
 
 

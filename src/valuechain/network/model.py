@@ -129,6 +129,8 @@ class Network:
         locs = {t: (locators or {}).get(t) or Locator(f"{t} (DataFrame)") for t in TABLES}
         typed = {t: coerce_table(t, tables[t] if t in tables else empty_table(t), locs[t]) for t in TABLES}
         fill_derived(typed)
+        _fill_projects(typed["projects"])
+        _check_source_lists(typed, locs)
         balance = check_balance and has_baseline(tables.get("processes"), typed["routes"])
         check_tables(typed, locs, check_balance=balance)
         return cls(
@@ -191,6 +193,16 @@ class Network:
     def expansions(self) -> pd.DataFrame:
         """Expansion options the optimiser may build, indexed by id."""
         return self.tables["expansions"]
+
+    @property
+    def projects(self) -> pd.DataFrame:
+        """Named plants and projects with status and capacity by year, indexed by id (not modelled)."""
+        return self.tables["projects"]
+
+    @property
+    def derivations(self) -> pd.DataFrame:
+        """Derived figures: table, row and field, with the method and the source ids of the inputs."""
+        return self.tables["derivations"]
 
     # ----------------------------------------------------------------- derived views
     @property
@@ -295,6 +307,26 @@ class Network:
     def key(self, table: str) -> tuple[str, ...]:
         """Columns that identify a row of ``table``."""
         return KEYS[table]
+
+
+def _fill_projects(projects: pd.DataFrame) -> None:
+    """Default a project's owner to its region and its technology origin to its owner (in place)."""
+    owner = projects["owner"].where(projects["owner"] != "", projects["region"])
+    projects["owner"] = owner.astype("str")
+    tech = projects["technology_origin"]
+    projects["technology_origin"] = tech.where(tech != "", owner).astype("str")
+
+
+def _check_source_lists(tables: Mapping[str, pd.DataFrame], locs: Mapping[str, Locator]) -> None:
+    """Every id in a list of sources (derivations' inputs, projects' sources) must be a source of the network."""
+    known = {str(i) for i in tables["sources"].index}
+    for table, col in (("derivations", "inputs"), ("projects", "source")):
+        for pos, cell in enumerate(tables[table][col]):
+            for sid in (s.strip() for s in str(cell).split(";")):
+                if sid and sid not in known:
+                    raise locs[table].error(
+                        pos, col, f"unknown source '{sid}'; expected ids from sources" + closest(sid, known)
+                    )
 
 
 def _label(path: Path | None) -> str | None:

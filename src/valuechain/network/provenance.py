@@ -1,20 +1,23 @@
 """Where a network's figures come from: counts by kind of source and by stage.
 
-Every row of a network table names one source (``source`` column, an id of ``sources.csv``). A
-*figure* is a non-zero finite number in a numeric field of such a row. Its kind follows from the id
-of the row's source:
+A *figure* is a non-zero finite number in a numeric field of a row of a network table. Its kind
+follows from where it comes from:
 
 ``direct``
-    a published figure, a seed fact or an observed trade figure (ids starting ``P``, ``S``, ``T``);
+    a published figure, a seed fact, an observed trade figure or a cited report (ids ``P...``,
+    ``S...``, ``T...``, ``W...``);
+``derived from direct``
+    a derivation whose inputs are all direct;
 ``derived``
-    a derivation from cited inputs (``D-...``);
+    a derivation that also takes assumptions or other derivations (``D-...``);
 ``assumption``
-    an assumption with its reason (``A-...``);
+    an assumption with its reason (``A-...``), or a derivation from assumptions only;
 ``unsourced``
-    no source on the row; ``other`` for ids of any other form.
+    no source; ``other`` for ids of any other form.
 
-Provenance is recorded per row, not per figure: a row's capacity, activity and cost all count with
-the one source of the row, so these counts describe the rows' sources rather than prove each number.
+Provenance is per figure where the network's ``derivations`` table names the figure (table, row,
+field) with its method and the source ids of its inputs; every other figure takes the one source
+of its row.
 """
 
 from __future__ import annotations
@@ -25,12 +28,13 @@ import numpy as np
 import pandas as pd
 
 from valuechain.network.model import Network
+from valuechain.network.schema import KEYS
 
-__all__ = ["KIND_ORDER", "figure_provenance", "provenance_counts", "source_kind"]
+__all__ = ["KIND_ORDER", "derivation_kind", "figure_provenance", "provenance_counts", "source_kind"]
 
-KIND_ORDER = ("direct", "derived", "assumption", "unsourced", "other")
-_TABLES = ("commodities", "hubs", "processes", "recipes", "routes", "demand", "expansions")
-_SKIP = {"lat", "lon"}  # coordinates are not figures of the chain
+KIND_ORDER = ("direct", "derived from direct", "derived", "assumption", "unsourced", "other")
+_TABLES = ("commodities", "hubs", "processes", "recipes", "routes", "demand", "expansions", "projects")
+_SKIP = {"lat", "lon", "status_year", "announced_start"}  # coordinates and dates are not figures of the chain
 
 
 def source_kind(source_id: str) -> str:
@@ -38,8 +42,8 @@ def source_kind(source_id: str) -> str:
 
     Examples
     --------
-    >>> [source_kind(s) for s in ("P040", "S050", "T001", "D-trade", "A-stocks", "", "X1")]
-    ['direct', 'direct', 'direct', 'derived', 'assumption', 'unsourced', 'other']
+    >>> [source_kind(s) for s in ("P040", "S050", "T001", "W001", "D-trade", "A-stocks", "", "X1")]
+    ['direct', 'direct', 'direct', 'direct', 'derived', 'assumption', 'unsourced', 'other']
     """
     s = (source_id or "").strip()
     if not s or s.lower() == "nan":
@@ -48,7 +52,7 @@ def source_kind(source_id: str) -> str:
         return "derived"
     if s.startswith("A-"):
         return "assumption"
-    if s[0] in "PST" and s[1:].isdigit():
+    if s[0] in "PSTW" and s[1:].isdigit():
         return "direct"
     return "other"
 
@@ -61,17 +65,55 @@ def _stage_of_process(net: Network) -> dict[str, str]:
     return {str(p): stage.get(str(c), "") for p, c in zip(outs["process"], outs["commodity"], strict=True)}
 
 
+def derivation_kind(inputs: str) -> str:
+    """Kind of a derived figure from the source ids of its inputs (separated by ';').
+
+    Examples
+    --------
+    >>> [derivation_kind(i) for i in ("P016;P243", "A-costs;P008", "A-ttr", "D-trade;T001", "")]
+    ['derived from direct', 'derived', 'assumption', 'derived', 'unsourced']
+    """
+    kinds = {source_kind(i) for i in inputs.split(";") if i.strip()}
+    if not kinds:
+        return "unsourced"
+    if kinds == {"direct"}:
+        return "derived from direct"
+    if kinds == {"assumption"}:
+        return "assumption"
+    return "derived"
+
+
+def _list_kind(ids: str) -> str:
+    """Kind of a figure citing several sources: direct if all are, else as a derivation from them."""
+    kind = derivation_kind(ids)
+    return "direct" if kind == "derived from direct" else kind
+
+
+def _row_keys(table: str, df: pd.DataFrame) -> list[str]:
+    """Key of every row as the derivations table writes it: the id, or the key fields joined by '/'."""
+    if KEYS[table] == ("id",):
+        return [str(i) for i in df.index]
+    cols = [df[c].astype(str).to_numpy() for c in KEYS[table]]
+    return ["/".join(parts) for parts in zip(*cols, strict=True)]
+
+
 def figure_provenance(net: Network) -> pd.DataFrame:
     """One row per figure of the network, with its table, field, stage, source and kind.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``table``, ``row``, ``field``, ``stage``, ``source`` and ``kind``.
+        Columns ``table``, ``row``, ``field``, ``stage``, ``source``, ``kind`` and ``per_figure``
+        (True where the derivations table names the figure; ``source`` is then its inputs).
     """
     stage = net.commodities["stage"].astype(str).to_dict()
     proc_stage = _stage_of_process(net)
-    recs: list[tuple[str, str, str, str, str, str]] = []
+    der = net.derivations
+    named = {
+        (str(t), str(r), str(f)): str(i)
+        for t, r, f, i in zip(der["table"], der["row"], der["field"], der["inputs"], strict=True)
+    }
+    recs: list[tuple[str, str, str, str, str, str, bool]] = []
     for table in _TABLES:
         df = net.tables[table]
         if "source" not in df.columns or df.empty:
@@ -85,15 +127,20 @@ def figure_provenance(net: Network) -> pd.DataFrame:
             stages = [proc_stage.get(str(p), "") for p in df["process"]]
         else:
             stages = [stage.get(str(c), "") for c in df["commodity"]]
-        for (idx, row), st in zip(df.iterrows(), stages, strict=True):
+        keys = _row_keys(table, df)
+        for (_, row), st, key in zip(df.iterrows(), stages, keys, strict=True):
             src = str(row["source"]) if isinstance(row["source"], str) else ""
-            kind = source_kind(src)
+            kind = source_kind(src) if ";" not in src else _list_kind(src)
             for f in num:
                 v = row[f]
                 if v is None or not isinstance(v, (int, float)) or not math.isfinite(float(v)) or float(v) == 0.0:
                     continue
-                recs.append((table, str(idx), f, st or "(none)", src, kind))
-    return pd.DataFrame(recs, columns=["table", "row", "field", "stage", "source", "kind"])
+                inputs = named.get((table, key, f))
+                if inputs is None:
+                    recs.append((table, key, f, st or "(none)", src, kind, False))
+                else:
+                    recs.append((table, key, f, st or "(none)", inputs, derivation_kind(inputs), True))
+    return pd.DataFrame(recs, columns=["table", "row", "field", "stage", "source", "kind", "per_figure"])
 
 
 def provenance_counts(net: Network) -> pd.DataFrame:

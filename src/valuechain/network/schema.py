@@ -49,6 +49,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "demand": ("region", "commodity"),
     "markets": ("region", "commodity", "side", "tier"),
     "expansions": ("id",),
+    "projects": ("id",),
+    "derivations": ("table", "row", "field"),
 }
 #: Tables every network must have.
 REQUIRED_TABLES: tuple[str, ...] = ("commodities", "regions", "hubs")
@@ -61,6 +63,8 @@ OPTIONAL_TABLES: tuple[str, ...] = (
     "demand",
     "markets",
     "expansions",
+    "projects",
+    "derivations",
 )
 #: Every table, in the order they are loaded, saved and documented.
 TABLES: tuple[str, ...] = (
@@ -74,6 +78,8 @@ TABLES: tuple[str, ...] = (
     "demand",
     "markets",
     "expansions",
+    "projects",
+    "derivations",
 )
 
 

@@ -1,0 +1,125 @@
+"""Provenance per figure: the derivations table of global-li-ion-2024.
+
+Each row of ``derivations.csv`` names one figure (table, row, field), how it was obtained and the
+source ids of its inputs. Figures not listed there take the source of their row. The rows written
+here cover the fields whose figures do not come from the row's source: costs, recovery times,
+freight, capacities computed from output and a utilisation, trade flows, stocks, and the growth
+and lost value of demand.
+"""
+
+from __future__ import annotations
+
+import math
+
+import figures as F  # noqa: N812
+import pandas as pd
+
+_OECD = set(F.HIGH_COST)
+_UTILISATIONS = {
+    round(u, 9) for u in (*F.UTILISATION.values(), *F.UTILISATION_OUTSIDE_CN.values(), F.KR_HYDROMET_UTILISATION)
+}
+
+
+def _cost_inputs(region: str) -> str:
+    if region in F.EU27:
+        return "A-costs;P008"
+    return "A-costs"
+
+
+def _pin_ids() -> dict[str, list[str]]:
+    """Observed trade figures (T ids) that constrain each commodity's lanes."""
+    import csv
+    from pathlib import Path
+
+    out: dict[str, list[str]] = {}
+    with open(Path(__file__).parent / "inputs" / "trade_pins.csv", encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["use"] not in ("pin", "bound"):
+                continue
+            for com in r["commodities"].split(";"):
+                for sid in r["source"].split(";"):
+                    if sid and sid not in out.setdefault(com, []):
+                        out[com].append(sid)
+    return out
+
+
+def derivation_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The derivations table for the built tables (before validation).
+
+    Parameters
+    ----------
+    tables
+        The network's tables as built (``processes``, ``routes``, ``hubs``, ``demand``,
+        ``expansions``, ``recipes``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``table``, ``row``, ``field``, ``method``, ``inputs`` and ``source``.
+    """
+    rows: list[tuple[str, str, str, str, str, str]] = []
+
+    def add(table: str, row: str, field: str, method: str, inputs: str, source: str = "") -> None:
+        rows.append((table, row, field, method, inputs, source))
+
+    proc = tables["processes"]
+    out = tables["recipes"]
+    out = out[out["kind"] == "output"].drop_duplicates("process").set_index("process")["commodity"]
+    for pid, r in proc.iterrows():
+        region, src = str(r["region"]), str(r["source"])
+        cap, act = float(r["capacity"]), float(r["baseline_activity"])
+        if float(r["variable_cost"]) > 0:
+            add("processes", str(pid), "variable_cost",
+                "conversion cost of the stage at Chinese levels x the region's cost level (EU27 1.5, other OECD 1.2)",
+                _cost_inputs(region))  # fmt: skip
+        for f in ("ttr", "ramp_up"):
+            if float(r[f]) > 0:
+                add("processes", str(pid), f, "typical time for the stage", "A-ttr")
+        com = str(out.get(pid, ""))
+        if (
+            math.isfinite(cap)
+            and cap > 0
+            and act > 0
+            and not com.startswith("cell_")
+            and round(act / cap, 9) in _UTILISATIONS
+            and src != "A-utilisation"
+        ):
+            add("processes", str(pid), "capacity", "2024 output / utilisation of the stage", f"{src};A-utilisation")
+    pins = _pin_ids()
+    for rid, r in tables["routes"].iterrows():
+        if float(r["cost"]) > 0:
+            add("routes", str(rid), "cost", "freight per unit, half within a continent", "A-freight")
+        if float(r["lead_time"]) > 0:
+            add("routes", str(rid), "lead_time", "transit time within or between continents", "A-freight")
+        if float(r["baseline_flow"]) > 0:
+            ids = pins.get(str(r["commodity"]), [])
+            add("routes", str(rid), "baseline_flow",
+                "constrained balancing of each region's output and use (balance_trade_constrained)",
+                ";".join([*ids, "A-trade-drivers"]), "D-trade")  # fmt: skip
+    for _, r in tables["hubs"].iterrows():
+        if float(r["initial_stock"]) > 0:
+            add("hubs", f"{r['region']}/{r['commodity']}", "initial_stock",
+                "days of cover of the stage x the hub's annual use / 365", "A-stocks", "D-stocks")  # fmt: skip
+    for _, r in tables["demand"].iterrows():
+        key = f"{r['region']}/{r['commodity']}"
+        if float(r["growth"]) != 0:
+            add("demand", key, "growth", "annual growth from 2024 to the 2030 outlook", "P016;P243", "D-growth")
+        v = r["value_of_lost_demand"]
+        if v == v and float(v) > 0:
+            add("demand", key, "value_of_lost_demand", "three times the pack price", "A-lost-value;P220;P214")
+    intensities = ";".join([f"P{i}" for i in (*range(107, 112), *range(115, 120))] + ["P147", "P151"])
+    rec = tables["recipes"]
+    for p, c, k, src in zip(rec["process"], rec["commodity"], rec["kind"], rec["source"], strict=True):
+        if src == "D-cam-mass":
+            add("recipes", f"{p}/{c}/{k}", "coefficient",
+                "BatPaC 5.1 material intensities per kWh (NMC 811 and 622 averaged, LFP) and the lithium mass fraction"
+                " of the cathode (molar masses)", intensities, "D-cam-mass")  # fmt: skip
+    for eid, r in tables["expansions"].iterrows():
+        if float(r["variable_cost"]) > 0:
+            add("expansions", str(eid), "variable_cost",
+                "conversion cost of the stage at Chinese levels x the region's cost level",
+                _cost_inputs(str(r["region"])))  # fmt: skip
+        for f in ("lifetime", "lead_time"):
+            if float(r[f]) > 0:
+                add("expansions", str(eid), f, "typical economic life and build time of the stage", "A-capex")
+    return pd.DataFrame(rows, columns=["table", "row", "field", "method", "inputs", "source"])
