@@ -54,6 +54,19 @@ def _hit_line(r: object) -> str:
     )
 
 
+def _print_regime(shock: object, months: int) -> None:
+    """Print a licence regime's multiplier by destination (columns) and month (rows)."""
+    sched = shock.schedule(months)  # type: ignore[attr-defined]
+    console.print(
+        "     route multiplier by destination and month: approved share x requested volume "
+        "(> 1 while buyers front-load; leakage, which depends on the network, not included)"
+    )
+    table = Table("month", *[str(k) for k in sched.index])
+    for col in sched.columns:
+        table.add_row(str(col), *[f"{v:.2f}" for v in sched[col]])
+    console.print(table)
+
+
 @scenarios_app.command("show")
 def show_cmd(
     name: Annotated[str, typer.Argument(help="Scenario name from the library, or a scenarios YAML file.")],
@@ -99,6 +112,8 @@ def show_cmd(
             console.print(f"[dim]Source: {sc.source}[/dim]")
         for i, shock in enumerate(sc.shocks, start=1):
             console.print(f"  {i}. {repr(shock).replace(', skip_missing=True', '')}", markup=False, soft_wrap=True)
+            if getattr(shock, "is_regime", False):
+                _print_regime(shock, periods)
             if table is not None:
                 hits = table[(table["scenario"] == sc.name) & (table["shock"] == i)]
                 for _, r in hits.iterrows():
