@@ -45,10 +45,9 @@ def test_constant_approval_compiles_to_the_flat_control(toy: Network, severity, 
     # approval 1 - severity, no lag, no announcement: the same route multipliers, bit for bit
     start = f"2025-{month:02d}-{day:02d}"
     flat = ExportControl("CN", ["anode_natural", "cam_nmc"], severity=severity, start=start, duration=duration)
-    regime = ExportControl(
-        "CN", ["anode_natural", "cam_nmc"], start=start, duration=duration, approval=1.0 - severity
-    )
-    assert regime.is_regime and not flat.is_regime
+    regime = ExportControl("CN", ["anode_natural", "cam_nmc"], start=start, duration=duration, approval=1.0 - severity)
+    assert regime.is_regime
+    assert not flat.is_regime
     a = compile_shocks(toy, flat, start="2025-01", periods=24 if freq == "M" else 8 if freq == "Q" else 2, freq=freq)
     b = compile_shocks(toy, regime, start="2025-01", periods=24 if freq == "M" else 8 if freq == "Q" else 2, freq=freq)
     np.testing.assert_array_equal(a.route_capacity, b.route_capacity)
@@ -89,7 +88,8 @@ def test_regime_profile_by_destination_hand_computed(leaky: Network) -> None:
     assert (route(m, "kr-de") == 1).all()
     table = explain(leaky, control, start="2025-01", periods=8)
     us = table[table["item"] == "cn-us"].iloc[0]
-    assert us["factor"] == 0.0 and us["note"].startswith("licence regime")
+    assert us["factor"] == 0.0
+    assert us["note"].startswith("licence regime")
 
 
 def test_storage_caps_the_volume_pulled_forward(leaky: Network) -> None:
@@ -116,7 +116,9 @@ def test_a_suspension_covering_the_effective_date_postpones_the_control(leaky: N
 
 def test_a_suspension_in_the_middle_lifts_the_control(leaky: Network) -> None:
     # 60% approved from Jan; lifted 16 Mar (day 16 of 31: 15/31 of March in force) to 1 May
-    control = ExportControl("CN", "anode_natural", start="2025-01-01", approval=0.6, suspended=["2025-03-16", "2025-05-01"])
+    control = ExportControl(
+        "CN", "anode_natural", start="2025-01-01", approval=0.6, suspended=["2025-03-16", "2025-05-01"]
+    )
     m = compile_shocks(leaky, control, start="2025-01", periods=6)
     march = 1 - 0.4 * 15 / 31
     np.testing.assert_allclose(route(m, "cn-de"), [0.6, 0.6, march, 1, 0.6, 0.6])
@@ -167,7 +169,8 @@ def test_default_horizon_starts_at_the_announcement(toy: Network) -> None:
 def test_bad_regime_values_are_one_line_errors(tmp_path, field, value, expected) -> None:
     with pytest.raises(ScenarioError, match=f"'{field}' parameter of ExportControl") as e:
         ExportControl("CN", "anode_natural", **{field: value})
-    assert expected in str(e.value) and "\n" not in str(e.value)
+    assert expected in str(e.value)
+    assert "\n" not in str(e.value)
     import yaml
 
     f = tmp_path / "s.yaml"
@@ -192,4 +195,5 @@ def test_scenario_file_round_trip_and_cli_show(tmp_path, capsys) -> None:
     assert "route multiplier by destination" in out
     # Mar 2025, US: 0 (lag) x 0.75 (take-back); Apr: 0.8 x 0.75
     line = next(x for x in out.splitlines() if "2025-04" in x)
-    assert "0.60" in line and "0.00" in line
+    assert "0.60" in line
+    assert "0.00" in line
