@@ -197,3 +197,18 @@ def test_scenario_file_round_trip_and_cli_show(tmp_path, capsys) -> None:
     line = next(x for x in out.splitlines() if "2025-04" in x)
     assert "0.60" in line
     assert "0.00" in line
+
+
+def test_the_most_specific_destination_key_wins_whatever_the_order(leaky: Network) -> None:
+    # US named on its own beats the group OECD (KR, DE, US), which beats 'all' (KR, DE, US, CN)
+    a = {"all": 0.9, "OECD": 0.7, "US": 0.5}
+    b = {"US": 0.5, "OECD": 0.7, "all": 0.9}
+    for approval in (a, b):
+        m = compile_shocks(leaky, ExportControl("CN", "anode_natural", approval=approval), start="2025-01", periods=1)
+        assert route(m, "cn-us")[0] == 0.5
+        assert route(m, "cn-kr")[0] == 0.7
+        assert route(m, "cn-de")[0] == 0.7
+    m = compile_shocks(leaky, ExportControl("CN", "anode_natural", approval={"EU27": 0.2, "all": 0.9}), periods=1,
+                       start="2025-01")  # fmt: skip
+    assert route(m, "cn-de")[0] == pytest.approx(0.2)
+    assert route(m, "cn-kr")[0] == 0.9

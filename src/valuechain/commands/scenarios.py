@@ -45,6 +45,11 @@ def _hit_line(r: object) -> str:
         return f"       skipped: {r['note']}"
     if r["table"] == "expansion":
         return f"       expansion {r['item']} ({r['detail']}): may not be built"
+    if str(r["note"]).startswith("licence regime"):
+        return (
+            f"       {r['table']} {r['item']} ({r['detail']}): licence regime, lowest month x{r['factor']:.3g}, "
+            f"differs from 1 from {r['from']} to {'the end of the horizon' if r['to'] == 'end of horizon' else r['to']}"
+        )
     rec = r["recovery_months"]
     to = "the end of the horizon" if r["to"] == "end of horizon" else str(r["to"])
     tail = f", then {rec:g} months of recovery" if rec and rec > 0 else ""

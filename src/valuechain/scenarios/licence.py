@@ -110,8 +110,7 @@ def check_regime(
     if approval is not None:
         _by_destination(owner, "approval", approval, _is_share, _SHARE)
     _by_destination(owner, "lag", lag, _is_months, _LAG)
-    if not _is_share(initial):
-        fail(owner, "initial", initial, "a number in [0, 1]")
+    _by_destination(owner, "initial", initial, _is_share, _SHARE)
     if not _is_share(front_load):
         fail(owner, "front_load", front_load, "a number in [0, 1] (share of a month's purchases pulled forward)")
     if storage is not None and not _is_months(storage):
@@ -237,9 +236,11 @@ def regime_profile(
 def resolve_by_destination(value: object, regions: set[str], default: float, lookup: object) -> dict[str, float]:
     """The value of a per-destination parameter for each region of ``regions``.
 
-    ``value`` is a number (every region) or a mapping of destination selectors to numbers, read
-    in order, a later key overriding an earlier one (so put ``all`` first); regions no key names
-    get ``default``. ``lookup(selector)`` returns the regions a selector stands for.
+    ``value`` is a number (every region) or a mapping of destination selectors to numbers; a
+    region takes the value of the most specific key that names it (the one standing for the
+    fewest regions: a region before a group, a group before ``all``; between keys of the same
+    size, the later one), so the order of the keys does not matter otherwise. Regions no key
+    names get ``default``. ``lookup(selector)`` returns the regions a selector stands for.
     """
     out = dict.fromkeys(regions, float(default))
     if value is None:
@@ -247,9 +248,10 @@ def resolve_by_destination(value: object, regions: set[str], default: float, loo
     if not isinstance(value, Mapping):
         return dict.fromkeys(regions, float(value))  # type: ignore[arg-type]
     assert callable(lookup)
-    for key, v in value.items():
-        for r in lookup(key) & regions:
-            out[r] = float(v)
+    found = [(lookup(key), float(v)) for key, v in value.items()]
+    for members, v in sorted(found, key=lambda kv: -len(kv[0])):  # widest first, so narrower keys win
+        for r in members & regions:
+            out[r] = v
     return out
 
 
@@ -269,13 +271,15 @@ REGIME_DEFAULTS: dict[str, object] = {
 }
 
 
-def _control_profile(control: ExportControl, times: RegimeTimes, n_months: int, share: float, lag: float) -> np.ndarray:
+def _control_profile(
+    control: ExportControl, times: RegimeTimes, n_months: int, share: float, lag: float, initial: float
+) -> np.ndarray:
     return regime_profile(
         times,
         n_months,
         share=share,
         lag=lag,
-        initial=float(control.initial),
+        initial=initial,
         front_load=float(control.front_load),
         storage=None if control.storage is None else float(control.storage),
     )
@@ -290,7 +294,7 @@ def regime_effects(
 ) -> list[Effect]:
     """Route effects of a licence regime: one monthly profile per group of routes that share it.
 
-    Routes are grouped by their destination's approval, lag and whether goods leak to it.
+    Routes are grouped by their destination's approval, lag, initial share and whether goods leak to it.
     """
     from valuechain.scenarios.shocks import Effect
 
@@ -298,6 +302,7 @@ def regime_effects(
         control.approval, dest, 1.0 - float(control.severity), lambda s: net.regions(s, "approval")
     )
     lags = resolve_by_destination(control.lag, dest, 0.0, lambda s: net.regions(s, "lag"))
+    initials = resolve_by_destination(control.initial, dest, 0.0, lambda s: net.regions(s, "initial"))
     via: set[str] = set()
     cap = 0.0
     if control.leakage is not None:
@@ -305,17 +310,17 @@ def regime_effects(
         cap = float(control.leakage["cap"])
     times = _times(control, horizon)
     n = horizon.n_months
-    groups: dict[tuple[float, float, bool], list[np.ndarray]] = {}
+    groups: dict[tuple[float, float, float, bool], list[np.ndarray]] = {}
     for d in sorted(dest):
         for c in sorted(coms):
             pos = net.routes({c}, exporters, {d})
             if not len(pos):
                 continue
             leaks = cap > 0 and bool(len(net.routes({c}, via - {d}, {d})))
-            groups.setdefault((shares[d], lags[d], leaks), []).append(pos)
+            groups.setdefault((shares[d], lags[d], initials[d], leaks), []).append(pos)
     effects: list[Effect] = []
-    for (share, lag, leaks), parts in groups.items():
-        prof = _control_profile(control, times, n, share, lag)
+    for (share, lag, initial, leaks), parts in groups.items():
+        prof = _control_profile(control, times, n, share, lag, initial)
         if leaks:
             prof = np.where(prof < 1.0, np.minimum(1.0, prof + cap), prof)
         moved = np.flatnonzero(prof != 1.0)
@@ -347,8 +352,8 @@ def schedule(control: ExportControl, months: int = 18, start: object = None) -> 
     Returns
     -------
     pandas.DataFrame
-        One row per destination key of ``approval`` and ``lag`` (and ``other`` for the rest of
-        ``destinations`` when ``approval`` is not a mapping), one column per month (``YYYY-MM``,
+        One row per destination key of ``approval``, ``lag`` and ``initial`` (and ``other`` for
+        the rest of ``destinations`` when no key is ``all``), one column per month (``YYYY-MM``,
         or ``month i`` for a regime timed by month offsets); values are the month's multiplier,
         approval times request (above 1 while buyers front-load).
     """
@@ -360,10 +365,10 @@ def schedule(control: ExportControl, months: int = 18, start: object = None) -> 
         horizon = make_horizon("2000-01", months, "M")
         cols = [f"month {i}" for i in range(months)]
     keys: list[str] = []
-    for v in (control.approval, control.lag):
+    for v in (control.approval, control.lag, control.initial):
         if isinstance(v, Mapping):
             keys += [str(k) for k in v if str(k) not in keys]
-    if not isinstance(control.approval, Mapping):
+    if "all" not in keys:  # the destinations no key names
         keys.append("other")
     times = _times(control, horizon)
     rows = {
@@ -373,6 +378,7 @@ def schedule(control: ExportControl, months: int = 18, start: object = None) -> 
             months,
             _value_for(control.approval, k, 1.0 - float(control.severity)),
             _value_for(control.lag, k, 0.0),
+            _value_for(control.initial, k, 0.0),
         )
         for k in keys
     }

@@ -207,12 +207,13 @@ class ExportControl(Shock):
         Date (or month offset) of the announcement; front-loading runs from it to ``start``.
     approval
         Share of the requested volume approved once licences flow (after ``lag``), in [0, 1]: a number, or a
-        mapping of destinations (region, group, ``all``, ``non-<group>``) to shares, later keys overriding
-        earlier ones; a ban is approval 0.
+        mapping of destinations (region, group, ``all``, ``non-<group>``) to shares, the most specific key
+        naming a region giving its value; a ban is approval 0.
     lag
         Months after ``start`` before licences are granted, a number or a mapping of destinations to months (default 0).
     initial
-        Share of the requested volume that still goes out during the lag (default 0).
+        Share of the requested volume that still goes out during the lag (default 0), a number or a mapping of
+        destinations to shares.
     front_load
         Share of a month's purchases buyers pull forward every month between ``announced`` and ``start``, in [0, 1].
     storage
@@ -265,7 +266,7 @@ class ExportControl(Shock):
         announced: object = None,
         approval: float | dict[str, float] | None = None,
         lag: float | dict[str, float] = 0,
-        initial: float = 0.0,
+        initial: float | dict[str, float] = 0.0,
         front_load: float = 0.0,
         storage: float | None = None,
         suspended: list[object] | None = None,
