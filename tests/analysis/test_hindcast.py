@@ -43,7 +43,8 @@ def write_observed(path: Path, unit: str = "kg", scale: float = 1000.0) -> Path:
 
 def test_hindcast_on_a_generated_series(toy, scenario, tmp_path) -> None:
     obs = write_observed(tmp_path / "obs.csv")  # in kg: converted to the network's t
-    h = hindcast(toy, scenario, obs)
+    assert vc.hindcast is hindcast
+    h = vc.hindcast(toy, scenario, obs)
     r = h.measures.loc[("anode_natural", "CN", "DE")]
     # levels: the mean of Jan and Feb (before the episode month, March), per month
     assert r["level_before_obs"] == pytest.approx(MONTHLY)
