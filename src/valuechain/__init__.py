@@ -36,6 +36,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "load_study": ("valuechain.study", "load_study"),
     "dependency": ("valuechain.analysis.dependency", "dependency"),
     "targets": ("valuechain.analysis.targets", "targets"),
+    "hindcast": ("valuechain.analysis.hindcast", "hindcast"),
 }
 
 __all__ = [

@@ -82,6 +82,7 @@ def canon() -> Network:
         ("natural_graphite", "CN", "US"),
         ("anode_natural", "CN", "DE"),
         ("anode_natural", "CN", "KR"),
+        ("anode_synthetic", "CN", "KR"),
         ("cam_nmc", "CN", "DE"),
         ("cam_lfp", "CN", "DE"),
         ("cell_nmc", "CN", "DE"),

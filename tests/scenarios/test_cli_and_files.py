@@ -23,8 +23,10 @@ def test_list(capsys: pytest.CaptureFixture[str]) -> None:
 def test_show_with_a_network(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["scenarios", "show", "cn-graphite-2023", "--network", "toy-battery"]) == 0
     out = capsys.readouterr().out
-    assert "horizon 2023-12..2025-11" in out
-    assert "route cn-de-anode (anode_natural CN -> DE): x0.7 from 2023-12 to the end of the horizon" in out
+    # the horizon starts at the announcement (20 Oct 2023), when buyers start to front-load
+    assert "horizon 2023-10..2025-09" in out
+    # the lowest month: 0.3 approved during the lag x (1 - 0.5 / (1 + 11/31)) of the request
+    assert "route cn-de-anode (anode_natural CN -> DE): licence regime, lowest month x0.192" in out
 
 
 def test_show_skips_and_errors(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,15 +11,16 @@ from .conftest import graphite_importer
 
 
 def test_stock_exactly_covers_the_graphite_control():
-    # 30 % of China's graphite exports stopped: 70 of 100 t a month reach DE; 3 months need 90 t.
+    # From 2025-01 the graphite licence regime approves 90 % of requests (its lag ended in
+    # 2024): 90 of 100 t a month reach DE, 10 t short a month; 3 months need 30 t.
     s = stockpile_targets(graphite_importer(), ["cn-graphite-2023"], region="EU27", months=3)
     assert len(s) == 1
     row = s.iloc[0]
     assert row["hub"] == "DE:natural_graphite"
-    assert row["stock"] == pytest.approx(90.0)
+    assert row["stock"] == pytest.approx(30.0)
     assert row["daily_use"] == pytest.approx(100.0 / (365.25 / 12))
-    assert row["days_of_cover"] == pytest.approx(90.0 / (100.0 / (365.25 / 12)))
-    assert row["value_tied_up"] == pytest.approx(90.0 * 500.0)
+    assert row["days_of_cover"] == pytest.approx(30.0 / (100.0 / (365.25 / 12)))
+    assert row["value_tied_up"] == pytest.approx(30.0 * 500.0)
     assert row["unmet_left"] == pytest.approx(0.0)
     assert row["months"] == 3
     assert row["start"] == "2025-01"
@@ -27,7 +28,7 @@ def test_stock_exactly_covers_the_graphite_control():
 
 def test_longer_control_needs_proportionally_more():
     s = stockpile_targets(graphite_importer(), ["cn-graphite-2023"], region="EU27", months=6)
-    assert s.iloc[0]["stock"] == pytest.approx(180.0)
+    assert s.iloc[0]["stock"] == pytest.approx(60.0)  # 10 t a month for 6 months
 
 
 def test_toy_battery_default_scenarios_served():

@@ -45,6 +45,11 @@ def _hit_line(r: object) -> str:
         return f"       skipped: {r['note']}"
     if r["table"] == "expansion":
         return f"       expansion {r['item']} ({r['detail']}): may not be built"
+    if str(r["note"]).startswith("licence regime"):
+        return (
+            f"       {r['table']} {r['item']} ({r['detail']}): licence regime, lowest month x{r['factor']:.3g}, "
+            f"differs from 1 from {r['from']} to {'the end of the horizon' if r['to'] == 'end of horizon' else r['to']}"
+        )
     rec = r["recovery_months"]
     to = "the end of the horizon" if r["to"] == "end of horizon" else str(r["to"])
     tail = f", then {rec:g} months of recovery" if rec and rec > 0 else ""
@@ -52,6 +57,19 @@ def _hit_line(r: object) -> str:
         f"       {r['table']} {r['item']} ({r['detail']}): x{r['factor']:.3g} from {r['from']} to {to} "
         f"({r['months']:g} months in the horizon{tail})"
     )
+
+
+def _print_regime(shock: object, months: int) -> None:
+    """Print a licence regime's multiplier by destination (columns) and month (rows)."""
+    sched = shock.schedule(months)  # type: ignore[attr-defined]
+    console.print(
+        "     route multiplier by destination and month: approved share x requested volume "
+        "(> 1 while buyers front-load; leakage, which depends on the network, not included)"
+    )
+    table = Table("month", *[str(k) for k in sched.index])
+    for col in sched.columns:
+        table.add_row(str(col), *[f"{v:.2f}" for v in sched[col]])
+    console.print(table)
 
 
 @scenarios_app.command("show")
@@ -99,6 +117,8 @@ def show_cmd(
             console.print(f"[dim]Source: {sc.source}[/dim]")
         for i, shock in enumerate(sc.shocks, start=1):
             console.print(f"  {i}. {repr(shock).replace(', skip_missing=True', '')}", markup=False, soft_wrap=True)
+            if getattr(shock, "is_regime", False):
+                _print_regime(shock, periods)
             if table is not None:
                 hits = table[(table["scenario"] == sc.name) & (table["shock"] == i)]
                 for _, r in hits.iterrows():

@@ -62,7 +62,8 @@ class _Compiled:
 def default_start(network: Network, scenarios: object) -> pd.Period:
     """Return the default first month of the horizon.
 
-    That is the month of the earliest dated shock, else January of the year after ``network.year``.
+    That is the month of the earliest dated shock (a licence regime counts from its announcement,
+    when buyers start to front-load), else January of the year after ``network.year``.
 
     Raises
     ------
@@ -71,6 +72,7 @@ def default_start(network: Network, scenarios: object) -> pd.Period:
     """
     sset = as_scenario_set(scenarios)
     dates = [as_date(sh.start) for sc in sset for sh in sc.shocks]
+    dates += [as_date(getattr(sh, "announced", None)) for sc in sset for sh in sc.shocks]
     known = [d for d in dates if d is not None]
     if known:
         return pd.Period(min(known), freq="M")
@@ -176,8 +178,11 @@ def compile_shocks(
             for e in row.effects:
                 if not len(e.positions):
                     continue
-                d = depth(np.array(e.start), np.array(e.end), np.array(e.recovery), m)
-                mult = 1.0 + (e.factor - 1.0) * d
+                if e.profile is not None:  # a licence regime: its own monthly multipliers
+                    mult = e.profile
+                else:
+                    d = depth(np.array(e.start), np.array(e.end), np.array(e.recovery), m)
+                    mult = 1.0 + (e.factor - 1.0) * d
                 monthly[e.kind][si][:, e.positions] *= mult[:, None]
     return ShockArrays(
         scenarios=base.scenarios,
@@ -269,7 +274,7 @@ def explain(
                             "to": "end of horizon" if e.end >= m else month(e.end - 1e-9),
                             "recovery_months": e.recovery,
                             "months": round(months, 3),
-                            "note": "",
+                            "note": "" if e.profile is None else "licence regime: factor is its lowest month",
                         }
                     )
                     hit = True

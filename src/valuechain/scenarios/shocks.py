@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 
 from valuechain._params import Interval, check
 from valuechain.errors import ScenarioError
 from valuechain.scenarios._select import Resolver, fail
 from valuechain.scenarios._time import Horizon, as_date, is_start, month_coordinate
+from valuechain.scenarios.licence import REGIME_DEFAULTS, REGIME_PARAMS, check_regime, regime_effects, schedule
 
 __all__ = [
     "CapacityShock",
@@ -46,7 +48,9 @@ class Effect:
     """One compiled effect: a multiplier on some items of one table over one window.
 
     ``kind`` is 'process', 'route' or 'demand'; ``positions`` index the network's table;
-    ``start``/``end`` are on the horizon's month grid (``end`` may be ``inf``).
+    ``start``/``end`` are on the horizon's month grid (``end`` may be ``inf``). A licence regime
+    sets ``profile`` (one multiplier per month of the horizon); ``factor``, ``start`` and ``end``
+    then summarise it (its smallest multiplier and the months where it differs from 1).
     """
 
     kind: str
@@ -55,6 +59,8 @@ class Effect:
     start: float
     end: float
     recovery: float
+    profile: np.ndarray | None = None
+    """Monthly multipliers over the horizon (a licence regime); when set, they replace the window."""
 
 
 def _names(owner: str, name: str, value: object) -> None:
@@ -170,9 +176,17 @@ def _no_expansions() -> np.ndarray:
 class ExportControl(Shock):
     """Licences or a ban on physical exports of some commodities from a country or group.
 
-    Compiles to a multiplier ``1 - severity`` on the capacity of every route that moves one of
-    ``commodities`` out of the exporter's regions into ``destinations`` (routes between two of
-    the exporter's own regions are not exports and are left alone).
+    Flat, it compiles to a multiplier ``1 - severity`` on the capacity of every route that moves
+    one of ``commodities`` out of the exporter's regions into ``destinations`` (routes between
+    two of the exporter's own regions are not exports and are left alone) from ``start`` for
+    ``duration`` months.
+
+    Given any of ``announced``, ``approval``, ``lag``, ``front_load``, ``suspended`` or
+    ``leakage``, it is a *licence regime* whose multiplier moves month by month (nothing or
+    ``initial`` approved for ``lag`` months, then ``approval``; front-loading between
+    ``announced`` and ``start``, modelled as a route multiplier ``1 + front_load`` over those
+    months, capped by ``storage`` and taken back out of the months after ``start``), compiled
+    to the same route multipliers; see :mod:`valuechain.scenarios.licence`.
 
     Parameters
     ----------
@@ -183,11 +197,33 @@ class ExportControl(Shock):
     destinations
         ``"all"``, a region, a group, ``"non-<group>"`` or a list of these.
     severity
-        Fraction of the flow stopped, in [0, 1] (1 = ban; licensing regimes are below 1).
+        Fraction of the flow stopped, in [0, 1] (1 = ban); in a regime, the approval ``1 - severity`` of the
+        destinations ``approval`` does not name.
     start
-        Month offset from the start of the horizon, or a date.
+        Month offset from the start of the horizon, or a date: the effective date.
     duration
-        Months in force; ``None`` = until the end of the horizon.
+        Months in force from ``start``; ``None`` = until the end of the horizon.
+    announced
+        Date (or month offset) of the announcement; front-loading runs from it to ``start``.
+    approval
+        Share of the requested volume approved once licences flow (after ``lag``), in [0, 1]: a number, or a
+        mapping of destinations (region, group, ``all``, ``non-<group>``) to shares, the most specific key
+        naming a region giving its value; a ban is approval 0.
+    lag
+        Months after ``start`` before licences are granted, a number or a mapping of destinations to months (default 0).
+    initial
+        Share of the requested volume that still goes out during the lag (default 0), a number or a mapping of
+        destinations to shares.
+    front_load
+        Share of a month's purchases buyers pull forward every month between ``announced`` and ``start``, in [0, 1].
+    storage
+        Most volume buyers can pull forward, in months of baseline flow; ``None`` = no limit.
+    suspended
+        ``[from, to]``: dates (or month offsets) between which the control is lifted; ``to`` may be ``None``
+        (indefinitely). A suspension covering ``start`` postpones the control to its end.
+    leakage
+        ``{via: [third countries], cap: share}``: up to ``cap`` of a restricted route's baseline flow reaches
+        the destination through a listed third country with a route into it; ``None`` (default) = no leakage.
     skip_missing
         Skip names the network does not have instead of raising.
 
@@ -195,14 +231,26 @@ class ExportControl(Shock):
     --------
     >>> ExportControl("CN", ["natural_graphite", "anode_natural"], severity=0.5, start="2023-12-01")
     ExportControl(exporter='CN', commodities=['natural_graphite', 'anode_natural'], severity=0.5, start='2023-12-01')
+    >>> ExportControl("CN", "natural_graphite", start="2023-12-01", approval={"all": 0.9, "US": 0.5}, lag=1).is_regime
+    True
     """
 
-    _params = ("exporter", "commodities", "destinations", "severity", "start", "duration", "skip_missing")
+    _params = (
+        "exporter",
+        "commodities",
+        "destinations",
+        "severity",
+        "start",
+        "duration",
+        *REGIME_PARAMS,
+        "skip_missing",
+    )
     _defaults: ClassVar[dict[str, Any]] = {
         "destinations": "all",
         "severity": 1.0,
         "start": 0,
         "duration": None,
+        **REGIME_DEFAULTS,
         "skip_missing": False,
     }
 
@@ -215,6 +263,14 @@ class ExportControl(Shock):
         start: object = 0,
         duration: float | None = None,
         *,
+        announced: object = None,
+        approval: float | dict[str, float] | None = None,
+        lag: float | dict[str, float] = 0,
+        initial: float | dict[str, float] = 0.0,
+        front_load: float = 0.0,
+        storage: float | None = None,
+        suspended: list[object] | None = None,
+        leakage: dict[str, Any] | None = None,
         skip_missing: bool = False,
     ) -> None:
         self.exporter = exporter
@@ -223,12 +279,36 @@ class ExportControl(Shock):
         self.severity = severity
         self.start = start
         self.duration = duration
+        self.announced = announced
+        self.approval = approval
+        self.lag = lag
+        self.initial = initial
+        self.front_load = front_load
+        self.storage = storage
+        self.suspended = suspended
+        self.leakage = leakage
         self.skip_missing = skip_missing
         _names("ExportControl", "exporter", exporter)
         _names("ExportControl", "commodities", commodities)
         _names("ExportControl", "destinations", destinations)
         check("ExportControl", "severity", severity, Interval(0, 1), error=ScenarioError)
         self._check_time()
+        check_regime(
+            "ExportControl",
+            announced=announced,
+            approval=approval,
+            lag=lag,
+            initial=initial,
+            front_load=front_load,
+            storage=storage,
+            suspended=suspended,
+            leakage=leakage,
+        )
+
+    @property
+    def is_regime(self) -> bool:
+        """Whether the control is a licence regime (any regime parameter differs from its default)."""
+        return any(self.get_params()[k] != self._defaults[k] for k in REGIME_PARAMS)
 
     def effects(self, net: Resolver, horizon: Horizon, outside: str = "error") -> tuple[list[Effect], np.ndarray]:
         """Route multipliers; see :meth:`Shock.effects`."""
@@ -238,8 +318,21 @@ class ExportControl(Shock):
         dest = net.regions(self.destinations, "destinations") - exporters
         if win is None or not (exporters and coms and dest):
             return [], _no_expansions()
-        pos = net.routes(coms, exporters, dest)
-        return [Effect("route", pos, 1.0 - float(self.severity), win[0], win[1], 0.0)], _no_expansions()
+        if not self.is_regime:
+            pos = net.routes(coms, exporters, dest)
+            return [Effect("route", pos, 1.0 - float(self.severity), win[0], win[1], 0.0)], _no_expansions()
+        return regime_effects(self, net, horizon, exporters, coms, dest), _no_expansions()
+
+    def schedule(self, months: int = 18, start: object = None) -> pd.DataFrame:
+        """The regime's route multipliers by destination and month; see :func:`valuechain.scenarios.licence.schedule`.
+
+        Examples
+        --------
+        >>> c = ExportControl("CN", "natural_graphite", start="2024-01-01", approval={"all": 0.9, "JP": 0.5}, lag=1)
+        >>> c.schedule(3).round(2).to_dict("index")["JP"]
+        {'2024-01': 0.0, '2024-02': 0.5, '2024-03': 0.5}
+        """
+        return schedule(self, months, start)
 
 
 class TradeBan(Shock):
