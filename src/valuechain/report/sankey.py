@@ -12,7 +12,12 @@ from valuechain.network.validate import baseline_activity
 if TYPE_CHECKING:
     from valuechain.network.model import Network
 
-__all__ = ["commodity_weights", "flow_links", "flow_sankey"]
+__all__ = ["GROUPS", "commodity_weights", "flow_links", "flow_sankey", "region_groups", "stage_sankey"]
+
+#: Regions shown on their own in the stage Sankey (a group's id stands for its members); the rest
+#: are 'Rest of world'.
+GROUPS = ("CN", "EU27", "KR", "JP", "US")
+_OTHER = "Rest of world"
 
 _STAGE_ORDER = [
     "mining",
@@ -74,6 +79,26 @@ def _bucket(regions: pd.Index, throughput: pd.Series, network: Network, n: int) 
     return {r: r if r in keep else ("EU (other)" if r in eu else "Other") for r in regions}
 
 
+def region_groups(network: Network, groups: tuple[str, ...] = GROUPS) -> dict[str, str]:
+    """Name of the group each region is drawn in: China, EU27, South Korea, ..., or 'Rest of world'.
+
+    Examples
+    --------
+    >>> import valuechain as vc
+    >>> g = region_groups(vc.load_network("global-li-ion-2024"))
+    >>> g["CN"], g["DE"], g["EU-other"], g["RoW"], g["CL"]
+    ('China', 'EU27', 'EU27', 'Rest of world', 'Rest of world')
+    """
+    out = dict.fromkeys(network.regions.index.astype(str), _OTHER)
+    for g in reversed(groups):
+        if g in network.groups:
+            for r in network.members(g):
+                out[str(r)] = g
+        elif g in network.regions.index:
+            out[g] = str(network.regions.at[g, "name"] or g)
+    return out
+
+
 def flow_links(
     network: Network,
     activity: pd.Series | None = None,
@@ -83,6 +108,8 @@ def flow_links(
     expansion_activity: pd.Series | None = None,
     basis: str = "auto",
     regions: int = 8,
+    group: dict[str, str] | None = None,
+    by: str = "commodity",
 ) -> tuple[pd.DataFrame, str]:
     """Links of the flow Sankey: (source, target, value) between stage-region nodes.
 
@@ -104,6 +131,11 @@ def flow_links(
         See :func:`commodity_weights`.
     regions
         Number of regions shown by name; the others are grouped as 'EU (other)' and 'Other'.
+    group
+        Node name of each region (e.g. :func:`region_groups`), replacing ``regions``.
+    by
+        ``"commodity"``: a node per commodity and region; ``"stage"``: per stage and region (the
+        commodities of a stage merged).
 
     Returns
     -------
@@ -125,9 +157,14 @@ def flow_links(
     )
     r["v"] = r["q"] * w.loc[r["commodity"]].to_numpy()
     throughput = r.groupby("region")["v"].sum()
-    bucket = _bucket(network.regions.index, throughput, network, regions)
-    name = network.commodities["name"].where(network.commodities["name"] != "", network.commodities.index.to_series())
+    bucket = _bucket(network.regions.index, throughput, network, regions) if group is None else group
     stage = network.commodities["stage"]
+    if by == "stage":
+        name = stage.astype(str).str.capitalize()
+    else:
+        name = network.commodities["name"].where(
+            network.commodities["name"] != "", network.commodities.index.to_series()
+        )
 
     def node(region: str, commodity: str) -> str:
         return f"{name[commodity]} · {bucket[region]}"
@@ -161,6 +198,7 @@ def flow_links(
         qty = float(q) if served is None else float(served.get(hub, 0.0))
         links.append((node(reg, com), f"Demand · {bucket[reg]}", qty * float(w[com]), "demand"))
     frame = pd.DataFrame(links, columns=["source", "target", "value", "stage"])
+    frame = frame[frame["source"] != frame["target"]]
     out = frame[frame["value"] > 0].groupby(["source", "target", "stage"])["value"].sum().reset_index()
     return out, unit
 
@@ -215,3 +253,135 @@ def flow_sankey(
     )
     fig.update_layout(title=title or f"Flows through {network.name} ({unit})", height=650, font={"size": 11})
     return fig
+
+
+_GROUP_COLOR = {
+    "China": "#c44e52",
+    "EU27": "#4c72b0",
+    "South Korea": "#55a868",
+    "Japan": "#8172b3",
+    "United States": "#dd8452",
+    _OTHER: "#8c8c8c",
+}
+
+
+def _trace(links: pd.DataFrame, currency: str, visible: bool) -> Any:
+    import plotly.graph_objects as go
+
+    from valuechain.report.fmt import money
+
+    labels = pd.Index(pd.unique(pd.concat([links["source"], links["target"]])))
+    through = pd.concat([links.groupby("source")["value"].sum(), links.groupby("target")["value"].sum()], axis=1).max(
+        axis=1
+    )
+    groups = [str(lab).rsplit(" · ", 1)[-1] for lab in labels]
+    return go.Sankey(
+        visible=visible,
+        arrangement="snap",
+        node={
+            "label": list(labels),
+            "pad": 10,
+            "thickness": 16,
+            "color": [_GROUP_COLOR.get(g, "#8c8c8c") for g in groups],
+            "customdata": [money(float(through.get(lab, 0.0)), currency) for lab in labels],
+            "hovertemplate": "%{label}: %{customdata} a year<extra></extra>",
+        },
+        link={
+            "source": labels.get_indexer(links["source"]).tolist(),
+            "target": labels.get_indexer(links["target"]).tolist(),
+            "value": links["value"].tolist(),
+            "color": [_GROUP_COLOR.get(str(s).rsplit(" · ", 1)[-1], "#8c8c8c") + "55" for s in links["source"]],
+            "customdata": [money(float(v), currency) for v in links["value"]],
+            "hovertemplate": "%{source.label} → %{target.label}: %{customdata} a year<extra></extra>",
+        },
+    )
+
+
+def _merge_small(links: pd.DataFrame, share: float) -> pd.DataFrame:
+    """Fold each node carrying less than ``share`` of its stage's flow into that stage's rest of world."""
+    through = pd.concat([links.groupby("source")["value"].sum(), links.groupby("target")["value"].sum()], axis=1).max(
+        axis=1
+    )
+    stage = through.index.str.rsplit(" · ", n=1).str[0]
+    total = through.groupby(stage).transform("sum")
+    small = through.index[(through < share * total).to_numpy()]
+    rename = {n: f"{n.rsplit(' · ', 1)[0]} · {_OTHER}" for n in small}
+    out = links.assign(source=links["source"].replace(rename), target=links["target"].replace(rename))
+    out = out[out["source"] != out["target"]]
+    return pd.DataFrame(out.groupby(["source", "target", "stage"], as_index=False)["value"].sum())
+
+
+def stage_sankey(
+    network: Network,
+    activity: pd.Series | None = None,
+    route_flow: pd.Series | None = None,
+    served: pd.Series | None = None,
+    *,
+    expansion_activity: pd.Series | None = None,
+    title: str = "",
+    max_detail: int = 30,
+) -> tuple[Any, int]:
+    """A Sankey by stage and region group, with one view per commodity chosen from a menu.
+
+    The first view has a node per stage and group (China, EU27, South Korea, Japan, United
+    States, rest of world: at most about 40 nodes); each other view shows one commodity: what
+    it is made from, where it is made and where it goes, by group. Flows are valued at the
+    commodity's value per unit (the network's currency a year).
+
+    Parameters
+    ----------
+    network, activity, route_flow, served, expansion_activity
+        As for :func:`flow_links`.
+    title
+        Title of the chart.
+    max_detail
+        Most commodities offered in the menu (the largest by value).
+
+    Returns
+    -------
+    (plotly.graph_objects.Figure, int)
+        The figure and the number of nodes of its first view.
+    """
+    import plotly.graph_objects as go
+
+    cur = network.units.get("currency", "")
+    group = region_groups(network)
+    kw: dict[str, Any] = {"expansion_activity": expansion_activity, "basis": "value", "group": group}
+    main, _ = flow_links(network, activity, route_flow, served, by="stage", **kw)
+    recycling = {"End-of-life": "Recycling", "Black mass": "Recycling"}
+    for col in ("source", "target"):
+        head = main[col].str.rsplit(" · ", n=1).str[0].replace(recycling)
+        main[col] = head + " · " + main[col].str.rsplit(" · ", n=1).str[-1]
+    main = _merge_small(main, 0.04)
+    detail, _ = flow_links(network, activity, route_flow, served, by="commodity", **kw)
+    com = network.commodities
+    names = com["name"].where(com["name"] != "", com.index.to_series())
+    src_name = detail["source"].str.rsplit(" · ", n=1).str[0]
+    tgt_name = detail["target"].str.rsplit(" · ", n=1).str[0]
+    order = [c for c in com.index if (src_name == names[c]).any()]
+    size = {c: float(detail.loc[src_name == names[c], "value"].sum()) for c in order}
+    order = sorted(order, key=lambda c: -size[c])[:max_detail]
+    order = [c for c in com.index if c in order]  # upstream first, as in the network
+    fig = go.Figure([_trace(main, cur, True)])
+    for c in order:
+        sub = detail[(src_name == names[c]) | (tgt_name == names[c])]
+        fig.add_trace(_trace(sub, cur, False))
+    n = len(fig.data)
+    from valuechain.report.fmt import commodity
+
+    buttons = [{"label": "All stages", "method": "update", "args": [{"visible": [i == 0 for i in range(n)]}]}]
+    buttons += [
+        {"label": commodity(network, c), "method": "update", "args": [{"visible": [i == k for i in range(n)]}]}
+        for k, c in enumerate(order, start=1)
+    ]
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "font": {"size": 15}},
+        height=720,
+        font={"size": 12},
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        updatemenus=[
+            {"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.1, "yanchor": "top"}
+        ],
+    )
+    nodes = len(pd.unique(pd.concat([main["source"], main["target"]])))
+    return fig, nodes
