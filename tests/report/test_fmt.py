@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -53,7 +54,7 @@ def test_quantities_scale_tonnes_and_keep_other_units() -> None:
 def test_numbers_never_use_e_notation() -> None:
     for x in (1e-8, 2.668e9, 1.234e15, 0.000123456, 123456789.0):
         for text in (fmt.number(x), fmt.money(x), fmt.quantity(x, "t")):
-            assert "e+" not in text and "e-" not in text, text
+            assert re.search(r"\de[+-]?\d", text) is None, text
     assert fmt.number(1.234e15) == "1,230,000,000,000,000"
 
 
@@ -95,7 +96,7 @@ def test_stage_sankey_has_at_most_40_nodes_and_a_view_per_commodity(net: vc.Netw
     groups = set(region_groups(net).values())
     assert groups == {"China", "EU27", "South Korea", "Japan", "United States", "Rest of world"}
     for label in fig.data[0].node.label:
-        stage, group = label.rsplit(" · ", 1)
+        _, group = label.rsplit(" · ", 1)
         assert group in groups, label
         assert "_" not in label
     # one view per commodity behind the menu, only the first shown
@@ -104,3 +105,19 @@ def test_stage_sankey_has_at_most_40_nodes_and_a_view_per_commodity(net: vc.Netw
     assert [bool(t.visible) for t in fig.data] == [True] + [False] * (len(fig.data) - 1)
     assert menu[0].label == "All stages"
     assert "Electrolyte (t)" in [b.label for b in menu]
+
+
+def test_supply_links_conserve_final_demand_and_never_stay_in_a_stage(net: vc.Network) -> None:
+    from valuechain.report.sankey import supply_links
+
+    links = supply_links(net)
+    value = net.commodities["value"]
+    # every demand row reaches a 'Demand · <group>' node at its quantity times its value per unit
+    want = float((net.demand["quantity"] * value.loc[net.demand["commodity"]].to_numpy()).sum())
+    got = float(links.loc[links["target"].str.startswith("Demand · "), "value"].sum())
+    assert got == pytest.approx(want, rel=1e-9)
+    # trade is drawn from one group's stage to the next stage, never inside a stage
+    assert (links["source"] != links["target"]).all()
+    src_stage = links["source"].str.rsplit(" · ", n=1).str[0]
+    tgt_stage = links["target"].str.rsplit(" · ", n=1).str[0]
+    assert (src_stage != tgt_stage).all()

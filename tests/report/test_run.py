@@ -127,7 +127,7 @@ def test_targets_tables_in_the_html_are_the_targets_result(run: ReportRun, writt
     cost_col = rows[0].index("Cost of one more point")
     scale = abs(float(run.targets.plan.objective))
     for c, r in capped.iterrows():
-        cells = body[fmt.commodity(net, str(c), with_unit=False)]  # names, never ids
+        cells = body[fmt.commodity(net, str(c), with_unit=False, short=True)]  # names, never ids
         assert cells[cost_col] == fmt.money(float(r["cost_per_pp"]), "USD", scale=scale), c
     # what the plan builds: one row per option and commodity, with the capacity in the commodity's unit
     built = parser.tables["What the plan builds"]

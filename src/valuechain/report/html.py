@@ -29,9 +29,9 @@ h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.3em;border-bottom:1px solid
 margin-top:2.2em}h3{font-size:1.05em;margin:1.4em 0 .4em}.sub{color:#5b6775}
 figure{margin:1em 0;max-width:100%}figcaption{color:#5b6775;font-size:.9em}img{max-width:100%;height:auto}
 .tbl{max-width:100%;overflow-x:auto}table{border-collapse:collapse;font-size:.88em;margin:.5em 0}
-th,td{border-bottom:1px solid #e3e7ec;padding:.3em .6em;text-align:right;vertical-align:top}
-th{background:#f3f5f8;font-weight:600}td:first-child,th:first-child{text-align:left}
-td.t,th.t{text-align:left}.note{color:#5b6775;font-size:.88em}
+th,td{border-bottom:1px solid #e3e7ec;padding:.3em .6em;text-align:left;vertical-align:top}
+th{background:#f3f5f8;font-weight:600}td.n,th.n{text-align:right;white-space:nowrap}
+.note{color:#5b6775;font-size:.88em}
 pre{background:#f3f5f8;padding:.6em;font-size:.8em;overflow-x:auto}.warn{color:#a33;font-weight:600}
 .summary{background:#f6f8fb;border-left:4px solid #4c72b0;padding:.6em 1.2em;margin:1em 0}
 .summary li{margin:.45em 0}details{margin:.6em 0}summary{cursor:pointer;color:#234;font-weight:600}
@@ -51,6 +51,21 @@ _PRINT_JS = (
     "window.addEventListener('beforeprint',function(){"
     "document.querySelectorAll('details').forEach(function(d){d.open=true;});});"
 )
+
+
+#: A cell that reads as a number: an amount, a share, a quantity with its unit, or a dash.
+_NUMERIC = re.compile(r"^(?:[−\-<>≤≥~]?\s?[$€£]?\d[\d,.]*(?:\s?(?:bn|m|kt|Mt|t|GWh|Mm²|%|s|months?)\b.*)?%?|–)$")
+
+
+def _missing(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _cls(numeric: bool) -> str:
+    return ' class="n"' if numeric else ""
 
 
 def _inline(text: str) -> str:
@@ -134,12 +149,25 @@ class Report:
         """Add a DataFrame as a table (every row in full: index labels are not merged across rows)."""
         if title:
             self._parts.append(f"<h3>{html.escape(title)}</h3>")
-        formatters: dict[Any, Any] = {
-            c: (lambda v, f=float_format: "" if pd.isna(v) else f.format(v))
-            for c in frame.columns
-            if pd.api.types.is_float_dtype(frame[c])
-        }
-        table = frame.to_html(formatters=formatters, border=0, escape=True, na_rep="", index=index, sparsify=False)
+        cells = frame.reset_index() if index else frame
+        text = pd.DataFrame(
+            {
+                str(c): [
+                    "" if _missing(v) else (float_format.format(v) if isinstance(v, float) else str(v))
+                    for v in cells[c]
+                ]
+                for c in cells.columns
+            }
+        )
+        numeric = {c: all(_NUMERIC.match(v) for v in text[c] if v) and any(text[c] != "") for c in text.columns}
+        head = "".join(f"<th{_cls(numeric[c])}>{html.escape(c)}</th>" for c in text.columns)
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td{_cls(numeric[c])}>{html.escape(v)}</td>" for c, v in zip(text.columns, row, strict=True))
+            + "</tr>"
+            for row in text.itertuples(index=False)
+        )
+        table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
         self._parts.append(f'<div class="tbl">{table}</div>')
         if caption:
             self._parts.append(f'<p class="note">{html.escape(caption)}</p>')
@@ -152,7 +180,7 @@ class Report:
         if hasattr(fig, "to_html") and hasattr(fig, "data"):  # plotly
             self._plotly = True
             div = fig.to_html(
-                full_html=False, include_plotlyjs=False, config={"responsive": True, "displaylogo": False}
+                full_html=False, include_plotlyjs=False, config={"responsive": True, "displayModeBar": False}
             )
             self._parts.append(f"<figure>{div}{cap}</figure>")
             return ""

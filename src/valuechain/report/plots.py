@@ -70,13 +70,12 @@ def plot_today_and_plan(dep: pd.DataFrame, net: Network, *, region: str, benchma
         for _, top, color, dy in states:
             share = 100 * top.share
             ax.barh(y[k] + dy, share, height=h, color=color)
-            name = fmt.region(net, top.origin) if top.origin else "no foreign country"
-            label = f"{name} {fmt.pct(top.share)}"
+            label = f"{fmt.region(net, top.origin)} {fmt.pct(top.share)}" if top.origin else "no foreign supplier"
             if top.aggregate:
                 label += f" · {fmt.region(net, top.aggregate)} {fmt.pct(top.aggregate_share)} (several countries)"
             ax.text(share + 1, y[k] + dy, label, va="center", fontsize=7.5, color="#1d2733")
-    names = [f"{fmt.commodity(net, str(c), with_unit=False)}" for c in dep.index]
-    ax.set_yticks(y, [t if len(t) <= 42 else t[:40] + "…" for t in names], fontsize=8)
+    names = [f"{fmt.commodity(net, str(c), with_unit=False, short=True)}" for c in dep.index]
+    ax.set_yticks(y, names, fontsize=8.5)
     ax.axvline(100 * benchmark, color=_GREY, lw=0.9, ls="--")
     ax.text(100 * benchmark + 0.5, y.max() + 0.55, f"{fmt.pct(benchmark)} benchmark", fontsize=7.5, color=_GREY)
     ax.set_xlim(0, 125)
@@ -138,11 +137,17 @@ def plot_shortfall(
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     if title:
         ax.set_title(title)
-    ax.legend(fontsize=7.5, loc="upper left", ncol=2)
+    ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)
     ax.grid(alpha=0.3)
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig
+
+
+def _plant(net: Network, pid: str, region: str) -> str:
+    """A plant's name, with its region's name unless the name already gives it in brackets."""
+    name = fmt.process(net, pid)
+    return name if "(" in name else f"{name} ({fmt.region(net, region)})"
 
 
 def plot_criticality(frame: pd.DataFrame, net: Network, n: int = 15) -> Figure:
@@ -168,9 +173,7 @@ def plot_criticality(frame: pd.DataFrame, net: Network, n: int = 15) -> Figure:
     fig, ax = plt.subplots(figsize=(9, 0.34 * len(top) + 1.4))
     y = np.arange(len(top))[::-1]
     ax.barh(y, top["lost_value"], color="#8172b3")
-    labels = [
-        f"{fmt.process(net, str(p))} ({fmt.region(net, str(r))})" for p, r in zip(top.index, top["region"], strict=True)
-    ]
+    labels = [_plant(net, str(p), str(r)) for p, r in zip(top.index, top["region"], strict=True)]
     ax.set_yticks(y, [t if len(t) <= 60 else t[:58] + "…" for t in labels], fontsize=8)
     _money_axis(ax.xaxis, cur)
     ax.set_xlabel("value of final demand lost over the horizon if the plant stops throughout")

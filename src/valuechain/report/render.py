@@ -63,7 +63,9 @@ def _flows(rep: Report, run: ReportRun) -> None:
         "Flows between stages and regions, valued at each commodity's price per unit so that every stage shares "
         f"one scale ({cur} a year). Regions are grouped as China, the EU27, South Korea, Japan, the United States and "
         "the rest of the world; a group carrying under 4% of a stage's flow is folded into the rest of the world. "
-        "Choose a commodity in the menu at the top right to see its own flows; hover over a link for its value."
+        "Each link runs from where a commodity is made to the stage and region that use it, so trade shows as links "
+        "between regions. Choose a commodity in the menu at the top right to see its own flows; hover over a link "
+        "for its value. Production scrap returned to recycling is not drawn."
     )
     fig, _ = stage_sankey(net, title=f"Today ({fmt.year(net.year)})")
     rep.add_figure(fig, "Today")

@@ -78,7 +78,7 @@ def dependency(rep: Report, run: StudyRun, heading: str, dep: pd.DataFrame) -> N
             plan = r.plan if isinstance(r.plan, Top) else None
             rows.append(
                 {
-                    "Commodity": fmt.commodity(net, str(c), with_unit=False),
+                    "Commodity": fmt.commodity(net, str(c), with_unit=False, short=True),
                     "Cap on one country": fmt.pct(r.target),
                     "Today": _flag(r.today, net),
                     "Under the plan": _flag(plan, net) if plan else "–",
@@ -93,13 +93,13 @@ def dependency(rep: Report, run: StudyRun, heading: str, dep: pd.DataFrame) -> N
         rows.append(
             {
                 "Stage": str(r.stage).capitalize(),
-                "Commodity": fmt.commodity(net, str(c)),
+                "Commodity": fmt.commodity(net, str(c), short=True),
                 "Used a year": fmt.quantity(r.use, r.unit),
                 f"Made in {region}": fmt.pct(r.domestic),
                 "Top foreign country": _flag(r.today, net),
                 "Top foreign owner": _flag(r.owner, net),
                 "Most concentrated input inside": (
-                    f"{fmt.commodity(net, emb[0], with_unit=False)}: {emb[1].text(net)}" if emb else "–"
+                    f"{fmt.commodity(net, emb[0], with_unit=False, short=True)}: {emb[1].text(net)}" if emb else "–"
                 ),
             }
         )
@@ -132,7 +132,7 @@ def targets(rep: Report, run: StudyRun, heading: str) -> None:
         rows = [
             {
                 "Where": fmt.region(net, str(r.region)),
-                "What": fmt.commodity(net, str(r.commodity), with_unit=False),
+                "What": fmt.commodity(net, str(r.commodity), with_unit=False, short=True),
                 "Plant": fmt.process(net, str(r.expansion)),
                 "From": fmt.year(r.year),
                 "Capacity a year": fmt.quantity(fmt.num(r.capacity), str(net.commodities.at[r.commodity, "unit"])),
@@ -160,7 +160,7 @@ def targets(rep: Report, run: StudyRun, heading: str) -> None:
         u = str(net.commodities.at[c, "unit"]) if c in net.commodities.index else ""
         rows.append(
             {
-                "Commodity": fmt.commodity(net, str(c), with_unit=False),
+                "Commodity": fmt.commodity(net, str(c), with_unit=False, short=True),
                 "Target": "; ".join(
                     x
                     for x in (
@@ -288,8 +288,9 @@ def shocks(rep: Report, run: StudyRun, heading: str, share: pd.DataFrame) -> Non
         pd.DataFrame(rows),
         "Losses over the horizon, by scenario",
         index=False,
-        caption="Value lost: final demand not served over the horizon, at its price per unit. Cells lost: cell "
-        "output below the baseline. Worst month: the largest monthly share of final demand unserved.",
+        caption="Value lost: final demand not served over the horizon. " + lost_value_basis(net) + " Cells lost: "
+        "cell output below the baseline. Worst month: the largest monthly share of final demand unserved, valued at "
+        "price.",
     )
     _dry(rep, run)
 
@@ -326,6 +327,34 @@ def _dry(rep: Report, run: StudyRun) -> None:
     )
 
 
+def lost_value_basis(net: Any) -> str:
+    """How the simulations value unserved final demand, from the network's demand table.
+
+    Rows with a ``value_of_lost_demand`` are valued at it (stated as a multiple of the
+    commodity's price); the others at the commodity's price per unit.
+    """
+    dem = net.demand
+    cur = net.units.get("currency", "")
+    if "value_of_lost_demand" not in dem:
+        return "Unserved final demand is valued at each commodity's price per unit."
+    parts = []
+    for c, g in dem[dem["value_of_lost_demand"].notna()].groupby("commodity", sort=False):
+        vold = fmt.num(g["value_of_lost_demand"].median())
+        price = fmt.num(net.commodities.at[c, "value"]) if c in net.commodities.index else math.nan
+        unit = str(net.commodities.at[c, "unit"]) if c in net.commodities.index else ""
+        ratio = f" ({fmt.number(vold / price, 2)} × its price)" if price and math.isfinite(price) else ""
+        parts.append(
+            f"{fmt.commodity(net, str(c), with_unit=False, short=True)} at {fmt.money(vold, cur)} per {unit}{ratio}"
+        )
+    text = "Unserved final demand is valued "
+    if parts:
+        text += "; ".join(parts) + " (the network's value of lost demand: an assumption, not a market price); "
+        text += "all other final demand at the commodity's price per unit."
+    else:
+        text += "at each commodity's price per unit."
+    return text
+
+
 def criticality(rep: Report, run: StudyRun, heading: str) -> None:
     """The processes the chain can least afford to lose, with the measure's definition."""
     from valuechain.report.plots import plot_criticality
@@ -342,7 +371,7 @@ def criticality(rep: Report, run: StudyRun, heading: str) -> None:
         "where it can. **Time to survive**: how many months the downstream chain can keep serving demand from stocks "
         "and other suppliers after the plant stops: here the months of the horizon in which final demand is still "
         "served in full. **Time to recover**: months the plant needs to come back to full output after a stop (the "
-        "network's recovery time)."
+        "network's recovery time). " + lost_value_basis(net)
     )
     fig = plot_criticality(crit, net, 15)
     rep.add_figure(fig, "The 15 most critical plants", name="criticality")
