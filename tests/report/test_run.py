@@ -245,3 +245,41 @@ def test_a_run_without_targets_says_so_instead_of_showing_a_table(run: ReportRun
     assert text.count("Plotly.newPlot") == 1  # the baseline Sankey only
     assert not (tmp_path / "targets.csv").exists()
     assert not (tmp_path / "price-of-resilience.png").exists()
+
+
+def test_readme_figure_matches_a_fresh_run(run: ReportRun) -> None:
+    """The README's picture is stale when its numbers (the CSV beside it) differ from a fresh run's.
+
+    Regenerate it with ``valuechain run --quick --readme-figure docs/``.
+    """
+    from valuechain.report.readme import FIGURE, figure_data
+
+    stored = pd.read_csv(ROOT / "docs" / f"{FIGURE}.csv", index_col=0, keep_default_na=False)
+    fresh = figure_data(run)
+    hint = "docs/eu-dependency-by-stage.png is stale: run `valuechain run --quick --readme-figure docs/`"
+    assert list(stored.index) == list(fresh.index), hint
+    for col in ("today_origin", "plan_origin"):
+        assert stored[col].astype(str).tolist() == fresh[col].astype(str).tolist(), f"{hint} ({col})"
+    for col in ("cap", "today_share", "plan_share"):
+        np.testing.assert_allclose(stored[col].to_numpy(float), fresh[col].to_numpy(float), atol=0.005, err_msg=hint)
+    assert (ROOT / "docs" / f"{FIGURE}.png").stat().st_size > 10_000
+
+
+def test_readme_figure_data_uses_countries_not_aggregates(run: ReportRun) -> None:
+    from valuechain.report.readme import figure_data
+
+    data = figure_data(run)
+    net = run.network
+    for col in ("today_origin", "plan_origin"):
+        for origin in data[col]:
+            assert origin == "" or not fmt.is_aggregate(net, origin), origin
+    # manganese sulphate: 83 % comes from the rest of the world (several countries), so the top
+    # *country* today is Japan with the remaining 14 % (0.139 in the dependency frame's shares)
+    dep = run.dependency
+    shares = dep[(dep["view"] == "direct") & (dep["metric"] == "share") & (dep["commodity"] == "manganese_sulphate")]
+    jp = float(shares.loc[shares["origin"] == "JP", "value"].iloc[0])
+    assert data.at["manganese_sulphate", "today_origin"] == "JP"
+    assert data.at["manganese_sulphate", "today_share"] == pytest.approx(jp, abs=1e-4)
+    # every capped commodity of the study has a row, each state with its own top country
+    table = run.targets.table.droplevel("stage")
+    assert set(data.index) == set(table.index[table["target_share"].notna()]) & set(run.before.index)

@@ -41,7 +41,7 @@ def caveats(net: Network, counts: pd.DataFrame | None, calib: pd.DataFrame | Non
         tot = {k: fmt.num(v) for k, v in counts.loc["total"].items()}
         n = tot["total"]
         out.append(
-            f"Of the network's {fmt.number(n, 6)} figures, {fmt.pct(tot['direct'] / n)} come straight from a published "
+            f"Of the network's {round(n):,} figures, {fmt.pct(tot['direct'] / n)} come straight from a published "
             f"source, {fmt.pct(tot['derived'] / n)} are derived from cited inputs and "
             f"{fmt.pct(tot['assumption'] / n)} are assumptions with a stated reason."
         )
@@ -90,7 +90,7 @@ def _calibration_rows(calib: pd.DataFrame) -> pd.DataFrame:
             return fmt.number(fmt.num(v)) if relative else fmt.pct(fmt.num(v), 1)
 
         hi = fmt.num(r.hi)
-        rng = f"{show(r.lo)} to {show(hi)}" if math.isfinite(hi) else f"at least {show(r.lo)}"
+        rng = f"{show(r.lo)}–{show(hi)}" if math.isfinite(hi) else f"≥ {show(r.lo)}"
         rows.append(
             {
                 "Figure": str(r.description),
