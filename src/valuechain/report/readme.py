@@ -79,8 +79,8 @@ def write_figure(run: StudyRun, folder: str | Path) -> tuple[Path, Path]:
     fig = plot_today_and_plan(capped, run.network, region=run.region, benchmark=CRMA_BENCHMARK)
     when = str(run.plan_flows.label).removeprefix("plan, ") if run.plan_flows is not None else "the plan"
     fig.axes[0].set_title(
-        f"{fmt.region(run.network, run.region).removeprefix('the ')}: largest foreign country by capped stage, today and under the "
-        f"targets plan ({when})",
+        f"{fmt.region(run.network, run.region).removeprefix('the ')}: largest foreign country by capped stage, "
+        f"today and under the targets plan ({when})",
         fontsize=10,
     )
     png, csv = out / f"{FIGURE}.png", out / f"{FIGURE}.csv"

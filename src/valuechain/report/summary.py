@@ -102,12 +102,18 @@ def _controls(run: StudyRun, share: pd.DataFrame) -> list[str]:
     if bands is not None and len(bands):
         n = int(bands.attrs.get("samples", 0))
         p95 = bands["p95"]
+        p50 = fmt.num(bands["p50"].max())
+        median = (
+            "in every month at least half of the samples lose nothing"
+            if fmt.clean(p50) == 0
+            else f"the median sample loses up to {fmt.pct(p50, 1)} of a month's final demand"
+        )
         out.append(
             f"**Spread over the risk register.** Over {n} equally likely samples of the risk register, "
             f"{fmt.pct(fmt.num(bands.attrs.get('p_any', math.nan)))} leave some final demand unserved in at least one "
-            f"month; the median month loses {fmt.pct(fmt.num(bands['p50'].max()), 1)} at most, the 95th percentile "
-            f"reaches {fmt.pct(fmt.num(p95.max()), 1)} in {fmt.month(p95.idxmax())}, and the average over samples "
-            f"peaks at {fmt.pct(fmt.num(bands['mean'].max()), 1)}."
+            f"month; {median}, the 95th percentile reaches {fmt.pct(fmt.num(p95.max()), 1)} in "
+            f"{fmt.month(p95.idxmax())}, and the average over samples peaks at "
+            f"{fmt.pct(fmt.num(bands['mean'].max()), 1)}."
         )
     return out
 
