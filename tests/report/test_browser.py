@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 WIDTH = 1280
+A4_PX = 794  # an A4 page's width at 96 dpi
 SHOTS = Path(os.environ.get("VALUECHAIN_SCREENSHOTS", ROOT / "report" / "screenshots"))
 FLAGS = (
     "--headless",
@@ -54,6 +55,7 @@ if not _have_browser():
         allow_module_level=True,
     )
 
+os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager, should it run, downloads nothing
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 
 
@@ -171,6 +173,8 @@ def test_sources_are_collapsed_by_default(loaded: Any) -> None:
 
 
 def test_prints_on_a4(loaded: Any) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
     pdf = loaded.execute_cdp_cmd(
         "Page.printToPDF",
         {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True, "preferCSSPageSize": True},
@@ -183,13 +187,44 @@ def test_prints_on_a4(loaded: Any) -> None:
     (SHOTS / "report-a4.pdf").write_bytes(data)
     # in print, the collapsed sources open and nothing is wider than an A4 page (794 px at 96 dpi)
     loaded.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    loaded.set_window_size(A4_PX, 1000)
     try:
-        loaded.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+        loaded.execute_script(
+            "window.dispatchEvent(new Event('beforeprint')); window.dispatchEvent(new Event('resize'))"
+        )
+        WebDriverWait(loaded, 20).until(
+            lambda d: d.execute_script("return document.documentElement.scrollWidth") <= A4_PX
+        )
         opened = loaded.execute_script("return Array.from(document.querySelectorAll('details')).every(d => d.open)")
         assert opened
+        height = int(loaded.execute_script("return document.documentElement.scrollHeight"))
+        shot = loaded.execute_cdp_cmd(
+            "Page.captureScreenshot",
+            {"captureBeyondViewport": True, "clip": {"x": 0, "y": 0, "width": A4_PX, "height": height, "scale": 1}},
+        )
+        (SHOTS / "report-print-a4.png").write_bytes(base64.b64decode(shot["data"]))
     finally:
         loaded.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
         loaded.execute_script("document.querySelectorAll('details').forEach(d => d.open = false)")
+        loaded.set_window_size(WIDTH, 1000)
+        loaded.execute_script("window.dispatchEvent(new Event('resize'))")
+
+
+def test_a_commodity_chosen_in_the_menu_is_drawn(loaded: Any, run: ReportRun) -> None:
+    """Showing one commodity's view (what the menu does) draws its own nodes."""
+    labels = loaded.execute_script(
+        "const p = document.querySelector('.js-plotly-plot');"
+        "const n = p.data.length; const k = p.data.findIndex((t, i) => i > 0 && "
+        "t.node.label.some(l => l.startsWith('Electrolyte · ')));"
+        "Plotly.restyle(p, {visible: p.data.map((_, i) => i === k)});"
+        "const out = Array.from(p.querySelectorAll('.sankey-node')).map(e => e.textContent);"
+        "Plotly.restyle(p, {visible: p.data.map((_, i) => i === 0)});"
+        "return [k, n, out];"
+    )
+    k, n, nodes = labels
+    assert 0 < k < n
+    assert any(text.startswith("Electrolyte · ") for text in nodes), nodes
+    assert any(text.startswith("Cell · ") for text in nodes), nodes  # electrolyte goes into cells
 
 
 def test_screenshots(loaded: Any) -> None:
