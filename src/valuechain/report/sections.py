@@ -346,13 +346,14 @@ def lost_value_basis(net: Any) -> str:
         parts.append(
             f"{fmt.commodity(net, str(c), with_unit=False, short=True)} at {fmt.money(vold, cur)} per {unit}{ratio}"
         )
-    text = "Unserved final demand is valued "
-    if parts:
-        text += "; ".join(parts) + " (the network's value of lost demand: an assumption, not a market price); "
-        text += "all other final demand at the commodity's price per unit."
-    else:
-        text += "at each commodity's price per unit."
-    return text
+    if not parts:
+        return "Unserved final demand is valued at each commodity's price per unit."
+    return (
+        "In lost value, unserved final demand counts as follows: "
+        + "; ".join(parts)
+        + " (the network's value of lost demand: an assumption, not a market price); all other final demand at "
+        "the commodity's price per unit."
+    )
 
 
 def criticality(rep: Report, run: StudyRun, heading: str) -> None:
