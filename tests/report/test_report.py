@@ -76,7 +76,7 @@ def test_report_is_self_contained(tmp_path: Path, net: vc.Network) -> None:
     r.add_table(pd.DataFrame({"x": [1.23456789]}, index=["a"]), "Numbers")
     out = r.write(tmp_path / "out" / "report.html")
     text = out.read_text("utf-8")
-    assert text.count("<script") == 2  # plotly.js once, one figure
+    assert text.count("<script") == 3  # the print hook, plotly.js once, one figure
     assert "<b>stage</b>" in text
     assert "&lt;with&gt;" in text
     assert "1.235" in text

@@ -23,7 +23,8 @@ import valuechain as vc
 from valuechain.analysis import summary
 from valuechain.analysis.planned import baseline_flows, origin_shares, plan_flows, share_of
 from valuechain.errors import StudyError
-from valuechain.report.render import SECTIONS, TARGETS_FLOAT_FORMAT, render
+from valuechain.report import fmt
+from valuechain.report.render import SECTIONS, render
 from valuechain.report.run import ReportRun, collect, run_report
 from valuechain.report.sankey import flow_links
 
@@ -113,28 +114,29 @@ def test_pngs_exist_and_are_valid_images(written: Path) -> None:
         assert float(img[..., :3].std()) > 0.01  # not a blank canvas
 
 
-def test_targets_table_in_the_html_is_the_targets_result(run: ReportRun, written: Path) -> None:
+def test_targets_tables_in_the_html_are_the_targets_result(run: ReportRun, written: Path) -> None:
     parser = _Tables()
     parser.feed(written.read_text("utf-8"))
-    rows = parser.tables["Targets"]
-    table = run.targets.table
-    flat = table.reset_index()
-    assert rows[0] == [str(c) for c in flat.columns]
-    body = rows[1:]
-    assert len(body) == len(flat)
-    checked = 0
-    for cells, (_, values) in zip(body, flat.iterrows(), strict=True):
-        for cell, col in zip(cells, flat.columns, strict=True):
-            v = values[col]
-            if pd.api.types.is_float_dtype(flat[col]):
-                assert cell == ("" if pd.isna(v) else TARGETS_FLOAT_FORMAT.format(v)), (values.iloc[:2].tolist(), col)
-                checked += not pd.isna(v)
-            else:
-                assert cell == ("" if pd.isna(v) else str(v)), (values.iloc[:2].tolist(), col)
-    assert checked > 100
-    # and the CSV beside the report holds the same table in full precision
+    net = run.network
+    table = run.targets.table.droplevel("stage")
+    rows = parser.tables["Targets and their shadow prices"]
+    assert rows[0][0] == "Commodity"
+    body = {r[0]: r for r in rows[1:]}
+    capped = table[table["target_share"].notna() | table["min_domestic"].notna()]
+    assert len(body) == len(capped) >= 10
+    cost_col = rows[0].index("Cost of one more point")
+    scale = abs(float(run.targets.plan.objective))
+    for c, r in capped.iterrows():
+        cells = body[fmt.commodity(net, str(c), with_unit=False, short=True)]  # names, never ids
+        assert cells[cost_col] == fmt.money(float(r["cost_per_pp"]), "USD", scale=scale), c
+    # what the plan builds: one row per option and commodity, with the capacity in the commodity's unit
+    built = parser.tables["What the plan builds"]
+    cap = run.targets.capacity
+    cap = cap[(cap["plan"] == "capped") & (cap["capacity"] > 1e-6)]
+    assert len(built) - 1 == len(cap.groupby(["expansion", "commodity"]))
+    # and the CSV beside the report holds the targets table in full precision
     csv = pd.read_csv(written.parent / "targets.csv", index_col=[0, 1])
-    num = table.select_dtypes("number")
+    num = run.targets.table.select_dtypes("number")
     np.testing.assert_allclose(csv[num.columns].to_numpy(dtype=float), num.to_numpy(dtype=float), rtol=1e-12)
 
 
@@ -239,7 +241,45 @@ def test_a_run_without_targets_says_so_instead_of_showing_a_table(run: ReportRun
         assert f">{heading}</h2>" in text, heading
     line = html.escape(f"The targets study did not run, so this section is empty: {why}")
     assert text.count(line) == 4
-    assert "<h3>Targets</h3>" not in text
+    assert "<h3>What the plan builds</h3>" not in text
     assert text.count("Plotly.newPlot") == 1  # the baseline Sankey only
     assert not (tmp_path / "targets.csv").exists()
     assert not (tmp_path / "price-of-resilience.png").exists()
+
+
+def test_readme_figure_matches_a_fresh_run(run: ReportRun) -> None:
+    """The README's picture is stale when its numbers (the CSV beside it) differ from a fresh run's.
+
+    Regenerate it with ``valuechain run --quick --readme-figure docs/``.
+    """
+    from valuechain.report.readme import FIGURE, figure_data
+
+    stored = pd.read_csv(ROOT / "docs" / f"{FIGURE}.csv", index_col=0, keep_default_na=False)
+    fresh = figure_data(run)
+    hint = "docs/eu-dependency-by-stage.png is stale: run `valuechain run --quick --readme-figure docs/`"
+    assert list(stored.index) == list(fresh.index), hint
+    for col in ("today_origin", "plan_origin"):
+        assert stored[col].astype(str).tolist() == fresh[col].astype(str).tolist(), f"{hint} ({col})"
+    for col in ("cap", "today_share", "plan_share"):
+        np.testing.assert_allclose(stored[col].to_numpy(float), fresh[col].to_numpy(float), atol=0.005, err_msg=hint)
+    assert (ROOT / "docs" / f"{FIGURE}.png").stat().st_size > 10_000
+
+
+def test_readme_figure_data_uses_countries_not_aggregates(run: ReportRun) -> None:
+    from valuechain.report.readme import figure_data
+
+    data = figure_data(run)
+    net = run.network
+    for col in ("today_origin", "plan_origin"):
+        for origin in data[col]:
+            assert origin == "" or not fmt.is_aggregate(net, origin), origin
+    # manganese sulphate: 83 % comes from the rest of the world (several countries), so the top
+    # *country* today is Japan with the remaining 14 % (0.139 in the dependency frame's shares)
+    dep = run.dependency
+    shares = dep[(dep["view"] == "direct") & (dep["metric"] == "share") & (dep["commodity"] == "manganese_sulphate")]
+    jp = float(shares.loc[shares["origin"] == "JP", "value"].iloc[0])
+    assert data.at["manganese_sulphate", "today_origin"] == "JP"
+    assert data.at["manganese_sulphate", "today_share"] == pytest.approx(jp, abs=1e-4)
+    # every capped commodity of the study has a row, each state with its own top country
+    table = run.targets.table.droplevel("stage")
+    assert set(data.index) == set(table.index[table["target_share"].notna()]) & set(run.before.index)

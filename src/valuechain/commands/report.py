@@ -21,6 +21,10 @@ def run_cmd(
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder to write report.html and its PNGs to.")] = Path("report"),
     quick: Annotated[bool, typer.Option("--quick", help="Small settings: a short price-of-resilience curve.")] = False,
+    readme_figure: Annotated[
+        Path | None,
+        typer.Option("--readme-figure", help="Also write the README's picture and its numbers into this folder."),
+    ] = None,
 ) -> None:
     """Run a study (dependency, targets, price of resilience, shocks, criticality) and write the report."""
     from valuechain._output import check_out_dir
@@ -28,11 +32,20 @@ def run_cmd(
     from valuechain.report.run import collect, render
 
     check_out_dir(out, earlier=OUTPUTS)  # before the computation, not after it
+    if readme_figure is not None:
+        from valuechain._output import check_writable_folder
+
+        check_writable_folder(readme_figure, "--readme-figure")
     t0 = time.perf_counter()
     run = collect(study, quick=quick, progress=True)
     path = render(run, out)
     pngs = sorted(p.name for p in path.parent.glob("*.png"))
     console.print(f"wrote {path} and {len(pngs)} figure(s) ({', '.join(pngs)}) in {time.perf_counter() - t0:.1f} s")
+    if readme_figure is not None:
+        from valuechain.report.readme import write_figure
+
+        png, csv = write_figure(run, readme_figure)
+        console.print(f"wrote {png} and {csv}")
     for key, why in run.skipped.items():
         console.print(f"[yellow]not run:[/yellow] {key}: {why}")
 

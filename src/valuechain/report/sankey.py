@@ -12,7 +12,20 @@ from valuechain.network.validate import baseline_activity
 if TYPE_CHECKING:
     from valuechain.network.model import Network
 
-__all__ = ["commodity_weights", "flow_links", "flow_sankey"]
+__all__ = [
+    "GROUPS",
+    "commodity_weights",
+    "flow_links",
+    "flow_sankey",
+    "region_groups",
+    "stage_sankey",
+    "supply_links",
+]
+
+#: Regions shown on their own in the stage Sankey (a group's id stands for its members); the rest
+#: are 'Rest of world'.
+GROUPS = ("CN", "EU27", "KR", "JP", "US")
+_OTHER = "Rest of world"
 
 _STAGE_ORDER = [
     "mining",
@@ -74,6 +87,26 @@ def _bucket(regions: pd.Index, throughput: pd.Series, network: Network, n: int) 
     return {r: r if r in keep else ("EU (other)" if r in eu else "Other") for r in regions}
 
 
+def region_groups(network: Network, groups: tuple[str, ...] = GROUPS) -> dict[str, str]:
+    """Name of the group each region is drawn in: China, EU27, South Korea, ..., or 'Rest of world'.
+
+    Examples
+    --------
+    >>> import valuechain as vc
+    >>> g = region_groups(vc.load_network("global-li-ion-2024"))
+    >>> g["CN"], g["DE"], g["EU-other"], g["RoW"], g["CL"]
+    ('China', 'EU27', 'EU27', 'Rest of world', 'Rest of world')
+    """
+    out = dict.fromkeys(network.regions.index.astype(str), _OTHER)
+    for g in reversed(groups):
+        if g in network.groups:
+            for r in network.members(g):
+                out[str(r)] = g
+        elif g in network.regions.index:
+            out[g] = str(network.regions.at[g, "name"] or g)
+    return out
+
+
 def flow_links(
     network: Network,
     activity: pd.Series | None = None,
@@ -83,6 +116,8 @@ def flow_links(
     expansion_activity: pd.Series | None = None,
     basis: str = "auto",
     regions: int = 8,
+    group: dict[str, str] | None = None,
+    by: str = "commodity",
 ) -> tuple[pd.DataFrame, str]:
     """Links of the flow Sankey: (source, target, value) between stage-region nodes.
 
@@ -104,6 +139,11 @@ def flow_links(
         See :func:`commodity_weights`.
     regions
         Number of regions shown by name; the others are grouped as 'EU (other)' and 'Other'.
+    group
+        Node name of each region (e.g. :func:`region_groups`), replacing ``regions``.
+    by
+        ``"commodity"``: a node per commodity and region; ``"stage"``: per stage and region (the
+        commodities of a stage merged).
 
     Returns
     -------
@@ -125,9 +165,14 @@ def flow_links(
     )
     r["v"] = r["q"] * w.loc[r["commodity"]].to_numpy()
     throughput = r.groupby("region")["v"].sum()
-    bucket = _bucket(network.regions.index, throughput, network, regions)
-    name = network.commodities["name"].where(network.commodities["name"] != "", network.commodities.index.to_series())
+    bucket = _bucket(network.regions.index, throughput, network, regions) if group is None else group
     stage = network.commodities["stage"]
+    if by == "stage":
+        name = stage.astype(str).str.capitalize()
+    else:
+        name = network.commodities["name"].where(
+            network.commodities["name"] != "", network.commodities.index.to_series()
+        )
 
     def node(region: str, commodity: str) -> str:
         return f"{name[commodity]} · {bucket[region]}"
@@ -161,6 +206,7 @@ def flow_links(
         qty = float(q) if served is None else float(served.get(hub, 0.0))
         links.append((node(reg, com), f"Demand · {bucket[reg]}", qty * float(w[com]), "demand"))
     frame = pd.DataFrame(links, columns=["source", "target", "value", "stage"])
+    frame = frame[frame["source"] != frame["target"]]
     out = frame[frame["value"] > 0].groupby(["source", "target", "stage"])["value"].sum().reset_index()
     return out, unit
 
@@ -215,3 +261,278 @@ def flow_sankey(
     )
     fig.update_layout(title=title or f"Flows through {network.name} ({unit})", height=650, font={"size": 11})
     return fig
+
+
+_GROUP_COLOR = {
+    "China": "#c44e52",
+    "EU27": "#4c72b0",
+    "South Korea": "#55a868",
+    "Japan": "#8172b3",
+    "United States": "#dd8452",
+    _OTHER: "#8c8c8c",
+}
+
+
+#: Column of each stage in the stage Sankey (0 left, 1 right): recycling feeds refining from the left.
+_COLUMN = {
+    "Mining": 0.0,
+    "End-of-life batteries": 0.0,
+    "Black mass": 0.13,
+    "Refining": 0.26,
+    "Precursor": 0.4,
+    "Active material": 0.54,
+    "Component": 0.54,
+    "Cell": 0.69,
+    "Pack": 0.84,
+    "Demand": 1.0,
+}
+_ORDER = ["China", "EU27", "South Korea", "Japan", "United States", _OTHER]
+
+
+def _positions(labels: pd.Index, through: pd.Series) -> tuple[list[float], list[float]]:
+    """Node positions: a column per stage, groups stacked in a fixed order within a column.
+
+    Unknown stages (a commodity's own name in its detail view) go in the left column; each node
+    takes room in proportion to its flow.
+    """
+    col = [_COLUMN.get(str(lab).rsplit(" · ", 1)[0], 0.0) for lab in labels]
+    frame = pd.DataFrame(
+        {
+            "x": col,
+            "g": [_ORDER.index(g) if g in _ORDER else 9 for g in (str(lab).rsplit(" · ", 1)[-1] for lab in labels)],
+            "v": [float(through.get(lab, 0.0)) for lab in labels],
+        },
+        index=labels,
+    )
+    scale = float(frame.groupby("x")["v"].sum().max()) or 1.0
+    y: dict[str, float] = {}
+    for _, part in frame.groupby("x"):
+        part = part.sort_values(["g", "v"])
+        room = 0.9 * part["v"] / scale
+        gap = (1.0 - float(room.sum())) / (len(part) + 1)
+        top = gap
+        for lab, h in room.items():
+            y[str(lab)] = min(max(top + float(h) / 2, 0.01), 0.99)
+            top += float(h) + gap
+    return [min(max(v, 0.001), 0.999) for v in col], [y.get(str(lab), 0.5) for lab in labels]
+
+
+def _trace(links: pd.DataFrame, currency: str, visible: bool) -> Any:
+    import plotly.graph_objects as go
+
+    from valuechain.report.fmt import money
+
+    labels = pd.Index(pd.unique(pd.concat([links["source"], links["target"]])))
+    through = pd.concat([links.groupby("source")["value"].sum(), links.groupby("target")["value"].sum()], axis=1).max(
+        axis=1
+    )
+    groups = [str(lab).rsplit(" · ", 1)[-1] for lab in labels]
+    x, y = _positions(labels, through)
+    return go.Sankey(
+        visible=visible,
+        arrangement="snap",
+        node={
+            "label": list(labels),
+            "x": x,
+            "y": y,
+            "pad": 8,
+            "thickness": 16,
+            "color": [_GROUP_COLOR.get(g, "#8c8c8c") for g in groups],
+            "customdata": [money(float(through.get(lab, 0.0)), currency) for lab in labels],
+            "hovertemplate": "%{label}: %{customdata} a year<extra></extra>",
+        },
+        link={
+            "source": labels.get_indexer(links["source"]).tolist(),
+            "target": labels.get_indexer(links["target"]).tolist(),
+            "value": links["value"].tolist(),
+            "color": [_GROUP_COLOR.get(str(s).rsplit(" · ", 1)[-1], "#8c8c8c") + "55" for s in links["source"]],
+            "customdata": [money(float(v), currency) for v in links["value"]],
+            "hovertemplate": "%{source.label} → %{target.label}: %{customdata} a year<extra></extra>",
+        },
+    )
+
+
+def _merge_small(links: pd.DataFrame, share: float) -> pd.DataFrame:
+    """Fold each node carrying less than ``share`` of its stage's flow into that stage's rest of world."""
+    through = pd.concat([links.groupby("source")["value"].sum(), links.groupby("target")["value"].sum()], axis=1).max(
+        axis=1
+    )
+    stage = through.index.str.rsplit(" · ", n=1).str[0]
+    total = through.groupby(stage).transform("sum")
+    small = through.index[(through < share * total).to_numpy()]
+    rename = {n: f"{n.rsplit(' · ', 1)[0]} · {_OTHER}" for n in small}
+    out = links.assign(source=links["source"].replace(rename), target=links["target"].replace(rename))
+    out = out[out["source"] != out["target"]]
+    return pd.DataFrame(out.groupby(["source", "target", "commodity"], as_index=False)["value"].sum())
+
+
+_STAGE_NAME = {"end-of-life": "End-of-life batteries", "black mass": "Black mass"}
+
+
+def _stage(stage: str) -> str:
+    return _STAGE_NAME.get(stage, stage.capitalize())
+
+
+def supply_links(
+    network: Network,
+    activity: pd.Series | None = None,
+    route_flow: pd.Series | None = None,
+    served: pd.Series | None = None,
+    *,
+    expansion_activity: pd.Series | None = None,
+    group: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Value links from where each commodity is made to the stage and group that uses it.
+
+    Every input of a plant, and every final demand, is split over the groups that supply its
+    group (the group's own production kept at home plus its imports by group of origin, in
+    proportion), so trade appears as links from one group's stage to another group's next
+    stage and no link stays inside a stage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source`` (``"<stage> · <group>"`` where the commodity is made), ``target``
+        (the using plant's output stage and group, or ``"Demand · <group>"``), ``commodity``
+        and ``value`` (the network's currency a year).
+    """
+    w, _ = commodity_weights(network, "value")
+    group = region_groups(network) if group is None else group
+    procs, rec = network.processes, network.recipes
+    act = baseline_activity(procs) if activity is None else activity.reindex(procs.index).fillna(0.0)
+    region = procs["region"]
+    if expansion_activity is not None and len(network.expansions):
+        xact = expansion_activity.reindex(network.expansions.index).fillna(0.0)
+        act = pd.concat([act, xact[xact > 0]])
+        region = pd.concat([region, network.expansions.loc[xact[xact > 0].index, "region"]])
+    rec = rec[rec["process"].isin(act.index)]
+    r = rec.assign(
+        g=region.loc[rec["process"]].map(group).to_numpy(),
+        q=rec["coefficient"].to_numpy() * act.loc[rec["process"]].to_numpy(),
+    )
+    stage = network.commodities["stage"].astype(str)
+    made = r[r["kind"] == "output"].groupby(["commodity", "g"])["q"].sum()
+    routes = network.routes
+    flow = routes["baseline_flow"] if route_flow is None else route_flow.reindex(routes.index).fillna(0.0)
+    tr = pd.DataFrame(
+        {
+            "commodity": routes["commodity"].to_numpy(),
+            "o": routes["origin"].map(group).to_numpy(),
+            "d": routes["destination"].map(group).to_numpy(),
+            "f": flow.to_numpy(dtype=float),
+        }
+    )
+    tr = tr[(tr["o"] != tr["d"]) & (tr["f"] > 0)]
+    imports = tr.groupby(["commodity", "d", "o"])["f"].sum()
+    exports = tr.groupby(["commodity", "o"])["f"].sum()
+
+    def mix(c: str, g: str) -> dict[str, float]:
+        own = max(float(made.get((c, g), 0.0)) - float(exports.get((c, g), 0.0)), 0.0)
+        sup = {g: own}
+        if (c, g) in imports.index:
+            for o, f in imports.loc[(c, g)].items():
+                sup[str(o)] = sup.get(str(o), 0.0) + float(f)
+        tot = sum(sup.values())
+        return {o: v / tot for o, v in sup.items() if v > 0} if tot > 0 else {g: 1.0}
+
+    # each input of a plant feeds its outputs' stage; a plant with outputs of two stages splits by value
+    outs = r[r["kind"] == "output"].assign(v=lambda x: x["q"] * w.loc[x["commodity"]].to_numpy())
+    out_stage = outs.assign(s=stage.loc[outs["commodity"]].map(_stage).to_numpy())
+    share = out_stage.groupby(["process", "s"])["v"].sum()
+    share = share / share.groupby(level=0).transform("sum")
+    uses: list[tuple[str, str, str, float]] = []  # (commodity, using group, target node, quantity)
+    ins = r[r["kind"] == "input"]
+    for key, q in ins.groupby(["process", "commodity", "g"])["q"].sum().items():
+        pid, used, grp = (str(k) for k in key)  # type: ignore[attr-defined]
+        if q <= 0 or pid not in share.index.get_level_values(0):
+            continue
+        for s_out, frac in share.loc[pid].items():
+            uses.append((used, grp, f"{s_out} · {grp}", float(q) * float(frac)))
+    dem = network.demand
+    for reg, com, qty in zip(dem["region"], dem["commodity"], dem["quantity"], strict=True):
+        hub = f"{reg}:{com}"
+        q = float(qty) if served is None else float(served.get(hub, 0.0))
+        uses.append((str(com), group[str(reg)], f"Demand · {group[str(reg)]}", q))
+    links: list[tuple[str, str, str, float]] = []
+    cache: dict[tuple[str, str], dict[str, float]] = {}
+    for c, g, target, q in uses:
+        m = cache.setdefault((c, g), mix(c, g))
+        for o, frac in m.items():
+            links.append((f"{_stage(stage[c])} · {o}", target, c, q * frac * float(w[c])))
+    frame = pd.DataFrame(links, columns=["source", "target", "commodity", "value"])
+    frame = frame[(frame["value"] > 0) & (frame["source"] != frame["target"])]
+    return pd.DataFrame(frame.groupby(["source", "target", "commodity"], as_index=False)["value"].sum())
+
+
+def stage_sankey(
+    network: Network,
+    activity: pd.Series | None = None,
+    route_flow: pd.Series | None = None,
+    served: pd.Series | None = None,
+    *,
+    expansion_activity: pd.Series | None = None,
+    title: str = "",
+    max_detail: int = 30,
+) -> tuple[Any, int]:
+    """A Sankey by stage and region group, with one view per commodity chosen from a menu.
+
+    The first view has a node per stage and group (China, EU27, South Korea, Japan, United
+    States, rest of world; groups under 4 % of a stage folded into the rest of world: at most
+    about 40 nodes), links from where a commodity is made to the stage and group that uses it
+    (:func:`supply_links`). Each other view shows one commodity: where it is made and which
+    stage and group uses it. Flows are valued at the commodity's value per unit (the network's
+    currency a year). Production scrap sent back to recycling (a link against the stages' order,
+    a small fraction of the flows) is not drawn.
+
+    Parameters
+    ----------
+    network, activity, route_flow, served, expansion_activity
+        As for :func:`flow_links`.
+    title
+        Title of the chart.
+    max_detail
+        Most commodities offered in the menu (the largest by value).
+
+    Returns
+    -------
+    (plotly.graph_objects.Figure, int)
+        The figure and the number of nodes of its first view.
+    """
+    import plotly.graph_objects as go
+
+    from valuechain.report.fmt import commodity
+
+    cur = network.units.get("currency", "")
+    links = supply_links(network, activity, route_flow, served, expansion_activity=expansion_activity)
+    # production scrap sent back to recycling runs against the stages' order: left out of the chart
+    src_col = links["source"].str.rsplit(" · ", n=1).str[0].map(_COLUMN).fillna(0.0)
+    tgt_col = links["target"].str.rsplit(" · ", n=1).str[0].map(_COLUMN).fillna(1.0)
+    back = tgt_col <= src_col
+    links = links[~back]
+    main = _merge_small(links, 0.04)
+    fig = go.Figure([_trace(main, cur, True)])
+    com = network.commodities
+    size = links.groupby("commodity")["value"].sum()
+    order = [c for c in com.index if c in set(size.sort_values(ascending=False).index[:max_detail])]
+    for c in order:  # upstream first, as in the network
+        sub = links[links["commodity"] == c]
+        name = commodity(network, str(c), with_unit=False, short=True)
+        sub = sub.assign(source=name + " · " + sub["source"].str.rsplit(" · ", n=1).str[-1])
+        fig.add_trace(_trace(sub, cur, False))
+    n = len(fig.data)
+    buttons = [{"label": "All stages", "method": "update", "args": [{"visible": [i == 0 for i in range(n)]}]}]
+    buttons += [
+        {"label": commodity(network, c), "method": "update", "args": [{"visible": [i == k for i in range(n)]}]}
+        for k, c in enumerate(order, start=1)
+    ]
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "font": {"size": 15}},
+        height=720,
+        font={"size": 12},
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        updatemenus=[
+            {"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.1, "yanchor": "top"}
+        ],
+    )
+    nodes = len(pd.unique(pd.concat([main["source"], main["target"]])))
+    return fig, nodes

@@ -35,7 +35,16 @@ if TYPE_CHECKING:
     from valuechain.opt.study import Study
     from valuechain.sim.result import SimResult
 
-__all__ = ["COMBINED", "DEFAULT_STUDY", "SIM_MODE", "STEPS", "StudyRun", "run_study"]
+__all__ = [
+    "BAND_PERCENTILES",
+    "COMBINED",
+    "DEFAULT_STUDY",
+    "REGISTER_SAMPLES",
+    "SIM_MODE",
+    "STEPS",
+    "StudyRun",
+    "run_study",
+]
 
 #: The study run when none is given (a ``models/`` name or a path).
 DEFAULT_STUDY = "eu-crma-2030"
@@ -52,6 +61,11 @@ STEPS = (
 SIM_MODE = "re-sourcing"
 #: The named scenario that combines the Chinese export controls.
 COMBINED = "cn-midstream-all"
+#: Scenarios drawn from the default risk register in the shocks step, and their seed.
+REGISTER_SAMPLES = 200
+REGISTER_SEED = 2024
+#: Percentiles of the register samples' monthly shortfall kept in :attr:`StudyRun.register_bands`.
+BAND_PERCENTILES = (5, 25, 50, 75, 95)
 
 
 @dataclass
@@ -84,6 +98,11 @@ class StudyRun:
         The price-of-resilience frame.
     shocks
         :class:`~valuechain.sim.result.SimResult` of the named Chinese export controls.
+    register_bands
+        Share of the value of final demand unserved in each month over :data:`REGISTER_SAMPLES`
+        equally likely scenarios of the default risk register: one column per percentile of
+        :data:`BAND_PERCENTILES` (``p5`` ...) and ``mean``, indexed by period. ``attrs`` holds
+        ``samples``, ``seed`` and ``p_any`` (share of samples with any shortfall).
     criticality
         :func:`valuechain.sim.criticality` of the network.
     skipped
@@ -105,6 +124,7 @@ class StudyRun:
     resilience: pd.DataFrame | None = None
     shocks: SimResult | None = None
     scenarios: list[str] = field(default_factory=list)
+    register_bands: pd.DataFrame | None = None
     criticality: pd.DataFrame | None = None
     skipped: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -221,6 +241,32 @@ def _step_shocks(run: StudyRun, warm: subprocess.Popen[bytes] | None) -> None:
     scen = ScenarioSet([named(n) for n in run.scenarios])
     shocks = compile_shocks(run.network, scen, start=start, periods=run.months, outside="clip")
     run.shocks = vc.simulate(run.network, shocks, mode=SIM_MODE)
+    run.register_bands = _register_bands(run, start)
+
+
+def _register_bands(run: StudyRun, start: pd.Period) -> pd.DataFrame:
+    """Monthly percentiles of the value share of final demand unserved over register samples."""
+    import numpy as np
+
+    import valuechain as vc
+    from valuechain.scenarios import RiskRegister
+
+    net = run.network
+    sample = RiskRegister.default().sample(net, REGISTER_SAMPLES, seed=REGISTER_SEED, start=start, periods=run.months)
+    ds = vc.simulate(net, sample, mode=SIM_MODE, keep="full").dataset
+    value = net.commodities["value"].reindex(ds["commodity"].to_numpy()).fillna(0.0).to_numpy(dtype=float)
+    short = (ds["shortfall"].to_numpy() * value).sum(axis=2)
+    demand = (ds["demand"].to_numpy() * value).sum(axis=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(demand > 0, short / demand, 0.0)  # scenarios x periods
+    bands = pd.DataFrame(
+        np.percentile(share, BAND_PERCENTILES, axis=0).T,
+        index=pd.PeriodIndex(ds["period"].to_numpy(), freq="M"),
+        columns=[f"p{q}" for q in BAND_PERCENTILES],
+    )
+    bands["mean"] = share.mean(axis=0)
+    bands.attrs.update(samples=REGISTER_SAMPLES, seed=REGISTER_SEED, p_any=float((share.max(axis=1) > 1e-6).mean()))
+    return bands
 
 
 def _step_criticality(run: StudyRun) -> None:

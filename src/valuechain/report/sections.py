@@ -1,0 +1,394 @@
+"""The report's analytical sections: dependency, targets, price of resilience, shocks, criticality.
+
+Each function adds one section to a :class:`~valuechain.report.html.Report` from a finished
+:class:`~valuechain.study.runner.StudyRun`; every number goes through :mod:`valuechain.report.fmt`
+and every id is replaced by the network's name.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from valuechain.report import fmt
+from valuechain.report.facts import CRMA_BENCHMARK, Top
+from valuechain.report.summary import builds, cost_breakdown
+
+if TYPE_CHECKING:
+    from valuechain.report.html import Report
+    from valuechain.study.runner import StudyRun
+
+__all__ = ["criticality", "dependency", "price_of_resilience", "shocks", "targets"]
+
+
+def _close(fig: Any) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def _skipped(run: StudyRun, key: str) -> str:
+    return (
+        f"The targets study did not run, so this section is empty: {run.skipped.get(key, 'not run')}. "
+        "No figures are shown in its place."
+    )
+
+
+def _flag(top: Top, net: Any) -> str:
+    if not top.origin and not top.aggregate:
+        return "none"
+    return top.text(net)
+
+
+def _over(today: Top, plan: Top | None) -> str:
+    states = [n for n, t in (("today", today), ("under the plan", plan)) if t is not None and t.share > CRMA_BENCHMARK]
+    return " and ".join(states) if states else "no"
+
+
+def _months(n: int) -> str:
+    return f"{n} month" + ("" if n == 1 else "s")
+
+
+def dependency(rep: Report, run: StudyRun, heading: str, dep: pd.DataFrame) -> None:
+    """Dependency at each stage today (direct, by owner, embedded) and under the plan, capped stages first."""
+    from valuechain.report.plots import plot_today_and_plan
+
+    rep.add_heading(heading)
+    if dep.empty:
+        return
+    net, region = run.network, run.region
+    rname = fmt.region(net, region)
+    capped = dep[dep["target"].notna()]
+    if len(capped):
+        fig = plot_today_and_plan(capped, net, region=region, benchmark=CRMA_BENCHMARK)
+        rep.add_figure(
+            fig,
+            "Capped commodities: largest foreign country today and under the plan",
+            name="origin-shares",
+            caption=f"Each bar is labelled with its own country: the plan's largest supplier can differ from today's. "
+            f"Shares of {rname}'s supply (own production kept at home plus imports); under the plan, the expected "
+            "flows of the plan's last year. Aggregates of several countries (rest of the world, other EU member "
+            "states) are never counted as one country; when they supply more than the top country they are noted.",
+        )
+        _close(fig)
+        rows = []
+        for c, r in capped.iterrows():
+            plan = r.plan if isinstance(r.plan, Top) else None
+            rows.append(
+                {
+                    "Commodity": fmt.commodity(net, str(c), with_unit=False, short=True),
+                    "Cap on one country": fmt.pct(r.target),
+                    "Today": _flag(r.today, net),
+                    "Under the plan": _flag(plan, net) if plan else "–",
+                    f"Made in {region}, today → plan": f"{fmt.pct(r.domestic)} → {fmt.pct(r.plan_domestic)}",
+                    "Over the benchmark": _over(r.today, plan),
+                }
+            )
+        rep.add_table(pd.DataFrame(rows), "Today and under the plan, every capped commodity", index=False)
+    rows = []
+    for c, r in dep.iterrows():
+        emb = r.embedded
+        rows.append(
+            {
+                "Stage": str(r.stage).capitalize(),
+                "Commodity": fmt.commodity(net, str(c), short=True),
+                "Used a year": fmt.quantity(r.use, r.unit),
+                f"Made in {region}": fmt.pct(r.domestic),
+                "Top foreign country": _flag(r.today, net),
+                "Top foreign owner": _flag(r.owner, net),
+                "Most concentrated input inside": (
+                    f"{fmt.commodity(net, emb[0], with_unit=False, short=True)}: {emb[1].text(net)}" if emb else "–"
+                ),
+            }
+        )
+    rep.add_table(
+        pd.DataFrame(rows),
+        f"Every commodity {rname} uses, today",
+        index=False,
+        caption="Top foreign country: where the supply is shipped from (direct). Top foreign owner: the country "
+        "whose firms own the plants that make it. Input inside: the upstream material with the most concentrated "
+        "origin in what the commodity embodies (embedded).",
+    )
+
+
+def targets(rep: Report, run: StudyRun, heading: str) -> None:
+    """What the least-cost plan builds, what it costs and which targets bind."""
+    rep.add_heading(heading)
+    t = run.targets
+    if t is None:
+        rep.add_text(_skipped(run, "targets"), warn=True)
+        return
+    net = run.network
+    cur = net.units.get("currency", "")
+    b = builds(run)
+    rep.add_text(
+        f"The least-cost plan that meets the study's targets ({run.study.name}: caps on one country's share, minimum "
+        f"shares made in {fmt.region(net, run.region)}, the export ban), against the same study without them. Costs "
+        f"are expected over the study's scenarios and discounted at {fmt.pct(run.study.discount_rate)} a year."
+    )
+    if len(b):
+        rows = [
+            {
+                "Where": fmt.region(net, str(r.region)),
+                "What": fmt.commodity(net, str(r.commodity), with_unit=False, short=True),
+                "Plant": fmt.process(net, str(r.expansion)),
+                "From": fmt.year(r.year),
+                "Capacity a year": fmt.quantity(fmt.num(r.capacity), str(net.commodities.at[r.commodity, "unit"])),
+            }
+            for r in b.itertuples()
+        ]
+        rep.add_table(pd.DataFrame(rows), "What the plan builds", index=False)
+    parts = cost_breakdown(run)
+    scale = abs(fmt.num(t.plan.objective))
+    parts = parts[[fmt.clean(fmt.num(v), scale) != 0 for v in parts]]
+    rows = [{"Cost": str(k).capitalize(), "Change": fmt.money(fmt.num(v), cur)} for k, v in parts.items()]
+    rows.append({"Cost": "Total premium", "Change": fmt.money(t.premium, cur)})
+    rows.append({"Cost": "Per kWh of cells served in the region", "Change": fmt.money(t.premium_per_kwh, cur)})
+    rep.add_table(
+        pd.DataFrame(rows),
+        "What the targets cost",
+        index=False,
+        caption="Change of each kind of cost against the plan without the targets. 'Policy violations' is the "
+        "penalty the model pays for the part of an elastic target it cannot meet in time.",
+    )
+    table = t.table.droplevel("stage")
+    capped = table[table["target_share"].notna() | table["min_domestic"].notna()]
+    rows = []
+    for c, r in capped.iterrows():
+        u = str(net.commodities.at[c, "unit"]) if c in net.commodities.index else ""
+        rows.append(
+            {
+                "Commodity": fmt.commodity(net, str(c), with_unit=False, short=True),
+                "Target": "; ".join(
+                    x
+                    for x in (
+                        f"≤ {fmt.pct(r.target_share)} from one origin" if not math.isnan(r.target_share) else "",
+                        f"≥ {fmt.pct(r.min_domestic)} made in region" if not math.isnan(r.min_domestic) else "",
+                    )
+                    if x
+                ),
+                "By": fmt.year(r.target_year),
+                "Planned share, top origin": fmt.pct(r.planned_share),
+                "Planned, made in region": fmt.pct(r.planned_domestic),
+                "Cost of one more point": fmt.money(fmt.num(r.cost_per_pp), cur, scale=scale),
+                "Not met by": fmt.quantity(fmt.num(r.violation), u) if r.violation > fmt.ABS_TOL else "met",
+            }
+        )
+    rep.add_table(
+        pd.DataFrame(rows),
+        "Targets and their shadow prices",
+        index=False,
+        caption="Shares as the study's caps measure them (the region's production plus imports, in the worst "
+        "scenario of the plan's last year). Cost of one more point: the shadow price, the rise in the total "
+        "cost if the target were one percentage point tighter; zero when the target does not bind.",
+    )
+
+
+def price_of_resilience(rep: Report, run: StudyRun, heading: str) -> None:
+    """The curve of one cap, and how it relates to the targets' premium."""
+    from valuechain.report.plots import plot_price_of_resilience
+
+    rep.add_heading(heading)
+    res = run.resilience
+    if res is None:
+        rep.add_text(_skipped(run, "resilience"), warn=True)
+        return
+    net = run.network
+    cur = net.units.get("currency", "")
+    policy = str(res.attrs.get("policy", "the study's first cap"))
+    tp = run.targets.premium if run.targets is not None else None
+    parts = cost_breakdown(run)
+    text = (
+        f"The curve prices **one cap alone**: the study's cap '{policy}' on the share of supply from one origin, "
+        "tightened step by step, with the study's other targets removed (the export ban and the scenarios kept). "
+        "Each point is the least cost of the plan at that cap minus the cost of the same study without any cap: "
+        "expected over the scenarios and discounted, the same basis as the targets' premium, and per kWh of cells "
+        "served in the region."
+    )
+    if tp is not None:
+        pen = fmt.num(parts.get("policy violations", 0.0))
+        text += (
+            f"\n\nThe targets' premium of {fmt.money(tp, cur)} is far larger because it adds every other target at "
+            f"once (the minimum shares made in the region for extraction, processing, recycling and cells, and the "
+            f"caps on cells) and, of it, {fmt.money(pen, cur)} are penalties for targets the plan cannot meet in "
+            f"time. A single cap on materials costs {fmt.money(fmt.num(res['premium'].max()), cur)} at "
+            f"{fmt.pct(fmt.num(res['share'].min()))}, the tightest point of the curve."
+        )
+    rep.add_text(text)
+    fig = plot_price_of_resilience(res, currency=cur, targets_premium=tp)
+    rep.add_figure(fig, "Premium against the cap", name="price-of-resilience")
+    _close(fig)
+    scale = fmt.num(res.attrs.get("reference_cost", 0.0))
+    rows = [
+        {
+            "Cap on one origin": fmt.pct(fmt.num(r.share)),
+            "Premium": fmt.money(fmt.num(r.premium), cur, scale=scale),
+            "Per kWh of cells": fmt.money(
+                fmt.num(r.premium_per_kwh) if fmt.clean(fmt.num(r.premium), scale) else 0.0, cur
+            ),
+            "Cost of one more point": fmt.money(fmt.num(r.cost_per_pp), cur, scale=scale),
+            "Cap met": "yes"
+            if fmt.num(r.violation) <= fmt.ABS_TOL
+            else f"no, short by {fmt.number(fmt.num(r.violation))}",
+        }
+        for r in res.sort_values("share", ascending=False).itertuples()
+    ]
+    rep.add_table(pd.DataFrame(rows), "Points of the curve", index=False)
+
+
+def shocks(rep: Report, run: StudyRun, heading: str, share: pd.DataFrame) -> None:
+    """Shortfall month by month under the named controls, with the register's spread, and plants that run dry."""
+    from valuechain.report.plots import plot_shortfall
+    from valuechain.study.runner import COMBINED
+
+    rep.add_heading(heading)
+    res = run.shocks
+    if res is None or share.empty:
+        return
+    net = run.network
+    cur = res.currency or net.units.get("currency", "")
+    bands = run.register_bands
+    text = (
+        f"Each named Chinese export-control scenario of the library, and {COMBINED}, which combines them, simulated "
+        f"month by month from {fmt.month(share.index[0])} to {fmt.month(share.index[-1])}: plants re-source from other "
+        "suppliers where they can, and what cannot be made or bought goes unserved. Controls announced before the "
+        "horizon apply from its first month. Each named scenario is one story, not a forecast: no probability is "
+        "attached to it."
+    )
+    if bands is not None:
+        text += (
+            f" The grey bands give the spread over {int(bands.attrs.get('samples', 0))} equally likely scenarios drawn "
+            "from the risk register (each control fires with its probability, severity and duration drawn from its "
+            "range)."
+        )
+    rep.add_text(text)
+    fig = plot_shortfall(share, bands, highlight=COMBINED)
+    rep.add_figure(
+        fig,
+        "Final demand unserved, month by month",
+        name="shortfall",
+        caption="Value of final demand not served in the month, as a share of the month's final demand "
+        "(commodities valued at their price per unit).",
+    )
+    _close(fig)
+    tot = res.totals
+    rows = [
+        {
+            "Scenario": str(s),
+            "Value lost": fmt.money(fmt.num(r.lost_value), cur, scale=fmt.num(tot["lost_value"].max())),
+            "Cells lost": fmt.quantity(fmt.num(r.lost_cells_gwh), "GWh"),
+            "Months with shortfall": str(int(r.shortfall_periods)),
+            "Worst month": fmt.pct(fmt.num(share[s].max()), 1) if s in share else "–",
+        }
+        for s, r in tot.iterrows()
+    ]
+    rep.add_table(
+        pd.DataFrame(rows),
+        "Losses over the horizon, by scenario",
+        index=False,
+        caption="Value lost: final demand not served over the horizon. " + lost_value_basis(net) + " Cells lost: "
+        "cell output below the baseline. Worst month: the largest monthly share of final demand unserved, valued at "
+        "price.",
+    )
+    _dry(rep, run)
+
+
+def _dry(rep: Report, run: StudyRun) -> None:
+    res, net = run.shocks, run.network
+    if res is None:
+        return
+    p = res.processes[res.processes["p_dry"] > 0].copy()
+    if p.empty:
+        rep.add_text("No plant runs short of an input in any named scenario.")
+        return
+    crit = run.criticality
+    p["matters"] = crit["lost_value"].reindex(p.index).fillna(0.0) if crit is not None else 0.0
+    p = p.sort_values(["earliest_dry", "matters", "p_dry"], ascending=[True, False, False]).head(15)
+    cur = net.units.get("currency", "")
+    n = res.n_scenarios
+    rows = [
+        {
+            "Plant": fmt.process(net, str(pid)),
+            "Where": fmt.region(net, str(net.processes.at[pid, "region"])) if pid in net.processes.index else "",
+            "First month short": fmt.month(res.periods[int(r.earliest_dry)]) if math.isfinite(r.earliest_dry) else "–",
+            "Scenarios where it runs short": f"{round(r.p_dry * n)} of {n}",
+            "Value lost if it stops": fmt.money(fmt.num(r.matters), cur),
+        }
+        for pid, r in p.iterrows()
+    ]
+    rep.add_table(
+        pd.DataFrame(rows),
+        "Plants that run short first",
+        index=False,
+        caption="Ranked by the first month a plant runs short of an input in any named scenario, then by how much "
+        "it matters: the value of final demand lost if it stopped for the whole horizon (see Criticality).",
+    )
+
+
+def lost_value_basis(net: Any) -> str:
+    """How the simulations value unserved final demand, from the network's demand table.
+
+    Rows with a ``value_of_lost_demand`` are valued at it (stated as a multiple of the
+    commodity's price); the others at the commodity's price per unit.
+    """
+    dem = net.demand
+    cur = net.units.get("currency", "")
+    if "value_of_lost_demand" not in dem:
+        return "Unserved final demand is valued at each commodity's price per unit."
+    parts = []
+    for c, g in dem[dem["value_of_lost_demand"].notna()].groupby("commodity", sort=False):
+        vold = fmt.num(g["value_of_lost_demand"].median())
+        price = fmt.num(net.commodities.at[c, "value"]) if c in net.commodities.index else math.nan
+        unit = str(net.commodities.at[c, "unit"]) if c in net.commodities.index else ""
+        ratio = f" ({fmt.number(vold / price, 2)} × its price)" if price and math.isfinite(price) else ""
+        parts.append(
+            f"{fmt.commodity(net, str(c), with_unit=False, short=True)} at {fmt.money(vold, cur)} per {unit}{ratio}"
+        )
+    if not parts:
+        return "Unserved final demand is valued at each commodity's price per unit."
+    return (
+        "In lost value, unserved final demand counts as follows: "
+        + "; ".join(parts)
+        + " (the network's value of lost demand: an assumption, not a market price); all other final demand at "
+        "the commodity's price per unit."
+    )
+
+
+def criticality(rep: Report, run: StudyRun, heading: str) -> None:
+    """The processes the chain can least afford to lose, with the measure's definition."""
+    from valuechain.report.plots import plot_criticality
+
+    rep.add_heading(heading)
+    crit = run.criticality
+    if crit is None:
+        return
+    net = run.network
+    cur = net.units.get("currency", "")
+    rep.add_text(
+        f"**Criticality** of a plant: the value of final demand lost ({cur}, at each commodity's price per unit) "
+        f"when that plant alone stops for the whole {run.months}-month horizon while the rest of the chain re-sources "
+        "where it can. **Time to survive**: how many months the downstream chain can keep serving demand from stocks "
+        "and other suppliers after the plant stops: here the months of the horizon in which final demand is still "
+        "served in full. **Time to recover**: months the plant needs to come back to full output after a stop (the "
+        "network's recovery time). " + lost_value_basis(net)
+    )
+    fig = plot_criticality(crit, net, 15)
+    rep.add_figure(fig, "The 15 most critical plants", name="criticality")
+    _close(fig)
+    ttr = run.shocks.processes["ttr"] if run.shocks is not None else pd.Series(dtype=float)  # in months
+    rows = []
+    for pid, r in crit.head(15).iterrows():
+        periods = int(r.shortfall_periods)
+        rows.append(
+            {
+                "Plant": fmt.process(net, str(pid)),
+                "Where": fmt.region(net, str(r.region)),
+                "Value lost": fmt.money(fmt.num(r.lost_value), cur),
+                "Cells lost": fmt.quantity(fmt.num(r.lost_cells_gwh), "GWh"),
+                "Time to survive": _months(run.months - periods) if periods else f"over {_months(run.months)}",
+                "Time to recover": f"{fmt.number(fmt.num(ttr.get(pid, math.nan)), 2)} months",
+            }
+        )
+    rep.add_table(pd.DataFrame(rows), "Top 15", index=False)
