@@ -13,8 +13,9 @@ prints one JSON line: the time to import the package, each step's seconds
 (:attr:`valuechain.study.StudyRun.timings`), the time to render, and every compilation that
 happened in that process (kernel, seconds, specialisations). Peak memory is the
 largest resident size of the child and of the processes it starts and waits for (the kernels'
-warm-up and the price-of-resilience worker; ``getrusage``), and ``job_wall_s`` the child's wall
-time, interpreter start included.
+warm-up and the price-of-resilience worker; ``wait4``), ``cpu_s`` the CPU seconds of all of
+them (less moved by other work on a shared machine than wall time), and ``job_wall_s`` the
+child's wall time, interpreter start included.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def _child(cache: Path | None, args: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
     out["job_wall_s"] = round(wall, 2)
     out["peak_mb"] = round(usage.ru_maxrss / 1024, 1)
+    out["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
     return out
 
 

@@ -9,9 +9,13 @@ The work is split into steps (:data:`STEPS`) run in order under a progress bar. 
 runs them and returns a :class:`StudyRun` holding every result; the report layer
 (:func:`valuechain.report.run.render`) only draws it, taking every figure and number from those
 objects. Two things run beside the main process to keep a run short on two cores: on a first
-run the simulation kernels compile (Numba, cached on disk afterwards) in a background process
-while the dependency and planning steps run, and the price-of-resilience sweep solves in a
-worker process while the targets are solved.
+run the simulation kernels compile (Numba, cached on disk afterwards) in background processes
+while the dependency and planning steps run (:mod:`valuechain.study._warm`; the progress display
+says so), and otherwise the price-of-resilience sweep solves in a worker process while the
+targets are solved. On a first run that worker is not started: the compilation takes longer
+than every other step together, so a third busy process on two cores would only slow it down.
+Today's dependency is measured once per run and reused by the steps that need it
+(:func:`valuechain.analysis.dependency.reuse_dependency`).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ if TYPE_CHECKING:
     from valuechain.opt.study import Study
     from valuechain.sim.result import SimResult
 
-__all__ = ["COMBINED", "DEFAULT_STUDY", "SIM_MODE", "STEPS", "StudyRun", "run_study"]
+__all__ = ["COMBINED", "COMPILING", "DEFAULT_STUDY", "SIM_MODE", "STEPS", "StudyRun", "run_study"]
 
 #: The study run when none is given (a ``models/`` name or a path).
 DEFAULT_STUDY = "eu-crma-2030"
@@ -52,6 +56,8 @@ STEPS = (
 SIM_MODE = "re-sourcing"
 #: The named scenario that combines the Chinese export controls.
 COMBINED = "cn-midstream-all"
+#: What the progress display shows while the kernels compile on a first run.
+COMPILING = "compiling the simulation kernels, once per installation"
 
 
 @dataclass
@@ -155,10 +161,12 @@ def _step_dependency(run: StudyRun) -> None:
 
 def _resilience_job(study: str, shares: list[float] | None) -> pd.DataFrame:
     """The price-of-resilience curve of a study spec (run in a worker process)."""
+    from valuechain.analysis.dependency import reuse_dependency
     from valuechain.analysis.pricing import price_of_resilience
 
     spec = _load_study(study)
-    frame: pd.DataFrame = price_of_resilience(spec.network, spec, shares=shares)
+    with reuse_dependency():
+        frame: pd.DataFrame = price_of_resilience(spec.network, spec, shares=shares)
     return frame
 
 
@@ -210,12 +218,10 @@ def _step_resilience(run: StudyRun, pending: Future[pd.DataFrame] | None) -> Non
     run.resilience = api[1](run.network, run.study, shares=_resilience_shares(run))
 
 
-def _step_shocks(run: StudyRun, warm: subprocess.Popen[bytes] | None) -> None:
+def _step_shocks(run: StudyRun) -> None:
     import valuechain as vc
     from valuechain.scenarios import ScenarioSet, compile_shocks, named, names
 
-    if warm is not None:
-        warm.wait()
     run.scenarios = [n for n in names() if n.startswith("cn-")]
     start = pd.Period(f"{(run.network.year or 2024) + 1}-01", freq="M")
     scen = ScenarioSet([named(n) for n in run.scenarios])
@@ -262,9 +268,11 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from valuechain.analysis.dependency import reuse_dependency
     from valuechain.study import _warm
 
-    warm = _warm.start(SIM_MODE)
+    cold = _warm.missing(SIM_MODE)
+    warm = _warm.start(SIM_MODE, cold) if cold else []
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -278,10 +286,12 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
     pool: list[Any] = []
     pending: Future[pd.DataFrame] | None = None
     try:
-        with bar:
+        with bar, reuse_dependency():
             task = bar.add_task(STEPS[0][1], total=len(STEPS))
+            compiling = bar.add_task(COMPILING, total=len(warm)) if warm else None
             for key, label in STEPS:
                 bar.update(task, description=label)
+                _compiled(bar, compiling, warm, wait=key == "shocks")
                 t0 = time.perf_counter()
                 try:
                     if key == "study":
@@ -291,12 +301,13 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
                     elif key == "dependency":
                         _step_dependency(run)
                     elif key == "targets":
-                        pending = _start_resilience(run, pool)
+                        if not warm:  # (see the module notes)
+                            pending = _start_resilience(run, pool)
                         _step_targets(run)
                     elif key == "resilience":
                         _step_resilience(run, pending)
                     elif key == "shocks":
-                        _step_shocks(run, warm)
+                        _step_shocks(run)
                     elif key == "criticality":
                         _step_criticality(run)
                 except ValueChainError as e:
@@ -308,8 +319,20 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
     finally:
         for ex in pool:
             ex.shutdown(wait=False, cancel_futures=True)
-        if warm is not None and warm.poll() is None:
-            warm.kill()
-            warm.wait()
+        for proc in warm:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
     assert run is not None
     return run
+
+
+def _compiled(bar: Any, task: Any, warm: list[subprocess.Popen[bytes]], *, wait: bool) -> None:
+    """Show how many background compilations have ended; with ``wait``, wait for the rest first."""
+    if task is None:
+        return
+    if wait:
+        for proc in warm:
+            proc.wait()
+    done = sum(proc.poll() is not None for proc in warm)
+    bar.update(task, completed=done)
