@@ -143,11 +143,15 @@ def _load_study(path: str | Path) -> Study:
 
 def _step_study(study_path: str | Path | None, quick: bool) -> StudyRun:
     from valuechain.network import load_network
+    from valuechain.study.loader import load_study_network
 
-    study = _load_study(DEFAULT_STUDY if study_path is None else study_path)
+    # (the network the loader measured today's shares on, if it loaded one: the steps that
+    # measure them again then reuse that measurement)
+    study, net = load_study_network(DEFAULT_STUDY if study_path is None else study_path)
     if not study.network:
         raise ValueChainError(f"study '{study.name}' names no network")
-    net = load_network(study.network)
+    if net is None:
+        net = load_network(study.network)
     return StudyRun(study=study, network=net, region=_region(study), quick=quick, months=24)
 
 
