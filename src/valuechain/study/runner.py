@@ -295,8 +295,8 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
             compiling = bar.add_task(COMPILING, total=len(warm)) if warm else None
             for key, label in STEPS:
                 bar.update(task, description=label)
+                t0 = time.perf_counter()  # (the shocks step's time holds any wait for the kernels)
                 _compiled(bar, compiling, warm, wait=key == "shocks")
-                t0 = time.perf_counter()
                 try:
                     if key == "study":
                         run = _step_study(study, quick)
