@@ -11,9 +11,10 @@ runs them and returns a :class:`StudyRun` holding every result; the report layer
 objects. Two things run beside the main process to keep a run short on two cores: on a first
 run the simulation kernels compile (Numba, cached on disk afterwards) in background processes
 while the dependency and planning steps run (:mod:`valuechain.study._warm`; the progress display
-says so), and otherwise the price-of-resilience sweep solves in a worker process while the
-targets are solved. On a first run that worker is not started: the compilation takes longer
-than every other step together, so a third busy process on two cores would only slow it down.
+says so), and otherwise the price-of-resilience sweep solves in a worker process started with
+the run, whose imports and loading overlap the study step and whose solves overlap the
+targets. On a first run that worker is not started: the compilation takes longer than every
+other step together, so a third busy process on two cores would only slow it down.
 Today's dependency is measured once per run and reused by the steps that need it
 (:func:`valuechain.analysis.dependency.reuse_dependency`).
 """
@@ -134,13 +135,6 @@ def _targets_api() -> tuple[Callable[..., Any], Callable[..., Any], Callable[...
     return targets, price_of_resilience, plot_price_of_resilience
 
 
-def _load_study(path: str | Path) -> Study:
-    """A study spec, read by the study layer's loader (every key and policy type)."""
-    from valuechain.study.loader import load_study
-
-    return load_study(path)
-
-
 def _step_study(study_path: str | Path | None, quick: bool) -> StudyRun:
     from valuechain.network import load_network
     from valuechain.study.loader import load_study_network
@@ -167,20 +161,26 @@ def _resilience_job(study: str, shares: list[float] | None) -> pd.DataFrame:
     """The price-of-resilience curve of a study spec (run in a worker process)."""
     from valuechain.analysis.dependency import reuse_dependency
     from valuechain.analysis.pricing import price_of_resilience
+    from valuechain.study.loader import load_study_network
 
-    spec = _load_study(study)
     with reuse_dependency():
-        frame: pd.DataFrame = price_of_resilience(spec.network, spec, shares=shares)
+        # (the network the loader measured today's shares on, so that they are measured once)
+        spec, net = load_study_network(study)
+        frame: pd.DataFrame = price_of_resilience(spec.network if net is None else net, spec, shares=shares)
     return frame
 
 
-def _resilience_shares(run: StudyRun) -> list[float] | None:
-    return [0.9, 0.75, 0.6, 0.45] if run.quick else None
+def _resilience_shares(quick: bool) -> list[float] | None:
+    return [0.9, 0.75, 0.6, 0.45] if quick else None
 
 
-def _start_resilience(run: StudyRun, pool: list[Any]) -> Future[pd.DataFrame] | None:
-    """Start the price-of-resilience sweep in a worker process, to overlap the targets solves."""
-    if isinstance(_targets_api(), str) or run.study.path is None:
+def _start_resilience(study: str | Path, quick: bool, pool: list[Any]) -> Future[pd.DataFrame] | None:
+    """Start the price-of-resilience sweep of a study spec in a worker process.
+
+    Started with the run, so that the worker's imports and loading overlap the study step and its
+    solves the targets step.
+    """
+    if isinstance(_targets_api(), str):
         return None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -190,7 +190,7 @@ def _start_resilience(run: StudyRun, pool: list[Any]) -> Future[pd.DataFrame] | 
     except OSError:
         return None
     pool.append(ex)
-    return ex.submit(_resilience_job, str(run.study.path), _resilience_shares(run))
+    return ex.submit(_resilience_job, str(study), _resilience_shares(quick))
 
 
 def _step_targets(run: StudyRun) -> None:
@@ -219,7 +219,7 @@ def _step_resilience(run: StudyRun, pending: Future[pd.DataFrame] | None) -> Non
             return
         except BrokenProcessPool:  # the worker died (e.g. out of memory): solve here instead
             pass
-    run.resilience = api[1](run.network, run.study, shares=_resilience_shares(run))
+    run.resilience = api[1](run.network, run.study, shares=_resilience_shares(run.quick))
 
 
 def _step_shocks(run: StudyRun) -> None:
@@ -293,6 +293,8 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
         with bar, reuse_dependency():
             task = bar.add_task(STEPS[0][1], total=len(STEPS))
             compiling = bar.add_task(COMPILING, total=len(warm)) if warm else None
+            if not warm:  # (see the module notes)
+                pending = _start_resilience(DEFAULT_STUDY if study is None else study, quick, pool)
             for key, label in STEPS:
                 bar.update(task, description=label)
                 t0 = time.perf_counter()  # (the shocks step's time holds any wait for the kernels)
@@ -305,8 +307,6 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
                     elif key == "dependency":
                         _step_dependency(run)
                     elif key == "targets":
-                        if not warm:  # (see the module notes)
-                            pending = _start_resilience(run, pool)
                         _step_targets(run)
                     elif key == "resilience":
                         _step_resilience(run, pending)
