@@ -63,3 +63,20 @@ def test_missing_reads_the_cache_index(tmp_path: Path) -> None:
 def test_unknown_part_is_named() -> None:
     with pytest.raises(ValueError, match="unknown warm-up part 'kernels'"):
         _warm.warm("kernels")
+
+
+@pytest.mark.slow
+def test_a_first_run_says_it_compiles_and_leaves_nothing_to_compile(tmp_path: Path) -> None:
+    from valuechain.study.runner import COMPILING
+
+    env = {**os.environ, "PYTHONPATH": str(SRC), "NUMBA_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "200"}
+    cmd = [sys.executable, "-m", "valuechain", "run", "--quick", "--out", str(tmp_path / "report")]
+    first = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert COMPILING in first.stderr
+    check = "from valuechain.study import _warm; print(_warm.missing('re-sourcing'))"
+    left = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True, check=True)
+    assert left.stdout.strip() == "[]"
+    second = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    assert second.returncode == 0
+    assert COMPILING not in second.stderr  # a warm cache: no warm-up, nothing said about compiling
