@@ -50,7 +50,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 import pandas as pd
@@ -61,7 +63,38 @@ from valuechain.errors import NetworkError
 from valuechain.network import Network, hub_id
 from valuechain.network.schema import stages
 
-__all__ = ["COLUMNS", "STAGE_ORDER", "dependency", "summary", "trace_origins"]
+__all__ = ["COLUMNS", "STAGE_ORDER", "dependency", "reuse_dependency", "summary", "trace_origins"]
+
+#: Results of :func:`dependency` kept inside a :func:`reuse_dependency` block, by the network's
+#: identity and the arguments (the network is kept too, so that its identity is not reused).
+_REUSE: ContextVar[dict[tuple[object, ...], tuple[Network, pd.DataFrame]] | None] = ContextVar(
+    "valuechain_dependency_reuse", default=None
+)
+
+
+@contextmanager
+def reuse_dependency() -> Iterator[None]:
+    """Within this block, :func:`dependency` computes each question once and returns copies after.
+
+    A question is the same network object with the same arguments. For work that asks it many
+    times of a network nobody changes meanwhile (a study run measures today's shares in several
+    steps); outside the block, every call computes afresh.
+
+    Examples
+    --------
+    >>> import valuechain as vc
+    >>> net = vc.load_network("toy-battery")
+    >>> with reuse_dependency():
+    ...     a, b = dependency(net, "DE"), dependency(net, "DE")
+    >>> a.equals(b) and a is not b
+    True
+    """
+    token = _REUSE.set({})
+    try:
+        yield
+    finally:
+        _REUSE.reset(token)
+
 
 #: Columns of the frame :func:`dependency` returns.
 COLUMNS = ["region", "commodity", "stage", "unit", "view", "upstream", "origin", "metric", "value"]
@@ -313,6 +346,21 @@ def dependency(
     >>> d[(d["view"] == "direct") & (d["metric"] == "hhi")]["value"].item()
     5000.0
     """
+    commodities = None if commodities is None else tuple(commodities)
+    upstream = None if upstream is None else tuple(upstream)
+    memo = _REUSE.get()
+    key = (id(network), region, commodities, upstream)
+    if memo is not None and key in memo:
+        return memo[key][1].copy()
+    out = _dependency(network, region, commodities, upstream)
+    if memo is not None:
+        memo[key] = (network, out.copy())
+    return out
+
+
+def _dependency(
+    network: Network, region: str, commodities: Iterable[str] | None, upstream: Iterable[str] | None
+) -> pd.DataFrame:
     members = set(network.members(region))
     label = region
     com_table = network.commodities

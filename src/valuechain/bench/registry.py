@@ -21,7 +21,12 @@ from valuechain.errors import ValueChainError
 __all__ = ["CASES", "Case", "case", "machine_info", "run_case", "run_cases", "to_markdown"]
 
 #: Modules whose import registers cases (each defines functions decorated with :func:`case`).
-CASE_MODULES: tuple[str, ...] = ("valuechain.bench.cases", "valuechain.bench.cases_sim", "valuechain.bench.cases_opt")
+CASE_MODULES: tuple[str, ...] = (
+    "valuechain.bench.cases",
+    "valuechain.bench.cases_sim",
+    "valuechain.bench.cases_opt",
+    "valuechain.bench.cases_run",
+)
 
 
 @dataclass(frozen=True)

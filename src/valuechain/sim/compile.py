@@ -235,6 +235,9 @@ def _plan_order(network: Network, rec: pd.DataFrame) -> tuple[list[Node], set[tu
     nodes, tail, head, keys, lagable, weight = _loop_graph(network, rec)
     ptr = _csr(tail, len(nodes))
     alive = np.ones(len(tail), dtype=np.bool_)
+    order = smallest_first_order(ptr, head, alive)
+    if len(order) == len(nodes):  # no loop: nothing to lag (and the loop breaker need not compile)
+        return [nodes[i] for i in order], set()
     if not break_loops(ptr, tail, head, lagable, weight, alive):
         raise NetworkError(f"network '{network.name}' has a loop without a delivery edge to lag")
     lagged: set[tuple[str, str, str]] = set()

@@ -18,7 +18,17 @@ from numba import get_num_threads
 
 from valuechain.sim.full import simulate_kernel
 
-__all__ = ["OUTPUTS", "Events", "Workspace", "events_from_dense", "make_events", "run_chunk", "simulate_kernel"]
+__all__ = [
+    "OUTPUTS",
+    "Events",
+    "Workspace",
+    "events_from_dense",
+    "in_cache",
+    "kernel_form",
+    "make_events",
+    "run_chunk",
+    "simulate_kernel",
+]
 
 #: Dense outputs the kernel can write, besides its summaries.
 OUTPUTS = ("supply", "stock", "served", "demand", "activity", "flow")
@@ -123,7 +133,9 @@ def run_chunk(
     """
     n_s, n_t = events.n_s, events.n_t
     n_h, n_p, n_r, n_d = len(args[27]), len(args[22]), len(args[24]), len(args[26])
-    w = np.ones(n_s) if weight is None else np.ascontiguousarray(weight, dtype=np.float64)
+    ptr, kind, item, value = kernel_form((events.ptr, events.kind, events.item, events.value))
+    events = Events(n_s, n_t, ptr, kind, item, value)
+    w = np.ones(n_s) if weight is None else kernel_form((np.asarray(weight, dtype=np.float64),))[0]
     shapes = {"supply": n_h, "stock": n_h, "served": n_d, "demand": n_d, "activity": n_p, "flow": n_r}
     shapes.update({"ratio": n_h, "qsum": n_h, "left": n_h})  # (the reference run of the delta kernel)
     unknown = set(outputs) - set(shapes)
@@ -185,9 +197,9 @@ def run_chunk(
         part["e_dem"][0] += args[26] * w.sum()
     else:
         simulate_kernel(  # type: ignore[call-arg]
-            *args,
+            *kernel_form(args),
             events.ptr, events.kind, events.item, events.value, w, int(n_t), bool(resourcing), int(block),
-            *statics,
+            *kernel_form(statics),
             *res.values(),
             *part.values(),
             *out.values(),
@@ -201,6 +213,41 @@ def run_chunk(
     res["work"] = work
     res.update({k: v for k, v in out.items() if k in outputs})
     return res
+
+
+def kernel_form(arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """The arrays as the kernels are compiled for: C-contiguous and writeable (copied if not).
+
+    Numba compiles one specialisation of a kernel per combination of its arguments' types, and
+    an array's type holds its layout and whether it is read-only. Arrays taken from pandas are
+    read-only (copy-on-write) and arrays a Dask worker unpickles are read-only too, so without
+    this each source of arrays compiled the large kernels again (about 20 s each) instead of
+    loading the one specialisation held in the cache. Arrays already in that form are passed
+    as they are; the others are network-sized, so a copy costs little next to a kernel call.
+    """
+    return tuple(x if x.flags.c_contiguous and x.flags.writeable else np.array(x, order="C") for x in arrays)
+
+
+def in_cache(kernel: Any) -> bool:
+    """Whether Numba's on-disk cache holds a specialisation of ``kernel`` that :func:`run_chunk` can load.
+
+    That is an entry for this source of the kernel, compiled for this machine, whose array
+    arguments are all in the form :func:`kernel_form` gives. Reads the cache's small index file
+    only (no compilation); ``False`` when the kernel has no cache or its index cannot be read.
+    """
+    from numba.core import types
+
+    try:
+        cache = kernel._cache
+        want = cache._index_key(None, kernel.targetctx.codegen())[1:]
+        index = cache._cache_file._load_index()
+    except Exception:  # (a private interface of Numba: any change of it reads as "not cached")
+        return False
+    for key in index:
+        sig = key[0]
+        if key[1:] == want and all(t.layout == "C" and t.mutable for t in sig if isinstance(t, types.Array)):
+            return True
+    return False
 
 
 def _sparse_enough(args: tuple[np.ndarray, ...], events: Events) -> bool:
@@ -345,12 +392,13 @@ class Workspace:
         """
         vis = self._visiting
         if vis is None or vis[0] is not args:
-            vis = self._visiting = (args, hubs_in_visiting_order(args, statics))
+            args_v, statics_v = hubs_in_visiting_order(args, statics)
+            vis = self._visiting = (args, (kernel_form(args_v), kernel_form(statics_v)))
             self._reference = None
         args_v, statics_v = vis[1]
         ref = self._reference
         if ref is None or ref[0] != n_t:
-            ref = self._reference = (n_t, reference_run(args_v, statics_v, n_t))
+            ref = self._reference = (n_t, kernel_form(reference_run(args_v, statics_v, n_t)))
         return args_v, statics_v, ref[1]
 
     def array(self, name: str, shape: tuple[int, ...]) -> np.ndarray:

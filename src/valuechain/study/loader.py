@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from valuechain.network.model import Network
     from valuechain.opt.study import Study
 
-__all__ = ["check_study", "load_study"]
+__all__ = ["check_study", "load_study", "load_study_network"]
 
 #: Policy fields that hold commodity ids, and fields that hold a region, a group or 'all'.
 _COMMODITY_FIELDS = ("commodities", "via", "basis")
@@ -60,6 +60,16 @@ def load_study(path_or_name: str | Path, network: Network | str | Path | None = 
     >>> build(vc.load_network(study.network), study).n_vars > 0
     True
     """
+    return load_study_network(path_or_name, network)[0]
+
+
+def load_study_network(
+    path_or_name: str | Path, network: Network | str | Path | None = None
+) -> tuple[Study, Network | None]:
+    """:func:`load_study`, and the network it loaded or was given (``None`` if it needed none).
+
+    For callers that go on to use the network: they need not load it a second time.
+    """
     from valuechain.analysis.caps import fill_today, read_cap_path, relative_regions
     from valuechain.network import Network, load_network
     from valuechain.network.io import find_network
@@ -74,7 +84,7 @@ def load_study(path_or_name: str | Path, network: Network | str | Path | None = 
         except NetworkError as e:
             raise StudyError(f"{p}: network: {e.reason}") from None
         if not relative_regions(study):
-            return study
+            return study, None
     if isinstance(network, Network):
         net = network
     else:
@@ -83,7 +93,7 @@ def load_study(path_or_name: str | Path, network: Network | str | Path | None = 
         except NetworkError as e:
             raise StudyError(f"{p}: network: cannot load '{network or name}': {e}") from None
     check_study(study, net)
-    return fill_today(study, net) if relative_regions(study) else study
+    return (fill_today(study, net) if relative_regions(study) else study), net
 
 
 def check_study(study: Study, network: Network) -> None:

@@ -9,9 +9,14 @@ The work is split into steps (:data:`STEPS`) run in order under a progress bar. 
 runs them and returns a :class:`StudyRun` holding every result; the report layer
 (:func:`valuechain.report.run.render`) only draws it, taking every figure and number from those
 objects. Two things run beside the main process to keep a run short on two cores: on a first
-run the simulation kernels compile (Numba, cached on disk afterwards) in a background process
-while the dependency and planning steps run, and the price-of-resilience sweep solves in a
-worker process while the targets are solved.
+run the simulation kernels compile (Numba, cached on disk afterwards) in background processes
+while the dependency and planning steps run (:mod:`valuechain.study._warm`; the progress display
+says so), and otherwise the price-of-resilience sweep solves in a worker process started with
+the run, whose imports and loading overlap the study step and whose solves overlap the
+targets. On a first run that worker is not started: the compilation takes longer than every
+other step together, so a third busy process on two cores would only slow it down.
+Today's dependency is measured once per run and reused by the steps that need it
+(:func:`valuechain.analysis.dependency.reuse_dependency`).
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BAND_PERCENTILES",
     "COMBINED",
+    "COMPILING",
     "DEFAULT_STUDY",
     "REGISTER_SAMPLES",
     "SIM_MODE",
@@ -66,6 +72,8 @@ REGISTER_SAMPLES = 200
 REGISTER_SEED = 2024
 #: Percentiles of the register samples' monthly shortfall kept in :attr:`StudyRun.register_bands`.
 BAND_PERCENTILES = (5, 25, 50, 75, 95)
+#: What the progress display shows while the kernels compile on a first run.
+COMPILING = "compiling the simulation kernels, once per installation"
 
 
 @dataclass
@@ -148,20 +156,17 @@ def _targets_api() -> tuple[Callable[..., Any], Callable[..., Any], Callable[...
     return targets, price_of_resilience, plot_price_of_resilience
 
 
-def _load_study(path: str | Path) -> Study:
-    """A study spec, read by the study layer's loader (every key and policy type)."""
-    from valuechain.study.loader import load_study
-
-    return load_study(path)
-
-
 def _step_study(study_path: str | Path | None, quick: bool) -> StudyRun:
     from valuechain.network import load_network
+    from valuechain.study.loader import load_study_network
 
-    study = _load_study(DEFAULT_STUDY if study_path is None else study_path)
+    # (the network the loader measured today's shares on, if it loaded one: the steps that
+    # measure them again then reuse that measurement)
+    study, net = load_study_network(DEFAULT_STUDY if study_path is None else study_path)
     if not study.network:
         raise ValueChainError(f"study '{study.name}' names no network")
-    net = load_network(study.network)
+    if net is None:
+        net = load_network(study.network)
     return StudyRun(study=study, network=net, region=_region(study), quick=quick, months=24)
 
 
@@ -175,20 +180,28 @@ def _step_dependency(run: StudyRun) -> None:
 
 def _resilience_job(study: str, shares: list[float] | None) -> pd.DataFrame:
     """The price-of-resilience curve of a study spec (run in a worker process)."""
+    from valuechain.analysis.dependency import reuse_dependency
     from valuechain.analysis.pricing import price_of_resilience
+    from valuechain.study.loader import load_study_network
 
-    spec = _load_study(study)
-    frame: pd.DataFrame = price_of_resilience(spec.network, spec, shares=shares)
+    with reuse_dependency():
+        # (the network the loader measured today's shares on, so that they are measured once)
+        spec, net = load_study_network(study)
+        frame: pd.DataFrame = price_of_resilience(spec.network if net is None else net, spec, shares=shares)
     return frame
 
 
-def _resilience_shares(run: StudyRun) -> list[float] | None:
-    return [0.9, 0.75, 0.6, 0.45] if run.quick else None
+def _resilience_shares(quick: bool) -> list[float] | None:
+    return [0.9, 0.75, 0.6, 0.45] if quick else None
 
 
-def _start_resilience(run: StudyRun, pool: list[Any]) -> Future[pd.DataFrame] | None:
-    """Start the price-of-resilience sweep in a worker process, to overlap the targets solves."""
-    if isinstance(_targets_api(), str) or run.study.path is None:
+def _start_resilience(study: str | Path, quick: bool, pool: list[Any]) -> Future[pd.DataFrame] | None:
+    """Start the price-of-resilience sweep of a study spec in a worker process.
+
+    Started with the run, so that the worker's imports and loading overlap the study step and its
+    solves the targets step.
+    """
+    if isinstance(_targets_api(), str):
         return None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -198,7 +211,7 @@ def _start_resilience(run: StudyRun, pool: list[Any]) -> Future[pd.DataFrame] | 
     except OSError:
         return None
     pool.append(ex)
-    return ex.submit(_resilience_job, str(run.study.path), _resilience_shares(run))
+    return ex.submit(_resilience_job, str(study), _resilience_shares(quick))
 
 
 def _step_targets(run: StudyRun) -> None:
@@ -227,15 +240,13 @@ def _step_resilience(run: StudyRun, pending: Future[pd.DataFrame] | None) -> Non
             return
         except BrokenProcessPool:  # the worker died (e.g. out of memory): solve here instead
             pass
-    run.resilience = api[1](run.network, run.study, shares=_resilience_shares(run))
+    run.resilience = api[1](run.network, run.study, shares=_resilience_shares(run.quick))
 
 
-def _step_shocks(run: StudyRun, warm: subprocess.Popen[bytes] | None) -> None:
+def _step_shocks(run: StudyRun) -> None:
     import valuechain as vc
     from valuechain.scenarios import ScenarioSet, compile_shocks, named, names
 
-    if warm is not None:
-        warm.wait()
     run.scenarios = [n for n in names() if n.startswith("cn-")]
     start = pd.Period(f"{(run.network.year or 2024) + 1}-01", freq="M")
     scen = ScenarioSet([named(n) for n in run.scenarios])
@@ -308,9 +319,11 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from valuechain.analysis.dependency import reuse_dependency
     from valuechain.study import _warm
 
-    warm = _warm.start(SIM_MODE)
+    cold = _warm.missing(SIM_MODE)
+    warm = _warm.start(SIM_MODE, cold) if cold else []
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -324,11 +337,15 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
     pool: list[Any] = []
     pending: Future[pd.DataFrame] | None = None
     try:
-        with bar:
+        with bar, reuse_dependency():
             task = bar.add_task(STEPS[0][1], total=len(STEPS))
+            compiling = bar.add_task(COMPILING, total=len(warm)) if warm else None
+            if not warm:  # (see the module notes)
+                pending = _start_resilience(DEFAULT_STUDY if study is None else study, quick, pool)
             for key, label in STEPS:
                 bar.update(task, description=label)
-                t0 = time.perf_counter()
+                t0 = time.perf_counter()  # (the shocks step's time holds any wait for the kernels)
+                _compiled(bar, compiling, warm, wait=key == "shocks")
                 try:
                     if key == "study":
                         run = _step_study(study, quick)
@@ -337,12 +354,11 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
                     elif key == "dependency":
                         _step_dependency(run)
                     elif key == "targets":
-                        pending = _start_resilience(run, pool)
                         _step_targets(run)
                     elif key == "resilience":
                         _step_resilience(run, pending)
                     elif key == "shocks":
-                        _step_shocks(run, warm)
+                        _step_shocks(run)
                     elif key == "criticality":
                         _step_criticality(run)
                 except ValueChainError as e:
@@ -354,8 +370,20 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
     finally:
         for ex in pool:
             ex.shutdown(wait=False, cancel_futures=True)
-        if warm is not None and warm.poll() is None:
-            warm.kill()
-            warm.wait()
+        for proc in warm:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
     assert run is not None
     return run
+
+
+def _compiled(bar: Any, task: Any, warm: list[subprocess.Popen[bytes]], *, wait: bool) -> None:
+    """Show how many background compilations have ended; with ``wait``, wait for the rest first."""
+    if task is None:
+        return
+    if wait:
+        for proc in warm:
+            proc.wait()
+    done = sum(proc.poll() is not None for proc in warm)
+    bar.update(task, completed=done)
