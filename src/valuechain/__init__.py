@@ -31,7 +31,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "sim": ("valuechain.sim", None),
     "opt": ("valuechain.opt", None),
     "analysis": ("valuechain.analysis", None),
-    "simulate": ("valuechain.sim", "simulate"),
+    "simulate": ("valuechain.study.scale", "simulate"),
     "optimise": ("valuechain.opt", "optimise"),
     "load_study": ("valuechain.study", "load_study"),
     "dependency": ("valuechain.analysis.dependency", "dependency"),

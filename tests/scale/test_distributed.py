@@ -12,9 +12,8 @@ import valuechain as vc
 from valuechain import ScenarioError
 from valuechain.scenarios import RiskRegister
 from valuechain.scenarios.compiled import ShockArrays
-from valuechain.sim import default_periods, simulate
-from valuechain.sim.distributed import RegisterSample, simulate_distributed
-from valuechain.study.scale import solve_many
+from valuechain.sim import default_periods
+from valuechain.study.scale import RegisterSample, simulate, simulate_distributed, solve_many
 
 distributed = pytest.importorskip("distributed")
 

@@ -96,8 +96,7 @@ def opt_resolve(size: Any, quick: bool) -> dict[str, Any]:
 @case("opt-sweep-dask", sizes=(8,), quick_sizes=(2,), size_label="studies")
 def opt_sweep_dask(size: Any, quick: bool) -> dict[str, Any]:
     """A sweep of the cap (``size`` studies, 1e4 variables each) solved here vs on 2 Dask workers."""
-    from valuechain.sim.distributed import cluster
-    from valuechain.study.scale import solve_many
+    from valuechain.study.scale import cluster, solve_many
 
     net, study, shocks = opt_problem(1_000 if quick else 10_000)
     shares = [0.3 + 0.5 * i / max(1, int(size) - 1) for i in range(int(size))]

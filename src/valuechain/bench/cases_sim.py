@@ -173,8 +173,7 @@ def dask_overhead(size: Any, quick: bool) -> dict[str, Any]:
     """Risk-register ensemble on global-li-ion-2024: one process vs a local 2-worker Dask cluster."""
     from valuechain.network import load_network
     from valuechain.scenarios import RiskRegister
-    from valuechain.sim import simulate
-    from valuechain.sim.distributed import RegisterSample, cluster
+    from valuechain.study.scale import RegisterSample, cluster, simulate
 
     net = load_network("global-li-ion-2024")
     reg = RiskRegister.default()

@@ -61,8 +61,7 @@ def simulate_cmd(
 
     from valuechain.network import load_network
     from valuechain.scenarios import RiskRegister
-    from valuechain.sim import simulate
-    from valuechain.sim.distributed import RegisterSample, cluster
+    from valuechain.study.scale import RegisterSample, cluster, simulate
 
     if n < 1 or chunk < 1:
         raise ValueChainError(f"--n and --chunk must be integers >= 1. Got {n} and {chunk}.")

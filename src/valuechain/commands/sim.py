@@ -247,7 +247,7 @@ def simulate_cmd(
 ) -> None:
     """Run a scenario, an ensemble of samples or the baseline through a network, month by month."""
     from valuechain.network import load_network
-    from valuechain.sim import simulate
+    from valuechain.study.scale import simulate
 
     if periods < 1:
         raise ScenarioError(f"--periods must be an integer >= 1. Got {periods}.")
@@ -270,7 +270,7 @@ def simulate_cmd(
     shocks, what = _shocks_for(net, scenario, samples, outages, seed, periods, start)
     if ensemble and (workers is not None or scheduler is not None):
         from valuechain.scenarios import RiskRegister
-        from valuechain.sim.distributed import RegisterSample, cluster
+        from valuechain.study.scale import RegisterSample, cluster
 
         if samples is not None:
             shocks = RegisterSample(RiskRegister.default(), samples, seed, periods=periods)

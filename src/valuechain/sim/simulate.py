@@ -402,7 +402,6 @@ def simulate(
     chunk_size: int | None = None,
     progress: bool = False,
     alpha: float = 0.95,
-    client: Any = None,
 ) -> SimResult:
     """Simulate a network month by month under shocks, for every scenario at once.
 
@@ -436,10 +435,6 @@ def simulate(
         Show a progress bar.
     alpha
         Level of the VaR and CVaR in the result.
-    client
-        A ``dask.distributed.Client``: split the ensemble over its workers and keep summaries
-        only (see :func:`valuechain.sim.distributed.simulate_distributed`, which also takes a
-        ``RegisterSample`` drawn on the workers).
 
     Returns
     -------
@@ -472,12 +467,6 @@ def simulate(
     if chunk_size is not None:
         check("simulate", "chunk_size", chunk_size, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
               error=ScenarioError, expected="an integer >= 1")  # fmt: skip
-    if client is not None:
-        from valuechain.sim.distributed import RegisterSample, simulate_distributed
-
-        if not isinstance(shocks, (Iterator, ShockArrays, SparseShocks, RegisterSample)):
-            shocks = _as_shocks(network, shocks, periods, start)
-        return simulate_distributed(client, network, shocks, mode=mode, chunk_size=chunk_size, alpha=alpha)
     if isinstance(shocks, Iterator):
         return _run_stream(network, shocks, mode=mode, progress=progress, alpha=alpha)
     if not isinstance(shocks, (ShockArrays, SparseShocks)) and isinstance(periods, int):

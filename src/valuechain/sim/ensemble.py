@@ -1,14 +1,13 @@
-"""Scale-out on Dask: simulation ensembles spread over a cluster.
+"""Ensembles in pieces: what a worker runs and how the pieces' summaries are merged.
 
-Nothing here schedules work itself: pieces of an ensemble become ``dask.distributed`` tasks, the
-network and its compiled arrays are scattered once to every worker, and each task sends back the
-small summary state of its scenarios (per-scenario totals and probability-weighted sums). The
-client merges those states in scenario order, so a distributed run gives the summaries of a local
-``simulate(..., keep="summary")`` run with the same shocks, up to the order of floating-point sums.
-Optimisation sweeps fan out from the study layer (:mod:`valuechain.study.scale`), since the
-simulation engine does not import the optimiser.
+The simulator does not schedule anything itself: the study layer (:mod:`valuechain.study.scale`)
+hands the pieces of an ensemble to ``dask.distributed`` workers. Each piece runs with
+:func:`run_piece` and sends back the small summary state of its scenarios (per-scenario totals and
+probability-weighted sums); :func:`merge_states` merges those states in scenario order, so a
+distributed run gives the summaries of a local ``simulate(..., keep="summary")`` run with the same
+shocks, up to the order of floating-point sums.
 
-Three kinds of ensemble are split:
+Three kinds of ensemble are split (:func:`pieces`):
 
 * a :class:`~valuechain.scenarios.compiled.ShockArrays` or
   :class:`~valuechain.scenarios.sparse.SparseShocks` with many scenarios (cut into slices);
@@ -21,14 +20,13 @@ Three kinds of ensemble are split:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from valuechain.errors import ScenarioError, ValueChainError
+from valuechain.errors import ScenarioError
 from valuechain.network.model import Network
 from valuechain.scenarios.compiled import ShockArrays
 from valuechain.scenarios.sparse import SparseShocks
@@ -37,11 +35,9 @@ from valuechain.sim.result import SimResult
 from valuechain.sim.simulate import _Accumulator, _default_chunk, _Plan, summary_statics
 
 if TYPE_CHECKING:
-    from distributed import Client
-
     from valuechain.scenarios.register import RiskRegister
 
-__all__ = ["RegisterSample", "cluster", "connect", "simulate_distributed"]
+__all__ = ["RegisterSample", "first_chunk", "merge_states", "pieces", "run_piece"]
 
 _SUMS = ("e_short", "e_dem", "p_dry", "first_sum")
 _COLS = ("lost_value", "lost_cells_gwh", "shortfall_periods", "max_shortfall_share")
@@ -52,8 +48,8 @@ class RegisterSample:
     """``n`` scenarios of a risk register drawn with ``seed``, to be drawn where they are run.
 
     Equivalent to ``register.iter_samples(network, n, seed=seed, periods=periods, ...)``: pass it
-    as the shocks of :func:`simulate_distributed` (or ``simulate(..., client=...)``) and every
-    worker samples its own block.
+    as the shocks of :func:`valuechain.study.scale.simulate_distributed` (or
+    ``valuechain.simulate(..., client=...)``) and every worker samples its own block.
 
     Examples
     --------
@@ -84,8 +80,8 @@ class RegisterSample:
         return sample
 
 
-def _run_piece(arr: SimArrays, network: Network, piece: Any, weights: np.ndarray | None, mode: str) -> dict[str, Any]:
-    """Run one piece of an ensemble on a worker and return its summary state."""
+def run_piece(arr: SimArrays, network: Network, piece: Any, weights: np.ndarray | None, mode: str) -> dict[str, Any]:
+    """Run one piece of an ensemble (on a worker) and return its summary state."""
     from valuechain.sim.kernel import Workspace, run_chunk
 
     if isinstance(piece, tuple):  # (RegisterSample, first, count)
@@ -112,49 +108,7 @@ def _run_piece(arr: SimArrays, network: Network, piece: Any, weights: np.ndarray
     return state
 
 
-def connect(address: str | None = None, *, workers: int = 2, threads: int = 1, processes: bool = True) -> Client:
-    """A ``dask.distributed`` client: to the scheduler at ``address``, or to a new local cluster.
-
-    Parameters
-    ----------
-    address
-        Scheduler address such as ``tcp://10.0.0.5:8786``; ``None`` starts a ``LocalCluster``.
-    workers, threads, processes
-        Size and kind of the local cluster (ignored with ``address``).
-    """
-    from distributed import Client, LocalCluster
-
-    if address is not None:
-        try:
-            return Client(address, timeout="5s")
-        except (OSError, TimeoutError, ValueError) as e:
-            raise ValueChainError(f"cannot reach the Dask scheduler at {address}: {e}") from e
-    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-        raise ValueChainError(f"The 'workers' parameter of connect must be an integer >= 1. Got {workers!r}.")
-    # worker processes run as many Numba threads as they have Dask threads (no oversubscription)
-    extra: dict[str, Any] = {"env": {"NUMBA_NUM_THREADS": str(threads)}} if processes else {}
-    cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=threads, processes=processes, dashboard_address=None, **extra
-    )
-    return Client(cluster)
-
-
-@contextmanager
-def cluster(
-    address: str | None = None, *, workers: int = 2, threads: int = 1, processes: bool = True
-) -> Iterator[Client]:
-    """:func:`connect` as a context: closes the client, and the local cluster it started, on exit."""
-    client = connect(address, workers=workers, threads=threads, processes=processes)
-    try:
-        yield client
-    finally:
-        local = client.cluster if address is None else None
-        client.close()
-        if local is not None:
-            local.close()
-
-
-def _pieces(shocks: object, network: Network, chunk_size: int | None) -> Iterator[tuple[Any, np.ndarray | None]]:
+def pieces(shocks: object, network: Network, chunk_size: int | None) -> Iterator[tuple[Any, np.ndarray | None]]:
     """Pieces of an ensemble and the weights of their scenarios (None: probability x piece size)."""
     if isinstance(shocks, RegisterSample):
         for first, count in shocks.blocks(chunk_size or 50_000):
@@ -176,43 +130,18 @@ def _pieces(shocks: object, network: Network, chunk_size: int | None) -> Iterato
             yield sh, None
 
 
-def simulate_distributed(
-    client: Client,
-    network: Network,
-    shocks: object,
-    *,
-    mode: str = "pro-rata",
-    chunk_size: int | None = None,
-    alpha: float = 0.95,
-    in_flight: int | None = None,
-) -> SimResult:
-    """Simulate an ensemble on a Dask cluster and merge the summaries (``keep="summary"``).
+def first_chunk(network: Network, shocks: object) -> tuple[ShockArrays | SparseShocks, object, SimArrays]:
+    """The first chunk of an ensemble, the ensemble and the network compiled for it.
 
-    Parameters
-    ----------
-    client
-        A ``dask.distributed.Client`` (see :func:`connect`).
-    network
-        The network.
-    shocks
-        :class:`ShockArrays` or :class:`SparseShocks` (cut into slices of ``chunk_size``
-        scenarios, default eight slices), an iterator of such chunks (one task each), or a
-        :class:`RegisterSample`
-        (blocks of ``chunk_size`` scenarios, default 50 000, drawn on the workers).
-    mode, alpha
-        As for :func:`~valuechain.sim.simulate`.
-    in_flight
-        Tasks submitted ahead of the results merged so far (default: twice the workers); bounds
-        the memory an iterator of chunks can take.
+    The first chunk is drawn or read to check the shocks and to compile the network; an iterator
+    comes back re-chained after its first chunk.
 
-    Returns
-    -------
-    SimResult
-        Summaries only (``dataset`` is None). Scenario weights are those of a local run:
-        a ShockArrays keeps its probabilities; chunks of a stream are weighted by their length.
+    Raises
+    ------
+    ScenarioError
+        When ``shocks`` is no ensemble, or belongs to another network (raised here rather than
+        on a worker).
     """
-    from distributed import as_completed
-
     first: ShockArrays | SparseShocks
     if isinstance(shocks, RegisterSample):
         first = shocks.draw(network, 0, 1)
@@ -238,34 +167,11 @@ def simulate_distributed(
             f"got {type(shocks).__name__}"
         )
     arr = compile_network(network, first.period_months)
-    _Plan(arr, network, first)  # fails here, not on a worker, when the shocks belong elsewhere
-    n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-    limit = in_flight or 2 * n_workers
-    arr_f, net_f = client.scatter([arr, network], broadcast=True, hash=False)
-    states: dict[int, dict[str, Any]] = {}
-    pending = as_completed()
-    index: dict[Any, int] = {}
-    for k, (piece, weights) in enumerate(_pieces(shocks, network, chunk_size)):
-        if isinstance(piece, (ShockArrays, SparseShocks)):
-            if not piece.periods.equals(first.periods):
-                raise ScenarioError(f"chunk {k} of the stream covers other periods than the first chunk")
-            piece = client.scatter(piece, hash=False)
-        fut = client.submit(_run_piece, arr_f, net_f, piece, weights, mode, pure=False)
-        index[fut.key] = k
-        pending.add(fut)
-        while pending.count() >= limit:
-            done = next(pending)
-            states[index[done.key]] = done.result()
-            done.release()
-    for done in pending:
-        states[index[done.key]] = done.result()
-    if not states:
-        raise ScenarioError("the ensemble is empty")
-    labels = first.scenarios if isinstance(first, (ShockArrays, SparseShocks)) and first is shocks else None
-    return _merge(arr, network, [states[k] for k in sorted(states)], mode, alpha, labels)
+    _Plan(arr, network, first)
+    return first, shocks, arr
 
 
-def _merge(
+def merge_states(
     arr: SimArrays,
     network: Network,
     states: Sequence[dict[str, Any]],
@@ -273,6 +179,7 @@ def _merge(
     alpha: float,
     labels: pd.Index | None = None,
 ) -> SimResult:
+    """Merge the summary states of an ensemble's pieces, in scenario order, into one result."""
     periods = states[0]["periods"]
     acc = _Accumulator(arr, len(periods), None, "summary")
     for st in states:
