@@ -346,7 +346,7 @@ REGISTER_CASES: list[Case] = [
         "row 2", "field 'id'", "expected unique ids",
     ),
     register_case("register-yaml-syntax", "reg.yaml", b"rows:\n  - id: a\n    exporter: [CN\n",
-                  "YAML syntax error at line", "column"),
+                  "reg.yaml:4:1", "not valid YAML"),
     register_case("register-yaml-not-a-list", "reg.yaml", b"id: a\nexporter: CN\n",
                   "expected a list of rows"),
     register_case("register-yaml-row-not-mapping", "reg.yaml", b"- just text\n",

@@ -12,7 +12,7 @@ from typing import Any
 
 from valuechain.errors import ValueChainError
 
-__all__ = ["read_yaml"]
+__all__ = ["parse_yaml", "read_text", "read_yaml"]
 
 
 def read_yaml(path: str | Path, error: type[ValueChainError], what: str = "file") -> Any:
@@ -45,8 +45,11 @@ def read_yaml(path: str | Path, error: type[ValueChainError], what: str = "file"
     ...     print(str(e).replace(str(p), "s.yaml"))
     s.yaml:2:1: not valid YAML: while parsing a flow sequence, expected ',' or ']', but got '<stream end>'
     """
-    import yaml
+    return parse_yaml(read_text(path, error, what), path, error)
 
+
+def read_text(path: str | Path, error: type[ValueChainError], what: str = "file") -> str:
+    """The text of a hand-written file (UTF-8, a byte-order mark dropped), or ``error`` in one line."""
     p = Path(path)
     try:
         data = p.read_bytes()
@@ -57,13 +60,20 @@ def read_yaml(path: str | Path, error: type[ValueChainError], what: str = "file"
     except OSError as e:
         raise error(f"{p}: cannot read the {what} ({e.strerror or e})") from None
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise error(
             f"{p}:{line}: expected UTF-8 text; byte 0x{data[e.start]:02x} at offset {e.start} is not UTF-8 "
             "(save the file as UTF-8)"
         ) from None
+
+
+def parse_yaml(text: str, path: str | Path, error: type[ValueChainError]) -> Any:
+    """The content of YAML ``text`` read from ``path``, or ``error`` naming ``file:line:column``."""
+    import yaml
+
+    p = Path(path)
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as e:

@@ -236,30 +236,14 @@ class RiskRegister:
         ScenarioError
             If the file is missing, unreadable or has a bad row; the message names file, row and field.
         """
-        p = Path(path)
-        if not p.is_file():
-            raise ScenarioError(f"{p}: no such file; expected a risk register (CSV or YAML)")
-        try:
-            raw = p.read_bytes()
-        except OSError as e:
-            raise ScenarioError(f"{p}: cannot read the file ({e.strerror or e})") from None
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            line = raw[: e.start].count(b"\n") + 1
-            raise ScenarioError(
-                f"{p}: the file is not UTF-8 (byte 0x{raw[e.start]:02x} on line {line}); expected UTF-8 text"
-            ) from None
-        if p.suffix.lower() in (".yaml", ".yml"):
-            import yaml
+        from valuechain._yaml import parse_yaml, read_text
 
-            try:
-                data = yaml.safe_load(text)
-            except yaml.YAMLError as e:
-                mark = getattr(e, "problem_mark", None)
-                where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-                problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-                raise ScenarioError(f"{p}: YAML syntax error{where}: {problem}") from None
+        p = Path(path)
+        if not p.is_file() and not p.is_dir():
+            raise ScenarioError(f"{p}: no such file; expected a risk register (CSV or YAML)")
+        text = read_text(p, ScenarioError, "risk register (CSV or YAML)")
+        if p.suffix.lower() in (".yaml", ".yml"):
+            data = parse_yaml(text, p, ScenarioError)
             if isinstance(data, dict) and "rows" in data:
                 data = data["rows"]
             if not isinstance(data, list):
