@@ -151,14 +151,7 @@ def flow_links(
         Links with columns ``source``, ``target``, ``value``, ``stage``; and the unit of ``value``.
     """
     w, unit = commodity_weights(network, basis)
-    procs, rec = network.processes, network.recipes
-    act = baseline_activity(procs) if activity is None else activity.reindex(procs.index).fillna(0.0)
-    region = procs["region"]
-    if expansion_activity is not None and len(network.expansions):
-        xact = expansion_activity.reindex(network.expansions.index).fillna(0.0)
-        act = pd.concat([act, xact[xact > 0]])
-        region = pd.concat([region, network.expansions.loc[xact[xact > 0].index, "region"]])
-    rec = rec[rec["process"].isin(act.index)]
+    act, region, rec = _activities(network, activity, expansion_activity)
     r = rec.assign(
         region=region.loc[rec["process"]].to_numpy(),
         q=rec["coefficient"].to_numpy() * act.loc[rec["process"]].to_numpy(),
@@ -398,14 +391,7 @@ def supply_links(
     """
     w, _ = commodity_weights(network, "value")
     group = region_groups(network) if group is None else group
-    procs, rec = network.processes, network.recipes
-    act = baseline_activity(procs) if activity is None else activity.reindex(procs.index).fillna(0.0)
-    region = procs["region"]
-    if expansion_activity is not None and len(network.expansions):
-        xact = expansion_activity.reindex(network.expansions.index).fillna(0.0)
-        act = pd.concat([act, xact[xact > 0]])
-        region = pd.concat([region, network.expansions.loc[xact[xact > 0].index, "region"]])
-    rec = rec[rec["process"].isin(act.index)]
+    act, region, rec = _activities(network, activity, expansion_activity)
     r = rec.assign(
         g=region.loc[rec["process"]].map(group).to_numpy(),
         q=rec["coefficient"].to_numpy() * act.loc[rec["process"]].to_numpy(),
@@ -536,3 +522,18 @@ def stage_sankey(
     )
     nodes = len(pd.unique(pd.concat([main["source"], main["target"]])))
     return fig, nodes
+
+
+def _activities(
+    network: Network, activity: pd.Series | None, expansion_activity: pd.Series | None
+) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    """Activity and region of every process (and built expansion), and the recipe rows they run."""
+    procs = network.processes
+    act = baseline_activity(procs) if activity is None else activity.reindex(procs.index).fillna(0.0)
+    region = procs["region"]
+    if expansion_activity is not None and len(network.expansions):
+        xact = expansion_activity.reindex(network.expansions.index).fillna(0.0)
+        act = pd.concat([act, xact[xact > 0]])
+        region = pd.concat([region, network.expansions.loc[xact[xact > 0].index, "region"]])
+    rec = network.recipes
+    return act, region, rec[rec["process"].isin(act.index)]
