@@ -192,6 +192,11 @@ class Network:
         """Expansion options the optimiser may build, indexed by id."""
         return self.tables["expansions"]
 
+    @property
+    def alternatives(self) -> pd.DataFrame:
+        """Alternative inputs of processes (substitution), one row per (process, input replaced)."""
+        return self.tables["alternatives"]
+
     # ----------------------------------------------------------------- derived views
     @property
     def hub_ids(self) -> pd.Index:

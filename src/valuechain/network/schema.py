@@ -49,6 +49,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "demand": ("region", "commodity"),
     "markets": ("region", "commodity", "side", "tier"),
     "expansions": ("id",),
+    "alternatives": ("process", "commodity"),
 }
 #: Tables every network must have.
 REQUIRED_TABLES: tuple[str, ...] = ("commodities", "regions", "hubs")
@@ -61,6 +62,7 @@ OPTIONAL_TABLES: tuple[str, ...] = (
     "demand",
     "markets",
     "expansions",
+    "alternatives",
 )
 #: Every table, in the order they are loaded, saved and documented.
 TABLES: tuple[str, ...] = (
@@ -74,6 +76,7 @@ TABLES: tuple[str, ...] = (
     "demand",
     "markets",
     "expansions",
+    "alternatives",
 )
 
 

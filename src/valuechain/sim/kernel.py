@@ -18,7 +18,16 @@ from numba import get_num_threads
 
 from valuechain.sim.full import simulate_kernel
 
-__all__ = ["OUTPUTS", "Events", "Workspace", "events_from_dense", "make_events", "run_chunk", "simulate_kernel"]
+__all__ = [
+    "OUTPUTS",
+    "Events",
+    "Workspace",
+    "events_from_dense",
+    "make_events",
+    "no_recourse",
+    "run_chunk",
+    "simulate_kernel",
+]
 
 #: Dense outputs the kernel can write, besides its summaries.
 OUTPUTS = ("supply", "stock", "served", "demand", "activity", "flow")
@@ -98,6 +107,7 @@ def run_chunk(
     outputs: tuple[str, ...] = (),
     workspace: Workspace | None = None,
     method: str = "auto",
+    recourse: tuple[np.ndarray, ...] | None = None,
 ) -> dict[str, np.ndarray]:
     """Run the kernel on one chunk of scenarios.
 
@@ -120,6 +130,10 @@ def run_chunk(
     computes only the rows a shock changes, against the unshocked run
     (``valuechain.sim.delta``); 'auto' takes 'delta' for pro-rata summaries when the shocks
     are sparse enough for it to pay (:func:`_sparse_enough`).
+
+    ``recourse`` (``SimArrays.recourse_args()``) holds the refill rates of hubs and the
+    alternatives of process inputs, which re-sourcing runs use; ``None``: neither. Both act only
+    in re-sourcing mode, which always runs the full kernel, so the delta kernel needs neither.
     """
     n_s, n_t = events.n_s, events.n_t
     n_h, n_p, n_r, n_d = len(args[27]), len(args[22]), len(args[24]), len(args[26])
@@ -187,6 +201,7 @@ def run_chunk(
         simulate_kernel(  # type: ignore[call-arg]
             *args,
             events.ptr, events.kind, events.item, events.value, w, int(n_t), bool(resourcing), int(block),
+            *(recourse if recourse is not None else no_recourse(n_h, n_p)),
             *statics,
             *res.values(),
             *part.values(),
@@ -201,6 +216,12 @@ def run_chunk(
     res["work"] = work
     res.update({k: v for k, v in out.items() if k in outputs})
     return res
+
+
+def no_recourse(n_h: int, n_p: int) -> tuple[np.ndarray, ...]:
+    """Recourse arrays with no refill and no alternatives, for ``n_h`` hubs and ``n_p`` processes."""
+    none_i, none_f = np.zeros(0, dtype=np.int64), np.zeros(0)
+    return (np.zeros(n_h), np.zeros(n_p + 1, dtype=np.int64), none_i, none_i, none_f, none_f, none_f)
 
 
 def _sparse_enough(args: tuple[np.ndarray, ...], events: Events) -> bool:
