@@ -181,7 +181,7 @@ def check_tables(
                 f"'{ids[pos]}' has no output in recipes; expected at least one recipe row with kind 'output'",
             )
 
-    _check_alternatives(tables, locs, hubs)
+    _check_recourse(tables, locs, hubs)
 
     routes = tables["routes"]
     com, o, d = (_column(routes, c) for c in ("commodity", "origin", "destination"))
@@ -301,8 +301,13 @@ def has_baseline(raw_processes: pd.DataFrame | None, routes: pd.DataFrame) -> bo
     return bool(len(routes)) and bool((routes["baseline_flow"] > 0).any())
 
 
-def _check_alternatives(tables: Mapping[str, pd.DataFrame], locs: Mapping[str, Locator], hubs: pd.MultiIndex) -> None:
-    """Alternatives replace an input of their process, from a hub in its region, with a share in [0, 1]."""
+def _check_recourse(tables: Mapping[str, pd.DataFrame], locs: Mapping[str, Locator], hubs: pd.MultiIndex) -> None:
+    """Refill rates are shares; alternatives replace an input of their process, from a hub in its region."""
+    refill = tables["hubs"]["refill_rate"].to_numpy(dtype=float)
+    over = refill > 1.0
+    if over.any():
+        pos = _first(over)
+        raise locs["hubs"].error(pos, "refill_rate", f"refill_rate {refill[pos]} is above 1; expected a share in [0, 1]")
     alt = tables["alternatives"]
     if not len(alt):
         return
@@ -330,8 +335,3 @@ def _check_alternatives(tables: Mapping[str, pd.DataFrame], locs: Mapping[str, L
             )
         if not share <= 1.0:
             raise locs["alternatives"].error(pos, "share_max", f"share_max {share} is above 1; expected a share in [0, 1]")
-    refill = tables["hubs"]["refill_rate"].to_numpy(dtype=float)
-    over = refill > 1.0
-    if over.any():
-        pos = _first(over)
-        raise locs["hubs"].error(pos, "refill_rate", f"refill_rate {refill[pos]} is above 1; expected a share in [0, 1]")
