@@ -13,6 +13,7 @@ import pandas as pd
 from valuechain.errors import StudyError
 from valuechain.network.model import PERIODS
 from valuechain.network.validate import hub_id
+from valuechain.opt._recourse import add_substitution
 from valuechain.opt._lp import INF, Block, LinearProgram, _loc, scale_capacity
 from valuechain.opt.model import Model
 from valuechain.opt.study import Study
@@ -319,6 +320,8 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
     * ``build_limit[e]``: :math:`\sum_t build_{te} \le max_e`; ``build_open_max/min[t,e]``:
       :math:`min_e\,open \le build \le max_e\,open`;
     * ``stock_reserve[s,t,h]``: :math:`stock_{sth} \le reserve_{th}`;
+    * ``substitution_share[s,t,a]`` and ``substitute`` in the balances: alternative inputs
+      (:mod:`valuechain.opt._recourse`), when the study allows substitution;
     * ``cvar[s]``: :math:`\xi_s \ge \sum_{t,d} \delta_t v_d\,unmet_{std} - \eta`, :math:`\xi \ge 0`;
     * one block of rows per policy (see :mod:`valuechain.opt.policies`).
 
@@ -594,6 +597,9 @@ def assemble(
             lp.add_terms(
                 bal.flat(s_ax, t_ax[:, 1:], hh[None, None, :]), stock.flat(s_ax, t_ax[:, :-1], hh[None, None, :]), 1.0
             )
+
+    if study.substitution:  # chemistry switching (valuechain.opt._recourse)
+        add_substitution(lp, network, (sc, per), months, act, bal, hub_pos, weight, part)
 
     # ---------------------------------------------------------------- CVaR on unmet demand
     if study.cvar_weight > 0:

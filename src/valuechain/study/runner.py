@@ -220,13 +220,13 @@ def _step_shocks(run: StudyRun, warm: subprocess.Popen[bytes] | None) -> None:
     start = pd.Period(f"{(run.network.year or 2024) + 1}-01", freq="M")
     scen = ScenarioSet([named(n) for n in run.scenarios])
     shocks = compile_shocks(run.network, scen, start=start, periods=run.months, outside="clip")
-    run.shocks = vc.simulate(run.network, shocks, mode=SIM_MODE)
+    run.shocks = vc.simulate(run.network, shocks, mode=SIM_MODE, substitution=run.study.substitution)
 
 
 def _step_criticality(run: StudyRun) -> None:
     from valuechain.sim import criticality
 
-    run.criticality = criticality(run.network, periods=run.months, mode=SIM_MODE)
+    run.criticality = criticality(run.network, periods=run.months, mode=SIM_MODE, substitution=run.study.substitution)
 
 
 def _fail(step: str, e: ValueChainError) -> ValueChainError:
