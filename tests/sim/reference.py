@@ -80,17 +80,27 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True):
     for r, c, q in zip(net.demand["region"], net.demand["commodity"], net.demand["quantity"], strict=True):
         use_per_day[hub_id(r, c)] += float(q) / (PERIODS[net.period] * 365.0 / 12)
     level = {}
-    for h, days, c in zip(hubs, net.hubs["days_of_cover"].astype(float), net.hubs["stock_capacity"].astype(float), strict=True):
+    for h, days, c in zip(
+        hubs, net.hubs["days_of_cover"].astype(float), net.hubs["stock_capacity"].astype(float), strict=True
+    ):
         level[h] = min(initial[h] if math.isnan(days) else days * use_per_day[h], c)
     refill = dict(zip(hubs, net.hubs["refill_rate"].astype(float), strict=True))
     # alternatives: process -> {input hub: (alternative hub, coefficient, share, ramp in periods)}
     alts = {p: {} for p in procs.index}
     if substitution:
         for p, com, other, coef, share, ramp in zip(
-            *(net.alternatives[c] for c in ("process", "commodity", "alternative", "coefficient", "share_max", "ramp_months")),
+            *(
+                net.alternatives[c]
+                for c in ("process", "commodity", "alternative", "coefficient", "share_max", "ramp_months")
+            ),
             strict=True,
         ):
-            alts[p][hub_id(region[p], com)] = (hub_id(region[p], other), float(coef), float(share), float(ramp) / shocks.period_months)
+            alts[p][hub_id(region[p], com)] = (
+                hub_id(region[p], other),
+                float(coef),
+                float(share),
+                float(ramp) / shocks.period_months,
+            )
 
     uses = {h: [] for h in hubs}
     for p in sorted(inputs):
@@ -219,7 +229,9 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True):
                     for h, coef in inputs[p].items():
                         left[h] += given[(p, h)] - a * coef
                     if mode == "re-sourcing" and alts[p]:
-                        act[p] = substitute(p, t, plan[p], act[p], inputs[p], ratio_of, alts[p], ramp_start, level, left, pull)
+                        act[p] = substitute(
+                            p, t, plan[p], act[p], inputs[p], ratio_of, alts[p], ramp_start, level, left, pull
+                        )
                     for h, y in outputs[p].items():
                         deliver(h, act[p] * y, ("output", p, h) in lagged)
             stock = {h: min(max(left[h], 0.0), level[h]) for h in hubs}
@@ -228,7 +240,6 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True):
             out["flow"][s, t] = [flow[r] for r in routes]
             out["stock"][s, t] = [stock[h] for h in hubs]
     return out
-
 
 
 def substitute(p, t, plan, a0, inputs, ratio, alts, ramp_start, level, left, pull):

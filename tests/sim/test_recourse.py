@@ -100,7 +100,9 @@ def _anode_network(**alt):
     b.add_commodity("cell", unit="GWh", stage="cell", value=10.0)
     b.add_process("mine-n", region="A", capacity=5.0, baseline_activity=5.0, outputs={"n": 1.0})
     b.add_process("mine-s", region="A", capacity=20.0, baseline_activity=5.0, outputs={"s": 1.0})
-    b.add_process("cells", region="A", capacity=10.0, baseline_activity=5.0, inputs={"n": 1.0, "s": 1.0}, outputs={"cell": 1.0})
+    b.add_process(
+        "cells", region="A", capacity=10.0, baseline_activity=5.0, inputs={"n": 1.0, "s": 1.0}, outputs={"cell": 1.0}
+    )
     b.add_demand("A", "cell", quantity=5.0)
     b.add_alternative("cells", "n", alternative="s", coefficient=1.2, **alt)
     return b.build()

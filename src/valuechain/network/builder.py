@@ -122,7 +122,12 @@ class NetworkBuilder:
     ) -> None:
         """Let ``process`` use ``alternative`` instead of its input ``commodity`` (share_max, ramp_months, ...)."""
         self._add(
-            "alternatives", process=process, commodity=commodity, alternative=alternative, coefficient=coefficient, **fields
+            "alternatives",
+            process=process,
+            commodity=commodity,
+            alternative=alternative,
+            coefficient=coefficient,
+            **fields,
         )
 
     def build(self, *, auto_hubs: bool = True, check_balance: bool = True) -> Network:

@@ -80,7 +80,9 @@ def _baseline_use(network: Network, ids: pd.Index) -> np.ndarray:
     act = network.baseline_activity
     region = dict(zip(procs.index.tolist(), procs["region"].tolist(), strict=True))
     rec = network.recipes
-    for p, kind, com, coef in zip(*(rec[c].tolist() for c in ("process", "kind", "commodity", "coefficient")), strict=True):
+    for p, kind, com, coef in zip(
+        *(rec[c].tolist() for c in ("process", "kind", "commodity", "coefficient")), strict=True
+    ):
         if kind == "input" and p in region:
             use[pos[hub_id(region[p], com)]] += float(coef) * float(act[p])
     dem = network.demand

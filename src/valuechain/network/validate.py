@@ -307,7 +307,9 @@ def _check_recourse(tables: Mapping[str, pd.DataFrame], locs: Mapping[str, Locat
     over = refill > 1.0
     if over.any():
         pos = _first(over)
-        raise locs["hubs"].error(pos, "refill_rate", f"refill_rate {refill[pos]} is above 1; expected a share in [0, 1]")
+        raise locs["hubs"].error(
+            pos, "refill_rate", f"refill_rate {refill[pos]} is above 1; expected a share in [0, 1]"
+        )
     alt = tables["alternatives"]
     if not len(alt):
         return
@@ -316,7 +318,13 @@ def _check_recourse(tables: Mapping[str, pd.DataFrame], locs: Mapping[str, Locat
     inputs = set(zip(_column(rec, "process")[is_in], _column(rec, "commodity")[is_in], strict=True))
     region = dict(zip(_column(procs, "id"), _column(procs, "region"), strict=True))
     for pos, (pid, com, other, share) in enumerate(
-        zip(_column(alt, "process"), _column(alt, "commodity"), _column(alt, "alternative"), alt["share_max"], strict=True)
+        zip(
+            _column(alt, "process"),
+            _column(alt, "commodity"),
+            _column(alt, "alternative"),
+            alt["share_max"],
+            strict=True,
+        )
     ):
         if (pid, com) not in inputs:
             raise locs["alternatives"].error(
@@ -334,4 +342,6 @@ def _check_recourse(tables: Mapping[str, pd.DataFrame], locs: Mapping[str, Locat
                 f"expected a row ({region[pid]}, {other}) in hubs",
             )
         if not share <= 1.0:
-            raise locs["alternatives"].error(pos, "share_max", f"share_max {share} is above 1; expected a share in [0, 1]")
+            raise locs["alternatives"].error(
+                pos, "share_max", f"share_max {share} is above 1; expected a share in [0, 1]"
+            )

@@ -13,8 +13,8 @@ import pandas as pd
 from valuechain.errors import StudyError
 from valuechain.network.model import PERIODS
 from valuechain.network.validate import hub_id
-from valuechain.opt._recourse import add_substitution
 from valuechain.opt._lp import INF, Block, LinearProgram, _loc, scale_capacity
+from valuechain.opt._recourse import add_substitution
 from valuechain.opt.model import Model
 from valuechain.opt.study import Study
 from valuechain.scenarios.compiled import route_limit

@@ -135,7 +135,6 @@ class SimArrays:
             self.stock0, self.stock_level, self.pipe0,
         )  # fmt: skip
 
-
     def recourse_args(self, substitution: bool = True) -> tuple[np.ndarray, ...]:
         """Return the re-sourcing recourse arrays the full kernel takes; no alternatives unless ``substitution``."""
         if substitution:
@@ -256,7 +255,13 @@ def _plan_order(network: Network, rec: pd.DataFrame) -> tuple[list[Node], set[tu
     alt = _alternative_entries(network)
     if len(alt):  # a process is visited after the hubs of its alternatives, as after its inputs
         extra = pd.DataFrame(
-            {"process": alt["process"], "kind": "input", "commodity": alt["alternative"], "coefficient": 0.0, "hub": alt["alt_hub"]}
+            {
+                "process": alt["process"],
+                "kind": "input",
+                "commodity": alt["alternative"],
+                "coefficient": 0.0,
+                "hub": alt["alt_hub"],
+            }
         )
         rec = pd.concat([rec, extra], ignore_index=True)
     nodes, tail, head, keys, lagable, weight = _loop_graph(network, rec)
@@ -468,7 +473,9 @@ def _compile(network: Network, period_months: int) -> SimArrays:
         demand_qty=dem["quantity"].to_numpy(dtype=float) * factor,
         refill=refill,
         alt_ptr=_csr(alt_p, n_p),
-        alt_in=np.array([in_pos[(p, h)] for p, h in zip(alt["process"].tolist(), alt["hub"].tolist(), strict=True)], dtype=np.int64),
+        alt_in=np.array(
+            [in_pos[(p, h)] for p, h in zip(alt["process"].tolist(), alt["hub"].tolist(), strict=True)], dtype=np.int64
+        ),
         alt_hub=np.array([hpos[h] for h in alt["alt_hub"].tolist()], dtype=np.int64),
         alt_coef=alt["coefficient"].to_numpy(dtype=float),
         alt_share=alt["share_max"].to_numpy(dtype=float),
