@@ -34,6 +34,7 @@ __all__ = ["add_substitution"]
 def add_substitution(
     lp: LinearProgram,
     network: Network,
+    allowed: bool,
     axes: tuple[pd.Index, pd.Index],
     months: int,
     act: Block,
@@ -42,9 +43,12 @@ def add_substitution(
     weight: np.ndarray,
     part: Callable[[str, Block, np.ndarray], None],
 ) -> Block | None:
-    """Add the ``substitute`` variables and their rows (see the module docstring); ``None`` if no alternatives."""
+    """Add the ``substitute`` variables and their rows (see the module docstring).
+
+    ``None`` if the study does not allow substitution (``allowed``) or the network has no alternatives.
+    """
     alt = network.alternatives
-    if not len(alt):
+    if not allowed or not len(alt):
         return None
     sc, per = axes
     n_s, n_t = len(sc), len(per)
