@@ -217,7 +217,7 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True):
                             deliver(r["to"], a, r["lag"])
                         else:
                             served[use[1]] = a
-                    if mode == "re-sourcing" and refill[h] > 0 and left[h] < level[h]:
+                    if mode == "re-sourcing" and refill[h] > 0 and level[h] - left[h] > 1e-9 * level[h]:
                         left[h] += pull(h, refill[h] * (level[h] - left[h]))
                     done.add(h)
                 else:
@@ -228,7 +228,7 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True):
                     act[p] = a
                     for h, coef in inputs[p].items():
                         left[h] += given[(p, h)] - a * coef
-                    if mode == "re-sourcing" and alts[p]:
+                    if mode == "re-sourcing" and alts[p] and act[p] < plan[p] * (1 - 1e-9):
                         act[p] = substitute(
                             p, t, plan[p], act[p], inputs[p], ratio_of, alts[p], ramp_start, level, left, pull
                         )
@@ -247,7 +247,8 @@ def substitute(p, t, plan, a0, inputs, ratio, alts, ramp_start, level, left, pul
 
     ``inputs`` are p's coefficients by hub, ``ratio`` the share of its target each hub handed
     out, ``a0`` p's activity on its own inputs (whose unused part is already back in ``left``).
-    An alternative's share is 0 until its input is first short, then rises linearly to its
+    Called when p falls short of its plan. An alternative's share is 0 until p is first short
+    with its input short, then rises linearly to its
     ``share_max`` over its ramp (in periods); the alternative comes from what its hub holds above
     its level, then from spare supply pulled to that hub.
     """
@@ -265,7 +266,7 @@ def substitute(p, t, plan, a0, inputs, ratio, alts, ramp_start, level, left, pul
             top = min(top, own[h])
         elif share < 1:
             top = min(top, own[h] / (1 - share))
-    if not top > a0:
+    if not top > a0 + 1e-9 * plan:
         return a0
     for h, coef in inputs.items():
         left[h] -= coef * (min(top, own[h]) - a0)

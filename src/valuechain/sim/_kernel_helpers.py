@@ -12,6 +12,7 @@ __all__ = [
     "_dot",
     "_dry_sums",
     "_least_share",
+    "_pull_block",
     "_pull_spare",
     "_route_limit",
     "_shock_target",
@@ -195,7 +196,7 @@ def _substitute(  # type: ignore[no-untyped-def]
             top = min(top, a_e)
         elif s < 1.0:
             top = min(top, a_e / (1.0 - s))
-    if not top > a0:
+    if not top > a0 + 1e-9 * pl:  # (not a rounding difference)
         return
     # take the extra use of the own inputs back from their hubs, then pull the alternatives
     for e in range(e0, e1):
@@ -227,3 +228,52 @@ def _substitute(  # type: ignore[no-untyped-def]
         a_e = pl * hratio[in_hub[alt_in[k]], b]
         left[alt_hub[k], b] += alt_got[k] - alt_coef[k] * max(a - a_e, 0.0)
     act[p, b] = a
+
+
+@njit(inline="always", cache=True)
+def _pull_block(  # type: ignore[no-untyped-def]
+    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+):  # fmt: skip
+    # _pull_spare for every scenario of a block at once (deficit[b] asked, got[b] received;
+    # deficit is used up), with the scenarios in the innermost loops
+    for b in range(nb):
+        got[b] = 0.0
+    for q in range(pull_ptr[h], pull_ptr[h + 1]):
+        r = pull_route[q]
+        o = r_from[r]
+        for b in range(nb):
+            if deficit[b] > 0.0:
+                x = min(deficit[b], left[o, b] - stock_level[o], rlim[r, b] - flow[r, b])
+                if x > 0.0:
+                    flow[r, b] += x
+                    left[o, b] -= x
+                    got[b] += x
+                    deficit[b] -= x
+    for q in range(prod_ptr[h], prod_ptr[h + 1]):
+        e = prod_out[q]
+        p = out_proc[e]
+        y = out_yield[e]
+        for b in range(nb):
+            if deficit[b] > 0.0:
+                x = min(pcap[p, b] - act[p, b], deficit[b] / y)
+                for e2 in range(in_ptr[p], in_ptr[p + 1]):
+                    g = in_hub[e2]
+                    x = min(x, (left[g, b] - stock_level[g]) / in_coef[e2])
+                if x > 0.0:
+                    act[p, b] += x
+                    for e2 in range(in_ptr[p], in_ptr[p + 1]):
+                        left[in_hub[e2], b] -= x * in_coef[e2]
+                    for e3 in range(out_ptr[p], out_ptr[p + 1]):
+                        g = out_hub[e3]
+                        qty = x * out_yield[e3]
+                        if e3 == e:
+                            got[b] += qty
+                        elif out_lag[e3]:
+                            pipe[g, b] += qty
+                        elif done[g]:
+                            left[g, b] += qty
+                        else:
+                            avail[g, b] += qty
+                    deficit[b] -= x * y

@@ -19,14 +19,16 @@ and period ``t``:
    spare capacity, fed by spare supply at their input hubs. It then hands every use
    ``target x min(1, supply / total target)`` (pro rata). In re-sourcing mode a hub with a
    refill rate then orders ``refill_rate x (level - what it has left)`` from spare supply, the
-   same way. A *process* runs at ``min(plan, allocated input / coefficient)`` over its inputs and
-   returns unused inputs to their hubs. In re-sourcing mode, a process whose input has an
-   alternative may then run part of its plan on it: the allowed share is 0 until the input is
-   first short and rises linearly to ``share_max`` over the ramp; the activity may rise to the
+   same way (when the gap is more than a billionth of the level). A *process* runs at
+   ``min(plan, allocated input / coefficient)`` over its inputs and returns unused inputs to
+   their hubs. In re-sourcing mode, a process that falls short of its plan (by more than a
+   billionth) and whose input has an alternative may then run part of its plan on it: the
+   allowed share is 0 until the process is first short with that input short (by more than a
+   billionth) and rises linearly to ``share_max`` over the ramp; the activity may rise to the
    least of its plan, what its other inputs allow and ``own / (1 - share)`` (``own``: the
    activity its input alone supports), with the alternative, ``coefficient x (activity - own)``,
-   taken from spare supply at the alternative's hub (what it holds above its level, then pulled as
-   above). It then delivers its outputs.
+   taken from spare supply at the alternative's hub (what it holds above its level, then pulled
+   as above). It then delivers its outputs.
 4. At the end of the period each hub keeps what is left, up to its stock level (the
    order-up-to level of ``valuechain.network.stocks``: its initial stock or its days of cover,
    capped by its stock capacity); the rest leaves the network.
@@ -53,7 +55,7 @@ from valuechain.sim._kernel_helpers import (
     _dot,
     _dry_sums,
     _least_share,
-    _pull_spare,
+    _pull_block,
     _route_limit,
     _shock_target,
     _substitute,
@@ -159,6 +161,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                 dtar[d, b] = demand_qty[d]
         qsum = np.empty(nb)
         deficit = np.empty(nb)
+        got = np.empty(nb)
         n_alt = alt_hub.shape[0]
         alt_start = np.full((n_alt, nb), n_t, dtype=np.int64)
         alt_got = np.zeros(n_alt)
@@ -251,14 +254,19 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                         left[h, b] = av - rt * q
                     if resourcing and refill[h] > 0.0:
                         # order a share of the gap to the order-up-to level from spare supply
+                        ask = False
                         for b in range(nb):
                             gap = stock_level[h] - left[h, b]
-                            if gap > 0.0:
-                                left[h, b] += _pull_spare(
-                                    h, b, refill[h] * gap, done, avail, left, pipe, act, flow, rlim, pcap,
-                                    stock_level, r_from, pull_ptr, pull_route, prod_ptr, prod_out,
-                                    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
-                                )  # fmt: skip
+                            deficit[b] = refill[h] * gap if gap > 1e-9 * stock_level[h] else 0.0  # (not rounding)
+                            ask = ask or deficit[b] > 0.0
+                        if ask:
+                            _pull_block(
+                                h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+                                r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                                in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+                            )  # fmt: skip
+                            for b in range(nb):
+                                left[h, b] += got[b]
                     if w_sup:
                         sup = out_supply[t, h, s0 : s0 + nb]
                         for b in range(nb):
@@ -323,6 +331,8 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                                 left[g, b] += c * (plan[p, b] * hratio[g, b] - act[p, b])
                     if resourcing and alt_ptr[p + 1] > alt_ptr[p]:
                         for b in range(nb):
+                            if not act[p, b] < plan[p, b] * (1.0 - 1e-9):
+                                continue  # not short: nothing to substitute
                             _substitute(
                                 p, b, t, n_t, plan, hratio, alt_start, alt_got,
                                 alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
