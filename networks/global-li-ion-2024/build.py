@@ -193,6 +193,29 @@ def add_stocks(tables: dict, ch: object) -> None:
     tables["hubs"] = hubs
 
 
+def add_alternatives(tables: dict, ch: object) -> None:
+    """Cell plants may switch between natural and synthetic graphite anodes (A-anode-substitution)."""
+    rows = []
+    for p in ch.procs:  # type: ignore[attr-defined]
+        if not p["kind"].startswith("cell_"):
+            continue
+        inputs, _ = recipe(p["kind"])
+        for com, (other, per_t, share, ramp) in F.ANODE_SUBSTITUTION.items():
+            rows.append(
+                {
+                    "process": p["id"],
+                    "commodity": com,
+                    "alternative": other,
+                    "coefficient": round(inputs[com] * per_t, 6),
+                    "share_max": share,
+                    "ramp_months": ramp,
+                    "variable_cost": 0.0,
+                    "source": "A-anode-substitution",
+                }
+            )
+    tables["alternatives"] = pd.DataFrame(rows).sort_values(["process", "commodity"], ignore_index=True)
+
+
 def read_seed_facts() -> list[dict[str, str]]:
     """Read the rows of seeds/facts.csv."""
     with open(HERE.parents[1] / "seeds" / "facts.csv", encoding="utf-8", newline="") as fh:
@@ -443,6 +466,7 @@ def build_network() -> object:
     rec["source"] = [s or src.get(p, "A-yields") for p, s in zip(rec["process"], rec["source"], strict=True)]
     tables["recipes"] = rec
     add_stocks(tables, ch)
+    add_alternatives(tables, ch)
     tables["projects"] = pd.DataFrame(read_input("projects.csv"), dtype=object)
     tables["derivations"] = derivation_rows(tables)
     return type(net).from_frames(

@@ -30,8 +30,11 @@ def route_limit(capacity: float, baseline: float, multiplier: float) -> float:
     return min(capacity, multiplier * baseline)
 
 
-def reference_simulate(net, shocks, mode="pro-rata"):
+def reference_simulate(net, shocks, mode="pro-rata", substitution=True):
     """Simulate every scenario of ``shocks``; return arrays labelled in the network's row order.
+
+    Re-sourcing also refills stocks toward their order-up-to level and, with ``substitution``,
+    runs processes on the alternatives of their short inputs.
 
     Returns a dict: ``served`` (S, T, demand rows), ``activity`` (S, T, processes),
     ``flow`` (S, T, routes), ``stock`` and ``supply`` (S, T, hubs in ``net.hub_ids`` order).
@@ -69,7 +72,35 @@ def reference_simulate(net, shocks, mode="pro-rata"):
 
     hubs = list(net.hub_ids)
     initial = dict(zip(hubs, net.hubs["initial_stock"].astype(float), strict=True))
-    level = {h: min(initial[h], c) for h, c in zip(hubs, net.hubs["stock_capacity"].astype(float), strict=True)}
+    # order-up-to level: days of cover of baseline use (inputs and demand, per day) or the initial stock
+    use_per_day = dict.fromkeys(hubs, 0.0)
+    for p in inputs:
+        for h, coef in inputs[p].items():
+            use_per_day[h] += coef * float(net.baseline_activity[p]) / (PERIODS[net.period] * 365.0 / 12)
+    for r, c, q in zip(net.demand["region"], net.demand["commodity"], net.demand["quantity"], strict=True):
+        use_per_day[hub_id(r, c)] += float(q) / (PERIODS[net.period] * 365.0 / 12)
+    level = {}
+    for h, days, c in zip(
+        hubs, net.hubs["days_of_cover"].astype(float), net.hubs["stock_capacity"].astype(float), strict=True
+    ):
+        level[h] = min(initial[h] if math.isnan(days) else days * use_per_day[h], c)
+    refill = dict(zip(hubs, net.hubs["refill_rate"].astype(float), strict=True))
+    # alternatives: process -> {input hub: (alternative hub, coefficient, share, ramp in periods)}
+    alts = {p: {} for p in procs.index}
+    if substitution:
+        for p, com, other, coef, share, ramp in zip(
+            *(
+                net.alternatives[c]
+                for c in ("process", "commodity", "alternative", "coefficient", "share_max", "ramp_months")
+            ),
+            strict=True,
+        ):
+            alts[p][hub_id(region[p], com)] = (
+                hub_id(region[p], other),
+                float(coef),
+                float(share),
+                float(ramp) / shocks.period_months,
+            )
 
     uses = {h: [] for h in hubs}
     for p in sorted(inputs):
@@ -103,6 +134,7 @@ def reference_simulate(net, shocks, mode="pro-rata"):
     for s in range(n_s):
         stock = dict(initial)
         pipe = dict(pipe0)
+        ramp_start = {}  # (process, input hub) -> first period the input was short
         for t in range(n_t):
             mp = {p: shocks.process_capacity[s, t, c] for p, c in pcol.items()}
             mr = {r: shocks.route_capacity[s, t, c] for r, c in rcol.items()}
@@ -125,6 +157,7 @@ def reference_simulate(net, shocks, mode="pro-rata"):
             flow = dict.fromkeys(routes, 0.0)
             given = {}  # (process, hub) -> input allocated
             served = [0.0] * len(dem)
+            ratio_of = {}
 
             def deliver(h, qty, lag, avail=avail, pipe=pipe, left=left, done=done):
                 if lag:
@@ -134,36 +167,43 @@ def reference_simulate(net, shocks, mode="pro-rata"):
                 else:
                     avail[h] += qty
 
+            def pull(h, need, mr=mr, mp=mp, left=left, flow=flow, act=act, deliver=deliver):
+                """Spare supply brought to hub h, up to need: over open routes, then from spare capacity."""
+                got = 0.0
+                for rid in sorted(r for r in routes if routes[r]["to"] == h and not routes[r]["lag"]):
+                    o = routes[rid]["from"]
+                    room = route_limit(routes[rid]["cap"], routes[rid]["base"], mr[rid]) - flow[rid]
+                    x = min(need - got, left[o] - level[o], room)
+                    if need - got > 0 and x > 0:
+                        flow[rid] += x
+                        left[o] -= x
+                        got += x
+                for p in sorted(q for q in procs.index if h in outputs[q] and ("output", q, h) not in lagged):
+                    if need - got <= 0:
+                        continue
+                    y = outputs[p][h]
+                    x = min(scaled(cap[p], mp[p]) - act[p], (need - got) / y)
+                    for g, coef in inputs[p].items():
+                        x = min(x, (left[g] - level[g]) / coef)
+                    if x > 0:
+                        act[p] += x
+                        for g, coef in inputs[p].items():
+                            left[g] -= x * coef
+                        for g, yy in outputs[p].items():
+                            if g == h:
+                                got += x * yy
+                            else:
+                                deliver(g, x * yy, ("output", p, g) in lagged)
+                return got
+
             for kind, node in order:
                 if kind == "h":
                     h = node
                     want = sum(target(u) for u in uses[h])
                     if mode == "re-sourcing" and avail[h] < want:
-                        need = want - avail[h]
-                        for rid in sorted(r for r in routes if routes[r]["to"] == h and not routes[r]["lag"]):
-                            o = routes[rid]["from"]
-                            room = route_limit(routes[rid]["cap"], routes[rid]["base"], mr[rid]) - flow[rid]
-                            x = min(need, left[o] - level[o], room)
-                            if need > 0 and x > 0:
-                                flow[rid] += x
-                                left[o] -= x
-                                avail[h] += x
-                                need -= x
-                        for p in sorted(q for q in procs.index if h in outputs[q] and ("output", q, h) not in lagged):
-                            if need <= 0:
-                                continue
-                            y = outputs[p][h]
-                            x = min(scaled(cap[p], mp[p]) - act[p], need / y)
-                            for g, coef in inputs[p].items():
-                                x = min(x, (left[g] - level[g]) / coef)
-                            if x > 0:
-                                act[p] += x
-                                for g, coef in inputs[p].items():
-                                    left[g] -= x * coef
-                                for g, yy in outputs[p].items():
-                                    deliver(g, x * yy, ("output", p, g) in lagged)
-                                need -= x * y
+                        avail[h] += pull(h, want - avail[h])
                     ratio = 1.0 if avail[h] >= want else avail[h] / want
+                    ratio_of[h] = ratio
                     out["supply"][s, t, hubs.index(h)] = avail[h]
                     left[h] = avail[h]
                     for use in uses[h]:
@@ -177,6 +217,8 @@ def reference_simulate(net, shocks, mode="pro-rata"):
                             deliver(r["to"], a, r["lag"])
                         else:
                             served[use[1]] = a
+                    if mode == "re-sourcing" and refill[h] > 0 and level[h] - left[h] > 1e-9 * level[h]:
+                        left[h] += pull(h, refill[h] * (level[h] - left[h]))
                     done.add(h)
                 else:
                     p = node
@@ -186,11 +228,63 @@ def reference_simulate(net, shocks, mode="pro-rata"):
                     act[p] = a
                     for h, coef in inputs[p].items():
                         left[h] += given[(p, h)] - a * coef
+                    if mode == "re-sourcing" and alts[p] and act[p] < plan[p] * (1 - 1e-9):
+                        act[p] = substitute(
+                            p, t, plan[p], act[p], inputs[p], ratio_of, alts[p], ramp_start, level, left, pull
+                        )
                     for h, y in outputs[p].items():
-                        deliver(h, a * y, ("output", p, h) in lagged)
+                        deliver(h, act[p] * y, ("output", p, h) in lagged)
             stock = {h: min(max(left[h], 0.0), level[h]) for h in hubs}
             out["served"][s, t] = served
             out["activity"][s, t] = [act[p] for p in procs.index]
             out["flow"][s, t] = [flow[r] for r in routes]
             out["stock"][s, t] = [stock[h] for h in hubs]
     return out
+
+
+def substitute(p, t, plan, a0, inputs, ratio, alts, ramp_start, level, left, pull):
+    """Activity of process p once it may run on the alternatives of its short inputs.
+
+    ``inputs`` are p's coefficients by hub, ``ratio`` the share of its target each hub handed
+    out, ``a0`` p's activity on its own inputs (whose unused part is already back in ``left``).
+    Called when p falls short of its plan. An alternative's share is 0 until p is first short
+    with its input short, then rises linearly to its
+    ``share_max`` over its ramp (in periods); the alternative comes from what its hub holds above
+    its level, then from spare supply pulled to that hub.
+    """
+    for h in alts:
+        if (p, h) not in ramp_start and ratio[h] < 1 - 1e-9:
+            ramp_start[(p, h)] = t
+    own = {h: plan * ratio[h] for h in inputs}  # activity each input supports alone
+    top = plan
+    for h in inputs:
+        share = 0.0
+        if h in alts and (p, h) in ramp_start:
+            _, _, smax, ramp = alts[h]
+            share = smax if ramp <= 0 else smax * min(1.0, (t - ramp_start[(p, h)] + 1) / ramp)
+        if share <= 0:
+            top = min(top, own[h])
+        elif share < 1:
+            top = min(top, own[h] / (1 - share))
+    if not top > a0 + 1e-9 * plan:
+        return a0
+    for h, coef in inputs.items():
+        left[h] -= coef * (min(top, own[h]) - a0)
+    a = top
+    got = {}
+    for h, (g, coef, _, _) in alts.items():
+        got[h] = 0.0
+        if own[h] < top:
+            need = coef * (top - own[h])
+            x = min(need, left[g] - level[g])
+            if x > 0:
+                left[g] -= x
+                got[h] = x
+            got[h] += pull(g, need - got[h])
+            if coef > 0:
+                a = min(a, own[h] + got[h] / coef)
+    for h, coef in inputs.items():
+        left[h] += coef * (min(top, own[h]) - min(a, own[h]))
+    for h, (g, coef, _, _) in alts.items():
+        left[g] += got[h] - coef * max(a - own[h], 0.0)
+    return a

@@ -15,7 +15,8 @@ from valuechain.sim import default_periods
 @st.composite
 def networks(draw):
     """A random network: layers of commodities, multi-input / multi-output recipes, co-products,
-    routes, demand, stocks, and (often) a recycling loop from the last layer to the first."""
+    routes, demand, stocks (some with days of cover and a refill rate), alternative inputs, and
+    (often) a recycling loop from the last layer to the first."""
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
     n_reg = draw(st.integers(1, 3))
@@ -53,6 +54,18 @@ def networks(draw):
         base = None if rng.random() < 0.2 and math.isfinite(cap) else amount(0, min(cap, 100))
         b.add_process(f"p{i}", region=reg, capacity=cap, baseline_activity=base, inputs=ins, outputs=outs)
         hubs |= {(reg, c) for c in [*ins, *outs]}
+        if ins and rng.random() < 0.5:
+            # an alternative to one input: another commodity of an earlier layer
+            c = str(rng.choice(sorted(ins)))
+            others = [x for cs in coms[:lay] for x in cs if x != c]
+            if others:
+                other = str(rng.choice(others))
+                b.add_alternative(
+                    f"p{i}", c, alternative=other, coefficient=amount(0.2, 3.0),
+                    share_max=float(rng.choice([1.0, 0.5, round(float(rng.uniform(0, 1)), 3)])),
+                    ramp_months=float(rng.choice([0.0, 1.0, 2.5, 6.0])),
+                )  # fmt: skip
+                hubs.add((reg, other))
     if loop:
         reg = str(rng.choice(regs))
         b.add_process(
@@ -78,7 +91,13 @@ def networks(draw):
     for r, c in sorted(hubs):
         if rng.random() < 0.4:
             init = amount(0, 40)
-            b.add_hub(r, c, initial_stock=init, stock_capacity=init + amount(0, 20) if rng.random() < 0.5 else math.inf)
+            policy = {}
+            if rng.random() < 0.5:
+                policy["refill_rate"] = float(rng.choice([1.0, round(float(rng.uniform(0, 1)), 3)]))
+            if rng.random() < 0.3:
+                policy["days_of_cover"] = amount(0, 60)
+            cap = init + amount(0, 20) if rng.random() < 0.5 else math.inf
+            b.add_hub(r, c, initial_stock=init, stock_capacity=cap, **policy)
     return b.build(check_balance=False)
 
 

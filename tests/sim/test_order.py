@@ -44,6 +44,11 @@ def process_hub_graph(network):
             edges.append((("h", h), ("p", p), f"in:{h}", False, 0.0))
         else:
             edges.append((("p", p), ("h", h), f"out:{h}", True, float(coef * act[p])))
+    # a process is visited after the hubs of its alternative inputs, as after its own inputs
+    region = network.processes["region"]
+    for p, other in zip(network.alternatives["process"], network.alternatives["alternative"], strict=True):
+        h = hub_id(region[p], other)
+        edges.append((("h", h), ("p", p), f"in:{h}", False, 0.0))
     rt = network.routes
     cols = [rt[c] for c in ("commodity", "origin", "destination", "baseline_flow")]
     for rid, com, o, d, f in zip(rt.index, *cols, strict=True):

@@ -199,6 +199,17 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "cycles of a month), 45 days for refined chemicals and cells (refiners and cell makers report one to "
         "two months of inventory), 15 days for packs (assembled to order); end-of-life batteries none.",
     ),
+    "A-anode-substitution": (
+        "Cells switching between natural and synthetic graphite anodes",
+        "Both anode materials are graphite of about the same specific capacity (some 360 mAh/g for either), so "
+        "a tonne of one replaces a tonne of the other in a cell's recipe. A cell plant may run all of its "
+        "natural-graphite share on synthetic graphite (all-synthetic anodes are common, in LFP cells above all), "
+        "but only a quarter of its synthetic share on natural graphite (natural flake swells more and lasts fewer "
+        "cycles, so it is blended in, not used alone). Either switch takes 3 months to reach its full share "
+        "(qualifying a new anode material with the cell maker). The switch costs nothing of its own: the price "
+        "difference of the two materials is in the anode plants' variable costs (A-costs). No figure for these "
+        "shares or the ramp is in the project's figure set.",
+    ),
     "A-other-uses": (
         "Non-battery uses and unmodelled battery uses",
         "Mined nickel, manganese and graphite beyond the battery chain's needs (stainless steel, alloys, "

@@ -144,6 +144,12 @@ LI_MASS_FRACTION = {  # Li mass fraction of the cathode active material (stoichi
 }
 PCAM_PER_CAM = 0.95  # t hydroxide precursor per t NMC cathode (molar masses), D-cam-mass
 ANODE_SYNTHETIC_SHARE = 0.75  # A-anode-mix
+# Cells may switch graphite (A-anode-substitution): input replaced -> (alternative, t of the
+# alternative per t replaced, largest share of the activity, months to reach it)
+ANODE_SUBSTITUTION = {
+    "anode_natural": ("anode_synthetic", 1.0, 1.0, 3.0),
+    "anode_synthetic": ("anode_natural", 1.0, 0.25, 3.0),
+}
 ELECTROLYTE = {"nmc": 1000.0, "lfp": 1300.0}  # t per GWh, A-components (cross-check P102)
 SEPARATOR = {"nmc": 15.0, "lfp": 20.0}  # million m2 per GWh, A-components (cross-check P101)
 REFINING_INPUT = {  # t of ore (in the commodity's unit) per t of refined output, A-yields

@@ -117,6 +117,19 @@ class NetworkBuilder:
         self._add("expansions", id=id, region=region, **fields)
         self._add_recipe(id, inputs, outputs)
 
+    def add_alternative(
+        self, process: str, commodity: str, *, alternative: str, coefficient: float, **fields: Any
+    ) -> None:
+        """Let ``process`` use ``alternative`` instead of its input ``commodity`` (share_max, ramp_months, ...)."""
+        self._add(
+            "alternatives",
+            process=process,
+            commodity=commodity,
+            alternative=alternative,
+            coefficient=coefficient,
+            **fields,
+        )
+
     def build(self, *, auto_hubs: bool = True, check_balance: bool = True) -> Network:
         """Validate the rows and return the network.
 
@@ -142,6 +155,7 @@ class NetworkBuilder:
             for r in rows["routes"]:
                 need += [(r["origin"], r["commodity"]), (r["destination"], r["commodity"])]
             need += [(r["region"], r["commodity"]) for r in rows["demand"] + rows["markets"]]
+            need += [(region.get(r["process"], ""), r["alternative"]) for r in rows["alternatives"]]
             for reg, com in need:
                 if reg and (reg, com) not in have:
                     have.add((reg, com))

@@ -204,6 +204,11 @@ class Network:
         """Derived figures: table, row and field, with the method and the source ids of the inputs."""
         return self.tables["derivations"]
 
+    @property
+    def alternatives(self) -> pd.DataFrame:
+        """Alternative inputs of processes (substitution), one row per (process, input replaced)."""
+        return self.tables["alternatives"]
+
     # ----------------------------------------------------------------- derived views
     @property
     def hub_ids(self) -> pd.Index:

@@ -51,6 +51,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "expansions": ("id",),
     "projects": ("id",),
     "derivations": ("table", "row", "field"),
+    "alternatives": ("process", "commodity"),
 }
 #: Tables every network must have.
 REQUIRED_TABLES: tuple[str, ...] = ("commodities", "regions", "hubs")
@@ -65,6 +66,7 @@ OPTIONAL_TABLES: tuple[str, ...] = (
     "expansions",
     "projects",
     "derivations",
+    "alternatives",
 )
 #: Every table, in the order they are loaded, saved and documented.
 TABLES: tuple[str, ...] = (
@@ -80,6 +82,7 @@ TABLES: tuple[str, ...] = (
     "expansions",
     "projects",
     "derivations",
+    "alternatives",
 )
 
 

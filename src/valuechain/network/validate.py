@@ -199,6 +199,8 @@ def check_tables(
                 f"'{ids[pos]}' has no output in recipes; expected at least one recipe row with kind 'output'",
             )
 
+    _check_recourse(tables, locs, hubs)
+
     routes = tables["routes"]
     com, o, d = (_column(routes, c) for c in ("commodity", "origin", "destination"))
     to_itself = o == d
@@ -315,3 +317,49 @@ def has_baseline(raw_processes: pd.DataFrame | None, routes: pd.DataFrame) -> bo
         if col.notna().any():
             return True
     return bool(len(routes)) and bool((routes["baseline_flow"] > 0).any())
+
+
+def _check_recourse(tables: Mapping[str, pd.DataFrame], locs: Mapping[str, Locator], hubs: pd.MultiIndex) -> None:
+    """Refill rates are shares; alternatives replace an input of their process, from a hub in its region."""
+    refill = tables["hubs"]["refill_rate"].to_numpy(dtype=float)
+    over = refill > 1.0
+    if over.any():
+        pos = _first(over)
+        raise locs["hubs"].error(
+            pos, "refill_rate", f"refill_rate {refill[pos]} is above 1; expected a share in [0, 1]"
+        )
+    alt = tables["alternatives"]
+    if not len(alt):
+        return
+    procs, rec = tables["processes"], tables["recipes"]
+    is_in = _column(rec, "kind") == "input"
+    inputs = set(zip(_column(rec, "process")[is_in], _column(rec, "commodity")[is_in], strict=True))
+    region = dict(zip(_column(procs, "id"), _column(procs, "region"), strict=True))
+    for pos, (pid, com, other, share) in enumerate(
+        zip(
+            _column(alt, "process"),
+            _column(alt, "commodity"),
+            _column(alt, "alternative"),
+            alt["share_max"],
+            strict=True,
+        )
+    ):
+        if (pid, com) not in inputs:
+            raise locs["alternatives"].error(
+                pos, "commodity", f"'{com}' is not an input of process '{pid}'; expected one of its recipe inputs"
+            )
+        if other == com:
+            raise locs["alternatives"].error(
+                pos, "alternative", f"alternative '{other}' is the input it replaces; expected another commodity"
+            )
+        if (region[pid], other) not in hubs:
+            raise locs["alternatives"].error(
+                pos,
+                "alternative",
+                f"no hub for commodity '{other}' in region '{region[pid]}' (region of '{pid}'); "
+                f"expected a row ({region[pid]}, {other}) in hubs",
+            )
+        if not share <= 1.0:
+            raise locs["alternatives"].error(
+                pos, "share_max", f"share_max {share} is above 1; expected a share in [0, 1]"
+            )

@@ -12,8 +12,10 @@ import pandas as pd
 
 from valuechain.errors import StudyError
 from valuechain.network.model import PERIODS
+from valuechain.network.stocks import stock_policy
 from valuechain.network.validate import hub_id
 from valuechain.opt._lp import INF, Block, LinearProgram, _loc, scale_capacity
+from valuechain.opt._recourse import add_substitution
 from valuechain.opt.model import Model
 from valuechain.opt.study import Study
 from valuechain.scenarios.compiled import route_limit
@@ -318,7 +320,8 @@ def build(network: Network, study: Study | None = None, *, shocks: ShockArrays |
       build_{\tau e}`, and 0 in scenarios where the option is not allowed;
     * ``build_limit[e]``: :math:`\sum_t build_{te} \le max_e`; ``build_open_max/min[t,e]``:
       :math:`min_e\,open \le build \le max_e\,open`;
-    * ``stock_reserve[s,t,h]``: :math:`stock_{sth} \le reserve_{th}`;
+    * ``stock_reserve[s,t,h]``: :math:`stock_{sth} \le reserve_{th} + L_h` (:math:`L_h`: order-up-to level, held free);
+    * ``substitution_share[s,t,a]``: alternative inputs (:mod:`valuechain.opt._recourse`);
     * ``cvar[s]``: :math:`\xi_s \ge \sum_{t,d} \delta_t v_d\,unmet_{std} - \eta`, :math:`\xi \ge 0`;
     * one block of rows per policy (see :mod:`valuechain.opt.policies`).
 
@@ -526,14 +529,15 @@ def assemble(
         lp.add_terms(xcap.flat(sx, tb[None, :], e_av[None, :]), bld.flat(ta, e_av)[None, :], -k)
 
     # ---------------------------------------------------------------- stocks
-    init = hubs["initial_stock"].to_numpy(float)
+    policy = stock_policy(network)  # initial stock and order-up-to level, as the simulator's
+    init = policy["initial_stock"].to_numpy(float)
     if study.stocks:
         scap = hubs["stock_capacity"].to_numpy(float)
         hold = hubs["holding_cost"].to_numpy(float)
         stock = lp.add_vars("stock", (sc, per, hidx), ub=scap)
         reserve = lp.add_vars("reserve", (per, hidx), ub=scap, cost=disc[:, None] * k * hold[None, :])
         part("holding", reserve, disc[:, None] * k * hold[None, :])
-        srow = lp.add_rows("stock_reserve", (sc, per, hidx), hi=0.0)
+        srow = lp.add_rows("stock_reserve", (sc, per, hidx), hi=policy["level"].to_numpy(float)[None, None, :])
         s_g, t_g, h_g = np.meshgrid(np.arange(n_s), tt, np.arange(len(hidx)), indexing="ij")
         lp.add_terms(srow.flat(s_g, t_g, h_g), stock.flat(s_g, t_g, h_g), 1.0)
         lp.add_terms(srow.flat(s_g, t_g, h_g), reserve.flat(t_g, h_g), -1.0)
@@ -594,6 +598,8 @@ def assemble(
             lp.add_terms(
                 bal.flat(s_ax, t_ax[:, 1:], hh[None, None, :]), stock.flat(s_ax, t_ax[:, :-1], hh[None, None, :]), 1.0
             )
+
+    add_substitution(lp, network, study.substitution, (sc, per), months, act, bal, hub_pos, weight, part)
 
     # ---------------------------------------------------------------- CVaR on unmet demand
     if study.cvar_weight > 0:

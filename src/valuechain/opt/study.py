@@ -25,6 +25,10 @@ A study spec is a YAML mapping with these keys (only ``network`` is required)::
     options:
       stocks: true                    # strategic stocks at hubs (first-stage reserve + stock levels)
       allow_unmet: true               # unmet demand as a priced slack (false: demand must be met)
+    recourse:
+      substitution: true              # "chemistry switching": processes may use the alternatives of
+                                      # their inputs (the network's alternatives table), in the
+                                      # optimiser and in the study's re-sourcing simulations
     solver:
       time_limit: 60                  # seconds, > 0
       mip_gap: 0.0001                 # relative, in [0, 1]
@@ -65,10 +69,22 @@ __all__ = ["DEFAULT_UNMET_PENALTY", "PolicyReader", "Study", "load_study", "read
 #: Penalty per unit of unmet demand for demand rows without a value_of_lost_demand.
 DEFAULT_UNMET_PENALTY = 1e6
 
-_KEYS = ("name", "description", "network", "horizon", "scenarios", "policies", "objective", "options", "solver")
+_KEYS = (
+    "name",
+    "description",
+    "network",
+    "horizon",
+    "scenarios",
+    "policies",
+    "objective",
+    "options",
+    "recourse",
+    "solver",
+)
 _HORIZON = ("start", "years")
 _OBJECTIVE = ("discount_rate", "unmet_penalty", "cvar_weight", "cvar_alpha", "spot_premium", "policy_penalty")
 _OPTIONS = ("stocks", "allow_unmet")
+_RECOURSE = ("substitution",)
 _SOLVER = ("time_limit", "mip_gap", "threads")
 #: Spec key of each Study field that a spec sets (for error messages).
 _KEY_OF = {
@@ -76,6 +92,7 @@ _KEY_OF = {
     "start": "horizon.start",
     **{k: f"objective.{k}" for k in _OBJECTIVE},
     **{k: f"options.{k}" for k in _OPTIONS},
+    **{k: f"recourse.{k}" for k in _RECOURSE},
 }
 #: Fields a spec must give for each policy type (their defaults would make the policy vacuous).
 _POLICY_REQUIRED: dict[str, tuple[str, ...]] = {
@@ -114,6 +131,8 @@ class Study:
         Objective options (see the module docstring).
     stocks
         Whether hubs may hold strategic stocks.
+    substitution
+        Whether processes may use the alternatives of their inputs ("chemistry switching").
     allow_unmet
         Whether demand may go unmet at its penalty (otherwise demand is a hard constraint).
     solver
@@ -147,6 +166,7 @@ class Study:
     policy_penalty: float = 1e9
     stocks: bool = True
     allow_unmet: bool = True
+    substitution: bool = True
     solver: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
     path: Path | None = None
@@ -350,6 +370,7 @@ def study_from_spec(
     horizon = _mapping(raw.get("horizon"), file, "horizon", _HORIZON)
     objective = _mapping(raw.get("objective"), file, "objective", _OBJECTIVE)
     options = _mapping(raw.get("options"), file, "options", _OPTIONS)
+    recourse = _mapping(raw.get("recourse"), file, "recourse", _RECOURSE)
     solver = _mapping(raw.get("solver"), file, "solver", _SOLVER)
     start = _integer(horizon["start"], file, "horizon.start", 1) if "start" in horizon else None
     years = _integer(horizon["years"], file, "horizon.years", 1) if "years" in horizon else 1
@@ -361,9 +382,10 @@ def study_from_spec(
             kwargs.setdefault("solver", {})[k] = _integer(v, file, "solver.threads", 1)
         else:
             kwargs.setdefault("solver", {})[k] = _number(v, file, f"solver.{k}")
-    for key, value in options.items():
-        if not isinstance(value, bool):
-            raise StudyError(f"{file}: options.{key}: expected true or false, got {value!r}")
+    for group, values in (("options", options), ("recourse", recourse)):
+        for key, value in values.items():
+            if not isinstance(value, bool):
+                raise StudyError(f"{file}: {group}.{key}: expected true or false, got {value!r}")
     try:
         return Study(
             name=str(raw.get("name", p.stem)),
@@ -375,6 +397,7 @@ def study_from_spec(
             policies=policies,
             stocks=options.get("stocks", True),
             allow_unmet=options.get("allow_unmet", True),
+            substitution=recourse.get("substitution", True),
             description=str(raw.get("description", "")),
             path=p,
             **kwargs,

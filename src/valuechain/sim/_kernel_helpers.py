@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from numba import njit
 
-__all__ = ["_dot", "_dry_sums", "_least_share", "_route_limit", "_shock_target", "_target_sum"]
+__all__ = [
+    "_dot",
+    "_dry_sums",
+    "_least_share",
+    "_pull_block",
+    "_pull_spare",
+    "_route_limit",
+    "_shock_target",
+    "_substitute",
+    "_target_sum",
+]
 
 
 @njit(inline="always", cache=True)
@@ -93,3 +103,177 @@ def _dry_sums(first, p, nr, weight, s0, n_t, earliest):  # type: ignore[no-untyp
             if f < ea:
                 ea = f
     return pw, fs, ea
+
+
+@njit(cache=True)
+def _pull_spare(  # type: ignore[no-untyped-def]
+    h, b, need, done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+):  # fmt: skip
+    # spare supply for hub h in scenario b, up to need: first what its origins hold above their
+    # stock level, over open routes within their spare capacity, then extra output of its
+    # producers' spare capacity fed by spare supply at their input hubs. Returns what h got; the
+    # producers' other outputs go to their hubs.
+    got = 0.0
+    for q in range(pull_ptr[h], pull_ptr[h + 1]):
+        if need - got <= 0.0:
+            break
+        r = pull_route[q]
+        o = r_from[r]
+        x = min(need - got, left[o, b] - stock_level[o], rlim[r, b] - flow[r, b])
+        if x > 0.0:
+            flow[r, b] += x
+            left[o, b] -= x
+            got += x
+    for q in range(prod_ptr[h], prod_ptr[h + 1]):
+        if need - got <= 0.0:
+            break
+        e = prod_out[q]
+        p = out_proc[e]
+        x = min(pcap[p, b] - act[p, b], (need - got) / out_yield[e])
+        for e2 in range(in_ptr[p], in_ptr[p + 1]):
+            g = in_hub[e2]
+            x = min(x, (left[g, b] - stock_level[g]) / in_coef[e2])
+        if x > 0.0:
+            act[p, b] += x
+            for e2 in range(in_ptr[p], in_ptr[p + 1]):
+                left[in_hub[e2], b] -= x * in_coef[e2]
+            for e3 in range(out_ptr[p], out_ptr[p + 1]):
+                g = out_hub[e3]
+                qty = x * out_yield[e3]
+                if e3 == e:
+                    got += qty
+                elif out_lag[e3]:
+                    pipe[g, b] += qty
+                elif done[g]:
+                    left[g, b] += qty
+                else:
+                    avail[g, b] += qty
+    return got
+
+
+@njit(cache=True)
+def _allowed_share(share, ramp, start, t, n_t):  # type: ignore[no-untyped-def]
+    # share of activity an alternative may take in period t, its ramp having started in `start`
+    # (n_t: not started); it rises linearly to `share` over `ramp` periods
+    if start >= n_t:
+        return 0.0
+    if ramp <= 0.0:
+        return share
+    return share * min(1.0, (t - start + 1) / ramp)
+
+
+@njit(cache=True)
+def _substitute(  # type: ignore[no-untyped-def]
+    p, b, t, n_t, plan, hratio, alt_start, alt_got,
+    alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
+    done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+):  # fmt: skip
+    # raise the activity of process p (scenario b) by running part of it on the alternatives of
+    # its short inputs; act[p, b] holds its activity on its own inputs, whose unused part is
+    # already back at their hubs. See the module docstring of valuechain.sim.full.
+    k0 = alt_ptr[p]
+    k1 = alt_ptr[p + 1]
+    for k in range(k0, k1):
+        if alt_start[k, b] >= n_t and hratio[in_hub[alt_in[k]], b] < 1.0 - 1e-9:
+            alt_start[k, b] = t
+    pl = plan[p, b]
+    a0 = act[p, b]
+    e0 = in_ptr[p]
+    e1 = in_ptr[p + 1]
+    # the most activity the inputs without an alternative and the allowed shares support
+    top = pl
+    for e in range(e0, e1):
+        a_e = pl * hratio[in_hub[e], b]
+        s = -1.0
+        for k in range(k0, k1):
+            if alt_in[k] == e:
+                s = _allowed_share(alt_share[k], alt_ramp[k], alt_start[k, b], t, n_t)
+        if s <= 0.0:
+            top = min(top, a_e)
+        elif s < 1.0:
+            top = min(top, a_e / (1.0 - s))
+    if not top > a0 + 1e-9 * pl:  # (not a rounding difference)
+        return
+    # take the extra use of the own inputs back from their hubs, then pull the alternatives
+    for e in range(e0, e1):
+        a_e = pl * hratio[in_hub[e], b]
+        left[in_hub[e], b] -= in_coef[e] * (min(top, a_e) - a0)
+    a = top
+    for k in range(k0, k1):
+        a_e = pl * hratio[in_hub[alt_in[k]], b]
+        alt_got[k] = 0.0
+        if a_e < top:
+            g = alt_hub[k]
+            need = alt_coef[k] * (top - a_e)
+            x = min(need, left[g, b] - stock_level[g])
+            if x > 0.0:
+                left[g, b] -= x
+                alt_got[k] = x
+            alt_got[k] += _pull_spare(
+                g, b, need - alt_got[k], done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+                r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+            )  # fmt: skip
+            if alt_coef[k] > 0.0:
+                a = min(a, a_e + alt_got[k] / alt_coef[k])
+    # give back what the final activity does not use
+    for e in range(e0, e1):
+        a_e = pl * hratio[in_hub[e], b]
+        left[in_hub[e], b] += in_coef[e] * (min(top, a_e) - min(a, a_e))
+    for k in range(k0, k1):
+        a_e = pl * hratio[in_hub[alt_in[k]], b]
+        left[alt_hub[k], b] += alt_got[k] - alt_coef[k] * max(a - a_e, 0.0)
+    act[p, b] = a
+
+
+@njit(inline="always", cache=True)
+def _pull_block(  # type: ignore[no-untyped-def]
+    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+):  # fmt: skip
+    # _pull_spare for every scenario of a block at once (deficit[b] asked, got[b] received;
+    # deficit is used up), with the scenarios in the innermost loops
+    for b in range(nb):
+        got[b] = 0.0
+    for q in range(pull_ptr[h], pull_ptr[h + 1]):
+        r = pull_route[q]
+        o = r_from[r]
+        for b in range(nb):
+            if deficit[b] > 0.0:
+                x = min(deficit[b], left[o, b] - stock_level[o], rlim[r, b] - flow[r, b])
+                if x > 0.0:
+                    flow[r, b] += x
+                    left[o, b] -= x
+                    got[b] += x
+                    deficit[b] -= x
+    for q in range(prod_ptr[h], prod_ptr[h + 1]):
+        e = prod_out[q]
+        p = out_proc[e]
+        y = out_yield[e]
+        for b in range(nb):
+            if deficit[b] > 0.0:
+                x = min(pcap[p, b] - act[p, b], deficit[b] / y)
+                for e2 in range(in_ptr[p], in_ptr[p + 1]):
+                    g = in_hub[e2]
+                    x = min(x, (left[g, b] - stock_level[g]) / in_coef[e2])
+                if x > 0.0:
+                    act[p, b] += x
+                    for e2 in range(in_ptr[p], in_ptr[p + 1]):
+                        left[in_hub[e2], b] -= x * in_coef[e2]
+                    for e3 in range(out_ptr[p], out_ptr[p + 1]):
+                        g = out_hub[e3]
+                        qty = x * out_yield[e3]
+                        if e3 == e:
+                            got[b] += qty
+                        elif out_lag[e3]:
+                            pipe[g, b] += qty
+                        elif done[g]:
+                            left[g, b] += qty
+                        else:
+                            avail[g, b] += qty
+                    deficit[b] -= x * y

@@ -30,6 +30,7 @@ import pandas as pd
 
 from valuechain.errors import NetworkError
 from valuechain.network.model import PERIODS, Network
+from valuechain.network.stocks import stock_policy
 from valuechain.network.validate import hub_id
 
 __all__ = ["USE_DEMAND", "USE_INPUT", "USE_ROUTE", "SimArrays", "compile_network", "plan_order"]
@@ -90,6 +91,16 @@ class SimArrays:
     pull_route: np.ndarray
     prod_ptr: np.ndarray
     prod_out: np.ndarray
+    # re-sourcing recourse: refill rate per hub; alternatives of process inputs (CSR over
+    # processes): the input entry replaced, the alternative's hub, coefficient, share and ramp
+    # (periods)
+    refill: np.ndarray
+    alt_ptr: np.ndarray
+    alt_in: np.ndarray
+    alt_hub: np.ndarray
+    alt_coef: np.ndarray
+    alt_share: np.ndarray
+    alt_ramp: np.ndarray
     # rates per simulation period, stocks
     base_act: np.ndarray
     capacity: np.ndarray
@@ -123,6 +134,15 @@ class SimArrays:
             self.base_act, self.capacity, self.route_base, self.route_cap, self.demand_qty,
             self.stock0, self.stock_level, self.pipe0,
         )  # fmt: skip
+
+    def recourse_args(self, substitution: bool = True) -> tuple[np.ndarray, ...]:
+        """Return the re-sourcing recourse arrays the full kernel takes; no alternatives unless ``substitution``."""
+        if substitution:
+            alt = (self.alt_ptr, self.alt_in, self.alt_hub, self.alt_coef, self.alt_share, self.alt_ramp)
+        else:
+            none_i, none_f = np.zeros(0, dtype=np.int64), np.zeros(0)
+            alt = (np.zeros(len(self.processes) + 1, dtype=np.int64), none_i, none_i, none_f, none_f, none_f)
+        return (self.refill, *alt)
 
 
 def _finite(x: np.ndarray) -> np.ndarray:
@@ -232,6 +252,18 @@ def _plan_order(network: Network, rec: pd.DataFrame) -> tuple[list[Node], set[tu
     """:func:`plan_order`, given the network's ``_recipe_entries``."""
     from valuechain.sim._loops import break_loops, smallest_first_order
 
+    alt = _alternative_entries(network)
+    if len(alt):  # a process is visited after the hubs of its alternatives, as after its inputs
+        extra = pd.DataFrame(
+            {
+                "process": alt["process"],
+                "kind": "input",
+                "commodity": alt["alternative"],
+                "coefficient": 0.0,
+                "hub": alt["alt_hub"],
+            }
+        )
+        rec = pd.concat([rec, extra], ignore_index=True)
     nodes, tail, head, keys, lagable, weight = _loop_graph(network, rec)
     ptr = _csr(tail, len(nodes))
     alive = np.ones(len(tail), dtype=np.bool_)
@@ -249,6 +281,25 @@ def _plan_order(network: Network, rec: pd.DataFrame) -> tuple[list[Node], set[tu
             lagged.add(("output", nodes[tail[e]][1], nodes[head[e]][1]))
     order = smallest_first_order(ptr, head, alive)
     return [nodes[i] for i in order], lagged
+
+
+def _alternative_entries(net: Network) -> pd.DataFrame:
+    """Alternatives of processes' inputs with the hubs they replace and draw from."""
+    alt = net.alternatives
+    region = dict(zip(net.processes.index.tolist(), net.processes["region"].tolist(), strict=True))
+    procs, coms, others = (alt[c].tolist() for c in ("process", "commodity", "alternative"))
+    return pd.DataFrame(
+        {
+            "process": procs,
+            "commodity": coms,
+            "alternative": others,
+            "hub": [hub_id(region[p], c) for p, c in zip(procs, coms, strict=True)],
+            "alt_hub": [hub_id(region[p], c) for p, c in zip(procs, others, strict=True)],
+            "coefficient": alt["coefficient"].to_numpy(dtype=float),
+            "share_max": alt["share_max"].to_numpy(dtype=float),
+            "ramp_months": alt["ramp_months"].to_numpy(dtype=float),
+        }
+    )
 
 
 def _csr(groups: np.ndarray, n: int) -> np.ndarray:
@@ -379,10 +430,16 @@ def _compile(network: Network, period_months: int) -> SimArrays:
     cval = np.array([value.get(c, np.nan) for c in dem["commodity"]], dtype=float)
     dval = np.where(np.isfinite(vold), vold, np.where(np.isfinite(cval), cval, 0.0))
 
-    hub_tab = net.hubs.assign(_h=[hub_id(r, c) for r, c in zip(net.hubs["region"], net.hubs["commodity"], strict=True)])
-    hub_tab = hub_tab.set_index("_h").loc[hubs]
-    stock0 = hub_tab["initial_stock"].to_numpy(dtype=float)
-    level = np.minimum(stock0, hub_tab["stock_capacity"].to_numpy(dtype=float))
+    policy = stock_policy(net)
+    policy = policy.loc[hubs]
+    stock0 = policy["initial_stock"].to_numpy(dtype=float)
+    level = policy["level"].to_numpy(dtype=float)
+    refill = policy["refill_rate"].to_numpy(dtype=float)
+    alt = _alternative_entries(net)
+    in_pos = {(p, h): i for i, (p, h) in enumerate(zip(ins["process"].tolist(), ins["hub"].tolist(), strict=True))}
+    if len(alt):
+        alt = alt.assign(_p=[ppos[p] for p in alt["process"].tolist()]).sort_values(["_p", "hub"], kind="stable")
+    alt_p = alt["_p"].to_numpy(dtype=np.int64) if len(alt) else np.zeros(0, dtype=np.int64)
     act = net.baseline_activity.loc[pid].to_numpy(dtype=float)
     ttr = procs["ttr"].loc[pid].to_numpy(dtype=float) * PERIODS[net.period] / period_months
 
@@ -433,6 +490,15 @@ def _compile(network: Network, period_months: int) -> SimArrays:
         route_base=rt["baseline_flow"].to_numpy(dtype=float) * factor,
         route_cap=_finite(rt["capacity"].to_numpy(dtype=float) * factor),
         demand_qty=dem["quantity"].to_numpy(dtype=float) * factor,
+        refill=refill,
+        alt_ptr=_csr(alt_p, n_p),
+        alt_in=np.array(
+            [in_pos[(p, h)] for p, h in zip(alt["process"].tolist(), alt["hub"].tolist(), strict=True)], dtype=np.int64
+        ),
+        alt_hub=np.array([hpos[h] for h in alt["alt_hub"].tolist()], dtype=np.int64),
+        alt_coef=alt["coefficient"].to_numpy(dtype=float),
+        alt_share=alt["share_max"].to_numpy(dtype=float),
+        alt_ramp=alt["ramp_months"].to_numpy(dtype=float) / period_months,
         stock0=stock0,
         stock_level=level,
         pipe0=pipe0,

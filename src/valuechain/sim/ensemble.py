@@ -98,7 +98,9 @@ def run_piece(arr: SimArrays, network: Network, piece: Any, weights: np.ndarray 
     for s0 in range(0, n, step):
         s1 = min(n, s0 + step)
         ev = plan.events(sh, s0, s1)
-        res = run_chunk(args, ev, statics, w[s0:s1], resourcing=mode == "re-sourcing", workspace=ws)
+        res = run_chunk(
+            args, ev, statics, w[s0:s1], resourcing=mode == "re-sourcing", workspace=ws, recourse=arr.recourse_args()
+        )
         acc.add(0, res)
     state: dict[str, Any] = {k: getattr(acc, k) for k in (*_SUMS, "earliest")}
     state.update({k: np.concatenate(v) if v else np.zeros(0) for k, v in acc.per_scenario.items()})

@@ -17,11 +17,21 @@ and period ``t``:
    of its targets first pulls spare supply (what an earlier hub holds above its stock level) over
    its open incoming routes, within their spare capacity, then extra output from its producers'
    spare capacity, fed by spare supply at their input hubs. It then hands every use
-   ``target x min(1, supply / total target)`` (pro rata). A *process* runs at
-   ``min(plan, allocated input / coefficient)`` over its inputs, returns unused inputs to their
-   hubs and delivers its outputs.
-4. At the end of the period each hub keeps what is left, up to its stock level (its initial
-   stock, capped by its stock capacity); the rest leaves the network.
+   ``target x min(1, supply / total target)`` (pro rata). In re-sourcing mode a hub with a
+   refill rate then orders ``refill_rate x (level - what it has left)`` from spare supply, the
+   same way (when the gap is more than a billionth of the level). A *process* runs at
+   ``min(plan, allocated input / coefficient)`` over its inputs and returns unused inputs to
+   their hubs. In re-sourcing mode, a process that falls short of its plan (by more than a
+   billionth) and whose input has an alternative may then run part of its plan on it: the
+   allowed share is 0 until the process is first short with that input short (by more than a
+   billionth) and rises linearly to ``share_max`` over the ramp; the activity may rise to the
+   least of its plan, what its other inputs allow and ``own / (1 - share)`` (``own``: the
+   activity its input alone supports), with the alternative, ``coefficient x (activity - own)``,
+   taken from spare supply at the alternative's hub (what it holds above its level, then pulled
+   as above). It then delivers its outputs.
+4. At the end of the period each hub keeps what is left, up to its stock level (the
+   order-up-to level of ``valuechain.network.stocks``: its initial stock or its days of cover,
+   capped by its stock capacity); the rest leaves the network.
 
 Shocks arrive as sparse entries (only the multipliers that differ from 1, grouped by scenario
 and period): the targets of a block start at their baseline values, the entries of a period
@@ -41,7 +51,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from valuechain.sim._kernel_helpers import _dot, _dry_sums, _least_share, _route_limit, _shock_target, _target_sum
+from valuechain.sim._kernel_helpers import (
+    _dot,
+    _dry_sums,
+    _least_share,
+    _pull_block,
+    _route_limit,
+    _shock_target,
+    _substitute,
+    _target_sum,
+)
 
 __all__ = ["simulate_kernel"]
 
@@ -56,6 +75,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     pull_ptr, pull_route, prod_ptr, prod_out,
     base_act, capacity, route_base, route_cap, demand_qty, stock0, stock_level, pipe0,
     ev_ptr, ev_kind, ev_item, ev_val, weight, n_t, resourcing, block,
+    refill, alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
     demand_hub, demand_value, has_inputs, cell_proc, cell_slot, cell_yield, base_cells,
     lost_value_t, short_periods, worst_share, lost_cells,
     e_short, e_dem, p_dry, first_sum, earliest,
@@ -141,6 +161,10 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                 dtar[d, b] = demand_qty[d]
         qsum = np.empty(nb)
         deficit = np.empty(nb)
+        got = np.empty(nb)
+        n_alt = alt_hub.shape[0]
+        alt_start = np.full((n_alt, nb), n_t, dtype=np.int64)
+        alt_got = np.zeros(n_alt)
         # summaries of the block
         first = np.full((n_p, nb), n_t, dtype=np.int32)
         prod = np.empty((n_c, nb))
@@ -228,6 +252,21 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                         rt = 1.0 if av >= q else av / q
                         hratio[h, b] = rt
                         left[h, b] = av - rt * q
+                    if resourcing and refill[h] > 0.0:
+                        # order a share of the gap to the order-up-to level from spare supply
+                        ask = False
+                        for b in range(nb):
+                            gap = stock_level[h] - left[h, b]
+                            deficit[b] = refill[h] * gap if gap > 1e-9 * stock_level[h] else 0.0  # (not rounding)
+                            ask = ask or deficit[b] > 0.0
+                        if ask:
+                            _pull_block(
+                                h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+                                r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                                in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+                            )  # fmt: skip
+                            for b in range(nb):
+                                left[h, b] += got[b]
                     if w_sup:
                         sup = out_supply[t, h, s0 : s0 + nb]
                         for b in range(nb):
@@ -290,6 +329,17 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             c = in_coef[e]
                             for b in range(nb):
                                 left[g, b] += c * (plan[p, b] * hratio[g, b] - act[p, b])
+                    if resourcing and alt_ptr[p + 1] > alt_ptr[p]:
+                        for b in range(nb):
+                            if not act[p, b] < plan[p, b] * (1.0 - 1e-9):
+                                continue  # not short: nothing to substitute
+                            _substitute(
+                                p, b, t, n_t, plan, hratio, alt_start, alt_got,
+                                alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
+                                done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+                                r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                                in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+                            )  # fmt: skip
                     if not resourcing and e1 > e0:
                         # pro rata, activity is final here: note the first period short of input
                         for b in range(nb):

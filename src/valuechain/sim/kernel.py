@@ -26,6 +26,7 @@ __all__ = [
     "in_cache",
     "kernel_form",
     "make_events",
+    "no_recourse",
     "run_chunk",
     "simulate_kernel",
 ]
@@ -108,6 +109,7 @@ def run_chunk(
     outputs: tuple[str, ...] = (),
     workspace: Workspace | None = None,
     method: str = "auto",
+    recourse: tuple[np.ndarray, ...] | None = None,
 ) -> dict[str, np.ndarray]:
     """Run the kernel on one chunk of scenarios.
 
@@ -130,6 +132,10 @@ def run_chunk(
     computes only the rows a shock changes, against the unshocked run
     (``valuechain.sim.delta``); 'auto' takes 'delta' for pro-rata summaries when the shocks
     are sparse enough for it to pay (:func:`_sparse_enough`).
+
+    ``recourse`` (``SimArrays.recourse_args()``) holds the refill rates of hubs and the
+    alternatives of process inputs, which re-sourcing runs use; ``None``: neither. Both act only
+    in re-sourcing mode, which always runs the full kernel, so the delta kernel needs neither.
     """
     n_s, n_t = events.n_s, events.n_t
     n_h, n_p, n_r, n_d = len(args[27]), len(args[22]), len(args[24]), len(args[26])
@@ -199,6 +205,7 @@ def run_chunk(
         simulate_kernel(  # type: ignore[call-arg]
             *kernel_form(args),
             events.ptr, events.kind, events.item, events.value, w, int(n_t), bool(resourcing), int(block),
+            *kernel_form(recourse if recourse is not None else no_recourse(n_h, n_p)),
             *kernel_form(statics),
             *res.values(),
             *part.values(),
@@ -248,6 +255,12 @@ def in_cache(kernel: Any) -> bool:
         if key[1:] == want and all(t.layout == "C" and t.mutable for t in sig if isinstance(t, types.Array)):
             return True
     return False
+
+
+def no_recourse(n_h: int, n_p: int) -> tuple[np.ndarray, ...]:
+    """Recourse arrays with no refill and no alternatives, for ``n_h`` hubs and ``n_p`` processes."""
+    none_i, none_f = np.zeros(0, dtype=np.int64), np.zeros(0)
+    return (np.zeros(n_h), np.zeros(n_p + 1, dtype=np.int64), none_i, none_i, none_f, none_f, none_f)
 
 
 def _sparse_enough(args: tuple[np.ndarray, ...], events: Events) -> bool:

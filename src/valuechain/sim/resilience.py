@@ -180,6 +180,7 @@ def criticality(
     start: object = None,
     mode: str = "pro-rata",
     chunk_size: int | None = None,
+    substitution: bool = True,
 ) -> pd.DataFrame:
     """Rank processes by the value lost when each is knocked out for the whole horizon.
 
@@ -196,6 +197,8 @@ def criticality(
         Simulation mode.
     chunk_size
         Scenarios per kernel call (default: automatic).
+    substitution
+        Whether re-sourcing may run processes on the alternatives of their inputs.
 
     Returns
     -------
@@ -215,7 +218,7 @@ def criticality(
     names = [str(p) for p in network.processes.index]
     sh = outage_shocks(network, names, [periods] * len(names), per)
     arr = compile_network(network, 1)
-    res = run_arrays(arr, network, sh, mode=mode, chunk_size=chunk_size)
+    res = run_arrays(arr, network, sh, mode=mode, chunk_size=chunk_size, substitution=substitution)
     t = res.totals.drop(columns="probability")
     t.index = t.index.rename("process")
     t.insert(0, "region", network.processes["region"].loc[t.index].to_numpy())

@@ -308,6 +308,7 @@ def run_arrays(
     chunk_size: int | None = None,
     on_chunk: Callable[[int], Any] | None = None,
     alpha: float = 0.95,
+    substitution: bool = True,
 ) -> SimResult:
     """Run compiled arrays through the kernel for every scenario of ``shocks``, chunk by chunk."""
     from valuechain.sim.kernel import OUTPUTS, Workspace, run_chunk
@@ -319,11 +320,12 @@ def run_arrays(
     acc = _Accumulator(arr, n_t, n_s, keep)
     args, statics = arr.kernel_args(), summary_statics(arr)
     ws, outputs = Workspace(), OUTPUTS if keep == "full" else ()
+    recourse = arr.recourse_args(substitution)
     for s0 in range(0, n_s, chunk_size):
         s1 = min(n_s, s0 + chunk_size)
         res = run_chunk(
             args, plan.events(shocks, s0, s1), statics, shocks.probability[s0:s1],
-            resourcing=mode == "re-sourcing", outputs=outputs, workspace=ws,
+            resourcing=mode == "re-sourcing", outputs=outputs, workspace=ws, recourse=recourse,
         )  # fmt: skip
         acc.add(s0, res)
         if on_chunk is not None:
@@ -339,6 +341,7 @@ def run_stream(
     mode: str = "pro-rata",
     on_chunk: Callable[[int], Any] | None = None,
     alpha: float = 0.95,
+    substitution: bool = True,
 ) -> SimResult:
     """Run a stream of shock chunks, keeping summaries only (memory bounded by one chunk).
 
@@ -353,6 +356,7 @@ def run_stream(
     periods: pd.PeriodIndex | None = None
     plan: _Plan | None = None
     args, statics, ws = arr.kernel_args(), summary_statics(arr), Workspace()
+    recourse = arr.recourse_args(substitution)
     for k, sh in enumerate(chunks):
         if not isinstance(sh, (ShockArrays, SparseShocks)):
             raise ScenarioError(
@@ -372,7 +376,8 @@ def run_stream(
         for s0 in range(0, n, step):  # large chunks run in slices
             s1 = min(n, s0 + step)
             res = run_chunk(
-                args, plan.events(sh, s0, s1), statics, w[s0:s1], resourcing=mode == "re-sourcing", workspace=ws
+                args, plan.events(sh, s0, s1), statics, w[s0:s1], resourcing=mode == "re-sourcing", workspace=ws,
+                recourse=recourse,
             )  # fmt: skip
             acc.add(0, res)
         names.append(np.asarray(sh.scenarios, dtype=object))
@@ -402,6 +407,7 @@ def simulate(
     chunk_size: int | None = None,
     progress: bool = False,
     alpha: float = 0.95,
+    substitution: bool = True,
 ) -> SimResult:
     """Simulate a network month by month under shocks, for every scenario at once.
 
@@ -422,7 +428,8 @@ def simulate(
     mode
         'pro-rata': hubs share supply among their uses in proportion to baseline flows.
         're-sourcing': in addition, a hub short of supply pulls spare supply over open routes and
-        extra output from spare process capacity.
+        extra output from spare process capacity; hubs with a refill rate order back toward
+        their order-up-to level; processes may switch inputs to their alternatives.
     keep
         'full': keep scenario x period x item tensors in :attr:`SimResult.dataset`. 'summary':
         keep per-scenario totals and expected values only (memory bounded by the chunk size);
@@ -435,6 +442,9 @@ def simulate(
         Show a progress bar.
     alpha
         Level of the VaR and CVaR in the result.
+    substitution
+        Whether re-sourcing may run processes on the alternatives of their inputs (the network's
+        ``alternatives`` table; "chemistry switching").
 
     Returns
     -------
@@ -468,7 +478,7 @@ def simulate(
         check("simulate", "chunk_size", chunk_size, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
               error=ScenarioError, expected="an integer >= 1")  # fmt: skip
     if isinstance(shocks, Iterator):
-        return _run_stream(network, shocks, mode=mode, progress=progress, alpha=alpha)
+        return _run_stream(network, shocks, mode=mode, progress=progress, alpha=alpha, substitution=substitution)
     if not isinstance(shocks, (ShockArrays, SparseShocks)) and isinstance(periods, int):
         from valuechain.sim._memory import check_memory
 
@@ -488,12 +498,14 @@ def simulate(
                 "use keep='summary' (per-scenario totals and expected values) for an ensemble this large"
             )
     if not progress:
-        return run_arrays(arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha)
+        return run_arrays(
+            arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha, substitution=substitution
+        )
     with _progress() as bar:
         task = bar.add_task("scenarios", total=sh.n_scenarios)
         return run_arrays(
             arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha,
-            on_chunk=lambda n: bar.advance(task, n),
+            on_chunk=lambda n: bar.advance(task, n), substitution=substitution,
         )  # fmt: skip
 
 
@@ -503,7 +515,9 @@ def _progress() -> Any:
     return Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
 
 
-def _run_stream(network: Network, chunks: Iterator[Any], *, mode: str, progress: bool, alpha: float) -> SimResult:
+def _run_stream(
+    network: Network, chunks: Iterator[Any], *, mode: str, progress: bool, alpha: float, substitution: bool
+) -> SimResult:
     first = next(chunks, None)
     if not isinstance(first, (ShockArrays, SparseShocks)):
         raise ScenarioError(
@@ -518,7 +532,10 @@ def _run_stream(network: Network, chunks: Iterator[Any], *, mode: str, progress:
         yield from chunks
 
     if not progress:
-        return run_stream(arr, network, all_chunks(), mode=mode, alpha=alpha)
+        return run_stream(arr, network, all_chunks(), mode=mode, alpha=alpha, substitution=substitution)
     with _progress() as bar:
         task = bar.add_task("scenarios", total=None)
-        return run_stream(arr, network, all_chunks(), mode=mode, alpha=alpha, on_chunk=lambda n: bar.advance(task, n))
+        return run_stream(
+            arr, network, all_chunks(), mode=mode, alpha=alpha, on_chunk=lambda n: bar.advance(task, n),
+            substitution=substitution,
+        )  # fmt: skip

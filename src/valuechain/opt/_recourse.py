@@ -1,0 +1,80 @@
+r"""Substitution in the optimiser: processes running part of their activity on alternative inputs.
+
+For every row :math:`a` of the network's ``alternatives`` table (process :math:`p`, input
+:math:`c` with coefficient :math:`in_{pc}`, alternative :math:`c'` with coefficient
+:math:`\alpha_a`, largest share :math:`\sigma_a`, ramp :math:`R_a` months, extra cost
+:math:`v_a`), the variable ``substitute[s,t,a]`` is the activity of :math:`p` that runs on
+:math:`c'` instead of :math:`c`:
+
+* in the balance of :math:`p`'s hub of :math:`c`: :math:`+ in_{pc}\,substitute` (that input is
+  not used), and of its hub of :math:`c'`: :math:`- \alpha_a\,substitute`;
+* ``substitution_share[s,t,a]``: :math:`substitute_{sta} \le \sigma_{at}\,activity_{stp}`, with
+  :math:`\sigma_{at} = \sigma_a \min(1, (t + 1)\,m / R_a)` (:math:`m` months a period): the
+  share rises over the ramp from the start of the horizon, as in the simulator it rises from the
+  first shortage;
+* cost :math:`w_{st} v_a\,substitute` (label "substitution").
+
+Policies that count a hub's use from recipes (origin shares) do not see what substitution moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from valuechain.network.model import Network
+from valuechain.network.validate import hub_id
+from valuechain.opt._lp import Block, LinearProgram
+
+__all__ = ["add_substitution"]
+
+
+def add_substitution(
+    lp: LinearProgram,
+    network: Network,
+    allowed: bool,
+    axes: tuple[pd.Index, pd.Index],
+    months: int,
+    act: Block,
+    bal: Block,
+    hub_pos: Mapping[str, int],
+    weight: np.ndarray,
+    part: Callable[[str, Block, np.ndarray], None],
+) -> Block | None:
+    """Add the ``substitute`` variables and their rows (see the module docstring).
+
+    ``None`` if the study does not allow substitution (``allowed``) or the network has no alternatives.
+    """
+    alt = network.alternatives
+    if not allowed or not len(alt):
+        return None
+    sc, per = axes
+    n_s, n_t = len(sc), len(per)
+    procs = network.processes
+    region = procs["region"]
+    pids, coms, others = (alt[c].tolist() for c in ("process", "commodity", "alternative"))
+    rec = network.recipes
+    inputs = rec[rec["kind"] == "input"].groupby(["process", "commodity"])["coefficient"].sum()
+    own = np.asarray([inputs[(p, c)] for p, c in zip(pids, coms, strict=True)], dtype=float)
+    p_pos = np.asarray([procs.index.get_loc(p) for p in pids], dtype=np.int64)
+    h_own = np.asarray([hub_pos[hub_id(region[p], c)] for p, c in zip(pids, coms, strict=True)], dtype=np.int64)
+    h_alt = np.asarray([hub_pos[hub_id(region[p], c)] for p, c in zip(pids, others, strict=True)], dtype=np.int64)
+    coef = alt["coefficient"].to_numpy(float)
+    share = alt["share_max"].to_numpy(float)
+    ramp = alt["ramp_months"].to_numpy(float)
+    vcost = alt["variable_cost"].to_numpy(float)
+    aidx = pd.Index([f"{p}:{c}" for p, c in zip(pids, coms, strict=True)], name="alternative", dtype=object)
+    sub = lp.add_vars("substitute", (sc, per, aidx), cost=weight[:, :, None] * vcost[None, None, :])
+    part("substitution", sub, weight[:, :, None] * vcost[None, None, :])
+    t = np.arange(n_t)[:, None]
+    ramp_done = np.where(ramp[None, :] > 0, np.minimum(1.0, (t + 1) * months / np.where(ramp > 0, ramp, 1.0)), 1.0)
+    s_ax, t_ax, a_ax = np.arange(n_s)[:, None, None], np.arange(n_t)[None, :, None], np.arange(len(aidx))[None, None, :]
+    rows = lp.add_rows("substitution_share", (sc, per, aidx), hi=0.0)
+    lp.add_terms(rows.flat(s_ax, t_ax, a_ax), sub.flat(s_ax, t_ax, a_ax), 1.0)
+    lim = -(share[None, :] * ramp_done)[None, :, :] * np.ones((n_s, 1, 1))
+    lp.add_terms(rows.flat(s_ax, t_ax, a_ax), act.flat(s_ax, t_ax, p_pos[None, None, :]), lim)
+    lp.add_terms(bal.flat(s_ax, t_ax, h_own[None, None, :]), sub.flat(s_ax, t_ax, a_ax), own[None, None, :])
+    lp.add_terms(bal.flat(s_ax, t_ax, h_alt[None, None, :]), sub.flat(s_ax, t_ax, a_ax), -coef[None, None, :])
+    return sub

@@ -1,0 +1,34 @@
+"""The optimiser holds a hub's order-up-to level of stock without buying strategic reserve."""
+
+from __future__ import annotations
+
+import pytest
+
+import valuechain as vc
+from valuechain.opt import build, solve
+from valuechain.opt.study import Study
+
+
+def _net(**hub):
+    b = vc.NetworkBuilder("stock", year=2024, period="year")
+    b.add_region("A")
+    b.add_commodity("x", unit="t", stage="product")
+    b.add_process("mine", region="A", capacity=4.0, outputs={"x": 1.0})
+    b.add_demand("A", "x", quantity=5.0, value_of_lost_demand=100.0)
+    b.add_hub("A", "x", initial_stock=6.0, holding_cost=1.0, **hub)
+    return b.build(check_balance=False)
+
+
+@pytest.mark.parametrize(
+    ("hub", "objective"),
+    [
+        # year 1: 4 made + 6 in stock, 5 used, 1 carried into year 2 (4 + 1 = 5 used): the carried
+        # tonne is within the level (the initial stock, 6 t), so no reserve is bought: 0
+        ({}, 0.0),
+        # 36.5 days of 5 t a year are 0.5 t: the other 0.5 t carried needs reserve at 1 a tonne: 0.5
+        ({"days_of_cover": 36.5}, 0.5),
+    ],
+)
+def test_stock_up_to_the_level_is_held_free_by_hand(hub, objective):
+    study = Study(network="stock", years=2, discount_rate=0.0)
+    assert solve(build(_net(**hub), study)).objective == pytest.approx(objective, abs=1e-9)

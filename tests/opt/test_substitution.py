@@ -1,0 +1,79 @@
+"""Alternative inputs in the optimiser, against objective values computed by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+import valuechain as vc
+from valuechain.opt import build, solve
+from valuechain.opt.study import Study
+
+
+def _anodes(**alt):
+    b = vc.NetworkBuilder("anodes", year=2024, period="year")
+    b.add_region("A")
+    for c in ("n", "s"):
+        b.add_commodity(c, unit="t", stage="product")
+    b.add_commodity("cell", unit="GWh", stage="cell")
+    b.add_process("mine-n", region="A", capacity=2.0, outputs={"n": 1.0})
+    b.add_process("mine-s", region="A", capacity=20.0, variable_cost=1.0, outputs={"s": 1.0})
+    b.add_process("cells", region="A", capacity=10.0, inputs={"n": 1.0, "s": 1.0}, outputs={"cell": 1.0})
+    b.add_demand("A", "cell", quantity=5.0, value_of_lost_demand=100.0)
+    b.add_alternative("cells", "n", alternative="s", coefficient=1.2, variable_cost=0.5, **alt)
+    return b.build(check_balance=False)
+
+
+@pytest.mark.parametrize(
+    ("alt", "substitution", "objective"),
+    [
+        # forbidden: 2 t of natural make 2 GWh; 3 GWh unmet at 100 = 300, plus 2 t synthetic at 1: 302
+        ({}, False, 302.0),
+        # 5 GWh: 2 on natural, 3 on 1.2 x 3 = 3.6 t synthetic; synthetic 5 + 3.6 = 8.6 at 1, and
+        # 3 x 0.5 for switching: 10.1
+        ({}, True, 10.1),
+        # at most half on the alternative: activity a with a - a/2 <= 2, so 4 GWh and 1 unmet (100);
+        # synthetic 4 + 1.2 x 2 = 6.4, switching 2 x 0.5 = 1: 107.4
+        ({"share_max": 0.5}, True, 107.4),
+    ],
+)
+def test_substitution_objective_by_hand(alt, substitution, objective):
+    net = _anodes(**alt)
+    study = Study(network="anodes", stocks=False, substitution=substitution)
+    assert solve(build(net, study)).objective == pytest.approx(objective, rel=1e-9)
+
+
+def test_a_ramp_limits_the_share_in_the_first_months():
+    # monthly periods are not what a yearly network plans in; a 24-month ramp on a yearly period
+    # allows (0 + 1) x 12 / 24 = half the activity in the first year: as share_max 0.5 above
+    net = _anodes(ramp_months=24.0)
+    study = Study(network="anodes", stocks=False)
+    assert solve(build(net, study)).objective == pytest.approx(107.4, rel=1e-9)
+
+
+def _spec(tmp_path, text):
+    p = tmp_path / "s.yaml"
+    p.write_text("network: toy-battery\n" + text)
+    return p
+
+
+def test_a_study_may_forbid_chemistry_switching(tmp_path):
+    from valuechain.study import load_study
+
+    assert load_study(_spec(tmp_path, "")).substitution is True
+    assert load_study(_spec(tmp_path, "recourse: {substitution: false}\n")).substitution is False
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("recourse: {switching: true}\n", r"recourse.switching: unknown key; expected one of substitution"),
+        ("recourse: {substitution: 2}\n", r"recourse.substitution: expected true or false, got 2"),
+        ("recourses: {substitution: true}\n", r"recourses: unknown key"),
+    ],
+)
+def test_bad_recourse_keys_are_refused(tmp_path, text, match):
+    from valuechain.errors import StudyError
+    from valuechain.study import load_study
+
+    with pytest.raises(StudyError, match=match):
+        load_study(_spec(tmp_path, text))

@@ -1,0 +1,170 @@
+"""Stocks that refill and inputs that substitute: hand-computed runs and properties of the real kernel."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import networks, shock_arrays
+
+import valuechain as vc
+from valuechain.errors import NetworkError
+from valuechain.network.model import Network
+from valuechain.scenarios.compiled import ShockArrays
+from valuechain.sim import default_periods, simulate
+
+
+def _mine_network(**hub):
+    """A mine making 5 t a month of its 10 t capacity for a demand of 5 t a month at hub A:x."""
+    b = vc.NetworkBuilder("refill", year=2024, period="month")
+    b.add_region("A")
+    b.add_commodity("x", unit="t", stage="product", value=1.0)
+    b.add_process("mine", region="A", capacity=10.0, baseline_activity=5.0, outputs={"x": 1.0})
+    b.add_demand("A", "x", quantity=5.0)
+    b.add_hub("A", "x", **hub)
+    return b.build()
+
+
+def _mine_down_first_month(net, n_t=5):
+    sh = ShockArrays.baseline(net, default_periods(net, n_t), ["mine-down"])
+    sh.process_capacity[0, 0, 0] = 0.0
+    return sh
+
+
+def test_refill_orders_half_the_gap_from_spare_capacity_by_hand():
+    net = _mine_network(initial_stock=6.0, refill_rate=0.5)
+    stock = simulate(net, _mine_down_first_month(net), mode="re-sourcing").dataset["stock"].sel(hub="A:x")
+    # month 0: the mine is down; 6 t of stock serve the 5 t demand, 1 t is left (the mine has no
+    # capacity to refill from). Month 1: 1 + 5 made - 5 used = 1 t; the gap to the level 6 is 5 t,
+    # half of it (2.5 t) is ordered from the mine's spare 10 - 5 = 5 t: 3.5 t. Then the gap halves
+    # every month: 3.5 + 1.25 = 4.75, 4.75 + 0.625 = 5.375.
+    np.testing.assert_allclose(stock.to_numpy().ravel(), [1.0, 3.5, 4.75, 5.375, 5.6875])
+
+
+def test_without_a_refill_rate_a_drawn_stock_stays_drawn():
+    net = _mine_network(initial_stock=6.0)
+    stock = simulate(net, _mine_down_first_month(net), mode="re-sourcing").dataset["stock"].sel(hub="A:x")
+    # refill_rate 0 (the default): only what is left over refills, and in balance nothing is
+    np.testing.assert_allclose(stock.to_numpy().ravel(), [1.0] * 5)
+
+
+def test_days_of_cover_set_the_order_up_to_level_by_hand():
+    # 5 t a month is 5 x 12 / 365 t a day; 36.5 days of cover are 36.5 x 60 / 365 = 6 t, and the hub
+    # starts with 2 t: month 0 (mine down) serves 2 of 5 t; then the gap 6 - 0 = 6 is fully ordered
+    # (refill_rate 1) from the mine's 5 t spare: 5 t kept, then the last 1 t
+    net = _mine_network(initial_stock=2.0, days_of_cover=36.5, refill_rate=1.0)
+    ds = simulate(net, _mine_down_first_month(net, 3), mode="re-sourcing").dataset
+    np.testing.assert_allclose(ds["stock"].sel(hub="A:x").to_numpy().ravel(), [0.0, 5.0, 6.0])
+    np.testing.assert_allclose(ds["served"].sel(hub="A:x").to_numpy().ravel(), [2.0, 5.0, 5.0])
+
+
+def test_a_refill_rate_above_one_is_refused():
+    with pytest.raises(NetworkError, match=r"refill_rate 1.5 is above 1"):
+        _mine_network(initial_stock=1.0, refill_rate=1.5)
+
+
+def _with_more_stock(net: Network, hub: int, extra: float) -> Network:
+    tables = {t: df.copy() for t, df in net.tables.items()}
+    hubs = tables["hubs"]
+    hubs.iloc[hub, hubs.columns.get_loc("initial_stock")] += extra
+    cap = hubs["stock_capacity"].to_numpy(dtype=float)
+    hubs["stock_capacity"] = np.maximum(cap, hubs["initial_stock"].to_numpy(dtype=float))
+    return Network.from_frames(net.name, tables, year=net.year, period=net.period, check_balance=False)
+
+
+def _unserved(net, sh, mode, **kw):
+    ds = simulate(net, sh, mode=mode, keep="full", **kw).dataset
+    return float((ds["demand"] - ds["served"]).sum())
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_more_initial_stock_never_means_more_shortfall(data):
+    net = data.draw(networks())
+    sh = data.draw(shock_arrays(net))
+    hub = data.draw(st.integers(0, len(net.hubs) - 1))
+    extra = data.draw(st.floats(0.5, 50.0))
+    more = _with_more_stock(net, hub, extra)
+    for mode in ("pro-rata", "re-sourcing"):
+        less = _unserved(net, sh, mode)
+        assert _unserved(more, sh, mode) <= less + 1e-7 * (1 + less)
+
+
+def _anode_network(**alt):
+    """Cells from one t of natural and one t of synthetic anode per unit; the synthetic mine has spare capacity."""
+    b = vc.NetworkBuilder("anodes", year=2024, period="month")
+    b.add_region("A")
+    for c in ("n", "s"):
+        b.add_commodity(c, unit="t", stage="product", value=1.0)
+    b.add_commodity("cell", unit="GWh", stage="cell", value=10.0)
+    b.add_process("mine-n", region="A", capacity=5.0, baseline_activity=5.0, outputs={"n": 1.0})
+    b.add_process("mine-s", region="A", capacity=20.0, baseline_activity=5.0, outputs={"s": 1.0})
+    b.add_process(
+        "cells", region="A", capacity=10.0, baseline_activity=5.0, inputs={"n": 1.0, "s": 1.0}, outputs={"cell": 1.0}
+    )
+    b.add_demand("A", "cell", quantity=5.0)
+    b.add_alternative("cells", "n", alternative="s", coefficient=1.2, **alt)
+    return b.build()
+
+
+def _natural_at_40_percent(net, n_t=3):
+    sh = ShockArrays.baseline(net, default_periods(net, n_t), ["natural-cut"])
+    sh.process_capacity[0, :, net.processes.index.get_loc("mine-n")] = 0.4
+    return sh
+
+
+@pytest.mark.parametrize(
+    ("alt", "substitution", "served"),
+    [
+        # natural anode at 2 t supports 2 GWh alone. Ramp of 2 months: half the share in the first
+        # month, so at most 2 / (1 - 0.5) = 4 GWh, the other 2 GWh on 1.2 x 2 = 2.4 t of synthetic
+        # from the synthetic mine's spare 15 t; then the full share: 5 GWh (3.6 t of synthetic).
+        ({"share_max": 1.0, "ramp_months": 2.0}, True, [4.0, 5.0, 5.0]),
+        # at most half the activity on the alternative: 2 / 0.5 = 4 GWh every month
+        ({"share_max": 0.5}, True, [4.0, 4.0, 4.0]),
+        # chemistry switching forbidden: the 2 t of natural anode make 2 GWh
+        ({"share_max": 1.0}, False, [2.0, 2.0, 2.0]),
+    ],
+)
+def test_substitution_by_hand(alt, substitution, served):
+    net = _anode_network(**alt)
+    ds = simulate(net, _natural_at_40_percent(net), mode="re-sourcing", substitution=substitution).dataset
+    np.testing.assert_allclose(ds["served"].sel(hub="A:cell").to_numpy().ravel(), served)
+    if substitution and alt.get("ramp_months"):
+        # month 0: the cells run 4 GWh, using 4 t of their own synthetic input, so 1 t of the 5 t
+        # allocated is left at the hub and goes to the alternative's 2.4 t; the mine makes the other
+        # 1.4 t: 5 + 1.4 = 6.4 t. Then 5 GWh use all 5 t and 3.6 t more: 8.6 t.
+        np.testing.assert_allclose(ds["activity"].sel(process="mine-s").to_numpy().ravel(), [6.4, 8.6, 8.6])
+
+
+def test_substitution_does_nothing_in_pro_rata_mode():
+    net = _anode_network(share_max=1.0)
+    ds = simulate(net, _natural_at_40_percent(net), mode="pro-rata").dataset
+    np.testing.assert_allclose(ds["served"].sel(hub="A:cell").to_numpy().ravel(), [2.0, 2.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("row", "match"),
+    [
+        ({"commodity": "cell"}, r"'cell' is not an input of process 'cells'"),
+        ({"alternative": "n"}, r"alternative 'n' is the input it replaces"),
+        ({"share_max": 1.5}, r"share_max 1.5 is above 1"),
+    ],
+)
+def test_bad_alternatives_are_refused_naming_the_field(row, match):
+    net = _anode_network(share_max=1.0)
+    tables = {t: df.copy() for t, df in net.tables.items()}
+    for k, v in row.items():
+        tables["alternatives"][k] = v
+    with pytest.raises(NetworkError, match=match):
+        Network.from_frames(net.name, tables, year=net.year, period=net.period)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_allowed_substitution_never_increases_shortfall(data):
+    net = data.draw(networks())
+    sh = data.draw(shock_arrays(net))
+    without = _unserved(net, sh, "re-sourcing", substitution=False)
+    assert _unserved(net, sh, "re-sourcing", substitution=True) <= without + 1e-7 * (1 + without)
