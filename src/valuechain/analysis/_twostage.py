@@ -297,15 +297,35 @@ class Subproblems:
         return self._models[k]
 
     def lower_bounds(self) -> np.ndarray:
-        """Least second-stage cost of every scenario over all first-stage values within bounds."""
+        """Least second-stage cost of every scenario over all first stages the first-stage rows allow.
+
+        Each is the scenario's LP with the whole first stage free (at no cost) under its own rows;
+        it bounds :math:`Q_s(x)` from below for every feasible ``x``.
+
+        Raises
+        ------
+        SolverError
+            If that LP is unbounded (a second stage that can earn without limit).
+        """
+        f = self.first
         out = np.empty(len(self.stages))
         for k, st in enumerate(self.stages):
-            h = self._model(k)
-            n_own = st.cost.size
-            cols = (n_own + np.arange(st.link.size)).astype(np.int32)
-            if cols.size:
-                h.changeColsBounds(cols.size, cols, self.first.lb[st.link], self.first.ub[st.link])
-            _optimal(h, f"the lower bound of scenario '{st.name}'")
+            own = st.cost.size
+            gi = np.asarray(st.a_index, dtype=np.int64)
+            cols = np.where(gi < own, gi, 0)
+            linked = gi >= own
+            cols[linked] = own + st.link[gi[linked] - own]
+            h = _highs_lp(
+                np.concatenate([st.cost, np.zeros(f.n)]),
+                np.concatenate([st.lb, f.lb]),
+                np.concatenate([st.ub, f.ub]),
+                np.concatenate([st.a_start[:-1], st.a_start[-1] + f.a_start]),
+                np.concatenate([cols, own + f.a_index.astype(np.int64)]),
+                np.concatenate([st.a_value, f.a_value]),
+                np.concatenate([st.row_lo, f.row_lo]),
+                np.concatenate([st.row_hi, f.row_hi]),
+            )
+            _optimal(h, f"the lower bound of scenario '{st.name}' (its second stage over every first stage)")
             out[k] = float(h.getInfo().objective_function_value)
         return out
 
@@ -462,12 +482,12 @@ def lshaped(
             _highs.check(master.changeColsBounds(n, cols, lo, hi), "the trust region")
         tm = time.perf_counter()
         try:
-            _optimal(master, "the L-shaped master", threads=None)
+            _optimal(master, "the L-shaped master")
         except SolverError:  # a warm start gone astray (large cut coefficients): from scratch, by IPM
             master.clearSolver()
             master.setOptionValue("solver", "ipm")
             try:
-                _optimal(master, "the L-shaped master", threads=None)
+                _optimal(master, "the L-shaped master")
             finally:
                 master.setOptionValue("solver", "choose")
         master_s += time.perf_counter() - tm
@@ -556,7 +576,7 @@ def lshaped(
     )
 
 
-def extensive(first: FirstStage, stages: Sequence[SecondStage], *, threads: int | None = None) -> tuple[float, np.ndarray]:
+def extensive(first: FirstStage, stages: Sequence[SecondStage], *, threads: int | None = 1) -> tuple[float, np.ndarray]:
     """Solve the extensive form of a split program: its optimum and first-stage plan."""
     n = first.n
     costs, lbs, ubs = [first.cost], [first.lb], [first.ub]
