@@ -112,10 +112,12 @@ def test_toy_network_decomposition_on_dask_workers_gives_the_same_plan(toy):
             net, study, 10, 3, form="lshaped", gap=1e-8, evaluate=20, replications=2, batch=4, client=client
         )
     assert remote.objective == pytest.approx(local.objective, rel=1e-6)
-    assert remote.expected_cost is not None and local.expected_cost is not None
+    assert remote.expected_cost is not None
+    assert local.expected_cost is not None
     assert remote.expected_cost.estimate == pytest.approx(local.expected_cost.estimate, rel=1e-6)
     # an MRP gap is a plan's cost less a lower estimate of the optimum: never below 0
-    assert remote.optimality_gap is not None and remote.optimality_gap.estimate >= -1e-6 * abs(local.objective)
+    assert remote.optimality_gap is not None
+    assert remote.optimality_gap.estimate >= -1e-6 * abs(local.objective)
 
 
 def test_bad_saa_options_are_one_line_errors(toy):

@@ -39,7 +39,14 @@ if TYPE_CHECKING:
     from valuechain.opt import Model
 
 __all__ = [
-    "FirstStage", "LShapedResult", "SecondStage", "Subproblems", "extensive", "first_columns", "lshaped", "split",
+    "FirstStage",
+    "LShapedResult",
+    "SecondStage",
+    "Subproblems",
+    "extensive",
+    "first_columns",
+    "lshaped",
+    "split",
 ]
 
 
@@ -365,14 +372,14 @@ Evaluator = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 @dataclass(frozen=True)
 class LShapedResult:
-    """Outcome of the L-shaped method.
+    r"""Outcome of the L-shaped method.
 
     Attributes
     ----------
     x
         The first-stage plan (the best evaluated proposal).
     objective
-        Its cost: :math:`c^\\top x + \\sum_s p_s Q_s(x)` (an upper bound on the optimum).
+        Its cost: :math:`c^\top x + \sum_s p_s Q_s(x)` (an upper bound on the optimum).
     bound
         The last master optimum (a lower bound).
     gap

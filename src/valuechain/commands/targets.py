@@ -122,15 +122,18 @@ def _sampled(
     from valuechain.study.decompose import solve_saa
 
     if samples < 1 or seed < 0 or workers < 0:
-        raise ValueChainError(f"--samples must be >= 1, --seed >= 0 and --workers >= 0; got {samples}, {seed}, {workers}")
+        raise ValueChainError(
+            f"--samples must be >= 1, --seed >= 0 and --workers >= 0; got {samples}, {seed}, {workers}"
+        )
     ctx = cluster(scheduler, workers=max(workers, 1)) if scheduler or workers > 0 else nullcontext(None)
     with ctx as client, console.status(f"planning over {samples} register samples") as status:
         res = solve_saa(net, spec, samples, seed, form=form, method=method, client=client,  # type: ignore[arg-type]
                         progress=lambda msg: status.update(msg))  # fmt: skip
     cap = res.capacity()
-    t = Table("year", "expansion", "new capacity", title=f"New capacity of the plan over {res.samples} register samples (seed {res.seed}, {res.form})",
-              title_justify="left")  # fmt: skip
-    for (year, exp), v in cap.items():  # type: ignore[misc]
+    title = f"New capacity of the plan over {res.samples} register samples (seed {res.seed}, {res.form})"
+    t = Table("year", "expansion", "new capacity", title=title, title_justify="left")
+    for key, v in cap.items():
+        year, exp = key if isinstance(key, tuple) else (key, "")
         t.add_row(str(year), str(exp), _num(float(v)))
     console.print(t)
     stock = res.first_stage.xs("reserve", level=0) if "reserve" in res.first_stage.index.get_level_values(0) else None

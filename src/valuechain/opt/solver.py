@@ -451,7 +451,9 @@ def solve(
     h = model._highs
     is_mip = bool(model.integer.any() or extras.col_int.any())
     if is_mip and method not in ("auto", "simplex"):
-        raise StudyError(f"the model has integer variables: method must be 'auto' or 'simplex' for a MIP, not '{method}'")
+        raise StudyError(
+            f"the model has integer variables: method must be 'auto' or 'simplex' for a MIP, not '{method}'"
+        )
     has_basis = warm and bool(h.getBasis().valid)
     run_method = choose_method(model.n_vars, warm=has_basis, is_mip=is_mip) if method == "auto" else method
     _set_method(h, "choose" if is_mip else run_method)

@@ -11,6 +11,7 @@ and its optimality gap estimated by the multiple-replication procedure.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,9 @@ EXTENSIVE_UP_TO = 200_000
 FORMS = ("auto", "extensive", "lshaped")
 
 
-def _chunk(network: Network, study: Study, register: RiskRegister | None, seed: int, first: int, count: int) -> Subproblems:
+def _chunk(
+    network: Network, study: Study, register: RiskRegister | None, seed: int, first: int, count: int
+) -> Subproblems:
     from valuechain.analysis._twostage import Subproblems, split
     from valuechain.analysis.saa import sample_shocks
     from valuechain.opt import build
@@ -138,7 +141,7 @@ class _Runner:
 
 def _ranges(first: int, n: int, chunks: int) -> list[tuple[int, int]]:
     edges = np.linspace(first, first + n, min(chunks, n) + 1).round().astype(int)
-    return [(int(a), int(b - a)) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
+    return [(int(a), int(b - a)) for a, b in itertools.pairwise(edges) if b > a]
 
 
 def solve_saa(
@@ -203,7 +206,9 @@ def solve_saa(
     from valuechain.opt.solver import METHODS
 
     own = "solve_saa"
-    check(own, "samples", samples, lambda v: isinstance(v, int) and v >= 1, error=StudyError, expected="an integer >= 1")
+    check(
+        own, "samples", samples, lambda v: isinstance(v, int) and v >= 1, error=StudyError, expected="an integer >= 1"
+    )
     check(own, "seed", seed, lambda v: isinstance(v, int) and v >= 0, error=StudyError, expected="an integer >= 0")
     check(own, "form", form, lambda v: v in FORMS, error=StudyError, expected=f"one of {', '.join(FORMS)}")
     check(own, "method", method, lambda v: v in METHODS, error=StudyError, expected=f"one of {', '.join(METHODS)}")
@@ -258,7 +263,9 @@ def solve_saa(
     if m > 0:
         t2 = time.perf_counter()
         q = np.concatenate(
-            run.map(_fresh_costs, [(run.network, study, register, seed, a, c, x) for a, c in _ranges(samples, m, n_chunks)])
+            run.map(
+                _fresh_costs, [(run.network, study, register, seed, a, c, x) for a, c in _ranges(samples, m, n_chunks)]
+            )
         )
         expected = mean_interval(float(first.cost @ x + first.offset) + q, confidence)
         seconds["evaluate"] = time.perf_counter() - t2
