@@ -126,3 +126,21 @@ def test_bad_saa_options_are_one_line_errors(toy):
         solve_saa(net, study, 10, 1, form="benders")
     with pytest.raises(vc.StudyError, match="'samples' parameter of solve_saa"):
         solve_saa(net, study, 0, 1)
+
+
+def test_cli_sampled_plan_prints_its_intervals(tmp_path, capsys):
+    from pathlib import Path
+
+    from valuechain.cli import run
+
+    models = Path(__file__).resolve().parents[2] / "models"
+    cap = tmp_path / "capacity.csv"
+    args = ["targets", str(models / "toy-battery.yaml"), "--samples", "8", "--seed", "2", "--workers", "0"]
+    assert run([*args, "--capacity-csv", str(cap)]) == 0
+    text = capsys.readouterr().out
+    assert "in-sample optimum (extensive, 8 samples)" in text
+    assert "expected cost out of sample" in text
+    assert "optimality gap (multiple replications, 5 batches)" in text
+    assert cap.read_text().startswith("period,item,capacity")
+    assert run([*args[:3], "0"]) == 1
+    assert "error: --samples must be >= 1" in capsys.readouterr().err
