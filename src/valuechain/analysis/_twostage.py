@@ -520,6 +520,25 @@ def lshaped(
                      "the cuts")  # fmt: skip
         cuts += int(viol.size)
 
+    def prune() -> None:
+        """Drop the cuts slack at the master's optimum once they outnumber 5 per scenario.
+
+        A cut holds up to one coefficient per first-stage column (thousands on a network), so an
+        unpruned master grows by millions of coefficients every few iterations. Slack cuts have a
+        basic slack: deleting them keeps the basis valid for the next warm solve.
+        """
+        rows0 = first.row_lo.size
+        n_cuts = master.getNumRow() - rows0
+        if n_cuts <= 5 * ns:
+            return
+        s = master.getSolution()
+        act = np.asarray(s.row_value, dtype=float)[rows0:]
+        lo = np.asarray(master.getLp().row_lower_, dtype=float)[rows0:]
+        slack = np.flatnonzero(act - lo > 1e-7 * np.maximum(1.0, np.abs(lo)))
+        if slack.size:
+            drop = (rows0 + slack).astype(np.int32)
+            _highs.check(master.deleteRows(drop.size, drop), "the removal of slack cuts")
+
     def value(x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         nonlocal evals
         evals += 1
@@ -536,6 +555,7 @@ def lshaped(
     radius, low, null_run = 1.0, -math.inf, 0
     for it in range(1, max_iterations + 1):
         sol, model_val = solve_master(radius)
+        prune()
         pred = f_c - model_val
         if pred <= gap * max(1.0, abs(f_c)) * 0.5:
             # the model sees no progress in the box: a lower bound from the whole first stage
