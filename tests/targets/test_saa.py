@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import valuechain as vc
-from valuechain.analysis._twostage import FirstStage, SecondStage, Subproblems, extensive, lshaped
+from valuechain.analysis._lshaped import lshaped
+from valuechain.analysis._twostage import FirstStage, SecondStage, Subproblems, extensive
 from valuechain.analysis.saa import mean_interval, sample_shocks
 from valuechain.opt import build, solve
 from valuechain.study import load_study

@@ -201,7 +201,7 @@ def solve_saa(
     -------
     SAAResult
     """
-    from valuechain.analysis._twostage import lshaped
+    from valuechain.analysis._lshaped import lshaped
     from valuechain.analysis.saa import SAAResult, gap_interval, mean_interval
     from valuechain.opt.solver import METHODS
 
