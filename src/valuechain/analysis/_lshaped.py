@@ -175,24 +175,32 @@ def lshaped(
                      "the cuts")  # fmt: skip
         cuts += int(viol.size)
 
+    age = np.zeros(0, dtype=np.int64)  # iterations each cut has been slack in a row
+
     def prune() -> None:
-        """Drop the cuts slack at the master's optimum once they outnumber 5 per scenario.
+        """Drop cuts slack for 10 master solves in a row, once the cuts outnumber 5 per scenario.
 
         A cut holds up to one coefficient per first-stage column (thousands on a network), so an
-        unpruned master grows by millions of coefficients every few iterations. Slack cuts have a
-        basic slack: deleting them keeps the basis valid for the next warm solve.
+        unpruned master grows by millions of coefficients every few iterations. Only long-slack
+        cuts go (dropping every cut slack now makes the method cycle), and a slack cut has a basic
+        slack, so deleting it keeps the basis valid for the next warm solve.
         """
+        nonlocal age
         rows0 = first.row_lo.size
         n_cuts = master.getNumRow() - rows0
+        if age.size < n_cuts:
+            age = np.concatenate([age, np.zeros(n_cuts - age.size, dtype=np.int64)])
+        act = np.asarray(master.getSolution().row_value, dtype=float)[rows0:]
+        lo = np.asarray(master.getLp().row_lower_, dtype=float)[rows0:]
+        slack = act - lo > 1e-7 * np.maximum(1.0, np.abs(lo))
+        age = np.where(slack, age + 1, 0)
         if n_cuts <= 5 * ns:
             return
-        s = master.getSolution()
-        act = np.asarray(s.row_value, dtype=float)[rows0:]
-        lo = np.asarray(master.getLp().row_lower_, dtype=float)[rows0:]
-        slack = np.flatnonzero(act - lo > 1e-7 * np.maximum(1.0, np.abs(lo)))
-        if slack.size:
-            drop = (rows0 + slack).astype(np.int32)
-            _highs.check(master.deleteRows(drop.size, drop), "the removal of slack cuts")
+        drop = np.flatnonzero(age >= 10)
+        if drop.size:
+            rows = (rows0 + drop).astype(np.int32)
+            _highs.check(master.deleteRows(rows.size, rows), "the removal of slack cuts")
+            age = np.delete(age, drop)
 
     def value(x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         nonlocal evals
