@@ -246,10 +246,13 @@ def lshaped(
             if rho > 3.0 or (null_run >= 3 and 1.0 < rho <= 3.0):
                 radius /= min(rho, 4.0)
                 null_run = 0
+        if it % 10 == 0:  # the bound from the whole first stage, also while the box still moves
+            _, low_all = solve_master(None)
+            low = max(low, low_all)
         history.append((it, low, f_c))
         if progress is not None:
             progress(it, low, f_c)
-        if time.perf_counter() - t0 > time_limit:
+        if f_c - low <= gap * max(1.0, abs(f_c)) or time.perf_counter() - t0 > time_limit:
             break
     return LShapedResult(
         x=centre,
