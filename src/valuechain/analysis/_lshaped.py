@@ -246,9 +246,16 @@ def lshaped(
             if rho > 3.0 or (null_run >= 3 and 1.0 < rho <= 3.0):
                 radius /= min(rho, 4.0)
                 null_run = 0
-        if it % 10 == 0:  # the bound from the whole first stage, also while the box still moves
-            _, low_all = solve_master(None)
+        if it % 10 == 0:
+            # the bound from the whole first stage, also while the box still moves, and cuts where
+            # that master's optimum lies (a plain L-shaped step: without it the bound stalls)
+            sol_all, low_all = solve_master(None)
             low = max(low, low_all)
+            x_far = sol_all[:n]
+            f_far, q_far, g_far = value(x_far)
+            add_cuts(x_far, q_far, g_far, sol_all[n:])
+            if f_far < f_c:
+                centre, f_c, q_c = x_far.copy(), f_far, q_far
         history.append((it, low, f_c))
         if progress is not None:
             progress(it, low, f_c)
