@@ -43,6 +43,21 @@ def targets_cmd(
     capacity_csv: Annotated[
         Path | None, typer.Option("--capacity-csv", help="Write new capacity by region and year to this CSV file.")
     ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option("--samples", help="Plan over this many risk-register samples instead of the named scenarios."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the register samples.")] = 1,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Dask workers of the local cluster for --samples (0: this process).")
+    ] = 2,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address for --samples (instead of a local one).")
+    ] = None,
+    method: Annotated[str, typer.Option("--method", help="LP method: auto, simplex, ipm, hipo or pdlp.")] = "auto",
+    form: Annotated[
+        str, typer.Option("--form", help="With --samples: auto, extensive (one LP) or lshaped (decomposition).")
+    ] = "auto",
 ) -> None:
     """Least-cost plan that meets a study's dependency caps, and what it costs over the uncapped plan."""
     from valuechain._output import atomic_file, check_out_file
@@ -56,8 +71,11 @@ def targets_cmd(
     spec = load_study(study)
     net = load_network(spec.network or "")
     check_study(spec, net)
+    if samples is not None:
+        _sampled(net, spec, samples, seed, workers, scheduler, method, form, capacity_csv)
+        return
     with console.status("solving the capped and the reference plans"):
-        res = targets(net, spec)
+        res = targets(net, spec, method=method)
     t = Table(
         "stage", "commodity", "today", "domestic", "target", "by", "planned", "new capacity", "unit",
         "where", "cost / pp", "violation",
@@ -91,6 +109,54 @@ def targets_cmd(
         with atomic_file(path, option) as tmp:
             frame.to_csv(tmp)
         console.print(f"wrote {path}")
+
+
+def _sampled(
+    net: object, spec: object, samples: int, seed: int, workers: int, scheduler: str | None, method: str, form: str,
+    capacity_csv: Path | None,
+) -> None:  # fmt: skip
+    """``targets --samples``: the sampled plan, its capacity and its confidence intervals."""
+    from contextlib import nullcontext
+
+    from valuechain.errors import ValueChainError
+    from valuechain.study.decompose import solve_saa
+    from valuechain.study.scale import cluster
+
+    if samples < 1 or seed < 0 or workers < 0:
+        raise ValueChainError(
+            f"--samples must be >= 1, --seed >= 0 and --workers >= 0; got {samples}, {seed}, {workers}"
+        )
+    ctx = cluster(scheduler, workers=max(workers, 1)) if scheduler or workers > 0 else nullcontext(None)
+    with ctx as client, console.status(f"planning over {samples} register samples") as status:
+        res = solve_saa(net, spec, samples, seed, form=form, method=method, client=client,  # type: ignore[arg-type]
+                        progress=lambda msg: status.update(msg))  # fmt: skip
+    cap = res.capacity()
+    title = f"New capacity of the plan over {res.samples} register samples (seed {res.seed}, {res.form})"
+    t = Table("year", "expansion", "new capacity", title=title, title_justify="left")
+    for key, v in cap.items():
+        year, exp = key if isinstance(key, tuple) else (key, "")
+        t.add_row(str(year), str(exp), _num(float(v)))
+    console.print(t)
+    stock = res.first_stage.xs("reserve", level=0) if "reserve" in res.first_stage.index.get_level_values(0) else None
+    if stock is not None:
+        console.print(f"strategic stock capacity held: {_num(float(stock.sum()))} (all hubs and years, own units)")
+    console.print(f"in-sample optimum ({res.form}, {res.samples} samples): {_num(res.objective)}; "
+                  f"bound {_num(res.bound)}, gap {res.gap:.2g}; {res.iterations} iterations")  # fmt: skip
+    if res.expected_cost is not None:
+        e = res.expected_cost
+        console.print(f"expected cost out of sample: {_num(e.estimate)}, {e.confidence:.0%} interval "
+                      f"[{_num(e.low)}, {_num(e.high)}] over {e.n} fresh samples")  # fmt: skip
+    if res.optimality_gap is not None:
+        g = res.optimality_gap
+        console.print(f"optimality gap (multiple replications, {g.n} batches): {_num(g.estimate)}, "
+                      f"{g.confidence:.0%} upper bound {_num(g.high)}")  # fmt: skip
+    console.print("times: " + ", ".join(f"{k} {v:.1f} s" for k, v in res.seconds.items()))
+    if capacity_csv is not None:
+        try:
+            cap.rename("capacity").to_csv(capacity_csv)
+        except OSError as e:
+            raise ValueChainError(f"cannot write {capacity_csv}: {e.strerror or e}") from None
+        console.print(f"wrote {capacity_csv}")
 
 
 def resilience_cmd(

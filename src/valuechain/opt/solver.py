@@ -17,7 +17,13 @@ from valuechain.opt import _highs
 if TYPE_CHECKING:
     from valuechain.opt.model import Model
 
-__all__ = ["SolveResult", "Termination", "solve"]
+__all__ = ["METHODS", "SolveResult", "Termination", "solve"]
+
+#: The LP methods :func:`solve` offers ('auto' picks one; see :func:`choose_method`).
+METHODS = ("auto", "simplex", "ipm", "hipo", "pdlp")
+#: From this many columns a cold LP goes to the interior-point solver under ``method="auto"``
+#: (benchmarks/README.md, "Solver choice": below it the dual simplex was faster on every model measured).
+IPM_FROM = 2_000_000
 
 
 class Termination(StrEnum):
@@ -61,7 +67,10 @@ class SolveResult:
     warm
         Whether the solve reused the solver's copy of the model.
     iterations
-        Simplex iterations (LP) of the main solve.
+        Simplex iterations (LP) of the main solve (interior-point iterations for 'ipm' and 'hipo',
+        PDLP iterations for 'pdlp').
+    method
+        The LP method HiGHS ran ('simplex', 'ipm', 'hipo', 'pdlp'; 'mip' for a MIP).
     """
 
     termination: Termination
@@ -76,6 +85,7 @@ class SolveResult:
     solve_seconds: float
     warm: bool
     iterations: int
+    method: str = "simplex"
 
     @property
     def ok(self) -> bool:
@@ -87,6 +97,39 @@ class SolveResult:
             f"{self.termination} objective={self.objective:.10g} gap={self.gap:.3g} "
             f"(build {self.build_seconds:.2f} s, hand-off {self.handoff_seconds:.2f} s, "
             f"solve {self.solve_seconds:.2f} s)"
+        )
+
+
+def choose_method(n_cols: int, *, warm: bool, is_mip: bool) -> str:
+    """The LP method ``method="auto"`` runs: simplex when a basis can be reused or the LP is small.
+
+    A warm basis (a re-solve after ``update_*``) only helps the simplex; a MIP runs HiGHS's branch
+    and bound whatever the method; a cold LP of at least :data:`IPM_FROM` columns goes to the
+    interior-point solver.
+
+    Examples
+    --------
+    >>> choose_method(10_000, warm=False, is_mip=False), choose_method(5_000_000, warm=True, is_mip=False)
+    ('simplex', 'simplex')
+    >>> choose_method(5_000_000, warm=False, is_mip=False)
+    'ipm'
+    """
+    if is_mip or warm or n_cols < IPM_FROM:
+        return "simplex"
+    return "ipm"
+
+
+def _set_method(h: Any, method: str) -> None:
+    """Point HiGHS's ``solver`` option at ``method``; 'hipo' only where this highspy has it."""
+    import highspy
+
+    status = h.setOptionValue("solver", method)
+    if status == highspy.HighsStatus.kError:
+        version = getattr(highspy, "__version__", None) or "this version"
+        raise SolverError(
+            f"HiGHS ({version}) does not offer the LP method '{method}'; use one of simplex, ipm, pdlp"
+            if method == "hipo"
+            else f"HiGHS rejected the LP method '{method}'"
         )
 
 
@@ -327,6 +370,7 @@ def solve(
     threads: int | None = None,
     allow_nonoptimal: bool = False,
     *,
+    method: str = "auto",
     duals: bool = True,
     log: bool = False,
 ) -> SolveResult:
@@ -349,6 +393,12 @@ def solve(
         Threads HiGHS may use (default: the study's, else HiGHS's choice).
     allow_nonoptimal
         Return a result when the solver stops without a proven optimum instead of raising.
+    method
+        The LP method: 'simplex' (HiGHS's dual simplex, warm from the last basis on re-solves),
+        'ipm' (interior point with crossover), 'hipo' (HiGHS's newer interior-point solver, where
+        this highspy is built with it), 'pdlp' (first-order primal-dual, to HiGHS's default
+        tolerances) or 'auto' (:func:`choose_method`: by size and by whether a basis exists).
+        MIPs take 'auto' or 'simplex'.
     duals
         For MIPs, fix the integers at their values and re-solve the LP to get shadow prices.
     log
@@ -389,6 +439,7 @@ def solve(
         check("solve", "mip_gap", mip_gap, Interval(0, 1), error=StudyError)
     if threads is not None:
         check("solve", "threads", int(threads), Interval(1, 1024), error=StudyError)
+    check("solve", "method", method, lambda v: v in METHODS, error=StudyError, expected=f"one of {', '.join(METHODS)}")
 
     t0 = time.perf_counter()
     extras = _compile_user(model)
@@ -398,6 +449,14 @@ def solve(
         model._highs = _pass(model, extras, log=log)
         model._extras = extras
     h = model._highs
+    is_mip = bool(model.integer.any() or extras.col_int.any())
+    if is_mip and method not in ("auto", "simplex"):
+        raise StudyError(
+            f"the model has integer variables: method must be 'auto' or 'simplex' for a MIP, not '{method}'"
+        )
+    has_basis = warm and bool(h.getBasis().valid)
+    run_method = choose_method(model.n_vars, warm=has_basis, is_mip=is_mip) if method == "auto" else method
+    _set_method(h, "choose" if is_mip else run_method)
     t1 = time.perf_counter()
     _highs.check(h.setOptionValue("output_flag", bool(log)), "the option output_flag")
     limit = float(time_limit) if time_limit is not None else highspy.kHighsInf
@@ -408,7 +467,6 @@ def solve(
     t2 = time.perf_counter()
     term = _termination(h.getModelStatus())
     info = h.getInfo()
-    is_mip = bool(model.integer.any() or extras.col_int.any())
     has_sol = int(info.primal_solution_status) == 2
     objective = float(info.objective_function_value) if has_sol else math.nan
     if is_mip:
@@ -444,12 +502,21 @@ def solve(
         handoff_seconds=0.0 if warm else t1 - t0,
         solve_seconds=t2 - t1,
         warm=warm,
-        iterations=int(info.simplex_iteration_count),
+        iterations=_iterations(info, run_method),
+        method="mip" if is_mip else run_method,
     )
     model.result = result
     if term is not Termination.OPTIMAL and not allow_nonoptimal:
         _raise(model, result)
     return result
+
+
+def _iterations(info: Any, method: str) -> int:
+    if method in ("ipm", "hipo"):
+        return int(info.ipm_iteration_count) + int(info.crossover_iteration_count)
+    if method == "pdlp":
+        return int(info.pdlp_iteration_count)
+    return int(info.simplex_iteration_count)
 
 
 def _fixed_duals(

@@ -1,0 +1,78 @@
+"""Sampled plans on the global network: extensive form against the L-shaped method, 1 Dask worker against 2.
+
+Usage (one case per run; the figures in benchmarks/README.md come from these commands)::
+
+    PYTHONPATH=src python benchmarks/bench_saa.py --samples 10 --form extensive --workers 0
+    PYTHONPATH=src python benchmarks/bench_saa.py --samples 100 --form lshaped --workers 2
+
+Prints one JSON line: wall time per step, L-shaped iterations, objective, bound and gap, the
+out-of-sample interval and the peak resident memory of this process and of every worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--study", default="models/eu-crma-2030.yaml")
+    ap.add_argument("--samples", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--form", default="auto", choices=["auto", "extensive", "lshaped"])
+    ap.add_argument("--method", default="auto")
+    ap.add_argument("--workers", type=int, default=0, help="0: no Dask, this process")
+    ap.add_argument("--gap", type=float, default=1e-4)
+    ap.add_argument("--evaluate", type=int, default=0)
+    ap.add_argument("--replications", type=int, default=0)
+    ap.add_argument("--time-limit", type=float, default=float("inf"))
+    args = ap.parse_args()
+
+    from contextlib import nullcontext
+
+    from valuechain.network import load_network
+    from valuechain.study import check_study, load_study
+    from valuechain.study.decompose import solve_saa
+    from valuechain.study.scale import cluster
+
+    study = load_study(args.study)
+    net = load_network(study.network or "")
+    check_study(study, net)
+    ctx = cluster(workers=args.workers) if args.workers > 0 else nullcontext(None)
+    t0 = time.perf_counter()
+    with ctx as client:
+        res = solve_saa(
+            net, study, args.samples, args.seed, form=args.form, method=args.method, client=client, gap=args.gap,
+            evaluate=args.evaluate, replications=args.replications, time_limit=args.time_limit,
+            progress=lambda m: print(f"[{time.perf_counter() - t0:7.1f} s] {m}", flush=True),
+        )  # fmt: skip
+        workers_mb = (
+            list(client.run(_peak_mb).values()) if client is not None else []  # type: ignore[union-attr]
+        )
+    out = {
+        "samples": args.samples,
+        "form": res.form,
+        "workers": args.workers,
+        "seconds": round(time.perf_counter() - t0, 1),
+        "steps": {k: round(v, 1) for k, v in res.seconds.items()},
+        "iterations": res.iterations,
+        "objective": res.objective,
+        "bound": res.bound,
+        "gap": res.gap,
+        "expected_cost": str(res.expected_cost) if res.expected_cost else None,
+        "optimality_gap": str(res.optimality_gap) if res.optimality_gap else None,
+        "peak_mb_main": round(_peak_mb()),
+        "peak_mb_workers": [round(m) for m in workers_mb],
+    }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,297 @@
+"""Sampled stochastic plans on Dask: the extensive form or the L-shaped method, and the plan's statistics.
+
+:func:`solve_saa` plans one network and study over ``samples`` risk-register scenarios
+(:mod:`valuechain.analysis.saa`). Small samples are solved as one extensive-form LP; larger ones
+by the multi-cut L-shaped method (:mod:`valuechain.analysis._twostage`), whose subproblems live on
+Dask workers: each worker builds its chunk of scenarios once, keeps one HiGHS model per scenario
+and re-solves them warm at every first-stage proposal (the chunk's tasks are pinned to it). With
+``client=None`` the chunks live in this process. The plan is then evaluated on fresh scenarios
+and its optimality gap estimated by the multiple-replication procedure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from valuechain._params import check
+from valuechain.errors import StudyError
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from valuechain.analysis._twostage import FirstStage, Subproblems
+    from valuechain.analysis.saa import SAAResult
+    from valuechain.network.model import Network
+    from valuechain.opt import Study
+    from valuechain.scenarios import RiskRegister
+
+__all__ = ["EXTENSIVE_UP_TO", "solve_saa"]
+
+#: ``form="auto"`` solves the extensive form up to this many variables (an LP of 1e5 columns on the
+#: global network solves in seconds; one of 1e6 did not finish in 300 s), the L-shaped method above.
+EXTENSIVE_UP_TO = 200_000
+FORMS = ("auto", "extensive", "lshaped")
+
+
+def _chunk(
+    network: Network, study: Study, register: RiskRegister | None, seed: int, first: int, count: int
+) -> Subproblems:
+    from valuechain.analysis._twostage import Subproblems, split
+    from valuechain.analysis.saa import sample_shocks
+    from valuechain.opt import build
+
+    shocks = sample_shocks(network, study, count, seed, first=first, register=register)
+    fs, stages = split(build(network, study, shocks=shocks))
+    return Subproblems(stages, fs)
+
+
+def _lower(sub: Subproblems) -> np.ndarray:
+    return sub.lower_bounds()
+
+
+def _evaluate(sub: Subproblems, x: np.ndarray, gradients: bool) -> tuple[np.ndarray, np.ndarray | None, int]:
+    q, g = sub.evaluate(x, gradients=gradients)
+    return q, g, sub.iterations
+
+
+def _extensive(
+    network: Network, study: Study, register: RiskRegister | None, seed: int, first: int, count: int, method: str
+) -> tuple[float, np.ndarray, int, float]:
+    """Solve the SAA of scenarios ``first .. first+count-1`` as one LP: optimum, first stage, iterations."""
+    from valuechain.analysis._twostage import first_columns
+    from valuechain.analysis.saa import sample_shocks
+    from valuechain.opt import build, solve
+
+    model = build(network, study, shocks=sample_shocks(network, study, count, seed, first=first, register=register))
+    res = solve(model, method=method, duals=False)
+    return res.objective, model._solution.x[first_columns(model)], res.iterations, res.solve_seconds
+
+
+def _fresh_costs(
+    network: Network, study: Study, register: RiskRegister | None, seed: int, first: int, count: int, x: np.ndarray
+) -> np.ndarray:
+    """Second-stage cost (unweighted) of each fresh scenario with the first stage fixed at ``x``."""
+    sub = _chunk(network, study, register, seed, first, count)
+    q, _ = sub.evaluate(x, gradients=False)
+    return q
+
+
+def _replication(
+    network: Network,
+    study: Study,
+    register: RiskRegister | None,
+    seed: int,
+    first: int,
+    count: int,
+    x: np.ndarray,
+    method: str,
+) -> float:
+    """One MRP replication: the plan's average cost on a fresh batch less the batch's own optimum."""
+    z, _, _, _ = _extensive(network, study, register, seed, first, count, method)
+    sub = _chunk(network, study, register, seed, first, count)
+    q, _ = sub.evaluate(x, gradients=False)
+    f = sub.first
+    return float(f.cost @ x + f.offset + q.mean()) - z
+
+
+class _Runner:
+    """Runs a function here or on Dask, with pinned tasks for stateful chunks."""
+
+    def __init__(self, client: Client | None, network: Network) -> None:
+        self.client = client
+        self.network: Any = network
+        self.workers: list[str] = []
+        if client is not None:
+            self.network = client.scatter(network, broadcast=True, hash=False)
+            self.workers = sorted(client.scheduler_info()["workers"])
+            if not self.workers:
+                raise StudyError("the Dask cluster has no workers")
+
+    def map(self, fn: Callable[..., Any], args: list[tuple[Any, ...]], pinned: list[Any] | None = None) -> list[Any]:
+        if self.client is None:
+            return [fn(*a) for a in args]
+        futs = []
+        for k, a in enumerate(args):
+            kw: dict[str, Any] = {"pure": False}
+            if pinned is not None:
+                kw.update(workers=[pinned[k]], allow_other_workers=False)
+            futs.append(self.client.submit(fn, *a, **kw))
+        return list(self.client.gather(futs))
+
+    def hold(self, fn: Callable[..., Any], args: list[tuple[Any, ...]]) -> tuple[list[Any], list[Any]]:
+        """Run ``fn`` per item and keep each result where it was made (a future on Dask)."""
+        if self.client is None:
+            return [fn(*a) for a in args], [None] * len(args)
+        where = [self.workers[k % len(self.workers)] for k in range(len(args))]
+        futs = [
+            self.client.submit(fn, *a, workers=[w], allow_other_workers=False, pure=False)
+            for a, w in zip(args, where, strict=True)
+        ]
+        from distributed import wait
+
+        wait(futs)
+        return futs, where
+
+
+def _ranges(first: int, n: int, chunks: int) -> list[tuple[int, int]]:
+    edges = np.linspace(first, first + n, min(chunks, n) + 1).round().astype(int)
+    return [(int(a), int(b - a)) for a, b in itertools.pairwise(edges) if b > a]
+
+
+def solve_saa(
+    network: Network,
+    study: Study,
+    samples: int,
+    seed: int,
+    *,
+    register: RiskRegister | None = None,
+    form: str = "auto",
+    method: str = "auto",
+    client: Client | None = None,
+    chunks: int | None = None,
+    gap: float = 1e-4,
+    evaluate: int | None = None,
+    replications: int = 5,
+    batch: int = 10,
+    confidence: float = 0.95,
+    time_limit: float = float("inf"),
+    progress: Callable[[str], None] | None = None,
+) -> SAAResult:
+    """Plan over ``samples`` register scenarios (SAA) with one first stage, and state its quality.
+
+    Parameters
+    ----------
+    network, study
+        The network and the study (its scenarios are replaced by the samples; policies, horizon and
+        objective stay).
+    samples, seed
+        In-sample scenarios ``0 .. samples-1`` of the register's stream for ``seed``.
+    register
+        The risk register (default :meth:`RiskRegister.default`).
+    form
+        'extensive' (one LP), 'lshaped' (decomposition) or 'auto' (the extensive form up to
+        :data:`EXTENSIVE_UP_TO` variables).
+    method
+        LP method of extensive-form solves (see :func:`valuechain.opt.solve`).
+    client
+        A ``dask.distributed.Client`` for the subproblems, fresh evaluations and replications;
+        ``None`` runs everything here.
+    chunks
+        Chunks of scenarios (default: 2 per Dask worker, 1 here).
+    gap
+        Relative gap at which the L-shaped method stops.
+    evaluate
+        Fresh scenarios for the out-of-sample cost (default ``max(samples, 100)``; 0 skips it).
+    replications, batch
+        Multiple-replication gap: ``replications`` batches of ``batch`` fresh scenarios (0 skips it).
+    confidence
+        Level of both intervals.
+    time_limit
+        Seconds for the L-shaped method.
+    progress
+        Called with a line of text after every step and L-shaped iteration.
+
+    Returns
+    -------
+    SAAResult
+    """
+    from valuechain.analysis._lshaped import lshaped
+    from valuechain.analysis.saa import SAAResult, gap_interval, mean_interval
+    from valuechain.opt.solver import METHODS
+
+    own = "solve_saa"
+    check(
+        own, "samples", samples, lambda v: isinstance(v, int) and v >= 1, error=StudyError, expected="an integer >= 1"
+    )
+    check(own, "seed", seed, lambda v: isinstance(v, int) and v >= 0, error=StudyError, expected="an integer >= 0")
+    check(own, "form", form, lambda v: v in FORMS, error=StudyError, expected=f"one of {', '.join(FORMS)}")
+    check(own, "method", method, lambda v: v in METHODS, error=StudyError, expected=f"one of {', '.join(METHODS)}")
+    say = progress or (lambda _msg: None)
+    t0 = time.perf_counter()
+    run = _Runner(client, network)
+    n_chunks = chunks or (2 * len(run.workers) if run.workers else 1)
+    probe = _chunk(network, study, register, seed, 0, 1)
+    first: FirstStage = probe.first
+    per_scenario = probe.stages[0].cost.size
+    if form == "auto":
+        form = "extensive" if samples * per_scenario + first.n <= EXTENSIVE_UP_TO else "lshaped"
+    seconds: dict[str, float] = {}
+    if form == "extensive":
+        objective, x, iterations, solve_s = _extensive(network, study, register, seed, 0, samples, method)
+        bound, rel_gap = objective, 0.0
+        seconds["sample+build"] = time.perf_counter() - t0 - solve_s
+        seconds["solve"] = solve_s
+        say(f"extensive form of {samples} samples: {objective:,.10g} in {solve_s:.1f} s")
+    else:
+        ranges = _ranges(0, samples, n_chunks)
+        held, where = run.hold(_chunk, [(run.network, study, register, seed, a, c) for a, c in ranges])
+        low = np.concatenate(run.map(_lower, [(h,) for h in held], pinned=where if client else None))
+        seconds["sample+build"] = time.perf_counter() - t0
+        start = None
+        if samples > 10:  # a first incumbent from the extensive form of the first ten samples
+            _, start, _, _ = _extensive(network, study, register, seed, 0, 10, method)
+
+        def evaluate_at(xk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            out = run.map(_evaluate, [(h, xk, True) for h in held], pinned=where if client else None)
+            evaluate_at.iterations = sum(o[2] for o in out)  # type: ignore[attr-defined]
+            return np.concatenate([o[0] for o in out]), np.concatenate([o[1] for o in out])
+
+        t1 = time.perf_counter()
+        res = lshaped(
+            first,
+            np.full(samples, 1.0 / samples),
+            evaluate_at,
+            low,
+            gap=gap,
+            time_limit=time_limit,
+            start=start,
+            progress=lambda i, lo, up: say(f"L-shaped iteration {i}: bound {lo:,.10g}, plan {up:,.10g}"),
+        )
+        seconds["solve"] = time.perf_counter() - t1
+        objective, bound, rel_gap, x, iterations = res.objective, res.bound, res.gap, res.x, res.iterations
+        say(f"L-shaped: {objective:,.10g} (gap {rel_gap:.2g}) after {iterations} iterations, {seconds['solve']:.1f} s")
+        if client is not None:
+            client.cancel(held)
+    expected = None
+    m = max(samples, 100) if evaluate is None else evaluate
+    if m > 0:
+        t2 = time.perf_counter()
+        q = np.concatenate(
+            run.map(
+                _fresh_costs, [(run.network, study, register, seed, a, c, x) for a, c in _ranges(samples, m, n_chunks)]
+            )
+        )
+        expected = mean_interval(float(first.cost @ x + first.offset) + q, confidence)
+        seconds["evaluate"] = time.perf_counter() - t2
+        say(f"out of sample ({m} scenarios): {expected}")
+    gap_ci = None
+    if replications > 0:
+        t3 = time.perf_counter()
+        base = samples + m
+        gaps = run.map(
+            _replication,
+            [(run.network, study, register, seed, base + k * batch, batch, x, method) for k in range(replications)],
+        )
+        gap_ci = gap_interval(np.asarray(gaps), confidence)
+        seconds["gap"] = time.perf_counter() - t3
+        say(f"optimality gap ({replications} x {batch} scenarios): {gap_ci}")
+    labels = pd.MultiIndex.from_tuples(list(first.labels), names=["variable", "period", "item"])
+    return SAAResult(
+        first_stage=pd.Series(x, index=labels, name="value"),
+        objective=float(objective),
+        bound=float(bound),
+        gap=float(rel_gap),
+        form=form,
+        samples=samples,
+        seed=seed,
+        expected_cost=expected,
+        optimality_gap=gap_ci,
+        seconds=seconds,
+        iterations=int(iterations),
+    )

@@ -1,0 +1,153 @@
+"""Sampled stochastic plans: decomposition against the extensive form, and the plan's statistics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import valuechain as vc
+from valuechain.analysis._lshaped import lshaped
+from valuechain.analysis._twostage import FirstStage, SecondStage, Subproblems, extensive
+from valuechain.analysis.saa import mean_interval, sample_shocks
+from valuechain.opt import build, solve
+from valuechain.study import load_study
+from valuechain.study.decompose import _chunk, _fresh_costs, solve_saa
+
+# Birge and Louveaux, Introduction to Stochastic Programming (1997), section 1.1: the farmer's
+# recourse problem, as a cost (minus the profit of 108,390)
+FARMER_RP = -108_390.0
+
+
+def farmer_stage(name: str, factor: float, probability: float) -> SecondStage:
+    """Second stage of the farmer with yields ``factor`` x (2.5, 3, 20) t per acre.
+
+    Columns: buy wheat, buy corn, sell wheat, sell corn, sell beets at 36 (at most 6,000 t),
+    sell beets at 10; then the linked acres of wheat, corn and beets.
+    Rows: wheat 2.5f x1 + buy - sell >= 200 t (feed), corn 3f x2 + buy - sell >= 240 t,
+    beets sold <= 20f x3.
+    """
+    yields = factor * np.array([2.5, 3.0, 20.0])
+    return SecondStage(
+        name=name,
+        probability=probability,
+        cost=np.array([238.0, 210.0, -170.0, -150.0, -36.0, -10.0]),
+        lb=np.zeros(6),
+        ub=np.array([np.inf, np.inf, np.inf, np.inf, 6000.0, np.inf]),
+        link=np.array([0, 1, 2]),
+        a_start=np.array([0, 3, 6, 9]),
+        a_index=np.array([0, 2, 6, 1, 3, 7, 4, 5, 8], dtype=np.int32),
+        a_value=np.array([1.0, -1.0, yields[0], 1.0, -1.0, yields[1], 1.0, 1.0, -yields[2]]),
+        row_lo=np.array([200.0, 240.0, -np.inf]),
+        row_hi=np.array([np.inf, np.inf, 0.0]),
+    )
+
+
+FARMER_FIRST = FirstStage(
+    cost=np.array([150.0, 230.0, 260.0]),  # planting cost per acre
+    lb=np.zeros(3),
+    ub=np.full(3, np.inf),
+    integer=np.zeros(3, dtype=bool),
+    a_start=np.array([0, 3]),
+    a_index=np.array([0, 1, 2], dtype=np.int32),
+    a_value=np.ones(3),
+    row_lo=np.array([-np.inf]),
+    row_hi=np.array([500.0]),  # acres of land
+)
+FARMER = [farmer_stage(n, f, 1 / 3) for n, f in (("above", 1.2), ("average", 1.0), ("below", 0.8))]
+
+
+def test_farmer_extensive_form_reaches_the_published_recourse_optimum():
+    z, x = extensive(FARMER_FIRST, FARMER)
+    assert z == pytest.approx(FARMER_RP, rel=1e-9)
+    # the published plan: 170 acres of wheat, 80 of corn, 250 of beets
+    assert x == pytest.approx([170.0, 80.0, 250.0], abs=1e-6)
+
+
+def test_farmer_lshaped_equals_the_extensive_form():
+    sub = Subproblems(FARMER, FARMER_FIRST)
+    res = lshaped(FARMER_FIRST, np.full(3, 1 / 3), sub.evaluate, sub.lower_bounds(), gap=1e-9)
+    assert res.objective == pytest.approx(FARMER_RP, rel=1e-6)
+    assert res.bound <= res.objective + 1e-6
+    assert res.gap <= 1e-9
+
+
+def test_out_of_sample_interval_holds_the_exact_expectation_of_the_farmer():
+    # the three yields, equally likely, ARE the distribution: the recourse plan's in-sample cost
+    # -108,390 is its exact expected cost, so a 95% interval from 3,000 fresh draws of the three
+    # scenarios (seed fixed) must hold it, and its width shrinks like 1/sqrt(n)
+    sub = Subproblems(FARMER, FARMER_FIRST)
+    x = np.array([170.0, 80.0, 250.0])
+    q, _ = sub.evaluate(x, gradients=False)
+    first_cost = float(FARMER_FIRST.cost @ x)  # 150 x 170 + 230 x 80 + 260 x 250 = 25,500 + 18,400 + 65,000
+    assert first_cost == pytest.approx(108_900.0)
+    assert first_cost + q.mean() == pytest.approx(FARMER_RP, rel=1e-9)
+    draws = np.random.default_rng(7).integers(0, 3, size=3000)
+    iv = mean_interval(first_cost + q[draws])
+    assert FARMER_RP in iv
+    assert iv.high - iv.low < 0.05 * abs(FARMER_RP)
+
+
+@pytest.fixture(scope="module")
+def toy():
+    study = load_study("models/toy-battery.yaml")
+    return vc.load_network(study.network or ""), study
+
+
+def test_toy_network_lshaped_equals_the_extensive_form_over_ten_samples(toy):
+    net, study = toy
+    reference = solve(build(net, study, shocks=sample_shocks(net, study, 10, seed=3))).objective
+    res = solve_saa(net, study, 10, 3, form="lshaped", gap=1e-8, evaluate=0, replications=0)
+    assert res.form == "lshaped"
+    assert res.objective == pytest.approx(reference, rel=1e-6)
+    ext = solve_saa(net, study, 10, 3, form="extensive", evaluate=0, replications=0)
+    assert ext.objective == pytest.approx(reference, rel=1e-9)
+
+
+def test_toy_network_decomposition_on_dask_workers_gives_the_same_plan(toy):
+    from valuechain.study.scale import cluster
+
+    net, study = toy
+    local = solve_saa(net, study, 10, 3, form="lshaped", gap=1e-8, evaluate=20, replications=2, batch=4)
+    with cluster(workers=2, processes=False) as client:
+        remote = solve_saa(
+            net, study, 10, 3, form="lshaped", gap=1e-8, evaluate=20, replications=2, batch=4, client=client
+        )
+    assert remote.objective == pytest.approx(local.objective, rel=1e-6)
+    # the first stage may have several optima (degenerate LP), so the two plans' fresh costs may
+    # differ; the workers' evaluation must equal this process's of the same plan on the same
+    # fresh scenarios (numbers 10 to 29 of seed 3)
+    x = remote.first_stage.to_numpy()
+    q = _fresh_costs(net, study, None, 3, 10, 20, x)
+    probe = _chunk(net, study, None, 3, 0, 1).first
+    assert remote.expected_cost is not None
+    assert remote.expected_cost.estimate == pytest.approx(float(probe.cost @ x + probe.offset + q.mean()), rel=1e-9)
+    assert remote.expected_cost.n == 20
+    # an MRP gap is a plan's cost less a lower estimate of the optimum: never below 0
+    assert remote.optimality_gap is not None
+    assert remote.optimality_gap.estimate >= -1e-6 * abs(local.objective)
+
+
+def test_bad_saa_options_are_one_line_errors(toy):
+    net, study = toy
+    with pytest.raises(vc.StudyError, match="'form' parameter of solve_saa must be one of auto, extensive"):
+        solve_saa(net, study, 10, 1, form="benders")
+    with pytest.raises(vc.StudyError, match="'samples' parameter of solve_saa"):
+        solve_saa(net, study, 0, 1)
+
+
+def test_cli_sampled_plan_prints_its_intervals(tmp_path, capsys):
+    from pathlib import Path
+
+    from valuechain.cli import run
+
+    models = Path(__file__).resolve().parents[2] / "models"
+    cap = tmp_path / "capacity.csv"
+    args = ["targets", str(models / "toy-battery.yaml"), "--samples", "8", "--seed", "2", "--workers", "0"]
+    assert run([*args, "--capacity-csv", str(cap)]) == 0
+    text = capsys.readouterr().out
+    assert "in-sample optimum (extensive, 8 samples)" in text
+    assert "expected cost out of sample" in text
+    assert "optimality gap (multiple replications, 5 batches)" in text
+    assert cap.read_text().startswith("period,item,capacity")
+    assert run([*args[:3], "0"]) == 1
+    assert "error: --samples must be >= 1" in capsys.readouterr().err
