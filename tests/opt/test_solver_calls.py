@@ -37,6 +37,27 @@ def _fresh_process(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
 
 
+def test_thread_counts_change_between_threads_in_a_fresh_process():
+    # the scheduler is sized once for every thread of the process: re-sizing it from one thread
+    # left the others' state stale (the next solve in the main thread ended with status 'not set')
+    code = (
+        "import json, threading, valuechain as vc\n"
+        "from valuechain.opt import build, solve\n"
+        "net = vc.load_network('toy-transport')\n"
+        "out = []\n"
+        "def go(t): r = solve(build(net), threads=t); out.append([str(r.termination), r.objective])\n"
+        "go(2)\n"
+        "th = threading.Thread(target=go, args=(1,)); th.start(); th.join()\n"
+        "go(1); go(None)\n"
+        "import sys; sys.stdout.write('RESULT ' + json.dumps(out))\n"
+    )
+    proc = _fresh_process(code)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.removeprefix("RESULT "))
+    assert [t for t, _ in out] == ["optimal"] * 4
+    assert [obj for _, obj in out] == pytest.approx([TRANSPORT] * 4, rel=1e-12)
+
+
 def test_thread_counts_in_a_fresh_process_and_no_output_on_stdout():
     # HiGHS fixes its scheduler's size at the first run of a process, and prints its banner at
     # the first instance; both are checked where nothing ran before

@@ -3,8 +3,10 @@
 HiGHS sizes one global task scheduler per process at its first parallel run and then refuses a run
 that asks for a different number of threads (the run fails and the model status stays 'not set').
 :func:`run` keeps track of the size the scheduler has and re-sizes it (``resetGlobalScheduler``)
-when a run asks for another count and no other run is in progress; when one is, the run uses the
-scheduler's size instead. HiGHS also prints its banner once per process, when the first instance is
+when a run asks for another count, but only when no other thread has run HiGHS since the scheduler
+was last sized: a reset from one thread leaves the scheduler's per-thread state of every other
+thread stale, and their next run fails the same way (measured with in-process Dask workers). When
+another thread has used it, the run takes the scheduler's size instead of the count asked for. HiGHS also prints its banner once per process, when the first instance is
 created, whatever the ``output_flag``; :func:`new_highs` keeps it off standard output unless a log
 is asked for.
 """
@@ -23,7 +25,7 @@ from valuechain.errors import SolverError
 __all__ = ["check", "new_highs", "run"]
 
 _LOCK = threading.Lock()
-_state: dict[str, Any] = {"threads": None, "running": 0, "banner": False}
+_state: dict[str, Any] = {"threads": None, "running": 0, "banner": False, "users": set()}
 
 
 def check(status: Any, what: str) -> None:
@@ -76,13 +78,17 @@ def run(h: Any, threads: int | None, what: str = "the model") -> None:
     import highspy
 
     want = 0 if threads is None else int(threads)
+    me = threading.get_ident()
     with _LOCK:
         have = _state["threads"]
-        if have is not None and have != want and _state["running"] == 0:
+        alone = _state["running"] == 0 and _state["users"] <= {me}
+        if have is not None and have != want and alone:
             highspy.Highs.resetGlobalScheduler(True)
+            _state["users"] = set()
             have = None
         use = want if have is None else have
         _state["threads"] = use
+        _state["users"].add(me)
         _state["running"] += 1
     try:
         check(h.setOptionValue("threads", use), f"the option threads={use}")
