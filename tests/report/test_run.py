@@ -258,8 +258,10 @@ def test_readme_figure_matches_a_fresh_run(run: ReportRun) -> None:
     fresh = figure_data(run)
     hint = "docs/eu-dependency-by-stage.png is stale: run `valuechain run --quick --readme-figure docs/`"
     assert list(stored.index) == list(fresh.index), hint
-    for col in ("today_origin", "plan_origin"):
-        assert stored[col].astype(str).tolist() == fresh[col].astype(str).tolist(), f"{hint} ({col})"
+    # today's origins are data; the plan's top origin is not compared, since equally cheap plans
+    # (a degenerate LP) may buy the same share from another country (seen: Chile or Argentina at
+    # the same 84 % of lithium chemicals); the plan's shares are what the picture shows
+    assert stored["today_origin"].astype(str).tolist() == fresh["today_origin"].astype(str).tolist(), hint
     for col in ("cap", "today_share", "plan_share"):
         np.testing.assert_allclose(stored[col].to_numpy(float), fresh[col].to_numpy(float), atol=0.005, err_msg=hint)
     assert (ROOT / "docs" / f"{FIGURE}.png").stat().st_size > 10_000
