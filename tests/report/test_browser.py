@@ -28,7 +28,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 WIDTH = 1280
 A4_PX = 794  # an A4 page's width at 96 dpi
-SHOTS = Path(os.environ.get("VALUECHAIN_SCREENSHOTS", ROOT / "report" / "screenshots"))
+# out/ (ignored by git), not report/: `valuechain run` replaces report/ whole and refuses a folder
+# holding files it did not write
+SHOTS = Path(os.environ.get("VALUECHAIN_SCREENSHOTS", ROOT / "out" / "screenshots"))
 FLAGS = (
     "--headless",
     "--no-sandbox",
