@@ -6,9 +6,9 @@ that asks for a different number of threads (the run fails and the model status 
 when a run asks for another count, but only when no other thread has run HiGHS since the scheduler
 was last sized: a reset from one thread leaves the scheduler's per-thread state of every other
 thread stale, and their next run fails the same way (measured with in-process Dask workers). When
-another thread has used it, the run takes the scheduler's size instead of the count asked for. HiGHS also prints its banner once per process, when the first instance is
-created, whatever the ``output_flag``; :func:`new_highs` keeps it off standard output unless a log
-is asked for.
+another thread has used it, the run takes the scheduler's size instead of the count asked for.
+HiGHS also prints its banner once per process, when the first instance is created, whatever the
+``output_flag``; :func:`new_highs` keeps it off standard output unless a log is asked for.
 """
 
 from __future__ import annotations
