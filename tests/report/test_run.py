@@ -129,6 +129,12 @@ def test_targets_tables_in_the_html_are_the_targets_result(run: ReportRun, writt
     for c, r in capped.iterrows():
         cells = body[fmt.commodity(net, str(c), with_unit=False, short=True)]  # names, never ids
         assert cells[cost_col] == fmt.money(float(r["cost_per_pp"]), "USD", scale=scale), c
+    # NZIA's 40 % made in the EU covers NMC and LFP cells together: each row says so, since LFP
+    # alone can stay near 0 % while the target is met on their sum
+    target_col = rows[0].index("Target")
+    nmc, lfp = (fmt.commodity(net, c, with_unit=False, short=True) for c in ("cell_nmc", "cell_lfp"))
+    assert body[nmc][target_col].endswith(f"≥ 40% made in region with {lfp}")
+    assert body[lfp][target_col].endswith(f"≥ 40% made in region with {nmc}")
     # what the plan builds: one row per option and commodity, with the capacity in the commodity's unit
     built = parser.tables["What the plan builds"]
     cap = run.targets.capacity

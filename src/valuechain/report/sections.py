@@ -155,20 +155,21 @@ def targets(rep: Report, run: StudyRun, heading: str) -> None:
     )
     table = t.table.droplevel("stage")
     capped = table[table["target_share"].notna() | table["min_domestic"].notna()]
+    # a minimum made in the region over several commodities (NZIA: cells, NMC and LFP together)
+    # binds on their sum, so one of them alone may stay below it
+    together: dict[str, list[str]] = {}
+    for pol in run.study.policies:
+        comms = [str(c) for c in (getattr(pol, "commodities", None) or ())]
+        if type(pol).__name__ == "MinDomesticShare" and len(comms) > 1:
+            for c in comms:
+                together[c] = [o for o in comms if o != c]
     rows = []
     for c, r in capped.iterrows():
         u = str(net.commodities.at[c, "unit"]) if c in net.commodities.index else ""
         rows.append(
             {
                 "Commodity": fmt.commodity(net, str(c), with_unit=False, short=True),
-                "Target": "; ".join(
-                    x
-                    for x in (
-                        f"≤ {fmt.pct(r.target_share)} from one origin" if not math.isnan(r.target_share) else "",
-                        f"≥ {fmt.pct(r.min_domestic)} made in region" if not math.isnan(r.min_domestic) else "",
-                    )
-                    if x
-                ),
+                "Target": _target_text(net, r, together.get(str(c), [])),
                 "By": fmt.year(r.target_year),
                 "Planned share, top origin": fmt.pct(r.planned_share),
                 "Planned, made in region": fmt.pct(r.planned_domestic),
@@ -181,9 +182,21 @@ def targets(rep: Report, run: StudyRun, heading: str) -> None:
         "Targets and their shadow prices",
         index=False,
         caption="Shares as the study's caps measure them (the region's production plus imports, in the worst "
-        "scenario of the plan's last year). Cost of one more point: the shadow price, the rise in the total "
-        "cost if the target were one percentage point tighter; zero when the target does not bind.",
+        "scenario of the plan's last year). A share made in the region 'with' other commodities is met by their "
+        "sum, so one of them alone may be below it. Cost of one more point: the shadow price, the rise in the "
+        "total cost if the target were one percentage point tighter; zero when the target does not bind.",
     )
+
+
+def _target_text(net: Any, r: Any, with_: list[str]) -> str:
+    """'≤ 65% from one origin; ≥ 40% made in region with …' for one row of the targets table."""
+    parts = []
+    if not math.isnan(r.target_share):
+        parts.append(f"≤ {fmt.pct(r.target_share)} from one origin")
+    if not math.isnan(r.min_domestic):
+        also = ", ".join(fmt.commodity(net, o, with_unit=False, short=True) for o in with_)
+        parts.append(f"≥ {fmt.pct(r.min_domestic)} made in region" + (f" with {also}" if also else ""))
+    return "; ".join(parts)
 
 
 def price_of_resilience(rep: Report, run: StudyRun, heading: str) -> None:
