@@ -122,7 +122,7 @@ def test_targets_tables_in_the_html_are_the_targets_result(run: ReportRun, writt
     rows = parser.tables["Targets and their shadow prices"]
     assert rows[0][0] == "Commodity"
     body = {r[0]: r for r in rows[1:]}
-    capped = table[table["target_share"].notna() | table["min_domestic"].notna()]
+    capped = table[table[["target_share", "min_domestic", "min_recycled"]].notna().any(axis=1)]
     assert len(body) == len(capped) >= 10
     cost_col = rows[0].index("Cost of one more point")
     scale = abs(float(run.targets.plan.objective))
@@ -135,6 +135,15 @@ def test_targets_tables_in_the_html_are_the_targets_result(run: ReportRun, writt
     nmc, lfp = (fmt.commodity(net, c, with_unit=False, short=True) for c in ("cell_nmc", "cell_lfp"))
     assert body[nmc][target_col].endswith(f"≥ 40% made in region with {lfp}")
     assert body[lfp][target_col].endswith(f"≥ 40% made in region with {nmc}")
+    # made in region is the policy's own measure: refined cobalt's 40 % processing and 25 %
+    # recycling targets are met, and the column shows shares at or above them
+    made_col = rows[0].index("Planned, made in region")
+    cobalt = body[fmt.commodity(net, "cobalt_refined", with_unit=False, short=True)]
+    r = table.loc["cobalt_refined"]
+    assert cobalt[target_col] == "≤ 65% from one origin; ≥ 40% made in region; ≥ 25% recycled in region"
+    assert cobalt[made_col] == f"{fmt.pct(r['planned_domestic'])}; {fmt.pct(r['planned_recycled'])} recycled"
+    assert r["planned_domestic"] >= 0.4 - 1e-6
+    assert r["planned_recycled"] >= 0.25 - 1e-6
     # what the plan builds: one row per option and commodity, with the capacity in the commodity's unit
     built = parser.tables["What the plan builds"]
     cap = run.targets.capacity

@@ -68,6 +68,46 @@ def test_min_domestic_share_by_hand(pair):
     assert row["planned_domestic"] == pytest.approx(0.3)
 
 
+def test_made_in_region_is_production_over_own_use_not_over_supply():
+    # X uses 100 GWh and passes 50 more on to W, which can only buy through X; X makes 30 % of its
+    # own use at 5 instead of 1: it makes 30 and imports 120 from Y, of which 50 go on to W.
+    # Made in X over X's use: 30 / 100 = 30 %; over X's supply it would read 30 / 150 = 20 %.
+    # Premium 30 x (5 - 1) = 120; the basis is X's use, 100.
+    res = targets(_transit(), _study(MinDomesticShare(commodities=("cell_nmc",), region="X", share=0.3)))
+    assert res.premium == pytest.approx(120.0)
+    row = res.table.loc[("cell", "cell_nmc")]
+    assert row["planned_domestic"] == pytest.approx(0.3)
+    assert row["domestic_basis"] == pytest.approx(100.0)
+    assert res.plan.flows["flow"].xs("x-w", level="route").to_numpy() == pytest.approx([50.0])
+
+
+def test_made_in_region_is_undefined_where_the_region_uses_none():
+    # X uses no cells, only passes 50 on to W: 30 % of nothing holds without a plant, at no premium,
+    # and the share is shown as undefined, not as 0 % made in X beside a met target
+    res = targets(_transit(x_demand=0.0), _study(MinDomesticShare(commodities=("cell_nmc",), region="X", share=0.3)))
+    assert res.premium == pytest.approx(0.0)
+    row = res.table.loc[("cell", "cell_nmc")]
+    assert math.isnan(row["planned_domestic"])
+    assert row["domestic_basis"] == 0.0
+    assert row["violation"] == 0.0
+
+
+def _transit(x_demand: float = 100.0) -> vc.Network:
+    """The two-supplier pair, plus a region W that buys 50 GWh of cells only through X (route cost 1)."""
+    b = vc.NetworkBuilder("transit", year=2024, period="year")
+    b.add_commodity("cell_nmc", unit="GWh", stage="cell", value=10.0)
+    for r in ("X", "Y", "W"):
+        b.add_region(r, groups="EU" if r == "X" else None)
+    b.add_process("y-plant", region="Y", outputs={"cell_nmc": 1.0}, baseline_activity=x_demand + 50.0)
+    b.add_process("x-plant", region="X", outputs={"cell_nmc": 1.0}, variable_cost=5.0)
+    b.add_route("y-x", "cell_nmc", "Y", "X", cost=1.0, baseline_flow=x_demand + 50.0)
+    b.add_route("x-w", "cell_nmc", "X", "W", cost=1.0, baseline_flow=50.0)
+    if x_demand:
+        b.add_demand("X", "cell_nmc", quantity=x_demand, value_of_lost_demand=1000.0)
+    b.add_demand("W", "cell_nmc", quantity=50.0, value_of_lost_demand=1000.0)
+    return b.build()
+
+
 def test_toy_battery_invariants():
     res = targets("toy-battery", "toy-battery")
     assert res.premium >= -1e-6 * abs(res.reference_plan.objective)
@@ -137,6 +177,16 @@ def test_default_study_on_the_global_network():
     assert np.isfinite(t["cost_per_pp"]).all()
     assert (t["cost_per_pp"] >= -1e-3).all()
     assert (res.capacity[res.capacity["plan"] == "capped"]["capacity"] > 0).any()
+    # a minimum made in the EU that is met shows a planned share at or above it, measured as the
+    # policy measures it (production over the EU's own use), or no use at all; refined cobalt once
+    # showed 0 % made in the EU under a 40 % target read as met, from a measure over supply that
+    # counted cobalt passing through Finland to Norway
+    for lo, got in (("min_domestic", "planned_domestic"), ("min_recycled", "planned_recycled")):
+        met = t[t[lo].notna() & (t["violation"] <= 1e-6)]
+        assert len(met) >= 3, lo
+        ok = met[got].isna() | (met[got] >= met[lo] - 1e-6)
+        assert ok.all(), met.loc[~ok, [lo, got]]
+    assert t.loc[("refining", "cobalt_refined"), "planned_domestic"] >= 0.4 - 1e-6
 
 
 def test_third_country_cap_matches_cap_path_at_one_share(pair):

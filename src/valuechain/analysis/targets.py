@@ -16,6 +16,14 @@ expected discounted cost by :math:`0.01 \sum_r \lambda_r h_r(x^*)` for a maximum
 
 Premium per kWh: the premium divided by the cell demand served in the region (demand rows in
 GWh, probability-weighted and discounted like the costs, times 1e6 kWh/GWh).
+
+Made in the region (``planned_domestic``, ``planned_recycled``): a minimum-domestic-share
+policy's own measure, read from its rows at the solution: the region's production of the
+policy's commodities (only by plants that use the ``via`` commodities, for recycling) over its
+consumption of them (inputs to its plants plus final demand served), in the worst scenario of
+the last year. It is ``NaN`` when the region consumes none of them in any scenario, where such
+a target holds whatever the region makes; imports passing through the region to others are not
+consumption. ``domestic_basis`` is that consumption in the same scenario.
 """
 
 from __future__ import annotations
@@ -34,7 +42,15 @@ if TYPE_CHECKING:
     from valuechain.network.model import Network
     from valuechain.opt import Model, Plan, Policy, Study
 
-__all__ = ["DEFAULT_STUDY", "TargetsResult", "cap_sensitivity", "origin_shares", "targets", "today_shares"]
+__all__ = [
+    "DEFAULT_STUDY",
+    "TargetsResult",
+    "achieved_shares",
+    "cap_sensitivity",
+    "origin_shares",
+    "targets",
+    "today_shares",
+]
 
 #: The study :func:`targets` solves when given none.
 DEFAULT_STUDY = "eu-crma-2030"
@@ -192,17 +208,57 @@ def cap_sensitivity(model: Model, policy: str) -> pd.Series:
     Sum it for the whole policy; multiply by -0.01 (maximum shares) or 0.01 (minimum shares) for
     the cost of one more percentage point of independence.
     """
-    terms = model._share_terms.get(policy)
-    if terms is None or model._solution is None or model._solution.row_dual is None:
+    if model._solution is None or model._solution.row_dual is None:
         raise StudyError(f"'{policy}' is not a solved share policy of this model")
-    rpos, cpos, _, a_share, rhs = terms
+    blk, _, h = _row_parts(model, policy)
+    dual = model._solution.row_dual[blk.offset : blk.offset + blk.size]
+    return pd.Series(-dual * h, index=blk.index(), name="d_objective_d_share")
+
+
+def _row_parts(model: Model, policy: str) -> tuple[Any, np.ndarray, np.ndarray]:
+    """A solved share policy's row block, and per row its fixed part g_r(x) and share part h_r(x)."""
+    terms = model._share_terms.get(policy)
+    if terms is None or model._solution is None:
+        raise StudyError(f"'{policy}' is not a solved share policy of this model")
+    rpos, cpos, a_fixed, a_share, rhs = terms
     x = model._solution.x
     blk = model.lp.row_blocks[f"policy:{policy}"]
+    g = np.bincount(rpos - blk.offset, weights=a_fixed * x[cpos], minlength=blk.size)
     h = np.bincount(rpos - blk.offset, weights=a_share * x[cpos], minlength=blk.size)
     if rhs is not None:
         h[rhs[0] - blk.offset] -= rhs[1]
-    dual = model._solution.row_dual[blk.offset : blk.offset + blk.size]
-    return pd.Series(-dual * h, index=blk.index(), name="d_objective_d_share")
+    return blk, g, h
+
+
+def achieved_shares(model: Model, policy: str) -> pd.DataFrame:
+    """What a solved minimum-domestic-share policy measures, per row: made in the region over its use.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like the policy's rows (scenario, period, measure), with ``made`` (the region's
+        production that counts), ``basis`` (its consumption: inputs to its plants plus final
+        demand served) and ``share`` = made / basis, ``NaN`` where the basis is zero.
+    """
+    kinds = {p.name: p.kind for p in model.study.policies}
+    if kinds.get(policy, "min_domestic_share") != "min_domestic_share":
+        raise StudyError(f"'{policy}' is a {kinds[policy]} policy; made-in-region shares need a min_domestic_share")
+    blk, g, basis = _row_parts(model, policy)
+    made = -g + 0.0  # rows read -made + share * (use - unmet) <= share * (-demand)
+    tol = 1e-9 * max(1.0, float(np.abs(basis).max(initial=0.0)))
+    share = np.divide(made, basis, out=np.full(blk.size, np.nan), where=basis > tol)
+    return pd.DataFrame({"made": made, "basis": basis + 0.0, "share": share}, index=blk.index())
+
+
+def _worst_share(model: Model, policy: str, last: Any) -> tuple[float, float]:
+    """Smallest achieved share over scenarios in period ``last`` where the region uses any, and that use."""
+    frame = achieved_shares(model, policy)
+    at = frame.xs(last, level="period")
+    used = at[at["share"].notna()]
+    if used.empty:
+        return float("nan"), 0.0
+    row = used.iloc[int(np.argmin(used["share"].to_numpy()))]
+    return float(row["share"]), float(row["basis"])
 
 
 def _solve(network: Network, study: Study, **opts: Any) -> tuple[Model, Plan]:
@@ -247,7 +303,7 @@ def _at(frame: pd.DataFrame, scenario: Any, period: Any, col: str) -> pd.Series:
 
 
 def _supply_shares(plan: Plan, network: Network, region: str, period: Any) -> pd.DataFrame:
-    """Largest single third-country share and domestic share of supply per commodity in ``period``.
+    """Largest single third-country share of supply per commodity in ``period``.
 
     Largest over scenarios, from a plan's activities, flows and purchases.
     """
@@ -285,9 +341,8 @@ def _supply_shares(plan: Plan, network: Network, region: str, period: Any) -> pd
                 continue
             g = grp.droplevel(0)
             third = g.drop(["domestic", "market"], errors="ignore")
-            d = out.setdefault(str(com), {"planned_share": 0.0, "planned_domestic": 1.0})
+            d = out.setdefault(str(com), {"planned_share": 0.0})
             d["planned_share"] = max(d["planned_share"], float(third.max()) / total if len(third) else 0.0)
-            d["planned_domestic"] = min(d["planned_domestic"], float(g.get("domestic", 0.0)) / total)
             for o, q in third.items():
                 d[f"from:{o}"] = max(d.get(f"from:{o}", 0.0), float(q) / total)
     return pd.DataFrame.from_dict(out, orient="index")
@@ -328,10 +383,19 @@ def _commodities(pol: Policy) -> list[str]:
 def _cap_columns(
     caps: list[Policy], model: Model, plan: Plan, index: list[str], last: int
 ) -> dict[str, dict[str, float]]:
-    """Target share and year, minimum domestic share, cost per point and violation per commodity."""
+    """Target share and year, minimum domestic share, cost per point and violation per commodity.
+
+    A commodity's made-in-region columns come from the minimum-domestic policy with the largest
+    share (``min_domestic``, ``planned_domestic``, ``domestic_basis``), or from one that counts
+    only production via other commodities, i.e. recycling (``min_recycled``, ``planned_recycled``).
+    """
     target: dict[str, float] = {}
     year: dict[str, float] = {}
     domestic: dict[str, float] = {}
+    made: dict[str, float] = {}
+    basis: dict[str, float] = {}
+    recycled: dict[str, float] = {}
+    made_recycled: dict[str, float] = {}
     per_pp: dict[str, float] = dict.fromkeys(index, 0.0)
     violation: dict[str, float] = dict.fromkeys(index, 0.0)
     for pol in caps:
@@ -350,7 +414,13 @@ def _cap_columns(
                 if c not in target or share < target[c]:
                     target[c], year[c] = share, when
             else:
-                domestic[c] = max(float(pol.share), domestic.get(c, 0.0))  # type: ignore[attr-defined]
+                share = float(pol.share)  # type: ignore[attr-defined]
+                mins, achieved = (recycled, made_recycled) if getattr(pol, "via", None) else (domestic, made)
+                if c not in mins or share > mins[c]:
+                    mins[c] = share
+                    achieved[c], used = _worst_share(model, pol.name, last)
+                    if mins is domestic:
+                        basis[c] = used
                 year.setdefault(c, float(last))
             part = sens.xs(c, level="commodity") if com_level else sens / len(coms)
             per_pp[c] += (-0.01 if pol.kind in _MAX_KINDS else 0.01) * float(part.sum())
@@ -361,6 +431,10 @@ def _cap_columns(
         "target_share": target,
         "target_year": year,
         "min_domestic": domestic,
+        "planned_domestic": made,
+        "domestic_basis": basis,
+        "min_recycled": recycled,
+        "planned_recycled": made_recycled,
         "cost_per_pp": per_pp,
         "violation": violation,
     }
@@ -417,7 +491,6 @@ def targets(
         table[col] = pd.Series(values, dtype=float).reindex(table.index)
     planned = _supply_shares(plan, net, region, last)
     table["planned_share"] = planned["planned_share"].reindex(table.index)
-    table["planned_domestic"] = planned["planned_domestic"].reindex(table.index)
     for pol in caps:  # a cap on a named origin: show that origin's planned share
         named = str(getattr(pol, "origin", None) or "")
         if pol.kind in ("cap_path", "max_origin_share") and named:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -77,7 +77,7 @@ def targets_cmd(
     with console.status("solving the capped and the reference plans"):
         res = targets(net, spec, method=method)
     t = Table(
-        "stage", "commodity", "today", "domestic", "target", "by", "planned", "new capacity", "unit",
+        "stage", "commodity", "today", "domestic", "target", "by", "planned", "made here", "new capacity", "unit",
         "where", "cost / pp", "violation",
         title=f"Targets for {res.region}: {res.study.name} ({res.seconds:.1f} s)",
         caption=(
@@ -91,10 +91,13 @@ def targets_cmd(
         target = _pct(r["target_share"])
         if isinstance(r["min_domestic"], float) and not math.isnan(r["min_domestic"]):
             target = f"{target} / >={_pct(r['min_domestic'])}"
+        if isinstance(r["min_recycled"], float) and not math.isnan(r["min_recycled"]):
+            target = f"{target} / rec>={_pct(r['min_recycled'])}"
         origin = r["top_origin"] if isinstance(r["top_origin"], str) else "-"
         t.add_row(
             str(stage), str(com), f"{origin} {_pct(r['top_share'])}", _pct(r["domestic_share"]), target,
             "-" if math.isnan(r["target_year"]) else str(int(r["target_year"])), _pct(r["planned_share"]),
+            _made(r),
             _num(r["new_capacity"]), str(r["unit"]), str(r["builds"])[:40], _num(r["cost_per_pp"]),
             _num(r["violation"]),
         )  # fmt: skip
@@ -109,6 +112,13 @@ def targets_cmd(
         with atomic_file(path, option) as tmp:
             frame.to_csv(tmp)
         console.print(f"wrote {path}")
+
+
+def _made(r: Any) -> str:
+    """Planned share made here (of the region's own use), or 'no use' where a target applies to none."""
+    if math.isnan(r["min_domestic"]):
+        return "-"
+    return "no use" if math.isnan(r["planned_domestic"]) else _pct(r["planned_domestic"])
 
 
 def _sampled(

@@ -154,7 +154,7 @@ def targets(rep: Report, run: StudyRun, heading: str) -> None:
         "penalty the model pays for the part of an elastic target it cannot meet in time.",
     )
     table = t.table.droplevel("stage")
-    capped = table[table["target_share"].notna() | table["min_domestic"].notna()]
+    capped = table[table[["target_share", "min_domestic", "min_recycled"]].notna().any(axis=1)]
     # a minimum made in the region over several commodities (NZIA: cells, NMC and LFP together)
     # binds on their sum, so one of them alone may stay below it
     together: dict[str, list[str]] = {}
@@ -172,7 +172,7 @@ def targets(rep: Report, run: StudyRun, heading: str) -> None:
                 "Target": _target_text(net, r, together.get(str(c), [])),
                 "By": fmt.year(r.target_year),
                 "Planned share, top origin": fmt.pct(r.planned_share),
-                "Planned, made in region": fmt.pct(r.planned_domestic),
+                "Planned, made in region": _made_text(r),
                 "Cost of one more point": fmt.money(fmt.num(r.cost_per_pp), cur, scale=scale),
                 "Not met by": fmt.quantity(fmt.num(r.violation), u) if r.violation > fmt.ABS_TOL else "met",
             }
@@ -181,11 +181,24 @@ def targets(rep: Report, run: StudyRun, heading: str) -> None:
         pd.DataFrame(rows),
         "Targets and their shadow prices",
         index=False,
-        caption="Shares as the study's caps measure them (the region's production plus imports, in the worst "
-        "scenario of the plan's last year). A share made in the region 'with' other commodities is met by their "
-        "sum, so one of them alone may be below it. Cost of one more point: the shadow price, the rise in the "
-        "total cost if the target were one percentage point tighter; zero when the target does not bind.",
+        caption="Shares as the study's targets measure them, in the worst scenario of the plan's last year. The "
+        "top origin's share is of the region's supply (its production plus imports). Made in region is the "
+        "region's production as a share of its own use (inputs to its plants plus final demand served; goods "
+        "passing through to others are not use); 'no use in region' means the region uses none in any scenario, "
+        "so the target holds whatever it makes. A share made in the region 'with' other commodities is met by "
+        "their sum, so one of them alone may be below it. Cost of one more point: the shadow price, the rise in "
+        "the total cost if the target were one percentage point tighter; zero when the target does not bind.",
     )
+
+
+def _made_text(r: Any) -> str:
+    """Planned share made in the region (and recycled there), or why there is none."""
+    parts = []
+    for lo, got, what in ((r.min_domestic, r.planned_domestic, ""), (r.min_recycled, r.planned_recycled, " recycled")):
+        if math.isnan(lo):
+            continue
+        parts.append("no use in region" if math.isnan(got) else f"{fmt.pct(got)}{what}")
+    return "; ".join(dict.fromkeys(parts)) if parts else "–"
 
 
 def _target_text(net: Any, r: Any, with_: list[str]) -> str:
@@ -196,6 +209,8 @@ def _target_text(net: Any, r: Any, with_: list[str]) -> str:
     if not math.isnan(r.min_domestic):
         also = ", ".join(fmt.commodity(net, o, with_unit=False, short=True) for o in with_)
         parts.append(f"≥ {fmt.pct(r.min_domestic)} made in region" + (f" with {also}" if also else ""))
+    if not math.isnan(r.min_recycled):
+        parts.append(f"≥ {fmt.pct(r.min_recycled)} recycled in region")
     return "; ".join(parts)
 
 
