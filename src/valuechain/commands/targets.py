@@ -82,7 +82,10 @@ def targets_cmd(
         title=f"Targets for {res.region}: {res.study.name} ({res.seconds:.1f} s)",
         caption=(
             f"premium over the uncapped plan {_num(res.premium)} (expected, discounted), "
-            f"{res.premium_per_kwh:,.2f} per kWh of cells served; cost / pp = cost of one more point of independence"
+            f"{res.premium_per_kwh:,.2f} per kWh of cells served; cost / pp = cost of one more point of independence; "
+            "domestic = made in the region as a share of its supply today; made here = planned production in the "
+            "region over its own use, as the targets measure it, in the worst scenario of the last year "
+            "('no use': it uses none)"
         ),
         title_justify="left",
     )  # fmt: skip
