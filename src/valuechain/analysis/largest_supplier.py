@@ -94,9 +94,7 @@ def _capacity_by_region(network: Network) -> pd.DataFrame:
     bad = ~np.isfinite(q)
     if bad.any():
         pid = out["process"].to_numpy()[bad][0]
-        raise NetworkError(
-            f"process '{pid}' has unlimited capacity; the largest-supplier test needs finite capacities"
-        )
+        raise NetworkError(f"process '{pid}' has unlimited capacity; the largest-supplier test needs finite capacities")
     df = pd.DataFrame(
         {"commodity": out["commodity"].to_numpy(), "region": procs.loc[out["process"], "region"].to_numpy(), "cap": q}
     )
