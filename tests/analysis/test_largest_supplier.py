@@ -175,8 +175,10 @@ def test_global_network_by_hand(glob):
 
 def test_lithium_refining_removes_the_same_supplier_as_the_iea(glob):
     row = glob.loc["lithium_chem"]
-    assert row["published_top"] == "CN" and row["top_2030"] == "CN"
-    assert row["published_low"] == pytest.approx(0.65) and row["published_year"] == 2035
+    assert row["published_top"] == "CN"
+    assert row["top_2030"] == "CN"
+    assert row["published_low"] == pytest.approx(0.65)
+    assert row["published_year"] == 2035
 
 
 @pytest.mark.xfail(
@@ -219,7 +221,8 @@ def test_largest_supplier_command(tmp_path: Path, capsys):
     out = tmp_path / "ls.csv"
     assert run(["largest-supplier", "global-li-ion-2024", "--csv", str(out)]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert "lithium_chem" in text and "CN" in text
+    assert "lithium_chem" in text
+    assert "CN" in text
     df = pd.read_csv(out)
     assert {"commodity", "coverage", "coverage_2030", "published_low", "verdict"} <= set(df.columns)
     assert run(["largest-supplier", "global-li-ion-2024", "--year", "2020"]) == 1

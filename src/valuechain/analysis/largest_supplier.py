@@ -98,7 +98,7 @@ def _capacity_by_region(network: Network) -> pd.DataFrame:
     df = pd.DataFrame(
         {"commodity": out["commodity"].to_numpy(), "region": procs.loc[out["process"], "region"].to_numpy(), "cap": q}
     )
-    return df.groupby(["commodity", "region"], as_index=False)["cap"].sum()
+    return df.groupby(["commodity", "region"], as_index=False).agg(cap=("cap", "sum"))
 
 
 def _demand(network: Network, years: int) -> pd.DataFrame:
@@ -211,8 +211,8 @@ def largest_supplier(
         ``capacity_<year>``, ``top_<year>``, ``top_share_<year>``, ``coverage_<year>``), then
         ``published_year``, ``published_top``, ``published_low``, ``published_high``,
         ``published_source`` where a published figure exists (NaN or empty otherwise), and
-        ``verdict`` (:func:`compare` of the pipeline-year coverage with the published range). ``attrs`` hold the base year, the
-        pipeline year and the pack-demand growth factor used.
+        ``verdict`` (:func:`compare` of the pipeline-year coverage with the published range).
+        ``attrs`` hold the base year, the pipeline year and the pack-demand growth factor used.
 
     Raises
     ------
@@ -227,7 +227,7 @@ def largest_supplier(
     >>> bool(((t["coverage"] >= 0) & (t["coverage"] <= 1)).all())
     True
     """
-    base = int(network.year) if getattr(network, "year", None) else 2024
+    base = int(network.year) if network.year else 2024
     if year < base:
         raise ValueChainError(f"The 'year' parameter of largest_supplier must be at least {base}. Got {year!r}.")
     agg = _aggregates(network, aggregates)
@@ -318,30 +318,30 @@ def compare(coverage: float, top: str, low: float, high: float, published_top: s
 
 
 def _attach_published(out: pd.DataFrame, published: pd.DataFrame | None, year: int) -> None:
-    out["published_year"] = np.nan
-    out["published_top"] = ""
-    out["published_low"] = np.nan
-    out["published_high"] = np.nan
-    out["published_source"] = ""
-    out["verdict"] = ""
-    if published is None or published.empty:
-        return
-    for _, p in published.iterrows():
+    cols: dict[str, dict[str, object]] = {
+        "published_year": {},
+        "published_top": {},
+        "published_low": {},
+        "published_high": {},
+        "published_source": {},
+        "verdict": {},
+    }
+    rows = [] if published is None else [p for _, p in published.iterrows() if str(p["commodity"]) in out.index]
+    for p in rows:
         com = str(p["commodity"])
-        if com not in out.index:
-            continue
-        out.loc[com, "published_year"] = float(p["year"])
-        out.loc[com, "published_top"] = str(p["top"])
-        out.loc[com, "published_low"] = float(p["coverage_low"])
-        out.loc[com, "published_high"] = float(p["coverage_high"])
-        out.loc[com, "published_source"] = str(p["source"])
-        out.loc[com, "verdict"] = compare(
-            float(out.loc[com, f"coverage_{year}"]),
-            str(out.loc[com, f"top_{year}"]),
-            float(p["coverage_low"]),
-            float(p["coverage_high"]),
-            str(p["top"]),
-        )
+        low, high, top = float(p["coverage_low"]), float(p["coverage_high"]), str(p["top"])
+        cols["published_year"][com] = float(p["year"])
+        cols["published_top"][com] = top
+        cols["published_low"][com] = low
+        cols["published_high"][com] = high
+        cols["published_source"][com] = str(p["source"])
+        cover = float(out[f"coverage_{year}"].get(com, float("nan")))
+        cols["verdict"][com] = compare(cover, str(out[f"top_{year}"].get(com, "")), low, high, top)
+    for name, values in cols.items():
+        text = name in ("published_top", "published_source", "verdict")
+        out[name] = pd.Series(values, dtype=object if text else float).reindex(out.index)
+        if text:
+            out[name] = out[name].fillna("").astype(str)
 
 
 def read_published(path: str | Path, network: Network | None = None) -> pd.DataFrame:
