@@ -235,17 +235,15 @@ def largest_supplier(
     dem = _demand(network, year - base)
     add = pipeline_additions(network, projects)
     add_by = add.groupby(["commodity", "region"])["added"].sum() if len(add) else pd.Series(dtype=float)
+    by_commodity = {str(c): g.set_index("region")["cap"] for c, g in cap.groupby("commodity")}
+    extra_by = {str(c): g.droplevel(0) for c, g in add_by.groupby(level=0)} if len(add_by) else {}
     rows = []
     for com in network.commodities.index:
         d0 = float(dem["demand"].get(com, 0.0))
-        c0 = cap[cap["commodity"] == com].set_index("region")["cap"]
+        c0 = by_commodity.get(str(com), pd.Series(dtype=float))
         if d0 <= 0 or c0.sum() <= 0:
             continue
-        c1 = c0.copy()
-        if len(add_by):
-            extra = add_by[add_by.index.get_level_values(0) == com]
-            for (_, reg), v in extra.items():
-                c1[reg] = float(c1.get(reg, 0.0)) + float(v)
+        c1 = c0.add(extra_by[str(com)], fill_value=0.0) if str(com) in extra_by else c0
         d1 = float(dem["demand_later"].get(com, 0.0))
         rows.append(_row(network, str(com), d0, c0, d1, c1, agg, year))
     out = pd.DataFrame(rows).set_index("commodity") if rows else pd.DataFrame()
