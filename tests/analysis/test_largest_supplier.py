@@ -17,8 +17,8 @@ from valuechain.errors import ValueChainError
 from valuechain.network import find_network
 
 
-def _toy(growth: float = 0.0) -> vc.Network:
-    """Three mines of ore, 50, 30 and 20 t/yr in A, B and C, and a region of many countries (R) with 10.
+def _toy(growth: float = 0.0, rest: float = 10.0) -> vc.Network:
+    """Three mines of ore, 50, 30 and 20 t/yr in A, B and C, and the rest of the world (RoW) with ``rest``.
 
     One refinery in D turns 1 t of ore into 1 t of metal and runs at 100 t/yr; metal demand is 100 t
     (growing at ``growth`` a year), so ore demand is 100 t.
@@ -28,8 +28,10 @@ def _toy(growth: float = 0.0) -> vc.Network:
     b.add_commodity("metal", unit="t", stage="refining")
     for r in ("A", "B", "C", "D", "RoW"):
         b.add_region(r)
-    for r, cap in (("A", 50.0), ("B", 30.0), ("C", 20.0), ("RoW", 10.0)):
-        b.add_process(f"mine-{r}", region=r, capacity=cap, baseline_activity=cap * 100 / 110, outputs={"ore": 1.0})
+    mines = {"A": 50.0, "B": 30.0, "C": 20.0} | ({"RoW": rest} if rest > 0 else {})
+    world = sum(mines.values())
+    for r, cap in mines.items():
+        b.add_process(f"mine-{r}", region=r, capacity=cap, baseline_activity=cap * 100 / world, outputs={"ore": 1.0})
         b.add_route(f"ore-{r}-D", "ore", r, "D")
     b.add_process(
         "refinery", region="D", capacity=100.0, baseline_activity=100.0, inputs={"ore": 1.0}, outputs={"metal": 1.0}
@@ -57,6 +59,12 @@ def _projects(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 
 def test_three_suppliers_fifty_thirty_twenty():
+    # Suppliers of 50, 30 and 20 t against demand of 100 t: without A, (30 + 20) / 100 = 50 %.
+    ore = largest_supplier(_toy(rest=0.0)).loc["ore"]
+    assert (ore["top"], ore["coverage"]) == ("A", pytest.approx(0.50))
+
+
+def test_three_suppliers_and_the_rest_of_the_world():
     t = largest_supplier(_toy())
     ore = t.loc["ore"]
     # World ore capacity 50 + 30 + 20 + 10 = 110 t; the largest country is A (50 t; RoW is not one
@@ -232,3 +240,20 @@ def test_largest_supplier_command(tmp_path: Path, capsys):
     df = pd.read_csv(out)
     assert {"commodity", "coverage", "coverage_2030", "published_low", "verdict"} <= set(df.columns)
     assert run(["largest-supplier", "global-li-ion-2024", "--year", "2020"]) == 1
+
+
+def test_largest_supplier_command_bad_input_is_one_line(tmp_path: Path, capsys):
+    # A missing published-figures file and a malformed one: one 'error:' line naming the file, exit 1.
+    assert run(["largest-supplier", "global-li-ion-2024", "--published", str(tmp_path / "none.csv")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:")
+    assert "none.csv" in err
+    assert "\n" not in err
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "commodity,year,top,coverage_low,coverage_high,basis,source,confidence,note\n"
+        "lithium_chemicals,2035,CN,0.6,0.6,x,P-gcmo25-n1-li,low,\n"
+    )
+    assert run(["largest-supplier", "global-li-ion-2024", "--published", str(bad)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "bad.csv: row 1, field 'commodity': unknown commodity 'lithium_chemicals'" in err
