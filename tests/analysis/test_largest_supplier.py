@@ -133,12 +133,15 @@ def test_pipeline_rule_counts_operating_and_construction_beyond_the_network():
 
 
 def test_demand_grows_to_2030():
-    # Metal demand grows 10 %/yr: 100 x 1.1^6 = 177.1561 t of metal in 2030. The ore the refinery
-    # uses grows with final demand for packs only (there are none here): the factor is 1, so ore
-    # demand stays 100 t. The refinery's metal: (100 - 100) / 177.16 = 0.
+    # Metal demand grows 10 %/yr: 100 x 1.1^6 = 177.1561 t of metal in 2030. Metal is the end product
+    # (no process uses it), so the ore the refinery uses grows with it: 100 t x 1.1^6 = 177.1561 t.
+    # Without A in 2030: (110 - 50) / 177.1561 = 33.87 %; the refinery's metal: (100 - 100) / 177 = 0.
     t = largest_supplier(_toy(growth=0.10))
     assert t.loc["metal", "demand_2030"] == pytest.approx(100 * 1.1**6)
-    assert t.loc["ore", "demand_2030"] == pytest.approx(100.0)
+    assert t.loc["ore", "demand_2030"] == pytest.approx(100 * 1.1**6)
+    assert t.loc["ore", "coverage_2030"] == pytest.approx(60 / (100 * 1.1**6))
+    assert t.loc["metal", "coverage_2030"] == pytest.approx(0.0)
+    assert t.attrs["pack_growth_factor"] == pytest.approx(1.1**6)
 
 
 def test_published_comparison():

@@ -23,8 +23,9 @@ Two points in time:
   or bankrupt add nothing. Capacity outside the projects table stays at its 2024 level, so the 2030
   figure is a lower bound wherever the table does not list a country's expansions. Demand in 2030 is
   final demand grown at each demand row's ``growth`` rate; the use of a commodity by processes grows
-  with the battery packs it ends up in (the growth of final demand for packs, weighted by 2024
-  quantities), and final demand for other uses grows at its own rate.
+  with the end products it ends up in (the growth of final demand for commodities no process uses,
+  the battery packs here, weighted by base-year quantities), and final demand for other uses grows at
+  its own rate.
 
 Regions that are not one country (``RoW``, ``EU-other``, any region whose id holds a dash or is
 named as a group of countries) can never be the largest supplier: their capacity counts for the
@@ -71,7 +72,6 @@ PUBLISHED_COLUMNS = (
 #: How far (in share of demand) a computed coverage may lie outside a published range and still agree.
 TOLERANCE = 0.10
 _DATED = ("capacity_2030", "capacity_2027", "capacity_2025", "capacity_2024")
-_FINAL_PRODUCTS = ("pack_ev", "pack_ess")
 
 
 def _aggregates(network: Network, aggregates: Iterable[str] | None) -> set[str]:
@@ -115,9 +115,10 @@ def _demand(network: Network, years: int) -> pd.DataFrame:
     qty = dm["quantity"].astype(float)
     final = qty.groupby(dm["commodity"].to_numpy()).sum()
     final_later = (qty * (1.0 + growth) ** years).groupby(dm["commodity"].to_numpy()).sum()
-    packs = dm["commodity"].isin(_FINAL_PRODUCTS).to_numpy()
-    base_packs = float(qty[packs].sum())
-    factor = float((qty[packs] * (1.0 + growth[packs]) ** years).sum()) / base_packs if base_packs > 0 else 1.0
+    # End products: commodities with final demand that no process uses (packs in the battery chain).
+    ends = (~dm["commodity"].isin(set(inp["commodity"]))).to_numpy()
+    base_ends = float(qty[ends].sum())
+    factor = float((qty[ends] * (1.0 + growth[ends]) ** years).sum()) / base_ends if base_ends > 0 else 1.0
     coms = sorted(set(use.index) | set(final.index))
     d0 = pd.Series([float(use.get(c, 0.0)) + float(final.get(c, 0.0)) for c in coms], index=coms)
     d1 = pd.Series([factor * float(use.get(c, 0.0)) + float(final_later.get(c, 0.0)) for c in coms], index=coms)
@@ -212,7 +213,8 @@ def largest_supplier(
         ``published_year``, ``published_top``, ``published_low``, ``published_high``,
         ``published_source`` where a published figure exists (NaN or empty otherwise), and
         ``verdict`` (:func:`compare` of the pipeline-year coverage with the published range).
-        ``attrs`` hold the base year, the pipeline year and the pack-demand growth factor used.
+        ``attrs`` hold the base year, the pipeline year and the growth factor of end-product demand
+        used for the use of commodities by processes (``pack_growth_factor``).
 
     Raises
     ------
