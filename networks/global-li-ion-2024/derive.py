@@ -43,6 +43,17 @@ def _pin_ids() -> dict[str, list[str]]:
     return out
 
 
+#: Project capacities that rest on a derivation: the derivation's method, by source id.
+_PROJECT_METHODS = {
+    "D-lioh-keliber": "t of lithium hydroxide monohydrate x 0.8805 t LCE per t (lithium content by molar mass)",
+    "D-lioh-amg": "t of lithium hydroxide monohydrate x 0.8805 t LCE per t (lithium content by molar mass)",
+    "D-lioh-vulcan": "t of lithium hydroxide monohydrate x 0.8805 t LCE per t (lithium content by molar mass)",
+}
+#: Project capacities that also rest on an assumption, (project, field) -> assumption id.
+_PROJECT_ASSUMED = {("de-amg-bitterfeld", "capacity_full"): "A-amg-salts"}
+_PROJECT_CAPACITIES = ("capacity_2024", "capacity_2025", "capacity_2027", "capacity_2030", "capacity_full")
+
+
 def derivation_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The derivations table for the built tables (before validation).
 
@@ -122,4 +133,14 @@ def derivation_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         for f in ("lifetime", "lead_time"):
             if float(r[f]) > 0:
                 add("expansions", str(eid), f, "typical economic life and build time of the stage", "A-capex")
+    for _, r in tables.get("projects", pd.DataFrame()).iterrows():
+        ids = str(r["source"]).split(";")
+        derived = [i for i in ids if i in _PROJECT_METHODS]
+        for d in derived:
+            direct = [i for i in ids if not i.startswith(("D-", "A-"))]
+            for f in _PROJECT_CAPACITIES:
+                if str(r[f]).strip() not in ("", "nan"):
+                    extra = _PROJECT_ASSUMED.get((str(r["id"]), f))
+                    inputs = ";".join([*direct, extra] if extra else direct)
+                    add("projects", str(r["id"]), f, _PROJECT_METHODS[d], inputs, d)
     return pd.DataFrame(rows, columns=["table", "row", "field", "method", "inputs", "source"])

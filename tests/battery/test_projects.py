@@ -74,13 +74,14 @@ def _numbers(text: str) -> set[float]:
 
 def test_every_sourced_project_capacity_is_in_one_of_its_sources(net):
     # A capacity cited to a public source (W, P, S ids) must appear in the text recorded for one of
-    # the row's sources; capacities resting on an assumption or a derivation name it instead.
+    # the row's sources; capacities resting on an assumption or a derivation name it instead, and a
+    # derived capacity (t LCE from t of lithium hydroxide, say) must appear in its derivation's note.
     notes = net.sources["note"].astype(str).to_dict()
     cols = ["capacity_2024", "capacity_2025", "capacity_2027", "capacity_2030", "capacity_full"]
     checked = 0
     for pid, row in net.projects.iterrows():
         ids = row["source"].split(";")
-        direct = [s for s in ids if s[0] in "WPST"]
+        direct = [s for s in ids if s[0] in "WPST" or s.startswith("D-")]
         if not any(s[0] in "WP" for s in ids):
             continue
         text = set().union(*(_numbers(notes[s]) for s in direct))

@@ -219,6 +219,11 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         " demand (their output serves the modelled chain or is exported), so EU dependency figures describe the "
         "battery chain.",
     ),
+    "A-amg-salts": (
+        "AMG Bitterfeld-Wolfen's planned lithium salts counted as lithium hydroxide monohydrate",
+        "The five modules planned make about 100,000 t of lithium salts (W209, W228) without naming the salt; the "
+        "projects table counts them as monohydrate, like the first module (D-lioh-amg).",
+    ),
 }
 
 # id -> (title, note, confidence)
@@ -336,6 +341,26 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "China's share of NMC cathode output",
         "Set so that China's share of all cathode material (NMC and LFP, by mass) is 90% (P087), given its 99% of"
         " LFP cathode (A-shares).",
+        "medium",
+    ),
+    "D-lioh-keliber": (
+        "Capacity of the Keliber lithium refinery, Kokkola, in t LCE",
+        "About 15,000 t of lithium hydroxide monohydrate a year (W204) x 0.8805 t LCE per t (lithium content: "
+        "Li2CO3 73.89 g/mol holds two Li atoms, 36.945 g per Li; LiOH.H2O 41.96 g/mol) = 13,208 t LCE a year.",
+        "medium",
+    ),
+    "D-lioh-amg": (
+        "Capacity of the AMG Lithium refinery, Bitterfeld-Wolfen, in t LCE",
+        "20,000 t of lithium hydroxide a year in 2025 (W208, W209) x 0.8805 t LCE per t of monohydrate "
+        "(lithium content, as D-lioh-keliber) = 17,610 t LCE; the five modules of 20,000 t planned, 100,000 t of "
+        "lithium salts (W209), counted as monohydrate (an assumption: the source does not name the salt) = "
+        "88,050 t LCE.",
+        "medium",
+    ),
+    "D-lioh-vulcan": (
+        "Capacity of Vulcan's Phase One Lionheart, in t LCE",
+        "24,000 t of lithium hydroxide monohydrate a year from 2028 (W206, W207) x 0.8805 t LCE per t (lithium "
+        "content, as D-lioh-keliber) = 21,132 t LCE a year, counted for 2030 (production starts in 2028).",
         "medium",
     ),
 }

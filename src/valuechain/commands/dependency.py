@@ -232,8 +232,91 @@ def dependency_cmd(
         console.print(f"wrote {path}")
 
 
+def largest_supplier_table(t: pd.DataFrame) -> Table:
+    """Build the largest-supplier table: coverage without the top supplier, today and in the pipeline year."""
+    year = int(t.attrs.get("year", 2030))
+    base = int(t.attrs.get("base_year", 2024))
+    table = Table(
+        "stage",
+        "commodity",
+        f"largest {base}",
+        f"covered {base}",
+        f"largest {year}",
+        "added",
+        f"covered {year}",
+        "published",
+        "verdict",
+        title=f"Largest-supplier test: share of world demand the rest of the world could cover ({base}, {year})",
+        caption=f"{year}: capacities plus projects in operation or construction; demand grown at the network's "
+        "rates. Published: IEA GCMO 2025 (year in brackets).",
+        title_justify="left",
+    )
+    for com, r in t.iterrows():
+        lo, hi = float(r["published_low"]), float(r["published_high"])
+        if math.isnan(lo):
+            pub = "-"
+        else:
+            rng = _pct(hi) if lo == hi else (f"<{_pct(hi)}" if lo == 0 else f"{_pct(lo)}-{_pct(hi)}")
+            pub = f"{rng} w/o {r['published_top']} ({int(r['published_year'])})"
+        table.add_row(
+            str(r["stage"]),
+            str(com),
+            _origin(str(r["top"]), float(r["top_share"])),
+            _pct(float(r["coverage"])),
+            _origin(str(r[f"top_{year}"]), float(r[f"top_share_{year}"])),
+            _qty(float(r[f"added_{year}"])) + " " + str(r["unit"]),
+            _pct(float(r[f"coverage_{year}"])),
+            pub,
+            str(r["verdict"]) or "-",
+        )
+    return table
+
+
+def largest_supplier_cmd(
+    network: Annotated[str, typer.Argument(help="Network name or folder.")],
+    year: Annotated[int, typer.Option("--year", help="Year of the pipeline view.")] = 2030,
+    published: Annotated[
+        Path | None,
+        typer.Option(
+            "--published",
+            help="CSV of published coverage figures (default: largest_supplier_published.csv in the network "
+            "folder, if any).",
+        ),
+    ] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table to this CSV file.")] = None,
+) -> None:
+    """Share of world demand the rest of the world could cover without its largest supplier, per stage.
+
+    The IEA's N-1 test (Global Critical Minerals Outlook 2025): (world capacity - the largest
+    supplier country's) / world demand, capped at 100 %, today and in YEAR with the projects in
+    operation or under construction.
+    """
+    from valuechain._output import atomic_file, check_out_file
+    from valuechain.analysis.largest_supplier import largest_supplier, read_published
+    from valuechain.network import find_network, load_network
+
+    if csv is not None:
+        check_out_file(csv, "--csv")
+    net = load_network(network)
+    if published is None:
+        default = find_network(network) / "largest_supplier_published.csv"
+        published = default if default.is_file() else None
+    pub = read_published(published, net) if published is not None else None
+    t = largest_supplier(net, year=year, published=pub)
+    console.print(largest_supplier_table(t))
+    if csv is not None:
+        with atomic_file(csv, "--csv") as tmp:
+            t.to_csv(tmp)
+        console.print(f"wrote {csv}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add the ``dependency`` command to ``app``."""
+    """Add the ``dependency`` and ``largest-supplier`` commands to ``app``."""
+    app.command(
+        "largest-supplier",
+        help="Share of world demand the rest of the world could cover without its largest supplier, stage by "
+        "stage, today and in 2030 with the project pipeline (the IEA's N-1 test), beside the IEA's figures.",
+    )(largest_supplier_cmd)
     app.command(
         "dependency",
         help="Show how dependent a region is, and on whom, stage by stage: direct shares by origin, HHI, "

@@ -218,6 +218,9 @@ def projects_cmd(network: Annotated[str, typer.Argument(help="Network name or fo
         "sources",
         box=None,
     )
+    # Ids in full (tests and users grep for them); long source lists wrap instead.
+    table.columns[0].min_width = max(len(str(i)) for i in proj.index)
+    table.columns[-1].overflow = "fold"
     for pid, r in proj.iterrows():
         caps = ["" if math.isnan(float(r[c])) else _fmt(float(r[c])) for c in cols]
         start = "" if pd.isna(r["announced_start"]) else str(r["announced_start"])

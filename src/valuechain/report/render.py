@@ -122,6 +122,7 @@ def render(run: ReportRun, out: str | Path) -> Path:
     _summary(rep, run, dep, share)
     _flows(rep, run)
     sections.dependency(rep, run, SECTIONS[2], dep)
+    sections.largest_supplier(rep, run)
     sections.targets(rep, run, SECTIONS[3])
     sections.price_of_resilience(rep, run, SECTIONS[4])
     sections.shocks(rep, run, SECTIONS[5], share)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from valuechain.report.html import Report
     from valuechain.study.runner import StudyRun
 
-__all__ = ["criticality", "dependency", "price_of_resilience", "shocks", "targets"]
+__all__ = ["criticality", "dependency", "largest_supplier", "price_of_resilience", "shocks", "targets"]
 
 
 def _close(fig: Any) -> None:
@@ -420,3 +420,64 @@ def criticality(rep: Report, run: StudyRun, heading: str) -> None:
             }
         )
     rep.add_table(pd.DataFrame(rows), "Top 15", index=False)
+
+
+def _coverage_cell(share: float, top: str, net: Any) -> str:
+    return f"{fmt.pct(share)} without {fmt.region(net, top).removeprefix('the ')}" if top else "–"
+
+
+def _published_cell(r: Any, net: Any) -> str:
+    low, high = float(r["published_low"]), float(r["published_high"])
+    if math.isnan(low):
+        return "–"
+    rng = (
+        fmt.pct(high) if low == high else (f"under {fmt.pct(high)}" if low == 0 else f"{fmt.pct(low)}–{fmt.pct(high)}")
+    )
+    top = fmt.region(net, str(r["published_top"])).removeprefix("the ")
+    return f"{rng} without {top} ({fmt.year(r['published_year'])}; {r['verdict']})"
+
+
+def largest_supplier(rep: Report, run: StudyRun) -> None:
+    """The largest-supplier test (IEA method), stage by stage: today, in 2030 with the pipeline, and published."""
+    t = run.largest_supplier
+    if t is None or t.empty:
+        return
+    net = run.network
+    year, base = int(t.attrs.get("year", 2030)), int(t.attrs.get("base_year", net.year or 2024))
+    rows = []
+    for c, r in t.iterrows():
+        rows.append(
+            {
+                "Stage": str(r["stage"]).capitalize(),
+                "Commodity": fmt.commodity(net, str(c), short=True),
+                f"Largest supplier {base}": f"{fmt.region(net, str(r['top'])).removeprefix('the ')} "
+                f"{fmt.pct(r['top_share'])}",
+                f"Demand covered {base}": _coverage_cell(r["coverage"], str(r["top"]), net),
+                f"Pipeline adds by {year}": fmt.quantity(r[f"added_{year}"], str(r["unit"])),
+                f"Demand covered {year}": _coverage_cell(r[f"coverage_{year}"], str(r[f"top_{year}"]), net),
+                "IEA (GCMO 2025)": _published_cell(r, net),
+            }
+        )
+    low = [fmt.commodity(net, str(c), with_unit=False, short=True) for c, r in t.iterrows() if r["coverage"] < 0.5]
+    text = (
+        "The largest-supplier test of the IEA's Global Critical Minerals Outlook 2025: how much of world demand "
+        "the rest of the world could meet if the largest supplier country stopped, (world capacity − its "
+        "capacity) / world demand, capped at 100%."
+    )
+    if low:
+        text += (
+            f" In {base} the rest of the world could not cover half of demand for {len(low)} of {len(t)} "
+            f"commodities ({'; '.join(low)})."
+        )
+    rep.add_text(text)
+    rep.add_table(
+        pd.DataFrame(rows),
+        "Largest-supplier test: share of world demand covered without the largest supplier",
+        index=False,
+        caption=f"{year}: the network's capacity plus the projects table's plants in operation or under construction "
+        f"(their capacity for {year}, else the latest dated), against demand grown at the network's rates; capacity "
+        "the table does not list stays at its level of today, so the figure is a lower bound. Regions that group "
+        "several countries are never the largest supplier. IEA: refined material in 2035 from a secondary "
+        "reproduction of the report (confidence low), compared with the network's figure for "
+        f"{year} within 10 points; nickel is not comparable (the IEA removes Indonesia's refined nickel).",
+    )

@@ -113,6 +113,11 @@ class StudyRun:
         ``samples``, ``seed`` and ``p_any`` (share of samples with any shortfall).
     criticality
         :func:`valuechain.sim.criticality` of the network.
+    largest_supplier
+        :func:`valuechain.analysis.largest_supplier.largest_supplier` of the network (the IEA's
+        test: demand the rest of the world covers without its largest supplier, today and in 2030
+        with the project pipeline), with the published figures beside it when the network folder
+        holds ``largest_supplier_published.csv``; computed in the dependency step.
     skipped
         Steps that did not run, with the reason shown in the report.
     timings
@@ -134,6 +139,7 @@ class StudyRun:
     scenarios: list[str] = field(default_factory=list)
     register_bands: pd.DataFrame | None = None
     criticality: pd.DataFrame | None = None
+    largest_supplier: pd.DataFrame | None = None
     skipped: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -176,6 +182,17 @@ def _step_dependency(run: StudyRun) -> None:
 
     run.dependency = vc.dependency(run.network, run.region)
     run.before = summary(run.dependency)
+    run.largest_supplier = _largest_supplier(run.network)
+
+
+def _largest_supplier(net: Network) -> pd.DataFrame:
+    from valuechain.analysis.largest_supplier import largest_supplier, read_published
+
+    published = None
+    if net.path is not None:
+        path = Path(net.path) / "largest_supplier_published.csv"
+        published = read_published(path, net) if path.is_file() else None
+    return largest_supplier(net, published=published)
 
 
 def _resilience_job(study: str, shares: list[float] | None) -> pd.DataFrame:
