@@ -1,6 +1,7 @@
 r"""Substitution in the optimiser: processes running part of their activity on alternative inputs.
 
-For every row :math:`a` of the network's ``alternatives`` table (process :math:`p`, input
+For every row :math:`a` of the network's ``alternatives`` table whose named recourse the study
+allows ("substitution" of a material, "chemistry_switching" of a cell chemistry; process :math:`p`, input
 :math:`c` with coefficient :math:`in_{pc}`, alternative :math:`c'` with coefficient
 :math:`\alpha_a`, largest share :math:`\sigma_a`, ramp :math:`R_a` months, extra cost
 :math:`v_a`), the variable ``substitute[s,t,a]`` is the activity of :math:`p` that runs on
@@ -19,7 +20,7 @@ Policies that count a hub's use from recipes (origin shares) do not see what sub
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ __all__ = ["add_substitution"]
 def add_substitution(
     lp: LinearProgram,
     network: Network,
-    allowed: bool,
+    allowed: Collection[str],
     axes: tuple[pd.Index, pd.Index],
     months: int,
     act: Block,
@@ -45,10 +46,12 @@ def add_substitution(
 ) -> Block | None:
     """Add the ``substitute`` variables and their rows (see the module docstring).
 
-    ``None`` if the study does not allow substitution (``allowed``) or the network has no alternatives.
+    ``allowed`` names the recourses the study allows (values of the table's ``recourse`` column);
+    ``None`` if the network has no alternatives of those.
     """
     alt = network.alternatives
-    if not allowed or not len(alt):
+    alt = alt[alt["recourse"].isin(list(allowed)).to_numpy()]
+    if not len(alt):
         return None
     sc, per = axes
     n_s, n_t = len(sc), len(per)
