@@ -179,7 +179,9 @@ def _storage_network(**alt):
     b.add_commodity("ess", unit="GWh", stage="pack", value=10.0)
     b.add_process("cells-nmc", region="A", capacity=5.0, baseline_activity=5.0, outputs={"nmc": 1.0})
     b.add_process("cells-lfp", region="A", capacity=20.0, baseline_activity=5.0, outputs={"lfp": 1.0})
-    b.add_process("pack-ess", region="A", capacity=10.0, baseline_activity=5.0, inputs={"nmc": 1.0}, outputs={"ess": 1.0})
+    b.add_process(
+        "pack-ess", region="A", capacity=10.0, baseline_activity=5.0, inputs={"nmc": 1.0}, outputs={"ess": 1.0}
+    )
     b.add_demand("A", "lfp", quantity=5.0)
     b.add_demand("A", "ess", quantity=5.0)
     b.add_alternative("pack-ess", "nmc", alternative="lfp", coefficient=1.0, recourse="chemistry_switching", **alt)

@@ -20,14 +20,18 @@ Policies that count a hub's use from recipes (origin shares) do not see what sub
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from valuechain.network.model import Network
+from valuechain.network.model import Network, allowed_recourses
 from valuechain.network.validate import hub_id
 from valuechain.opt._lp import Block, LinearProgram
+
+if TYPE_CHECKING:
+    from valuechain.opt.study import Study
 
 __all__ = ["add_substitution"]
 
@@ -35,7 +39,7 @@ __all__ = ["add_substitution"]
 def add_substitution(
     lp: LinearProgram,
     network: Network,
-    allowed: Collection[str],
+    study: Study,
     axes: tuple[pd.Index, pd.Index],
     months: int,
     act: Block,
@@ -46,9 +50,10 @@ def add_substitution(
 ) -> Block | None:
     """Add the ``substitute`` variables and their rows (see the module docstring).
 
-    ``allowed`` names the recourses the study allows (values of the table's ``recourse`` column);
-    ``None`` if the network has no alternatives of those.
+    Only the rows of the recourses ``study`` allows (``substitution``, ``chemistry_switching``)
+    count; ``None`` if the network has no alternatives of those.
     """
+    allowed = allowed_recourses(substitution=study.substitution, chemistry_switching=study.chemistry_switching)
     alt = network.alternatives
     alt = alt[alt["recourse"].isin(list(allowed)).to_numpy()]
     if not len(alt):

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from valuechain.errors import StudyError
-from valuechain.network.model import PERIODS, allowed_recourses
+from valuechain.network.model import PERIODS
 from valuechain.network.stocks import stock_policy
 from valuechain.network.validate import hub_id
 from valuechain.opt._lp import INF, Block, LinearProgram, _loc, scale_capacity
@@ -599,8 +599,7 @@ def assemble(
                 bal.flat(s_ax, t_ax[:, 1:], hh[None, None, :]), stock.flat(s_ax, t_ax[:, :-1], hh[None, None, :]), 1.0
             )
 
-    allowed = allowed_recourses(substitution=study.substitution, chemistry_switching=study.chemistry_switching)
-    add_substitution(lp, network, allowed, (sc, per), months, act, bal, hub_pos, weight, part)
+    add_substitution(lp, network, study, (sc, per), months, act, bal, hub_pos, weight, part)
 
     # ---------------------------------------------------------------- CVaR on unmet demand
     if study.cvar_weight > 0:
