@@ -33,18 +33,16 @@ def _choice(option: str, value: str, options: tuple[str, ...]) -> str:
     return value
 
 
-def _recourse(forbid: str | None) -> dict[str, bool]:
-    """The simulator's recourse flags that ``--forbid`` turns off (named recourses, comma-separated)."""
+def _forbidden(forbid: str | None) -> set[str]:
+    """The named recourses ``--forbid`` lists (comma-separated), checked."""
     from valuechain.network.model import RECOURSES
 
     if forbid is None:
-        return {}
+        return set()
     names = [n.strip() for n in forbid.split(",") if n.strip()]
     if not names:
         raise ScenarioError(f"--forbid must name one or more of {', '.join(RECOURSES)}. Got {forbid!r}.")
-    for n in names:
-        _choice("--forbid", n, RECOURSES)
-    return {n: False for n in names}
+    return {_choice("--forbid", n, RECOURSES) for n in names}
 
 
 def _scenarios_api(name: str) -> Any:
@@ -281,8 +279,8 @@ def simulate_cmd(
     if workers is not None and workers < 1:
         raise ScenarioError(f"--workers must be an integer >= 1. Got {workers}.")
     start = _start(start)
-    recourse = _recourse(forbid)
-    if recourse and (workers is not None or scheduler is not None):
+    forbidden = _forbidden(forbid)
+    if forbidden and (workers is not None or scheduler is not None):
         raise ScenarioError("--forbid runs on this machine only; leave out --workers and --scheduler")
     if out is not None:
         from valuechain._output import check_out_dir
@@ -307,7 +305,7 @@ def simulate_cmd(
     else:
         res = simulate(
             net, shocks, periods=periods, start=start, mode=mode, progress=True, keep="summary" if ensemble else "full",
-            **recourse,
+            substitution="substitution" not in forbidden, chemistry_switching="chemistry_switching" not in forbidden,
         )  # fmt: skip
     _summary(res, what)
     if out is not None:
