@@ -194,7 +194,7 @@ def add_stocks(tables: dict, ch: object) -> None:
 
 
 def add_alternatives(tables: dict, ch: object) -> None:
-    """Cell plants may switch between natural and synthetic graphite anodes (A-anode-substitution)."""
+    """Cell plants may switch graphite (A-anode-substitution), packs cell chemistry (A-chemistry-switching)."""
     rows = []
     for p in ch.procs:  # type: ignore[attr-defined]
         if not p["kind"].startswith("cell_"):
@@ -210,9 +210,26 @@ def add_alternatives(tables: dict, ch: object) -> None:
                     "share_max": share,
                     "ramp_months": ramp,
                     "variable_cost": 0.0,
+                    "recourse": "substitution",
                     "source": "A-anode-substitution",
                 }
             )
+    for p in ch.procs:  # type: ignore[attr-defined]
+        for ending, (com, other, share, ramp, cost) in F.CHEMISTRY_SWITCHING.items():
+            if p["id"].endswith(f"-{ending}"):
+                rows.append(
+                    {
+                        "process": p["id"],
+                        "commodity": com,
+                        "alternative": other,
+                        "coefficient": p["inputs"][com],
+                        "share_max": share,
+                        "ramp_months": ramp,
+                        "variable_cost": cost,
+                        "recourse": "chemistry_switching",
+                        "source": "A-chemistry-switching",
+                    }
+                )
     tables["alternatives"] = pd.DataFrame(rows).sort_values(["process", "commodity"], ignore_index=True)
 
 

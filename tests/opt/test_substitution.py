@@ -50,6 +50,48 @@ def test_a_ramp_limits_the_share_in_the_first_months():
     assert solve(build(net, study)).objective == pytest.approx(107.4, rel=1e-9)
 
 
+def _graphite_and_chemistry():
+    """NMC cells from natural graphite (synthetic may replace it) go into storage packs (LFP cells may replace them)."""
+    b = vc.NetworkBuilder("chemistry", year=2024, period="year")
+    b.add_region("A")
+    for c in ("n", "s"):
+        b.add_commodity(c, unit="t", stage="product")
+    for c in ("nmc", "lfp"):
+        b.add_commodity(c, unit="GWh", stage="cell")
+    b.add_commodity("ess", unit="GWh", stage="pack")
+    b.add_process("mine-n", region="A", capacity=2.0, outputs={"n": 1.0})
+    b.add_process("mine-s", region="A", capacity=20.0, variable_cost=1.0, outputs={"s": 1.0})
+    b.add_process("cells-nmc", region="A", capacity=10.0, inputs={"n": 1.0}, outputs={"nmc": 1.0})
+    b.add_process("cells-lfp", region="A", capacity=20.0, variable_cost=1.0, outputs={"lfp": 1.0})
+    b.add_process("pack-ess", region="A", capacity=10.0, inputs={"nmc": 1.0}, outputs={"ess": 1.0})
+    b.add_demand("A", "ess", quantity=5.0, value_of_lost_demand=100.0)
+    b.add_alternative("cells-nmc", "n", alternative="s", coefficient=1.0, recourse="substitution")
+    b.add_alternative(
+        "pack-ess", "nmc", alternative="lfp", coefficient=1.0, share_max=0.8, variable_cost=0.5,
+        recourse="chemistry_switching",
+    )  # fmt: skip
+    return b.build(check_balance=False)
+
+
+@pytest.mark.parametrize(
+    ("substitution", "chemistry_switching", "objective"),
+    [
+        # neither: 2 t of natural graphite make 2 GWh of NMC cells and packs; 3 GWh unmet at 100
+        (False, False, 300.0),
+        # graphite only: 3 more GWh of NMC cells on 3 t of synthetic at 1 each
+        (True, False, 3.0),
+        # chemistry only: 3 of the 5 GWh of packs on LFP cells (3 <= 0.8 x 5), at 1 for the cells
+        # and 0.5 for the switch: 3 + 1.5
+        (False, True, 4.5),
+        # both: the cheaper of the two, synthetic graphite
+        (True, True, 3.0),
+    ],
+)
+def test_each_recourse_is_allowed_on_its_own_by_hand(substitution, chemistry_switching, objective):
+    study = Study(network="chemistry", stocks=False, substitution=substitution, chemistry_switching=chemistry_switching)
+    assert solve(build(_graphite_and_chemistry(), study)).objective == pytest.approx(objective, rel=1e-9)
+
+
 def _spec(tmp_path, text):
     p = tmp_path / "s.yaml"
     p.write_text("network: toy-battery\n" + text)
@@ -61,12 +103,19 @@ def test_a_study_may_forbid_chemistry_switching(tmp_path):
 
     assert load_study(_spec(tmp_path, "")).substitution is True
     assert load_study(_spec(tmp_path, "recourse: {substitution: false}\n")).substitution is False
+    study = load_study(_spec(tmp_path, "recourse: {chemistry_switching: false}\n"))
+    assert (study.substitution, study.chemistry_switching) == (True, False)
+    assert load_study(_spec(tmp_path, "")).chemistry_switching is True
 
 
 @pytest.mark.parametrize(
     ("text", "match"),
     [
-        ("recourse: {switching: true}\n", r"recourse.switching: unknown key; expected one of substitution"),
+        (
+            "recourse: {switching: true}\n",
+            r"recourse.switching: unknown key; expected one of substitution, chemistry_switching",
+        ),
+        ("recourse: {chemistry_switching: yes please}\n", r"recourse.chemistry_switching: expected true or false"),
         ("recourse: {substitution: 2}\n", r"recourse.substitution: expected true or false, got 2"),
         ("recourses: {substitution: true}\n", r"recourses: unknown key"),
     ],

@@ -188,7 +188,10 @@ def test_planned_sankey_differs_where_the_plan_builds(run: ReportRun) -> None:
             # mines have no inputs: count the links leaving a node as well as those entering it
             through_plan = plan.loc[(plan["target"] == node) | (plan["source"] == node), "value"].sum()
             through_base = base.loc[(base["target"] == node) | (base["source"] == node), "value"].sum()
-            assert through_plan > through_base, (eid, node)
+            # not necessarily more: new capacity may displace other output at the same node (seen:
+            # a new Finnish lithium refinery running 8 t while the Finnish recycler, which also
+            # makes lithium chemicals, runs at 1,172 instead of its baseline 2,000)
+            assert abs(through_plan - through_base) > 1e-6 * through_base, (eid, node)
 
 
 def test_plan_flows_carry_the_plans_new_capacity(run: ReportRun) -> None:

@@ -30,11 +30,12 @@ def route_limit(capacity: float, baseline: float, multiplier: float) -> float:
     return min(capacity, multiplier * baseline)
 
 
-def reference_simulate(net, shocks, mode="pro-rata", substitution=True):
+def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistry_switching=True):
     """Simulate every scenario of ``shocks``; return arrays labelled in the network's row order.
 
-    Re-sourcing also refills stocks toward their order-up-to level and, with ``substitution``,
-    runs processes on the alternatives of their short inputs.
+    Re-sourcing also refills stocks toward their order-up-to level and runs processes on the
+    alternatives of their short inputs whose recourse is allowed (``substitution``,
+    ``chemistry_switching``).
 
     Returns a dict: ``served`` (S, T, demand rows), ``activity`` (S, T, processes),
     ``flow`` (S, T, routes), ``stock`` and ``supply`` (S, T, hubs in ``net.hub_ids`` order).
@@ -87,14 +88,15 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True):
     refill = dict(zip(hubs, net.hubs["refill_rate"].astype(float), strict=True))
     # alternatives: process -> {input hub: (alternative hub, coefficient, share, ramp in periods)}
     alts = {p: {} for p in procs.index}
-    if substitution:
-        for p, com, other, coef, share, ramp in zip(
-            *(
-                net.alternatives[c]
-                for c in ("process", "commodity", "alternative", "coefficient", "share_max", "ramp_months")
-            ),
-            strict=True,
-        ):
+    allowed = {"substitution": substitution, "chemistry_switching": chemistry_switching}
+    for p, com, other, coef, share, ramp, recourse in zip(
+        *(
+            net.alternatives[c]
+            for c in ("process", "commodity", "alternative", "coefficient", "share_max", "ramp_months", "recourse")
+        ),
+        strict=True,
+    ):
+        if allowed[recourse]:
             alts[p][hub_id(region[p], com)] = (
                 hub_id(region[p], other),
                 float(coef),

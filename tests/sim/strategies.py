@@ -64,6 +64,7 @@ def networks(draw):
                     f"p{i}", c, alternative=other, coefficient=amount(0.2, 3.0),
                     share_max=float(rng.choice([1.0, 0.5, round(float(rng.uniform(0, 1)), 3)])),
                     ramp_months=float(rng.choice([0.0, 1.0, 2.5, 6.0])),
+                    recourse=("substitution", "chemistry_switching")[i % 2],
                 )  # fmt: skip
                 hubs.add((reg, other))
     if loop:

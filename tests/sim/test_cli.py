@@ -57,6 +57,15 @@ def test_criticality_lists_the_top_processes(capsys):
         (["simulate", "toy-battery", "--periods", "0"], "--periods must be an integer >= 1"),
         (["simulate", "toy-battery", "--scenario", "a", "--samples", "2"], "not --scenario and --samples"),
         (["simulate", "toy-battery", "--outages", "0"], "--outages must be an integer >= 1"),
+        (
+            ["simulate", "toy-battery", "--forbid", "chemistry"],
+            "--forbid must be one of substitution, chemistry_switching",
+        ),
+        (["simulate", "toy-battery", "--forbid", ","], "--forbid must name one or more of substitution"),
+        (
+            ["simulate", "toy-battery", "--samples", "4", "--workers", "1", "--forbid", "substitution"],
+            "--forbid runs on this machine only",
+        ),
         (["simulate", "toy-battery", "--outages", "3", "--samples", "2"], "not --samples and --outages"),
         (["simulate", "no-such-network"], "no network named 'no-such-network'"),
         (["criticality", "toy-battery", "--top", "0"], "--top must be an integer >= 1"),
@@ -68,3 +77,41 @@ def test_bad_input_is_one_line(args, message, capsys):
     assert err.startswith("error: ")
     assert message in err
     assert "Traceback" not in err
+
+
+def test_simulate_may_forbid_chemistry_switching(tmp_path, capsys):
+    # storage packs of NMC cells, whose plant runs at 40 % for three months; LFP cells may stand
+    # in (80 % of the packs after a 2-month ramp). Served packs: 2 / (1 - 0.4) = 3.333, then 5, 5:
+    # short 1.667 GWh; forbidden, 2 GWh a month: short 9 GWh (see tests/sim/test_recourse.py)
+    import valuechain as vc
+    from valuechain.network import save_network
+
+    b = vc.NetworkBuilder("storage", year=2024, period="month")
+    b.add_region("A")
+    for c in ("nmc", "lfp"):
+        b.add_commodity(c, unit="GWh", stage="cell", value=1.0)
+    b.add_commodity("ess", unit="GWh", stage="pack", value=10.0)
+    b.add_process("cells-nmc", region="A", capacity=5.0, baseline_activity=5.0, outputs={"nmc": 1.0})
+    b.add_process("cells-lfp", region="A", capacity=20.0, baseline_activity=5.0, outputs={"lfp": 1.0})
+    b.add_process(
+        "pack-ess", region="A", capacity=10.0, baseline_activity=5.0, inputs={"nmc": 1.0}, outputs={"ess": 1.0}
+    )
+    b.add_demand("A", "lfp", quantity=5.0)
+    b.add_demand("A", "ess", quantity=5.0)
+    b.add_alternative(
+        "pack-ess", "nmc", alternative="lfp", coefficient=1.0, share_max=0.8, ramp_months=2.0,
+        recourse="chemistry_switching",
+    )  # fmt: skip
+    save_network(b.build(), tmp_path / "net")
+    (tmp_path / "cut.yaml").write_text(
+        "name: nmc-cut\nshocks:\n  - {type: Outage, target: cells-nmc, severity: 0.6, start: 2025-01, duration: 3}\n"
+    )
+    short = {}
+    for forbid in ([], ["--forbid", "chemistry_switching"], ["--forbid", "substitution"]):
+        out = tmp_path / f"out{len(short)}"
+        args = ["simulate", str(tmp_path / "net"), "--scenario", str(tmp_path / "cut.yaml"), "--periods", "3"]
+        assert run([*args, "--start", "2025-01", "--mode", "re-sourcing", "--out", str(out), *forbid]) == 0
+        short[tuple(forbid)] = pd.read_csv(out / "hubs.csv", index_col="hub").at["A:ess", "shortfall"]
+    assert short[()] == pytest.approx(5 / 3)
+    assert short[("--forbid", "chemistry_switching")] == pytest.approx(9.0)
+    assert short[("--forbid", "substitution")] == pytest.approx(5 / 3)  # the other recourse

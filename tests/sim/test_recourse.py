@@ -168,3 +168,99 @@ def test_allowed_substitution_never_increases_shortfall(data):
     sh = data.draw(shock_arrays(net))
     without = _unserved(net, sh, "re-sourcing", substitution=False)
     assert _unserved(net, sh, "re-sourcing", substitution=True) <= without + 1e-7 * (1 + without)
+
+
+def _storage_network(**alt):
+    """Storage packs made of NMC cells; an LFP cell plant with spare capacity serves its own demand."""
+    b = vc.NetworkBuilder("storage", year=2024, period="month")
+    b.add_region("A")
+    for c in ("nmc", "lfp"):
+        b.add_commodity(c, unit="GWh", stage="cell", value=1.0)
+    b.add_commodity("ess", unit="GWh", stage="pack", value=10.0)
+    b.add_process("cells-nmc", region="A", capacity=5.0, baseline_activity=5.0, outputs={"nmc": 1.0})
+    b.add_process("cells-lfp", region="A", capacity=20.0, baseline_activity=5.0, outputs={"lfp": 1.0})
+    b.add_process(
+        "pack-ess", region="A", capacity=10.0, baseline_activity=5.0, inputs={"nmc": 1.0}, outputs={"ess": 1.0}
+    )
+    b.add_demand("A", "lfp", quantity=5.0)
+    b.add_demand("A", "ess", quantity=5.0)
+    b.add_alternative("pack-ess", "nmc", alternative="lfp", coefficient=1.0, recourse="chemistry_switching", **alt)
+    return b.build()
+
+
+def _nmc_at_40_percent(net, n_t=3):
+    sh = ShockArrays.baseline(net, default_periods(net, n_t), ["nmc-cut"])
+    sh.process_capacity[0, :, net.processes.index.get_loc("cells-nmc")] = 0.4
+    return sh
+
+
+@pytest.mark.parametrize(
+    ("flags", "served"),
+    [
+        # NMC cells at 2 GWh support 2 GWh of storage packs alone. Ramp of 2 months to a share of
+        # 0.8: 0.4 in the first month, so at most 2 / (1 - 0.4) = 3.333 GWh, the other 1.333 GWh
+        # on LFP cells from the LFP plant's spare 15 GWh; then 0.8: 2 / 0.2 = 10, capped by the
+        # plan of 5 GWh (3 GWh of LFP). Lost: 1.667 GWh instead of 9 GWh.
+        ({}, [10.0 / 3.0, 5.0, 5.0]),
+        ({"substitution": False}, [10.0 / 3.0, 5.0, 5.0]),  # another recourse: switching still runs
+        # chemistry switching forbidden: the 2 GWh of NMC cells make 2 GWh of packs
+        ({"chemistry_switching": False}, [2.0, 2.0, 2.0]),
+    ],
+)
+def test_storage_switches_to_lfp_when_nmc_cells_are_cut_by_hand(flags, served):
+    net = _storage_network(share_max=0.8, ramp_months=2.0)
+    ds = simulate(net, _nmc_at_40_percent(net), mode="re-sourcing", **flags).dataset
+    np.testing.assert_allclose(ds["served"].sel(hub="A:ess").to_numpy().ravel(), served)
+    # the LFP cells' own demand is served in full either way: the switch takes spare output only
+    np.testing.assert_allclose(ds["served"].sel(hub="A:lfp").to_numpy().ravel(), [5.0, 5.0, 5.0])
+    if flags.get("chemistry_switching", True):
+        # 5 GWh for the demand plus 1.333, then 3 GWh for the packs
+        np.testing.assert_allclose(ds["activity"].sel(process="cells-lfp").to_numpy().ravel(), [5 + 4 / 3, 8.0, 8.0])
+
+
+def test_forbidding_one_recourse_leaves_the_other_as_it_was():
+    # the anode network's graphite switch is a "substitution": forbidding chemistry switching does
+    # not touch it (served as in test_substitution_by_hand: 2 / (1 - 0.5) = 4 GWh every month)
+    net = _anode_network(share_max=0.5)
+    ds = simulate(net, _natural_at_40_percent(net), mode="re-sourcing", chemistry_switching=False).dataset
+    np.testing.assert_allclose(ds["served"].sel(hub="A:cell").to_numpy().ravel(), [4.0, 4.0, 4.0])
+
+
+def test_an_unknown_recourse_is_refused_naming_the_field():
+    net = _storage_network()
+    tables = {t: df.copy() for t, df in net.tables.items()}
+    tables["alternatives"]["recourse"] = "chemistry"
+    with pytest.raises(NetworkError, match=r"alternatives.*recourse.*chemistry"):
+        Network.from_frames(net.name, tables, year=net.year, period=net.period)
+
+
+def _recourse_shut(net: Network, recourse: str) -> Network:
+    """The network with the rows of ``recourse`` kept but their share_max set to 0."""
+    tables = {t: df.copy() for t, df in net.tables.items()}
+    alt = tables["alternatives"]
+    alt.loc[alt["recourse"] == recourse, "share_max"] = 0.0
+    return Network.from_frames(net.name, tables, year=net.year, period=net.period, check_balance=False)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_allowed_chemistry_switching_never_increases_shortfall(data):
+    net = data.draw(networks())
+    sh = data.draw(shock_arrays(net))
+    sub = data.draw(st.booleans())
+    without = _unserved(net, sh, "re-sourcing", substitution=sub, chemistry_switching=False)
+    allowed = _unserved(net, sh, "re-sourcing", substitution=sub, chemistry_switching=True)
+    assert allowed <= without + 1e-7 * (1 + without)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_forbidding_chemistry_switching_is_a_share_of_zero(data):
+    # forbidden, the rows of the recourse do nothing, exactly as rows that may take no share; the
+    # rows of the other recourse still run (their ranges in the arrays the kernel takes are kept)
+    net = data.draw(networks())
+    sh = data.draw(shock_arrays(net))
+    forbidden = simulate(net, sh, mode="re-sourcing", keep="full", chemistry_switching=False).dataset
+    shut = simulate(_recourse_shut(net, "chemistry_switching"), sh, mode="re-sourcing", keep="full").dataset
+    for name in ("served", "activity", "flow", "stock"):
+        np.testing.assert_array_equal(forbidden[name].to_numpy(), shut[name].to_numpy())

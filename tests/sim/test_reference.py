@@ -44,3 +44,18 @@ def test_kernel_matches_reference(data):
         _close(_by_label(ds, "stock", "hub", net.hub_ids), ref["stock"])
         _close(_by_label(ds, "supply", "hub", net.hub_ids), ref["supply"])
         _close(_by_label(ds, "served", "hub", net.hub_ids), _hub_served(net, ref))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_kernel_matches_reference_with_a_recourse_forbidden(data):
+    # the random networks' alternatives alternate between the two named recourses
+    net = data.draw(networks())
+    sh = data.draw(shock_arrays(net))
+    flags = data.draw(st.sampled_from([(True, False), (False, True), (False, False)]))
+    kw = {"substitution": flags[0], "chemistry_switching": flags[1]}
+    ds = simulate(net, sh, mode="re-sourcing", **kw).dataset
+    ref = reference_simulate(net, sh, "re-sourcing", **kw)
+    _close(_by_label(ds, "activity", "process", net.processes.index), ref["activity"])
+    _close(_by_label(ds, "flow", "route", net.routes.index), ref["flow"])
+    _close(_by_label(ds, "served", "hub", net.hub_ids), _hub_served(net, ref))

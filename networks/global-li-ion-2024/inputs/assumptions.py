@@ -218,6 +218,20 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "the chain) is a final demand at the refining hubs, in proportion to output. EU27 hubs carry none of this"
         " demand (their output serves the modelled chain or is exported), so EU dependency figures describe the "
         "battery chain.",
+    ),    "A-chemistry-switching": (
+        "Packs switching between NMC and LFP cells",
+        "Pack demand is in GWh, so a GWh of cells of one chemistry replaces a GWh of the other. Stationary-storage "
+        "packs may run all of their activity on NMC cells instead of LFP (storage systems were built on NMC cells "
+        "until LFP took over the market, and an integrator can qualify either), reaching the full share in 6 "
+        "months (certifying a system with other cells). EV packs may run a tenth of their activity on the other "
+        "chemistry, reaching it in 12 months: twice the shift of one year in the open market (LFP's share of EV "
+        "batteries rose by 5 points from 2023 to 2024, to over 45 %, P023), since under a shortage carmakers lean "
+        "on the models they already offer with either chemistry; a larger switch needs new vehicle platforms, "
+        "which take years. An EV pack moving from NMC to LFP cells costs 15 million USD per GWh, the cell price "
+        "difference (75 USD/kWh NMC, P025, less 60 USD/kWh LFP, P024), since buyers of NMC packs pay at least that "
+        "for their range; the other switches cost nothing of their own (the dearer cells' price is in the cell "
+        "plants' costs). Sodium-ion cells are not in the network, so they are not an alternative. No figure for "
+        "these shares or ramps is in the project's figure set.",
     ),
     "A-amg-salts": (
         "AMG Bitterfeld-Wolfen's planned lithium salts counted as lithium hydroxide monohydrate",

@@ -150,6 +150,15 @@ ANODE_SUBSTITUTION = {
     "anode_natural": ("anode_synthetic", 1.0, 1.0, 3.0),
     "anode_synthetic": ("anode_natural", 1.0, 0.25, 3.0),
 }
+# Packs may switch cell chemistry (A-chemistry-switching): pack process (by its id's ending) ->
+# (input replaced, alternative, largest share of the activity, months to reach it, extra cost in
+# USD per GWh). EV packs moving from NMC to LFP give up range worth at least the cell price
+# difference (NMC 75, P025, less LFP 60 USD/kWh, P024), or their buyers would have chosen LFP.
+CHEMISTRY_SWITCHING = {
+    "pack-ess": ("cell_lfp", "cell_nmc", 1.0, 6.0, 0.0),
+    "pack-ev-nmc": ("cell_nmc", "cell_lfp", 0.10, 12.0, 75e6 - 60e6),
+    "pack-ev-lfp": ("cell_lfp", "cell_nmc", 0.10, 12.0, 0.0),
+}
 ELECTROLYTE = {"nmc": 1000.0, "lfp": 1300.0}  # t per GWh, A-components (cross-check P102)
 SEPARATOR = {"nmc": 15.0, "lfp": 20.0}  # million m2 per GWh, A-components (cross-check P101)
 REFINING_INPUT = {  # t of ore (in the commodity's unit) per t of refined output, A-yields

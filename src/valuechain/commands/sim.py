@@ -33,6 +33,18 @@ def _choice(option: str, value: str, options: tuple[str, ...]) -> str:
     return value
 
 
+def _forbidden(forbid: str | None) -> set[str]:
+    """The named recourses ``--forbid`` lists (comma-separated), checked."""
+    from valuechain.network.model import RECOURSES
+
+    if forbid is None:
+        return set()
+    names = [n.strip() for n in forbid.split(",") if n.strip()]
+    if not names:
+        raise ScenarioError(f"--forbid must name one or more of {', '.join(RECOURSES)}. Got {forbid!r}.")
+    return {_choice("--forbid", n, RECOURSES) for n in names}
+
+
 def _scenarios_api(name: str) -> Any:
     """``valuechain.scenarios.<name>``, with a one-line error when the scenarios layer lacks it."""
     import valuechain.scenarios as scen
@@ -244,6 +256,13 @@ def simulate_cmd(
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Run --samples on this dask.distributed scheduler (tcp://...).")
     ] = None,
+    forbid: Annotated[
+        str | None,
+        typer.Option(
+            "--forbid",
+            help="Named recourses re-sourcing may not use, comma-separated: substitution, chemistry_switching.",
+        ),
+    ] = None,
 ) -> None:
     """Run a scenario, an ensemble of samples or the baseline through a network, month by month."""
     from valuechain.network import load_network
@@ -260,6 +279,9 @@ def simulate_cmd(
     if workers is not None and workers < 1:
         raise ScenarioError(f"--workers must be an integer >= 1. Got {workers}.")
     start = _start(start)
+    forbidden = _forbidden(forbid)
+    if forbidden and (workers is not None or scheduler is not None):
+        raise ScenarioError("--forbid runs on this machine only; leave out --workers and --scheduler")
     if out is not None:
         from valuechain._output import check_out_dir
 
@@ -282,8 +304,9 @@ def simulate_cmd(
             res = simulate(net, shocks, periods=periods, mode=mode, client=client)
     else:
         res = simulate(
-            net, shocks, periods=periods, start=start, mode=mode, progress=True, keep="summary" if ensemble else "full"
-        )
+            net, shocks, periods=periods, start=start, mode=mode, progress=True, keep="summary" if ensemble else "full",
+            substitution="substitution" not in forbidden, chemistry_switching="chemistry_switching" not in forbidden,
+        )  # fmt: skip
     _summary(res, what)
     if out is not None:
         files = _write(res, out, fmt)

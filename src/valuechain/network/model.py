@@ -18,10 +18,39 @@ from valuechain.network.validate import baseline_activity, check_tables, fill_de
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["PERIODS", "Network", "empty_table"]
+__all__ = ["PERIODS", "RECOURSES", "Network", "allowed_recourses", "empty_table"]
 
 #: Period lengths a network's rates may be stated in, with their length in months.
 PERIODS: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
+
+#: Named recourses of the ``alternatives`` table (its ``recourse`` column), each of which a study
+#: and a simulation may allow or forbid: one material for another (natural and synthetic graphite
+#: in anodes), and one cell chemistry for another (NMC and LFP cells in packs).
+RECOURSES: tuple[str, ...] = ("substitution", "chemistry_switching")
+
+
+def allowed_recourses(*, substitution: bool = True, chemistry_switching: bool = True) -> tuple[str, ...]:
+    """The named recourses allowed, in the order of :data:`RECOURSES`.
+
+    Parameters
+    ----------
+    substitution
+        Whether processes may run on the material alternatives of their inputs.
+    chemistry_switching
+        Whether processes may run on cells of another chemistry.
+
+    Returns
+    -------
+    tuple of str
+        The allowed values of the ``recourse`` column of the ``alternatives`` table.
+
+    Examples
+    --------
+    >>> allowed_recourses(chemistry_switching=False)
+    ('substitution',)
+    """
+    flags = {"substitution": substitution, "chemistry_switching": chemistry_switching}
+    return tuple(r for r in RECOURSES if flags[r])
 
 
 def empty_table(table: str) -> pd.DataFrame:
@@ -206,7 +235,7 @@ class Network:
 
     @property
     def alternatives(self) -> pd.DataFrame:
-        """Alternative inputs of processes (substitution), one row per (process, input replaced)."""
+        """Alternative inputs of processes, one row per (process, input replaced), with the recourse each belongs to."""
         return self.tables["alternatives"]
 
     # ----------------------------------------------------------------- derived views

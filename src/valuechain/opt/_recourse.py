@@ -1,6 +1,7 @@
 r"""Substitution in the optimiser: processes running part of their activity on alternative inputs.
 
-For every row :math:`a` of the network's ``alternatives`` table (process :math:`p`, input
+For every row :math:`a` of the network's ``alternatives`` table whose named recourse the study
+allows ("substitution" of a material, "chemistry_switching" of a cell chemistry; process :math:`p`, input
 :math:`c` with coefficient :math:`in_{pc}`, alternative :math:`c'` with coefficient
 :math:`\alpha_a`, largest share :math:`\sigma_a`, ramp :math:`R_a` months, extra cost
 :math:`v_a`), the variable ``substitute[s,t,a]`` is the activity of :math:`p` that runs on
@@ -20,13 +21,17 @@ Policies that count a hub's use from recipes (origin shares) do not see what sub
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from valuechain.network.model import Network
+from valuechain.network.model import Network, allowed_recourses
 from valuechain.network.validate import hub_id
 from valuechain.opt._lp import Block, LinearProgram
+
+if TYPE_CHECKING:
+    from valuechain.opt.study import Study
 
 __all__ = ["add_substitution"]
 
@@ -34,7 +39,7 @@ __all__ = ["add_substitution"]
 def add_substitution(
     lp: LinearProgram,
     network: Network,
-    allowed: bool,
+    study: Study,
     axes: tuple[pd.Index, pd.Index],
     months: int,
     act: Block,
@@ -45,10 +50,13 @@ def add_substitution(
 ) -> Block | None:
     """Add the ``substitute`` variables and their rows (see the module docstring).
 
-    ``None`` if the study does not allow substitution (``allowed``) or the network has no alternatives.
+    Only the rows of the recourses ``study`` allows (``substitution``, ``chemistry_switching``)
+    count; ``None`` if the network has no alternatives of those.
     """
+    allowed = allowed_recourses(substitution=study.substitution, chemistry_switching=study.chemistry_switching)
     alt = network.alternatives
-    if not allowed or not len(alt):
+    alt = alt[alt["recourse"].isin(list(allowed)).to_numpy()]
+    if not len(alt):
         return None
     sc, per = axes
     n_s, n_t = len(sc), len(per)

@@ -599,7 +599,7 @@ def assemble(
                 bal.flat(s_ax, t_ax[:, 1:], hh[None, None, :]), stock.flat(s_ax, t_ax[:, :-1], hh[None, None, :]), 1.0
             )
 
-    add_substitution(lp, network, study.substitution, (sc, per), months, act, bal, hub_pos, weight, part)
+    add_substitution(lp, network, study, (sc, per), months, act, bal, hub_pos, weight, part)
 
     # ---------------------------------------------------------------- CVaR on unmet demand
     if study.cvar_weight > 0:

@@ -25,10 +25,11 @@ A study spec is a YAML mapping with these keys (only ``network`` is required)::
     options:
       stocks: true                    # strategic stocks at hubs (first-stage reserve + stock levels)
       allow_unmet: true               # unmet demand as a priced slack (false: demand must be met)
-    recourse:
-      substitution: true              # "chemistry switching": processes may use the alternatives of
-                                      # their inputs (the network's alternatives table), in the
-                                      # optimiser and in the study's re-sourcing simulations
+    recourse:                         # the named recourses of the network's alternatives table, in
+                                      # the optimiser and in the study's re-sourcing simulations:
+      substitution: true              # processes may use the material alternatives of their inputs
+                                      # (e.g. synthetic for natural graphite in anodes)
+      chemistry_switching: true       # packs may use cells of another chemistry (NMC and LFP)
     solver:
       time_limit: 60                  # seconds, > 0
       mip_gap: 0.0001                 # relative, in [0, 1]
@@ -84,7 +85,7 @@ _KEYS = (
 _HORIZON = ("start", "years")
 _OBJECTIVE = ("discount_rate", "unmet_penalty", "cvar_weight", "cvar_alpha", "spot_premium", "policy_penalty")
 _OPTIONS = ("stocks", "allow_unmet")
-_RECOURSE = ("substitution",)
+_RECOURSE = ("substitution", "chemistry_switching")
 _SOLVER = ("time_limit", "mip_gap", "threads")
 #: Spec key of each Study field that a spec sets (for error messages).
 _KEY_OF = {
@@ -132,7 +133,11 @@ class Study:
     stocks
         Whether hubs may hold strategic stocks.
     substitution
-        Whether processes may use the alternatives of their inputs ("chemistry switching").
+        Whether processes may use the material alternatives of their inputs (the alternatives
+        whose recourse is "substitution").
+    chemistry_switching
+        Whether processes may use cells of another chemistry (the alternatives whose recourse is
+        "chemistry_switching").
     allow_unmet
         Whether demand may go unmet at its penalty (otherwise demand is a hard constraint).
     solver
@@ -167,6 +172,7 @@ class Study:
     stocks: bool = True
     allow_unmet: bool = True
     substitution: bool = True
+    chemistry_switching: bool = True
     solver: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
     path: Path | None = None
@@ -398,6 +404,7 @@ def study_from_spec(
             stocks=options.get("stocks", True),
             allow_unmet=options.get("allow_unmet", True),
             substitution=recourse.get("substitution", True),
+            chemistry_switching=recourse.get("chemistry_switching", True),
             description=str(raw.get("description", "")),
             path=p,
             **kwargs,

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from valuechain.errors import NetworkError
-from valuechain.network.model import PERIODS, Network
+from valuechain.network.model import PERIODS, RECOURSES, Network, allowed_recourses
 from valuechain.network.stocks import stock_policy
 from valuechain.network.validate import hub_id
 
@@ -92,8 +92,8 @@ class SimArrays:
     prod_ptr: np.ndarray
     prod_out: np.ndarray
     # re-sourcing recourse: refill rate per hub; alternatives of process inputs (CSR over
-    # processes): the input entry replaced, the alternative's hub, coefficient, share and ramp
-    # (periods)
+    # processes): the input entry replaced, the alternative's hub, coefficient, share, ramp
+    # (periods) and named recourse (position in valuechain.network.model.RECOURSES)
     refill: np.ndarray
     alt_ptr: np.ndarray
     alt_in: np.ndarray
@@ -101,6 +101,7 @@ class SimArrays:
     alt_coef: np.ndarray
     alt_share: np.ndarray
     alt_ramp: np.ndarray
+    alt_recourse: np.ndarray
     # rates per simulation period, stocks
     base_act: np.ndarray
     capacity: np.ndarray
@@ -135,13 +136,21 @@ class SimArrays:
             self.stock0, self.stock_level, self.pipe0,
         )  # fmt: skip
 
-    def recourse_args(self, substitution: bool = True) -> tuple[np.ndarray, ...]:
-        """Return the re-sourcing recourse arrays the full kernel takes; no alternatives unless ``substitution``."""
-        if substitution:
+    def recourse_args(self, substitution: bool = True, chemistry_switching: bool = True) -> tuple[np.ndarray, ...]:
+        """Return the re-sourcing recourse arrays the full kernel takes, with the allowed alternatives only.
+
+        ``substitution`` allows the alternatives of the named recourse "substitution" (materials),
+        ``chemistry_switching`` those of "chemistry_switching" (cell chemistries).
+        """
+        allowed = allowed_recourses(substitution=substitution, chemistry_switching=chemistry_switching)
+        keep = np.isin(self.alt_recourse, [RECOURSES.index(r) for r in allowed])
+        if keep.all():
             alt = (self.alt_ptr, self.alt_in, self.alt_hub, self.alt_coef, self.alt_share, self.alt_ramp)
         else:
-            none_i, none_f = np.zeros(0, dtype=np.int64), np.zeros(0)
-            alt = (np.zeros(len(self.processes) + 1, dtype=np.int64), none_i, none_i, none_f, none_f, none_f)
+            # the rows kept stay in their order; each process's range shrinks to its kept rows
+            kept = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
+            ptr = kept[self.alt_ptr]
+            alt = (ptr, *(a[keep] for a in (self.alt_in, self.alt_hub, self.alt_coef, self.alt_share, self.alt_ramp)))
         return (self.refill, *alt)
 
 
@@ -254,6 +263,8 @@ def _plan_order(network: Network, rec: pd.DataFrame) -> tuple[list[Node], set[tu
 
     alt = _alternative_entries(network)
     if len(alt):  # a process is visited after the hubs of its alternatives, as after its inputs
+        # (of every recourse, allowed or not: one order for every run, so that allowing a recourse
+        # only adds options and never reorders who draws spare supply first)
         extra = pd.DataFrame(
             {
                 "process": alt["process"],
@@ -298,6 +309,7 @@ def _alternative_entries(net: Network) -> pd.DataFrame:
             "coefficient": alt["coefficient"].to_numpy(dtype=float),
             "share_max": alt["share_max"].to_numpy(dtype=float),
             "ramp_months": alt["ramp_months"].to_numpy(dtype=float),
+            "recourse": alt["recourse"].tolist(),
         }
     )
 
@@ -499,6 +511,7 @@ def _compile(network: Network, period_months: int) -> SimArrays:
         alt_coef=alt["coefficient"].to_numpy(dtype=float),
         alt_share=alt["share_max"].to_numpy(dtype=float),
         alt_ramp=alt["ramp_months"].to_numpy(dtype=float) / period_months,
+        alt_recourse=np.array([RECOURSES.index(r) for r in alt["recourse"].tolist()], dtype=np.int64),
         stock0=stock0,
         stock_level=level,
         pipe0=pipe0,

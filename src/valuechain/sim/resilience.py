@@ -181,6 +181,7 @@ def criticality(
     mode: str = "pro-rata",
     chunk_size: int | None = None,
     substitution: bool = True,
+    chemistry_switching: bool = True,
 ) -> pd.DataFrame:
     """Rank processes by the value lost when each is knocked out for the whole horizon.
 
@@ -198,7 +199,9 @@ def criticality(
     chunk_size
         Scenarios per kernel call (default: automatic).
     substitution
-        Whether re-sourcing may run processes on the alternatives of their inputs.
+        Whether re-sourcing may run processes on the material alternatives of their inputs.
+    chemistry_switching
+        Whether re-sourcing may run processes on cells of another chemistry.
 
     Returns
     -------
@@ -218,7 +221,10 @@ def criticality(
     names = [str(p) for p in network.processes.index]
     sh = outage_shocks(network, names, [periods] * len(names), per)
     arr = compile_network(network, 1)
-    res = run_arrays(arr, network, sh, mode=mode, chunk_size=chunk_size, substitution=substitution)
+    res = run_arrays(
+        arr, network, sh, mode=mode, chunk_size=chunk_size, substitution=substitution,
+        chemistry_switching=chemistry_switching,
+    )  # fmt: skip
     t = res.totals.drop(columns="probability")
     t.index = t.index.rename("process")
     t.insert(0, "region", network.processes["region"].loc[t.index].to_numpy())

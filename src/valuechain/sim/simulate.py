@@ -309,6 +309,7 @@ def run_arrays(
     on_chunk: Callable[[int], Any] | None = None,
     alpha: float = 0.95,
     substitution: bool = True,
+    chemistry_switching: bool = True,
 ) -> SimResult:
     """Run compiled arrays through the kernel for every scenario of ``shocks``, chunk by chunk."""
     from valuechain.sim.kernel import OUTPUTS, Workspace, run_chunk
@@ -320,7 +321,7 @@ def run_arrays(
     acc = _Accumulator(arr, n_t, n_s, keep)
     args, statics = arr.kernel_args(), summary_statics(arr)
     ws, outputs = Workspace(), OUTPUTS if keep == "full" else ()
-    recourse = arr.recourse_args(substitution)
+    recourse = arr.recourse_args(substitution, chemistry_switching)
     for s0 in range(0, n_s, chunk_size):
         s1 = min(n_s, s0 + chunk_size)
         res = run_chunk(
@@ -342,6 +343,7 @@ def run_stream(
     on_chunk: Callable[[int], Any] | None = None,
     alpha: float = 0.95,
     substitution: bool = True,
+    chemistry_switching: bool = True,
 ) -> SimResult:
     """Run a stream of shock chunks, keeping summaries only (memory bounded by one chunk).
 
@@ -356,7 +358,7 @@ def run_stream(
     periods: pd.PeriodIndex | None = None
     plan: _Plan | None = None
     args, statics, ws = arr.kernel_args(), summary_statics(arr), Workspace()
-    recourse = arr.recourse_args(substitution)
+    recourse = arr.recourse_args(substitution, chemistry_switching)
     for k, sh in enumerate(chunks):
         if not isinstance(sh, (ShockArrays, SparseShocks)):
             raise ScenarioError(
@@ -408,6 +410,7 @@ def simulate(
     progress: bool = False,
     alpha: float = 0.95,
     substitution: bool = True,
+    chemistry_switching: bool = True,
 ) -> SimResult:
     """Simulate a network month by month under shocks, for every scenario at once.
 
@@ -443,8 +446,12 @@ def simulate(
     alpha
         Level of the VaR and CVaR in the result.
     substitution
-        Whether re-sourcing may run processes on the alternatives of their inputs (the network's
-        ``alternatives`` table; "chemistry switching").
+        Whether re-sourcing may run processes on the material alternatives of their inputs (the
+        rows of the network's ``alternatives`` table whose recourse is "substitution", e.g. natural
+        and synthetic graphite).
+    chemistry_switching
+        Whether re-sourcing may run processes on cells of another chemistry (the rows whose
+        recourse is "chemistry_switching", e.g. NMC and LFP cells in packs).
 
     Returns
     -------
@@ -478,7 +485,10 @@ def simulate(
         check("simulate", "chunk_size", chunk_size, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
               error=ScenarioError, expected="an integer >= 1")  # fmt: skip
     if isinstance(shocks, Iterator):
-        return _run_stream(network, shocks, mode=mode, progress=progress, alpha=alpha, substitution=substitution)
+        return _run_stream(
+            network, shocks, mode=mode, progress=progress, alpha=alpha, substitution=substitution,
+            chemistry_switching=chemistry_switching,
+        )  # fmt: skip
     if not isinstance(shocks, (ShockArrays, SparseShocks)) and isinstance(periods, int):
         from valuechain.sim._memory import check_memory
 
@@ -499,13 +509,15 @@ def simulate(
             )
     if not progress:
         return run_arrays(
-            arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha, substitution=substitution
-        )
+            arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha, substitution=substitution,
+            chemistry_switching=chemistry_switching,
+        )  # fmt: skip
     with _progress() as bar:
         task = bar.add_task("scenarios", total=sh.n_scenarios)
         return run_arrays(
             arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha,
             on_chunk=lambda n: bar.advance(task, n), substitution=substitution,
+            chemistry_switching=chemistry_switching,
         )  # fmt: skip
 
 
@@ -516,7 +528,14 @@ def _progress() -> Any:
 
 
 def _run_stream(
-    network: Network, chunks: Iterator[Any], *, mode: str, progress: bool, alpha: float, substitution: bool
+    network: Network,
+    chunks: Iterator[Any],
+    *,
+    mode: str,
+    progress: bool,
+    alpha: float,
+    substitution: bool,
+    chemistry_switching: bool,
 ) -> SimResult:
     first = next(chunks, None)
     if not isinstance(first, (ShockArrays, SparseShocks)):
@@ -532,10 +551,13 @@ def _run_stream(
         yield from chunks
 
     if not progress:
-        return run_stream(arr, network, all_chunks(), mode=mode, alpha=alpha, substitution=substitution)
+        return run_stream(
+            arr, network, all_chunks(), mode=mode, alpha=alpha, substitution=substitution,
+            chemistry_switching=chemistry_switching,
+        )  # fmt: skip
     with _progress() as bar:
         task = bar.add_task("scenarios", total=None)
         return run_stream(
             arr, network, all_chunks(), mode=mode, alpha=alpha, on_chunk=lambda n: bar.advance(task, n),
-            substitution=substitution,
+            substitution=substitution, chemistry_switching=chemistry_switching,
         )  # fmt: skip

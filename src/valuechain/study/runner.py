@@ -268,7 +268,13 @@ def _step_shocks(run: StudyRun) -> None:
     start = pd.Period(f"{(run.network.year or 2024) + 1}-01", freq="M")
     scen = ScenarioSet([named(n) for n in run.scenarios])
     shocks = compile_shocks(run.network, scen, start=start, periods=run.months, outside="clip")
-    run.shocks = vc.simulate(run.network, shocks, mode=SIM_MODE, substitution=run.study.substitution)
+    run.shocks = vc.simulate(
+        run.network,
+        shocks,
+        mode=SIM_MODE,
+        substitution=run.study.substitution,
+        chemistry_switching=run.study.chemistry_switching,
+    )
     run.register_bands = _register_bands(run, start)
 
 
@@ -281,7 +287,14 @@ def _register_bands(run: StudyRun, start: pd.Period) -> pd.DataFrame:
 
     net = run.network
     sample = RiskRegister.default().sample(net, REGISTER_SAMPLES, seed=REGISTER_SEED, start=start, periods=run.months)
-    ds = vc.simulate(net, sample, mode=SIM_MODE, keep="full", substitution=run.study.substitution).dataset
+    ds = vc.simulate(
+        net,
+        sample,
+        mode=SIM_MODE,
+        keep="full",
+        substitution=run.study.substitution,
+        chemistry_switching=run.study.chemistry_switching,
+    ).dataset
     value = net.commodities["value"].reindex(ds["commodity"].to_numpy()).fillna(0.0).to_numpy(dtype=float)
     short = (ds["shortfall"].to_numpy() * value).sum(axis=2)
     demand = (ds["demand"].to_numpy() * value).sum(axis=2)
@@ -300,7 +313,13 @@ def _register_bands(run: StudyRun, start: pd.Period) -> pd.DataFrame:
 def _step_criticality(run: StudyRun) -> None:
     from valuechain.sim import criticality
 
-    run.criticality = criticality(run.network, periods=run.months, mode=SIM_MODE, substitution=run.study.substitution)
+    run.criticality = criticality(
+        run.network,
+        periods=run.months,
+        mode=SIM_MODE,
+        substitution=run.study.substitution,
+        chemistry_switching=run.study.chemistry_switching,
+    )
 
 
 def _fail(step: str, e: ValueChainError) -> ValueChainError:
