@@ -71,7 +71,7 @@ def solve_additions(model: Evaluator, need: np.ndarray, study: Study) -> tuple[p
     cost = np.nan_to_num(cost, nan=0.0)
     ub = np.nan_to_num(cand["max_size"].to_numpy(float), nan=highspy.kHighsInf)
     rows = np.flatnonzero(need > 0)
-    empty = pd.DataFrame(columns=["expansion", "region", "commodity", "capacity", "cost_per_year"])
+    empty = pd.DataFrame(columns=["expansion", "region", "commodity", "capacity", "outputs", "cost_per_year"])
     if rows.size == 0:
         return empty, np.zeros(n_g), np.zeros(n_g)
     h = new_highs()
@@ -95,20 +95,23 @@ def solve_additions(model: Evaluator, need: np.ndarray, study: Study) -> tuple[p
     added = yld @ build
     short = np.zeros(n_g)
     short[rows] = slack * np.maximum(util, 1e-12)
+    counted = {c for grp in groups for c in grp.commodities}
     recs = []
     for j, e in enumerate(cand.index):
         if build[j] <= 1e-9:
             continue
-        for c, coef in zip(out.loc[out["process"] == e, "commodity"], out.loc[out["process"] == e, "coefficient"],
-                           strict=True):  # fmt: skip
-            recs.append(
-                {
-                    "expansion": str(e),
-                    "region": str(cand.at[e, "region"]),
-                    "commodity": str(c),
-                    "capacity": float(build[j] * coef),
-                    "cost_per_year": float(build[j] * cost[j]),
-                }
-            )
+        mine = out[out["process"] == e]
+        made = [(str(c), float(k)) for c, k in zip(mine["commodity"], mine["coefficient"], strict=True)]
+        main = [c for c, _ in made if c in counted] or [made[0][0]]
+        recs.append(
+            {
+                "expansion": str(e),
+                "region": str(cand.at[e, "region"]),
+                "commodity": "; ".join(main),
+                "capacity": float(build[j]),
+                "outputs": "; ".join(f"{c} {build[j] * k:,.6g}" for c, k in made),
+                "cost_per_year": float(build[j] * cost[j]),
+            }
+        )
     table = pd.DataFrame(recs, columns=empty.columns) if recs else empty
     return table.sort_values("cost_per_year", ascending=False, kind="stable"), added, short

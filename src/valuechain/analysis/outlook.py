@@ -94,8 +94,9 @@ class OutlookResult:
         they are removed: ``project``, ``name``, ``status``, ``commodity``, ``benchmark``,
         ``p_met``, ``p_without``, ``drop``.
     additions
-        Least-cost new capacity beyond the pipeline: ``expansion``, ``region``, ``commodity``,
-        ``capacity`` (commodity unit a year), ``cost_per_year``.
+        Least-cost new capacity beyond the pipeline, one row per expansion option built:
+        ``expansion``, ``region``, ``commodity`` (the outputs a benchmark counts), ``capacity``
+        (the option's units a year), ``outputs`` (every output a year), ``cost_per_year``.
     after
         Per benchmark in the last year: ``p_met``, ``p_after`` (with the additions), ``short``
         (capacity no option could supply).

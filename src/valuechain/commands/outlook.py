@@ -75,11 +75,11 @@ def outlook_cmd(
         tp.add_row(str(r.project), str(r.status), str(r.benchmark), f"{r.p_met:.3f}", f"{r.p_without:.3f}",
                    f"{r.drop:.4f}")  # fmt: skip
     console.print(tp)
-    ta = Table("expansion", "region", "commodity", "capacity / yr", "cost / yr",
+    ta = Table("expansion", "region", "outputs a year", "cost / yr",
                title=f"Least-cost additions beyond the pipeline to reach {res.target:.0%} in {years[-1]}",
                title_justify="left")  # fmt: skip
     for r in res.additions.itertuples():
-        ta.add_row(str(r.expansion), str(r.region), str(r.commodity), _num(r.capacity), _num(r.cost_per_year))
+        ta.add_row(str(r.expansion), str(r.region), str(r.outputs), _num(r.cost_per_year))
     console.print(ta)
     tb = Table("benchmark", f"P {years[-1]}", "with additions", "short (no option)", title_justify="left")
     for r in res.after.itertuples():
