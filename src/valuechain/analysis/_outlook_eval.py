@@ -80,6 +80,27 @@ def relevant_projects(network: Network, members: set[str], groups: list[Group]) 
     return pr[pr["region"].isin(members) & pr["commodity"].isin(made)]
 
 
+def _downstream(recipes: pd.DataFrame) -> dict[str, set[str]]:
+    """Commodities each commodity is turned into, directly or through other processes."""
+    ins = recipes[recipes["kind"] == "input"]
+    outs = recipes[recipes["kind"] == "output"]
+    made = outs.groupby("process")["commodity"].apply(set).to_dict()
+    step: dict[str, set[str]] = {}
+    for p, c in zip(ins["process"], ins["commodity"], strict=True):
+        step.setdefault(str(c), set()).update(made.get(p, set()))
+    out: dict[str, set[str]] = {}
+    for c in step:
+        seen: set[str] = set()
+        todo = list(step[c])
+        while todo:
+            x = todo.pop()
+            if x not in seen:
+                seen.add(x)
+                todo.extend(step.get(x, ()))
+        out[c] = seen
+    return out
+
+
 def _mean_by_year(arr: np.ndarray, periods: pd.PeriodIndex, years: np.ndarray) -> np.ndarray:
     """Mean of (S, T, X) multipliers over the periods of each year -> (S, Y, X)."""
     py = np.asarray(periods.year)
@@ -161,15 +182,21 @@ class Evaluator:
         drow = np.flatnonzero(dem["region"].isin(members).to_numpy())
         q = dem["quantity"].to_numpy(float)
         gr = dem["growth"].fillna(0.0).to_numpy(float)
-        w = q[drow]
-        gbar = float((w * gr[drow]).sum() / w.sum()) if w.sum() > 0 else 0.0
-        dbar = (dmult[:, :, drow] * w).sum(axis=2) / w.sum() if w.sum() > 0 else np.ones((s_count, years.size))
-        grow = (1.0 + gbar) ** (years - base_year)  # (Y,)
-        cons = np.zeros((n, years.size, s_count))
         dcom = dem["commodity"].to_numpy()
+        below = _downstream(rec)
+        cons = np.zeros((n, years.size, s_count))
         for g, grp in enumerate(groups):
+            # intermediate use grows, and is shocked, like the region's final demand it feeds
+            feeds = set().union(*(below.get(c, set()) for c in grp.basis))
+            rows = np.asarray([r for r in drow if dcom[r] in feeds], dtype=np.int64)
+            w = q[rows]
+            if rows.size and w.sum() > 0:
+                gbar = float((w * gr[rows]).sum() / w.sum())
+                dbar = (dmult[:, :, rows] * w).sum(axis=2) / w.sum()
+            else:
+                gbar, dbar = 0.0, np.ones((s_count, years.size))
             base = float(inter_use.reindex(list(grp.basis)).fillna(0.0).sum())
-            cons[g] += (base * grow[None, :] * dbar).T
+            cons[g] += (base * ((1.0 + gbar) ** (years - base_year))[None, :] * dbar).T
             for r in drow:
                 if dcom[r] in grp.basis:
                     cons[g] += (q[r] * (1.0 + gr[r]) ** (years - base_year) * dmult[:, :, r]).T

@@ -20,11 +20,12 @@ in the study's region :math:`G`, in year :math:`y` and sample :math:`k` drawing 
   scenario's capacity multiplier on the process (averaged over the year; an expansion option the
   scenario forbids counts 0; a project without a process is not shocked). With ``via`` (the
   recycling benchmarks) only processes consuming those commodities count;
-* **consumption** :math:`U = \sum_{c \in B}` (inputs of :math:`c` to the region's processes at
-  their baseline activity, grown at the region's quantity-weighted demand growth and scaled by
-  the scenario's mean demand multiplier in the region + final demand for :math:`c` in the region,
-  grown at its own rate and scaled by its own multiplier), the consumption the targets model's
-  share policies count (:mod:`valuechain.opt.policies`) at today's pattern of use;
+* **consumption** :math:`U = \\sum_{c \\in B}` (inputs of :math:`c` to the region's processes at
+  their baseline activity, grown at the quantity-weighted growth of the region's final demand
+  for the commodities :math:`c` is turned into, and scaled by those rows' mean demand multiplier
+  in the scenario + final demand for :math:`c` in the region, grown at its own rate and scaled by
+  its own multiplier), the consumption the targets model's share policies count
+  (:mod:`valuechain.opt.policies`) at today's pattern of use;
 * the share :math:`\min(D / U, 1)` is met when :math:`D \ge r\,U`.
 
 The **required share** :math:`r` is the policy's share for a minimum domestic share (CRMA
