@@ -131,7 +131,9 @@ def test_bad_completion_file_is_one_line(tmp_path: Path) -> None:
     net = load_network(folder)
     bad = tmp_path / "bad.csv"
     bad.write_text(COMPLETION + "announced,,,1.5,0,0,1,toy,\n")
-    with pytest.raises(NetworkError, match=r"bad.csv, row 1 \(line 2\), field 'deliver': expected a number in \[0, 1\]"):
+    with pytest.raises(
+        NetworkError, match=r"bad.csv, row 1 \(line 2\), field 'deliver': expected a number in \[0, 1\]"
+    ):
         outlook(_study(), network=net, completion=bad, samples=10)
     with pytest.raises(NetworkError, match="no such completion file"):
         outlook(_study(), network=net, completion=tmp_path / "none.csv", samples=10)
@@ -149,4 +151,6 @@ def test_cli_reports_a_bad_completion_file(tmp_path: Path, capsys: pytest.Captur
     code = run(["outlook", "models/eu-crma-2030.yaml", "--samples", "10", "--completion", str(bad)])
     err = capsys.readouterr().err.strip()
     assert code == 1
-    assert err.startswith("error: ") and "field 'source'" in err and "\n" not in err
+    assert err.startswith("error: ")
+    assert "field 'source'" in err
+    assert "\n" not in err

@@ -54,10 +54,11 @@ def benchmark_groups(
             out.append(Group(pol.name, coms, basis, pol.via, req, str(units.get(coms[0], ""))))  # type: ignore[attr-defined]
         elif kind in ("cap_path", "max_origin_share", "third_country_cap"):
             origin = getattr(pol, "origin", None) or None
+            caps: np.ndarray
             if isinstance(pol, CapPath):
                 caps = pol.shares(years.astype(float))
             else:
-                caps = np.full((years.size, len(coms)), float(pol.share))  # type: ignore[attr-defined]
+                caps = np.ones((years.size, len(coms))) * float(pol.share)  # type: ignore[attr-defined]
             for j, c in enumerate(coms):
                 dom = float(today["domestic_share"].get(c, np.nan))
                 if origin is None:
@@ -177,7 +178,7 @@ class Evaluator:
         # consumption: inputs to the region's processes at baseline, grown, plus final demand
         act = network.baseline_activity
         inp_in = inp[inp["process"].isin(inside.index)]
-        inter = (inp_in["coefficient"].to_numpy(float) * act.reindex(inp_in["process"]).fillna(0.0).to_numpy(float))
+        inter = inp_in["coefficient"].to_numpy(float) * act.reindex(inp_in["process"]).fillna(0.0).to_numpy(float)
         inter_use = pd.Series(inter, index=inp_in["commodity"].to_numpy()).groupby(level=0).sum()
         drow = np.flatnonzero(dem["region"].isin(members).to_numpy())
         q = dem["quantity"].to_numpy(float)
@@ -206,11 +207,11 @@ class Evaluator:
         allowed_se = np.asarray(shocks.expansion_allowed, bool)
         weight = np.zeros((n, len(projects)))
         mult = np.ones((len(projects), years.size, s_count))
-        for i, (_, r) in enumerate(projects.iterrows()):
-            proc = r["process"] if isinstance(r["process"], str) else ""
+        for i, (_, prow) in enumerate(projects.iterrows()):
+            proc = prow["process"] if isinstance(prow["process"], str) else ""
             uses = set(inp.loc[inp["process"] == proc, "commodity"]) if proc in ppos else set()
             for g, grp in enumerate(groups):
-                if r["commodity"] in grp.commodities and (not grp.via or uses.intersection(grp.via)):
+                if prow["commodity"] in grp.commodities and (not grp.via or uses.intersection(grp.via)):
                     weight[g, i] = 1.0
             if proc in ppos:
                 mult[i] = pmult[:, :, ppos[proc]].T
@@ -218,7 +219,7 @@ class Evaluator:
                 mult[i] = allowed_se[:, epos[proc]].astype(float)[None, :]
         new_rows = completion.index[completion["status"] == "construction"]
         new_util = float(completion.loc[new_rows[0], "utilisation"]) if len(new_rows) else 1.0
-        ok = allowed_se.all(axis=0) if allowed_se.size else np.ones(len(exps), bool)
+        ok = np.asarray(allowed_se.all(axis=0) if allowed_se.size else np.ones(len(exps), bool), dtype=bool)
         names = list(dict.fromkeys(g.benchmark for g in groups))
         prob = np.asarray(shocks.probability, float)
         return cls(years, groups, names, fixed, cons, weight, mult, prob / prob.sum(), pipe, new_util, network,

@@ -82,14 +82,16 @@ def solve_additions(model: Evaluator, need: np.ndarray, study: Study) -> tuple[p
     costs = np.concatenate([cost, np.full(rows.size, _SLACK_COST)])
     check(h.addVars(n_cols, lb, ubs), "the additions' columns")
     check(h.changeColsCost(n_cols, np.arange(n_cols, dtype=np.int32), costs), "the additions' costs")
-    for k, g in enumerate(rows):
-        idx = np.flatnonzero(yld[g] > 0)
+    for k, gi in enumerate(rows.tolist()):
+        idx = np.flatnonzero(yld[gi] > 0)
         cols = np.concatenate([idx, [n_e + k]]).astype(np.int32)
-        vals = np.concatenate([yld[g, idx], [1.0]])
-        check(h.addRow(float(need[g]), inf, cols.size, cols, vals), f"the additions' row for {groups[g].benchmark}")
+        vals = np.concatenate([yld[gi, idx], [1.0]])
+        check(h.addRow(float(need[gi]), inf, cols.size, cols, vals), f"the additions' row for {groups[gi].benchmark}")
     run(h, 1, "the least-cost additions")
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise SolverError(f"HiGHS did not solve the additions to optimality ({h.modelStatusToString(h.getModelStatus())})")
+        raise SolverError(
+            f"HiGHS did not solve the additions to optimality ({h.modelStatusToString(h.getModelStatus())})"
+        )
     x = np.asarray(h.getSolution().col_value, dtype=float)
     build, slack = x[:n_e], x[n_e:]
     added = yld @ build

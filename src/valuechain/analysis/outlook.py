@@ -242,4 +242,3 @@ def outlook(
         seconds=time.perf_counter() - t0,
         timings=timings,
     )
-

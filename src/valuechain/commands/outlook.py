@@ -65,8 +65,9 @@ def outlook_cmd(
               title_justify="left")  # fmt: skip
     for name, grp in p.groupby("benchmark", sort=False):
         g = grp.set_index("year")
-        t.add_row(str(name), *[f"{g.at[y, 'p_met']:.3f}" for y in years], f"{g.at[years[-1], 'expected_gap_pp']:.2f}",
-                  _num(float(g.at[years[-1], "expected_gap"])), str(g.at[years[-1], "unit"]))  # fmt: skip
+        probs = [f"{float(v):.3f}" for v in g["p_met"].reindex(years)]
+        gap_pp = f"{float(g['expected_gap_pp'].iloc[-1]):.2f}"
+        t.add_row(str(name), *probs, gap_pp, _num(float(g["expected_gap"].iloc[-1])), str(g["unit"].iloc[-1]))
     console.print(t)
     top = res.projects[res.projects["drop"] > 0].head(10)
     tp = Table("project", "status", "benchmark", f"P {years[-1]}", "without", "drop",
@@ -78,12 +79,14 @@ def outlook_cmd(
     ta = Table("expansion", "region", "outputs a year", "cost / yr",
                title=f"Least-cost additions beyond the pipeline to reach {res.target:.0%} in {years[-1]}",
                title_justify="left")  # fmt: skip
-    for r in res.additions.itertuples():
-        ta.add_row(str(r.expansion), str(r.region), str(r.outputs), _num(r.cost_per_year))
+    a = res.additions
+    for exp, reg, outs, cost in zip(a["expansion"], a["region"], a["outputs"], a["cost_per_year"], strict=True):
+        ta.add_row(str(exp), str(reg), str(outs), _num(float(cost)))
     console.print(ta)
     tb = Table("benchmark", f"P {years[-1]}", "with additions", "short (no option)", title_justify="left")
-    for r in res.after.itertuples():
-        tb.add_row(str(r.benchmark), f"{r.p_met:.3f}", f"{r.p_after:.3f}", _num(r.short))
+    b = res.after
+    for name, p_met, p_after, short in zip(b["benchmark"], b["p_met"], b["p_after"], b["short"], strict=True):
+        tb.add_row(str(name), f"{p_met:.3f}", f"{p_after:.3f}", _num(float(short)))
     console.print(tb)
     tm = res.timings
     console.print(

@@ -66,13 +66,15 @@ def outlook_section(rep: Report, res: OutlookResult, heading: str = "Will the pi
     top = res.projects[res.projects["drop"] > 0].head(10)
     rows = [
         {
-            "Project": str(r.name),
-            "Status": str(r.status),
-            "Benchmark": str(r.benchmark),
-            f"P(met) {last}": fmt.pct(r.p_met),
-            "Without it": fmt.pct(r.p_without),
+            "Project": str(name),
+            "Status": str(status),
+            "Benchmark": str(bench),
+            f"P(met) {last}": fmt.pct(float(p)),
+            "Without it": fmt.pct(float(p_wo)),
         }
-        for r in top.itertuples()
+        for name, status, bench, p, p_wo in zip(
+            top["name"], top["status"], top["benchmark"], top["p_met"], top["p_without"], strict=True
+        )
     ]
     rep.add_table(
         pd.DataFrame(rows, columns=["Project", "Status", "Benchmark", f"P(met) {last}", "Without it"]),
