@@ -81,6 +81,14 @@ def relevant_projects(network: Network, members: set[str], groups: list[Group]) 
     return pr[pr["region"].isin(members) & pr["commodity"].isin(made)]
 
 
+def _by_process(recipes: pd.DataFrame) -> dict[str, list[tuple[str, float]]]:
+    """(commodity, coefficient) pairs of each process in ``recipes``."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    for p, c, k in zip(recipes["process"], recipes["commodity"], recipes["coefficient"], strict=True):
+        out.setdefault(str(p), []).append((str(c), float(k)))
+    return out
+
+
 def _downstream(recipes: pd.DataFrame) -> dict[str, set[str]]:
     """Commodities each commodity is turned into, directly or through other processes."""
     ins = recipes[recipes["kind"] == "input"]
@@ -160,21 +168,24 @@ class Evaluator:
         inp = rec[rec["kind"] == "input"]
         ppos = {p: i for i, p in enumerate(procs.index)}
         base_year = float(network.year) if network.year is not None else float(years[0])
+        made = _by_process(out)
+        used = {p: {c for c, _ in v} for p, v in _by_process(inp).items()}
+        matches: dict[tuple[str, str], int] = {}
         fixed = np.zeros((n, years.size, s_count))
-        for pid, row in inside.iterrows():
-            if pid in mapped:
+        for pid, owner, cap in zip(inside.index, inside["owner"], inside["capacity"], strict=True):
+            if pid in mapped or pid not in made:
                 continue
-            mine = out[out["process"] == pid]
-            uses = set(inp.loc[inp["process"] == pid, "commodity"])
-            j = _match(completion, "operating", str(stage_of.get(mine["commodity"].iloc[0], "")) if len(mine) else "",
-                       str(row["owner"]), str(row["owner"]) in members, str(pid), label)  # fmt: skip
-            util = float(completion["utilisation"].iloc[j])
+            mine, uses = made[pid], used.get(pid, set())
+            key = (str(stage_of.get(mine[0][0], "")), str(owner))
+            if key not in matches:
+                matches[key] = _match(completion, "operating", key[0], key[1], key[1] in members, str(pid), label)
+            util = float(completion["utilisation"].iloc[matches[key]])
             for g, grp in enumerate(groups):
                 if grp.via and not uses.intersection(grp.via):
                     continue
-                y = float(mine.loc[mine["commodity"].isin(grp.commodities), "coefficient"].sum())
+                y = sum(k for c, k in mine if c in grp.commodities)
                 if y > 0:
-                    fixed[g] += util * float(row["capacity"]) * y * pmult[:, :, ppos[pid]].T
+                    fixed[g] += util * float(cap) * y * pmult[:, :, ppos[pid]].T
         # consumption: inputs to the region's processes at baseline, grown, plus final demand
         act = network.baseline_activity
         inp_in = inp[inp["process"].isin(inside.index)]
@@ -209,7 +220,7 @@ class Evaluator:
         mult = np.ones((len(projects), years.size, s_count))
         for i, (_, prow) in enumerate(projects.iterrows()):
             proc = prow["process"] if isinstance(prow["process"], str) else ""
-            uses = set(inp.loc[inp["process"] == proc, "commodity"]) if proc in ppos else set()
+            uses = used.get(proc, set()) if proc in ppos else set()
             for g, grp in enumerate(groups):
                 if prow["commodity"] in grp.commodities and (not grp.via or uses.intersection(grp.via)):
                     weight[g, i] = 1.0

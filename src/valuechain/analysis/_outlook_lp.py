@@ -54,18 +54,23 @@ def solve_additions(model: Evaluator, need: np.ndarray, study: Study) -> tuple[p
     n_g, n_e = len(groups), len(cand)
     # yield[g, e]: output of option e counted by share g per unit of capacity
     yld = np.zeros((n_g, n_e))
+    made: dict[str, list[tuple[str, float]]] = {}
+    for p, c, k in zip(out["process"], out["commodity"], out["coefficient"], strict=True):
+        made.setdefault(str(p), []).append((str(c), float(k)))
+    used: dict[str, set[str]] = {}
+    for p, c in zip(inp["process"], inp["commodity"], strict=True):
+        used.setdefault(str(p), set()).add(str(c))
     for j, e in enumerate(cand.index):
-        mine = out[out["process"] == e]
-        uses = set(inp.loc[inp["process"] == e, "commodity"])
+        mine, uses = made.get(str(e), []), used.get(str(e), set())
         for g, grp in enumerate(groups):
             if grp.via and not uses.intersection(grp.via):
                 continue
-            yld[g, j] = float(mine.loc[mine["commodity"].isin(grp.commodities), "coefficient"].sum())
+            yld[g, j] = sum(k for c, k in mine if c in grp.commodities)
     util = model.new_utilisation
     cost = np.array(
         [
-            float(r["capex"]) * _crf(study.discount_rate, float(r["lifetime"])) + util * float(r["variable_cost"])
-            for _, r in cand.iterrows()
+            float(cx) * _crf(study.discount_rate, float(life)) + util * float(vc)
+            for cx, life, vc in zip(cand["capex"], cand["lifetime"], cand["variable_cost"], strict=True)
         ]
     )
     cost = np.nan_to_num(cost, nan=0.0)
@@ -102,16 +107,15 @@ def solve_additions(model: Evaluator, need: np.ndarray, study: Study) -> tuple[p
     for j, e in enumerate(cand.index):
         if build[j] <= 1e-9:
             continue
-        mine = out[out["process"] == e]
-        made = [(str(c), float(k)) for c, k in zip(mine["commodity"], mine["coefficient"], strict=True)]
-        main = [c for c, _ in made if c in counted] or [made[0][0]]
+        outs = made.get(str(e), [])
+        main = [c for c, _ in outs if c in counted] or [outs[0][0]]
         recs.append(
             {
                 "expansion": str(e),
                 "region": str(cand.at[e, "region"]),
                 "commodity": "; ".join(main),
                 "capacity": float(build[j]),
-                "outputs": "; ".join(f"{c} {build[j] * k:,.6g}" for c, k in made),
+                "outputs": "; ".join(f"{c} {build[j] * k:,.6g}" for c, k in outs),
                 "cost_per_year": float(build[j] * cost[j]),
             }
         )
