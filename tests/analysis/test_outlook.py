@@ -154,3 +154,22 @@ def test_cli_reports_a_bad_completion_file(tmp_path: Path, capsys: pytest.Captur
     assert err.startswith("error: ")
     assert "field 'source'" in err
     assert "\n" not in err
+
+
+def test_targets_model_with_the_pipeline_as_given_builds_what_is_missing(tmp_path: Path) -> None:
+    # At the 20 % quantile (target 0.8) neither project counts: each fails with probability
+    # 0.3 or 0.4 >= 0.2, so its 20 % quantile is 0. Given 150 GWh, a 100 % domestic share of
+    # 200 GWh needs 50 GWh more from 2027 (the options' lead time is 2 years); the Chinese-
+    # technology option is the cheaper one (capex 55e6 vs 80e6 a GWh, variable 22e6 vs 26e6).
+    # Re-evaluated on the samples, 150 + 50 = 200 GWh meets the share whatever the projects
+    # do, so the probability is 1 >= 0.8.
+    net = load_network(_network(tmp_path, 0.7, 0.6))
+    pol = MinDomesticShare(commodities=("cell_nmc",), region="DE", share=1.0, elastic=True, penalty=1e9)
+    study = Study(name="toy-plan", start=2025, years=3, policies=(pol,))
+    res = outlook(study, network=net, samples=5_000, seed=4, target=0.8, plan=True)
+    assert res.plan is not None
+    built = res.plan.set_index("expansion")
+    assert list(built.index) == ["de-cells-exp-cn"]
+    assert built.at["de-cells-exp-cn", "capacity"] == pytest.approx(50.0, rel=1e-6)
+    assert float(res.after["p_plan"].iloc[0]) == 1.0
+    assert res.left_out == []

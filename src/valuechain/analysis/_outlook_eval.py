@@ -122,6 +122,7 @@ class Draw:
 
     scenario: np.ndarray  # (K,)
     contribution: np.ndarray  # (P, Y, K): util x capacity x multiplier
+    capacity: np.ndarray  # (P, Y, K): nameplate capacity delivered
 
 
 @dataclass
@@ -254,7 +255,7 @@ class Evaluator:
         kept = p.kept[:, self.years - g0][:, :, None]
         cap = kept + ext
         mult = self.multiplier[:, :, scen]  # (P, Y, K)
-        return Draw(scen, p.utilisation[:, None, None] * cap * mult)
+        return Draw(scen, p.utilisation[:, None, None] * cap * mult, cap)
 
     def production(self, draw: Draw) -> np.ndarray:
         """Domestic production per group, year and sample (N, Y, K)."""
@@ -356,14 +357,18 @@ class Evaluator:
             need[idx] = np.maximum(need[idx], best * 1.0000001)
         return need
 
+    def p_with(self, state: dict[str, Any], add: np.ndarray) -> np.ndarray:
+        """Probability each benchmark is met in the last year with ``add`` (N,) more nameplate capacity per share."""
+        dom = state["dom"] + self.new_utilisation * add[:, None]
+        return np.asarray(self._by_benchmark(self._met(dom, state["cons"], state["req"])).mean(axis=1))
+
     def additions(self, state: dict[str, Any], target: float, study: Study) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Least-cost expansion options that bring every benchmark to ``target`` in the last year."""
         from valuechain.analysis import _outlook_lp
 
         need = self._needs(state, target)
         built, add, short = _outlook_lp.solve_additions(self, need, study)
-        dom = state["dom"] + self.new_utilisation * add[:, None]
-        p_after = self._by_benchmark(self._met(dom, state["cons"], state["req"])).mean(axis=1)
+        p_after = self.p_with(state, add)
         names = [g.benchmark for g in self.groups]
         after = pd.DataFrame(
             {

@@ -100,7 +100,16 @@ class OutlookResult:
         (the option's units a year), ``outputs`` (every output a year), ``cost_per_year``.
     after
         Per benchmark in the last year: ``p_met``, ``p_after`` (with the additions), ``short``
-        (capacity no option could supply).
+        (capacity no option could supply) and, with ``plan``, ``p_plan`` (with the capacity the
+        targets model builds in the region).
+    plan
+        With ``plan=True``: the expansion options the targets model builds with the pipeline at
+        its ``1 - target`` quantile as given (``expansion``, ``region``, ``in_region``,
+        ``capacity`` available in the last year, ``outputs``); else ``None``.
+    plan_objective
+        That plan's objective (expected discounted cost), NaN without ``plan``.
+    left_out
+        Projects the plan could not represent (no process of their region makes their commodity).
     samples, seed, target, region, study, completion, seconds
         The run's settings and wall time.
     """
@@ -109,6 +118,9 @@ class OutlookResult:
     projects: pd.DataFrame
     additions: pd.DataFrame
     after: pd.DataFrame
+    plan: pd.DataFrame | None
+    plan_objective: float
+    left_out: list[str]
     samples: int
     seed: int
     target: float
@@ -145,6 +157,7 @@ def outlook(
     seed: int = 1,
     target: float = 0.8,
     completion: str | Path | None = None,
+    plan: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> OutlookResult:
     """The probability that the project pipeline meets each of a study's benchmarks, by year.
@@ -163,6 +176,9 @@ def outlook(
         Probability the additions must reach in the last year, in (0, 1).
     completion
         A completion file (default: ``completion.csv`` in the network's folder).
+    plan
+        Also solve the targets model with the pipeline at its ``1 - target`` quantile as given
+        (:mod:`valuechain.analysis._outlook_plan`; seconds to a minute on the default study).
     progress
         Called with a short description before each step.
 
@@ -228,11 +244,24 @@ def outlook(
     t3 = time.perf_counter()
     additions, after = model.additions(state, float(target), spec)
     timings["additions"] = time.perf_counter() - t3
+    built: pd.DataFrame | None = None
+    objective, left = float("nan"), list[str]()
+    if plan:
+        from valuechain.analysis._outlook_plan import plan_additions
+
+        say("solving the targets model with the pipeline as given")
+        t4 = time.perf_counter()
+        built, add, objective, left = plan_additions(model, draw, projects, spec, float(target))
+        after["p_plan"] = model.p_with(state, add)
+        timings["plan"] = time.perf_counter() - t4
     return OutlookResult(
         probabilities=probs,
         projects=ranked,
         additions=additions,
         after=after,
+        plan=built,
+        plan_objective=objective,
+        left_out=left,
         samples=int(samples),
         seed=int(seed),
         target=float(target),

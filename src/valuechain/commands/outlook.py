@@ -35,6 +35,12 @@ def outlook_cmd(
     completion: Annotated[
         Path | None, typer.Option("--completion", help="Completion file (default: the network's completion.csv).")
     ] = None,
+    plan: Annotated[
+        bool,
+        typer.Option(
+            "--plan/--no-plan", help="Also solve the targets model with the pipeline at its quantile as given."
+        ),
+    ] = True,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the tables (CSV), the chart (PNG) and an HTML page here.")
     ] = None,
@@ -57,7 +63,7 @@ def outlook_cmd(
     check_study(spec, net)
     with console.status("outlook") as status:
         res = outlook(spec, network=net, samples=samples, seed=seed, target=target, completion=completion,
-                      progress=lambda msg: status.update(msg))  # fmt: skip
+                      plan=plan, progress=lambda msg: status.update(msg))  # fmt: skip
     p = res.probabilities
     years = sorted(p["year"].unique())
     t = Table("benchmark", *[str(y) for y in years], f"gap {years[-1]} (pp)", f"gap {years[-1]}", "unit",
@@ -77,21 +83,37 @@ def outlook_cmd(
                    f"{r.drop:.4f}")  # fmt: skip
     console.print(tp)
     ta = Table("expansion", "region", "outputs a year", "cost / yr",
-               title=f"Least-cost additions beyond the pipeline to reach {res.target:.0%} in {years[-1]}",
+               title=f"Least-cost additions beyond the pipeline to reach {res.target:.0%} in {years[-1]} "
+               "(the region's expansion options, HiGHS)",
                title_justify="left")  # fmt: skip
     a = res.additions
     for exp, reg, outs, cost in zip(a["expansion"], a["region"], a["outputs"], a["cost_per_year"], strict=True):
         ta.add_row(str(exp), str(reg), str(outs), _num(float(cost)))
     console.print(ta)
-    tb = Table("benchmark", f"P {years[-1]}", "with additions", "short (no option)", title_justify="left")
+    if res.plan is not None:
+        tq = Table("expansion", "region", "in region", "outputs a year in the last year",
+                   title=f"Targets model with the pipeline at its {1 - res.target:.0%} quantile as given: what it "
+                   f"builds (objective {res.plan_objective:,.6g})", title_justify="left")  # fmt: skip
+        q = res.plan
+        for exp, reg, inside, outs in zip(q["expansion"], q["region"], q["in_region"], q["outputs"], strict=True):
+            tq.add_row(str(exp), str(reg), "yes" if inside else "no", str(outs))
+        console.print(tq)
+        if res.left_out:
+            console.print("projects the plan could not represent: " + ", ".join(res.left_out))
     b = res.after
-    for name, p_met, p_after, short in zip(b["benchmark"], b["p_met"], b["p_after"], b["short"], strict=True):
-        tb.add_row(str(name), f"{p_met:.3f}", f"{p_after:.3f}", _num(float(short)))
+    cols = ["benchmark", f"P {years[-1]}", "with additions", "short (no option)"]
+    tb = Table(*cols, *(["with the plan"] if "p_plan" in b else []), title_justify="left")
+    for k in range(len(b)):
+        extra = [f"{float(b['p_plan'].iloc[k]):.3f}"] if "p_plan" in b else []
+        tb.add_row(str(b["benchmark"].iloc[k]), f"{float(b['p_met'].iloc[k]):.3f}",
+                   f"{float(b['p_after'].iloc[k]):.3f}", _num(float(b["short"].iloc[k])), *extra)  # fmt: skip
     console.print(tb)
     tm = res.timings
     console.print(
         f"timings: prepare {tm['prepare']:.2f} s, {res.samples:,} samples {tm['sample']:.2f} s, ranking "
-        f"{tm['rank']:.2f} s, additions {tm['additions']:.2f} s; total {time.perf_counter() - t0:.2f} s"
+        f"{tm['rank']:.2f} s, additions {tm['additions']:.2f} s"
+        + (f", targets model {tm['plan']:.2f} s" if "plan" in tm else "")
+        + f"; total {time.perf_counter() - t0:.2f} s"
     )
     if out is not None:
         from valuechain.report.html import Report
@@ -102,6 +124,8 @@ def outlook_cmd(
             res.projects.to_csv(tmp / "projects.csv", index=False)
             res.additions.to_csv(tmp / "additions.csv", index=False)
             res.after.to_csv(tmp / "after.csv", index=False)
+            if res.plan is not None:
+                res.plan.to_csv(tmp / "plan.csv", index=False)
             rep = Report(f"Outlook: {res.study}", f"{res.samples:,} samples, seed {res.seed}")
             outlook_section(rep, res)
             rep.write(tmp / "outlook.html")

@@ -85,6 +85,14 @@ def outlook_section(rep: Report, res: OutlookResult, heading: str = "Will the pi
     after = res.after.assign(
         p_met=[fmt.pct(v) for v in res.after["p_met"]], p_after=[fmt.pct(v) for v in res.after["p_after"]]
     )
+    if len(res.additions):
+        rep.add_table(
+            res.additions[["expansion", "region", "outputs", "cost_per_year"]],
+            "Least-cost additions beyond the pipeline",
+            index=False,
+            caption=f"New capacity a year from the region's expansion options that brings each benchmark to "
+            f"{fmt.pct(res.target)} in {last} on the same samples; cost a year is annualised capex plus variable cost.",
+        )
     rep.add_table(
         after[["benchmark", "p_met", "p_after", "short"]],
         f"With the least-cost additions ({last})",
