@@ -8,7 +8,7 @@ from typing import Any
 from valuechain.bench.registry import case
 
 
-@case("outlook-samples", sizes=(10_000, 100_000), quick_sizes=(1_000,), size_label="samples")
+@case("outlook-samples", sizes=(10_000, 30_000), quick_sizes=(1_000,), size_label="samples")
 def outlook_samples(size: Any, quick: bool) -> dict[str, Any]:
     """``valuechain outlook`` on eu-crma-2030: sampling, evaluation, ranking and additions for ``size`` samples."""
     from valuechain.analysis.outlook import outlook

@@ -127,7 +127,7 @@ def outlook_cmd(
             if res.plan is not None:
                 res.plan.to_csv(tmp / "plan.csv", index=False)
             rep = Report(f"Outlook: {res.study}", f"{res.samples:,} samples, seed {res.seed}")
-            outlook_section(rep, res)
+            outlook_section(rep, res, net)
             rep.write(tmp / "outlook.html")
         console.print(f"wrote {out}")
 

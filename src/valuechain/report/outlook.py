@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from valuechain.analysis.outlook import OutlookResult
+    from valuechain.network.model import Network
     from valuechain.report.html import Report
 
 __all__ = ["outlook_figure", "outlook_section"]
@@ -39,7 +40,7 @@ def outlook_figure(res: OutlookResult) -> Figure:
     ax.set_ylabel("probability met")
     ax.set_xticks(sorted(p["year"].unique()))
     ax.legend(fontsize=7, ncol=2, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    ax.set_title(f"{res.study}: probability the pipeline meets each benchmark ({res.samples:,} samples)")
+    ax.set_title(f"Probability the pipeline meets each benchmark ({res.samples:,} samples)")
     fig.tight_layout()
     return fig
 
@@ -50,17 +51,35 @@ def _close(fig: Any) -> None:
     plt.close(fig)
 
 
-def outlook_section(rep: Report, res: OutlookResult, heading: str = "Will the pipeline meet the benchmarks?") -> None:
-    """Add the outlook's chart, its projects that matter most and its additions to ``rep``."""
+def _outputs(net: Network, expansion: str, capacity: float) -> str:
+    """What ``capacity`` of an expansion option makes a year, by commodity name and unit."""
+    rec = net.recipes
+    out = rec[(rec["process"] == expansion) & (rec["kind"] == "output")]
+    units = net.commodities["unit"]
+    return "; ".join(
+        f"{fmt.commodity(net, str(c), with_unit=False, short=True)} "
+        f"{fmt.quantity(capacity * float(k), str(units.get(c, '')))}"
+        for c, k in zip(out["commodity"], out["coefficient"], strict=True)
+    )
+
+
+def outlook_section(
+    rep: Report, res: OutlookResult, net: Network, heading: str = "Will the pipeline meet the benchmarks?"
+) -> None:
+    """Add the outlook's chart, the projects that matter most and the additions to ``rep``."""
     rep.add_heading(heading)
     last = int(res.probabilities["year"].max())
+    cur = net.units.get("currency", "")
     rep.add_text(
-        f"Probability that the announced project pipeline in {res.region} meets each benchmark of {res.study}, "
-        f"over {res.samples:,} samples of project outcomes (delivered or not, and late by whole years, from the "
-        f"completion model {res.completion}) and of the study's shock scenarios (seed {res.seed})."
+        f"Probability that the announced project pipeline in {fmt.region(net, res.region)} meets each benchmark of "
+        f"the study, over {res.samples:,} samples (seed {res.seed}) of project outcomes (each project delivers or "
+        "not, and late by whole years, with the probabilities of the network's completion model for its status) "
+        "and of the study's shock scenarios. A benchmark is met in a year when the region's capacity, at its "
+        "utilisation and under the sample's shocks, makes at least the required share of the region's "
+        "consumption; for a cap on one country, when the share made at home leaves that country under the cap."
     )
     fig = outlook_figure(res)
-    rep.add_figure(fig, "Probability met by year", caption=f"Dashed line: the target of {fmt.pct(res.target)}.",
+    rep.add_figure(fig, "Probability met by year", caption=f"Dashed line: the target, {fmt.pct(res.target)}.",
                    name="outlook")  # fmt: skip
     _close(fig)
     top = res.projects[res.projects["drop"] > 0].head(10)
@@ -69,33 +88,56 @@ def outlook_section(rep: Report, res: OutlookResult, heading: str = "Will the pi
             "Project": str(name),
             "Status": str(status),
             "Benchmark": str(bench),
-            f"P(met) {last}": fmt.pct(float(p)),
+            f"Probability met in {last}": fmt.pct(float(p)),
             "Without it": fmt.pct(float(p_wo)),
         }
         for name, status, bench, p, p_wo in zip(
             top["name"], top["status"], top["benchmark"], top["p_met"], top["p_without"], strict=True
         )
     ]
+    cols = ["Project", "Status", "Benchmark", f"Probability met in {last}", "Without it"]
     rep.add_table(
-        pd.DataFrame(rows, columns=["Project", "Status", "Benchmark", f"P(met) {last}", "Without it"]),
+        pd.DataFrame(rows, columns=cols),
         "The projects that matter most",
         index=False,
-        caption="Each project removed in turn from the same samples; the benchmark whose probability falls most.",
+        caption="Each project removed in turn from the same samples; the benchmark whose probability falls most. "
+        "Projects whose loss changes no probability are left out.",
     )
-    after = res.after.assign(
-        p_met=[fmt.pct(v) for v in res.after["p_met"]], p_after=[fmt.pct(v) for v in res.after["p_after"]]
-    )
-    if len(res.additions):
+    add = res.additions
+    if len(add):
+        rows = [
+            {
+                "Where": fmt.region(net, str(reg)),
+                "Plant": fmt.process(net, str(exp)),
+                "Makes a year": _outputs(net, str(exp), float(cap)),
+                "Cost a year": fmt.money(float(cost), cur),
+            }
+            for exp, reg, cap, cost in zip(
+                add["expansion"], add["region"], add["capacity"], add["cost_per_year"], strict=True
+            )
+        ]
         rep.add_table(
-            res.additions[["expansion", "region", "outputs", "cost_per_year"]],
+            pd.DataFrame(rows),
             "Least-cost additions beyond the pipeline",
             index=False,
-            caption=f"New capacity a year from the region's expansion options that brings each benchmark to "
-            f"{fmt.pct(res.target)} in {last} on the same samples; cost a year is annualised capex plus variable cost.",
+            caption=f"New capacity from the region's expansion options that brings each benchmark to "
+            f"{fmt.pct(res.target)} in {last} on the same samples, where an option exists; cost a year is the "
+            "annualised capital cost plus the variable cost.",
         )
+    p_last = res.probabilities[res.probabilities["year"] == last].set_index("benchmark")["unit"]
+    b = res.after
+    rows = [
+        {
+            "Benchmark": str(name),
+            f"Probability met in {last}": fmt.pct(float(p)),
+            "With the additions": fmt.pct(float(pa)),
+            "Beyond every option": fmt.quantity(float(short), str(p_last.get(name, ""))) if short > 0 else "nothing",
+        }
+        for name, p, pa, short in zip(b["benchmark"], b["p_met"], b["p_after"], b["short"], strict=True)
+    ]
     rep.add_table(
-        after[["benchmark", "p_met", "p_after", "short"]],
+        pd.DataFrame(rows),
         f"With the least-cost additions ({last})",
         index=False,
-        caption="Short: capacity no expansion option of the network can supply.",
+        caption="Beyond every option: capacity a benchmark still lacks that no expansion option of the region makes.",
     )

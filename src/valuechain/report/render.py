@@ -126,7 +126,7 @@ def render(run: ReportRun, out: str | Path) -> Path:
     sections.dependency(rep, run, SECTIONS[2], dep)
     sections.targets(rep, run, SECTIONS[3])
     if run.outlook is not None:
-        outlook_section(rep, run.outlook, SECTIONS[4])
+        outlook_section(rep, run.outlook, run.network, SECTIONS[4])
     else:
         rep.add_heading(SECTIONS[4])
         rep.add_text(f"The pipeline outlook was not computed: {run.skipped.get('outlook', 'not run')}.", warn=True)
