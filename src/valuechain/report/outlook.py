@@ -24,23 +24,27 @@ __all__ = ["outlook_figure", "outlook_section"]
 
 
 def outlook_figure(res: OutlookResult) -> Figure:
-    """Probability of meeting each benchmark by year, one line per benchmark."""
+    """Probability of meeting each benchmark by year: one row per benchmark, one column per year, each cell written."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
     p = res.probabilities
-    for name, grp in p.groupby("benchmark", sort=False):
-        ax.plot(grp["year"], grp["p_met"], marker="o", label=str(name))
-    ax.axhline(res.target, color="grey", linestyle="--", linewidth=1)
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("year")
-    ax.set_ylabel("probability met")
-    ax.set_xticks(sorted(p["year"].unique()))
-    ax.legend(fontsize=7, ncol=2, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    ax.set_title(f"Probability the pipeline meets each benchmark ({res.samples:,} samples)")
+    grid = p.pivot_table(index="benchmark", columns="year", values="p_met", sort=False)
+    grid = grid.reindex(pd.unique(p["benchmark"]))
+    fig, ax = plt.subplots(figsize=(8, 0.38 * len(grid) + 1.4))
+    values = grid.to_numpy(dtype=float)
+    ax.imshow(values, cmap="RdYlGn", vmin=0.0, vmax=1.0, aspect="auto")
+    ax.set_xticks(range(grid.shape[1]), [str(y) for y in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [str(b) for b in grid.index])
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            ax.text(j, i, fmt.pct(float(values[i, j])), ha="center", va="center", fontsize=8, color="black")
+    ax.set_title(
+        f"Probability the pipeline meets each benchmark ({res.samples:,} samples; target {fmt.pct(res.target)})"
+    )
+    ax.tick_params(length=0)
     fig.tight_layout()
     return fig
 
@@ -79,7 +83,7 @@ def outlook_section(
         "consumption; for a cap on one country, when the share made at home leaves that country under the cap."
     )
     fig = outlook_figure(res)
-    rep.add_figure(fig, "Probability met by year", caption=f"Dashed line: the target, {fmt.pct(res.target)}.",
+    rep.add_figure(fig, "Probability met by year", caption="Green: met in nearly every sample; red: in almost none.",
                    name="outlook")  # fmt: skip
     _close(fig)
     top = res.projects[res.projects["drop"] > 0].head(10)
