@@ -8,6 +8,12 @@ project becomes a process of its own, with the recipe of a process of its region
 commodity (a project with no such process is left out and listed). The study is then solved
 (:func:`valuechain.opt.build` with those capacities, :func:`valuechain.opt.solve`): its expansion
 options, the ones it builds, are what the pipeline lacks for the study's targets at least cost.
+
+The targets model measures shares on its own flows and may run a plant at its full capacity,
+while the Monte Carlo counts nameplate capacity at the completion model's utilisation against
+consumption grown with demand; a plan that just meets a share in the model can therefore fall
+short on the Monte Carlo's measure (``p_plan`` in :attr:`OutlookResult.after
+<valuechain.analysis.outlook.OutlookResult>` says by how much).
 """
 
 from __future__ import annotations

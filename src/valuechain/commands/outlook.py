@@ -22,7 +22,16 @@ def _pct(x: float) -> str:
 
 
 def _num(x: float) -> str:
-    return "-" if math.isnan(x) else f"{x:,.4g}"
+    if math.isnan(x):
+        return "-"
+    a = abs(x)
+    if a >= 1e9:
+        return f"{x / 1e9:,.2f} G"
+    if a >= 1e6:
+        return f"{x / 1e6:,.2f} M"
+    if a >= 1e4:
+        return f"{x / 1e3:,.1f} k"
+    return f"{x:,.4g}"
 
 
 def outlook_cmd(
@@ -93,7 +102,7 @@ def outlook_cmd(
     if res.plan is not None:
         tq = Table("expansion", "region", "in region", "outputs a year in the last year",
                    title=f"Targets model with the pipeline at its {1 - res.target:.0%} quantile as given: what it "
-                   f"builds (objective {res.plan_objective:,.6g})", title_justify="left")  # fmt: skip
+                   f"builds (objective {_num(res.plan_objective)})", title_justify="left")  # fmt: skip
         q = res.plan
         for exp, reg, inside, outs in zip(q["expansion"], q["region"], q["in_region"], q["outputs"], strict=True):
             tq.add_row(str(exp), str(reg), "yes" if inside else "no", str(outs))
