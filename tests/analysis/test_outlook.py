@@ -173,3 +173,20 @@ def test_targets_model_with_the_pipeline_as_given_builds_what_is_missing(tmp_pat
     assert built.at["de-cells-exp-cn", "capacity"] == pytest.approx(50.0, rel=1e-6)
     assert float(res.after["p_plan"].iloc[0]) == 1.0
     assert res.left_out == []
+
+
+def test_report_section_names_the_projects_and_their_loss(tmp_path: Path) -> None:
+    from valuechain.report.html import Report
+    from valuechain.report.outlook import outlook_section
+
+    net = load_network(_network(tmp_path, 0.7, 0.6))
+    res = outlook(_study(), network=net, samples=2_000, seed=9)
+    rep = Report("outlook")
+    outlook_section(rep, res, net)
+    page = rep.to_html()
+    # both projects are needed: without either the probability is 0 %
+    p = res.probabilities["p_met"].iloc[0]
+    for name in ("Plant A", "Plant B"):
+        row = f"<td>{name}</td><td>{'announced' if name == 'Plant A' else 'construction'}</td><td>cells-100</td>"
+        assert f'{row}<td class="n">{round(100 * p)}%</td><td class="n">0%</td>' in page
+    assert "outlook.png" in rep._pngs

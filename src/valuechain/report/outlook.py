@@ -33,7 +33,7 @@ def outlook_figure(res: OutlookResult) -> Figure:
     p = res.probabilities
     grid = p.pivot_table(index="benchmark", columns="year", values="p_met", sort=False)
     grid = grid.reindex(pd.unique(p["benchmark"]))
-    fig, ax = plt.subplots(figsize=(8, 0.38 * len(grid) + 1.4))
+    fig, ax = plt.subplots(figsize=(8, 0.26 * len(grid) + 1.2))
     values = grid.to_numpy(dtype=float)
     ax.imshow(values, cmap="RdYlGn", vmin=0.0, vmax=1.0, aspect="auto")
     ax.set_xticks(range(grid.shape[1]), [str(y) for y in grid.columns])
@@ -129,7 +129,7 @@ def outlook_section(
             "annualised capital cost plus the variable cost.",
         )
     p_last = res.probabilities[res.probabilities["year"] == last].set_index("benchmark")["unit"]
-    b = res.after
+    b = res.after[res.after["p_met"] < res.target]
     rows = [
         {
             "Benchmark": str(name),
@@ -139,9 +139,13 @@ def outlook_section(
         }
         for name, p, pa, short in zip(b["benchmark"], b["p_met"], b["p_after"], b["short"], strict=True)
     ]
+    if not rows:
+        rep.add_text(f"Every benchmark reaches {fmt.pct(res.target)} in {last} with the pipeline alone.")
+        return
     rep.add_table(
         pd.DataFrame(rows),
         f"With the least-cost additions ({last})",
         index=False,
-        caption="Beyond every option: capacity a benchmark still lacks that no expansion option of the region makes.",
+        caption="The benchmarks below the target. Beyond every option: capacity a benchmark still lacks that no "
+        "expansion option of the region makes.",
     )
