@@ -37,6 +37,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "dependency": ("valuechain.analysis.dependency", "dependency"),
     "targets": ("valuechain.analysis.targets", "targets"),
     "hindcast": ("valuechain.analysis.hindcast", "hindcast"),
+    "outlook": ("valuechain.analysis.outlook", "outlook"),
 }
 
 __all__ = [

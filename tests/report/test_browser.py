@@ -116,7 +116,7 @@ def test_every_chart_is_drawn(loaded: Any) -> None:
     imgs = loaded.execute_script(
         "return Array.from(document.querySelectorAll('figure img')).map(i => [i.alt, i.naturalWidth, i.naturalHeight])"
     )
-    assert len(imgs) == 4, imgs  # origin shares, price of resilience, shortfall, criticality
+    assert len(imgs) == 5, imgs  # origin shares, outlook, price of resilience, shortfall, criticality
     for alt, w, h in imgs:
         assert w > 300, alt
         assert h > 150, alt

@@ -83,7 +83,9 @@ def test_the_default_study_runs_every_step(run: ReportRun) -> None:
     assert run.study.name == "eu-crma-2030"
     assert run.network.name == "global-li-ion-2024"
     assert run.skipped == {}
-    assert set(run.timings) == {"study", "dependency", "targets", "resilience", "shocks", "criticality"}
+    assert set(run.timings) == {"study", "dependency", "targets", "outlook", "resilience", "shocks", "criticality"}
+    assert run.outlook is not None
+    assert set(run.outlook.probabilities["year"]) == set(range(2025, 2031))
     assert run.targets is not None
     assert run.resilience is not None
     assert len(run.resilience) == 4
@@ -121,7 +123,7 @@ def test_largest_supplier_table_is_the_runs(run: ReportRun, written: Path) -> No
 
 def test_pngs_exist_and_are_valid_images(written: Path) -> None:
     names = {p.name for p in written.parent.glob("*.png")}
-    assert names == {"origin-shares.png", "shortfall.png", "criticality.png", "price-of-resilience.png"}
+    assert names == {"origin-shares.png", "shortfall.png", "criticality.png", "price-of-resilience.png", "outlook.png"}
     for name in names:
         img = plt.imread(written.parent / name)
         assert img.ndim == 3

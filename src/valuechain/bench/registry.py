@@ -26,6 +26,7 @@ CASE_MODULES: tuple[str, ...] = (
     "valuechain.bench.cases_sim",
     "valuechain.bench.cases_opt",
     "valuechain.bench.cases_run",
+    "valuechain.bench.cases_outlook",
 )
 
 

@@ -18,6 +18,7 @@ from valuechain._output import atomic_dir
 from valuechain.report import fmt, quality, sections
 from valuechain.report.facts import CRMA_BENCHMARK, dependency_table, shortfall_share
 from valuechain.report.html import Report
+from valuechain.report.outlook import outlook_section
 
 if TYPE_CHECKING:
     from valuechain.report.run import ReportRun
@@ -30,6 +31,7 @@ SECTIONS = (
     "Flows today and under the plan",
     "Dependency by stage",
     "Dependency targets",
+    "Will the pipeline meet the benchmarks?",
     "Price of resilience",
     "Shortfall under Chinese export controls",
     "Criticality",
@@ -124,11 +126,16 @@ def render(run: ReportRun, out: str | Path) -> Path:
     sections.dependency(rep, run, SECTIONS[2], dep)
     sections.largest_supplier(rep, run)
     sections.targets(rep, run, SECTIONS[3])
-    sections.price_of_resilience(rep, run, SECTIONS[4])
-    sections.shocks(rep, run, SECTIONS[5], share)
-    sections.criticality(rep, run, SECTIONS[6])
-    quality.data_quality(rep, run, SECTIONS[7])
-    quality.methods(rep, run, SECTIONS[8])
+    if run.outlook is not None:
+        outlook_section(rep, run.outlook, run.network, SECTIONS[4])
+    else:
+        rep.add_heading(SECTIONS[4])
+        rep.add_text(f"The pipeline outlook was not computed: {run.skipped.get('outlook', 'not run')}.", warn=True)
+    sections.price_of_resilience(rep, run, SECTIONS[5])
+    sections.shocks(rep, run, SECTIONS[6], share)
+    sections.criticality(rep, run, SECTIONS[7])
+    quality.data_quality(rep, run, SECTIONS[8])
+    quality.methods(rep, run, SECTIONS[9])
     out = Path(out)
     with atomic_dir(out, earlier=OUTPUTS) as tmp:  # the whole folder at once, never mixed with an older run
         rep.write(tmp / "report.html")

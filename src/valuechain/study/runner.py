@@ -59,6 +59,7 @@ STEPS = (
     ("study", "reading the study and the network"),
     ("dependency", "measuring today's dependency"),
     ("targets", "solving the dependency targets"),
+    ("outlook", "assessing the project pipeline"),
     ("resilience", "tracing the price of resilience"),
     ("shocks", "simulating the named export controls"),
     ("criticality", "ranking processes by criticality"),
@@ -72,6 +73,9 @@ REGISTER_SAMPLES = 200
 REGISTER_SEED = 2024
 #: Percentiles of the register samples' monthly shortfall kept in :attr:`StudyRun.register_bands`.
 BAND_PERCENTILES = (5, 25, 50, 75, 95)
+#: Pipeline x shock samples of the outlook step, and their seed.
+OUTLOOK_SAMPLES = 10_000
+OUTLOOK_SEED = 1
 #: What the progress display shows while the kernels compile on a first run.
 COMPILING = "compiling the simulation kernels, once per installation"
 
@@ -102,6 +106,9 @@ class StudyRun:
         The :class:`TargetsResult` of the study (``None`` if the step did not run).
     plan_flows
         The plan's flows in its last year.
+    outlook
+        The :class:`~valuechain.analysis.outlook.OutlookResult` of the network's project pipeline
+        against the study's benchmarks (``None`` if the step did not run).
     resilience
         The price-of-resilience frame.
     shocks
@@ -134,6 +141,7 @@ class StudyRun:
     after: pd.DataFrame | None = None
     targets: Any = None
     plan_flows: Flows | None = None
+    outlook: Any = None
     resilience: pd.DataFrame | None = None
     shocks: SimResult | None = None
     scenarios: list[str] = field(default_factory=list)
@@ -242,6 +250,17 @@ def _step_targets(run: StudyRun) -> None:
     run.targets = targets(run.network, run.study)
     run.plan_flows = plan_flows(run.targets.plan, probabilities=run.study.probabilities)
     run.after = origin_shares(run.network, run.plan_flows, region=run.region)
+
+
+def _step_outlook(run: StudyRun) -> None:
+    from valuechain.analysis.completion import COMPLETION_FILE
+    from valuechain.analysis.outlook import outlook
+
+    net = run.network
+    if net.projects.empty or net.path is None or not (net.path / COMPLETION_FILE).exists():
+        run.skipped["outlook"] = f"network '{net.name}' has no project table and {COMPLETION_FILE} to assess"
+        return
+    run.outlook = outlook(run.study, network=net, samples=OUTLOOK_SAMPLES, seed=OUTLOOK_SEED)
 
 
 def _step_resilience(run: StudyRun, pending: Future[pd.DataFrame] | None) -> None:
@@ -391,6 +410,8 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
                         _step_dependency(run)
                     elif key == "targets":
                         _step_targets(run)
+                    elif key == "outlook":
+                        _step_outlook(run)
                     elif key == "resilience":
                         _step_resilience(run, pending)
                     elif key == "shocks":
