@@ -170,8 +170,18 @@ def test_sources_are_collapsed_by_default(loaded: Any) -> None:
     )
     assert len(details) >= 3
     assert all(not is_open for is_open, _ in details)
-    height = loaded.execute_script("return document.documentElement.scrollHeight")
-    assert height < 20000, height  # the sources no longer fill most of the page
+    # closed, the sources take a line each; opened, they would fill much of the page
+    closed = loaded.execute_script(
+        "return Array.from(document.querySelectorAll('details')).reduce((h, d) => h + d.offsetHeight, 0)"
+    )
+    page = loaded.execute_script("return document.documentElement.scrollHeight")
+    loaded.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+    opened = loaded.execute_script(
+        "return Array.from(document.querySelectorAll('details')).reduce((h, d) => h + d.offsetHeight, 0)"
+    )
+    loaded.execute_script("document.querySelectorAll('details').forEach(d => d.open = false)")
+    assert closed < 0.05 * page, (closed, page)
+    assert opened > 5 * closed, (opened, closed)
 
 
 def test_prints_on_a4(loaded: Any) -> None:
