@@ -10,6 +10,7 @@ and lost value of demand.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import figures as F  # noqa: N812
 import pandas as pd
@@ -76,6 +77,9 @@ def derivation_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             if float(r[f]) > 0:
                 add("processes", str(pid), f, "typical time for the stage", "A-ttr")
         com = str(out.get(pid, ""))
+        if com.startswith("pack_") and cap > 0:
+            add("processes", str(pid), "capacity",
+                "the line's 2024 output x (1 + growth of its demand) ^ (2030 - 2024)", "A-packs;D-demand;D-growth")  # fmt: skip
         if (
             math.isfinite(cap)
             and cap > 0
@@ -115,6 +119,9 @@ def derivation_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 "BatPaC 5.1 material intensities per kWh (NMC 811 and 622 averaged, LFP) and the lithium mass fraction"
                 " of the cathode (molar masses)", intensities, "D-cam-mass")  # fmt: skip
     for eid, r in tables["expansions"].iterrows():
+        if str(eid).endswith("-grow"):
+            _growth_rows(add, str(eid), str(r["region"]), float(r["capex"]))
+            continue
         if float(r["variable_cost"]) > 0:
             add("expansions", str(eid), "variable_cost",
                 "conversion cost of the stage at Chinese levels x the region's cost level",
@@ -123,3 +130,23 @@ def derivation_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             if float(r[f]) > 0:
                 add("expansions", str(eid), f, "typical economic life and build time of the stage", "A-capex")
     return pd.DataFrame(rows, columns=["table", "row", "field", "method", "inputs", "source"])
+
+
+def _growth_rows(add: Callable[..., None], eid: str, region: str, capex: float) -> None:
+    """Derivations of a growth option's size, capex, variable cost, lead time and lifetime (A-growth-options)."""
+    from growth import stage_of
+
+    kind = eid[len(region) + 1 : -len("-grow")]
+    factor, size_src = F.GROWTH_2030[kind]
+    base, capex_src = F.GROWTH_CAPEX[kind]
+    add("expansions", eid, "max_size",
+        f"the region's 2024 capacity of {kind} x (growth to 2030 - 1) = x {factor - 1:.3g}",
+        f"{size_src};A-utilisation;A-growth-options")  # fmt: skip
+    if capex > base * 1.0001:
+        add("expansions", eid, "capex", "the stage's capex at Chinese cost level x the region's cost level",
+            f"{capex_src};{_cost_inputs(region)}")  # fmt: skip
+    add("expansions", eid, "variable_cost",
+        "conversion cost of the stage at Chinese levels x the region's cost level", _cost_inputs(region))  # fmt: skip
+    for f in ("lifetime", "lead_time"):
+        add("expansions", eid, f, f"typical {f.replace('_', ' ')} of the stage ({stage_of(kind)})",
+            "A-growth-options")  # fmt: skip

@@ -132,7 +132,7 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Utilisation used to turn output into capacity",
         "Mining 90%, refining 75%, anode 55%, precursor 60%, cathode 60% in China and 45% elsewhere (newer plants"
         " ramping up; with this China's share of cathode capacity is 87%, P092), electrolyte and separator 60%, "
-        "pack assembly 80%, shredding 35% (European shredding capacity is 300 kt/yr, P234), hydrometallurgy 55%.",
+        "shredding 35% (European shredding capacity is 300 kt/yr, P234), hydrometallurgy 55%.",
     ),
     "A-costs": (
         "Variable costs",
@@ -337,5 +337,62 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "Set so that China's share of all cathode material (NMC and LFP, by mass) is 90% (P087), given its 99% of"
         " LFP cathode (A-shares).",
         "medium",
+    ),
+}
+
+# Growth of supply to 2030: id -> (title, note, confidence); written after the sources above.
+GROWTH: dict[str, tuple[str, str, str]] = {
+    "A-packs": (
+        "Pack assembly grows with demand",
+        "Packs are assembled at vehicle and storage-system plants, which are built with the demand that the "
+        "growth rates of D-growth project; a pack line is cheap and quick to add next to a car or storage plant. "
+        "Each pack line (a region, a use and a cell chemistry) therefore has the capacity of its 2030 demand: its "
+        "2024 output x 1.21^6 (EV) or 1.12^6 (storage). Capacity equal to 2024 output / 80 % would cap pack "
+        "output at 1.25 times 2024 while demand grows 21 % a year (EV) and 12 % a year (storage), leaving a quarter"
+        " of 2027 demand and more than half of 2030 demand unserved in a plan with no policy. Lines are not "
+        "unlimited because each line fixes a chemistry: with no bound the cheaper LFP lines would take all EV "
+        "demand; sized for 2030, the LFP share of each region's EV packs is the one of A-chemistry in 2030 and can "
+        "be higher before (the lines have room while demand grows).",
+        "assumption",
+    ),
+    "A-growth-options": (
+        "Growth of supply outside the EU27 to 2030",
+        "Every region outside the EU27 that runs a mine, refinery, precursor, cathode, anode, electrolyte, "
+        "separator, cell or recycling process in 2024 may add capacity of that kind (options '<region>-<kind>-grow'"
+        " in expansions.csv), up to its 2024 capacity times the stage's growth to 2030 less one: lithium mining and"
+        " refining 2.46 (lithium demand +146 %, P901), cobalt mining and refining and natural graphite 1.75 (the "
+        "upper end of +50-75 %, P902), precursor and cathode 2.78 (cathode capacity +178 %, P903), the rest 2.94, "
+        "the growth of battery demand (D-growth-bound). A region's share of new capacity is therefore at most its "
+        "share of 2024 capacity; which regions build is left to cost. Capex per unit of yearly capacity is the "
+        "stage's figure at Chinese cost level (A-capex, D-capex-cn, D-capex-cam-cn, A-capex-growth) times the "
+        "region's cost level (EU27 1.5, other OECD 1.2, mining 1.0 everywhere). Lead times: mines 2 years "
+        "(expansions of operating mines and projects under construction in 2024; a new mine takes a decade or "
+        "more, beyond the horizon, so none is offered), refineries, material and component plants and recycling "
+        "1 year (new lines at existing sites), cell plants 2 years and 1 year in China (Chinese makers add lines "
+        "within a year). Lifetimes: cell plants 15 years, the rest 20. The EU27 keeps its own named and generic "
+        "options above; these options serve the world's growth, not EU policy.",
+        "assumption",
+    ),
+    "A-capex-growth": (
+        "Investment cost of mines with no figure in the project's figure set",
+        "Per unit of yearly capacity: nickel mines 20,000 USD per t Ni (laterite and sulphide projects, NPI at the"
+        " low end, HPAL-fed mines at the high end), cobalt 30,000 USD per t Co (mostly a by-product of copper "
+        "and nickel mines, charged here in full), manganese ore 250 USD per t Mn. Round figures of the order of "
+        "published project costs; they set only which region builds first.",
+        "assumption",
+    ),
+    "D-growth-bound": (
+        "Growth of battery demand from 2024 to 2030",
+        "EV batteries over 3,000 GWh (P016) and storage 400 GWh (P243) in 2030 against 950 GWh (P011) and 205 GWh"
+        " (P022) in 2024: (3,000 + 400) / (950 + 205) = 2.94. Bounds the growth of stages with no published 2030 "
+        "outlook in the project's figure set.",
+        "medium",
+    ),
+    "D-capex-cam-cn": (
+        "Investment per t/yr of a cathode plant at Chinese cost level",
+        "Kotka: about EUR 800 m (S100) for 60 kt/yr (W021), about USD 14,400 per t/yr in Europe (A-fx); building "
+        "in Europe or the US costs 70-130 % more than in China (P225): at the midpoint, 100 % more, USD 7,200 per "
+        "t/yr in China.",
+        "low",
     ),
 }
