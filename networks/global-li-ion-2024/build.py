@@ -28,7 +28,7 @@ import assumptions as A  # noqa: E402, N812
 import figures as F  # noqa: E402, N812
 from chain import build_chain, recipe  # noqa: E402
 from derive import derivation_rows  # noqa: E402
-from growth import growth_options, stage_of  # noqa: E402
+from growth import growth_options, pack_options, stage_of  # noqa: E402
 
 from valuechain.network import NetworkBuilder, save_network  # noqa: E402
 from valuechain.network.balancing import distance_matrix  # noqa: E402
@@ -427,9 +427,11 @@ def build_network() -> object:
         for pid, name, reg, kind, size, capex, src, owner, tech, lead in F.EXPANSIONS
     ]
     options += growth_options(ch.procs, cost_level)
+    packs, pack_recipes = pack_options(ch.procs, ch.demand, cost_level)
+    options += packs
     for pid, name, reg, kind, size, capex, csrc, owner, tech, lead, lifetime, _ in options:
         pid = pid if pid.endswith(SUFFIXES) else f"{pid}-build"
-        inputs, outputs = recipe(kind)
+        inputs, outputs = pack_recipes.get(pid) or recipe(kind)
         stage = stage_of(kind)
         key = {"pretreatment": "black_mass"}.get(kind, kind)
         b.add_expansion(
@@ -482,6 +484,8 @@ def build_network() -> object:
     ]
     src = dict(zip(net.processes.index, net.processes["source"], strict=True))
     rec["source"] = [s or src.get(p, "A-yields") for p, s in zip(rec["process"], rec["source"], strict=True)]
+    # The cells of a pack growth option come in the region's 2024 mix (A-chemistry).
+    rec.loc[rec["process"].isin(list(pack_recipes)) & (rec["kind"] == "input"), "source"] = "A-chemistry"
     tables["recipes"] = rec
     add_stocks(tables, ch)
     add_alternatives(tables, ch)

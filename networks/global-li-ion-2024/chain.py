@@ -197,8 +197,7 @@ def build_chain() -> Chain:
             )
         )
 
-    # Packs: assembled where they are demanded, by lines sized for the demand of 2030 (A-packs).
-    growth = {"pack_ev": F.EV_GROWTH[0], "pack_ess": F.ESS_GROWTH[0]}
+    # Packs: assembled where they are demanded.
     lfp_share = {reg: F.EV_LFP_SHARE.get("EU" if reg in F.EU27 else reg, F.EV_LFP_SHARE["RoW"]) for reg in ev}
     for reg in sorted(set(ev) | set(ess)):
         for key, q, cell in (
@@ -216,7 +215,7 @@ def build_chain() -> Chain:
                     region=reg,
                     kind=out,
                     activity=q,
-                    capacity=q * (1 + growth[out]) ** (F.PACK_CAPACITY_YEAR - 2024),  # A-packs
+                    capacity=q / F.UTILISATION["pack"],
                     source="D-demand",
                     owner=reg,
                     tech=reg,

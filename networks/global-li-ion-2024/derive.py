@@ -77,9 +77,6 @@ def derivation_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             if float(r[f]) > 0:
                 add("processes", str(pid), f, "typical time for the stage", "A-ttr")
         com = str(out.get(pid, ""))
-        if com.startswith("pack_") and cap > 0:
-            add("processes", str(pid), "capacity",
-                "the line's 2024 output x (1 + growth of its demand) ^ (2030 - 2024)", "A-packs;D-demand;D-growth")  # fmt: skip
         if (
             math.isfinite(cap)
             and cap > 0
@@ -137,11 +134,17 @@ def _growth_rows(add: Callable[..., None], eid: str, region: str, capex: float) 
     from growth import stage_of
 
     kind = eid[len(region) + 1 : -len("-grow")]
-    factor, size_src = F.GROWTH_2030[kind]
-    base, capex_src = F.GROWTH_CAPEX[kind]
-    add("expansions", eid, "max_size",
-        f"the region's 2024 capacity of {kind} x (growth to 2030 - 1) = x {factor - 1:.3g}",
-        f"{size_src};A-utilisation;A-growth-options")  # fmt: skip
+    if kind.startswith("pack_"):
+        base, capex_src = F.PACK_CAPEX
+        add("expansions", eid, "max_size",
+            f"the region's {F.PACK_YEAR} pack demand (2024 demand x (1 + growth) ^ {F.PACK_YEAR - 2024}) less the "
+            "capacity of its 2024 pack lines", "D-demand;D-growth;A-utilisation;A-packs")  # fmt: skip
+    else:
+        factor, size_src = F.GROWTH_2030[kind]
+        base, capex_src = F.GROWTH_CAPEX[kind]
+        add("expansions", eid, "max_size",
+            f"the region's 2024 capacity of {kind} x (growth to 2030 - 1) = x {factor - 1:.3g}",
+            f"{size_src};A-utilisation;A-growth-options")  # fmt: skip
     if capex > base * 1.0001:
         add("expansions", eid, "capex", "the stage's capex at Chinese cost level x the region's cost level",
             f"{capex_src};{_cost_inputs(region)}")  # fmt: skip
@@ -149,4 +152,4 @@ def _growth_rows(add: Callable[..., None], eid: str, region: str, capex: float) 
         "conversion cost of the stage at Chinese levels x the region's cost level", _cost_inputs(region))  # fmt: skip
     for f in ("lifetime", "lead_time"):
         add("expansions", eid, f, f"typical {f.replace('_', ' ')} of the stage ({stage_of(kind)})",
-            "A-growth-options")  # fmt: skip
+            "A-packs" if kind.startswith("pack_") else "A-growth-options")  # fmt: skip

@@ -46,6 +46,8 @@ def stage_of(kind: str) -> str:
         return "refining"
     if kind in RECYCLING:
         return "recycling"
+    if kind.startswith("pack_"):
+        return "pack"
     return "material"
 
 
@@ -101,3 +103,61 @@ def growth_options(procs: list[dict], cost_level: Callable[[str, str], float]) -
                 )
             )
     return out
+
+
+def pack_options(
+    procs: list[dict], demand: list[dict], cost_level: Callable[[str, str], float]
+) -> tuple[list[tuple], dict[str, tuple[dict[str, float], dict[str, float]]]]:
+    """Return one pack-assembly option per region and use with demand, and their recipes (A-packs).
+
+    Parameters
+    ----------
+    procs
+        The chain's processes; the 2024 pack lines give each region's capacity and mix of cells.
+    demand
+        The chain's final demand (region, commodity, quantity, growth).
+    cost_level
+        Multiplier on Chinese costs for a region and stage (``build.cost_level``).
+
+    Returns
+    -------
+    (list of tuple, dict)
+        Options as :func:`growth_options` returns them, and each option's (inputs, outputs): cells
+        in the region's 2024 mix per GWh of packs.
+    """
+    lines: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    cap: dict[tuple[str, str], float] = defaultdict(float)
+    for p in procs:
+        if p["kind"].startswith("pack_"):
+            for cell, c in p["inputs"].items():
+                lines[(p["region"], p["kind"])][cell] += p["activity"] * c
+            cap[(p["region"], p["kind"])] += p["capacity"]
+    capex, capex_src = F.PACK_CAPEX
+    lead, life = F.GROWTH_LEAD_LIFE["pack"]
+    out, recipes = [], {}
+    for d in sorted(demand, key=lambda d: (d["commodity"], d["region"])):
+        key = (d["region"], d["commodity"])
+        if key not in lines:
+            continue
+        need = d["quantity"] * (1 + d["growth"]) ** (F.PACK_YEAR - 2024)
+        total = sum(lines[key].values())
+        pid = f"{d['region'].lower()}-{d['commodity']}-grow"
+        recipes[pid] = ({c: round(q / total, 9) for c, q in sorted(lines[key].items())}, {d["commodity"]: 1.0})
+        use = "EV" if d["commodity"] == "pack_ev" else "storage"
+        out.append(
+            (
+                pid,
+                f"Growth of {use} pack assembly to {F.PACK_YEAR} ({d['region']})",
+                d["region"],
+                d["commodity"],
+                round(max(need - cap[key], 0.0), 6),
+                capex * cost_level(d["region"], "pack"),
+                capex_src,
+                d["region"],
+                d["region"],
+                lead,
+                life,
+                "A-packs",
+            )
+        )
+    return out, recipes

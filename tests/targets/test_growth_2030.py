@@ -1,7 +1,7 @@
 """The default targets study's world without policy: does supply grow with demand to 2030?
 
-The study runs 2025-2030 with battery demand growing 21 % a year (EV) and 12 % (storage). The
-network's pack lines are sized for 2030 demand (A-packs) and every region outside the EU27 may
+The study runs 2025-2030 with battery demand growing 21 % a year (EV) and 12 % (storage). Every
+region may add pack assembly up to its 2030 demand (A-packs) and every region outside the EU27 may
 grow each stage it runs (A-growth-options), so the baseline plan with no policy must serve the
 world's pack demand in every year. Its 2030 shares are then compared with published 2030
 projections that the network was NOT built from (out of sample): agreement within a stated

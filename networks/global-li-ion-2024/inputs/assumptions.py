@@ -132,7 +132,7 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Utilisation used to turn output into capacity",
         "Mining 90%, refining 75%, anode 55%, precursor 60%, cathode 60% in China and 45% elsewhere (newer plants"
         " ramping up; with this China's share of cathode capacity is 87%, P092), electrolyte and separator 60%, "
-        "shredding 35% (European shredding capacity is 300 kt/yr, P234), hydrometallurgy 55%.",
+        "pack assembly 80%, shredding 35% (European shredding capacity is 300 kt/yr, P234), hydrometallurgy 55%.",
     ),
     "A-costs": (
         "Variable costs",
@@ -343,16 +343,19 @@ DERIVED: dict[str, tuple[str, str, str]] = {
 # Growth of supply to 2030: id -> (title, note, confidence); written after the sources above.
 GROWTH: dict[str, tuple[str, str, str]] = {
     "A-packs": (
-        "Pack assembly grows with demand",
+        "Pack assembly grows with demand, in each region's mix of cell chemistries",
         "Packs are assembled at vehicle and storage-system plants, which are built with the demand that the "
         "growth rates of D-growth project; a pack line is cheap and quick to add next to a car or storage plant. "
-        "Each pack line (a region, a use and a cell chemistry) therefore has the capacity of its 2030 demand: its "
-        "2024 output x 1.21^6 (EV) or 1.12^6 (storage). Capacity equal to 2024 output / 80 % would cap pack "
-        "output at 1.25 times 2024 while demand grows 21 % a year (EV) and 12 % a year (storage), leaving a quarter"
-        " of 2027 demand and more than half of 2030 demand unserved in a plan with no policy. Lines are not "
-        "unlimited because each line fixes a chemistry: with no bound the cheaper LFP lines would take all EV "
-        "demand; sized for 2030, the LFP share of each region's EV packs is the one of A-chemistry in 2030 and can "
-        "be higher before (the lines have room while demand grows).",
+        "The 2024 pack lines keep their capacity (2024 output / 80 %, A-utilisation), which alone would cap pack "
+        "output at 1.25 times 2024 while demand grows 21 % a year (EV) and 12 % a year (storage), leaving a "
+        "quarter of 2027 demand and more than half of 2030 demand unserved in a plan with no policy. Each region "
+        "with pack demand may therefore add pack assembly (options '<region>-pack_ev-grow' and "
+        "'<region>-pack_ess-grow') up to its 2030 demand (2024 demand x 1.21^6 or 1.12^6) less its 2024 lines, "
+        "in service a year after the decision, at 10 USD m per GWh/yr (A-capex-growth) times the region's cost "
+        "level. The new EV lines take NMC and LFP cells in the region's 2024 mix (A-chemistry), not one "
+        "chemistry each as the 2024 lines do: with one line per chemistry and room to grow, the cheaper LFP "
+        "lines would take all new EV demand, a switch of chemistry the network does not model. Storage packs "
+        "are all LFP.",
         "assumption",
     ),
     "A-growth-options": (
@@ -374,11 +377,12 @@ GROWTH: dict[str, tuple[str, str, str]] = {
         "assumption",
     ),
     "A-capex-growth": (
-        "Investment cost of mines with no figure in the project's figure set",
+        "Investment cost of mines and pack lines with no figure in the project's figure set",
         "Per unit of yearly capacity: nickel mines 20,000 USD per t Ni (laterite and sulphide projects, NPI at the"
         " low end, HPAL-fed mines at the high end), cobalt 30,000 USD per t Co (mostly a by-product of copper "
-        "and nickel mines, charged here in full), manganese ore 250 USD per t Mn. Round figures of the order of "
-        "published project costs; they set only which region builds first.",
+        "and nickel mines, charged here in full), manganese ore 250 USD per t Mn; pack assembly 10 USD m per "
+        "GWh/yr (a small share of a cell plant's 68 USD m, D-capex-cn). Round figures of the order of published "
+        "project costs; they set only which region builds first.",
         "assumption",
     ),
     "D-growth-bound": (

@@ -75,7 +75,6 @@ EV_LFP_SHARE = {"CN": 0.65, "EU": 0.15, "US": 0.20, "KR": 0.10, "JP": 0.05, "IN"
                 "BR": 0.50, "AU": 0.30, "RoW": 0.40}
 EV_GROWTH = (0.21, "D-growth")  # (3000/950)**(1/6) - 1 from P016, P011
 ESS_GROWTH = (0.12, "D-growth")  # (400/205)**(1/6) - 1 from P243, P022
-PACK_CAPACITY_YEAR = 2030  # A-packs: each pack line's capacity is its 2030 demand (2024 output x growth)
 PACK_PRICE_EV = (97e6, "P220")  # USD/GWh, BEV pack 2024
 PACK_PRICE_ESS = (70e6, "P214")  # USD/GWh, stationary pack (2025 survey)
 LOST_VALUE_FACTOR = 3.0  # A-lost-value: value of lost demand = 3 x pack price
@@ -213,7 +212,7 @@ OWNER = {("ID", "nickel_sulphate"): "CN", ("PL", "electrolyte"): "KR", ("PL", "s
 
 # Utilisation (production / capacity) by stage, A-utilisation; cells take sourced capacities.
 UTILISATION = {"mining": 0.90, "refining": 0.75, "anode": 0.55, "pcam": 0.60, "cam": 0.60, "component": 0.60,
-               "collection": 1.0, "pretreatment": 0.35, "hydromet": 0.55}
+               "pack": 0.80, "collection": 1.0, "pretreatment": 0.35, "hydromet": 0.55}
 UTILISATION_OUTSIDE_CN = {"cam": 0.45}  # newer plants still ramping up, A-utilisation
 
 # --------------------------------------------------------------------------- recycling (t/yr)
@@ -367,10 +366,12 @@ GROWTH_CAPEX: dict[str, tuple[float, str]] = {
     "cell_nmc": (1.0e8 / 1.46, "D-capex-cn"), "cell_lfp": (1.0e8 / 1.46, "D-capex-cn"),
     "pretreatment": (500.0, "A-capex"), "hydromet": (3_000.0, "A-capex"),
 }
+PACK_CAPEX = (10e6, "A-capex-growth")  # USD per GWh/yr of pack assembly, Chinese cost level
+PACK_YEAR = 2030  # A-packs: pack growth options reach the demand of this year
 # (lead time, lifetime) in years by stage, A-growth-options; Chinese cell lines separately.
 GROWTH_LEAD_LIFE: dict[str, tuple[float, float]] = {
     "mining": (2.0, 20.0), "refining": (1.0, 20.0), "material": (1.0, 20.0), "cell": (2.0, 15.0),
-    "cell_cn": (1.0, 15.0), "recycling": (1.0, 20.0),
+    "cell_cn": (1.0, 15.0), "recycling": (1.0, 20.0), "pack": (1.0, 15.0),
 }
 
 # Named cathode plants under construction in 2024 (process of capacity 0 plus an expansion option).
