@@ -450,7 +450,10 @@ def build_network() -> object:
             technology_origin=tech,
             source=csrc,
         )
-        # Lanes with no baseline flow so that new capacity can reach its users and be supplied.
+        # Lanes with no baseline flow so that new capacity can reach its users and be supplied. Growth
+        # options stand where the stage already runs: they use the region's 2024 lanes.
+        if pid.endswith("-grow"):
+            continue
         for com in outputs:
             top = used[com].drop(reg, errors="ignore").nlargest(2).index if com in used else []
             for d in top:
