@@ -451,15 +451,19 @@ def build_network() -> object:
             source=csrc,
         )
         # Lanes with no baseline flow so that new capacity can reach its users and be supplied. Growth
-        # options stand where the stage already runs: they use the region's 2024 lanes.
-        if pid.endswith("-grow"):
-            continue
+        # options stand where the stage already runs: they use the region's 2024 lanes, and get new ones
+        # only where none leaves (or enters) the region.
+        grow = pid.endswith("-grow")
         for com in outputs:
+            if grow and any(k[0] == com and k[1] == reg for k in seen):
+                continue
             top = used[com].drop(reg, errors="ignore").nlargest(2).index if com in used else []
             for d in top:
                 if (com, reg, d) not in seen and com not in ("pack_ev", "pack_ess"):
                     add_route(b, seen, com, reg, d, 0.0)
         for com in inputs:
+            if grow and (produced[com].get(reg, 0.0) > 0 or any(k[0] == com and k[2] == reg for k in seen)):
+                continue
             top = produced[com].drop(reg, errors="ignore").nlargest(2).index
             for o in top:
                 if (com, o, reg) not in seen:
