@@ -369,9 +369,10 @@ GROWTH: dict[str, tuple[str, str, str]] = {
         "share of 2024 capacity; which regions build is left to cost. Capex per unit of yearly capacity is the "
         "stage's figure at Chinese cost level (A-capex, D-capex-cn, D-capex-cam-cn, A-capex-growth) times the "
         "region's cost level (EU27 1.5, other OECD 1.2, mining 1.0 everywhere). Lead times: mines 2 years "
-        "(expansions of operating mines and projects under construction in 2024; a new mine takes a decade or "
-        "more, beyond the horizon, so none is offered), refineries, material and component plants and recycling "
-        "1 year (new lines at existing sites), cell plants 2 years and 1 year in China (Chinese makers add lines "
+        "(they stand for expansions of operating mines and for projects already under construction in 2024, "
+        "which still need pits, concentrators or brine ponds built; a mine in a region with no mining takes a "
+        "decade or more from discovery, beyond the horizon, so no option opens one outside the EU27), "
+        "refineries, material and component plants and recycling 1 year (new lines at existing sites), cell plants 2 years and 1 year in China (Chinese makers add lines "
         "within a year). Lifetimes: cell plants 15 years, the rest 20. The EU27 keeps its own named and generic "
         "options above; these options serve the world's growth, not EU policy.",
         "assumption",
