@@ -529,7 +529,9 @@ def write_assumptions(readme: Path) -> None:
         f"- **{sid}** {title} (derived, confidence {conf}). {note}" for sid, (title, note, conf) in A.DERIVED.items()
     ]
     lines += [
-        f"- **{sid}** {title}. {note}" if conf == "assumption" else f"- **{sid}** {title} (derived, confidence {conf}). {note}"
+        f"- **{sid}** {title}. {note}"
+        if conf == "assumption"
+        else f"- **{sid}** {title} (derived, confidence {conf}). {note}"
         for sid, (title, note, conf) in A.GROWTH.items()
     ]
     head, rest = text.split(start, 1)

@@ -372,8 +372,9 @@ GROWTH: dict[str, tuple[str, str, str]] = {
         "(they stand for expansions of operating mines and for projects already under construction in 2024, "
         "which still need pits, concentrators or brine ponds built; a mine in a region with no mining takes a "
         "decade or more from discovery, beyond the horizon, so no option opens one outside the EU27), "
-        "refineries, material and component plants and recycling 1 year (new lines at existing sites), cell plants 2 years and 1 year in China (Chinese makers add lines "
-        "within a year). Lifetimes: cell plants 15 years, the rest 20. The EU27 keeps its own named and generic "
+        "refineries, material and component plants and recycling 1 year (new lines at existing sites), cell "
+        "plants 2 years and 1 year in China (Chinese makers add lines within a year). Lifetimes: cell plants 15 "
+        "years, the rest 20. The EU27 keeps its own named and generic "
         "options above; these options serve the world's growth, not EU policy.",
         "assumption",
     ),

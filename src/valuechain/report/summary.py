@@ -179,7 +179,8 @@ def _plan(run: StudyRun) -> list[str]:
     operating = fmt.clean(fmt.num(parts.get("operating", 0.0)), scale)
     years = fmt.horizon(run.study.start, run.study.years)
     line = (
-        f"**Least-cost plan for the targets.** Beyond the plan without them, it builds {_list(where, 8)}. It costs {fmt.money(t.premium, cur)} more "
+        f"**Least-cost plan for the targets.** Beyond the plan without them, it builds {_list(where, 8)}. "
+        f"It costs {fmt.money(t.premium, cur)} more "
         f"than the same study without the targets (expected over the scenarios, discounted at "
         f"{fmt.pct(run.study.discount_rate)}, {years}), {fmt.money(t.premium_per_kwh, cur)} per kWh of cells "
         f"served in {fmt.region(net, run.region)}: {fmt.money(operating, cur)} of higher operating costs, "
