@@ -28,6 +28,7 @@ import assumptions as A  # noqa: E402, N812
 import figures as F  # noqa: E402, N812
 from chain import build_chain, recipe  # noqa: E402
 from derive import derivation_rows  # noqa: E402
+from growth import growth_options, pack_options, stage_of  # noqa: E402
 
 from valuechain.network import NetworkBuilder, save_network  # noqa: E402
 from valuechain.network.balancing import distance_matrix  # noqa: E402
@@ -99,9 +100,9 @@ def cost_level(region: str, stage: str) -> float:
     return F.COST_LEVEL["HIGH"][0] if region in F.HIGH_COST else 1.0
 
 
-def read_public_figures() -> list[dict[str, str]]:
-    """Read the rows of inputs/public_figures.csv."""
-    with open(HERE / "inputs" / "public_figures.csv", encoding="utf-8", newline="") as fh:
+def read_public_figures(name: str = "public_figures.csv") -> list[dict[str, str]]:
+    """Read the rows of inputs/public_figures.csv (or of another file of public figures in inputs/)."""
+    with open(HERE / "inputs" / name, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -248,9 +249,9 @@ SEED_DOCS = {
 }
 
 
-def add_sources(b: NetworkBuilder) -> None:
-    """Add public figures, seed facts, assumptions and derivations as sources."""
-    for r in read_public_figures():
+def add_public_figures(b: NetworkBuilder, rows: list[dict[str, str]]) -> None:
+    """Add rows of a public-figures file as sources."""
+    for r in rows:
         title = r["source_title"]
         publisher = title.split(" '")[0].split(",")[0].split(" (")[0].strip()
         url = r["source_url"] if r["source_url"].startswith("http") else ""
@@ -260,6 +261,11 @@ def add_sources(b: NetworkBuilder) -> None:
         b.add_source(
             r["figure_id"], title, publisher=publisher, year=year, url=url, confidence=r["confidence"], note=note
         )
+
+
+def add_sources(b: NetworkBuilder) -> None:
+    """Add public figures, seed facts, assumptions and derivations as sources."""
+    add_public_figures(b, read_public_figures())
     for r in read_seed_facts():
         title, year = SEED_DOCS[r["document"]]
         b.add_source(
@@ -315,6 +321,21 @@ def add_sources(b: NetworkBuilder) -> None:
             confidence=conf,
             note=note,
         )
+    # The 2030 outlooks and the growth options' assumptions and derivations come last.
+    add_public_figures(b, read_public_figures("outlook_figures.csv"))
+    for sid, (title, note, conf) in A.GROWTH.items():
+        b.add_source(
+            sid,
+            title,
+            publisher="valuechain",
+            year=2026,
+            url="networks/global-li-ion-2024/README.md",
+            confidence=conf,
+            note=note,
+        )
+
+
+SUFFIXES = ("-new", "-eu", "-cn", "-kr", "-geo", "-grow")  # option ids kept as written; others get "-build"
 
 
 def continent(region: str) -> str:
@@ -408,28 +429,27 @@ def build_network() -> object:
         add_route(b, seen, com, o, d, round(f, 9))
 
     # Expansion options: planned plants named in the seeds, then generic options.
+    # Lifetime: 15 years for cell plants, 20 for the rest (A-capex; A-growth-options for the growth options).
+    life = {True: 15.0, False: 20.0}
     options = [
-        (pid, name + " (planned)", reg, f"cell_{chem}", cap, capex, csrc, owner, tech, lead, src)
+        (pid, name + " (planned)", reg, f"cell_{chem}", cap, capex, csrc, owner, tech, lead, life[True], src)
         for pid, name, reg, chem, cap, owner, tech, src, capex, csrc, lead in F.PIPELINE_CELLS
     ]
     options += [
-        (pid, name + " (planned)", reg, com, cap, capex, csrc, owner, tech, lead, src)
+        (pid, name + " (planned)", reg, com, cap, capex, csrc, owner, tech, lead, life[False], src)
         for pid, name, reg, com, cap, owner, tech, src, capex, csrc, lead in F.PIPELINE_MATERIALS
     ]
     options += [
-        (pid, name, reg, kind, size, capex, src, owner, tech, lead, src)
+        (pid, name, reg, kind, size, capex, src, owner, tech, lead, life[kind.startswith("cell")], src)
         for pid, name, reg, kind, size, capex, src, owner, tech, lead in F.EXPANSIONS
     ]
-    for pid, name, reg, kind, size, capex, csrc, owner, tech, lead, _ in options:
-        pid = pid if pid.endswith(("-new", "-eu", "-cn", "-kr", "-geo")) else f"{pid}-build"
-        inputs, outputs = recipe(kind)
-        stage = (
-            "cell"
-            if kind.startswith("cell")
-            else "recycling"
-            if kind in ("hydromet", "pretreatment")
-            else ("mining" if kind in ("lithium_ore", "natural_graphite") else "material")
-        )
+    options += growth_options(ch.procs, cost_level)
+    packs, pack_recipes = pack_options(ch.procs, ch.demand, cost_level)
+    options += packs
+    for pid, name, reg, kind, size, capex, csrc, owner, tech, lead, lifetime, _ in options:
+        pid = pid if pid.endswith(SUFFIXES) else f"{pid}-build"
+        inputs, outputs = pack_recipes.get(pid) or recipe(kind)
+        stage = stage_of(kind)
         key = {"pretreatment": "black_mass"}.get(kind, kind)
         b.add_expansion(
             pid,
@@ -441,19 +461,26 @@ def build_network() -> object:
             variable_cost=F.VARIABLE_COST[key] * cost_level(reg, stage),
             min_size=0.0,
             max_size=size,
-            lifetime=15 if stage == "cell" else 20,
+            lifetime=lifetime,
             lead_time=lead,
             owner=owner,
             technology_origin=tech,
             source=csrc,
         )
-        # Lanes with no baseline flow so that new capacity can reach its users and be supplied.
+        # Lanes with no baseline flow so that new capacity can reach its users and be supplied. Growth
+        # options stand where the stage already runs: they use the region's 2024 lanes, and get new ones
+        # only where none leaves (or enters) the region.
+        grow = pid.endswith("-grow")
         for com in outputs:
+            if grow and any(k[0] == com and k[1] == reg for k in seen):
+                continue
             top = used[com].drop(reg, errors="ignore").nlargest(2).index if com in used else []
             for d in top:
                 if (com, reg, d) not in seen and com not in ("pack_ev", "pack_ess"):
                     add_route(b, seen, com, reg, d, 0.0)
         for com in inputs:
+            if grow and (produced[com].get(reg, 0.0) > 0 or any(k[0] == com and k[2] == reg for k in seen)):
+                continue
             top = produced[com].drop(reg, errors="ignore").nlargest(2).index
             for o in top:
                 if (com, o, reg) not in seen:
@@ -471,7 +498,7 @@ def build_network() -> object:
                         add_route(b, seen, cid, o, d, 0.0)
     net = b.build(auto_hubs=True, check_balance=False)
     kind_of = {p["id"]: p["kind"] for p in ch.procs} | {
-        (o[0] if o[0].endswith(("-new", "-eu", "-cn", "-kr", "-geo")) else f"{o[0]}-build"): o[3] for o in options
+        (o[0] if o[0].endswith(SUFFIXES) else f"{o[0]}-build"): o[3] for o in options
     }
     tables = dict(net.tables)
     rec = tables["recipes"].copy()
@@ -481,6 +508,8 @@ def build_network() -> object:
     ]
     src = dict(zip(net.processes.index, net.processes["source"], strict=True))
     rec["source"] = [s or src.get(p, "A-yields") for p, s in zip(rec["process"], rec["source"], strict=True)]
+    # The cells of a pack growth option come in the region's 2024 mix (A-chemistry).
+    rec.loc[rec["process"].isin(list(pack_recipes)) & (rec["kind"] == "input"), "source"] = "A-chemistry"
     tables["recipes"] = rec
     add_stocks(tables, ch)
     add_alternatives(tables, ch)
@@ -515,6 +544,12 @@ def write_assumptions(readme: Path) -> None:
     lines = [f"- **{sid}** {title}. {note}" for sid, (title, note) in A.ASSUMPTIONS.items()]
     lines += [
         f"- **{sid}** {title} (derived, confidence {conf}). {note}" for sid, (title, note, conf) in A.DERIVED.items()
+    ]
+    lines += [
+        f"- **{sid}** {title}. {note}"
+        if conf == "assumption"
+        else f"- **{sid}** {title} (derived, confidence {conf}). {note}"
+        for sid, (title, note, conf) in A.GROWTH.items()
     ]
     head, rest = text.split(start, 1)
     tail = rest.split(end, 1)[1]

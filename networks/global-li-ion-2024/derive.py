@@ -10,6 +10,7 @@ and lost value of demand.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import figures as F  # noqa: N812
 import pandas as pd
@@ -126,6 +127,9 @@ def derivation_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 "BatPaC 5.1 material intensities per kWh (NMC 811 and 622 averaged, LFP) and the lithium mass fraction"
                 " of the cathode (molar masses)", intensities, "D-cam-mass")  # fmt: skip
     for eid, r in tables["expansions"].iterrows():
+        if str(eid).endswith("-grow"):
+            _growth_rows(add, str(eid), str(r["region"]), float(r["capex"]))
+            continue
         if float(r["variable_cost"]) > 0:
             add("expansions", str(eid), "variable_cost",
                 "conversion cost of the stage at Chinese levels x the region's cost level",
@@ -144,3 +148,29 @@ def derivation_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                     inputs = ";".join([*direct, extra] if extra else direct)
                     add("projects", str(r["id"]), f, _PROJECT_METHODS[d], inputs, d)
     return pd.DataFrame(rows, columns=["table", "row", "field", "method", "inputs", "source"])
+
+
+def _growth_rows(add: Callable[..., None], eid: str, region: str, capex: float) -> None:
+    """Derivations of a growth option's size, capex, variable cost, lead time and lifetime (A-growth-options)."""
+    from growth import stage_of
+
+    kind = eid[len(region) + 1 : -len("-grow")]
+    if kind.startswith("pack_"):
+        base, capex_src = F.PACK_CAPEX
+        add("expansions", eid, "max_size",
+            f"the region's {F.PACK_YEAR} pack demand (2024 demand x (1 + growth) ^ {F.PACK_YEAR - 2024}) less the "
+            "capacity of its 2024 pack lines", "D-demand;D-growth;A-utilisation;A-packs")  # fmt: skip
+    else:
+        factor, size_src = F.GROWTH_2030[kind]
+        base, capex_src = F.GROWTH_CAPEX[kind]
+        add("expansions", eid, "max_size",
+            f"the region's 2024 capacity of {kind} x (growth to 2030 - 1) = x {factor - 1:.3g}",
+            f"{size_src};A-utilisation;A-growth-options")  # fmt: skip
+    if capex > base * 1.0001:
+        add("expansions", eid, "capex", "the stage's capex at Chinese cost level x the region's cost level",
+            f"{capex_src};{_cost_inputs(region)}")  # fmt: skip
+    add("expansions", eid, "variable_cost",
+        "conversion cost of the stage at Chinese levels x the region's cost level", _cost_inputs(region))  # fmt: skip
+    for f in ("lifetime", "lead_time"):
+        add("expansions", eid, f, f"typical {f.replace('_', ' ')} of the stage ({stage_of(kind)})",
+            "A-packs" if kind.startswith("pack_") else "A-growth-options")  # fmt: skip

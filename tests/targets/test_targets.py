@@ -181,9 +181,13 @@ def test_default_study_on_the_global_network():
     # policy measures it (production over the EU's own use), or no use at all; refined cobalt once
     # showed 0 % made in the EU under a 40 % target read as met, from a measure over supply that
     # counted cobalt passing through Finland to Norway
-    for lo, got in (("min_domestic", "planned_domestic"), ("min_recycled", "planned_recycled")):
+    # Two of the three recycling minimums are met: with world demand served to 2030, the EU's use of
+    # nickel sulphate grows with its cell output while its black mass stays at 2024 collection, so
+    # under the reimposed export controls recycled nickel falls 44.6 t Ni short of 25 % in 2026,
+    # before the new EU refiners run.
+    for lo, got, n in (("min_domestic", "planned_domestic", 3), ("min_recycled", "planned_recycled", 2)):
         met = t[t[lo].notna() & (t["violation"] <= 1e-6)]
-        assert len(met) >= 3, lo
+        assert len(met) >= n, lo
         ok = met[got].isna() | (met[got] >= met[lo] - 1e-6)
         assert ok.all(), met.loc[~ok, [lo, got]]
     assert t.loc[("refining", "cobalt_refined"), "planned_domestic"] >= 0.4 - 1e-6

@@ -378,3 +378,66 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "medium",
     ),
 }
+
+# Growth of supply to 2030: id -> (title, note, confidence); written after the sources above.
+GROWTH: dict[str, tuple[str, str, str]] = {
+    "A-packs": (
+        "Pack assembly grows with demand, in each region's mix of cell chemistries",
+        "Packs are assembled at vehicle and storage-system plants, which are built with the demand that the "
+        "growth rates of D-growth project; a pack line is cheap and quick to add next to a car or storage plant. "
+        "The 2024 pack lines keep their capacity (2024 output / 80 %, A-utilisation), which alone would cap pack "
+        "output at 1.25 times 2024 while demand grows 21 % a year (EV) and 12 % a year (storage), leaving a "
+        "quarter of 2027 demand and more than half of 2030 demand unserved in a plan with no policy. Each region "
+        "with pack demand may therefore add pack assembly (options '<region>-pack_ev-grow' and "
+        "'<region>-pack_ess-grow') up to its 2030 demand (2024 demand x 1.21^6 or 1.12^6) less its 2024 lines, "
+        "in service a year after the decision, at 10 USD m per GWh/yr (A-capex-growth) times the region's cost "
+        "level. The new EV lines take NMC and LFP cells in the region's 2024 mix (A-chemistry), not one "
+        "chemistry each as the 2024 lines do: with one line per chemistry and room to grow, the cheaper LFP "
+        "lines would take all new EV demand, a switch of chemistry the network does not model. Storage packs "
+        "are all LFP.",
+        "assumption",
+    ),
+    "A-growth-options": (
+        "Growth of supply outside the EU27 to 2030",
+        "Every region outside the EU27 that runs a mine, refinery, precursor, cathode, anode, electrolyte, "
+        "separator, cell or recycling process in 2024 may add capacity of that kind (options '<region>-<kind>-grow'"
+        " in expansions.csv), up to its 2024 capacity times the stage's growth to 2030 less one: lithium mining and"
+        " refining 2.46 (lithium demand +146 %, P901), cobalt mining and refining and natural graphite 1.75 (the "
+        "upper end of +50-75 %, P902), precursor and cathode 2.78 (cathode capacity +178 %, P903), the rest 2.94, "
+        "the growth of battery demand (D-growth-bound). A region's share of new capacity is therefore at most its "
+        "share of 2024 capacity; which regions build is left to cost. Capex per unit of yearly capacity is the "
+        "stage's figure at Chinese cost level (A-capex, D-capex-cn, D-capex-cam-cn, A-capex-growth) times the "
+        "region's cost level (EU27 1.5, other OECD 1.2, mining 1.0 everywhere). Lead times: mines 2 years "
+        "(they stand for expansions of operating mines and for projects already under construction in 2024, "
+        "which still need pits, concentrators or brine ponds built; a mine in a region with no mining takes a "
+        "decade or more from discovery, beyond the horizon, so no option opens one outside the EU27), "
+        "refineries, material and component plants and recycling 1 year (new lines at existing sites), cell "
+        "plants 2 years and 1 year in China (Chinese makers add lines within a year). Lifetimes: cell plants 15 "
+        "years, the rest 20. The EU27 keeps its own named and generic "
+        "options above; these options serve the world's growth, not EU policy.",
+        "assumption",
+    ),
+    "A-capex-growth": (
+        "Investment cost of mines and pack lines with no figure in the project's figure set",
+        "Per unit of yearly capacity: nickel mines 20,000 USD per t Ni (laterite and sulphide projects, NPI at the"
+        " low end, HPAL-fed mines at the high end), cobalt 30,000 USD per t Co (mostly a by-product of copper "
+        "and nickel mines, charged here in full), manganese ore 250 USD per t Mn; pack assembly 10 USD m per "
+        "GWh/yr (a small share of a cell plant's 68 USD m, D-capex-cn). Round figures of the order of published "
+        "project costs; they set only which region builds first.",
+        "assumption",
+    ),
+    "D-growth-bound": (
+        "Growth of battery demand from 2024 to 2030",
+        "EV batteries over 3,000 GWh (P016) and storage 400 GWh (P243) in 2030 against 950 GWh (P011) and 205 GWh"
+        " (P022) in 2024: (3,000 + 400) / (950 + 205) = 2.94. Bounds the growth of stages with no published 2030 "
+        "outlook in the project's figure set.",
+        "medium",
+    ),
+    "D-capex-cam-cn": (
+        "Investment per t/yr of a cathode plant at Chinese cost level",
+        "Kotka: about EUR 800 m (S100) for 60 kt/yr (W021), about USD 14,400 per t/yr in Europe (A-fx); building "
+        "in Europe or the US costs 70-130 % more than in China (P225): at the midpoint, 100 % more, USD 7,200 per "
+        "t/yr in China.",
+        "low",
+    ),
+}

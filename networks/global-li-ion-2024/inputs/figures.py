@@ -348,6 +348,41 @@ EXPANSIONS += [
     ("fi-cobalt_refined-new", "Cobalt refinery expansion (Kokkola, FI)", "FI", "cobalt_refined", 10_000.0, 20_000.0,
      "A-capex", "BE", "BE", 2),
 ]
+# Growth of supply outside the EU27 to 2030 (growth.py, A-growth-options): one option per region and kind of
+# process it runs in 2024, of size 2024 capacity x (growth to 2030 - 1). Growth to 2030 by kind, with its source:
+# a published 2030 outlook where one bounds the stage, else the growth of battery demand (EV and storage).
+BATTERY_GROWTH_2030 = (3000.0 + 400.0) / (950.0 + 205.0)  # D-growth-bound: P016, P243 over P011, P022 = 2.94
+GROWTH_2030: dict[str, tuple[float, str]] = {
+    "lithium_ore": (1 + 1.46, "P901"), "lithium_chem": (1 + 1.46, "P901"),  # lithium demand +146 %, IEA base case
+    "cobalt_ore": (1 + 0.75, "P902"), "cobalt_refined": (1 + 0.75, "P902"),  # graphite and cobalt +50-75 %: upper end
+    "natural_graphite": (1 + 0.75, "P902"),
+    "pcam": (1 + 1.78, "P903"), "cam_nmc": (1 + 1.78, "P903"), "cam_lfp": (1 + 1.78, "P903"),  # CAM capacity +178 %
+    **{k: (BATTERY_GROWTH_2030, "D-growth-bound") for k in (
+        "nickel_ore", "manganese_ore", "nickel_sulphate", "manganese_sulphate", "anode_natural", "anode_synthetic",
+        "electrolyte", "separator", "cell_nmc", "cell_lfp", "pretreatment", "hydromet")},
+}
+# Investment per unit of yearly capacity at Chinese cost level (x build.cost_level for the region), with source:
+# the figures of the expansion options above where they exist (A-capex, D-capex-...), else A-capex-growth.
+GROWTH_CAPEX: dict[str, tuple[float, str]] = {
+    "lithium_ore": (12_000.0, "A-capex"), "nickel_ore": (20_000.0, "A-capex-growth"),
+    "cobalt_ore": (30_000.0, "A-capex-growth"), "manganese_ore": (250.0, "A-capex-growth"),
+    "natural_graphite": (2_000.0, "A-capex"), "lithium_chem": (20_000.0, "A-capex"),
+    "nickel_sulphate": (15_000.0, "A-capex"), "cobalt_refined": (20_000.0, "A-capex"),
+    "manganese_sulphate": (6_000.0, "A-capex"), "pcam": (8_000.0, "A-capex"),
+    "cam_nmc": (800e6 * EUR_USD / 60_000 / 2.0, "D-capex-cam-cn"), "cam_lfp": (10_000.0, "A-capex"),
+    "anode_natural": (12_000.0, "A-capex"), "anode_synthetic": (12_000.0, "A-capex"),
+    "electrolyte": (2_000.0, "A-capex"), "separator": (1.0e6, "A-capex"),
+    "cell_nmc": (1.0e8 / 1.46, "D-capex-cn"), "cell_lfp": (1.0e8 / 1.46, "D-capex-cn"),
+    "pretreatment": (500.0, "A-capex"), "hydromet": (3_000.0, "A-capex"),
+}
+PACK_CAPEX = (10e6, "A-capex-growth")  # USD per GWh/yr of pack assembly, Chinese cost level
+PACK_YEAR = 2030  # A-packs: pack growth options reach the demand of this year
+# (lead time, lifetime) in years by stage, A-growth-options; Chinese cell lines separately.
+GROWTH_LEAD_LIFE: dict[str, tuple[float, float]] = {
+    "mining": (2.0, 20.0), "refining": (1.0, 20.0), "material": (1.0, 20.0), "cell": (2.0, 15.0),
+    "cell_cn": (1.0, 15.0), "recycling": (1.0, 20.0), "pack": (1.0, 15.0),
+}
+
 # Named cathode plants under construction in 2024 (process of capacity 0 plus an expansion option).
 PIPELINE_MATERIALS = [
     # id, name, region, commodity, planned capacity t/yr, owner, technology, capacity source, capex, capex source, lead

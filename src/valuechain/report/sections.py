@@ -125,7 +125,8 @@ def targets(rep: Report, run: StudyRun, heading: str) -> None:
     b = builds(run)
     rep.add_text(
         f"The least-cost plan that meets the study's targets ({run.study.name}: caps on one country's share, minimum "
-        f"shares made in {fmt.region(net, run.region)}, the export ban), against the same study without them. Costs "
+        f"shares made in {fmt.region(net, run.region)}, the export ban), against the same study without them; what it "
+        f"builds is what it adds to the plan without them. Costs "
         f"are expected over the study's scenarios and discounted at {fmt.pct(run.study.discount_rate)} a year."
     )
     if len(b):

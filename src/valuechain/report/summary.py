@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from valuechain.report import fmt
@@ -119,16 +120,31 @@ def _controls(run: StudyRun, share: pd.DataFrame) -> list[str]:
 
 
 def builds(run: StudyRun) -> pd.DataFrame:
-    """What the targets plan builds: one row per option and commodity, first year and capacity."""
+    """What the targets plan builds beyond the plan without the targets.
+
+    One row per option and commodity: the first year the targets plan builds it and the capacity it
+    builds over the horizon less what the reference plan (the same study without the targets) builds
+    of the same option, where that is positive. Capacity both plans build (the growth that world
+    demand needs whatever the targets) is not the targets' doing and is left out.
+    """
     if run.targets is None:
         return pd.DataFrame()
     cap = run.targets.capacity
-    cap = cap[(cap["plan"] == "capped") & (cap["capacity"] > fmt.ABS_TOL)] if "plan" in cap else cap
+    cols = ["expansion", "region", "commodity"]
+    empty = pd.DataFrame(columns=[*cols, "year", "capacity"])
+    if "plan" in cap:
+        ref = cap[cap["plan"] == "reference"].groupby(cols)["capacity"].sum()
+        cap = cap[(cap["plan"] == "capped") & (cap["capacity"] > fmt.ABS_TOL)]
+    else:
+        ref = pd.Series(dtype=float)
     if cap.empty:
-        return pd.DataFrame(columns=["expansion", "region", "commodity", "year", "capacity"])
-    g = cap.groupby(["expansion", "region", "commodity"], as_index=False).agg(
-        year=("year", "min"), capacity=("capacity", "sum")
-    )
+        return empty
+    g = cap.groupby(cols, as_index=False).agg(year=("year", "min"), capacity=("capacity", "sum"))
+    before = ref.reindex(pd.MultiIndex.from_frame(g[cols])).fillna(0.0).to_numpy()
+    g = g.assign(capacity=g["capacity"].to_numpy() - before)
+    g = g[g["capacity"] > fmt.ABS_TOL * np.maximum(1.0, before)]
+    if g.empty:
+        return empty
     value = run.network.commodities["value"].reindex(g["commodity"]).fillna(0.0).to_numpy()
     return g.assign(v=g["capacity"] * value).sort_values("v", ascending=False).drop(columns="v")
 
@@ -163,7 +179,8 @@ def _plan(run: StudyRun) -> list[str]:
     operating = fmt.clean(fmt.num(parts.get("operating", 0.0)), scale)
     years = fmt.horizon(run.study.start, run.study.years)
     line = (
-        f"**Least-cost plan for the targets.** It builds {_list(where, 8)}. It costs {fmt.money(t.premium, cur)} more "
+        f"**Least-cost plan for the targets.** Beyond the plan without them, it builds {_list(where, 8)}. "
+        f"It costs {fmt.money(t.premium, cur)} more "
         f"than the same study without the targets (expected over the scenarios, discounted at "
         f"{fmt.pct(run.study.discount_rate)}, {years}), {fmt.money(t.premium_per_kwh, cur)} per kWh of cells "
         f"served in {fmt.region(net, run.region)}: {fmt.money(operating, cur)} of higher operating costs, "
