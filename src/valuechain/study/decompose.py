@@ -37,6 +37,9 @@ __all__ = ["EXTENSIVE_UP_TO", "solve_saa"]
 #: global network solves in seconds; one of 1e6 did not finish in 300 s), the L-shaped method above.
 EXTENSIVE_UP_TO = 200_000
 FORMS = ("auto", "extensive", "lshaped")
+#: Scenarios built into one model at a time when a chunk of subproblems is made (the chunk then
+#: keeps only their bounds, so a chunk's peak memory is that of one such build).
+BUILD_BATCH = 20
 
 
 def _chunk(
@@ -46,9 +49,17 @@ def _chunk(
     from valuechain.analysis.saa import sample_shocks
     from valuechain.opt import build
 
-    shocks = sample_shocks(network, study, count, seed, first=first, register=register)
-    fs, stages = split(build(network, study, shocks=shocks))
-    return Subproblems(stages, fs)
+    sub: Subproblems | None = None
+    for a in range(first, first + count, BUILD_BATCH):  # built a few at a time: kept as bounds only
+        n = min(BUILD_BATCH, first + count - a)
+        fs, stages = split(build(network, study, shocks=sample_shocks(network, study, n, seed, first=a,
+                                                                        register=register)))  # fmt: skip
+        if sub is None:
+            sub = Subproblems(stages, fs)
+        else:
+            sub.add(stages)
+    assert sub is not None
+    return sub
 
 
 def _lower(sub: Subproblems) -> np.ndarray:
@@ -183,7 +194,8 @@ def solve_saa(
         A ``dask.distributed.Client`` for the subproblems, fresh evaluations and replications;
         ``None`` runs everything here.
     chunks
-        Chunks of scenarios (default: 2 per Dask worker, 1 here).
+        Chunks of scenarios (default: one per Dask worker, one here); each chunk holds one HiGHS
+        model for all its scenarios.
     gap
         Relative gap at which the L-shaped method stops.
     evaluate
@@ -215,10 +227,10 @@ def solve_saa(
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     run = _Runner(client, network)
-    n_chunks = chunks or (2 * len(run.workers) if run.workers else 1)
+    n_chunks = chunks or max(len(run.workers), 1)
     probe = _chunk(network, study, register, seed, 0, 1)
     first: FirstStage = probe.first
-    per_scenario = probe.stages[0].cost.size
+    per_scenario = probe.own_columns
     if form == "auto":
         form = "extensive" if samples * per_scenario + first.n <= EXTENSIVE_UP_TO else "lshaped"
     seconds: dict[str, float] = {}
