@@ -275,6 +275,27 @@ class _Variant:
     row_hi: np.ndarray
 
 
+def _get_basis(h: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The model's basis as two small arrays (column and row status codes)."""
+    b = h.getBasis()
+    return (np.fromiter((int(c) for c in b.col_status), dtype=np.int8),
+            np.fromiter((int(r) for r in b.row_status), dtype=np.int8))  # fmt: skip
+
+
+def _set_basis(h: Any, basis: tuple[np.ndarray, np.ndarray]) -> None:
+    """Give the model a basis kept by :func:`_get_basis` (its own scenario's last one)."""
+    import highspy
+
+    from valuechain.opt import _highs
+
+    status = [highspy.HighsBasisStatus(i) for i in range(int(max(basis[0].max(initial=0), basis[1].max(initial=0))) + 1)]
+    b = highspy.HighsBasis()
+    b.col_status = [status[c] for c in basis[0]]
+    b.row_status = [status[r] for r in basis[1]]
+    b.valid = True
+    _highs.check(h.setBasis(b), "a scenario's basis")
+
+
 def _same_shape(a: SecondStage, b: SecondStage) -> bool:
     """Whether two second stages differ at most in their bounds (column and row).
 
@@ -298,10 +319,13 @@ class Subproblems:
 
     Sampled scenarios of one study differ only in bounds (capacities, supplies): the scenarios of
     one *shape* (same costs, matrix and linked columns) share one HiGHS model, and a scenario is
-    solved by setting its bounds there (only where they differ from the shape's), warm from the
-    basis the last scenario left. Costs are equal within a shape, so that basis stays dual
-    feasible and the dual simplex starts from it. Memory is one model per shape (one for a sampled
-    study, whatever the number of scenarios) plus each scenario's differing bounds.
+    solved by setting its bounds there (only where they differ from the shape's) and its own last
+    optimal basis (kept as status codes, a byte per column and row). Costs are equal within a
+    shape, so any of its bases stays dual feasible and the dual simplex starts from it; a
+    scenario's own basis from the previous proposal is the nearest (on the global network 3x fewer
+    simplex iterations than the basis another scenario left). Memory is one model per shape (one
+    for a sampled study, whatever the number of scenarios) plus each scenario's differing bounds
+    and basis.
 
     Parameters
     ----------
@@ -318,6 +342,7 @@ class Subproblems:
         self._variants: list[_Variant] = []
         self._models: dict[int, Any] = {}
         self._loaded: dict[int, int] = {}  # shape -> scenario whose bounds its model holds
+        self._bases: list[tuple[np.ndarray, np.ndarray] | None] = []  # each scenario's last optimal basis
         self.add(stages)
 
     def __getstate__(self) -> dict[str, Any]:  # HiGHS models do not travel: rebuilt where they land
@@ -339,6 +364,7 @@ class Subproblems:
             sh = self._shapes[k]
             cols = _differ(sh.lb, sh.ub, st.lb, st.ub)
             rows = _differ(sh.row_lo, sh.row_hi, st.row_lo, st.row_hi)
+            self._bases.append(None)
             self._variants.append(
                 _Variant(st.name, st.probability, k, cols, st.lb[cols], st.ub[cols], rows, st.row_lo[rows],
                          st.row_hi[rows])
@@ -467,7 +493,10 @@ class Subproblems:
             if self._loaded.get(v.shape) != k:
                 self._load(h, k, loaded=self._loaded.get(v.shape))
                 self._loaded[v.shape] = k
+            if self._bases[k] is not None:
+                _set_basis(h, self._bases[k])
             _optimal(h, f"the second stage of scenario '{v.name}'")
+            self._bases[k] = _get_basis(h)
             info = h.getInfo()
             self.iterations += int(info.simplex_iteration_count)
             values[k] = float(info.objective_function_value)
