@@ -33,6 +33,8 @@ def main() -> None:
     ap.add_argument("--evaluate", type=int, default=0)
     ap.add_argument("--replications", type=int, default=0)
     ap.add_argument("--time-limit", type=float, default=float("inf"))
+    ap.add_argument("--groups", type=int, default=None, help="L-shaped cut groups (default: solve_saa's)")
+    ap.add_argument("--means", type=int, default=1, help="mean scenarios in the L-shaped master (0: none)")
     args = ap.parse_args()
 
     from contextlib import nullcontext
@@ -51,6 +53,7 @@ def main() -> None:
         res = solve_saa(
             net, study, args.samples, args.seed, form=args.form, method=args.method, client=client, gap=args.gap,
             evaluate=args.evaluate, replications=args.replications, time_limit=args.time_limit,
+            groups=args.groups, means=args.means,
             progress=lambda m: print(f"[{time.perf_counter() - t0:7.1f} s] {m}", flush=True),
         )  # fmt: skip
         workers_mb = (
@@ -59,6 +62,8 @@ def main() -> None:
     out = {
         "samples": args.samples,
         "form": res.form,
+        "groups": args.groups,
+        "means": args.means,
         "workers": args.workers,
         "seconds": round(time.perf_counter() - t0, 1),
         "steps": {k: round(v, 1) for k, v in res.seconds.items()},

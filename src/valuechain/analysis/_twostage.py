@@ -392,6 +392,35 @@ class Subproblems:
         lb[v.cols], ub[v.cols], rlo[v.rows], rhi[v.rows] = v.col_lb, v.col_ub, v.row_lo, v.row_hi
         return SecondStage(v.name, v.probability, sh.cost, lb, ub, sh.link, sh.a_start, sh.a_index, sh.a_value, rlo, rhi)
 
+    def mean_stage(self, positions: Sequence[int] | np.ndarray | None = None) -> SecondStage:
+        """The probability-weighted mean of scenarios' bounds, on their shared costs and matrix.
+
+        Parameters
+        ----------
+        positions
+            Scenarios to average (default: all).
+
+        Raises
+        ------
+        StudyError
+            If they do not share one shape (costs, matrix and linked columns).
+        """
+        pos = np.arange(len(self._variants)) if positions is None else np.asarray(positions, dtype=np.int64)
+        shapes = {self._variants[k].shape for k in pos}
+        if len(shapes) != 1:
+            raise StudyError(f"the mean of {pos.size} scenarios needs one shared shape; they have {len(shapes)}")
+        w = np.array([self._variants[k].probability for k in pos])
+        w = w / w.sum()
+        acc = None
+        for wk, k in zip(w, pos, strict=True):
+            st = self.stage(int(k))
+            vals = [wk * st.lb, wk * st.ub, wk * st.row_lo, wk * st.row_hi]
+            acc = vals if acc is None else [a + v for a, v in zip(acc, vals, strict=True)]
+        assert acc is not None
+        st = self.stage(int(pos[0]))
+        return SecondStage(f"mean of {pos.size}", 1.0, st.cost, acc[0], acc[1], st.link, st.a_start, st.a_index,
+                           st.a_value, acc[2], acc[3])  # fmt: skip
+
     def _load(self, h: Any, k: int, loaded: int | None = None) -> None:
         """Set scenario ``k``'s own bounds in ``h``, which holds those of scenario ``loaded`` (or the shape's)."""
         from valuechain.opt import _highs

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from dataclasses import replace
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from valuechain.errors import StudyError
 if TYPE_CHECKING:
     from distributed import Client
 
-    from valuechain.analysis._twostage import FirstStage, Subproblems
+    from valuechain.analysis._twostage import FirstStage, SecondStage, Subproblems
     from valuechain.analysis.saa import SAAResult
     from valuechain.network.model import Network
     from valuechain.opt import Study
@@ -40,6 +41,9 @@ FORMS = ("auto", "extensive", "lshaped")
 #: Scenarios built into one model at a time when a chunk of subproblems is made (the chunk then
 #: keeps only their bounds, so a chunk's peak memory is that of one such build).
 BUILD_BATCH = 20
+#: Above this many scenarios the L-shaped method cuts per group of scenarios, this many groups
+#: (one cut per scenario and iteration makes the master grow by ~2,000 coefficients per scenario).
+CUT_GROUPS = 100
 
 
 def _chunk(
@@ -54,6 +58,7 @@ def _chunk(
         n = min(BUILD_BATCH, first + count - a)
         fs, stages = split(build(network, study, shocks=sample_shocks(network, study, n, seed, first=a,
                                                                         register=register)))  # fmt: skip
+        stages = [replace(st, probability=1.0 / count) for st in stages]  # of the chunk, not of the batch
         if sub is None:
             sub = Subproblems(stages, fs)
         else:
@@ -64,6 +69,24 @@ def _chunk(
 
 def _lower(sub: Subproblems) -> np.ndarray:
     return sub.lower_bounds()
+
+
+def _mean(sub: Subproblems, positions: np.ndarray) -> tuple[SecondStage, float] | None:
+    """The chunk's mean scenario over ``positions`` (its own numbering) and their number."""
+    if positions.size == 0:
+        return None
+    return sub.mean_stage(positions), float(positions.size)  # sampled scenarios are equally likely
+
+
+def _mean_scenario(parts: list[tuple[SecondStage, float] | None]) -> SecondStage:
+    """The mean of the chunks' mean scenarios, weighted by their numbers of scenarios."""
+    from valuechain.analysis._twostage import SecondStage
+
+    got = [p for p in parts if p is not None]
+    total = sum(w for _, w in got)
+    lb, ub, rlo, rhi = (sum(w / total * getattr(st, k) for st, w in got) for k in ("lb", "ub", "row_lo", "row_hi"))
+    st = got[0][0]
+    return SecondStage(st.name, 1.0, st.cost, lb, ub, st.link, st.a_start, st.a_index, st.a_value, rlo, rhi)
 
 
 def _evaluate(sub: Subproblems, x: np.ndarray, gradients: bool) -> tuple[np.ndarray, np.ndarray | None, int]:
@@ -173,6 +196,8 @@ def solve_saa(
     confidence: float = 0.95,
     time_limit: float = float("inf"),
     progress: Callable[[str], None] | None = None,
+    groups: int | None = None,
+    means: int = 1,
 ) -> SAAResult:
     """Plan over ``samples`` register scenarios (SAA) with one first stage, and state its quality.
 
@@ -208,6 +233,13 @@ def solve_saa(
         Seconds for the L-shaped method.
     progress
         Called with a line of text after every step and L-shaped iteration.
+    groups
+        Cuts of the L-shaped method: one per group of consecutive scenarios and iteration
+        (default: one per scenario up to :data:`CUT_GROUPS` scenarios, that many groups above).
+    means
+        Mean scenarios written out in the L-shaped master (each over consecutive groups; 0: none):
+        lower bounds on the groups' costs by Jensen's inequality, since the samples differ only in
+        bounds.
 
     Returns
     -------
@@ -249,17 +281,37 @@ def solve_saa(
         if samples > 10:  # a first incumbent from the extensive form of the first ten samples
             _, start, _, _ = _extensive(network, study, register, seed, 0, 10, method)
 
+        # scenario -> cut group (consecutive, equally likely scenarios): a group's cut is the mean of its
+        # scenarios' cuts, its theta the mean of their costs
+        k = min(samples, groups or CUT_GROUPS)
+        group = np.repeat(np.arange(k), np.diff(np.linspace(0, samples, k + 1).round().astype(int)))
+        size = np.bincount(group, minlength=k).astype(float)
+
+        def by_group(v: np.ndarray) -> np.ndarray:
+            out = np.zeros((k, *v.shape[1:]))
+            np.add.at(out, group, v)
+            return out / size.reshape(-1, *([1] * (v.ndim - 1)))
+
         def evaluate_at(xk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             out = run.map(_evaluate, [(h, xk, True) for h in held], pinned=where if client else None)
             evaluate_at.iterations = sum(o[2] for o in out)  # type: ignore[attr-defined]
-            return np.concatenate([o[0] for o in out]), np.concatenate([o[1] for o in out])
+            return by_group(np.concatenate([o[0] for o in out])), by_group(np.concatenate([o[1] for o in out]))
 
+        blocks = []
+        for gs in np.array_split(np.arange(k), min(max(means, 0), k)) if means > 0 else []:
+            members = np.flatnonzero(np.isin(group, gs))
+            parts = run.map(
+                _mean, [(h, members[(members >= a) & (members < a + c)] - a) for h, (a, c) in zip(held, ranges, strict=True)],
+                pinned=where if client else None,
+            )  # fmt: skip
+            blocks.append((gs, size[gs] / size[gs].sum(), _mean_scenario(parts)))
         t1 = time.perf_counter()
         res = lshaped(
             first,
-            np.full(samples, 1.0 / samples),
+            size / samples,
             evaluate_at,
-            low,
+            by_group(low),
+            jensen=blocks,
             gap=gap,
             time_limit=time_limit,
             start=start,
