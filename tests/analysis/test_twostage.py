@@ -121,9 +121,31 @@ def test_one_model_per_dask_worker(toy):
         assert run.map(_live, [(h,) for h in held], pinned=where) == [1, 1]
 
 
-def test_grouped_cuts_with_a_mean_scenario_equal_the_extensive_form(toy):
+def test_grouped_cuts_with_a_mean_scenario_or_the_wait_and_see_floor_equal_the_extensive_form(toy):
     net, study = toy
     reference = solve(build(net, study, shocks=sample_shocks(net, study, 10, seed=3))).objective
-    res = solve_saa(net, study, 10, 3, form="lshaped", gap=1e-8, evaluate=0, replications=0, groups=3, means=1)
+    res = solve_saa(
+        net, study, 10, 3, form="lshaped", gap=1e-8, evaluate=0, replications=0, groups=3, means=1, wait_and_see=False
+    )
     assert res.objective == pytest.approx(reference, rel=1e-6)
     assert res.bound <= reference * (1 + 1e-9) + 1e-6
+    ws = solve_saa(net, study, 10, 3, form="lshaped", gap=1e-8, evaluate=0, replications=0, groups=5)
+    assert ws.objective == pytest.approx(reference, rel=1e-6)
+    assert "wait-and-see" in ws.seconds
+
+
+
+def test_wait_and_see_values_of_the_farmer_are_the_published_ones():
+    # Birge and Louveaux (section 1.1): with perfect foresight of yields 1.2, 1 and 0.8 x average the
+    # farmer earns 167,667, 118,600 and 59,950 (the 1.2 case to the nearest unit: 167,666.67); their
+    # mean, 115,405.6, bounds the recourse optimum 108,390 from above (EVPI 7,015.6). As costs:
+    def farmer(name: str, f: float) -> SecondStage:
+        st = quota_stage(name, 6000.0)
+        return replace(st, probability=1 / 3, a_value=np.array([1, -1, 2.5 * f, 1, -1, 3 * f, 1, 1, -20 * f], dtype=float))
+
+    sub = Subproblems([farmer("above", 1.2), farmer("average", 1.0), farmer("below", 0.8)], FIRST)
+    ws = sub.lower_bounds(first_cost=True)
+    assert ws == pytest.approx([-167_666.67, -118_600.0, -59_950.0], abs=0.01)
+    assert ws.mean() < -108_390.0
+    # without the first stage's cost the same LPs only bound each second stage
+    assert np.all(sub.lower_bounds() <= ws)

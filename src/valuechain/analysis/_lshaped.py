@@ -80,6 +80,7 @@ def lshaped(
     start: np.ndarray | None = None,
     progress: Callable[[int, float, float], None] | None = None,
     jensen: Sequence[tuple[np.ndarray, np.ndarray, SecondStage]] = (),
+    floor: float = -math.inf,
 ) -> LShapedResult:
     """Minimise ``c x + sum_s p_s Q_s(x)`` by the multi-cut L-shaped method in a trust region.
 
@@ -119,6 +120,9 @@ def lshaped(
         jointly convex in ``x`` and its bounds, so the mean scenario's optimum is at most the
         weighted mean of theirs (Jensen). The block gives the master the recourse's shape where
         no cut has been made yet, which lifts the lower bound early.
+    floor
+        A lower bound on the optimum known beforehand (e.g. the wait-and-see bound): the method's
+        bound is never below it.
 
     Returns
     -------
@@ -231,8 +235,10 @@ def lshaped(
         start = sol[:n]
     centre = np.clip(np.asarray(start, dtype=float), first.lb, first.ub)
     f_c, q_c, g_c = value(centre)
+
     add_cuts(centre, q_c, g_c, None)
-    radius, low, null_run = 1.0, -math.inf, 0
+    radius, null_run = 1.0, 0
+    low = floor
     for it in range(1, max_iterations + 1):
         sol, model_val = solve_master(radius)
         prune()
@@ -255,7 +261,7 @@ def lshaped(
             at_edge = np.any(np.abs(x - centre) >= 0.99 * radius * np.maximum(1.0, np.abs(centre)))
             if f_c - f_x >= 0.5 * pred and at_edge:
                 radius = min(radius * 2.0, 1e8)
-            centre, f_c, q_c = x.copy(), f_x, q
+            centre, f_c, q_c, g_c = x.copy(), f_x, q, g
             null_run = 0
         else:  # null step
             rho = min(1.0, radius) * (f_x - f_c) / pred
@@ -272,7 +278,7 @@ def lshaped(
             f_far, q_far, g_far = value(x_far)
             add_cuts(x_far, q_far, g_far, sol_all[n : n + ns])
             if f_far < f_c:
-                centre, f_c, q_c = x_far.copy(), f_far, q_far
+                centre, f_c, q_c, g_c = x_far.copy(), f_far, q_far, g_far
         history.append((it, low, f_c))
         if progress is not None:
             progress(it, low, f_c)

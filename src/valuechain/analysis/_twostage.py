@@ -13,10 +13,11 @@ row blocks whose first axis is ``scenario`` are the second stage (one :class:`Se
 scenario, its costs divided by the scenario's probability), the others the first stage
 (:class:`FirstStage`: expansions, open decisions, strategic reserves, the CVaR threshold).
 
-:class:`Subproblems` keeps one HiGHS model per scenario in which the first-stage columns the
-scenario uses are columns fixed at the master's proposal ``x``. Moving to a new proposal changes
-only those bounds, so HiGHS re-solves from the previous basis; the reduced costs of the fixed
-columns are a subgradient of :math:`Q_s` at ``x``.
+:class:`Subproblems` keeps one HiGHS model per *shape* of second stage (sampled scenarios of a
+study share one: they differ only in bounds) in which the first-stage columns are columns fixed at
+the master's proposal ``x``. A scenario is solved by setting its bounds and its last basis there, so
+HiGHS re-solves warm; the reduced costs of the fixed columns are a subgradient of :math:`Q_s` at
+``x``.
 
 :func:`lshaped` is the multi-cut L-shaped method (Benders decomposition with one cut per scenario
 and iteration) lives in :mod:`valuechain.analysis._lshaped`.
@@ -454,26 +455,37 @@ class Subproblems:
             self._loaded.pop(shape, None)
         return self._models[shape]
 
-    def lower_bounds(self) -> np.ndarray:
+    def lower_bounds(self, *, first_cost: bool = False) -> np.ndarray:
         """Least second-stage cost of every scenario over all first stages the first-stage rows allow.
 
         Each is the scenario's LP with the whole first stage free (at no cost) under its own rows;
         it bounds :math:`Q_s(x)` from below for every feasible ``x``. One LP per shape is built and
         re-solved per scenario with its bounds, then dropped.
 
+        With ``first_cost`` the first stage carries its cost: each value is then the scenario's
+        optimum with perfect foresight, :math:`\min_x c^\top x + Q_s(x)`, and their mean (with the
+        first stage's offset) is the wait-and-see lower bound on the two-stage optimum.
+
         Raises
         ------
         SolverError
             If that LP is unbounded (a second stage that can earn without limit).
         """
+        cost = self.first.cost if first_cost else np.zeros(self.first.n)
+        return self._relaxed(lambda _k: cost, "the lower bound")
+
+    def _relaxed(self, first_cost: Any, what: str) -> np.ndarray:
+        """Every scenario's LP with the first stage free at ``first_cost(k)`` under the first-stage rows."""
+        from valuechain.opt import _highs
+
         f = self.first
         out = np.empty(len(self._variants))
         models: dict[int, Any] = {}
         loaded: dict[int, int] = {}
         for k, v in enumerate(self._variants):
             st = self._shapes[v.shape]
+            own = st.cost.size
             if v.shape not in models:
-                own = st.cost.size
                 gi = np.asarray(st.a_index, dtype=np.int64)
                 cols = np.where(gi < own, gi, 0)
                 linked = gi >= own
@@ -489,9 +501,12 @@ class Subproblems:
                     np.concatenate([st.row_hi, f.row_hi]),
                 )
             h = models[v.shape]
+            fcols = (own + np.arange(f.n)).astype(np.int32)
+            if f.n:
+                _highs.check(h.changeColsCost(f.n, fcols, np.asarray(first_cost(k), dtype=float)), "first-stage costs")
             self._load(h, k, loaded=loaded.get(v.shape))
             loaded[v.shape] = k
-            _optimal(h, f"the lower bound of scenario '{v.name}' (its second stage over every first stage)")
+            _optimal(h, f"{what} of scenario '{v.name}' (its second stage over every first stage)")
             out[k] = float(h.getInfo().objective_function_value)
         return out
 
