@@ -65,7 +65,9 @@ def test_scenarios_differing_in_bounds_share_one_model_and_give_the_hand_compute
 
 def test_stages_of_another_shape_get_their_own_model():
     # yields 1.2 x average: another matrix, so another model; the bounds-only one still shares
-    other = replace(quota_stage("high yield", 6000.0), a_value=np.array([1.0, -1.0, 3.0, 1.0, -1.0, 3.6, 1.0, 1.0, -24.0]))
+    other = replace(
+        quota_stage("high yield", 6000.0), a_value=np.array([1.0, -1.0, 3.0, 1.0, -1.0, 3.6, 1.0, 1.0, -24.0])
+    )
     sub = Subproblems([quota_stage("a", 6000.0), other, quota_stage("b", 4000.0)], FIRST)
     sub.evaluate(np.array([170.0, 80.0, 250.0]))
     assert sub.live_models() == 2
@@ -134,14 +136,15 @@ def test_grouped_cuts_with_a_mean_scenario_or_the_wait_and_see_floor_equal_the_e
     assert "wait-and-see" in ws.seconds
 
 
-
 def test_wait_and_see_values_of_the_farmer_are_the_published_ones():
     # Birge and Louveaux (section 1.1): with perfect foresight of yields 1.2, 1 and 0.8 x average the
     # farmer earns 167,667, 118,600 and 59,950 (the 1.2 case to the nearest unit: 167,666.67); their
     # mean, 115,405.6, bounds the recourse optimum 108,390 from above (EVPI 7,015.6). As costs:
     def farmer(name: str, f: float) -> SecondStage:
         st = quota_stage(name, 6000.0)
-        return replace(st, probability=1 / 3, a_value=np.array([1, -1, 2.5 * f, 1, -1, 3 * f, 1, 1, -20 * f], dtype=float))
+        return replace(
+            st, probability=1 / 3, a_value=np.array([1, -1, 2.5 * f, 1, -1, 3 * f, 1, 1, -20 * f], dtype=float)
+        )
 
     sub = Subproblems([farmer("above", 1.2), farmer("average", 1.0), farmer("below", 0.8)], FIRST)
     ws = sub.lower_bounds(first_cost=True)

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from typing import Any
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -299,7 +298,9 @@ def lshaped(
     )
 
 
-def _add_jensen(master: Any, n: int, thetas: np.ndarray, weights: np.ndarray, st: SecondStage, base: np.ndarray) -> None:
+def _add_jensen(
+    master: Any, n: int, thetas: np.ndarray, weights: np.ndarray, st: SecondStage, base: np.ndarray
+) -> None:
     """Write ``stage`` out in the master, bounding ``sum_i w_i theta_i`` from below (see :func:`lshaped`).
 
     The master's thetas are ``base + phi`` and phi are its columns ``n ..``: the row reads

@@ -289,7 +289,8 @@ def _set_basis(h: Any, basis: tuple[np.ndarray, np.ndarray]) -> None:
 
     from valuechain.opt import _highs
 
-    status = [highspy.HighsBasisStatus(i) for i in range(int(max(basis[0].max(initial=0), basis[1].max(initial=0))) + 1)]
+    top = int(max(basis[0].max(initial=0), basis[1].max(initial=0)))
+    status = [highspy.HighsBasisStatus(i) for i in range(top + 1)]
     b = highspy.HighsBasis()
     b.col_status = [status[c] for c in basis[0]]
     b.row_status = [status[r] for r in basis[1]]
@@ -391,7 +392,9 @@ class Subproblems:
         sh = self._shapes[v.shape]
         lb, ub, rlo, rhi = sh.lb.copy(), sh.ub.copy(), sh.row_lo.copy(), sh.row_hi.copy()
         lb[v.cols], ub[v.cols], rlo[v.rows], rhi[v.rows] = v.col_lb, v.col_ub, v.row_lo, v.row_hi
-        return SecondStage(v.name, v.probability, sh.cost, lb, ub, sh.link, sh.a_start, sh.a_index, sh.a_value, rlo, rhi)
+        return SecondStage(
+            v.name, v.probability, sh.cost, lb, ub, sh.link, sh.a_start, sh.a_index, sh.a_value, rlo, rhi
+        )
 
     def mean_stage(self, positions: Sequence[int] | np.ndarray | None = None) -> SecondStage:
         """The probability-weighted mean of scenarios' bounds, on their shared costs and matrix.
@@ -456,7 +459,7 @@ class Subproblems:
         return self._models[shape]
 
     def lower_bounds(self, *, first_cost: bool = False) -> np.ndarray:
-        """Least second-stage cost of every scenario over all first stages the first-stage rows allow.
+        r"""Least second-stage cost of every scenario over all first stages the first-stage rows allow.
 
         Each is the scenario's LP with the whole first stage free (at no cost) under its own rows;
         it bounds :math:`Q_s(x)` from below for every feasible ``x``. One LP per shape is built and
@@ -537,8 +540,9 @@ class Subproblems:
             if self._loaded.get(v.shape) != k:
                 self._load(h, k, loaded=self._loaded.get(v.shape))
                 self._loaded[v.shape] = k
-            if self._bases[k] is not None:
-                _set_basis(h, self._bases[k])
+            basis = self._bases[k]
+            if basis is not None:
+                _set_basis(h, basis)
             _optimal(h, f"the second stage of scenario '{v.name}'")
             self._bases[k] = _get_basis(h)
             info = h.getInfo()

@@ -7,17 +7,18 @@ workers: each worker builds its chunk of scenarios once (a few at a time), keeps
 in which they differ and one HiGHS model for the whole chunk, and at every first-stage proposal
 re-solves each scenario in it from that scenario's last basis (the chunk's tasks are pinned to the
 worker), so memory grows with the workers, not with the samples. Cuts are made per scenario up to
-:data:`CUT_GROUPS` scenarios and per group of scenarios above, and the master holds the mean
-scenario as a Jensen lower bound. With ``client=None`` the chunk lives in this process. The plan is then evaluated on fresh scenarios
-and its optimality gap estimated by the multiple-replication procedure.
+:data:`CUT_GROUPS` scenarios and per group of scenarios above; the wait-and-see bound floors the
+method's lower bound. With ``client=None`` the chunk lives in this process. The plan is then
+evaluated on fresh scenarios and its optimality gap estimated by the multiple-replication
+procedure.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -315,10 +316,8 @@ def solve_saa(
         blocks = []
         for gs in np.array_split(np.arange(k), min(max(means, 0), k)) if means > 0 else []:
             members = np.flatnonzero(np.isin(group, gs))
-            parts = run.map(
-                _mean, [(h, members[(members >= a) & (members < a + c)] - a) for h, (a, c) in zip(held, ranges, strict=True)],
-                pinned=where if client else None,
-            )  # fmt: skip
+            local = [members[(members >= a) & (members < a + c)] - a for a, c in ranges]
+            parts = run.map(_mean, [(h, m) for h, m in zip(held, local, strict=True)], pinned=where if client else None)
             blocks.append((gs, size[gs] / size[gs].sum(), _mean_scenario(parts)))
         floor = -np.inf
         if wait_and_see:  # the mean of the scenarios' optima with perfect foresight
