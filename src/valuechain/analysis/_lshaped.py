@@ -234,7 +234,6 @@ def lshaped(
         start = sol[:n]
     centre = np.clip(np.asarray(start, dtype=float), first.lb, first.ub)
     f_c, q_c, g_c = value(centre)
-
     add_cuts(centre, q_c, g_c, None)
     radius, null_run = 1.0, 0
     low = floor
@@ -260,7 +259,7 @@ def lshaped(
             at_edge = np.any(np.abs(x - centre) >= 0.99 * radius * np.maximum(1.0, np.abs(centre)))
             if f_c - f_x >= 0.5 * pred and at_edge:
                 radius = min(radius * 2.0, 1e8)
-            centre, f_c, q_c, g_c = x.copy(), f_x, q, g
+            centre, f_c, q_c = x.copy(), f_x, q
             null_run = 0
         else:  # null step
             rho = min(1.0, radius) * (f_x - f_c) / pred
@@ -277,7 +276,7 @@ def lshaped(
             f_far, q_far, g_far = value(x_far)
             add_cuts(x_far, q_far, g_far, sol_all[n : n + ns])
             if f_far < f_c:
-                centre, f_c, q_c, g_c = x_far.copy(), f_far, q_far, g_far
+                centre, f_c, q_c = x_far.copy(), f_far, q_far
         history.append((it, low, f_c))
         if progress is not None:
             progress(it, low, f_c)
