@@ -33,6 +33,9 @@ def main() -> None:
     ap.add_argument("--evaluate", type=int, default=0)
     ap.add_argument("--replications", type=int, default=0)
     ap.add_argument("--time-limit", type=float, default=float("inf"))
+    ap.add_argument("--groups", type=int, default=None, help="L-shaped cut groups (default: solve_saa's)")
+    ap.add_argument("--means", type=int, default=0, help="mean scenarios in the L-shaped master (0: none)")
+    ap.add_argument("--no-wait-and-see", action="store_true", help="only the L-shaped master's lower bound")
     args = ap.parse_args()
 
     from contextlib import nullcontext
@@ -51,6 +54,7 @@ def main() -> None:
         res = solve_saa(
             net, study, args.samples, args.seed, form=args.form, method=args.method, client=client, gap=args.gap,
             evaluate=args.evaluate, replications=args.replications, time_limit=args.time_limit,
+            groups=args.groups, means=args.means, wait_and_see=not args.no_wait_and_see,
             progress=lambda m: print(f"[{time.perf_counter() - t0:7.1f} s] {m}", flush=True),
         )  # fmt: skip
         workers_mb = (
@@ -59,6 +63,9 @@ def main() -> None:
     out = {
         "samples": args.samples,
         "form": res.form,
+        "groups": args.groups,
+        "means": args.means,
+        "wait_and_see": not args.no_wait_and_see,
         "workers": args.workers,
         "seconds": round(time.perf_counter() - t0, 1),
         "steps": {k: round(v, 1) for k, v in res.seconds.items()},

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from valuechain.analysis._twostage import FirstStage, _highs_lp, _optimal
+from valuechain.analysis._twostage import FirstStage, SecondStage, _highs_lp, _optimal
 from valuechain.errors import SolverError
 
 __all__ = ["Evaluator", "LShapedResult", "lshaped"]
@@ -77,6 +78,8 @@ def lshaped(
     time_limit: float = math.inf,
     start: np.ndarray | None = None,
     progress: Callable[[int, float, float], None] | None = None,
+    jensen: Sequence[tuple[np.ndarray, np.ndarray, SecondStage]] = (),
+    floor: float = -math.inf,
 ) -> LShapedResult:
     """Minimise ``c x + sum_s p_s Q_s(x)`` by the multi-cut L-shaped method in a trust region.
 
@@ -108,6 +111,17 @@ def lshaped(
         first-stage rows allow.
     progress
         Called with (iteration, lower bound, upper bound) after every iteration.
+    jensen
+        Second stages written out in the master, each as ``(thetas, weights, stage)``: the row
+        ``sum_i weights_i theta_{thetas_i} >= q^T y`` with ``y`` feasible for ``stage`` at the
+        master's ``x``. Valid when ``stage`` is the weighted mean of those scenarios' bounds
+        (weights summing to 1) and they share its costs and matrix: a second stage's optimum is
+        jointly convex in ``x`` and its bounds, so the mean scenario's optimum is at most the
+        weighted mean of theirs (Jensen). The block gives the master the recourse's shape where
+        no cut has been made yet, which lifts the lower bound early.
+    floor
+        A lower bound on the optimum known beforehand (e.g. the wait-and-see bound): the method's
+        bound is never below it.
 
     Returns
     -------
@@ -129,6 +143,9 @@ def lshaped(
     ints = np.flatnonzero(first.integer).astype(np.int32)
     if ints.size:
         master.changeColsIntegrality(ints.size, ints, np.ones(ints.size, dtype=np.uint8))
+    for thetas, weights, st in jensen:
+        _add_jensen(master, n, np.asarray(thetas), np.asarray(weights, dtype=float), st, base)
+    rows0 = int(master.getNumRow())  # rows before the first cut
     cols = np.arange(n, dtype=np.int32)
     master_s, cuts, it, evals = 0.0, 0, 0, 0
     history: list[tuple[int, float, float]] = []
@@ -169,6 +186,7 @@ def lshaped(
             vals.append(np.concatenate([-g[s, nz], [1.0]]))
             starts.append(starts[-1] + nz.size + 1)
             rhs[j] = q[s] - base[s] - float(g[s, nz] @ x[nz])
+        cut_lo.append(rhs)
         ii = np.concatenate(idx).astype(np.int32)
         st = np.asarray(starts[:-1], dtype=np.int32)
         _highs.check(master.addRows(viol.size, rhs, np.full(viol.size, np.inf), ii.size, st, ii, np.concatenate(vals)),
@@ -176,6 +194,7 @@ def lshaped(
         cuts += int(viol.size)
 
     age = np.zeros(0, dtype=np.int64)  # iterations each cut has been slack in a row
+    cut_lo: list[np.ndarray] = []  # the cuts' right-hand sides, in row order
 
     def prune() -> None:
         """Drop cuts slack for 10 master solves in a row, once the cuts outnumber 5 per scenario.
@@ -185,13 +204,13 @@ def lshaped(
         cuts go (dropping every cut slack now makes the method cycle), and a slack cut has a basic
         slack, so deleting it keeps the basis valid for the next warm solve.
         """
-        nonlocal age
-        rows0 = first.row_lo.size
+        nonlocal age, cut_lo
         n_cuts = master.getNumRow() - rows0
         if age.size < n_cuts:
             age = np.concatenate([age, np.zeros(n_cuts - age.size, dtype=np.int64)])
         act = np.asarray(master.getSolution().row_value, dtype=float)[rows0:]
-        lo = np.asarray(master.getLp().row_lower_, dtype=float)[rows0:]
+        cut_lo = [np.concatenate(cut_lo)] if len(cut_lo) > 1 else cut_lo
+        lo = cut_lo[0] if cut_lo else np.zeros(0)
         slack = act - lo > 1e-7 * np.maximum(1.0, np.abs(lo))
         age = np.where(slack, age + 1, 0)
         if n_cuts <= 5 * ns:
@@ -201,6 +220,7 @@ def lshaped(
             rows = (rows0 + drop).astype(np.int32)
             _highs.check(master.deleteRows(rows.size, rows), "the removal of slack cuts")
             age = np.delete(age, drop)
+            cut_lo = [np.delete(lo, drop)]
 
     def value(x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         nonlocal evals
@@ -215,7 +235,8 @@ def lshaped(
     centre = np.clip(np.asarray(start, dtype=float), first.lb, first.ub)
     f_c, q_c, g_c = value(centre)
     add_cuts(centre, q_c, g_c, None)
-    radius, low, null_run = 1.0, -math.inf, 0
+    radius, null_run = 1.0, 0
+    low = floor
     for it in range(1, max_iterations + 1):
         sol, model_val = solve_master(radius)
         prune()
@@ -233,7 +254,7 @@ def lshaped(
             continue
         x = sol[:n]
         f_x, q, g = value(x)
-        add_cuts(x, q, g, sol[n:])
+        add_cuts(x, q, g, sol[n : n + ns])
         if f_c - f_x >= 1e-4 * pred:  # serious step
             at_edge = np.any(np.abs(x - centre) >= 0.99 * radius * np.maximum(1.0, np.abs(centre)))
             if f_c - f_x >= 0.5 * pred and at_edge:
@@ -253,7 +274,7 @@ def lshaped(
             low = max(low, low_all)
             x_far = sol_all[:n]
             f_far, q_far, g_far = value(x_far)
-            add_cuts(x_far, q_far, g_far, sol_all[n:])
+            add_cuts(x_far, q_far, g_far, sol_all[n : n + ns])
             if f_far < f_c:
                 centre, f_c, q_c = x_far.copy(), f_far, q_far
         history.append((it, low, f_c))
@@ -274,3 +295,29 @@ def lshaped(
         cuts=cuts,
         history=tuple(history),
     )
+
+
+def _add_jensen(
+    master: Any, n: int, thetas: np.ndarray, weights: np.ndarray, st: SecondStage, base: np.ndarray
+) -> None:
+    """Write ``stage`` out in the master, bounding ``sum_i w_i theta_i`` from below (see :func:`lshaped`).
+
+    The master's thetas are ``base + phi`` and phi are its columns ``n ..``: the row reads
+    ``sum_i w_i phi_i - q^T y >= -sum_i w_i base_i``.
+    """
+    from valuechain.opt import _highs
+
+    own = st.cost.size
+    first_col = int(master.getNumCol())
+    _highs.check(master.addCols(own, np.zeros(own), st.lb, st.ub, 0, np.zeros(0, dtype=np.int32),
+                                np.zeros(0, dtype=np.int32), np.zeros(0)), "the mean scenario's columns")  # fmt: skip
+    gi = np.asarray(st.a_index, dtype=np.int64)
+    idx = np.where(gi < own, first_col + gi, st.link[np.maximum(gi - own, 0)])
+    _highs.check(master.addRows(st.row_lo.size, st.row_lo, st.row_hi, idx.size, st.a_start[:-1].astype(np.int32),
+                                idx.astype(np.int32), st.a_value), "the mean scenario's rows")  # fmt: skip
+    nz = np.flatnonzero(st.cost)
+    ii = np.concatenate([n + thetas, first_col + nz]).astype(np.int32)
+    vv = np.concatenate([weights, -st.cost[nz]])
+    rhs = -float(weights @ base[thetas])
+    _highs.check(master.addRows(1, np.array([rhs]), np.array([np.inf]), ii.size, np.array([0], dtype=np.int32), ii, vv),
+                 "the mean scenario's bound")  # fmt: skip

@@ -162,7 +162,8 @@ class SAAResult:
     optimality_gap
         Multiple-replication gap of the plan (``None`` if not estimated).
     seconds
-        Wall time per step ('sample+build', 'solve', 'evaluate', 'gap').
+        Wall time per step ('sample+build', 'solve', 'evaluate', 'gap'; 'master': the L-shaped
+        master's share of 'solve').
     iterations
         Master iterations (L-shaped) or simplex iterations (extensive).
     """

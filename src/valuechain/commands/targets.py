@@ -58,6 +58,9 @@ def targets_cmd(
     form: Annotated[
         str, typer.Option("--form", help="With --samples: auto, extensive (one LP) or lshaped (decomposition).")
     ] = "auto",
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="With --samples: seconds for the L-shaped method (its gap is shown).")
+    ] = 600.0,
 ) -> None:
     """Least-cost plan that meets a study's dependency caps, and what it costs over the uncapped plan."""
     from valuechain._output import atomic_file, check_out_file
@@ -72,7 +75,7 @@ def targets_cmd(
     net = load_network(spec.network or "")
     check_study(spec, net)
     if samples is not None:
-        _sampled(net, spec, samples, seed, workers, scheduler, method, form, capacity_csv)
+        _sampled(net, spec, samples, seed, workers, scheduler, method, form, capacity_csv, time_limit)
         return
     with console.status("solving the capped and the reference plans"):
         res = targets(net, spec, method=method)
@@ -126,7 +129,7 @@ def _made(r: Any) -> str:
 
 def _sampled(
     net: object, spec: object, samples: int, seed: int, workers: int, scheduler: str | None, method: str, form: str,
-    capacity_csv: Path | None,
+    capacity_csv: Path | None, time_limit: float = 600.0,
 ) -> None:  # fmt: skip
     """``targets --samples``: the sampled plan, its capacity and its confidence intervals."""
     from contextlib import nullcontext
@@ -135,14 +138,15 @@ def _sampled(
     from valuechain.study.decompose import solve_saa
     from valuechain.study.scale import cluster
 
-    if samples < 1 or seed < 0 or workers < 0:
+    if samples < 1 or seed < 0 or workers < 0 or not time_limit > 0:
         raise ValueChainError(
-            f"--samples must be >= 1, --seed >= 0 and --workers >= 0; got {samples}, {seed}, {workers}"
+            f"--samples must be >= 1, --seed >= 0, --workers >= 0 and --time-limit > 0; "
+            f"got {samples}, {seed}, {workers}, {time_limit}"
         )
     ctx = cluster(scheduler, workers=max(workers, 1)) if scheduler or workers > 0 else nullcontext(None)
     with ctx as client, console.status(f"planning over {samples} register samples") as status:
         res = solve_saa(net, spec, samples, seed, form=form, method=method, client=client,  # type: ignore[arg-type]
-                        progress=lambda msg: status.update(msg))  # fmt: skip
+                        time_limit=time_limit, progress=lambda msg: status.update(msg))  # fmt: skip
     cap = res.capacity()
     title = f"New capacity of the plan over {res.samples} register samples (seed {res.seed}, {res.form})"
     t = Table("year", "expansion", "new capacity", title=title, title_justify="left")
