@@ -47,7 +47,7 @@ import pandas as pd
 
 from valuechain._params import Interval, check
 from valuechain.errors import StudyError
-from valuechain.opt.policies import Policy
+from valuechain.opt.policies import Policy, _check_measure, _total_terms
 
 if TYPE_CHECKING:
     from valuechain.network.model import Network
@@ -59,7 +59,7 @@ __all__ = ["CapPath", "fill_today", "load_targets_study", "read_cap_path", "rela
 
 @dataclass(frozen=True)
 class CapPath(Policy):
-    """A cap on the share of one origin in a region's supply that follows a path over the years.
+    """A cap on one origin's share of a region's consumption that follows a path over the years.
 
     Parameters
     ----------
@@ -75,6 +75,9 @@ class CapPath(Policy):
     today
         Today's top share per commodity, ``((commodity, share), ...)``; needed by relative knots
         (:func:`valuechain.analysis.targets.targets` fills it in).
+    measure
+        ``"consumption"`` (default, as the CRMA measures it) or ``"supply"``; see
+        :class:`valuechain.opt.MaxOriginShare`.
     elastic, penalty, label
         As for :class:`valuechain.opt.MaxOriginShare`.
     """
@@ -84,6 +87,7 @@ class CapPath(Policy):
     path: tuple[tuple[int, float, bool], ...] = ()
     origin: str | None = None
     today: tuple[tuple[str, float], ...] = ()
+    measure: str = "consumption"
     elastic: bool = False
     penalty: float | None = None
     label: str | None = None
@@ -115,6 +119,7 @@ class CapPath(Policy):
             check("CapPath", "path", v, Interval(0, 1), error=StudyError)
         object.__setattr__(self, "path", knots)
         object.__setattr__(self, "today", tuple((str(c), float(s)) for c, s in self.today))
+        _check_measure("CapPath", self.measure)
         self._common()
 
     @property
@@ -175,21 +180,28 @@ class CapPath(Policy):
             pd.Index(labels, name="origin", dtype=object),
         )
         n_o = len(labels)
-        fixed, scaled = [], []
-        total = ctx.supply_terms(com, into)
+        fixed = []
         for j, mask in enumerate(masks):
             for b, i, s, c in ctx.supply_terms(com, into, origin=mask):
                 fixed.append((b, i, s * n_o + j, c))
-            for b, i, s, c in total:
-                scaled.append((b, i, s * n_o + j, -np.asarray(c, dtype=float)))
+        scaled, rhs = _total_terms(ctx, com, into, self.measure, n_o)
         years = (
             np.asarray(ctx.shocks.periods.start_time.year, dtype=float)
             + (np.asarray(ctx.shocks.periods.start_time.month, dtype=float) - 1) / 12.0
         )
         sigma = self.shares(years)  # (T, C)
+        on = years >= self.path[0][0]
+        hi: float | np.ndarray = 0.0
+        if rhs is not None:
+            # from - sigma * (use - unmet) <= sigma * demand; a share of 1 is no cap, which over
+            # consumption is not implied (imports sent on can exceed the region's use)
+            rhs = rhs.reshape((*rhs.shape[:2], len(com), n_o))
+            cap = np.repeat(sigma, n_o, axis=1).reshape(1, len(years), len(com), n_o)
+            hi = np.where(cap < 1.0, cap * rhs, np.inf)
         rows = ctx.constraint(
-            f"policy:{self.name}", axes, [], elastic=self.elastic, penalty=self._penalty(ctx), policy=self.name
-        )
+            f"policy:{self.name}", axes, [], hi=hi, elastic=self.elastic, penalty=self._penalty(ctx),
+            policy=self.name,
+        )  # fmt: skip
         rf, cf, vf = ctx.expand(rows, axes, fixed)
         rs, cs, vs = ctx.expand(rows, axes, scaled)
         _, t_of, c_of, _ = np.unravel_index(rs - rows.offset, rows.shape)
@@ -203,17 +215,21 @@ class CapPath(Policy):
         rpos, cpos = np.divmod(uniq, big)
         ctx.lp.add_terms(rpos, cpos, a_fixed + a_path, keep_zeros=True)
         # Model.update_share(name, s) sets the cap to s from the first knot's year on (no cap before).
-        on = years[t_of] >= self.path[0][0]
+        on_t = on[t_of]
         a_share = np.bincount(
-            inv, weights=np.concatenate([np.zeros(vf.size), np.where(on, vs, 0.0)]), minlength=uniq.size
+            inv, weights=np.concatenate([np.zeros(vf.size), np.where(on_t, vs, 0.0)]), minlength=uniq.size
         )
         a_before = np.bincount(
-            inv, weights=np.concatenate([np.zeros(vf.size), np.where(on, 0.0, vs)]), minlength=uniq.size
+            inv, weights=np.concatenate([np.zeros(vf.size), np.where(on_t, 0.0, vs)]), minlength=uniq.size
         )
-        ctx.share_terms[self.name] = (rpos, cpos, a_fixed + a_before, a_share, None)
+        rhs_on = None
+        if rhs is not None:
+            at = np.flatnonzero(np.broadcast_to(on[None, :, None, None], rows.shape).ravel())
+            rhs_on = (at + rows.offset, np.broadcast_to(rhs, rows.shape).ravel()[at].copy())
+        ctx.share_terms[self.name] = (rpos, cpos, a_fixed + a_before, a_share, rhs_on)
 
 
-_CAP_KEYS = ("name", "commodities", "region", "path", "origin", "elastic", "penalty")
+_CAP_KEYS = ("name", "commodities", "region", "path", "origin", "measure", "elastic", "penalty")
 
 
 def _knots(value: Any, where: str) -> tuple[tuple[int, float, bool], ...]:
@@ -271,6 +287,7 @@ def read_cap_path(spec: Mapping[str, Any], where: str) -> CapPath:
             region=spec.get("region", ""),
             path=knots,
             origin=spec.get("origin"),
+            measure=spec.get("measure", "consumption"),
             elastic=spec.get("elastic", False),
             penalty=spec.get("penalty"),
             label=spec.get("name"),

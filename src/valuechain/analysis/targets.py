@@ -231,23 +231,35 @@ def _row_parts(model: Model, policy: str) -> tuple[Any, np.ndarray, np.ndarray]:
 
 
 def achieved_shares(model: Model, policy: str) -> pd.DataFrame:
-    """What a solved minimum-domestic-share policy measures, per row: made in the region over its use.
+    """What a solved share policy measures, per row, at the solution.
+
+    For a minimum domestic share: what the region makes over its use. For a cap on one origin's
+    share: what it gets from that origin over its consumption (or its supply, for a cap measured
+    over supply).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed like the policy's rows (scenario, period, measure), with ``made`` (the region's
-        production that counts), ``basis`` (its consumption: inputs to its plants plus final
-        demand served) and ``share`` = made / basis, ``NaN`` where the basis is zero.
+        Indexed like the policy's rows (scenario, period, then commodity and origin for caps),
+        with ``made`` (the part that counts: production at home, or what comes from the origin),
+        ``basis`` (consumption, or supply) and ``share`` = made / basis, ``NaN`` where the basis
+        is zero.
     """
     kinds = {p.name: p.kind for p in model.study.policies}
-    if kinds.get(policy, "min_domestic_share") != "min_domestic_share":
-        raise StudyError(f"'{policy}' is a {kinds[policy]} policy; made-in-region shares need a min_domestic_share")
-    blk, g, basis = _row_parts(model, policy)
-    made = -g + 0.0  # rows read -made + share * (use - unmet) <= share * (-demand)
+    blk, g, h = _row_parts(model, policy)
+    if kinds.get(policy, "min_domestic_share") == "min_domestic_share":
+        made, basis = -g + 0.0, h  # rows read -made + share * (use - unmet) <= share * (-demand)
+    else:
+        made, basis = g + 0.0, -h  # rows read from - share * total <= share * rhs
     tol = 1e-9 * max(1.0, float(np.abs(basis).max(initial=0.0)))
     share = np.divide(made, basis, out=np.full(blk.size, np.nan), where=basis > tol)
     return pd.DataFrame({"made": made, "basis": basis + 0.0, "share": share}, index=blk.index())
+
+
+def _worst_cap_share(model: Model, policy: str, last: Any) -> pd.Series:
+    """Largest achieved share per commodity of a cap policy in period ``last``, over scenarios and origins."""
+    frame = achieved_shares(model, policy).xs(last, level="period")
+    return frame["share"].groupby(level="commodity").max()
 
 
 def _worst_share(model: Model, policy: str, last: Any) -> tuple[float, float]:
@@ -300,52 +312,6 @@ def _at(frame: pd.DataFrame, scenario: Any, period: Any, col: str) -> pd.Series:
     if frame.empty:
         return pd.Series(dtype=float)
     return frame.xs((scenario, period), level=(0, 1))[col]
-
-
-def _supply_shares(plan: Plan, network: Network, region: str, period: Any) -> pd.DataFrame:
-    """Largest single third-country share of supply per commodity in ``period``.
-
-    Largest over scenarios, from a plan's activities, flows and purchases.
-    """
-    members = set(network.members(region))
-    rec = network.recipes[network.recipes["kind"] == "output"]
-    procs, exps, routes = network.processes, network.expansions, network.routes
-    out: dict[str, dict[str, float]] = {}
-    for s in plan.activity.index.get_level_values(0).unique():
-        act = _at(plan.activity, s, period, "activity")
-        xact = _at(plan.expansion_activity, s, period, "activity")
-        level = pd.concat([act, xact])
-        reg = pd.concat([procs["region"], exps["region"]])
-        r = rec[rec["process"].isin(level.index)]
-        prod = pd.DataFrame(
-            {
-                "commodity": r["commodity"].to_numpy(),
-                "origin": reg.reindex(r["process"]).to_numpy(),
-                "q": r["coefficient"].to_numpy(float) * level.reindex(r["process"]).to_numpy(float),
-            }
-        )
-        prod = prod[prod["origin"].isin(members)]
-        fl = _at(plan.flows, s, period, "flow")
-        imp = routes.assign(q=fl.reindex(routes.index).to_numpy(float))
-        imp = imp[imp["destination"].isin(members) & ~imp["origin"].isin(members)]
-        buy = _at(plan.purchases, s, period, "quantity")
-        parts = [str(m).split(":") for m in buy.index]
-        mk = pd.DataFrame(
-            {"commodity": [p[1] for p in parts], "origin": "market", "q": buy.to_numpy(float)},
-        )[np.asarray([p[0] in members for p in parts], dtype=bool)]
-        sup = pd.concat([prod.assign(origin="domestic"), imp[["commodity", "origin", "q"]], mk])
-        by = sup.groupby(["commodity", "origin"])["q"].sum()
-        for com, grp in by.groupby(level=0):
-            total = float(grp.sum())
-            if total <= 1e-9:
-                continue
-            g = grp.droplevel(0)
-            third = g.drop(["domestic", "market"], errors="ignore")
-            d = out.setdefault(str(com), {"planned_share": 0.0})
-            d["planned_share"] = max(d["planned_share"], float(third.max()) / total if len(third) else 0.0)
-            for o, q in third.items():
-                d[f"from:{o}"] = max(d.get(f"from:{o}", 0.0), float(q) / total)
-    return pd.DataFrame.from_dict(out, orient="index")
 
 
 def _capacity(plan: Plan, network: Network) -> pd.DataFrame:
@@ -489,18 +455,23 @@ def targets(
     table.insert(1, "unit", coms["unit"].reindex(table.index).to_numpy())
     for col, values in _cap_columns(caps, model, plan, list(table.index), last).items():
         table[col] = pd.Series(values, dtype=float).reindex(table.index)
-    planned = _supply_shares(plan, net, region, last)
-    table["planned_share"] = planned["planned_share"].reindex(table.index)
-    for pol in caps:  # a cap on a named origin: show that origin's planned share
+    # planned share from one origin, as the caps measure it: the largest over the caps on a
+    # commodity, the scenarios and the origins; a cap on a named origin shows that origin
+    planned = pd.Series(np.nan, index=table.index, dtype=float)
+    for pol in caps:
+        if pol.kind not in _MAX_KINDS:
+            continue
+        worst = _worst_cap_share(model, pol.name, last).reindex(table.index)
         named = str(getattr(pol, "origin", None) or "")
-        if pol.kind in ("cap_path", "max_origin_share") and named:
-            key = f"from:{named}"
-            from_origin = planned[key] if key in planned.columns else pd.Series(dtype=float)
-            now = by_origin[named] if named in by_origin.columns else pd.Series(dtype=float)
+        if named:
             rows = [c for c in _commodities(pol) if c in table.index]
-            table.loc[rows, "planned_share"] = from_origin.reindex(rows).fillna(0.0).to_numpy()
+            now = by_origin[named] if named in by_origin.columns else pd.Series(dtype=float)
+            planned.loc[rows] = worst.reindex(rows).to_numpy()
             table.loc[rows, "top_share"] = now.reindex(rows).fillna(0.0).to_numpy()
             table.loc[rows, "top_origin"] = named
+        else:
+            planned = planned.combine(worst, lambda a, b: b if np.isnan(a) else (a if np.isnan(b) else max(a, b)))
+    table["planned_share"] = planned
     cap = _capacity(plan, net).assign(plan="capped")
     ref_cap = _capacity(ref_plan, net).assign(plan="reference")
     capacity = pd.concat([cap, ref_cap], ignore_index=True)

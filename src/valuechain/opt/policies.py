@@ -14,8 +14,15 @@ Definitions (region sets :math:`G`, origins :math:`O`, commodities :math:`C`):
 * **consumption** of :math:`C` in :math:`G` = inputs of :math:`C` to processes in :math:`G` + final
   demand for :math:`C` served in :math:`G` (demand minus unmet demand).
 
+A cap on one origin's share is measured over the region's consumption by default, as the CRMA
+words it ("no more than 65 % of the Union's annual consumption ... from a single third
+country"). Measured over supply, a plan could meet it by importing goods to send them on, or by
+making for export: both raise supply, not consumption. Imports from the origin count in full,
+also when they are sent on, so the measure over consumption is the stricter one.
+
 =========================  ==================================================================
-``MaxOriginShare``          :math:`supply_{from\ O}(c, G) \le share \cdot supply(c, G)` per commodity
+``MaxOriginShare``          :math:`supply_{from\ O}(c, G) \le share \cdot cons(c, G)` per commodity
+                            (``measure="supply"``: :math:`\le share \cdot supply(c, G)`)
 ``ThirdCountryCap``         ``MaxOriginShare`` for every region outside :math:`G` (CRMA: 65 %)
 ``MinDomesticShare``        :math:`\sum_{c \in C} prod_G(c) \ge share \cdot \sum_{c \in B} cons_G(c)`
                             (production may be limited to processes consuming ``via`` commodities:
@@ -82,6 +89,44 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+_MEASURES = ("consumption", "supply")
+
+
+def _total_terms(
+    ctx: Context, com: np.ndarray, into: np.ndarray, measure: str, n_o: int = 1
+) -> tuple[list[tuple[Any, np.ndarray, np.ndarray, np.ndarray]], np.ndarray | None]:
+    """The share part of a cap's rows ``from - share * total <= share * rhs``, repeated for ``n_o`` origins.
+
+    Rows are laid out (commodity, origin) with slot ``c * n_o + o``. Over supply the total is
+    production plus imports plus purchases (no right-hand side); over consumption it is the
+    inputs of the region's processes plus its final demand served: ``-use + unmet`` in the
+    rows and the demand on the right, shape (scenarios, periods, commodities * n_o).
+    """
+    if measure == "supply":
+        terms = ctx.supply_terms(com, into)
+        return [(b, i, s * n_o + j, -np.asarray(c, dtype=float)) for j in range(n_o) for b, i, s, c in terms], None
+    use = ctx.use_terms(com, into)
+    out = [(b, i, s * n_o + j, -np.asarray(c, dtype=float)) for j in range(n_o) for b, i, s, c in use]
+    from valuechain.opt.formulation import _slot
+
+    dem = np.flatnonzero(into[ctx.demand_region] & np.isin(ctx.demand_com, com))
+    slot = _slot(com, ctx.demand_com[dem])
+    rhs = np.zeros((*ctx.demand.shape[:2], len(com) * n_o))
+    for j in range(n_o):
+        out.append((ctx.blocks["unmet"], dem, slot * n_o + j, np.ones(dem.size)))
+        for k, d in enumerate(dem):
+            rhs[:, :, slot[k] * n_o + j] += ctx.demand[:, :, d]
+    return out, rhs
+
+
+def _check_measure(own: str, measure: str) -> None:
+    if measure not in _MEASURES:
+        raise StudyError(
+            f"{own}: measure must be one of {', '.join(_MEASURES)} (the share of the region's consumption, "
+            f"as the CRMA measures it, or of its supply); got {measure!r}"
+        )
+
+
 @dataclass(frozen=True)
 class Policy(ABC):
     """Base class: a named set of rows, hard or elastic (priced violation)."""
@@ -130,18 +175,21 @@ class Policy(ABC):
 
 @dataclass(frozen=True)
 class MaxOriginShare(Policy):
-    """At most ``share`` of the supply of each commodity to ``region`` comes from ``origin``.
+    """What ``region`` gets of each commodity from ``origin`` is at most ``share`` of its consumption.
 
     Parameters
     ----------
     commodities
         Commodity ids (one row per commodity, scenario and period).
     region
-        Region or group whose supply is capped (e.g. "EU27").
+        Region or group whose dependency is capped (e.g. "EU27").
     origin
         Region or group whose share is capped (e.g. "CN").
     share
         Largest share, in [0, 1].
+    measure
+        ``"consumption"`` (default, the CRMA's measure: the region's inputs to its plants plus its
+        final demand served) or ``"supply"`` (its production plus imports plus purchases).
     elastic, penalty, label
         Priced violation instead of a hard cap; penalty per unit; a name to use instead of the default.
     """
@@ -150,6 +198,7 @@ class MaxOriginShare(Policy):
     region: str = ""
     origin: str = ""
     share: float = 1.0
+    measure: str = "consumption"
     elastic: bool = False
     penalty: float | None = None
     label: str | None = None
@@ -159,6 +208,7 @@ class MaxOriginShare(Policy):
     def __post_init__(self) -> None:
         object.__setattr__(self, "commodities", _tuple(self.commodities))
         check("MaxOriginShare", "share", self.share, Interval(0, 1), error=StudyError)
+        _check_measure("MaxOriginShare", self.measure)
         self._common()
 
     @property
@@ -173,9 +223,9 @@ class MaxOriginShare(Policy):
         com = ctx.commodity_positions(self.commodities, f"policy '{self.name}'")
         axis = (pd.Index(list(self.commodities), name="commodity", dtype=object),)
         fixed = ctx.supply_terms(com, into, origin=origin)
-        scaled = [(b, i, s, -c) for b, i, s, c in ctx.supply_terms(com, into)]
+        scaled, rhs = _total_terms(ctx, com, into, self.measure)
         ctx.share_constraint(
-            f"policy:{self.name}", axis, fixed, scaled, self.share,
+            f"policy:{self.name}", axis, fixed, scaled, self.share, rhs_scaled=rhs,
             elastic=self.elastic, penalty=self._penalty(ctx), policy=self.name,
         )  # fmt: skip
 
@@ -190,6 +240,7 @@ class ThirdCountryCap(Policy):
     commodities: tuple[str, ...] = ()
     region: str = ""
     share: float = CRMA_THIRD_COUNTRY
+    measure: str = "consumption"
     elastic: bool = False
     penalty: float | None = None
     label: str | None = None
@@ -199,6 +250,7 @@ class ThirdCountryCap(Policy):
     def __post_init__(self) -> None:
         object.__setattr__(self, "commodities", _tuple(self.commodities))
         check("ThirdCountryCap", "share", self.share, Interval(0, 1), error=StudyError)
+        _check_measure("ThirdCountryCap", self.measure)
         self._common()
 
     @property
@@ -215,17 +267,17 @@ class ThirdCountryCap(Policy):
             pd.Index(list(self.commodities), name="commodity", dtype=object),
             pd.Index([str(ctx.regions[o]) for o in origins], name="origin", dtype=object),
         )
-        fixed, scaled = [], []
-        total = ctx.supply_terms(com, into)
+        fixed = []
         for j, o in enumerate(origins):
             mask = np.zeros(len(ctx.regions), dtype=bool)
             mask[o] = True
             for b, i, s, c in ctx.supply_terms(com, into, origin=mask):
                 fixed.append((b, i, s * len(origins) + j, c))
-            for b, i, s, c in total:
-                scaled.append((b, i, s * len(origins) + j, -c))
+        scaled, rhs = _total_terms(ctx, com, into, self.measure, len(origins))
+        if rhs is not None:
+            rhs = rhs.reshape((*rhs.shape[:2], len(com), len(origins)))
         ctx.share_constraint(
-            f"policy:{self.name}", axes, fixed, scaled, self.share,
+            f"policy:{self.name}", axes, fixed, scaled, self.share, rhs_scaled=rhs,
             elastic=self.elastic, penalty=self._penalty(ctx), policy=self.name,
         )  # fmt: skip
 
