@@ -76,9 +76,10 @@ def plan_additions(
     """Solve the study with the pipeline at its ``1 - target`` quantile as given.
 
     ``given`` is each project's capacity in each of the model's years at that quantile, (P, Y)
-    (:func:`valuechain.analysis._outlook_chunks.capacity_quantile`). Returns the expansion options built (``expansion``, ``region``, ``in_region``, ``capacity``
-    available in the last year, ``outputs``), the capacity they add to each share in the last
-    year, the plan's objective and the projects left out.
+    (:func:`valuechain.analysis._outlook_chunks.capacity_quantile`). Returns the expansion
+    options built (``expansion``, ``region``, ``in_region``, ``capacity`` available in the last
+    year, ``outputs``), the capacity they add to each share in the last year, the plan's
+    objective and the projects left out.
     """
     from valuechain.opt import build, extract, solve
 
