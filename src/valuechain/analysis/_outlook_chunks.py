@@ -6,8 +6,8 @@ of whole blocks, evaluated at once (numpy over its samples) by :func:`run_chunk`
 Dask worker, and reduced to :class:`ChunkStats`: counts of samples meeting each benchmark, sums
 of gaps and shares per block, the count met without each project, each project's outcomes
 (delivered, delay) as counts, and the one array that grows with the samples, the last year's
-deficit of every share in every sample (what the additions need). :func:`merge` adds the counts
-and sums the per-block sums in block order, so the tables depend on the samples and the seed
+deficit of every share in every sample (what the additions need). :class:`Merger` adds the
+counts and sums the per-block sums in block order, so the tables depend on the samples and the seed
 only, never on the chunk size or where the chunks ran. Memory is one chunk's arrays plus the
 deficits, 8 bytes a share and sample.
 """
@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from valuechain.errors import StudyError
 
 if TYPE_CHECKING:
     from valuechain.analysis._outlook_eval import Evaluator
@@ -102,44 +104,68 @@ def run_chunk(model: Evaluator, samples: int, seed: int, first: int, count: int)
     )
 
 
-def merge(
-    model: Evaluator, parts: list[ChunkStats], projects: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], np.ndarray]:
-    """Probabilities per benchmark and year, ranked projects, last-year state and project outcomes.
+class Merger:
+    """Adds up :class:`ChunkStats` of one run as they arrive, in chunk order."""
 
-    ``parts`` are in chunk order; their per-block sums are added in block order.
-    """
-    k = sum(p.samples for p in parts)
-    met = sum((p.met for p in parts), np.zeros_like(parts[0].met)) / k
-    gap_pp = np.concatenate([p.gap_pp for p in parts]).sum(axis=0) / k
-    gap_q = np.concatenate([p.gap_q for p in parts]).sum(axis=0) / k
-    share = np.concatenate([p.share for p in parts]).sum(axis=0) / k
-    names = [g.benchmark for g in model.groups]
-    rows = []
-    for b, name in enumerate(model.benchmarks):
-        idx = [i for i, x in enumerate(names) if x == name]
-        one = len(idx) == 1
-        grp = model.groups[idx[0]]
-        for t, y in enumerate(model.years):
-            p = float(met[b, t])
-            rows.append(
-                {
-                    "benchmark": name,
-                    "year": int(y),
-                    "p_met": p,
-                    "se": float(np.sqrt(p * (1 - p) / k)),
-                    "expected_gap_pp": float(100 * gap_pp[b, t]),
-                    "expected_gap": float(gap_q[idx[0], t]) if one else np.nan,
-                    "unit": grp.unit if one else "",
-                    "mean_share": float(share[idx[0], t]) if one else np.nan,
-                    "required": float(grp.required[t]) if one else np.nan,
-                }
-            )
-    p_last = met[:, -1]
-    without = sum((p.without for p in parts), np.zeros_like(parts[0].without)) / k
-    state = {"deficit": np.concatenate([p.deficit for p in parts], axis=1), "p_last": p_last}
-    outcomes = sum((p.outcomes for p in parts), np.zeros_like(parts[0].outcomes))
-    return pd.DataFrame(rows), _rank(model, p_last, without, projects), state, outcomes
+    def __init__(self, model: Evaluator, samples: int) -> None:
+        self.model = model
+        self.deficit = np.empty((len(model.groups), samples))
+        self.k = 0
+        self.met = np.zeros((len(model.benchmarks), model.years.size), dtype=np.int64)
+        self.without = np.zeros((len(model.pipe.ids), len(model.benchmarks)), dtype=np.int64)
+        self.outcomes = np.zeros((len(model.pipe.ids), 2, model.pipe_cells), dtype=np.int64)
+        self.sums: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, part: ChunkStats) -> None:
+        """Take in the next chunk (its deficits are copied into place, the rest is small)."""
+        self.deficit[:, self.k : self.k + part.samples] = part.deficit
+        self.k += part.samples
+        self.met += part.met
+        self.without += part.without
+        self.outcomes += part.outcomes
+        self.sums.append((part.gap_pp, part.gap_q, part.share))
+
+    def finish(self, projects: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], np.ndarray]:
+        """Probabilities per benchmark and year, ranked projects, the last year's state and project outcomes.
+
+        The per-block sums are added in block order, whatever the chunks were.
+        """
+        model, k = self.model, self.k
+        if k != self.deficit.shape[1]:
+            raise StudyError(f"the outlook's chunks returned {k} samples, not {self.deficit.shape[1]}")
+        met = self.met / k
+        gap_pp, gap_q, share = (np.concatenate([s[n] for s in self.sums]).sum(axis=0) / k for n in range(3))
+        names = [g.benchmark for g in model.groups]
+        rows = []
+        for b, name in enumerate(model.benchmarks):
+            idx = [i for i, x in enumerate(names) if x == name]
+            one = len(idx) == 1
+            grp = model.groups[idx[0]]
+            for t, y in enumerate(model.years):
+                p = float(met[b, t])
+                rows.append(
+                    {
+                        "benchmark": name,
+                        "year": int(y),
+                        "p_met": p,
+                        "se": float(np.sqrt(p * (1 - p) / k)),
+                        "expected_gap_pp": float(100 * gap_pp[b, t]),
+                        "expected_gap": float(gap_q[idx[0], t]) if one else np.nan,
+                        "unit": grp.unit if one else "",
+                        "mean_share": float(share[idx[0], t]) if one else np.nan,
+                        "required": float(grp.required[t]) if one else np.nan,
+                    }
+                )
+        p_last = met[:, -1]
+        ranked = _rank(model, p_last, self.without / k, projects)
+        return pd.DataFrame(rows), ranked, {"deficit": self.deficit, "p_last": p_last}, self.outcomes
+
+
+def inverted_cdf_index(n: int, q: float) -> int:
+    """Position in ``n`` sorted samples of numpy's ``inverted_cdf`` quantile ``q``: ``ceil(n q - 1)``, clipped."""
+    v = n * q - 1.0
+    f = math.floor(v)
+    return int(np.clip(f + (1 if v - f > 0 else 0), 0, n - 1))
 
 
 def _rank(model: Evaluator, p_last: np.ndarray, without: np.ndarray, projects: pd.DataFrame) -> pd.DataFrame:
@@ -179,9 +205,7 @@ def capacity_quantile(model: Evaluator, outcomes: np.ndarray, q: float) -> np.nd
     p = model.pipe
     cells = model.pipe_cells
     g0 = int(p.years[0])
-    n = int(outcomes[0].sum())
-    v = n * q - 1.0
-    j = int(np.clip(math.floor(v) + (1 if v - math.floor(v) > 0 else 0), 0, n - 1))
+    j = inverted_cdf_index(int(outcomes[0].sum()), q)
     delay = np.arange(cells)
     out = np.zeros((len(p.ids), model.years.size))
     for i in range(len(p.ids)):

@@ -297,17 +297,21 @@ class Evaluator:
     # ------------------------------------------------------------------ additions
     def _needs(self, state: dict[str, Any], target: float) -> np.ndarray:
         """Capacity each group needs so that every benchmark holds in ``target`` of the samples (N,)."""
+        from valuechain.analysis._outlook_chunks import inverted_cdf_index
+
         deficit = state["deficit"]  # (N, K): production short of each share's threshold
+        k = deficit.shape[1]
         need = np.zeros(len(self.groups))
         names = [g.benchmark for g in self.groups]
         for name in self.benchmarks:
             idx = [i for i, x in enumerate(names) if x == name]
             sub = np.maximum(deficit[idx], 0.0) / max(self.new_utilisation, _TOL)
+            srt = np.sort(sub, axis=1)  # quantile q of each share: srt[:, inverted_cdf_index(k, q)]
             lo, hi = target, 1.0
-            best = np.quantile(sub, 1.0, axis=1, method="inverted_cdf")
+            best = srt[:, -1]
             for _ in range(40):
                 mid = 0.5 * (lo + hi)
-                a = np.quantile(sub, mid, axis=1, method="inverted_cdf")
+                a = srt[:, inverted_cdf_index(k, mid)]
                 if (sub <= a[:, None] + _TOL).all(axis=0).mean() >= target:
                     best, hi = a, mid
                 else:

@@ -76,7 +76,7 @@ from valuechain.analysis.completion import COMPLETION_FILE, load_completion, pip
 from valuechain.errors import StudyError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
     from typing import TypeAlias
 
     from valuechain.network.model import Network
@@ -84,7 +84,7 @@ if TYPE_CHECKING:
 
     #: ``map_chunks(run_chunk, evaluator, args)``: ``run_chunk(evaluator, *a)`` for each ``a``, in order.
     MapChunks: TypeAlias = Callable[
-        [Callable[..., ch.ChunkStats], ev.Evaluator, Sequence[tuple[int, ...]]], Sequence[ch.ChunkStats]
+        [Callable[..., ch.ChunkStats], ev.Evaluator, Sequence[tuple[int, ...]]], Iterable[ch.ChunkStats]
     ]
 
 
@@ -199,7 +199,7 @@ def outlook(
         :data:`~valuechain.analysis._outlook_chunks.BLOCK`); bounds the memory, not the result.
     map_chunks
         Runs the chunks elsewhere: called as ``map_chunks(run_chunk, evaluator, args)`` with a
-        list of argument tuples, it returns ``run_chunk(evaluator, *a)`` for each, in order
+        list of argument tuples, it yields ``run_chunk(evaluator, *a)`` for each, in order
         (:func:`valuechain.study.scale.outlook` passes one that runs them on Dask workers).
         Default: one after the other in this process.
 
@@ -255,12 +255,16 @@ def outlook(
     tasks = ch.chunks(int(samples), int(chunk_size))
     say(f"sampling {samples:,} pipeline x shock outcomes in {len(tasks)} chunk(s)")
     t1 = time.perf_counter()
+    args = [(int(samples), int(seed), first, count) for first, count in tasks]
     if map_chunks is None:
-        parts = [ch.run_chunk(model, int(samples), int(seed), first, count) for first, count in tasks]
+        parts: Iterable[ch.ChunkStats] = (ch.run_chunk(model, *a) for a in args)
     else:
-        parts = list(map_chunks(ch.run_chunk, model, [(int(samples), int(seed), f, c) for f, c in tasks]))
-    probs, ranked, state, outcomes = ch.merge(model, parts, projects)
-    del parts
+        parts = map_chunks(ch.run_chunk, model, args)
+    merger = ch.Merger(model, int(samples))
+    for part in parts:
+        merger.add(part)
+    probs, ranked, state, outcomes = merger.finish(projects)
+    del merger
     timings["sample"] = time.perf_counter() - t1
 
     say("solving the least-cost additions beyond the pipeline")

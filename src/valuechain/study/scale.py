@@ -14,8 +14,10 @@ evaluator is scattered once and each chunk of samples is one task.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from valuechain.errors import ScenarioError, StudyError, ValueChainError
@@ -236,14 +238,19 @@ def solve_many(
 def _on_workers(client: Client) -> Any:
     """A ``map_chunks`` for :func:`valuechain.analysis.outlook.outlook` that runs each chunk as a task."""
 
-    def run(fn: Any, model: Any, args: Any) -> list[Any]:
+    def run(fn: Any, model: Any, args: Any) -> Iterator[Any]:
         model_f = client.scatter(model, broadcast=True, hash=False)
-        futures = [client.submit(fn, model_f, *a, pure=False) for a in args]
-        out = []
-        for fut in futures:  # in chunk order; each result is released once fetched
-            out.append(fut.result())
+        ahead = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+        todo = iter(args)
+        queue = deque(client.submit(fn, model_f, *a, pure=False) for a in islice(todo, ahead))
+        while queue:  # in chunk order, a few tasks ahead; each result is released once fetched
+            fut = queue.popleft()
+            nxt = next(todo, None)
+            if nxt is not None:
+                queue.append(client.submit(fn, model_f, *nxt, pure=False))
+            res = fut.result()
             fut.release()
-        return out
+            yield res
 
     return run
 
