@@ -37,7 +37,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "dependency": ("valuechain.analysis.dependency", "dependency"),
     "targets": ("valuechain.analysis.targets", "targets"),
     "hindcast": ("valuechain.analysis.hindcast", "hindcast"),
-    "outlook": ("valuechain.analysis.outlook", "outlook"),
+    "outlook": ("valuechain.study.scale", "outlook"),
 }
 
 __all__ = [

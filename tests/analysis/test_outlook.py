@@ -190,3 +190,60 @@ def test_report_section_names_the_projects_and_their_loss(tmp_path: Path) -> Non
         row = f"<td>{name}</td><td>{'announced' if name == 'Plant A' else 'construction'}</td><td>cells-100</td>"
         assert f'{row}<td class="n">{round(100 * p)}%</td><td class="n">0%</td>' in page
     assert "outlook.png" in rep._pngs
+
+
+def test_chunk_size_does_not_change_the_tables() -> None:
+    # 20,500 samples are 21 blocks of 1,000 (the last of 500), each from its own child seed:
+    # chunks of 1 block, of 7 blocks, or all 21 at once give the same numbers, not close ones
+    runs = [outlook("eu-crma-2030", samples=20_500, seed=3, chunk_size=c, plan=True) for c in (1_000, 7_000, 20_500)]
+    first = runs[0]
+    assert 0 < first.probabilities["p_met"].mean() < 1  # some benchmarks met, some not: the comparison bites
+    assert first.probabilities["expected_gap_pp"].max() > 0
+    for other in runs[1:]:
+        for name in ("probabilities", "projects", "additions", "after", "plan"):
+            pd.testing.assert_frame_equal(getattr(first, name), getattr(other, name), check_exact=True)
+    # the chunk size in between rounds up to whole blocks: 1,500 is 2 blocks
+    from valuechain.analysis._outlook_chunks import chunks
+
+    assert chunks(20_500, 1_500) == [(b, 2) for b in range(0, 20, 2)] + [(20, 1)]
+
+
+def test_pipeline_quantile_from_outcome_counts_is_numpy_quantile() -> None:
+    # the plan's pipeline quantile is taken from counts of (delivered, delay) per project; on the
+    # same samples it must equal numpy's inverted-cdf quantile of the drawn capacities
+    from valuechain.analysis import _outlook_chunks as ch
+    from valuechain.analysis import _outlook_eval as ev
+    from valuechain.analysis.completion import load_completion, pipeline
+    from valuechain.analysis.targets import prepare
+
+    net, spec, region, today, by_origin = prepare(None, "eu-crma-2030", "outlook")
+    path = Path(net.path) / "completion.csv"
+    stage_of = net.commodities["stage"]
+    table = load_completion(
+        path, sources=set(map(str, net.sources.index)), stages=tuple(sorted(set(map(str, stage_of))))
+    )
+    members = set(net.members(region))
+    shocks = spec.shock_arrays(net)
+    years = np.asarray(shocks.periods.year, dtype=np.int64)
+    groups = ev.benchmark_groups(spec, net, region, years, today, by_origin)
+    projects = ev.relevant_projects(net, members, groups)
+    grid = np.arange(min(2024, int(years[0])) - 12, int(years[-1]) + 1)
+    pipe = pipeline(projects, table, years=grid, stage_of=stage_of, members=members, label=str(path))
+    model = ev.Evaluator.build(net, spec, shocks, groups, projects, pipe, table, members, str(path))
+    n = 2_300
+    parts = [ch.run_chunk(model, n, 8, f, c) for f, c in ch.chunks(n, 1_000)]
+    counts = sum(p.outcomes for p in parts)
+    draw = model.draw(8, [(0, 1_000), (1, 1_000), (2, 300)])
+    assert np.unique(draw.capacity[:, -1], axis=1).shape[1] > 1  # the capacities do vary over samples
+    for q in (0.0, 0.05, 0.2, 0.5, 0.9, 1.0):
+        want = np.quantile(draw.capacity, q, axis=2, method="inverted_cdf")
+        assert np.array_equal(ch.capacity_quantile(model, counts, q), want), q
+
+
+def test_cli_rejects_bad_chunk_size_and_workers(capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (["--chunk-size", "0"], ["--workers", "-1"]):
+        code = run(["outlook", "models/eu-crma-2030.yaml", "--samples", "10", *args])
+        err = capsys.readouterr().err.strip()
+        assert code == 1
+        assert err.startswith("error: --samples and --chunk-size must be >= 1, --seed and --workers >= 0")
+        assert "\n" not in err

@@ -1,7 +1,8 @@
 """The arrays behind :func:`valuechain.analysis.outlook.outlook`: shares to meet, samples, their evaluation.
 
-The measure is defined in :mod:`valuechain.analysis.outlook`; this module computes it with numpy
-over the samples (groups x years x samples arrays).
+The measure is defined in :mod:`valuechain.analysis.outlook`; this module compiles it and draws
+and measures a batch of samples with numpy (groups x years x samples arrays); the batches and
+their merge are in :mod:`valuechain.analysis._outlook_chunks`.
 """
 
 from __future__ import annotations
@@ -123,6 +124,8 @@ class Draw:
     scenario: np.ndarray  # (K,)
     contribution: np.ndarray  # (P, Y, K): util x capacity x multiplier
     capacity: np.ndarray  # (P, Y, K): nameplate capacity delivered
+    delivered: np.ndarray  # (P, K) bool
+    delay: np.ndarray  # (P, K) whole years
 
 
 @dataclass
@@ -237,119 +240,78 @@ class Evaluator:
         return cls(years, groups, names, fixed, cons, weight, mult, prob / prob.sum(), pipe, new_util, network,
                    members, ok)  # fmt: skip
 
+    @property
+    def pipe_cells(self) -> int:
+        """Delays that give different capacities, 0 .. D (a delay of D or more delivers after the last year)."""
+        return int(self.years[-1] - self.pipe.years[0]) + 1
+
     # ------------------------------------------------------------------ sampling
-    def draw(self, samples: int, seed: int) -> Draw:
-        """Draw scenarios and project outcomes for ``samples`` samples from ``seed``."""
-        rng = np.random.default_rng(seed)
+    def draw(self, seed: int, blocks: list[tuple[int, int]]) -> Draw:
+        """Draw the samples of ``blocks``, ``(index, size)`` pairs, each from its own child of ``seed``.
+
+        Block ``b`` is drawn from ``SeedSequence(seed, spawn_key=(b,))``, the ``b``-th child of
+        ``SeedSequence(seed).spawn(...)``, so a block is the same whichever chunk draws it.
+        """
         p = self.pipe
         n_p = len(p.ids)
-        scen = rng.choice(self.probability.size, size=samples, p=self.probability)
-        u = rng.random((n_p, samples))
-        z = rng.standard_normal((n_p, samples))
-        delivered = u < p.deliver[:, None]
-        delay = np.floor(np.maximum(p.delay_mean[:, None] + p.delay_sd[:, None] * z, 0.0) + 0.5).astype(np.int64)
+        scen, u, z = [], [], []
+        for b, size in blocks:
+            rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(b,)))
+            scen.append(rng.choice(self.probability.size, size=size, p=self.probability))
+            u.append(rng.random((n_p, size)))
+            z.append(rng.standard_normal((n_p, size)))
+        scenario = np.concatenate(scen)
+        delivered = np.concatenate(u, axis=1) < p.deliver[:, None]
+        zz = np.concatenate(z, axis=1)
+        delay = np.floor(np.maximum(p.delay_mean[:, None] + p.delay_sd[:, None] * zz, 0.0) + 0.5).astype(np.int64)
         g0 = int(p.years[0])
         col = np.clip(self.years[None, :, None] - g0 - delay[:, None, :], 0, p.years.size - 1)  # (P, Y, K)
         rows = np.arange(n_p)[:, None, None]
         ext = p.extension[rows, col] * delivered[:, None, :]
         kept = p.kept[:, self.years - g0][:, :, None]
         cap = kept + ext
-        mult = self.multiplier[:, :, scen]  # (P, Y, K)
-        return Draw(scen, p.utilisation[:, None, None] * cap * mult, cap)
+        mult = np.take(self.multiplier, scenario, axis=2)  # (P, Y, K), samples innermost
+        return Draw(scenario, p.utilisation[:, None, None] * cap * mult, cap, delivered, delay)
 
     def production(self, draw: Draw) -> np.ndarray:
-        """Domestic production per group, year and sample (N, Y, K)."""
-        fixed = self.fixed[:, :, draw.scenario]
-        return fixed + np.einsum("np,pyk->nyk", self.weight, draw.contribution, optimize=True)
+        """Domestic production per group, year and sample (N, Y, K).
 
-    def _met(self, dom: np.ndarray, cons: np.ndarray, req: np.ndarray) -> np.ndarray:
-        return dom >= req * cons - _TOL * np.maximum(cons, 1.0)
+        The projects are added one after the other (no BLAS), so a sample's production is the
+        same number whatever the other samples drawn with it.
+        """
+        dom = np.take(self.fixed, draw.scenario, axis=2)
+        for g, i in zip(*np.nonzero(self.weight), strict=True):
+            dom[g] += self.weight[g, i] * draw.contribution[i]
+        return dom
 
-    def _by_benchmark(self, met: np.ndarray) -> np.ndarray:
+    def threshold(self, cons: np.ndarray) -> np.ndarray:
+        """Production at which each share counts as met, (N, Y, K) from consumption (N, Y, K)."""
+        req = np.stack([g.required for g in self.groups])[:, :, None]
+        return req * cons - _TOL * np.maximum(cons, 1.0)
+
+    def by_benchmark(self, met: np.ndarray) -> np.ndarray:
         """All groups of each benchmark met: (N, ...) -> (B, ...)."""
         names = [g.benchmark for g in self.groups]
         return np.stack([met[[i for i, b in enumerate(names) if b == name]].all(axis=0) for name in self.benchmarks])
 
-    def evaluate(self, draw: Draw) -> tuple[pd.DataFrame, dict[str, Any]]:
-        """Probability met, standard error and expected gaps per benchmark and year."""
-        dom = self.production(draw)
-        cons = self.consumption[:, :, draw.scenario]
-        req = np.stack([g.required for g in self.groups])[:, :, None]
-        met = self._met(dom, cons, req)
-        share = np.where(cons > 0, np.minimum(dom / np.where(cons > 0, cons, 1.0), 1.0), 1.0)
-        gap_pp = np.maximum(req - share, 0.0)
-        gap_q = np.maximum(req * cons - dom, 0.0)
-        bmet = self._by_benchmark(met)
-        k = draw.scenario.size
-        names = [g.benchmark for g in self.groups]
-        rows = []
-        for b, name in enumerate(self.benchmarks):
-            idx = [i for i, x in enumerate(names) if x == name]
-            single = len(idx) == 1
-            for t, y in enumerate(self.years):
-                p = float(bmet[b, t].mean())
-                rows.append(
-                    {
-                        "benchmark": name,
-                        "year": int(y),
-                        "p_met": p,
-                        "se": float(np.sqrt(p * (1 - p) / k)),
-                        "expected_gap_pp": float(100 * gap_pp[idx, t].max(axis=0).mean()),
-                        "expected_gap": float(gap_q[idx[0], t].mean()) if single else np.nan,
-                        "unit": self.groups[idx[0]].unit if single else "",
-                        "mean_share": float(share[idx[0], t].mean()) if single else np.nan,
-                        "required": float(self.groups[idx[0]].required[t]) if single else np.nan,
-                    }
-                )
-        state = {"dom": dom[:, -1], "cons": cons[:, -1], "req": req[:, -1], "p_last": bmet[:, -1].mean(axis=1)}
-        return pd.DataFrame(rows), state
-
-    # ------------------------------------------------------------------ ranking
-    def rank(self, draw: Draw, state: dict[str, Any], projects: pd.DataFrame) -> pd.DataFrame:
-        """Fall of each benchmark's probability in the last year without each project (same samples)."""
-        dom, cons, req, p_last = state["dom"], state["cons"], state["req"], state["p_last"]
-        rows = []
-        for i, pid in enumerate(self.pipe.ids):
-            w = self.weight[:, i]
-            if not w.any():
-                continue
-            without = dom - w[:, None] * draw.contribution[i, -1][None, :]
-            p_wo = self._by_benchmark(self._met(without, cons, req)).mean(axis=1)
-            drop = p_last - p_wo
-            b = int(np.argmax(drop))
-            r = projects.loc[pid]
-            rows.append(
-                {
-                    "project": pid,
-                    "name": str(r["name"]),
-                    "status": str(r["status"]),
-                    "commodity": str(r["commodity"]),
-                    "benchmark": self.benchmarks[b],
-                    "p_met": float(p_last[b]),
-                    "p_without": float(p_wo[b]),
-                    "drop": float(drop[b]),
-                    "total_drop": float(drop.sum()),
-                }
-            )
-        cols = ["project", "name", "status", "commodity", "benchmark", "p_met", "p_without", "drop", "total_drop"]
-        out = pd.DataFrame(rows, columns=cols)
-        return out.sort_values(["drop", "total_drop", "project"], ascending=[False, False, True], kind="stable")
-
     # ------------------------------------------------------------------ additions
     def _needs(self, state: dict[str, Any], target: float) -> np.ndarray:
         """Capacity each group needs so that every benchmark holds in ``target`` of the samples (N,)."""
-        dom, cons, req = state["dom"], state["cons"], state["req"]
-        lack = np.maximum(req * cons - dom, 0.0) / max(self.new_utilisation, _TOL)  # (N, K)
+        from valuechain.analysis._outlook_chunks import inverted_cdf_index
+
+        deficit = state["deficit"]  # (N, K): production short of each share's threshold
+        k = deficit.shape[1]
         need = np.zeros(len(self.groups))
         names = [g.benchmark for g in self.groups]
         for name in self.benchmarks:
             idx = [i for i, x in enumerate(names) if x == name]
-            sub = lack[idx]
+            sub = np.maximum(deficit[idx], 0.0) / max(self.new_utilisation, _TOL)
+            srt = np.sort(sub, axis=1)  # quantile q of each share: srt[:, inverted_cdf_index(k, q)]
             lo, hi = target, 1.0
-            best = np.quantile(sub, 1.0, axis=1, method="inverted_cdf")
+            best = srt[:, -1]
             for _ in range(40):
                 mid = 0.5 * (lo + hi)
-                a = np.quantile(sub, mid, axis=1, method="inverted_cdf")
+                a = srt[:, inverted_cdf_index(k, mid)]
                 if (sub <= a[:, None] + _TOL).all(axis=0).mean() >= target:
                     best, hi = a, mid
                 else:
@@ -359,8 +321,8 @@ class Evaluator:
 
     def p_with(self, state: dict[str, Any], add: np.ndarray) -> np.ndarray:
         """Probability each benchmark is met in the last year with ``add`` (N,) more nameplate capacity per share."""
-        dom = state["dom"] + self.new_utilisation * add[:, None]
-        return np.asarray(self._by_benchmark(self._met(dom, state["cons"], state["req"])).mean(axis=1))
+        met = self.new_utilisation * add[:, None] >= state["deficit"]
+        return np.asarray(self.by_benchmark(met).mean(axis=1))
 
     def additions(self, state: dict[str, Any], target: float, study: Study) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Least-cost expansion options that bring every benchmark to ``target`` in the last year."""

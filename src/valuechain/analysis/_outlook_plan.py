@@ -24,13 +24,8 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from valuechain.analysis._outlook_eval import Draw, Evaluator
+    from valuechain.analysis._outlook_eval import Evaluator
     from valuechain.opt import Study
-
-
-def _given(draw: Draw, target: float) -> np.ndarray:
-    """Capacity of each project and year at the quantile ``1 - target`` of its samples, (P, Y)."""
-    return np.quantile(draw.capacity, 1.0 - target, axis=2, method="inverted_cdf")
 
 
 def _with_projects(model: Evaluator, projects: pd.DataFrame, given: np.ndarray) -> tuple[Any, list[str], list[str]]:
@@ -76,17 +71,18 @@ def _with_projects(model: Evaluator, projects: pd.DataFrame, given: np.ndarray) 
 
 
 def plan_additions(
-    model: Evaluator, draw: Draw, projects: pd.DataFrame, study: Study, target: float
+    model: Evaluator, given: np.ndarray, projects: pd.DataFrame, study: Study, target: float
 ) -> tuple[pd.DataFrame, np.ndarray, float, list[str]]:
     """Solve the study with the pipeline at its ``1 - target`` quantile as given.
 
-    Returns the expansion options built (``expansion``, ``region``, ``in_region``, ``capacity``
-    available in the last year, ``outputs``), the capacity they add to each share in the last
-    year, the plan's objective and the projects left out.
+    ``given`` is each project's capacity in each of the model's years at that quantile, (P, Y)
+    (:func:`valuechain.analysis._outlook_chunks.capacity_quantile`). Returns the expansion
+    options built (``expansion``, ``region``, ``in_region``, ``capacity`` available in the last
+    year, ``outputs``), the capacity they add to each share in the last year, the plan's
+    objective and the projects left out.
     """
     from valuechain.opt import build, extract, solve
 
-    given = _given(draw, target)
     net, ids, left = _with_projects(model, projects, given)
     shocks = study.shock_arrays(net)
     years = np.asarray(shocks.periods.year)

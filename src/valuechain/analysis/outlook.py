@@ -4,8 +4,11 @@ r"""Will the announced pipeline meet the benchmarks? A seeded Monte Carlo over p
 network's projects table in the study's region (delivered or not, and its delay in whole years,
 from the completion model, :mod:`valuechain.analysis.completion`) and one of the study's shock
 scenarios (by its probability), and measures every benchmark of the study in every year of its
-horizon. Everything is numpy over the samples; the projects and scenarios share one stream of
-random numbers, so a run is a function of its seed.
+horizon. The samples are drawn in blocks of 1,000, each from its own child of the seed, and
+evaluated in chunks of whole blocks (numpy over a chunk's samples), in this process or on Dask
+workers (:func:`valuechain.study.scale.outlook`); each chunk is reduced to counts and sums
+(:mod:`valuechain.analysis._outlook_chunks`), so memory is bounded by the chunk size plus the
+last year's deficits, and a run is a function of its samples and seed only.
 
 How "met" is measured
 ---------------------
@@ -67,15 +70,23 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from valuechain.analysis import _outlook_chunks as ch
 from valuechain.analysis import _outlook_eval as ev
 from valuechain.analysis.completion import COMPLETION_FILE, load_completion, pipeline
 from valuechain.errors import StudyError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Sequence
+    from typing import TypeAlias
 
     from valuechain.network.model import Network
     from valuechain.opt import Study
+
+    #: ``map_chunks(run_chunk, evaluator, args)``: ``run_chunk(evaluator, *a)`` for each ``a``, in order.
+    MapChunks: TypeAlias = Callable[
+        [Callable[..., ch.ChunkStats], ev.Evaluator, Sequence[tuple[int, ...]]], Iterable[ch.ChunkStats]
+    ]
+
 
 __all__ = ["OutlookResult", "outlook"]
 
@@ -159,6 +170,8 @@ def outlook(
     completion: str | Path | None = None,
     plan: bool = False,
     progress: Callable[[str], None] | None = None,
+    chunk_size: int = 10_000,
+    map_chunks: MapChunks | None = None,
 ) -> OutlookResult:
     """The probability that the project pipeline meets each of a study's benchmarks, by year.
 
@@ -181,6 +194,14 @@ def outlook(
         (:mod:`valuechain.analysis._outlook_plan`; seconds to a minute on the default study).
     progress
         Called with a short description before each step.
+    chunk_size
+        Samples evaluated at once (rounded up to whole blocks of
+        :data:`~valuechain.analysis._outlook_chunks.BLOCK`); bounds the memory, not the result.
+    map_chunks
+        Runs the chunks elsewhere: called as ``map_chunks(run_chunk, evaluator, args)`` with a
+        list of argument tuples, it yields ``run_chunk(evaluator, *a)`` for each, in order
+        (:func:`valuechain.study.scale.outlook` passes one that runs them on Dask workers).
+        Default: one after the other in this process.
 
     Returns
     -------
@@ -205,6 +226,8 @@ def outlook(
         raise StudyError(f"samples must be a whole number >= 1, got {samples!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise StudyError(f"seed must be a whole number >= 0, got {seed!r}")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise StudyError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
     if not isinstance(target, (int, float)) or not 0 < float(target) < 1:
         raise StudyError(f"target must be a probability strictly between 0 and 1, got {target!r}")
     say = progress or (lambda _msg: None)
@@ -229,16 +252,20 @@ def outlook(
     model = ev.Evaluator.build(net, spec, shocks, groups, projects, pipe, table, members, str(path))
     timings["prepare"] = time.perf_counter() - t0
 
-    say(f"sampling {samples:,} pipeline x shock outcomes")
+    tasks = ch.chunks(int(samples), int(chunk_size))
+    say(f"sampling {samples:,} pipeline x shock outcomes in {len(tasks)} chunk(s)")
     t1 = time.perf_counter()
-    draw = model.draw(int(samples), int(seed))
-    probs, state = model.evaluate(draw)
+    args = [(int(samples), int(seed), first, count) for first, count in tasks]
+    if map_chunks is None:
+        parts: Iterable[ch.ChunkStats] = (ch.run_chunk(model, *a) for a in args)
+    else:
+        parts = map_chunks(ch.run_chunk, model, args)
+    merger = ch.Merger(model, int(samples))
+    for part in parts:
+        merger.add(part)
+    probs, ranked, state, outcomes = merger.finish(projects)
+    del merger
     timings["sample"] = time.perf_counter() - t1
-
-    say("ranking the projects by what the benchmarks lose without each")
-    t2 = time.perf_counter()
-    ranked = model.rank(draw, state, projects)
-    timings["rank"] = time.perf_counter() - t2
 
     say("solving the least-cost additions beyond the pipeline")
     t3 = time.perf_counter()
@@ -251,7 +278,8 @@ def outlook(
 
         say("solving the targets model with the pipeline as given")
         t4 = time.perf_counter()
-        built, add, objective, left = plan_additions(model, draw, projects, spec, float(target))
+        given = ch.capacity_quantile(model, outcomes, 1.0 - float(target))
+        built, add, objective, left = plan_additions(model, given, projects, spec, float(target))
         after["p_plan"] = model.p_with(state, add)
         timings["plan"] = time.perf_counter() - t4
     return OutlookResult(

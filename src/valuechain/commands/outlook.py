@@ -53,26 +53,39 @@ def outlook_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the tables (CSV), the chart (PNG) and an HTML page here.")
     ] = None,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", help="Samples evaluated at once (bounds memory; the result is the same).")
+    ] = 10_000,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Run the chunks on a local Dask cluster of this many workers (0: here).")
+    ] = 0,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Run the chunks on this dask.distributed scheduler (tcp://...).")
+    ] = None,
 ) -> None:
     """Probability that the announced pipeline meets each benchmark by year, the projects that matter, additions."""
+    from contextlib import nullcontext
+
     from valuechain._output import atomic_dir, check_out_dir
-    from valuechain.analysis.outlook import outlook
     from valuechain.errors import ValueChainError
     from valuechain.network import load_network
     from valuechain.study import check_study, load_study
+    from valuechain.study.scale import cluster, outlook
 
-    if samples < 1 or seed < 0 or not 0 < target < 1:
-        raise ValueChainError(f"--samples must be >= 1, --seed >= 0 and --target in (0, 1); got {samples}, {seed}, "
-                              f"{target}")  # fmt: skip
+    if samples < 1 or seed < 0 or not 0 < target < 1 or chunk_size < 1 or workers < 0:
+        raise ValueChainError(f"--samples and --chunk-size must be >= 1, --seed and --workers >= 0 and --target in "
+                              f"(0, 1); got {samples}, {chunk_size}, {seed}, {workers}, {target}")  # fmt: skip
     if out is not None:
         check_out_dir(out)
     t0 = time.perf_counter()
     spec = load_study(study)
     net = load_network(spec.network or "")
     check_study(spec, net)
-    with console.status("outlook") as status:
+    ctx = cluster(scheduler, workers=max(workers, 1)) if scheduler or workers > 0 else nullcontext(None)
+    with ctx as client, console.status("outlook") as status:
         res = outlook(spec, network=net, samples=samples, seed=seed, target=target, completion=completion,
-                      plan=plan, progress=lambda msg: status.update(msg))  # fmt: skip
+                      plan=plan, progress=lambda msg: status.update(msg), chunk_size=chunk_size,
+                      client=client)  # fmt: skip
     p = res.probabilities
     years = sorted(p["year"].unique())
     t = Table("benchmark", *[str(y) for y in years], f"gap {years[-1]} (pp)", f"gap {years[-1]}", "unit",
@@ -119,8 +132,8 @@ def outlook_cmd(
     console.print(tb)
     tm = res.timings
     console.print(
-        f"timings: prepare {tm['prepare']:.2f} s, {res.samples:,} samples {tm['sample']:.2f} s, ranking "
-        f"{tm['rank']:.2f} s, additions {tm['additions']:.2f} s"
+        f"timings: prepare {tm['prepare']:.2f} s, {res.samples:,} samples drawn, evaluated and ranked "
+        f"{tm['sample']:.2f} s, additions {tm['additions']:.2f} s"
         + (f", targets model {tm['plan']:.2f} s" if "plan" in tm else "")
         + f"; total {time.perf_counter() - t0:.2f} s"
     )

@@ -8,15 +8,19 @@ summary state, and the pieces are merged in scenario order. :func:`simulate` is
 :func:`valuechain.sim.simulate` with a ``client``, and is what ``valuechain.simulate`` names.
 :func:`solve_many` solves one network under many studies, one task each. The engines know nothing
 of Dask: ``sim/`` and ``opt/`` import neither each other nor anything above them.
+:func:`outlook` is :func:`valuechain.analysis.outlook.outlook` with a ``client``: the compiled
+evaluator is scattered once and each chunk of samples is one task.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from valuechain.errors import ScenarioError, ValueChainError
+from valuechain.errors import ScenarioError, StudyError, ValueChainError
 from valuechain.scenarios.compiled import ShockArrays
 from valuechain.scenarios.sparse import SparseShocks
 from valuechain.sim.ensemble import RegisterSample, first_chunk, merge_states, pieces, run_piece
@@ -24,10 +28,11 @@ from valuechain.sim.ensemble import RegisterSample, first_chunk, merge_states, p
 if TYPE_CHECKING:
     from distributed import Client
 
+    from valuechain.analysis.outlook import OutlookResult
     from valuechain.network.model import Network
     from valuechain.sim.result import SimResult
 
-__all__ = ["RegisterSample", "cluster", "connect", "simulate", "simulate_distributed", "solve_many"]
+__all__ = ["RegisterSample", "cluster", "connect", "outlook", "simulate", "simulate_distributed", "solve_many"]
 
 
 def connect(address: str | None = None, *, workers: int = 2, threads: int = 1, processes: bool = True) -> Client:
@@ -228,3 +233,55 @@ def solve_many(
     net_f = client.scatter(network, broadcast=True, hash=False)
     futures = [client.submit(_solve_one, net_f, s, solve_options, pure=False) for s in todo]
     return list(client.gather(futures))
+
+
+def _on_workers(client: Client) -> Any:
+    """A ``map_chunks`` for :func:`valuechain.analysis.outlook.outlook` that runs each chunk as a task."""
+
+    def run(fn: Any, model: Any, args: Any) -> Iterator[Any]:
+        model_f = client.scatter(model, broadcast=True, hash=False)
+        ahead = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+        todo = iter(args)
+        queue = deque(client.submit(fn, model_f, *a, pure=False) for a in islice(todo, ahead))
+        while queue:  # in chunk order, a few tasks ahead; each result is released once fetched
+            fut = queue.popleft()
+            nxt = next(todo, None)
+            if nxt is not None:
+                queue.append(client.submit(fn, model_f, *nxt, pure=False))
+            res = fut.result()
+            fut.release()
+            yield res
+
+    return run
+
+
+def outlook(study: Any = None, *, client: Client | None = None, **options: Any) -> OutlookResult:
+    """:func:`valuechain.analysis.outlook.outlook`, or with a Dask ``client`` its chunks on the workers.
+
+    Parameters
+    ----------
+    study, **options
+        As for :func:`valuechain.analysis.outlook.outlook` (``network``, ``samples``, ``seed``,
+        ``target``, ``completion``, ``plan``, ``progress``, ``chunk_size``).
+    client
+        A ``dask.distributed.Client``: the compiled evaluator is scattered to every worker once
+        and each chunk of ``chunk_size`` samples is one task. The tables are those of a local
+        run with the same samples and seed.
+
+    Returns
+    -------
+    OutlookResult
+
+    Examples
+    --------
+    >>> import valuechain as vc
+    >>> vc.outlook("eu-crma-2030", samples=200, seed=3).samples
+    200
+    """
+    from valuechain.analysis.outlook import outlook as local
+
+    if client is None:
+        return local(study, **options)
+    if "map_chunks" in options:
+        raise StudyError("outlook runs its chunks on the client's workers: give a client or map_chunks, not both")
+    return local(study, map_chunks=_on_workers(client), **options)
