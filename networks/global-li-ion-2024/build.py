@@ -179,7 +179,7 @@ def trade_affinity(ch: object, commodities: list[str]) -> dict[str, pd.DataFrame
 
 
 def add_stocks(tables: dict, ch: object) -> None:
-    """Initial stocks: days of cover by stage (A-stocks) times each hub's annual use."""
+    """Initial stocks: days of cover by stage (A-stocks) times each hub's annual use; holding costs (D-holding)."""
     stage = {cid: st for cid, _, _, st in COMMODITIES}
     hubs = tables["hubs"].copy()
     stocks, srcs = [], []
@@ -190,6 +190,7 @@ def add_stocks(tables: dict, ch: object) -> None:
         stocks.append(q)
         srcs.append("D-stocks" if q > 0 else "")
     hubs["initial_stock"] = stocks
+    hubs["holding_cost"] = [round(F.HOLDING_RATE * float(F.VALUE[c][0]), 6) for c in hubs["commodity"]]
     hubs["source"] = srcs
     tables["hubs"] = hubs
 

@@ -112,6 +112,9 @@ def derivation_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         if float(r["initial_stock"]) > 0:
             add("hubs", f"{r['region']}/{r['commodity']}", "initial_stock",
                 "days of cover of the stage x the hub's annual use / 365", "A-stocks", "D-stocks")  # fmt: skip
+        if float(r.get("holding_cost", 0.0)) > 0:
+            add("hubs", f"{r['region']}/{r['commodity']}", "holding_cost",
+                "10 % of the commodity's value a year", "P904;A-values", "D-holding")  # fmt: skip
     for _, r in tables["demand"].iterrows():
         key = f"{r['region']}/{r['commodity']}"
         if float(r["growth"]) != 0:

@@ -346,6 +346,14 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "(T136) and the drivers of A-trade-drivers for every lane not observed.",
         "medium",
     ),
+    "D-holding": (
+        "Cost of holding stock above a hub's working level",
+        "10 % of the commodity's value (A-values) a year: inventory carrying costs of 20-30 % of the value a "
+        "year (P904), less their capital part of 8-15 % (P904), which the optimiser already charges by "
+        "discounting costs at the study's rate; the working stock up to the days of cover (A-stocks) is not "
+        "charged. Without it a plan stocks up years ahead for free and serves the last year from stock.",
+        "low",
+    ),
     "D-stocks": (
         "Initial stocks by hub",
         "Days of cover by stage (A-stocks) times the hub's annual use (processes' inputs and final demand) / 365.",

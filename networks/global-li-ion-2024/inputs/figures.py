@@ -400,5 +400,9 @@ HOME_BIAS_BY_COMMODITY = {"eol_batteries": 100.0}
 OWNERSHIP_WEIGHT = 4.0  # extra weight of a lane between plants of the same owner, A-trade-drivers
 TRADE_MIN_SHARE = 0.03  # lanes below 3% of the importer's imports are dropped, A-trade-drivers
 # Initial stocks: days of annual use held at each hub, by stage (A-stocks).
+# D-holding: cost of holding stock above a hub's working level, a share of the commodity's value a
+# year: carrying costs of 20-30 % a year (P904) less their capital part of 8-15 % (P904), which the
+# optimiser's discounting already charges: 20 - 10 = 10 %.
+HOLDING_RATE = 0.10
 STOCK_DAYS = {"mining": 30.0, "refining": 45.0, "black mass": 30.0, "precursor": 30.0, "active material": 30.0,
               "component": 30.0, "cell": 45.0, "pack": 15.0, "end-of-life": 0.0}

@@ -63,7 +63,6 @@ class Context:
     policy_rows: dict[str, list[str]] = field(default_factory=dict)
     share_terms: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
-    # ------------------------------------------------------------------ lookups
     def region_mask(self, region_or_group: str, owner: str) -> np.ndarray:
         """Boolean mask over the regions table of the members of ``region_or_group``."""
         try:
@@ -534,7 +533,8 @@ def assemble(
     if study.stocks:
         scap = hubs["stock_capacity"].to_numpy(float)
         hold = hubs["holding_cost"].to_numpy(float)
-        stock = lp.add_vars("stock", (sc, per, hidx), ub=scap)
+        end = np.where(tt[:, None] == n_t - 1, np.minimum(init, scap)[None, :], 0.0) * study.keep_stocks
+        stock = lp.add_vars("stock", (sc, per, hidx), lb=end[None, :, :] * np.ones((n_s, 1, 1)), ub=scap)
         reserve = lp.add_vars("reserve", (per, hidx), ub=scap, cost=disc[:, None] * k * hold[None, :])
         part("holding", reserve, disc[:, None] * k * hold[None, :])
         srow = lp.add_rows("stock_reserve", (sc, per, hidx), hi=policy["level"].to_numpy(float)[None, None, :])

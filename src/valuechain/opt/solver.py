@@ -455,6 +455,8 @@ def solve(
             f"the model has integer variables: method must be 'auto' or 'simplex' for a MIP, not '{method}'"
         )
     has_basis = warm and bool(h.getBasis().valid)
+    if method == "auto" and not has_basis and not is_mip and opts.get("method", "auto") != "auto":
+        method = str(opts["method"])  # the study's method for cold LPs (re-solves keep their basis)
     run_method = choose_method(model.n_vars, warm=has_basis, is_mip=is_mip) if method == "auto" else method
     _set_method(h, "choose" if is_mip else run_method)
     t1 = time.perf_counter()

@@ -25,6 +25,7 @@ A study spec is a YAML mapping with these keys (only ``network`` is required)::
     options:
       stocks: true                    # strategic stocks at hubs (first-stage reserve + stock levels)
       allow_unmet: true               # unmet demand as a priced slack (false: demand must be met)
+      keep_stocks: false              # stocks at the end are at least the initial ones (no run-down)
     recourse:                         # the named recourses of the network's alternatives table, in
                                       # the optimiser and in the study's re-sourcing simulations:
       substitution: true              # processes may use the material alternatives of their inputs
@@ -34,6 +35,7 @@ A study spec is a YAML mapping with these keys (only ``network`` is required)::
       time_limit: 60                  # seconds, > 0
       mip_gap: 0.0001                 # relative, in [0, 1]
       threads: 1                      # an integer >= 1
+      method: auto                    # LP method of cold solves: auto, simplex, ipm, hipo, pdlp
 
 Probabilities are either given for every scenario (summing to 1) or for none (equally likely).
 Scenario files and inline scenarios use the scenario file format (:mod:`valuechain.scenarios.files`).
@@ -84,9 +86,9 @@ _KEYS = (
 )
 _HORIZON = ("start", "years")
 _OBJECTIVE = ("discount_rate", "unmet_penalty", "cvar_weight", "cvar_alpha", "spot_premium", "policy_penalty")
-_OPTIONS = ("stocks", "allow_unmet")
+_OPTIONS = ("stocks", "allow_unmet", "keep_stocks")
 _RECOURSE = ("substitution", "chemistry_switching")
-_SOLVER = ("time_limit", "mip_gap", "threads")
+_SOLVER = ("time_limit", "mip_gap", "threads", "method")
 #: Spec key of each Study field that a spec sets (for error messages).
 _KEY_OF = {
     "years": "horizon.years",
@@ -140,6 +142,11 @@ class Study:
         "chemistry_switching").
     allow_unmet
         Whether demand may go unmet at its penalty (otherwise demand is a hard constraint).
+    keep_stocks
+        Whether every hub's stock in the last period must be at least its initial stock, so that
+        a plan cannot run its stocks down in the horizon's last year (they are free to use before).
+        In a planning study whose targets are measured in the last year, a run-down there serves
+        the year's use from stock of no origin and so dilutes every share.
     solver
         Default solver options (``time_limit``, ``mip_gap``, ``threads``).
     path
@@ -171,6 +178,7 @@ class Study:
     policy_penalty: float = 1e9
     stocks: bool = True
     allow_unmet: bool = True
+    keep_stocks: bool = False
     substitution: bool = True
     chemistry_switching: bool = True
     solver: Mapping[str, Any] = field(default_factory=dict)
@@ -386,6 +394,12 @@ def study_from_spec(
     for k, v in solver.items():
         if k == "threads":
             kwargs.setdefault("solver", {})[k] = _integer(v, file, "solver.threads", 1)
+        elif k == "method":
+            from valuechain.opt.solver import METHODS
+
+            if v not in METHODS:
+                raise StudyError(f"{file}: solver.method: expected one of {', '.join(METHODS)}, got {v!r}")
+            kwargs.setdefault("solver", {})[k] = str(v)
         else:
             kwargs.setdefault("solver", {})[k] = _number(v, file, f"solver.{k}")
     for group, values in (("options", options), ("recourse", recourse)):
@@ -403,6 +417,7 @@ def study_from_spec(
             policies=policies,
             stocks=options.get("stocks", True),
             allow_unmet=options.get("allow_unmet", True),
+            keep_stocks=options.get("keep_stocks", False),
             substitution=recourse.get("substitution", True),
             chemistry_switching=recourse.get("chemistry_switching", True),
             description=str(raw.get("description", "")),
