@@ -49,7 +49,7 @@ chooses.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from valuechain.sim._kernel_helpers import (
     _dot,
@@ -65,7 +65,7 @@ from valuechain.sim._kernel_helpers import (
 __all__ = ["simulate_kernel"]
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
+@njit(nogil=True, cache=True, error_model="numpy")
 def simulate_kernel(  # type: ignore[no-untyped-def]
     order_kind, order_idx,
     in_ptr, in_proc, in_hub, in_coef,
@@ -80,6 +80,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     lost_value_t, short_periods, worst_share, lost_cells,
     e_short, e_dem, p_dry, first_sum, earliest,
     out_supply, out_stock, out_served, out_demand, out_act, out_flow, out_ratio, out_qsum, out_left,
+    lane, n_lanes,
 ):  # fmt: skip
     """Run all scenarios of a chunk; see the module docstring for the semantics.
 
@@ -127,7 +128,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
         lim = _route_limit(route_cap[r], route_base[r], 1.0)
         rlim0[r] = lim
         rtar0[r] = min(route_base[r], lim)
-    for ib in prange(n_blocks):
+    for ib in range(lane * n_blocks // n_lanes, (lane + 1) * n_blocks // n_lanes):
         s0 = ib * block
         nb = min(n_s, s0 + block) - s0
         pipe = np.zeros((n_h, nb))

@@ -11,6 +11,7 @@ arguments and calls one kernel. Both kernels take their shared inlined pieces fr
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -202,7 +203,8 @@ def run_chunk(
         part["e_short"][0] += short_ref * w.sum()
         part["e_dem"][0] += args[26] * w.sum()
     else:
-        simulate_kernel(  # type: ignore[call-arg]
+        _in_lanes(
+            n_blocks,
             *kernel_form(args),
             events.ptr, events.kind, events.item, events.value, w, int(n_t), bool(resourcing), int(block),
             *kernel_form(recourse if recourse is not None else no_recourse(n_h, n_p)),
@@ -220,6 +222,28 @@ def run_chunk(
     res["work"] = work
     res.update({k: v for k, v in out.items() if k in outputs})
     return res
+
+
+def _in_lanes(n_blocks: int, *kernel_args: Any) -> None:
+    """Run :func:`simulate_kernel` on ``n_blocks`` blocks, split into one lane of blocks per thread.
+
+    The kernel releases the GIL (``nogil``), so each lane runs on its own core: lane ``k`` of
+    ``n`` runs blocks ``k * n_blocks // n`` to ``(k + 1) * n_blocks // n``, the split Numba's
+    parallel loop made when the kernel ran its blocks in a ``prange``. Blocks write disjoint
+    parts of the outputs, so the lanes need no locking and the results do not depend on their
+    number. The threads are Python's, because compiling the kernel as a parallel loop took about
+    twice as long as compiling it alone (the parallel loop's code is optimised again when it is
+    lowered and again in its caller).
+    """
+    lanes = max(1, min(n_blocks, get_num_threads()))
+    if lanes == 1:
+        simulate_kernel(*kernel_args, 0, 1)
+        return
+    with ThreadPoolExecutor(lanes - 1) as pool:
+        rest = [pool.submit(simulate_kernel, *kernel_args, k, lanes) for k in range(1, lanes)]
+        simulate_kernel(*kernel_args, 0, lanes)
+        for f in rest:
+            f.result()
 
 
 def kernel_form(arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
