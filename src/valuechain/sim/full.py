@@ -1,9 +1,12 @@
 """The full Numba simulation kernel: arrays in, arrays out.
 
-One call runs every scenario of a chunk over every period. Scenarios are processed in blocks:
-the state of a block is held as ``(item, scenario)`` arrays and every innermost loop runs over
-the scenarios of the block, so the compiler vectorises it; blocks run in parallel threads.
-Optional dense results are written to preallocated ``(period, item, scenario)`` outputs.
+One call runs one lane of blocks of a chunk's scenarios over every period. Scenarios are
+processed in blocks: the state of a block is held as ``(item, scenario)`` arrays and every
+innermost loop runs over the scenarios of the block, so the compiler vectorises it. The kernel
+releases the GIL, and :func:`valuechain.sim.kernel.run_chunk` runs one lane per thread, so the
+lanes run in parallel; the kernel itself is a plain loop (a ``prange`` made its compilation take
+about twice as long). Optional dense results are written to preallocated
+``(period, item, scenario)`` outputs.
 
 The semantics (the same as the plain reference implementation in the tests), for each scenario
 and period ``t``:
@@ -90,7 +93,9 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     ``worst_share``, ``lost_cells``) and as ``weight``-weighted sums per block of scenarios
     (``e_short``, ``e_dem`` (block, period, demand), ``p_dry``, ``first_sum`` and the smallest
     first period dry, ``earliest`` (block, process)). The dense outputs may be empty (shape
-    ``(0, 0, 0)``): they are then not written.
+    ``(0, 0, 0)``): they are then not written. Of the chunk's blocks, this call runs lane
+    ``lane`` of ``n_lanes``: blocks ``lane * n_blocks // n_lanes`` up to (not including)
+    ``(lane + 1) * n_blocks // n_lanes``.
     """
     n_s = weight.shape[0]
     n_h = stock0.shape[0]

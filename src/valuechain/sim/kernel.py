@@ -5,8 +5,9 @@ states the semantics) visits every node for every scenario, and the delta kernel
 (``valuechain.sim.delta``) computes only the rows a shock changes. This module is their Python
 side: the layout of shock entries (:class:`Events`), the choice of kernel and block size,
 preallocated buffers (:class:`Workspace`) and :func:`run_chunk`, which checks and converts its
-arguments and calls one kernel. Both kernels take their shared inlined pieces from
-``valuechain.sim._kernel_helpers``, so neither imports this module.
+arguments and calls one kernel (the full one in one lane of blocks per thread). Both kernels
+take their shared inlined pieces from ``valuechain.sim._kernel_helpers``, so neither imports
+this module.
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ def run_chunk(
     workspace: Workspace | None = None,
     method: str = "auto",
     recourse: tuple[np.ndarray, ...] | None = None,
+    lanes: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Run the kernel on one chunk of scenarios.
 
@@ -137,6 +139,9 @@ def run_chunk(
     ``recourse`` (``SimArrays.recourse_args()``) holds the refill rates of hubs and the
     alternatives of process inputs, which re-sourcing runs use; ``None``: neither. Both act only
     in re-sourcing mode, which always runs the full kernel, so the delta kernel needs neither.
+
+    ``lanes`` is the number of threads the full kernel's blocks are split over (default: Numba's
+    thread count); the results do not depend on it.
     """
     n_s, n_t = events.n_s, events.n_t
     n_h, n_p, n_r, n_d = len(args[27]), len(args[22]), len(args[24]), len(args[26])
@@ -212,6 +217,7 @@ def run_chunk(
             *res.values(),
             *part.values(),
             *out.values(),
+            lanes=lanes,
         )  # fmt: skip
         # (every node and edge of the network, every period, for each block)
         n_edges = len(args[4]) + len(args[8]) + n_r + n_d
@@ -224,24 +230,24 @@ def run_chunk(
     return res
 
 
-def _in_lanes(n_blocks: int, *kernel_args: Any) -> None:
-    """Run :func:`simulate_kernel` on ``n_blocks`` blocks, split into one lane of blocks per thread.
+def _in_lanes(n_blocks: int, *kernel_args: Any, lanes: int | None = None) -> None:
+    """Run :func:`simulate_kernel` on ``n_blocks`` blocks, one lane of blocks per thread.
 
-    The kernel releases the GIL (``nogil``), so each lane runs on its own core: lane ``k`` of
-    ``n`` runs blocks ``k * n_blocks // n`` to ``(k + 1) * n_blocks // n``, the split Numba's
-    parallel loop made when the kernel ran its blocks in a ``prange``. Blocks write disjoint
-    parts of the outputs, so the lanes need no locking and the results do not depend on their
-    number. The threads are Python's, because compiling the kernel as a parallel loop took about
-    twice as long as compiling it alone (the parallel loop's code is optimised again when it is
-    lowered and again in its caller).
+    The kernel releases the GIL (``nogil``), so the lanes run on separate cores. There are
+    ``lanes`` of them (default: Numba's thread count, at most one per block); lane ``k`` of ``n``
+    runs the contiguous blocks ``k * n_blocks // n`` up to ``(k + 1) * n_blocks // n``, so every
+    block runs once. Blocks write disjoint parts of the outputs, so the lanes need no locking and
+    the results do not depend on their number. The threads are Python's because the kernel
+    compiled as a parallel loop (``prange``) took about twice as long to compile: Numba
+    optimises the loop's body once more when it lowers the loop and again in its caller.
     """
-    lanes = max(1, min(n_blocks, get_num_threads()))
-    if lanes == 1:
+    n = max(1, min(n_blocks, get_num_threads() if lanes is None else lanes))
+    if n == 1:
         simulate_kernel(*kernel_args, 0, 1)
         return
-    with ThreadPoolExecutor(lanes - 1) as pool:
-        rest = [pool.submit(simulate_kernel, *kernel_args, k, lanes) for k in range(1, lanes)]
-        simulate_kernel(*kernel_args, 0, lanes)
+    with ThreadPoolExecutor(n - 1) as pool:
+        rest = [pool.submit(simulate_kernel, *kernel_args, k, n) for k in range(1, n)]
+        simulate_kernel(*kernel_args, 0, n)
         for f in rest:
             f.result()
 
