@@ -336,13 +336,17 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             for b in range(nb):
                                 left[g, b] += c * (plan[p, b] * hratio[g, b] - act[p, b])
                     if resourcing and alt_ptr[p + 1] > alt_ptr[p]:
-                        _substitute(
-                            p, nb, t, n_t, plan, hratio, alt_start, alt_got,
-                            alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
-                            done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
-                            r_from, pull_ptr, pull_route, prod_ptr, prod_out,
-                            in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
-                        )  # fmt: skip
+                        below = False  # (call only if some scenario of the block is short)
+                        for b in range(nb):
+                            below = below or act[p, b] < plan[p, b] * (1.0 - 1e-9)
+                        if below:
+                            _substitute(
+                                p, nb, t, n_t, plan, hratio, alt_start, alt_got,
+                                alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
+                                done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+                                r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                                in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+                            )  # fmt: skip
                     if not resourcing and e1 > e0:
                         # pro rata, activity is final here: note the first period short of input
                         for b in range(nb):
