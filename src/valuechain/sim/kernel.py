@@ -243,11 +243,11 @@ def _in_lanes(n_blocks: int, *kernel_args: Any, lanes: int | None = None) -> Non
     """
     n = max(1, min(n_blocks, get_num_threads() if lanes is None else lanes))
     if n == 1:
-        simulate_kernel(*kernel_args, 0, 1)
+        simulate_kernel(*kernel_args, 0, 1)  # type: ignore[call-arg]
         return
     with ThreadPoolExecutor(n - 1) as pool:
-        rest = [pool.submit(simulate_kernel, *kernel_args, k, n) for k in range(1, n)]
-        simulate_kernel(*kernel_args, 0, n)
+        rest = [pool.submit(simulate_kernel, *kernel_args, k, n) for k in range(1, n)]  # type: ignore[call-arg]
+        simulate_kernel(*kernel_args, 0, n)  # type: ignore[call-arg]
         for f in rest:
             f.result()
 
