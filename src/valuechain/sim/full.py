@@ -5,7 +5,7 @@ processed in blocks: the state of a block is held as ``(item, scenario)`` arrays
 innermost loop runs over the scenarios of the block, so the compiler vectorises it. The kernel
 releases the GIL, and :func:`valuechain.sim.kernel.run_chunk` runs one lane per thread, so the
 lanes run in parallel; the kernel itself is a plain loop (a ``prange`` made its compilation take
-about twice as long). Optional dense results are written to preallocated
+more than twice as long). Optional dense results are written to preallocated
 ``(period, item, scenario)`` outputs.
 
 The semantics (the same as the plain reference implementation in the tests), for each scenario

@@ -238,7 +238,7 @@ def _in_lanes(n_blocks: int, *kernel_args: Any, lanes: int | None = None) -> Non
     runs the contiguous blocks ``k * n_blocks // n`` up to ``(k + 1) * n_blocks // n``, so every
     block runs once. Blocks write disjoint parts of the outputs, so the lanes need no locking and
     the results do not depend on their number. The threads are Python's because the kernel
-    compiled as a parallel loop (``prange``) took about twice as long to compile: Numba
+    compiled as a parallel loop (``prange``) took more than twice as long to compile: Numba
     optimises the loop's body once more when it lowers the loop and again in its caller.
     """
     n = max(1, min(n_blocks, get_num_threads() if lanes is None else lanes))
