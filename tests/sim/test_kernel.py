@@ -88,3 +88,29 @@ def test_workspace_reuses_its_buffers():
     c = ws.array("x", (10, 10, 10))
     assert c.shape == (10, 10, 10)
     assert not np.shares_memory(a, c)
+
+
+def test_lanes_run_every_block_once_whatever_their_number(toy):
+    # 27 scenarios in blocks of 4 are 7 blocks, the last of 3 scenarios; split into 1 to 9 lanes
+    # (more lanes than blocks: one block each) every lane's blocks are contiguous and together
+    # they cover the 7 blocks once, so every result is bit-identical to one lane's
+    arr = compile_network(toy)
+    args, statics = arr.kernel_args(), summary_statics(arr)
+    n_s, n_t = 27, 6
+    mult = _multipliers(arr, n_s, n_t, 4)
+    ev = events_from_dense(*mult)
+    w = np.random.default_rng(4).random(n_s)
+    ref = run_chunk(args, ev, statics, w, resourcing=True, block=4, outputs=OUTPUTS, lanes=1)
+    assert ref["lost_value_t"].sum() > 0
+    for lanes in (2, 3, 7, 9, None):
+        got = run_chunk(args, ev, statics, w, resourcing=True, block=4, outputs=OUTPUTS, lanes=lanes)
+        for k in set(OUTPUTS) | set(SUMMARIES):
+            np.testing.assert_array_equal(got[k], ref[k], err_msg=f"{k} with {lanes} lanes")
+    # each scenario alone (one block, one lane) gives its column of the chunk's results: no block
+    # was skipped or run into another's columns
+    for s in (0, 3, 4, 23, 24, 26):
+        one = events_from_dense(*(m[..., s : s + 1] for m in mult))
+        alone = run_chunk(args, one, statics, w[s : s + 1], resourcing=True, outputs=OUTPUTS)
+        for k in OUTPUTS:
+            np.testing.assert_array_equal(alone[k][..., 0], ref[k][..., s], err_msg=f"{k} of scenario {s}")
+        np.testing.assert_array_equal(alone["lost_value_t"][:, 0], ref["lost_value_t"][:, s])

@@ -166,68 +166,73 @@ def _allowed_share(share, ramp, start, t, n_t):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _substitute(  # type: ignore[no-untyped-def]
-    p, b, t, n_t, plan, hratio, alt_start, alt_got,
+    p, nb, t, n_t, plan, hratio, alt_start, alt_got,
     alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
     done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
 ):  # fmt: skip
-    # raise the activity of process p (scenario b) by running part of it on the alternatives of
-    # its short inputs; act[p, b] holds its activity on its own inputs, whose unused part is
-    # already back at their hubs. See the module docstring of valuechain.sim.full.
+    # raise the activity of process p, in each scenario b of a block where it fell short of its
+    # plan, by running part of it on the alternatives of its short inputs; act[p, b] holds its
+    # activity on its own inputs, whose unused part is already back at their hubs. See the
+    # module docstring of valuechain.sim.full. (One call per block, not per scenario: a call
+    # passes some thirty arrays, whose reference counts it updates.)
     k0 = alt_ptr[p]
     k1 = alt_ptr[p + 1]
-    for k in range(k0, k1):
-        if alt_start[k, b] >= n_t and hratio[in_hub[alt_in[k]], b] < 1.0 - 1e-9:
-            alt_start[k, b] = t
-    pl = plan[p, b]
-    a0 = act[p, b]
-    e0 = in_ptr[p]
-    e1 = in_ptr[p + 1]
-    # the most activity the inputs without an alternative and the allowed shares support
-    top = pl
-    for e in range(e0, e1):
-        a_e = pl * hratio[in_hub[e], b]
-        s = -1.0
+    for b in range(nb):
+        if not act[p, b] < plan[p, b] * (1.0 - 1e-9):
+            continue  # not short: nothing to substitute
         for k in range(k0, k1):
-            if alt_in[k] == e:
-                s = _allowed_share(alt_share[k], alt_ramp[k], alt_start[k, b], t, n_t)
-        if s <= 0.0:
-            top = min(top, a_e)
-        elif s < 1.0:
-            top = min(top, a_e / (1.0 - s))
-    if not top > a0 + 1e-9 * pl:  # (not a rounding difference)
-        return
-    # take the extra use of the own inputs back from their hubs, then pull the alternatives
-    for e in range(e0, e1):
-        a_e = pl * hratio[in_hub[e], b]
-        left[in_hub[e], b] -= in_coef[e] * (min(top, a_e) - a0)
-    a = top
-    for k in range(k0, k1):
-        a_e = pl * hratio[in_hub[alt_in[k]], b]
-        alt_got[k] = 0.0
-        if a_e < top:
-            g = alt_hub[k]
-            need = alt_coef[k] * (top - a_e)
-            x = min(need, left[g, b] - stock_level[g])
-            if x > 0.0:
-                left[g, b] -= x
-                alt_got[k] = x
-            alt_got[k] += _pull_spare(
-                g, b, need - alt_got[k], done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
-                r_from, pull_ptr, pull_route, prod_ptr, prod_out,
-                in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
-            )  # fmt: skip
-            if alt_coef[k] > 0.0:
-                a = min(a, a_e + alt_got[k] / alt_coef[k])
-    # give back what the final activity does not use
-    for e in range(e0, e1):
-        a_e = pl * hratio[in_hub[e], b]
-        left[in_hub[e], b] += in_coef[e] * (min(top, a_e) - min(a, a_e))
-    for k in range(k0, k1):
-        a_e = pl * hratio[in_hub[alt_in[k]], b]
-        left[alt_hub[k], b] += alt_got[k] - alt_coef[k] * max(a - a_e, 0.0)
-    act[p, b] = a
+            if alt_start[k, b] >= n_t and hratio[in_hub[alt_in[k]], b] < 1.0 - 1e-9:
+                alt_start[k, b] = t
+        pl = plan[p, b]
+        a0 = act[p, b]
+        e0 = in_ptr[p]
+        e1 = in_ptr[p + 1]
+        # the most activity the inputs without an alternative and the allowed shares support
+        top = pl
+        for e in range(e0, e1):
+            a_e = pl * hratio[in_hub[e], b]
+            s = -1.0
+            for k in range(k0, k1):
+                if alt_in[k] == e:
+                    s = _allowed_share(alt_share[k], alt_ramp[k], alt_start[k, b], t, n_t)
+            if s <= 0.0:
+                top = min(top, a_e)
+            elif s < 1.0:
+                top = min(top, a_e / (1.0 - s))
+        if not top > a0 + 1e-9 * pl:  # (not a rounding difference)
+            continue
+        # take the extra use of the own inputs back from their hubs, then pull the alternatives
+        for e in range(e0, e1):
+            a_e = pl * hratio[in_hub[e], b]
+            left[in_hub[e], b] -= in_coef[e] * (min(top, a_e) - a0)
+        a = top
+        for k in range(k0, k1):
+            a_e = pl * hratio[in_hub[alt_in[k]], b]
+            alt_got[k] = 0.0
+            if a_e < top:
+                g = alt_hub[k]
+                need = alt_coef[k] * (top - a_e)
+                x = min(need, left[g, b] - stock_level[g])
+                if x > 0.0:
+                    left[g, b] -= x
+                    alt_got[k] = x
+                alt_got[k] += _pull_spare(
+                    g, b, need - alt_got[k], done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+                    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+                )  # fmt: skip
+                if alt_coef[k] > 0.0:
+                    a = min(a, a_e + alt_got[k] / alt_coef[k])
+        # give back what the final activity does not use
+        for e in range(e0, e1):
+            a_e = pl * hratio[in_hub[e], b]
+            left[in_hub[e], b] += in_coef[e] * (min(top, a_e) - min(a, a_e))
+        for k in range(k0, k1):
+            a_e = pl * hratio[in_hub[alt_in[k]], b]
+            left[alt_hub[k], b] += alt_got[k] - alt_coef[k] * max(a - a_e, 0.0)
+        act[p, b] = a
 
 
 @njit(inline="always", cache=True)

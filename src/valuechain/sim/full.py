@@ -1,9 +1,12 @@
 """The full Numba simulation kernel: arrays in, arrays out.
 
-One call runs every scenario of a chunk over every period. Scenarios are processed in blocks:
-the state of a block is held as ``(item, scenario)`` arrays and every innermost loop runs over
-the scenarios of the block, so the compiler vectorises it; blocks run in parallel threads.
-Optional dense results are written to preallocated ``(period, item, scenario)`` outputs.
+One call runs one lane of blocks of a chunk's scenarios over every period. Scenarios are
+processed in blocks: the state of a block is held as ``(item, scenario)`` arrays and every
+innermost loop runs over the scenarios of the block, so the compiler vectorises it. The kernel
+releases the GIL, and :func:`valuechain.sim.kernel.run_chunk` runs one lane per thread, so the
+lanes run in parallel; the kernel itself is a plain loop (a ``prange`` made its compilation take
+more than twice as long). Optional dense results are written to preallocated
+``(period, item, scenario)`` outputs.
 
 The semantics (the same as the plain reference implementation in the tests), for each scenario
 and period ``t``:
@@ -49,7 +52,7 @@ chooses.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from valuechain.sim._kernel_helpers import (
     _dot,
@@ -65,7 +68,7 @@ from valuechain.sim._kernel_helpers import (
 __all__ = ["simulate_kernel"]
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
+@njit(nogil=True, cache=True, error_model="numpy")
 def simulate_kernel(  # type: ignore[no-untyped-def]
     order_kind, order_idx,
     in_ptr, in_proc, in_hub, in_coef,
@@ -80,6 +83,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     lost_value_t, short_periods, worst_share, lost_cells,
     e_short, e_dem, p_dry, first_sum, earliest,
     out_supply, out_stock, out_served, out_demand, out_act, out_flow, out_ratio, out_qsum, out_left,
+    lane, n_lanes,
 ):  # fmt: skip
     """Run all scenarios of a chunk; see the module docstring for the semantics.
 
@@ -89,7 +93,9 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     ``worst_share``, ``lost_cells``) and as ``weight``-weighted sums per block of scenarios
     (``e_short``, ``e_dem`` (block, period, demand), ``p_dry``, ``first_sum`` and the smallest
     first period dry, ``earliest`` (block, process)). The dense outputs may be empty (shape
-    ``(0, 0, 0)``): they are then not written.
+    ``(0, 0, 0)``): they are then not written. Of the chunk's blocks, this call runs lane
+    ``lane`` of ``n_lanes``: blocks ``lane * n_blocks // n_lanes`` up to (not including)
+    ``(lane + 1) * n_blocks // n_lanes``.
     """
     n_s = weight.shape[0]
     n_h = stock0.shape[0]
@@ -127,7 +133,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
         lim = _route_limit(route_cap[r], route_base[r], 1.0)
         rlim0[r] = lim
         rtar0[r] = min(route_base[r], lim)
-    for ib in prange(n_blocks):
+    for ib in range(lane * n_blocks // n_lanes, (lane + 1) * n_blocks // n_lanes):
         s0 = ib * block
         nb = min(n_s, s0 + block) - s0
         pipe = np.zeros((n_h, nb))
@@ -330,11 +336,12 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             for b in range(nb):
                                 left[g, b] += c * (plan[p, b] * hratio[g, b] - act[p, b])
                     if resourcing and alt_ptr[p + 1] > alt_ptr[p]:
+                        below = False  # (call only if some scenario of the block is short)
                         for b in range(nb):
-                            if not act[p, b] < plan[p, b] * (1.0 - 1e-9):
-                                continue  # not short: nothing to substitute
+                            below = below or act[p, b] < plan[p, b] * (1.0 - 1e-9)
+                        if below:
                             _substitute(
-                                p, b, t, n_t, plan, hratio, alt_start, alt_got,
+                                p, nb, t, n_t, plan, hratio, alt_start, alt_got,
                                 alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
                                 done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
                                 r_from, pull_ptr, pull_route, prod_ptr, prod_out,

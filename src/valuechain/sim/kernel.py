@@ -5,12 +5,14 @@ states the semantics) visits every node for every scenario, and the delta kernel
 (``valuechain.sim.delta``) computes only the rows a shock changes. This module is their Python
 side: the layout of shock entries (:class:`Events`), the choice of kernel and block size,
 preallocated buffers (:class:`Workspace`) and :func:`run_chunk`, which checks and converts its
-arguments and calls one kernel. Both kernels take their shared inlined pieces from
-``valuechain.sim._kernel_helpers``, so neither imports this module.
+arguments and calls one kernel (the full one in one lane of blocks per thread). Both kernels
+take their shared inlined pieces from ``valuechain.sim._kernel_helpers``, so neither imports
+this module.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -110,6 +112,7 @@ def run_chunk(
     workspace: Workspace | None = None,
     method: str = "auto",
     recourse: tuple[np.ndarray, ...] | None = None,
+    lanes: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Run the kernel on one chunk of scenarios.
 
@@ -136,6 +139,9 @@ def run_chunk(
     ``recourse`` (``SimArrays.recourse_args()``) holds the refill rates of hubs and the
     alternatives of process inputs, which re-sourcing runs use; ``None``: neither. Both act only
     in re-sourcing mode, which always runs the full kernel, so the delta kernel needs neither.
+
+    ``lanes`` is the number of threads the full kernel's blocks are split over (default: Numba's
+    thread count); the results do not depend on it.
     """
     n_s, n_t = events.n_s, events.n_t
     n_h, n_p, n_r, n_d = len(args[27]), len(args[22]), len(args[24]), len(args[26])
@@ -202,7 +208,8 @@ def run_chunk(
         part["e_short"][0] += short_ref * w.sum()
         part["e_dem"][0] += args[26] * w.sum()
     else:
-        simulate_kernel(  # type: ignore[call-arg]
+        _in_lanes(
+            n_blocks,
             *kernel_form(args),
             events.ptr, events.kind, events.item, events.value, w, int(n_t), bool(resourcing), int(block),
             *kernel_form(recourse if recourse is not None else no_recourse(n_h, n_p)),
@@ -210,6 +217,7 @@ def run_chunk(
             *res.values(),
             *part.values(),
             *out.values(),
+            lanes=lanes,
         )  # fmt: skip
         # (every node and edge of the network, every period, for each block)
         n_edges = len(args[4]) + len(args[8]) + n_r + n_d
@@ -220,6 +228,28 @@ def run_chunk(
     res["work"] = work
     res.update({k: v for k, v in out.items() if k in outputs})
     return res
+
+
+def _in_lanes(n_blocks: int, *kernel_args: Any, lanes: int | None = None) -> None:
+    """Run :func:`simulate_kernel` on ``n_blocks`` blocks, one lane of blocks per thread.
+
+    The kernel releases the GIL (``nogil``), so the lanes run on separate cores. There are
+    ``lanes`` of them (default: Numba's thread count, at most one per block); lane ``k`` of ``n``
+    runs the contiguous blocks ``k * n_blocks // n`` up to ``(k + 1) * n_blocks // n``, so every
+    block runs once. Blocks write disjoint parts of the outputs, so the lanes need no locking and
+    the results do not depend on their number. The threads are Python's because the kernel
+    compiled as a parallel loop (``prange``) took more than twice as long to compile: Numba
+    optimises the loop's body once more when it lowers the loop and again in its caller.
+    """
+    n = max(1, min(n_blocks, get_num_threads() if lanes is None else lanes))
+    if n == 1:
+        simulate_kernel(*kernel_args, 0, 1)  # type: ignore[call-arg]
+        return
+    with ThreadPoolExecutor(n - 1) as pool:
+        rest = [pool.submit(simulate_kernel, *kernel_args, k, n) for k in range(1, n)]  # type: ignore[call-arg]
+        simulate_kernel(*kernel_args, 0, n)  # type: ignore[call-arg]
+        for f in rest:
+            f.result()
 
 
 def kernel_form(arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
