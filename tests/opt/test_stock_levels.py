@@ -32,3 +32,31 @@ def _net(**hub):
 def test_stock_up_to_the_level_is_held_free_by_hand(hub, objective):
     study = Study(network="stock", years=2, discount_rate=0.0)
     assert solve(build(_net(**hub), study)).objective == pytest.approx(objective, abs=1e-9)
+
+
+def test_keep_stocks_holds_the_initial_stock_at_the_end_by_hand():
+    # 5 t a year from a mine of 4 t/yr and 6 t in stock. Free to run the stock down, 3 years take
+    # 12 made + 3 from stock: nothing lost, 0. Kept, the stock must end at its 6 t, so the 3 t are
+    # lost at 100: 300; over 2 years, 8 made against 10: 2 t lost, 200.
+    net = _net()
+    free = Study(network="stock", years=3, discount_rate=0.0)
+    kept = free.replace(keep_stocks=True)
+    assert solve(build(net, free)).objective == pytest.approx(0.0, abs=1e-9)
+    assert solve(build(net, kept)).objective == pytest.approx(300.0)
+    assert solve(build(net, kept.replace(years=2))).objective == pytest.approx(200.0)
+
+
+def test_a_study_file_sets_keep_stocks_and_the_lp_method(tmp_path):
+    from valuechain.errors import StudyError
+    from valuechain.opt.study import load_study
+
+    spec = tmp_path / "s.yaml"
+    spec.write_text("network: toy-battery\noptions: {keep_stocks: true}\nsolver: {method: ipm}\n")
+    study = load_study(spec)
+    assert study.keep_stocks is True
+    assert study.solver["method"] == "ipm"
+    spec.write_text("network: toy-battery\nsolver: {method: barrier}\n")
+    with pytest.raises(
+        StudyError, match=r"solver.method: expected one of auto, simplex, ipm, hipo, pdlp, got 'barrier'"
+    ):
+        load_study(spec)
