@@ -77,8 +77,9 @@ def test_forbidding_chemistry_switching_gives_the_network_without_it(net):
 
 
 def test_chemistry_switching_lowers_the_cost_of_the_oct2025_controls_in_the_optimiser(net):
-    # 2025-2027 under the re-imposed controls: unmet packs in 2026-27 fall from 884 to 845 GWh
-    # and the objective from 5.559e11 to 5.458e11 (measured when the switch was added)
+    # 2025-2027 under the re-imposed controls. When the switch was added the objective fell from
+    # 5.559e11 to 5.458e11; since the world's supply may grow to meet demand (growth options outside
+    # the EU), the controls cost less and so does the switch: 4.2392e11 to 4.2360e11, 0.32e9 less
     from valuechain.opt import Study, optimise
 
     objective = {
@@ -88,4 +89,4 @@ def test_chemistry_switching_lowers_the_cost_of_the_oct2025_controls_in_the_opti
         ).objective
         for chem in (False, True)
     }
-    assert objective[True] < objective[False] - 5e9
+    assert objective[True] < objective[False] - 1e8
