@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from valuechain.commands.targets import _num as _amount
+
 __all__ = ["register"]
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -22,16 +24,7 @@ def _pct(x: float) -> str:
 
 
 def _num(x: float) -> str:
-    if math.isnan(x):
-        return "-"
-    a = abs(x)
-    if a >= 1e9:
-        return f"{x / 1e9:,.2f} G"
-    if a >= 1e6:
-        return f"{x / 1e6:,.2f} M"
-    if a >= 1e4:
-        return f"{x / 1e3:,.1f} k"
-    return f"{x:,.4g}"
+    return _amount(x, k_digits=1)
 
 
 def outlook_cmd(

@@ -20,7 +20,8 @@ def _pct(x: object) -> str:
     return "-" if not isinstance(x, (int, float)) or math.isnan(x) else f"{100 * x:.0f}%"
 
 
-def _num(x: object) -> str:
+def _num(x: object, k_digits: int = 0) -> str:
+    """An amount with a k, M or G suffix ('-' for none); ``k_digits`` decimals for thousands."""
     if not isinstance(x, (int, float)) or math.isnan(x):
         return "-"
     if math.isinf(x):
@@ -31,7 +32,7 @@ def _num(x: object) -> str:
     if a >= 1e6:
         return f"{x / 1e6:,.2f} M"
     if a >= 1e4:
-        return f"{x / 1e3:,.0f} k"
+        return f"{x / 1e3:,.{k_digits}f} k"
     return f"{x:,.4g}"
 
 
