@@ -211,7 +211,7 @@ def plot_price_of_resilience(frame: pd.DataFrame, *, currency: str, targets_prem
     ax.invert_xaxis()
     _pct_axis(ax.xaxis)
     _money_axis(ax.yaxis, currency)
-    ax.set_xlabel("cap on the share of supply from one foreign origin")
+    ax.set_xlabel("cap on one foreign origin's share of consumption")
     ax.set_ylabel("premium over the study without caps")
     ax.set_ylim(bottom=0, top=max(fmt.num(f["premium"].max()) * 1.35, 1.0))
     if targets_premium is not None:

@@ -69,7 +69,9 @@ def dependency(rep: Report, run: StudyRun, heading: str, dep: pd.DataFrame) -> N
             name="origin-shares",
             caption=f"Each bar is labelled with its own country: the plan's largest supplier can differ from today's. "
             f"Shares of {rname}'s supply (own production kept at home plus imports); under the plan, the expected "
-            "flows of the plan's last year. Aggregates of several countries (rest of the world, other EU member "
+            "flows of the plan's last year. The caps measure one country's share of the region's consumption, as "
+            "the CRMA does, in every scenario, so a bar can stand above its cap where the plan draws on stock. "
+            "Aggregates of several countries (rest of the world, other EU member "
             "states) are never counted as one country; when they supply more than the top country they are noted.",
         )
         _close(fig)
@@ -183,7 +185,8 @@ def targets(rep: Report, run: StudyRun, heading: str) -> None:
         "Targets and their shadow prices",
         index=False,
         caption="Shares as the study's targets measure them, in the worst scenario of the plan's last year. The "
-        "top origin's share is of the region's supply (its production plus imports). Made in region is the "
+        "top origin's planned share is what the region gets from one country over its consumption (inputs to its "
+        "plants plus final demand served), as the CRMA measures it; today's is of its supply. Made in region is the "
         "region's production as a share of its own use (inputs to its plants plus final demand served; goods "
         "passing through to others are not use); 'no use in region' means the region uses none in any scenario, "
         "so the target holds whatever it makes. A share made in the region 'with' other commodities is met by "
@@ -230,7 +233,7 @@ def price_of_resilience(rep: Report, run: StudyRun, heading: str) -> None:
     tp = run.targets.premium if run.targets is not None else None
     parts = cost_breakdown(run)
     text = (
-        f"The curve prices **one cap alone**: the study's cap '{policy}' on the share of supply from one origin, "
+        f"The curve prices **one cap alone**: the study's cap '{policy}' on one origin's share of consumption, "
         "tightened step by step, with the study's other targets removed (the export ban and the scenarios kept). "
         "Each point is the least cost of the plan at that cap minus the cost of the same study without any cap: "
         "expected over the scenarios and discounted, the same basis as the targets' premium, and per kWh of cells "
