@@ -28,7 +28,6 @@ consumption. ``domestic_basis`` is that consumption in the same scenario.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -442,12 +441,8 @@ def targets(
     net, spec, region, today, by_origin = prepare(network, study, "targets")
     caps = [p for p in spec.policies if p.kind in _CAP_KINDS]
     reference = spec.replace(policies=tuple(p for p in spec.policies if p.kind not in _CAP_KINDS))
-    # the two plans are independent: HiGHS releases the GIL while it solves, so they run side by side
-    with ThreadPoolExecutor(2, thread_name_prefix="targets") as pool:
-        capped = pool.submit(_solve, net, spec, **solve_options)
-        uncapped = pool.submit(_solve, net, reference, **solve_options)
-        model, plan = capped.result()
-        _, ref_plan = uncapped.result()
+    model, plan = _solve(net, spec, **solve_options)
+    _, ref_plan = _solve(net, reference, **solve_options)
     premium = plan.objective - ref_plan.objective
     served = _cells_served(plan, net, region, model)
     per_kwh = premium / served if served > 0 else float("nan")
