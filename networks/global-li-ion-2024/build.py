@@ -444,7 +444,7 @@ def build_network() -> object:
         (pid, name, reg, kind, size, capex, src, owner, tech, lead, life[kind.startswith("cell")], src)
         for pid, name, reg, kind, size, capex, src, owner, tech, lead in F.EXPANSIONS
     ]
-    options += growth_options(ch.procs, cost_level)
+    options += growth_options(ch.procs, cost_level, {cid: name for cid, name, _, _ in COMMODITIES})
     packs, pack_recipes = pack_options(ch.procs, ch.demand, cost_level)
     options += packs
     for pid, name, reg, kind, size, capex, csrc, owner, tech, lead, lifetime, _ in options:

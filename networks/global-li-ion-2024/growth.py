@@ -35,6 +35,9 @@ KINDS = (
     *RECYCLING,
 )
 
+# Names of the recycling options (the others take their commodity's name).
+_LABEL = {"pretreatment": "Battery shredding to black mass", "hydromet": "Hydrometallurgical black-mass refining"}
+
 
 def stage_of(kind: str) -> str:
     """Return the stage of a kind of process: mining, refining, material, cell or recycling."""
@@ -51,7 +54,9 @@ def stage_of(kind: str) -> str:
     return "material"
 
 
-def growth_options(procs: list[dict], cost_level: Callable[[str, str], float]) -> list[tuple]:
+def growth_options(
+    procs: list[dict], cost_level: Callable[[str, str], float], names: dict[str, str] | None = None
+) -> list[tuple]:
     """Return one growth option per region outside the EU27 and kind of process it runs in 2024.
 
     Parameters
@@ -60,6 +65,8 @@ def growth_options(procs: list[dict], cost_level: Callable[[str, str], float]) -
         The chain's processes (``Chain.procs``): id, region, kind, capacity, activity, owner, tech.
     cost_level
         Multiplier on Chinese costs for a region and stage (``build.cost_level``).
+    names
+        Commodity id -> name, for the options' names.
 
     Returns
     -------
@@ -85,11 +92,11 @@ def growth_options(procs: list[dict], cost_level: Callable[[str, str], float]) -
             _, owner, tech = largest[(reg, kind)]
             size = cap[(reg, kind)] * (factor - 1.0)
             lead, life = F.GROWTH_LEAD_LIFE["cell_cn" if stage == "cell" and reg == "CN" else stage]
-            label = kind.replace("_", " ")
+            label = _LABEL.get(kind) or (names or {}).get(kind, kind)
             out.append(
                 (
                     f"{reg.lower()}-{kind}-grow",
-                    f"Growth of {label} capacity to 2030 ({reg})",
+                    f"{label}: growth to 2030 ({reg})",
                     reg,
                     kind,
                     round(size, 6),

@@ -470,7 +470,7 @@ def targets(
             table.loc[rows, "top_share"] = now.reindex(rows).fillna(0.0).to_numpy()
             table.loc[rows, "top_origin"] = named
         else:
-            planned = planned.combine(worst, lambda a, b: b if np.isnan(a) else (a if np.isnan(b) else max(a, b)))
+            planned = pd.Series(np.fmax(planned, worst), index=table.index)  # the larger, or whichever is set
     table["planned_share"] = planned
     cap = _capacity(plan, net).assign(plan="capped")
     ref_cap = _capacity(ref_plan, net).assign(plan="reference")

@@ -191,7 +191,9 @@ def targets(rep: Report, run: StudyRun, heading: str) -> None:
         "passing through to others are not use); 'no use in region' means the region uses none in any scenario, "
         "so the target holds whatever it makes. A share made in the region 'with' other commodities is met by "
         "their sum, so one of them alone may be below it. Cost of one more point: the shadow price, the rise in "
-        "the total cost if the target were one percentage point tighter; zero when the target does not bind.",
+        "the total cost if the target were one percentage point tighter; zero when the target does not bind. Not met "
+        "by: what the targets on a commodity lack, summed over the horizon's years in the worst scenario, so a "
+        "target met in the last year can still be short in earlier ones.",
     )
 
 

@@ -235,10 +235,10 @@ def _after(run: StudyRun, dep: pd.DataFrame) -> list[str]:
     when = str(run.plan_flows.label).removeprefix("plan, ") if run.plan_flows is not None else "its last year"
     return [
         f"**Under the plan** ({when}, expected flows over the study's scenarios), {len(still)} of the "
-        f"{len(capped)} capped commodities still take more than {fmt.pct(CRMA_BENCHMARK)} from one country as the "
-        f"region uses them: {_list(still)}. The study's caps "
-        "measure the region's production plus imports in the worst scenario, so a plan that refines in the region for "
-        "export while importing for its own use can meet a cap and still leave the use dependent."
+        f"{len(capped)} capped commodities still take more than {fmt.pct(CRMA_BENCHMARK)} of the region's supply "
+        f"(imports plus its own output kept at home) from one country: {_list(still)}. The study's caps measure one "
+        "country's share of the region's consumption in every scenario; stock drawn down has no country of origin "
+        "in either measure, so a plan can meet a cap with stock it bought in earlier years."
     ]
 
 
