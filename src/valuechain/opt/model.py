@@ -86,6 +86,7 @@ class Model:
     _extras: Any = None
     _solution: Any = None
     _share_terms: dict[str, Any] = field(default_factory=dict)
+    _relaxed: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @classmethod
     def _from_build(cls, ctx: Context, *, build_seconds: float) -> Model:
@@ -320,6 +321,8 @@ class Model:
         if policy not in self._share_terms:
             raise StudyError(f"'{policy}' is not a share policy of this model" + closest(policy, self._share_terms))
         check("update_share", "share", share, Interval(0, 1), error=StudyError)
+        if policy in self._relaxed:
+            raise StudyError(f"policy '{policy}' is switched off; restore_policy() it before changing its share")
         rows, cols, a_fixed, a_share, rhs_share = self._share_terms[policy]
         values = a_fixed + share * a_share
         bad = np.flatnonzero(~np.isfinite(values))
@@ -345,6 +348,46 @@ class Model:
             hi_new = share * rvals
             self._no_nan(hi_new, rpos, f"right-hand side of policy '{policy}'", rows=True)
             self._set_rows(rpos, self.row_lo[rpos], hi_new, f"the row bounds of policy '{policy}'")
+
+    def relax_policy(self, policy: str) -> None:
+        """Switch a policy off in place: its rows get no bounds until :meth:`restore_policy`.
+
+        The model then solves as if it had been built without the policy (its elastic violation,
+        if any, stays at zero), and a re-solve after :meth:`restore_policy` starts from that
+        solution's basis. A sweep uses this to solve the plan without a cap and then the capped
+        plans from one build.
+
+        Examples
+        --------
+        >>> import valuechain as vc
+        >>> from valuechain.opt import build, solve
+        >>> from valuechain.opt import load_study
+        >>> model = build(vc.load_network("toy-battery"), load_study("toy-battery"))
+        >>> capped = solve(model).objective
+        >>> model.relax_policy("cn-share-of-de-cells")
+        >>> round((capped - solve(model).objective) / 1e6)  # the cap costs this much (M)
+        1032
+        >>> model.restore_policy("cn-share-of-de-cells")
+        >>> result = solve(model)
+        >>> result.warm, abs(result.objective - capped) <= 1e-9 * capped
+        (True, True)
+        """
+        if policy not in self.policy_rows:
+            raise StudyError(f"'{policy}' is not a policy of this model" + closest(policy, self.policy_rows))
+        if policy in self._relaxed:
+            return
+        blocks = [self.lp.row_blocks[name] for name in self.policy_rows[policy]]
+        pos = np.concatenate([np.arange(b.size) + b.offset for b in blocks]) if blocks else np.zeros(0, int)
+        self._relaxed[policy] = (pos, self.row_lo[pos].copy(), self.row_hi[pos].copy())
+        free = np.full(pos.size, np.inf)
+        self._set_rows(pos, -free, free, f"the row bounds of policy '{policy}'")
+
+    def restore_policy(self, policy: str) -> None:
+        """Give a policy switched off by :meth:`relax_policy` its rows' bounds back, in place."""
+        if policy not in self._relaxed:
+            raise StudyError(f"policy '{policy}' is not switched off; relax_policy() it first")
+        pos, lo, hi = self._relaxed.pop(policy)
+        self._set_rows(pos, lo, hi, f"the row bounds of policy '{policy}'")
 
     def _no_nan(self, values: np.ndarray, pos: np.ndarray, what: str, *, rows: bool = False) -> None:
         """Refuse a NaN in an update, naming the variable or row it would reach."""
