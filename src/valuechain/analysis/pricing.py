@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from valuechain.network.model import Network
-    from valuechain.opt import Model, Policy, Study
+    from valuechain.opt import Model, Plan, Policy, Study
 
-__all__ = ["fresh_cost", "plot_price_of_resilience", "price_of_resilience"]
+__all__ = ["ResilienceSweep", "fresh_cost", "plot_price_of_resilience", "price_of_resilience"]
 
 
 def _served_kwh(model: Model, region: str) -> float:
@@ -49,6 +49,124 @@ def _served_kwh(model: Model, region: str) -> float:
     return float((served * w)[:, :, keep].sum() * 1e6)
 
 
+class ResilienceSweep:
+    """One model with one cap, solved without the cap (the reference) and then at each share.
+
+    The cap's rows are switched off for the reference (:meth:`valuechain.opt.Model.relax_policy`),
+    so one build serves both, and the first capped solve starts from the reference's basis. The
+    reference plan can be taken out (:meth:`reference`) before the sweep runs, e.g. from a worker
+    process while the sweep goes on there.
+
+    Parameters
+    ----------
+    network, study, policy, **solve_options
+        As :func:`price_of_resilience`.
+    """
+
+    def __init__(
+        self,
+        network: Network | str | Path | None,
+        study: Study | str | Path | None = None,
+        *,
+        policy: str | None = None,
+        **solve_options: Any,
+    ) -> None:
+        from valuechain.opt import build
+
+        net, spec, region, today, _ = prepare(network, study, "price_of_resilience")
+        caps = [p for p in spec.policies if p.kind in _CAP_KINDS]
+        if policy is None:
+            maxes = [p for p in caps if p.kind in _MAX_KINDS]
+            if not maxes:
+                raise StudyError(f"study '{spec.name}' has no maximum-share cap to sweep; pass policy=")
+            chosen: Policy = maxes[0]
+        else:
+            named = [p for p in caps if p.name == policy]
+            if not named:
+                from valuechain._params import closest
+
+                raise StudyError(
+                    f"no cap named '{policy}' in study '{spec.name}'" + closest(policy, [p.name for p in caps])
+                )
+            chosen = named[0]
+        self.network, self.study, self.region, self.today, self.chosen = net, spec, region, today, chosen
+        self.is_max = chosen.kind in _MAX_KINDS
+        others = tuple(p for p in spec.policies if p.kind not in _CAP_KINDS)
+        self.options = {k: v for k, v in dict(spec.solver).items() if k in ("time_limit", "threads")}
+        self.options.update(solve_options)
+        self.model: Model = build(net, spec.replace(policies=(chosen, *others)))
+        self.reference_cost: float | None = None
+
+    def reference(self) -> Plan:
+        """The plan without any cap (solved with the cap switched off)."""
+        plan = self._solve_reference(extract=True)
+        assert plan is not None
+        return plan
+
+    def _solve_reference(self, *, extract: bool = False) -> Plan | None:
+        from valuechain.opt import extract as extract_plan
+        from valuechain.opt import solve
+
+        self.model.relax_policy(self.chosen.name)
+        try:
+            self.reference_cost = solve(self.model, **self.options).objective
+            return extract_plan(self.model) if extract else None
+        finally:
+            self.model.restore_policy(self.chosen.name)
+
+    def default_shares(self) -> list[float]:
+        """The shares :meth:`run` solves at when given none, in 7 steps.
+
+        From the largest share one origin holds today among the cap's commodities down to 40 %
+        (from 100 % when that share is below 40 %); for a minimum share, from 0 up to it.
+        """
+        if not self.is_max:
+            return [float(s) for s in np.linspace(0.0, float(getattr(self.chosen, "share", 0.0)), 7)]
+        coms = [str(c) for c in getattr(self.chosen, "commodities", ())]
+        top = float(self.today["top_share"].reindex(coms).max())
+        start = top if np.isfinite(top) and top > 0.4 else 1.0
+        return [float(s) for s in np.linspace(start, 0.4, 7)]
+
+    def run(self, shares: Any = None) -> pd.DataFrame:
+        """Solve at each share, in the order given; the frame :func:`price_of_resilience` returns."""
+        from valuechain.opt import solve
+
+        if self.reference_cost is None:
+            self._solve_reference()
+        ref_cost = float(self.reference_cost or 0.0)
+        model, chosen = self.model, self.chosen
+        rows = []
+        for s in self.default_shares() if shares is None else [float(s) for s in shares]:
+            model.update_share(chosen.name, s)
+            t0 = time.perf_counter()
+            res = solve(model, **self.options)
+            sens = float(cap_sensitivity(model, chosen.name).sum())
+            served = _served_kwh(model, self.region)
+            viol = 0.0
+            vname = f"policy:{chosen.name}__violation"
+            if vname in model.lp.var_blocks:
+                blk = model.lp.var_blocks[vname]
+                x = model.values
+                assert x is not None
+                viol = float(x[blk.offset : blk.offset + blk.size].sum())
+            premium = res.objective - ref_cost
+            rows.append(
+                {
+                    "share": s,
+                    "total_cost": res.objective,
+                    "premium": premium,
+                    "premium_per_kwh": premium / served if served > 0 else np.nan,
+                    "cost_per_pp": (-0.01 if self.is_max else 0.01) * sens,
+                    "violation": viol,
+                    "solve_seconds": time.perf_counter() - t0,
+                    "warm": res.warm,
+                }
+            )
+        frame = pd.DataFrame(rows)
+        frame.attrs.update(reference_cost=ref_cost, policy=chosen.name, region=self.region, maximum=self.is_max)
+        return frame
+
+
 def price_of_resilience(
     network: Network | str | Path | None,
     study: Study | str | Path | None = None,
@@ -58,6 +176,9 @@ def price_of_resilience(
     **solve_options: Any,
 ) -> pd.DataFrame:
     """Sweep a dependency cap and return the least cost at each share.
+
+    One model is built with the cap; the plan without it is solved first, with the cap's rows
+    switched off, and every capped solve starts from the last basis (:class:`ResilienceSweep`).
 
     Parameters
     ----------
@@ -88,68 +209,7 @@ def price_of_resilience(
     >>> bool(f["total_cost"].is_monotonic_increasing)
     True
     """
-    from valuechain.opt import build, solve
-
-    net, spec, region, today, _ = prepare(network, study, "price_of_resilience")
-    caps = [p for p in spec.policies if p.kind in _CAP_KINDS]
-    if policy is None:
-        maxes = [p for p in caps if p.kind in _MAX_KINDS]
-        if not maxes:
-            raise StudyError(f"study '{spec.name}' has no maximum-share cap to sweep; pass policy=")
-        chosen: Policy = maxes[0]
-    else:
-        named = [p for p in caps if p.name == policy]
-        if not named:
-            from valuechain._params import closest
-
-            raise StudyError(
-                f"no cap named '{policy}' in study '{spec.name}'" + closest(policy, [p.name for p in caps])
-            )
-        chosen = named[0]
-    is_max = chosen.kind in _MAX_KINDS
-    if shares is None:
-        coms = [str(c) for c in getattr(chosen, "commodities", ())]
-        top = float(today["top_share"].reindex(coms).max())
-        start = top if np.isfinite(top) and top > 0.4 else 1.0
-        low = float(getattr(chosen, "share", 0.0))
-        shares = np.linspace(start, 0.4, 7) if is_max else np.linspace(0.0, low, 7)
-    shares = [float(s) for s in shares]
-    others = tuple(p for p in spec.policies if p.kind not in _CAP_KINDS)
-    opts = {k: v for k, v in dict(spec.solver).items() if k in ("time_limit", "threads")}
-    opts.update(solve_options)
-    ref = build(net, spec.replace(policies=others))
-    ref_cost = solve(ref, **opts).objective
-    model = build(net, spec.replace(policies=(chosen, *others)))
-    rows = []
-    for s in shares:
-        model.update_share(chosen.name, s)
-        t0 = time.perf_counter()
-        res = solve(model, **opts)
-        sens = float(cap_sensitivity(model, chosen.name).sum())
-        served = _served_kwh(model, region)
-        viol = 0.0
-        vname = f"policy:{chosen.name}__violation"
-        if vname in model.lp.var_blocks:
-            blk = model.lp.var_blocks[vname]
-            x = model.values
-            assert x is not None
-            viol = float(x[blk.offset : blk.offset + blk.size].sum())
-        premium = res.objective - ref_cost
-        rows.append(
-            {
-                "share": s,
-                "total_cost": res.objective,
-                "premium": premium,
-                "premium_per_kwh": premium / served if served > 0 else np.nan,
-                "cost_per_pp": (-0.01 if is_max else 0.01) * sens,
-                "violation": viol,
-                "solve_seconds": time.perf_counter() - t0,
-                "warm": res.warm,
-            }
-        )
-    frame = pd.DataFrame(rows)
-    frame.attrs.update(reference_cost=ref_cost, policy=chosen.name, region=region, maximum=is_max)
-    return frame
+    return ResilienceSweep(network, study, policy=policy, **solve_options).run(shares)
 
 
 def fresh_cost(network: Network, study: Study, policy: str, share: float, **solve_options: Any) -> float:
