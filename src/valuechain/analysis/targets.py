@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from valuechain.analysis.caps import CapPath, load_targets_study, with_today
-from valuechain.errors import StudyError
+from valuechain.errors import StudyError, ValueChainError
 
 if TYPE_CHECKING:
     from valuechain.network.model import Network
@@ -283,6 +283,36 @@ def _solve(network: Network, study: Study, **opts: Any) -> tuple[Model, Plan]:
     return model, extract(model)
 
 
+def _reference_plan(given: Any, plan: Plan, spec: Study) -> Plan | None:
+    """The plan without caps given to :func:`targets` (or its future's result), checked against the capped plan.
+
+    ``None`` when a future failed (its worker process died, or could not solve): solve it here.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    from valuechain.opt import Plan
+
+    if hasattr(given, "result") and not isinstance(given, Plan):
+        try:
+            given = given.result()
+        except (BrokenProcessPool, ValueChainError):  # the worker died or could not solve: solve here
+            return None
+    if not isinstance(given, Plan):
+        raise StudyError(f"targets: reference must be a Plan or a future of one, not {type(given).__name__}")
+    for what, a, b in (
+        ("scenarios", given.unmet.index.unique(0), plan.unmet.index.unique(0)),
+        ("periods", given.unmet.index.unique(1), plan.unmet.index.unique(1)),
+    ):
+        if list(a) != list(b):
+            raise StudyError(f"targets: the reference plan has {what} {list(a)}, study '{spec.name}' has {list(b)}")
+    if given.objective > plan.objective + 1e-6 * max(1.0, abs(plan.objective)):
+        raise StudyError(
+            f"targets: the reference plan costs {given.objective:,.0f}, more than the capped plan "
+            f"({plan.objective:,.0f}); it is not study '{spec.name}' without its caps"
+        )
+    return given
+
+
 def _cells_served(plan: Plan, network: Network, region: str, model: Model) -> float:
     """Cell demand served in ``region`` (kWh), probability-weighted and discounted like costs."""
     dem = network.demand
@@ -407,7 +437,11 @@ def _cap_columns(
 
 
 def targets(
-    network: Network | str | Path | None = None, study: Study | str | Path | None = None, **solve_options: Any
+    network: Network | str | Path | None = None,
+    study: Study | str | Path | None = None,
+    *,
+    reference: Plan | Any = None,
+    **solve_options: Any,
 ) -> TargetsResult:
     """Least-cost plan that meets the study's dependency caps, and its premium over the uncapped plan.
 
@@ -418,12 +452,23 @@ def targets(
     study
         A :class:`~valuechain.opt.Study`, or the path or name of a spec (default
         ``"eu-crma-2030"``); specs may hold ``cap_path`` policies (see :mod:`valuechain.analysis.caps`).
+    reference
+        The plan of the same study without its caps when it is solved elsewhere (e.g. by
+        :class:`~valuechain.analysis.pricing.ResilienceSweep` in a worker process), or a future
+        of one (anything with ``result()``, read after the capped plan is solved); ``None``
+        solves it here. A plan over other scenarios or periods, or one that costs more than
+        the capped plan, is refused.
     **solve_options
         Passed to :func:`valuechain.opt.solve`.
 
     Returns
     -------
     TargetsResult
+
+    Raises
+    ------
+    StudyError
+        ``reference`` is not this study's plan without caps.
 
     Examples
     --------
@@ -440,9 +485,11 @@ def targets(
     t0 = time.perf_counter()
     net, spec, region, today, by_origin = prepare(network, study, "targets")
     caps = [p for p in spec.policies if p.kind in _CAP_KINDS]
-    reference = spec.replace(policies=tuple(p for p in spec.policies if p.kind not in _CAP_KINDS))
+    uncapped = spec.replace(policies=tuple(p for p in spec.policies if p.kind not in _CAP_KINDS))
     model, plan = _solve(net, spec, **solve_options)
-    _, ref_plan = _solve(net, reference, **solve_options)
+    ref_plan = _reference_plan(reference, plan, spec) if reference is not None else None
+    if ref_plan is None:
+        _, ref_plan = _solve(net, uncapped, **solve_options)
     premium = plan.objective - ref_plan.objective
     served = _cells_served(plan, net, region, model)
     per_kwh = premium / served if served > 0 else float("nan")

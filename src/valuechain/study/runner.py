@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from valuechain.analysis.planned import Flows
     from valuechain.network.model import Network
+    from valuechain.opt import Plan
     from valuechain.opt.study import Study
     from valuechain.sim.result import SimResult
 
@@ -203,16 +204,37 @@ def _largest_supplier(net: Network) -> pd.DataFrame:
     return largest_supplier(net, published=published)
 
 
-def _resilience_job(study: str, shares: list[float] | None) -> pd.DataFrame:
-    """The price-of-resilience curve of a study spec (run in a worker process)."""
+#: The sweep a worker process keeps from its first job (the plan without caps) to its second (the curve).
+_WORKER_SWEEPS: dict[str, Any] = {}
+
+
+def _reference_job(study: str) -> Plan:
+    """The study's plan without caps (run in a worker process, which keeps the model for the sweep)."""
     from valuechain.analysis.dependency import reuse_dependency
-    from valuechain.analysis.pricing import price_of_resilience
+    from valuechain.analysis.pricing import ResilienceSweep
     from valuechain.study.loader import load_study_network
 
     with reuse_dependency():
         # (the network the loader measured today's shares on, so that they are measured once)
         spec, net = load_study_network(study)
-        frame: pd.DataFrame = price_of_resilience(spec.network if net is None else net, spec, shares=shares)
+        sweep = ResilienceSweep(spec.network if net is None else net, spec)
+    _WORKER_SWEEPS[study] = sweep
+    return sweep.reference()
+
+
+def _resilience_job(study: str, shares: list[float] | None) -> pd.DataFrame:
+    """The price-of-resilience curve of a study spec (run in a worker process, after the reference)."""
+    sweep = _WORKER_SWEEPS.pop(study, None)
+    if sweep is not None:
+        frame: pd.DataFrame = sweep.run(shares)
+        return frame
+    from valuechain.analysis.dependency import reuse_dependency
+    from valuechain.analysis.pricing import price_of_resilience
+    from valuechain.study.loader import load_study_network
+
+    with reuse_dependency():
+        spec, net = load_study_network(study)
+        frame = price_of_resilience(spec.network if net is None else net, spec, shares=shares)
     return frame
 
 
@@ -220,26 +242,28 @@ def _resilience_shares(quick: bool) -> list[float] | None:
     return [0.9, 0.75, 0.6, 0.45] if quick else None
 
 
-def _start_resilience(study: str | Path, quick: bool, pool: list[Any]) -> Future[pd.DataFrame] | None:
-    """Start the price-of-resilience sweep of a study spec in a worker process.
+def _start_worker(
+    study: str | Path, quick: bool, pool: list[Any]
+) -> tuple[Future[Plan] | None, Future[pd.DataFrame] | None]:
+    """Start the worker process: the plan without caps, then the price-of-resilience sweep.
 
-    Started with the run, so that the worker's imports and loading overlap the study step and its
-    solves the targets step.
+    Started with the run, so that the worker's imports and loading overlap the study step, its
+    plan without caps the capped plan of the targets step, and its sweep the steps after.
     """
     if isinstance(_targets_api(), str):
-        return None
+        return None, None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     try:
         ex = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     except OSError:
-        return None
+        return None, None
     pool.append(ex)
-    return ex.submit(_resilience_job, str(study), _resilience_shares(quick))
+    return ex.submit(_reference_job, str(study)), ex.submit(_resilience_job, str(study), _resilience_shares(quick))
 
 
-def _step_targets(run: StudyRun) -> None:
+def _step_targets(run: StudyRun, reference: Future[Plan] | None) -> None:
     from valuechain.analysis.planned import origin_shares, plan_flows
 
     api = _targets_api()
@@ -247,7 +271,7 @@ def _step_targets(run: StudyRun) -> None:
         run.skipped["targets"] = api
         return
     targets = api[0]
-    run.targets = targets(run.network, run.study)
+    run.targets = targets(run.network, run.study, reference=reference)
     run.plan_flows = plan_flows(run.targets.plan, probabilities=run.study.probabilities)
     run.after = origin_shares(run.network, run.plan_flows, region=run.region)
 
@@ -271,6 +295,8 @@ def _step_resilience(run: StudyRun, pending: Future[pd.DataFrame] | None) -> Non
     if pending is not None:
         from concurrent.futures.process import BrokenProcessPool
 
+        if not pending.done():  # the report draws with matplotlib next: import it while waiting
+            import matplotlib.backends.backend_agg  # noqa: F401
         try:
             run.resilience = pending.result()
             return
@@ -391,13 +417,14 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
     run: StudyRun | None = None
     pool: list[Any] = []
     pending: Future[pd.DataFrame] | None = None
+    reference: Future[Plan] | None = None
     try:
         with bar, reuse_dependency():
             task = bar.add_task(STEPS[0][1], total=len(STEPS))
             compiling = bar.add_task(COMPILING, total=len(warm)) if warm else None
             if not warm:  # (see the module notes)
-                pending = _start_resilience(DEFAULT_STUDY if study is None else study, quick, pool)
-            for key, label in STEPS:
+                reference, pending = _start_worker(DEFAULT_STUDY if study is None else study, quick, pool)
+            for key, label in _in_order(pending is not None):
                 bar.update(task, description=label)
                 t0 = time.perf_counter()  # (the shocks step's time holds any wait for the kernels)
                 _compiled(bar, compiling, warm, wait=key == "shocks")
@@ -409,7 +436,7 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
                     elif key == "dependency":
                         _step_dependency(run)
                     elif key == "targets":
-                        _step_targets(run)
+                        _step_targets(run, reference)
                     elif key == "outlook":
                         _step_outlook(run)
                     elif key == "resilience":
@@ -433,6 +460,13 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
                 proc.wait()
     assert run is not None
     return run
+
+
+def _in_order(worker: bool) -> list[tuple[str, str]]:
+    """The steps in the order they run: with a worker process, its sweep is collected last."""
+    if not worker:
+        return list(STEPS)
+    return [s for s in STEPS if s[0] != "resilience"] + [s for s in STEPS if s[0] == "resilience"]
 
 
 def _compiled(bar: Any, task: Any, warm: list[subprocess.Popen[bytes]], *, wait: bool) -> None:
