@@ -51,6 +51,18 @@ def _dump(src: Path, study: str, out: Path, script: Path) -> dict[str, object]:
     return data
 
 
+def _show(old: pd.DataFrame, new: pd.DataFrame) -> None:
+    """Print, per numeric column that differs, the largest absolute and relative difference."""
+    for col in old.columns:
+        a, b = old[col], new[col] if col in new.columns else None
+        if b is None or not pd.api.types.is_numeric_dtype(a) or a.equals(b):
+            continue
+        d = (a.astype(float) - b.astype(float)).abs()
+        scale = a.astype(float).abs().where(lambda v: v > 0)
+        rel = (d / scale).max()
+        print(f"{'':14}   {col}: largest difference {d.max():.6g} (relative {rel:.3g}) in {int((d > 0).sum())} rows")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("rev", help="the revision to compare against (e.g. HEAD~3)")
@@ -78,6 +90,7 @@ def main() -> int:
             except AssertionError as e:
                 differ += 1
                 print(f"{key:14} DIFFERS: {str(e).splitlines()[0]}")
+                _show(old.drop(columns=drop), new.drop(columns=drop))
         else:
             same = old == new
             differ += not same

@@ -409,15 +409,19 @@ def supply_links(
         }
     )
     tr = tr[(tr["o"] != tr["d"]) & (tr["f"] > 0)]
-    imports = tr.groupby(["commodity", "d", "o"])["f"].sum()
-    exports = tr.groupby(["commodity", "o"])["f"].sum()
+    # (plain dicts: this runs once per plant input and demand row, where pandas lookups dominate)
+    made_q: dict[Any, float] = made.to_dict()
+    exported: dict[Any, float] = tr.groupby(["commodity", "o"])["f"].sum().to_dict()
+    imported: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for key, f in tr.groupby(["commodity", "d", "o"])["f"].sum().items():
+        c, d, o = (str(k) for k in key)  # type: ignore[attr-defined]
+        imported.setdefault((c, d), []).append((o, float(f)))
 
     def mix(c: str, g: str) -> dict[str, float]:
-        own = max(float(made.get((c, g), 0.0)) - float(exports.get((c, g), 0.0)), 0.0)
+        own = max(float(made_q.get((c, g), 0.0)) - float(exported.get((c, g), 0.0)), 0.0)
         sup = {g: own}
-        if (c, g) in imports.index:
-            for o, f in imports.loc[(c, g)].items():
-                sup[str(o)] = sup.get(str(o), 0.0) + float(f)
+        for o, f in imported.get((c, g), ()):
+            sup[o] = sup.get(o, 0.0) + f
         tot = sum(sup.values())
         return {o: v / tot for o, v in sup.items() if v > 0} if tot > 0 else {g: 1.0}
 
@@ -426,14 +430,18 @@ def supply_links(
     out_stage = outs.assign(s=stage.loc[outs["commodity"]].map(_stage).to_numpy())
     share = out_stage.groupby(["process", "s"])["v"].sum()
     share = share / share.groupby(level=0).transform("sum")
+    feeds: dict[str, list[tuple[str, float]]] = {}
+    for key, frac in share.items():
+        pid, s_out = (str(k) for k in key)  # type: ignore[attr-defined]
+        feeds.setdefault(pid, []).append((s_out, float(frac)))
     uses: list[tuple[str, str, str, float]] = []  # (commodity, using group, target node, quantity)
     ins = r[r["kind"] == "input"]
     for key, q in ins.groupby(["process", "commodity", "g"])["q"].sum().items():
         pid, used, grp = (str(k) for k in key)  # type: ignore[attr-defined]
-        if q <= 0 or pid not in share.index.get_level_values(0):
+        if q <= 0 or pid not in feeds:
             continue
-        for s_out, frac in share.loc[pid].items():
-            uses.append((used, grp, f"{s_out} · {grp}", float(q) * float(frac)))
+        for s_out, frac in feeds[pid]:
+            uses.append((used, grp, f"{s_out} · {grp}", float(q) * frac))
     dem = network.demand
     for reg, com, qty in zip(dem["region"], dem["commodity"], dem["quantity"], strict=True):
         hub = f"{reg}:{com}"
@@ -441,10 +449,14 @@ def supply_links(
         uses.append((str(com), group[str(reg)], f"Demand · {group[str(reg)]}", q))
     links: list[tuple[str, str, str, float]] = []
     cache: dict[tuple[str, str], dict[str, float]] = {}
+    stage_of = {str(c): _stage(str(v)) for c, v in stage.items()}
+    weight = {str(c): float(v) for c, v in w.items()}
     for c, g, target, q in uses:
-        m = cache.setdefault((c, g), mix(c, g))
+        m = cache.get((c, g))
+        if m is None:
+            m = cache[(c, g)] = mix(c, g)
         for o, frac in m.items():
-            links.append((f"{_stage(stage[c])} · {o}", target, c, q * frac * float(w[c])))
+            links.append((f"{stage_of[c]} · {o}", target, c, q * frac * weight[c]))
     frame = pd.DataFrame(links, columns=["source", "target", "commodity", "value"])
     frame = frame[(frame["value"] > 0) & (frame["source"] != frame["target"])]
     return pd.DataFrame(frame.groupby(["source", "target", "commodity"], as_index=False)["value"].sum())
