@@ -11,9 +11,11 @@ runs them and returns a :class:`StudyRun` holding every result; the report layer
 objects. Two things run beside the main process to keep a run short on two cores: on a first
 run the simulation kernels compile (Numba, cached on disk afterwards) in background processes
 while the dependency and planning steps run (:mod:`valuechain.study._warm`; the progress display
-says so), and otherwise the price-of-resilience sweep solves in a worker process started with
-the run, whose imports and loading overlap the study step and whose solves overlap the
-targets. On a first run that worker is not started: the compilation takes longer than every
+says so), and otherwise a worker process started with the run solves the plan without caps
+(which the targets step takes instead of solving it again) and then, from the same model, the
+price-of-resilience sweep (:class:`~valuechain.analysis.pricing.ResilienceSweep`): its imports
+and loading overlap the study step, its first solve the capped plan, and its sweep the steps
+after, so the sweep is collected last. On a first run that worker is not started: the compilation takes longer than every
 other step together, so a third busy process on two cores would only slow it down.
 Today's dependency is measured once per run and reused by the steps that need it
 (:func:`valuechain.analysis.dependency.reuse_dependency`).
