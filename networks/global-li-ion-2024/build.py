@@ -347,13 +347,12 @@ def continent(region: str) -> str:
 
 def add_route(b: NetworkBuilder, seen: set, com: str, o: str, d: str, flow: float) -> None:
     """Add a trade lane with freight cost by mode and continent class and lead time by continent pair (D-freight)."""
-    same = continent(o) == continent(d)
     b.add_route(
         f"{com}/{o}>{d}",
         com,
         o,
         d,
-        cost=round(lane_cost(com, same)[0], 6),
+        cost=round(lane_cost(com, continent(o), continent(d))[0], 6),
         tariff=0.0,
         lead_time=round(lane_lead_time(continent(o), continent(d))[0], 6),
         baseline_flow=flow,

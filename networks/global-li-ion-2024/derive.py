@@ -105,7 +105,7 @@ def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], 
     for rid, r in tables["routes"].iterrows():
         o, d = continent(str(r["origin"])), continent(str(r["destination"]))
         if float(r["cost"]) > 0:
-            _, method, inputs = lane_cost(str(r["commodity"]), o == d)
+            _, method, inputs = lane_cost(str(r["commodity"]), o, d)
             add("routes", str(rid), "cost", method, inputs, "D-freight")
         if float(r["lead_time"]) > 0:
             _, method, inputs = lane_lead_time(o, d)

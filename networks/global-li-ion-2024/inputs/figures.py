@@ -268,6 +268,9 @@ VALUE = {  # USD per unit, for pricing lost output; A-values unless noted
 # the payload of a 40 ft container (P951): 3,966 / 26.73 = 148.4 USD per t.
 CONTAINER_RATE = (3_966.0, "P950")  # USD per 40 ft container
 CONTAINER_PAYLOAD = (26.73, "P951")  # t per 40 ft container
+# Container within Asia: Drewry's Intra-Asia Container Index, end of October 2024 (P958), over the same
+# payload: 573 / 26.73 = 21.4 USD per t.
+INTRA_ASIA_CONTAINER_RATE = (573.0, "P958")  # USD per 40 ft container
 # Bulk concentrate (spodumene): spot rate for 11,000 t parcels of concentrate to the Far East (P952).
 CONCENTRATE_RATE = (50.0, "P952")  # USD per t of concentrate
 # Cells by mass: cell-level specific energy, NMC 250 and LFP 160-180 (midpoint 170) Wh/kg (P953, P954).
@@ -291,7 +294,7 @@ SHIPPED_T_PER_UNIT: dict[str, tuple[str, float]] = {
 FREIGHT_ASSUMED = {
     "nickel_ore": 200, "cobalt_ore": 300, "cobalt_refined": 300, "manganese_ore": 30, "separator": 20_000,
 }
-INTRA_CONTINENT_FREIGHT = 0.5  # share of the intercontinental cost on a lane within a continent, A-freight
+INTRA_CONTINENT_FREIGHT = 0.5  # share of the intercontinental cost within a continent (but containers in Asia), A-freight
 # Lead time by pair of continents, in days: published port-to-port transit times (D-freight).
 TRANSIT_DAYS: dict[frozenset[str], tuple[float, str]] = {
     frozenset({"AS", "EU"}): (37.7, "P955"),  # China to the Netherlands, scheduled, 2024 (Cape routing)
