@@ -47,6 +47,11 @@ def _mode_and_tonnes(com: str) -> tuple[str, float, str, str]:
     if com in F.CELL_WH_PER_KG:
         wh_per_kg, e_src = F.CELL_WH_PER_KG[com]
         return "container", 1e9 / wh_per_kg / 1e3, f"t per GWh ({wh_per_kg:g} Wh/kg)", e_src
+    if com not in F.SHIPPED_T_PER_UNIT:
+        raise KeyError(
+            f"no freight basis for commodity {com!r}: add it to SHIPPED_T_PER_UNIT, CELL_WH_PER_KG or "
+            "FREIGHT_ASSUMED in inputs/figures.py"
+        )
     mode, tonnes = F.SHIPPED_T_PER_UNIT[com]
     return mode, tonnes, "t shipped per unit (molar masses)", ""
 
