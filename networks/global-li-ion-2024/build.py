@@ -28,6 +28,7 @@ import assumptions as A  # noqa: E402, N812
 import figures as F  # noqa: E402, N812
 from chain import build_chain, recipe  # noqa: E402
 from derive import derivation_rows  # noqa: E402
+from freight import lane_cost, lane_lead_time  # noqa: E402
 from growth import growth_options, pack_options, stage_of  # noqa: E402
 
 from valuechain.network import NetworkBuilder, save_network  # noqa: E402
@@ -345,18 +346,17 @@ def continent(region: str) -> str:
 
 
 def add_route(b: NetworkBuilder, seen: set, com: str, o: str, d: str, flow: float) -> None:
-    """Add a trade lane with freight cost and lead time by distance class."""
-    same = continent(o) == continent(d)
+    """Add a trade lane with freight cost by mode and continent class and lead time by continent pair (D-freight)."""
     b.add_route(
         f"{com}/{o}>{d}",
         com,
         o,
         d,
-        cost=F.FREIGHT[com] * (0.5 if same else 1.0),
+        cost=round(lane_cost(com, continent(o), continent(d))[0], 6),
         tariff=0.0,
-        lead_time=0.04 if same else 0.12,
+        lead_time=round(lane_lead_time(continent(o), continent(d))[0], 6),
         baseline_flow=flow,
-        source="D-trade" if flow > 0 else "A-freight",
+        source="D-trade" if flow > 0 else "D-freight",
     )
     seen.add((com, o, d))
 
@@ -515,7 +515,7 @@ def build_network() -> object:
     add_stocks(tables, ch)
     add_alternatives(tables, ch)
     tables["projects"] = pd.DataFrame(read_input("projects.csv"), dtype=object)
-    tables["derivations"] = derivation_rows(tables)
+    tables["derivations"] = derivation_rows(tables, continent)
     return type(net).from_frames(
         net.name, tables, year=net.year, period=net.period, units=net.units, description=net.description
     )

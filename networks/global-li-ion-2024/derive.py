@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import figures as F  # noqa: N812
 import pandas as pd
+from freight import lane_cost, lane_lead_time
 
 _OECD = set(F.HIGH_COST)
 _UTILISATIONS = {
@@ -55,7 +56,7 @@ _PROJECT_ASSUMED = {("de-amg-bitterfeld", "capacity_full"): "A-amg-salts"}
 _PROJECT_CAPACITIES = ("capacity_2024", "capacity_2025", "capacity_2027", "capacity_2030", "capacity_full")
 
 
-def derivation_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], str]) -> pd.DataFrame:
     """The derivations table for the built tables (before validation).
 
     Parameters
@@ -63,6 +64,9 @@ def derivation_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     tables
         The network's tables as built (``processes``, ``routes``, ``hubs``, ``demand``,
         ``expansions``, ``recipes``).
+    continent
+        The continent code of a region (freight and lead times depend on whether a lane stays on
+        one continent and on the pair of continents).
 
     Returns
     -------
@@ -99,10 +103,13 @@ def derivation_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             add("processes", str(pid), "capacity", "2024 output / utilisation of the stage", f"{src};A-utilisation")
     pins = _pin_ids()
     for rid, r in tables["routes"].iterrows():
+        o, d = continent(str(r["origin"])), continent(str(r["destination"]))
         if float(r["cost"]) > 0:
-            add("routes", str(rid), "cost", "freight per unit, half within a continent", "A-freight")
+            _, method, inputs = lane_cost(str(r["commodity"]), o, d)
+            add("routes", str(rid), "cost", method, inputs, "D-freight")
         if float(r["lead_time"]) > 0:
-            add("routes", str(rid), "lead_time", "transit time within or between continents", "A-freight")
+            _, method, inputs = lane_lead_time(o, d)
+            add("routes", str(rid), "lead_time", method, inputs, "D-freight")
         if float(r["baseline_flow"]) > 0:
             ids = pins.get(str(r["commodity"]), [])
             add("routes", str(rid), "baseline_flow",

@@ -148,9 +148,13 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Round 2024 market prices in USD per unit, used only to value lost output.",
     ),
     "A-freight": (
-        "Transport costs and lead times",
-        "Freight per unit on an intercontinental lane (e.g. 150 USD/t spodumene LCE, 250 USD/t cathode, 1 USD/kWh"
-        " cells); half of that within a continent. Lead time 0.04 year within and 0.12 year between continents. "
+        "Transport costs and lead times where no published rate or transit time is used",
+        "Lanes within a continent cost half of the intercontinental freight (no published short-sea, rail or "
+        "truck rate is in the figure set). Freight per unit on an intercontinental lane for the commodities "
+        "whose shipped mass per unit rests on an unpublished mix: nickel ore and intermediates 200 USD/t Ni, "
+        "cobalt hydroxide and refined cobalt 300 USD/t Co, manganese ore 30 USD/t Mn, separator film 20,000 "
+        "USD/Mm2. Lead time 0.04 year within a continent and 0.12 year between continents other than Asia-"
+        "Europe, Asia-North America and Asia-South America (which use published transit times, D-freight). "
         "Tariffs are not modelled (0).",
     ),
     "A-ttr": (
@@ -353,6 +357,21 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "discounting costs at the study's rate; the working stock up to the days of cover (A-stocks) is not "
         "charged. Without it a plan stocks up years ahead for free and serves the last year from stock.",
         "low",
+    ),
+    "D-freight": (
+        "Freight cost and lead time of a trade lane",
+        "Cost: the published freight rate of the commodity's mode per tonne x the tonnes shipped per unit. "
+        "Container: Drewry World Container Index, 2024 average of 3,966 USD per 40 ft container (P950), over "
+        "a 40 ft container's payload of 26.73 t (P951) = 148.4 USD/t, for lithium chemicals (as carbonate, 1 t"
+        " per t LCE), nickel sulphate (hexahydrate, 4.478 t per t Ni), manganese sulphate (monohydrate, 3.076 t"
+        " per t Mn), graphite, anode, precursor, cathode, electrolyte, end-of-life batteries and black mass "
+        "(1 t per t), and cells at 4,000 t per GWh for NMC (250 Wh/kg, P953) and 5,882 t per GWh for LFP (170"
+        " Wh/kg, midpoint of 160-180, P954). Bulk: spodumene concentrate at 50 USD/t (P952) x 6.740 t of 6 %"
+        " Li2O concentrate per t LCE (0.06 x 73.89 / 29.88 = 0.1484 t LCE per t) = 337 USD/t LCE. Half of it "
+        "within a continent (A-freight). Lead time: published port-to-port transit times, Asia-Europe 37.7 "
+        "days (P955), Asia-North America 17 days (16-18, P956), Asia-South America 25 days (P957), / 365; "
+        "other lanes A-freight. Molar-mass ratios need no source.",
+        "medium",
     ),
     "D-stocks": (
         "Initial stocks by hub",

@@ -262,12 +262,46 @@ VALUE = {  # USD per unit, for pricing lost output; A-values unless noted
     "pack_ev": (97e6, "P220"), "pack_ess": (70e6, "P214"), "eol_batteries": (1_000, "A-values"),
     "black_mass": (3_000, "A-values"),
 }
-FREIGHT = {  # USD per unit for an intercontinental lane; same-continent lanes cost half. A-freight
-    "lithium_ore": 150, "lithium_chem": 250, "nickel_ore": 200, "nickel_sulphate": 300, "cobalt_ore": 300,
-    "cobalt_refined": 300, "manganese_ore": 30, "manganese_sulphate": 150, "natural_graphite": 80,
-    "anode_natural": 150, "anode_synthetic": 150, "pcam": 200, "cam_nmc": 250, "cam_lfp": 200, "electrolyte": 250,
-    "separator": 20_000, "cell_nmc": 1.0e6, "cell_lfp": 1.0e6, "eol_batteries": 250, "black_mass": 200,
+# Freight (D-freight). An intercontinental lane costs the published rate of its mode per tonne x the
+# tonnes shipped per unit of the commodity; a lane within a continent half of that (A-freight).
+# Container: Drewry's World Container Index, 2024 average of its eight east-west lanes (P950) over
+# the payload of a 40 ft container (P951): 3,966 / 26.73 = 148.4 USD per t.
+CONTAINER_RATE = (3_966.0, "P950")  # USD per 40 ft container
+CONTAINER_PAYLOAD = (26.73, "P951")  # t per 40 ft container
+# Container within Asia: Drewry's Intra-Asia Container Index, end of October 2024 (P958), over the same
+# payload: 573 / 26.73 = 21.4 USD per t.
+INTRA_ASIA_CONTAINER_RATE = (573.0, "P958")  # USD per 40 ft container
+# Bulk concentrate (spodumene): spot rate for 11,000 t parcels of concentrate to the Far East (P952).
+CONCENTRATE_RATE = (50.0, "P952")  # USD per t of concentrate
+# Cells by mass: cell-level specific energy, NMC 250 and LFP 160-180 (midpoint 170) Wh/kg (P953, P954).
+CELL_WH_PER_KG = {"cell_nmc": (250.0, "P953"), "cell_lfp": (170.0, "P954")}
+# Tonnes shipped per unit, by commodity, with the mode; molar-mass ratios need no source.
+#   spodumene concentrate of 6 % Li2O: 0.06 x 73.89 / 29.88 = 0.1484 t LCE per t, so 6.740 t per t LCE;
+#   lithium chemicals as carbonate, 1 t per t LCE (hydroxide monohydrate would be 1.136 t);
+#   nickel sulphate hexahydrate 262.85 / 58.69 = 4.478 t per t Ni;
+#   manganese sulphate monohydrate 169.01 / 54.94 = 3.076 t per t Mn; the rest are counted in tonnes.
+SHIPPED_T_PER_UNIT: dict[str, tuple[str, float]] = {
+    "lithium_ore": ("bulk", 1 / (0.06 * 73.89 / 29.88)), "lithium_chem": ("container", 1.0),
+    "nickel_sulphate": ("container", 262.85 / 58.69), "manganese_sulphate": ("container", 169.01 / 54.94),
+    "natural_graphite": ("container", 1.0), "anode_natural": ("container", 1.0),
+    "anode_synthetic": ("container", 1.0), "pcam": ("container", 1.0), "cam_nmc": ("container", 1.0),
+    "cam_lfp": ("container", 1.0), "electrolyte": ("container", 1.0), "eol_batteries": ("container", 1.0),
+    "black_mass": ("container", 1.0),
 }
+# Commodities whose shipped mass per unit rests on a mix the figure set does not give (ore, MHP and
+# matte per t Ni; hydroxide per t Co; ore grade per t Mn; cobalt sulphate or metal; separator film
+# per Mm2): USD per unit on an intercontinental lane, A-freight.
+FREIGHT_ASSUMED = {
+    "nickel_ore": 200, "cobalt_ore": 300, "cobalt_refined": 300, "manganese_ore": 30, "separator": 20_000,
+}
+INTRA_CONTINENT_FREIGHT = 0.5  # share of the intercontinental cost within a continent (but containers in Asia), A-freight
+# Lead time by pair of continents, in days: published port-to-port transit times (D-freight).
+TRANSIT_DAYS: dict[frozenset[str], tuple[float, str]] = {
+    frozenset({"AS", "EU"}): (37.7, "P955"),  # China to the Netherlands, scheduled, 2024 (Cape routing)
+    frozenset({"AS", "NA"}): (17.0, "P956"),  # China to the US West Coast, 16-18 days
+    frozenset({"AS", "SA"}): (25.0, "P957"),  # west coast of South America to China, direct service
+}
+LEAD_TIME_ASSUMED = {True: 0.04, False: 0.12}  # years, within / between continents elsewhere, A-freight
 TTR = {"mining": (0.5, 0.5), "refining": (0.25, 0.25), "material": (0.25, 0.25), "cell": (0.25, 0.5),
        "pack": (0.1, 0.1), "recycling": (0.1, 0.1)}  # (ttr, ramp_up) in years, A-ttr
 

@@ -1,0 +1,105 @@
+"""Freight cost and lead time of a trade lane of global-li-ion-2024, each with its method and inputs.
+
+A lane's cost is the published freight rate of the commodity's mode per tonne (container or bulk
+concentrate) times the tonnes shipped per unit of the commodity; containers within Asia pay the
+published intra-Asia rate, other lanes within a continent half of the intercontinental cost (an
+assumption). Its lead time is the published port-to-port transit time between its two
+continents where one is in the figure set, and an assumed time otherwise. The functions return
+the method and the source ids of the inputs with the number, so that the derivations table names
+them per figure.
+"""
+
+from __future__ import annotations
+
+import figures as F  # noqa: N812
+
+DAYS_PER_YEAR = 365.0
+
+
+def rate_per_tonne(mode: str) -> tuple[float, str]:
+    """Published freight rate of a mode in USD per tonne shipped, and the source ids it rests on.
+
+    ``container``: the 2024 average of Drewry's World Container Index over a 40 ft container's
+    payload (3,966 / 26.73 = 148.4 USD/t); ``container-asia``: Drewry's Intra-Asia Container Index
+    over the same payload (573 / 26.73 = 21.4 USD/t); ``bulk``: the spot rate for concentrate
+    parcels (50 USD/t).
+    """
+    payload, p_src = F.CONTAINER_PAYLOAD
+    if mode == "container":
+        rate, r_src = F.CONTAINER_RATE
+        return rate / payload, f"{r_src};{p_src}"
+    if mode == "container-asia":
+        rate, r_src = F.INTRA_ASIA_CONTAINER_RATE
+        return rate / payload, f"{r_src};{p_src}"
+    rate, src = F.CONCENTRATE_RATE
+    return rate, src
+
+
+_RATE_NAMES = {
+    "container": "container freight per t (WCI 2024 / 40 ft payload)",
+    "container-asia": "intra-Asia container freight per t (IACI 2024 / 40 ft payload)",
+    "bulk": "concentrate freight per t",
+}
+
+
+def _mode_and_tonnes(com: str) -> tuple[str, float, str, str]:
+    """Mode, tonnes shipped per unit, how the tonnes were found and their source ids."""
+    if com in F.CELL_WH_PER_KG:
+        wh_per_kg, e_src = F.CELL_WH_PER_KG[com]
+        return "container", 1e9 / wh_per_kg / 1e3, f"t per GWh ({wh_per_kg:g} Wh/kg)", e_src
+    if com not in F.SHIPPED_T_PER_UNIT:
+        raise KeyError(
+            f"no freight basis for commodity {com!r}: add it to SHIPPED_T_PER_UNIT, CELL_WH_PER_KG or "
+            "FREIGHT_ASSUMED in inputs/figures.py"
+        )
+    mode, tonnes = F.SHIPPED_T_PER_UNIT[com]
+    return mode, tonnes, "t shipped per unit (molar masses)", ""
+
+
+def lane_cost(com: str, origin_continent: str, destination_continent: str) -> tuple[float, str, str]:
+    """Freight per unit of ``com`` on a lane between two continents: (USD per unit, method, inputs).
+
+    Examples
+    --------
+    >>> round(lane_cost("cam_nmc", "AS", "EU")[0], 2), lane_cost("cam_nmc", "AS", "EU")[2]
+    (148.37, 'P950;P951')
+    >>> round(lane_cost("cam_nmc", "AS", "AS")[0], 2), lane_cost("cam_nmc", "AS", "AS")[2]
+    (21.44, 'P958;P951')
+    >>> round(lane_cost("cam_nmc", "EU", "EU")[0], 2), lane_cost("cam_nmc", "EU", "EU")[2]
+    (74.19, 'P950;P951;A-freight')
+    """
+    same = origin_continent == destination_continent
+    share = F.INTRA_CONTINENT_FREIGHT
+    if com in F.FREIGHT_ASSUMED:
+        cost = float(F.FREIGHT_ASSUMED[com])
+        if same:
+            return cost * share, f"freight per unit, x {share:g} within a continent", "A-freight"
+        return cost, "freight per unit on an intercontinental lane", "A-freight"
+    mode, tonnes, how, t_src = _mode_and_tonnes(com)
+    if same and mode == "container" and origin_continent == "AS":
+        mode = "container-asia"
+    rate, r_src = rate_per_tonne(mode)
+    inputs = ";".join(i for i in (r_src, t_src) if i)
+    method = _RATE_NAMES[mode] if tonnes == 1.0 else f"{_RATE_NAMES[mode]} x {tonnes:,.4g} {how}"
+    if same and mode != "container-asia":
+        return rate * tonnes * share, f"{method}, x {share:g} within a continent (assumed)", f"{inputs};A-freight"
+    return rate * tonnes, method, inputs
+
+
+def lane_lead_time(origin_continent: str, destination_continent: str) -> tuple[float, str, str]:
+    """Lead time of a lane in years: (years, method, inputs).
+
+    Examples
+    --------
+    >>> round(lane_lead_time("AS", "EU")[0], 4), lane_lead_time("AS", "EU")[2]
+    (0.1033, 'P955')
+    >>> lane_lead_time("EU", "EU")[0], lane_lead_time("EU", "EU")[2]
+    (0.04, 'A-freight')
+    """
+    pair = frozenset({origin_continent, destination_continent})
+    if pair in F.TRANSIT_DAYS:
+        days, src = F.TRANSIT_DAYS[pair]
+        return days / DAYS_PER_YEAR, f"published port-to-port transit time, {days:g} days / 365", src
+    same = origin_continent == destination_continent
+    where = "within a continent" if same else "between continents"
+    return F.LEAD_TIME_ASSUMED[same], f"typical transit time {where}", "A-freight"
