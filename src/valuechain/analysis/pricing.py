@@ -163,7 +163,13 @@ class ResilienceSweep:
                 }
             )
         frame = pd.DataFrame(rows)
-        frame.attrs.update(reference_cost=ref_cost, policy=chosen.name, region=self.region, maximum=self.is_max)
+        frame.attrs.update(
+            reference_cost=ref_cost,
+            policy=chosen.name,
+            region=self.region,
+            maximum=self.is_max,
+            measure=str(getattr(chosen, "measure", "consumption")),
+        )
         return frame
 
 
@@ -201,7 +207,8 @@ def price_of_resilience(
         One row per share: ``share``, ``total_cost``, ``premium`` (over the uncapped study),
         ``premium_per_kwh`` (per kWh of cells served in the region), ``cost_per_pp`` (shadow price
         of the cap), ``violation`` (of an elastic cap), ``solve_seconds``, ``warm``. Attributes
-        ``reference_cost``, ``policy`` and ``region`` in ``frame.attrs``.
+        ``reference_cost``, ``policy``, ``region``, ``maximum`` (a maximum share, not a minimum) and
+        ``measure`` (what the cap is a share of: "consumption" or "supply") in ``frame.attrs``.
 
     Examples
     --------
@@ -239,7 +246,7 @@ def plot_price_of_resilience(frame: pd.DataFrame, *, ax: Any = None) -> Figure:
     ...                       "premium_per_kwh": [0.0, 0.5, 2.5], "cost_per_pp": [0.0, 1e5, 4e5]})
     >>> fig = plot_price_of_resilience(frame)
     >>> fig.axes[0].get_xlabel()
-    'cap on one origin (share of supply)'
+    "cap on one origin (share of the region's use)"
     """
     import matplotlib
 
@@ -254,7 +261,8 @@ def plot_price_of_resilience(frame: pd.DataFrame, *, ax: Any = None) -> Figure:
     ax.plot(f["share"] * 100, f["premium"], marker="o", color="#1f5f8b")
     ax.invert_xaxis()
     is_max = frame.attrs.get("maximum", True)
-    ax.set_xlabel("cap on one origin (share of supply)" if is_max else "minimum domestic share")
+    basis = "supply" if frame.attrs.get("measure") == "supply" else "the region's use"
+    ax.set_xlabel(f"cap on one origin (share of {basis})" if is_max else "minimum domestic share")
     ax.set_ylabel("cost premium over the uncapped plan")
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter())
     for _, r in f.iterrows():

@@ -15,8 +15,9 @@ says so), and otherwise a worker process started with the run solves the plan wi
 (which the targets step takes instead of solving it again) and then, from the same model, the
 price-of-resilience sweep (:class:`~valuechain.analysis.pricing.ResilienceSweep`): its imports
 and loading overlap the study step, its first solve the capped plan, and its sweep the steps
-after, so the sweep is collected last. On a first run that worker is not started: the compilation takes longer than every
-other step together, so a third busy process on two cores would only slow it down.
+after, so the sweep is collected last. On a first run that worker is not started: the
+compilation takes longer than every other step together, so a third busy process on two cores
+would only slow it down.
 Today's dependency is measured once per run and reused by the steps that need it
 (:func:`valuechain.analysis.dependency.reuse_dependency`).
 """
