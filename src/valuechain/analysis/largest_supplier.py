@@ -16,10 +16,13 @@ Two points in time:
 * **2024** (the network's base year): the network's capacities and baseline demand.
 * **2030 under the pipeline**: the network's capacities plus, for every project whose status is
   ``operating`` or ``construction``, the capacity it is to have by 2030 beyond what the network
-  already counts for it. A project's 2030 capacity is its ``capacity_2030``, or else the latest dated
-  capacity it reports (2027, 2025, 2024: a plant keeps what it reached); ``capacity_full`` is not
-  dated and is not counted. The increment is that capacity less the capacity of the project's
-  process in the network (0 when it has none), never below 0. Projects announced, delayed, cancelled
+  already counts for it. A project's 2030 capacity is its planned capacity in 2030 by the rule
+  the pipeline outlook uses (:func:`valuechain.analysis.completion.planned_capacity`): its
+  ``capacity_2030``, or else the latest dated capacity it reports (2027, 2025, 2024: a plant keeps
+  what it reached), and its ``capacity_full`` where that function dates it by 2030 (from 2030 when
+  the project reports a dated figure after 2024, else from its announced start or two years after
+  its status year). The increment is that capacity less the capacity of the project's process in
+  the network (0 when it has none), never below 0. Projects announced, delayed, cancelled
   or bankrupt add nothing. Capacity outside the projects table stays at its 2024 level, so the 2030
   figure is a lower bound wherever the table does not list a country's expansions. Demand in 2030 is
   final demand grown at each demand row's ``growth`` rate; the use of a commodity by processes grows
@@ -71,7 +74,6 @@ PUBLISHED_COLUMNS = (
 )
 #: How far (in share of demand) a computed coverage may lie outside a published range and still agree.
 TOLERANCE = 0.10
-_DATED = ("capacity_2030", "capacity_2027", "capacity_2025", "capacity_2024")
 
 
 def _aggregates(network: Network, aggregates: Iterable[str] | None) -> set[str]:
@@ -127,14 +129,6 @@ def _demand(network: Network, years: int) -> pd.DataFrame:
     return out
 
 
-def _dated_capacity(row: pd.Series) -> float:
-    for col in _DATED:
-        v = row.get(col)
-        if v is not None and v == v and str(v) != "":
-            return float(v)
-    return float("nan")
-
-
 def pipeline_additions(network: Network, projects: pd.DataFrame | None = None) -> pd.DataFrame:
     """Capacity the project pipeline adds by 2030 beyond the network's, project by project.
 
@@ -149,26 +143,27 @@ def pipeline_additions(network: Network, projects: pd.DataFrame | None = None) -
     -------
     pandas.DataFrame
         One row per project that adds capacity: ``project``, ``commodity``, ``region``, ``status``,
-        ``capacity_2030`` (dated capacity by 2030), ``counted`` (capacity of its process in the
-        network) and ``added`` (the increment, in the commodity's unit per year).
+        ``capacity_2030`` (planned capacity in 2030, as the pipeline outlook plans it), ``counted``
+        (capacity of its process in the network) and ``added`` (the increment, in the commodity's unit per year).
     """
     proj = network.projects if projects is None else projects
     cols = ["project", "commodity", "region", "status", "capacity_2030", "counted", "added"]
     if proj is None or len(proj) == 0:
         return pd.DataFrame(columns=cols)
+    from valuechain.analysis.completion import planned_capacity
+
     caps = network.processes["capacity"].astype(float)
+    live = proj[proj["status"].astype(str).isin(PIPELINE_STATUSES)]
+    kept, extension = planned_capacity(live, np.array([2030]))
     rows = []
-    for pid, row in proj.iterrows():
-        if str(row["status"]) not in PIPELINE_STATUSES:
-            continue
-        cap = _dated_capacity(row)
-        if math.isnan(cap):
-            continue
+    for (pid, row), cap in zip(live.iterrows(), (kept + extension)[:, 0], strict=True):
         proc = str(row.get("process", "") or "")
         counted = float(caps.get(proc, 0.0)) if proc in caps.index else 0.0
-        added = max(0.0, cap - counted)
+        added = max(0.0, float(cap) - counted)
         if added > 0:
-            rows.append([str(pid), str(row["commodity"]), str(row["region"]), str(row["status"]), cap, counted, added])
+            rows.append(
+                [str(pid), str(row["commodity"]), str(row["region"]), str(row["status"]), float(cap), counted, added]
+            )
     return pd.DataFrame(rows, columns=cols)
 
 
