@@ -27,12 +27,10 @@ _SLACK_COST = 1e15
 
 
 def _crf(rate: float, life: float) -> float:
-    if life <= 0:
-        return 1.0
-    if rate <= 0:
-        return 1.0 / life
-    g = (1.0 + rate) ** life
-    return rate * g / (g - 1.0)
+    """The capital recovery factor of :mod:`valuechain.opt`; 1 (all paid at once) for no lifetime."""
+    from valuechain.opt._annuity import crf
+
+    return crf(rate, life) if life > 0 else 1.0
 
 
 def solve_additions(model: Evaluator, need: np.ndarray, study: Study) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:

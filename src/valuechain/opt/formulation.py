@@ -14,6 +14,7 @@ from valuechain.errors import StudyError
 from valuechain.network.model import PERIODS
 from valuechain.network.stocks import stock_policy
 from valuechain.network.validate import hub_id
+from valuechain.opt._annuity import crf
 from valuechain.opt._lp import INF, Block, LinearProgram, _loc, scale_capacity
 from valuechain.opt._recourse import add_substitution
 from valuechain.opt.model import Model
@@ -221,25 +222,6 @@ class Context:
 def _slot(com: np.ndarray, c: np.ndarray) -> np.ndarray:
     lookup = {int(v): i for i, v in enumerate(com)}
     return np.asarray([lookup[int(v)] for v in c], dtype=np.int64)
-
-
-def crf(rate: float, lifetime: float) -> float:
-    """Capital recovery factor: the yearly payment that repays 1 over ``lifetime`` years at ``rate``.
-
-    :math:`CRF = r(1+r)^L / ((1+r)^L - 1)`, and :math:`1/L` at :math:`r = 0`.
-
-    Examples
-    --------
-    >>> round(crf(0.1, 2), 12)  # 0.1 x 1.21 / 0.21
-    0.57619047619
-    >>> crf(0.0, 4)
-    0.25
-    """
-    life = max(float(lifetime), 1e-9)
-    if rate <= 0:
-        return 1.0 / life
-    growth = (1.0 + rate) ** life
-    return rate * growth / (growth - 1.0)
 
 
 def _labels(periods: pd.PeriodIndex) -> pd.Index:
