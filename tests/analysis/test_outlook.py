@@ -247,3 +247,29 @@ def test_cli_rejects_bad_chunk_size_and_workers(capsys: pytest.CaptureFixture[st
         assert code == 1
         assert err.startswith("error: --samples and --chunk-size must be >= 1, --seed and --workers >= 0")
         assert "\n" not in err
+
+
+def test_what_no_option_can_supply_in_time_is_short_in_its_own_unit(tmp_path: Path) -> None:
+    # One year: the options' 2-year lead time does not fit, so nothing can be added and the whole
+    # need is short: the 80 % quantile of the lack, 20 GWh (see the test above), at utilisation 1.
+    net = load_network(_network(tmp_path, 0.7, 0.6))
+    res = outlook(_study(years=1), network=net, samples=20_000, seed=4, target=0.8)
+    assert res.additions.empty
+    after = res.after.iloc[0]
+    assert after["short"] == pytest.approx(20.0, rel=1e-5)
+    ((com, qty, unit),) = after["short_parts"]
+    assert (com, unit) == ("cell_nmc", "GWh")
+    assert qty == pytest.approx(20.0, rel=1e-5)
+
+
+def test_a_shortfall_over_commodities_of_different_units_is_given_per_commodity() -> None:
+    # a cap over cells (GWh) and cathode (t) short of both: never one sum of GWh and tonnes
+    from valuechain.report.outlook import _short
+
+    net = load_network("toy-battery")
+    text = _short(net, (("cell_nmc", 12.0, "GWh"), ("cam_nmc", 4_500.0, "t")))
+    from valuechain.report import fmt
+
+    cells, cathode = text.split("; ")
+    assert cells.endswith(fmt.quantity(12.0, "GWh"))
+    assert cathode.endswith(fmt.quantity(4_500.0, "t"))

@@ -339,6 +339,16 @@ class Evaluator:
                 "p_met": state["p_last"],
                 "p_after": p_after,
                 "short": [float(sum(short[i] for i, x in enumerate(names) if x == b)) for b in self.benchmarks],
+                # per commodity, in its own unit: a cap over several commodities sums unlike units above
+                "short_parts": [
+                    tuple(
+                        (c, float(short[i]), g.unit)
+                        for i, g in enumerate(self.groups)
+                        if g.benchmark == b and short[i] > 0
+                        for c in g.commodities[:1]
+                    )
+                    for b in self.benchmarks
+                ],
             }
         )
         return built, after

@@ -111,8 +111,10 @@ class OutlookResult:
         (the option's units a year), ``outputs`` (every output a year), ``cost_per_year``.
     after
         Per benchmark in the last year: ``p_met``, ``p_after`` (with the additions), ``short``
-        (capacity no option could supply) and, with ``plan``, ``p_plan`` (with the capacity the
-        targets model builds in the region).
+        (capacity no option could supply; summed over the benchmark's shares, so in mixed units
+        for a cap over commodities of different units), ``short_parts`` (the same per share, as
+        ``(commodity, quantity, unit)`` tuples, the first commodity naming a share of several)
+        and, with ``plan``, ``p_plan`` (with the capacity the targets model builds in the region).
     plan
         With ``plan=True``: the expansion options the targets model builds with the pipeline at
         its ``1 - target`` quantile as given (``expansion``, ``region``, ``in_region``,

@@ -67,6 +67,11 @@ def _outputs(net: Network, expansion: str, capacity: float) -> str:
     )
 
 
+def _short(net: Network, parts: tuple[tuple[str, float, str], ...]) -> str:
+    """What a benchmark still lacks, commodity by commodity in its own unit, in the benchmark's order."""
+    return "; ".join(f"{fmt.commodity(net, c, with_unit=False)} {fmt.quantity(q, u)}" for c, q, u in parts)
+
+
 def outlook_section(
     rep: Report, res: OutlookResult, net: Network, heading: str = "Will the pipeline meet the benchmarks?"
 ) -> None:
@@ -128,16 +133,17 @@ def outlook_section(
             f"{fmt.pct(res.target)} in {last} on the same samples, where an option exists; cost a year is the "
             "annualised capital cost plus the variable cost.",
         )
-    p_last = res.probabilities[res.probabilities["year"] == last].set_index("benchmark")["unit"]
     b = res.after[res.after["p_met"] < res.target]
     rows = [
         {
             "Benchmark": str(name),
             f"Probability met in {last}": fmt.pct(float(p)),
             "With the additions": fmt.pct(float(pa)),
-            "Beyond every option": fmt.quantity(float(short), str(p_last.get(name, ""))) if short > 0 else "nothing",
+            "Beyond every option": _short(net, parts) if short > 0 else "nothing",
         }
-        for name, p, pa, short in zip(b["benchmark"], b["p_met"], b["p_after"], b["short"], strict=True)
+        for name, p, pa, short, parts in zip(
+            b["benchmark"], b["p_met"], b["p_after"], b["short"], b["short_parts"], strict=True
+        )
     ]
     if not rows:
         rep.add_text(f"Every benchmark reaches {fmt.pct(res.target)} in {last} with the pipeline alone.")
