@@ -170,8 +170,8 @@ def test_study_specs_load():
     cap = study.policies[0]
     assert isinstance(cap, CapPath)
     # the 2029 knot cuts today's share by 30 % (only where it is above 65 %), 2030 is the CRMA 65 %
-    shares = cap.shares([2028, 2029, 2030], {c: 0.9 if c == "lithium_chem" else 0.5 for c in cap.commodities})
-    j = cap.commodities.index("lithium_chem")
+    shares = cap.shares([2028, 2029, 2030], {c: 0.9 if c == "lithium_hydroxide" else 0.5 for c in cap.commodities})
+    j = cap.commodities.index("lithium_hydroxide")
     assert shares[:, j] == pytest.approx([1.0, 0.63, 0.63])
     k = cap.commodities.index("cam_nmc")
     assert shares[:, k] == pytest.approx([1.0, 1.0, 0.65])
