@@ -197,8 +197,10 @@ def add_stocks(tables: dict, ch: object) -> None:
 
 
 def add_alternatives(tables: dict, ch: object) -> None:
-    """Cell plants may switch graphite (A-anode-substitution), packs cell chemistry (A-chemistry-switching),
-    NMC cathode plants lithium salt (A-lithium-salts)."""
+    """Cell plants may switch graphite, packs cell chemistry, NMC cathode plants lithium salt.
+
+    The sources: A-anode-substitution, A-chemistry-switching and A-lithium-salts.
+    """
     rows = []
     for p in ch.procs:  # type: ignore[attr-defined]
         if not p["kind"].startswith("cell_"):

@@ -78,7 +78,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     "A-recycling": (
         "Recycling volumes and recoveries",
         "End-of-life batteries collected in 2024 by region (CN 250 kt, US 40 kt, EU27 50 kt, RoW 30 kt, KR 20 kt,"
-        " ...); 0.4 t black mass per t shredded; per t black mass 0.08 t LCE (as lithium carbonate, A-lithium-salts), 0.10 t Ni and 0.03 t Co recovered; "
+        " ...); 0.4 t black mass per t shredded; per t black mass 0.08 t LCE (as lithium carbonate, "
+        "A-lithium-salts), 0.10 t Ni and 0.03 t Co recovered; "
         "hydrometallurgical capacity and throughput outside China (BE 7/5, DE 3/2, FI 3/2, JP 8/5, US 12/6 kt; "
         "KR 15 and RoW 5 kt plus the black mass no named refiner treats, 60% to Korea (T139: Korean recyclers "
         "rely on European black mass) and 40% to refiners elsewhere in Asia; Korean capacity at 45% utilisation,"
