@@ -46,7 +46,8 @@ DESCRIPTION = (
 
 COMMODITIES = [  # id, name, unit, stage
     ("lithium_ore", "Lithium ore and brine (spodumene concentrate, brine)", "t LCE", "mining"),
-    ("lithium_chem", "Lithium chemicals (carbonate and hydroxide)", "t LCE", "refining"),
+    ("lithium_carbonate", "Lithium carbonate", "t LCE", "refining"),
+    ("lithium_hydroxide", "Lithium hydroxide (monohydrate, counted in t LCE)", "t LCE", "refining"),
     ("nickel_ore", "Nickel mine output and intermediates (ore, MHP, matte)", "t Ni", "mining"),
     ("nickel_sulphate", "Battery-grade nickel sulphate", "t Ni", "refining"),
     ("cobalt_ore", "Cobalt mine output and intermediates (hydroxide)", "t Co", "mining"),
@@ -197,7 +198,10 @@ def add_stocks(tables: dict, ch: object) -> None:
 
 
 def add_alternatives(tables: dict, ch: object) -> None:
-    """Cell plants may switch graphite (A-anode-substitution), packs cell chemistry (A-chemistry-switching)."""
+    """Cell plants may switch graphite, packs cell chemistry, NMC cathode plants lithium salt.
+
+    The sources: A-anode-substitution, A-chemistry-switching and A-lithium-salts.
+    """
     rows = []
     for p in ch.procs:  # type: ignore[attr-defined]
         if not p["kind"].startswith("cell_"):
@@ -233,6 +237,22 @@ def add_alternatives(tables: dict, ch: object) -> None:
                         "source": "A-chemistry-switching",
                     }
                 )
+    for p in ch.procs:  # type: ignore[attr-defined]
+        if p["kind"] in F.LITHIUM_SALT_SWITCHING:
+            com, other, share, ramp, cost = F.LITHIUM_SALT_SWITCHING[p["kind"]]
+            rows.append(
+                {
+                    "process": p["id"],
+                    "commodity": com,
+                    "alternative": other,
+                    "coefficient": round(p["inputs"][com], 9),  # t LCE for t LCE
+                    "share_max": share,
+                    "ramp_months": ramp,
+                    "variable_cost": cost,
+                    "recourse": "chemistry_switching",
+                    "source": "A-lithium-salts",
+                }
+            )
     tables["alternatives"] = pd.DataFrame(rows).sort_values(["process", "commodity"], ignore_index=True)
 
 

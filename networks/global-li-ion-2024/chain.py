@@ -36,15 +36,17 @@ def material_recipe(commodity: str) -> tuple[dict[str, float], dict[str, float]]
     nmc = F.INTENSITY["nmc"]
     pcam_per_gwh = nmc["li"][0] / F.LI_MASS_FRACTION["nmc"] * F.PCAM_PER_CAM
     table: dict[str, dict[str, float]] = {
-        "cam_nmc": {"pcam": F.PCAM_PER_CAM, "lithium_chem": F.LI_MASS_FRACTION["nmc"] * F.LI_TO_LCE},
-        "cam_lfp": {"lithium_chem": F.LI_MASS_FRACTION["lfp"] * F.LI_TO_LCE},
+        # NMC draws lithium hydroxide, LFP lithium carbonate (A-lithium-salts), both in t LCE.
+        "cam_nmc": {"pcam": F.PCAM_PER_CAM, "lithium_hydroxide": F.LI_MASS_FRACTION["nmc"] * F.LI_TO_LCE},
+        "cam_lfp": {"lithium_carbonate": F.LI_MASS_FRACTION["lfp"] * F.LI_TO_LCE},
         "pcam": {
             "nickel_sulphate": nmc["ni"][0] / pcam_per_gwh,
             "cobalt_refined": nmc["co"][0] / pcam_per_gwh,
             "manganese_sulphate": nmc["mn"][0] / pcam_per_gwh,
         },
         "anode_natural": {"natural_graphite": F.FLAKE_PER_ANODE},
-        "lithium_chem": {"lithium_ore": F.REFINING_INPUT["lithium_chem"]},
+        "lithium_carbonate": {"lithium_ore": F.REFINING_INPUT["lithium_carbonate"]},
+        "lithium_hydroxide": {"lithium_ore": F.REFINING_INPUT["lithium_hydroxide"]},
         "nickel_sulphate": {"nickel_ore": F.REFINING_INPUT["nickel_sulphate"]},
         "cobalt_refined": {"cobalt_ore": F.REFINING_INPUT["cobalt_refined"]},
         "manganese_sulphate": {"manganese_ore": F.REFINING_INPUT["manganese_sulphate"]},
@@ -390,7 +392,7 @@ def build_chain() -> Chain:
     # Refining.
     li_mined = {r: q * F.LI_TO_LCE for r, (q, _) in F.LITHIUM_MINES.items()}
     li_mined["RoW"] = F.LITHIUM_WORLD[0] * F.LI_TO_LCE - sum(li_mined.values())
-    y = F.REFINING_INPUT["lithium_chem"]
+    y = F.REFINING_INPUT["lithium_carbonate"]  # the same for either salt
     eu_uses(ch, "lithium_ore", F.EU_LITHIUM_ORE_USE[0])
     li_ref_total = (sum(li_mined.values()) - F.EU_LITHIUM_ORE_USE[0]) / y
     li_ref = {
@@ -400,7 +402,13 @@ def build_chain() -> Chain:
         "AU": F.LITHIUM_REFINING_OTHER["AU"][0],
     }
     li_ref["RoW"] = li_ref_total - sum(li_ref.values())
-    refined_proc(ch, "lithium_chem", li_ref, {"CN": "P040"}, "D-lithium-refining", "Lithium refineries")
+    # Each region's output is split between hydroxide and carbonate (LITHIUM_HYDROXIDE_SHARE).
+    lioh = {r: q * F.LITHIUM_HYDROXIDE_SHARE[r][0] for r, q in li_ref.items()}
+    li2co3 = {r: q - lioh[r] for r, q in li_ref.items()}
+    srcs = {"CN": "D-lithium-salts-cn", "CL": "D-lithium-salts-cl"}
+    refined_proc(ch, "lithium_carbonate", li2co3, srcs, "D-lithium-refining", "Lithium carbonate refineries")
+    refined_proc(ch, "lithium_hydroxide", lioh, srcs, "D-lithium-refining", "Lithium hydroxide refineries")
+    eu_uses(ch, "lithium_carbonate", F.EU_CARBONATE_USE[0], F.EU_CARBONATE_USE[1])
     co_mined = {r: q for r, (q, _) in F.COBALT_MINES.items()}
     co_world = F.COBALT_MINES["CD"][0] / F.COBALT_DRC_SHARE[0]
     co_mined["RoW"] = co_world - sum(co_mined.values())
@@ -417,7 +425,7 @@ def build_chain() -> Chain:
         primary = ch.use(com) - ch.made(com)
         s = {r: (v if isinstance(v, tuple) else (v, "A-shares")) for r, v in shares.items()}
         aggregate(ch, com, primary, s, "refining", label, stage="refining")
-    for com in ("lithium_chem", "cobalt_refined"):
+    for com in ("lithium_carbonate", "lithium_hydroxide", "cobalt_refined"):
         other_uses(ch, com, ch.made(com) - ch.use(com), "refining")
 
     # Mining.
@@ -492,6 +500,8 @@ def refined_proc(
 ) -> None:
     """Add one refinery aggregate per region with the given output."""
     for reg, q in sorted(out.items()):
+        if q <= 0:
+            continue
         owner = (owners or {}).get(reg, F.OWNER.get((reg, com), reg))
         ch.add(
             f"{reg.lower()}-{com}",
@@ -528,7 +538,7 @@ def other_uses(ch: Chain, com: str, total: float, stage: str) -> None:
     del stage
 
 
-def eu_uses(ch: Chain, com: str, total: float) -> None:
+def eu_uses(ch: Chain, com: str, total: float, source: str = "A-eu-ore-uses") -> None:
     """Add final demand for non-battery uses in the EU, split among EU regions (A-eu-ore-uses)."""
     for reg, share in sorted(F.EU_INDUSTRY_SPLIT.items()):
         ch.demand.append(
@@ -538,6 +548,6 @@ def eu_uses(ch: Chain, com: str, total: float) -> None:
                 quantity=total * share,
                 growth=0.0,
                 value_of_lost_demand=None,
-                source="A-eu-ore-uses",
+                source=source,
             )
         )

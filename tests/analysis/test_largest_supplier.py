@@ -183,30 +183,36 @@ def test_global_network_by_hand(glob):
     # operation or construction with a dated capacity (cobalt refining).
     assert ((glob["coverage"] >= 0) & (glob["coverage"] <= 1)).all()
     assert glob.loc["cobalt_refined", "added_2030"] == 0.0
-    # Lithium refining by 2030, planned as the pipeline outlook plans it (completion.planned_capacity):
-    # Vulcan Lionheart (construction, 21,132 t LCE dated 2030) + AMG Bitterfeld-Wolfen (operating,
-    # 17,610 t LCE in 2025, a dated figure after 2024, so its full 88,050 t LCE stands for 2030) +
-    # Keliber (construction since 2023, no dated figure: its full 13,208 t LCE two years after its
-    # status year) = 122,390 t LCE; Savannah is a mine and announced.
-    assert glob.loc["lithium_chem", "added_2030"] == pytest.approx(21132 + 88050 + 13208)
+    # Lithium hydroxide refining by 2030, planned as the pipeline outlook plans it
+    # (completion.planned_capacity): Vulcan Lionheart (construction, 21,132 t LCE dated 2030) + AMG
+    # Bitterfeld-Wolfen (operating, 17,610 t LCE in 2025, a dated figure after 2024, so its full
+    # 88,050 t LCE stands for 2030) + Keliber (construction since 2023, no dated figure: its full
+    # 13,208 t LCE two years after its status year) = 122,390 t LCE; Savannah is a mine and announced.
+    # No carbonate project is in the table.
+    assert glob.loc["lithium_hydroxide", "added_2030"] == pytest.approx(21132 + 88050 + 13208)
+    assert glob.loc["lithium_carbonate", "added_2030"] == 0.0
 
 
 def test_lithium_refining_removes_the_same_supplier_as_the_iea(glob):
-    row = glob.loc["lithium_chem"]
-    assert row["published_top"] == "CN"
-    assert row["top_2030"] == "CN"
-    assert row["published_low"] == pytest.approx(0.65)
-    assert row["published_year"] == 2035
+    # The IEA's figure is for refined lithium as a whole; each salt is compared with it.
+    for salt in ("lithium_carbonate", "lithium_hydroxide"):
+        row = glob.loc[salt]
+        assert row["published_top"] == "CN"
+        assert row["top_2030"] == "CN"
+        assert row["published_low"] == pytest.approx(0.65)
+        assert row["published_year"] == 2035
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="network 25 % (2030) vs IEA 65 % (2035): outside China the projects table's pipeline adds only "
-    "122 kt LCE by 2030 (AMG Bitterfeld-Wolfen, Vulcan Lionheart, Keliber) while demand doubles, and capacity "
-    "it does not list stays at 2024 levels; the IEA counts announced refineries worldwide to 2035",
+    reason="network {carbonate} for carbonate and {hydroxide} for hydroxide (2030) vs IEA 65 % for refined lithium "
+    "(2035): outside China the projects table's pipeline adds only 122 kt LCE of hydroxide by 2030 (AMG "
+    "Bitterfeld-Wolfen, Vulcan Lionheart, Keliber) and no carbonate while demand doubles, and capacity it does "
+    "not list stays at 2024 levels; the IEA counts announced refineries worldwide to 2035",
 )
 def test_lithium_refining_agrees_with_the_iea(glob):
-    assert glob.loc["lithium_chem", "verdict"] == "agree"
+    assert glob.loc["lithium_carbonate", "verdict"] == "agree"
+    assert glob.loc["lithium_hydroxide", "verdict"] == "agree"
 
 
 @pytest.mark.xfail(
@@ -240,7 +246,7 @@ def test_largest_supplier_command(tmp_path: Path, capsys):
     out = tmp_path / "ls.csv"
     assert run(["largest-supplier", "global-li-ion-2024", "--csv", str(out)]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert "lithium_chem" in text
+    assert "lithium_hydroxide" in text
     assert "CN" in text
     df = pd.read_csv(out)
     assert {"commodity", "coverage", "coverage_2030", "published_low", "verdict"} <= set(df.columns)

@@ -19,7 +19,7 @@ def test_dependency_cli_writes_csv_and_png(tmp_path, capsys):
 def test_dependency_cli_global_network(capsys):
     assert run(["dependency", "global-li-ion-2024", "--region", "EU27", "--embedded", "cam_nmc"]) == 0
     out = capsys.readouterr().out
-    for com in ("lithium_chem", "cam_nmc", "anode_synthetic", "cell_nmc", "cell_lfp"):
+    for com in ("lithium_carbonate", "lithium_hydroxide", "cam_nmc", "anode_synthetic", "cell_nmc", "cell_lfp"):
         assert com in out
 
 

@@ -69,7 +69,7 @@ def test_shares_years_and_months() -> None:
 
 def test_names_come_from_the_network(net: vc.Network) -> None:
     assert fmt.commodity(net, "cam_nmc") == "Cathode active material, NMC (t)"
-    assert fmt.commodity(net, "lithium_chem", with_unit=False, short=True) == "Lithium chemicals"
+    assert fmt.commodity(net, "lithium_hydroxide", with_unit=False, short=True) == "Lithium hydroxide"
     assert fmt.commodity(net, "separator") == "Separator film (Mm²)"
     assert fmt.region(net, "CN") == "China"
     assert fmt.process(net, "cn-anode_natural") == str(net.processes.at["cn-anode_natural", "name"])

@@ -106,16 +106,16 @@ def test_html_has_every_section_and_stands_alone(written: Path) -> None:
 
 
 def test_largest_supplier_table_is_the_runs(run: ReportRun, written: Path) -> None:
-    # The table in the report is the run's largest-supplier frame, row for row: lithium chemicals
-    # without China today and in 2030, and the IEA's 65 % (2035) beside it with the verdict.
+    # The table in the report is the run's largest-supplier frame, row for row: lithium hydroxide
+    # without China today and in 2030, and the IEA's 65 % for refined lithium (2035) beside it with the verdict.
     t = run.largest_supplier
     assert t is not None
     parser = _Tables()
     parser.feed(written.read_text("utf-8"))
     rows = parser.tables["Largest-supplier test: share of world demand covered without the largest supplier"]
     assert len(rows) == 1 + len(t)
-    li = next(r for r in rows if r[1].startswith("Lithium chemicals"))
-    lc = t.loc["lithium_chem"]
+    li = next(r for r in rows if r[1].startswith("Lithium hydroxide"))
+    lc = t.loc["lithium_hydroxide"]
     assert li[3] == f"{100 * lc['coverage']:.0f}% without China"
     assert li[5] == f"{100 * lc['coverage_2030']:.0f}% without China"
     assert li[6] == f"65% without China (2035; {lc['verdict']})"

@@ -40,7 +40,8 @@ def canon() -> Network:
         "pcam": "precursor",
         "cam_nmc": "active material",
         "cam_lfp": "active material",
-        "lithium_chem": "refining",
+        "lithium_carbonate": "refining",
+        "lithium_hydroxide": "refining",
         "cell_nmc": "cell",
         "cell_lfp": "cell",
         "cobalt_ore": "mining",
@@ -98,7 +99,7 @@ def canon() -> Network:
     b.add_demand("DE", "cell_nmc", quantity=5)
     b.add_demand("US", "natural_graphite", quantity=5)
     b.add_expansion("de-lfp-cn", region="DE", technology_origin="CN", owner="CN", outputs={"cam_lfp": 1})
-    b.add_expansion("de-li-cn", region="DE", technology_origin="CN", owner="CN", outputs={"lithium_chem": 1})
+    b.add_expansion("de-li-cn", region="DE", technology_origin="CN", owner="CN", outputs={"lithium_hydroxide": 1})
     b.add_expansion("de-cells-cn", region="DE", technology_origin="CN", owner="CN", outputs={"cell_lfp": 1})
     b.add_expansion("de-cells-kr", region="DE", technology_origin="KR", owner="KR", outputs={"cell_nmc": 1})
     b.add_expansion("cn-lfp", region="CN", technology_origin="CN", outputs={"cam_lfp": 1})

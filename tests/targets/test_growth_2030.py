@@ -103,7 +103,8 @@ def test_out_of_sample_p043_china_lithium_refining_2030(world):
     # P043 (IEA GCMO 2025 base case): China 62 % of lithium refining in 2030; +-3 pp. Primary refining only
     # (lithium chemicals made from ore, not from black mass).
     net, plan = world
-    coef = _output_coefficients(net, "lithium_chem", fed_by="lithium_ore")
+    coef = _output_coefficients(net, "lithium_carbonate", fed_by="lithium_ore")
+    coef |= _output_coefficients(net, "lithium_hydroxide", fed_by="lithium_ore")  # both salts: refined lithium
     assert _share_2030(net, plan, coef, {"CN"}, "output") == pytest.approx(0.62, abs=0.03)
 
 
@@ -127,7 +128,7 @@ def test_out_of_sample_p238_china_recycling_capacity_2030(world):
     # capacity stays above 70 % to 2030. Both steps: shredding (t of batteries) and hydrometallurgy (t of black mass).
     net, plan = world
     shred = _output_coefficients(net, "black_mass", fed_by="eol_batteries")
-    refine = _output_coefficients(net, "lithium_chem", fed_by="black_mass")
+    refine = _output_coefficients(net, "lithium_carbonate", fed_by="black_mass")  # recyclers recover carbonate
     assert _share_2030(net, plan, shred, {"CN"}, "capacity") > 0.70
     assert _share_2030(net, plan, refine, {"CN"}, "capacity") > 0.70
 

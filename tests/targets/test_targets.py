@@ -170,8 +170,8 @@ def test_study_specs_load():
     cap = study.policies[0]
     assert isinstance(cap, CapPath)
     # the 2029 knot cuts today's share by 30 % (only where it is above 65 %), 2030 is the CRMA 65 %
-    shares = cap.shares([2028, 2029, 2030], {c: 0.9 if c == "lithium_chem" else 0.5 for c in cap.commodities})
-    j = cap.commodities.index("lithium_chem")
+    shares = cap.shares([2028, 2029, 2030], {c: 0.9 if c == "lithium_hydroxide" else 0.5 for c in cap.commodities})
+    j = cap.commodities.index("lithium_hydroxide")
     assert shares[:, j] == pytest.approx([1.0, 0.63, 0.63])
     k = cap.commodities.index("cam_nmc")
     assert shares[:, k] == pytest.approx([1.0, 1.0, 0.65])
@@ -203,7 +203,7 @@ def test_default_study_on_the_global_network(default_targets):
     assert res.region == "EU27"
     assert res.seconds < 60
     t = res.table
-    assert len(t) == 22
+    assert len(t) == 23  # one row per capped or benchmarked commodity; lithium chemicals are two salts
     assert res.premium >= -1e-6 * abs(res.reference_plan.objective)
     assert math.isfinite(res.premium_per_kwh)
     scen = set(res.unmet.index.get_level_values("scenario"))
@@ -219,11 +219,14 @@ def test_default_study_on_the_global_network(default_targets):
     # policy measures it (production over the EU's own use), or no use at all; refined cobalt once
     # showed 0 % made in the EU under a 40 % target read as met, from a measure over supply that
     # counted cobalt passing through Finland to Norway
-    # Two of the three recycling minimums are met: with world demand served to 2030, the EU's use of
-    # nickel sulphate grows with its cell output while its black mass stays at 2024 collection, so
-    # under the reimposed export controls recycled nickel falls 44.6 t Ni short of 25 % in 2026,
-    # before the new EU refiners run.
-    for lo, got, n in (("min_domestic", "planned_domestic", 3), ("min_recycled", "planned_recycled", 2)):
+    # One of the three recycling minimums is met (cobalt): with world demand served to 2030, the EU's
+    # use of nickel sulphate grows with its cell output while its black mass stays at 2024 collection,
+    # so under the reimposed export controls recycled nickel falls 44.6 t Ni short of 25 % in 2026,
+    # before the new EU refiners run. Lithium falls short too since the EU buys lithium carbonate for
+    # non-battery uses (A-eu-carbonate-uses): in 2024 it uses 3,803 t LCE of hydroxide (Umicore Nysa)
+    # + 5,000 t LCE of carbonate = 8,803 t LCE, a quarter of which is 2,201 t, while its refiners
+    # recover 0.08 t LCE per t of the 9,000 t of black mass they treat = 720 t LCE.
+    for lo, got, n in (("min_domestic", "planned_domestic", 3), ("min_recycled", "planned_recycled", 1)):
         met = t[t[lo].notna() & (t["violation"] <= 1e-6)]
         assert len(met) >= n, lo
         ok = met[got].isna() | (met[got] >= met[lo] - 1e-6)

@@ -78,7 +78,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     "A-recycling": (
         "Recycling volumes and recoveries",
         "End-of-life batteries collected in 2024 by region (CN 250 kt, US 40 kt, EU27 50 kt, RoW 30 kt, KR 20 kt,"
-        " ...); 0.4 t black mass per t shredded; per t black mass 0.08 t LCE, 0.10 t Ni and 0.03 t Co recovered; "
+        " ...); 0.4 t black mass per t shredded; per t black mass 0.08 t LCE (as lithium carbonate, "
+        "A-lithium-salts), 0.10 t Ni and 0.03 t Co recovered; "
         "hydrometallurgical capacity and throughput outside China (BE 7/5, DE 3/2, FI 3/2, JP 8/5, US 12/6 kt; "
         "KR 15 and RoW 5 kt plus the black mass no named refiner treats, 60% to Korea (T139: Korean recyclers "
         "rely on European black mass) and 40% to refiners elsewhere in Asia; Korean capacity at 45% utilisation,"
@@ -184,6 +185,38 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "3,000 t LCE a year for glass and ceramics is assumed. Natural graphite used in the EU outside the "
         "battery chain (refractories, steel, lubricants) is the 76 kt imported in 2023 (T080). Both are split "
         "among EU regions DE 35%, FR 15%, ES 10%, PL 10%, EU-other 30%, roughly by industrial output.",
+    ),
+    "A-eu-carbonate-uses": (
+        "Non-battery uses of lithium carbonate in the EU",
+        "Europe imports about 81 % of the lithium salts it uses (T053) and Chile is its main supplier of refined "
+        "lithium (T044), which is carbonate; its buyers outside the battery chain are glass, glass-ceramics and "
+        "ceramics makers, construction chemicals and pharmaceuticals. No tonnage is in the project's figure set: "
+        "5,000 t LCE a year is assumed, the same order as the EU's non-battery use of lithium ore (A-eu-ore-uses), "
+        "split among EU regions as that use is. Without it the EU would buy no carbonate at all, since its only "
+        "battery user of lithium, NMC cathode in Poland, draws hydroxide (A-lithium-salts).",
+    ),
+    "A-lithium-salts": (
+        "Lithium carbonate and lithium hydroxide: who makes and who uses which",
+        "Both salts are counted in t LCE (0.8805 t LCE per t of lithium hydroxide monohydrate, by lithium "
+        "content), so recipes and refinery yields are the same for either. Makers: China's split is its 2024 "
+        "output (P301, P302; D-lithium-salts-cn), Chile's its 2023 exports by value (T055; D-lithium-salts-cl); "
+        "Argentina's brine operations export carbonate (T060) and are counted as carbonate only; Australia's "
+        "refineries, Kwinana and Kemerton, make hydroxide (P303) and are counted as hydroxide only; RoW (the US, "
+        "Brazil, Canada, Korea and others, which make both) is split half and half. Hydrometallurgical recyclers "
+        "recover lithium as carbonate (China's recycled lithium is reported as carbonate, P306; the same is assumed"
+        " elsewhere). Users: LFP cathode is made from carbonate; NMC 811 needs hydroxide, whose lower melting "
+        "point allows the lower sintering temperature high-nickel cathode needs (P305), and the network's NMC "
+        "(half NMC 811, half NMC 622 by intensity, D-nmc-blend) is counted on hydroxide throughout, as Korean and "
+        "Japanese makers and high-nickel lines run it. NMC 622 can be made from carbonate (P305): an NMC plant "
+        "short of hydroxide may run its NMC 622 share, 0.52 of its cathode mass (D-nmc-blend: 1.539 of 2.939 kg "
+        "per kWh), on carbonate, t LCE for t LCE, reaching that share in 6 months (re-qualifying the cathode with "
+        "the cell maker, as for a new anode material, A-anode-substitution, but twice as long, since sintering "
+        "must be re-tuned). The switch has no cost of its own: carbonate is the cheaper salt, but firing it "
+        "needs a higher temperature, and no figure for either is in the project's figure set. The recourse is "
+        "'chemistry_switching' (a change of cathode recipe). LFP is not allowed onto hydroxide, and no "
+        "carbonate-to-hydroxide conversion (causticisation) is modelled: no figure for its output is in the "
+        "project's figure set. The non-battery uses of either salt ('other uses', A-other-uses) are what the "
+        "refiners make beyond the chain's needs.",
     ),
     "A-trade-drivers": (
         "What drives who buys from whom, where no flow is observed",
@@ -333,8 +366,26 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     "D-lithium-refining": (
         "Lithium chemical output by country",
         "All mined lithium (240 kt Li, P049, x 5.323 t LCE per t Li) is refined with yield 1/1.10; China refines "
-        "70% (P040); Chile and Argentina refine their own output (P051, P054); Australia and RoW per A-refining.",
+        "70% (P040); Chile and Argentina refine their own output (P051, P054); Australia and RoW per A-refining."
+        " Each country's output is split between carbonate and hydroxide (A-lithium-salts, D-lithium-salts-cn, "
+        "D-lithium-salts-cl).",
         "medium",
+    ),
+    "D-lithium-salts-cn": (
+        "China's lithium refining split between hydroxide and carbonate",
+        "China's refined lithium, 70 % of the world's (P040, D-lithium-refining), split by its 2024 output: 360 "
+        "kt of battery-grade lithium hydroxide (P302) x 0.8805 t LCE per t of monohydrate = 316,980 t LCE, "
+        "against 670 kt of battery-grade lithium carbonate (P301): hydroxide 316,980 / 986,980 = 32.1 %, "
+        "carbonate 67.9 %.",
+        "medium",
+    ),
+    "D-lithium-salts-cl": (
+        "Chile's lithium refining split between hydroxide and carbonate",
+        "Chile's 2023 lithium exports: carbonate USD 6.06 bn, hydroxide USD 1.01 bn (T055). At one price per "
+        "tonne of either salt (an assumption: the two traded close to each other in 2023) the tonnes are in the "
+        "ratio of the values; in t LCE hydroxide is 1.01 x 0.8805 = 0.889 against 6.06: 0.889 / 6.949 = 12.8 % "
+        "hydroxide, 87.2 % carbonate, applied to Chile's refined output (D-lithium-refining).",
+        "low",
     ),
     "D-cn-cells-kr": (
         "Korean-owned cell output in China",

@@ -144,6 +144,12 @@ LI_MASS_FRACTION = {  # Li mass fraction of the cathode active material (stoichi
 }
 PCAM_PER_CAM = 0.95  # t hydroxide precursor per t NMC cathode (molar masses), D-cam-mass
 ANODE_SYNTHETIC_SHARE = 0.75  # A-anode-mix
+# Cathode lithium salts (A-lithium-salts): LFP cathode draws carbonate; the network's NMC, a blend of NMC 811 and
+# NMC 622 (D-nmc-blend), draws hydroxide, which NMC 811 needs (P305). NMC 622 can be made from carbonate (P305):
+# in a shortage of hydroxide an NMC plant may run its NMC 622 share on carbonate, t LCE for t LCE. That share is
+# the 622 half's cathode mass in the blend, 0.1102 / 0.0716 = 1.539 of 0.0998 / 0.0713 + 1.539 = 2.939 kg per
+# kWh: 0.52 (D-nmc-blend). (input replaced, alternative, largest share, months to reach it, extra cost USD/t)
+LITHIUM_SALT_SWITCHING = {"cam_nmc": ("lithium_hydroxide", "lithium_carbonate", 0.52, 6.0, 0.0)}
 # Cells may switch graphite (A-anode-substitution): input replaced -> (alternative, t of the
 # alternative per t replaced, largest share of the activity, months to reach it)
 ANODE_SUBSTITUTION = {
@@ -162,11 +168,12 @@ CHEMISTRY_SWITCHING = {
 ELECTROLYTE = {"nmc": 1000.0, "lfp": 1300.0}  # t per GWh, A-components (cross-check P102)
 SEPARATOR = {"nmc": 15.0, "lfp": 20.0}  # million m2 per GWh, A-components (cross-check P101)
 REFINING_INPUT = {  # t of ore (in the commodity's unit) per t of refined output, A-yields
-    "lithium_chem": 1.10, "nickel_sulphate": 1.05, "cobalt_refined": 1.02, "manganese_sulphate": 1.10,
+    "lithium_carbonate": 1.10, "lithium_hydroxide": 1.10, "nickel_sulphate": 1.05, "cobalt_refined": 1.02, "manganese_sulphate": 1.10,
 }
 FLAKE_PER_ANODE = 2.0  # t natural flake per t spherical natural anode material, A-yields
 BLACK_MASS_YIELD = 0.40  # t black mass per t end-of-life batteries or scrap, A-recycling
-RECOVERY = {"lithium_chem": 0.08, "nickel_sulphate": 0.10, "cobalt_refined": 0.03}  # per t black mass, A-recycling
+# Per t black mass, A-recycling; hydrometallurgical refiners recover lithium as carbonate (P306, A-lithium-salts).
+RECOVERY = {"lithium_carbonate": 0.08, "nickel_sulphate": 0.10, "cobalt_refined": 0.03}
 
 # --------------------------------------------------------------------------- mining (t/yr)
 # region -> (quantity in source unit, source); lithium in t Li (x LI_TO_LCE), others in t of content.
@@ -190,6 +197,7 @@ GRAPHITE_AFRICA_2024 = (120_000, "P278")  # split MZ:MG as in 2023 (P275, P276)
 # EU regions by A-eu-ore-uses.
 EU_GRAPHITE_USE = (76_000.0, "T080")
 EU_LITHIUM_ORE_USE = (3_000.0, "A-eu-ore-uses")  # t LCE
+EU_CARBONATE_USE = (5_000.0, "A-eu-carbonate-uses")  # t LCE: glass, ceramics, construction chemicals, pharma
 EU_INDUSTRY_SPLIT = {"DE": 0.35, "FR": 0.15, "ES": 0.10, "PL": 0.10, "EU-other": 0.30}
 GRAPHITE_MINES = {"MZ": (128_180, "P275"), "MG": (105_640, "P276"), "BR": (90_740, "P277"), "IN": (53_000, "P274"),
                   "RoW": (50_000, "A-mines")}
@@ -198,6 +206,16 @@ GRAPHITE_MINES = {"MZ": (128_180, "P275"), "MG": (105_640, "P276"), "BR": (90_74
 # Refined lithium: China 70% of refining (P040); Chile and Argentina convert their own brine.
 LITHIUM_REFINING_CN = (0.70, "P040")
 LITHIUM_REFINING_OTHER = {"AU": (10_000, "A-refining")}  # t LCE; RoW takes the rest
+# Lithium hydroxide's share of each region's refined output, in t LCE (the rest is carbonate). China: MIIT's
+# 2024 output, 360 kt of battery-grade hydroxide (P302) x 0.8805 t LCE per t of monohydrate = 316,980 t LCE
+# against 670 kt of carbonate (P301): 316,980 / 986,980 = 0.3212 (D-lithium-salts-cn). Chile: its 2023 exports,
+# hydroxide USD 1.01 bn against carbonate USD 6.06 bn (T055), at one price per tonne of either salt (an
+# assumption) and 0.8805 t LCE per t of hydroxide: 0.889 / 6.949 = 0.1280 (D-lithium-salts-cl). Argentina's
+# brine makes carbonate (T060), Australia's refineries (Kwinana, Kemerton) hydroxide (P303); RoW half of each.
+LITHIUM_HYDROXIDE_SHARE = {"CN": (360_000 * 0.8805 / (670_000 + 360_000 * 0.8805), "D-lithium-salts-cn"),
+                           "CL": (1.01 * 0.8805 / (6.06 + 1.01 * 0.8805), "D-lithium-salts-cl"),
+                           "AR": (0.0, "A-lithium-salts"), "AU": (1.0, "A-lithium-salts"), "RoW": (0.5, "A-lithium-salts")}
+LIOH_TO_LCE = 0.8805  # t LCE per t LiOH.H2O (lithium content by molar mass: 73.89 / (2 x 41.96))
 COBALT_REFINING_CN = (0.80, "P081")
 COBALT_REFINING_OTHER = {  # t Co, A-refining; RoW takes the rest
     "FI": 15_000, "JP": 4_000, "CA": 3_000, "NO": 4_000, "CD": 8_000,
@@ -245,7 +263,7 @@ KR_HYDROMET_UTILISATION = 0.45  # T139: Korean recyclers run below 50% utilisati
 # --------------------------------------------------------------------------- costs (USD per unit of activity)
 VARIABLE_COST = {  # A-costs, Chinese cost level
     "lithium_ore": 4_000, "nickel_ore": 9_000, "cobalt_ore": 18_000, "manganese_ore": 150, "natural_graphite": 500,
-    "lithium_chem": 3_000, "nickel_sulphate": 3_500, "cobalt_refined": 4_000, "manganese_sulphate": 1_200,
+    "lithium_carbonate": 3_000, "lithium_hydroxide": 3_000, "nickel_sulphate": 3_500, "cobalt_refined": 4_000, "manganese_sulphate": 1_200,
     "anode_natural": 2_000, "anode_synthetic": 3_500, "pcam": 2_500, "cam_nmc": 4_000, "cam_lfp": 2_500,
     "electrolyte": 1_500, "separator": 150_000, "cell_nmc": 2.0e7, "cell_lfp": 1.6e7, "pack_ev": 1.2e7,
     "pack_ess": 1.0e7, "eol_batteries": 300, "black_mass": 600, "hydromet": 2_000,
@@ -253,7 +271,8 @@ VARIABLE_COST = {  # A-costs, Chinese cost level
 COST_LEVEL = {"EU": (1.5, "P008"), "HIGH": (1.2, "A-costs")}  # EU +50%; other OECD +20%; mining not scaled
 HIGH_COST = {"US", "CA", "KR", "JP", "AU", "GB", "NO"}
 VALUE = {  # USD per unit, for pricing lost output; A-values unless noted
-    "lithium_ore": (6_000, "A-values"), "lithium_chem": (11_000, "A-values"), "nickel_ore": (14_000, "A-values"),
+    "lithium_ore": (6_000, "A-values"), "lithium_carbonate": (11_000, "A-values"),
+    "lithium_hydroxide": (11_000, "A-values"), "nickel_ore": (14_000, "A-values"),
     "nickel_sulphate": (18_000, "A-values"), "cobalt_ore": (22_000, "A-values"), "cobalt_refined": (26_000, "A-values"),
     "manganese_ore": (200, "A-values"), "manganese_sulphate": (2_000, "A-values"), "natural_graphite": (600, "A-values"),
     "anode_natural": (3_500, "A-values"), "anode_synthetic": (4_500, "A-values"), "pcam": (9_000, "A-values"),
@@ -277,11 +296,12 @@ CONCENTRATE_RATE = (50.0, "P952")  # USD per t of concentrate
 CELL_WH_PER_KG = {"cell_nmc": (250.0, "P953"), "cell_lfp": (170.0, "P954")}
 # Tonnes shipped per unit, by commodity, with the mode; molar-mass ratios need no source.
 #   spodumene concentrate of 6 % Li2O: 0.06 x 73.89 / 29.88 = 0.1484 t LCE per t, so 6.740 t per t LCE;
-#   lithium chemicals as carbonate, 1 t per t LCE (hydroxide monohydrate would be 1.136 t);
+#   lithium carbonate, 1 t per t LCE; hydroxide monohydrate 1 / 0.8805 = 1.136 t per t LCE (D-lioh-*);
 #   nickel sulphate hexahydrate 262.85 / 58.69 = 4.478 t per t Ni;
 #   manganese sulphate monohydrate 169.01 / 54.94 = 3.076 t per t Mn; the rest are counted in tonnes.
 SHIPPED_T_PER_UNIT: dict[str, tuple[str, float]] = {
-    "lithium_ore": ("bulk", 1 / (0.06 * 73.89 / 29.88)), "lithium_chem": ("container", 1.0),
+    "lithium_ore": ("bulk", 1 / (0.06 * 73.89 / 29.88)), "lithium_carbonate": ("container", 1.0),
+    "lithium_hydroxide": ("container", 1 / 0.8805),
     "nickel_sulphate": ("container", 262.85 / 58.69), "manganese_sulphate": ("container", 169.01 / 54.94),
     "natural_graphite": ("container", 1.0), "anode_natural": ("container", 1.0),
     "anode_synthetic": ("container", 1.0), "pcam": ("container", 1.0), "cam_nmc": ("container", 1.0),
@@ -337,12 +357,12 @@ EXPANSIONS += [
      "FI", "FI", 3),
     ("us-cam_nmc-new", "New NMC cathode plant (US)", "US", "cam_nmc", 60_000.0, 800e6 * EUR_USD / 60_000 * 1.2,
      "D-capex-cam", "US", "KR", 3),
-    ("de-lithium_chem-new", "New lithium hydroxide refinery (DE)", "DE", "lithium_chem", 40_000.0, 25_000.0, "A-capex",
+    ("de-lithium_hydroxide-new", "New lithium hydroxide refinery (DE)", "DE", "lithium_hydroxide", 40_000.0, 25_000.0, "A-capex",
      "DE", "DE", 3),
-    ("fi-lithium_chem-new", "New lithium hydroxide refinery (Kokkola, FI)", "FI", "lithium_chem", 15_000.0, 25_000.0,
+    ("fi-lithium_hydroxide-new", "New lithium hydroxide refinery (Kokkola, FI)", "FI", "lithium_hydroxide", 15_000.0, 25_000.0,
      "A-capex", "FI", "FI", 2),
-    ("us-lithium_chem-new", "New lithium refinery (US)", "US", "lithium_chem", 50_000.0, 22_000.0, "A-capex", "US", "US", 3),
-    ("au-lithium_chem-new", "New lithium hydroxide refinery (AU)", "AU", "lithium_chem", 50_000.0, 20_000.0, "A-capex",
+    ("us-lithium_hydroxide-new", "New lithium hydroxide refinery (US)", "US", "lithium_hydroxide", 50_000.0, 22_000.0, "A-capex", "US", "US", 3),
+    ("au-lithium_hydroxide-new", "New lithium hydroxide refinery (AU)", "AU", "lithium_hydroxide", 50_000.0, 20_000.0, "A-capex",
      "AU", "AU", 3),
     ("pt-lithium_ore-new", "New spodumene mine (Barroso, PT)", "PT", "lithium_ore", 30_000.0, 15_000.0, "A-capex", "PT",
      "PT", 5),
@@ -387,7 +407,7 @@ EXPANSIONS += [
 # a published 2030 outlook where one bounds the stage, else the growth of battery demand (EV and storage).
 BATTERY_GROWTH_2030 = (3000.0 + 400.0) / (950.0 + 205.0)  # D-growth-bound: P016, P243 over P011, P022 = 2.94
 GROWTH_2030: dict[str, tuple[float, str]] = {
-    "lithium_ore": (1 + 1.46, "P901"), "lithium_chem": (1 + 1.46, "P901"),  # lithium demand +146 %, IEA base case
+    "lithium_ore": (1 + 1.46, "P901"), "lithium_carbonate": (1 + 1.46, "P901"), "lithium_hydroxide": (1 + 1.46, "P901"),  # lithium demand +146 %, IEA base case
     "cobalt_ore": (1 + 0.75, "P902"), "cobalt_refined": (1 + 0.75, "P902"),  # graphite and cobalt +50-75 %: upper end
     "natural_graphite": (1 + 0.75, "P902"),
     "pcam": (1 + 1.78, "P903"), "cam_nmc": (1 + 1.78, "P903"), "cam_lfp": (1 + 1.78, "P903"),  # CAM capacity +178 %
@@ -400,7 +420,8 @@ GROWTH_2030: dict[str, tuple[float, str]] = {
 GROWTH_CAPEX: dict[str, tuple[float, str]] = {
     "lithium_ore": (12_000.0, "A-capex"), "nickel_ore": (20_000.0, "A-capex-growth"),
     "cobalt_ore": (30_000.0, "A-capex-growth"), "manganese_ore": (250.0, "A-capex-growth"),
-    "natural_graphite": (2_000.0, "A-capex"), "lithium_chem": (20_000.0, "A-capex"),
+    "natural_graphite": (2_000.0, "A-capex"), "lithium_carbonate": (20_000.0, "A-capex"),
+    "lithium_hydroxide": (20_000.0, "A-capex"),
     "nickel_sulphate": (15_000.0, "A-capex"), "cobalt_refined": (20_000.0, "A-capex"),
     "manganese_sulphate": (6_000.0, "A-capex"), "pcam": (8_000.0, "A-capex"),
     "cam_nmc": (800e6 * EUR_USD / 60_000 / 2.0, "D-capex-cam-cn"), "cam_lfp": (10_000.0, "A-capex"),

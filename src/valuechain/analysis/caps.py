@@ -24,7 +24,7 @@ Study specs may list a ``cap_path`` policy; :func:`valuechain.study.load_study` 
 
     - type: cap_path
       name: single-country-cap
-      commodities: [lithium_chem, cam_nmc]
+      commodities: [lithium_hydroxide, cam_nmc]
       region: EU27
       path: {2029: {reduction: 0.30}, 2030: 0.65}
 

@@ -289,7 +289,7 @@ class MinDomesticShare(Policy):
     Parameters
     ----------
     commodities
-        Commodities whose domestic production counts (e.g. lithium_chem for processing).
+        Commodities whose domestic production counts (e.g. lithium_carbonate and lithium_hydroxide for processing).
     region
         Region or group (e.g. "EU27").
     share

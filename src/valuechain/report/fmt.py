@@ -215,8 +215,8 @@ def month(p: Any) -> str:
 def commodity(net: Network, cid: str, *, with_unit: bool = True, short: bool = False) -> str:
     """A commodity's name (and unit) from the network, e.g. ``Electrolyte (t)``; the id if unknown.
 
-    ``short`` drops the name's parenthesised detail (``Lithium chemicals (carbonate and
-    hydroxide)`` -> ``Lithium chemicals``).
+    ``short`` drops the name's parenthesised detail (``Lithium hydroxide (monohydrate, counted
+    in t LCE)`` -> ``Lithium hydroxide``).
     """
     com = net.commodities
     if cid not in com.index:

@@ -411,8 +411,8 @@ class TechnologyControl(Shock):
 
     Examples
     --------
-    >>> TechnologyControl("CN", ["cam_lfp", "lithium_chem"], start="2025-07-15")
-    TechnologyControl(origin='CN', technologies=['cam_lfp', 'lithium_chem'], start='2025-07-15')
+    >>> TechnologyControl("CN", ["cam_lfp", "lithium_hydroxide"], start="2025-07-15")
+    TechnologyControl(origin='CN', technologies=['cam_lfp', 'lithium_hydroxide'], start='2025-07-15')
     """
 
     _params = ("origin", "technologies", "derate", "start", "duration", "skip_missing")
