@@ -184,7 +184,7 @@ class CapPath(Policy):
         for j, mask in enumerate(masks):
             for b, i, s, c in ctx.supply_terms(com, into, origin=mask):
                 fixed.append((b, i, s * n_o + j, c))
-        scaled, rhs = _total_terms(ctx, com, into, self.measure, n_o)
+        scaled, rhs = _total_terms(ctx, com, into, self.measure, n_o, f"policy:{self.name}")
         years = (
             np.asarray(ctx.shocks.periods.start_time.year, dtype=float)
             + (np.asarray(ctx.shocks.periods.start_time.month, dtype=float) - 1) / 12.0

@@ -220,8 +220,10 @@ def _row_parts(model: Model, policy: str) -> tuple[Any, np.ndarray, np.ndarray]:
     terms = model._share_terms.get(policy)
     if terms is None or model._solution is None:
         raise StudyError(f"'{policy}' is not a solved share policy of this model")
+    from valuechain.opt.policies import least_draws
+
     rpos, cpos, a_fixed, a_share, rhs = terms
-    x = model._solution.x
+    x = least_draws(model, policy, model._solution.x)
     blk = model.lp.row_blocks[f"policy:{policy}"]
     g = np.bincount(rpos - blk.offset, weights=a_fixed * x[cpos], minlength=blk.size)
     h = np.bincount(rpos - blk.offset, weights=a_share * x[cpos], minlength=blk.size)

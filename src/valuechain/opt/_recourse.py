@@ -15,7 +15,8 @@ allows ("substitution" of a material, "chemistry_switching" of a cell chemistry;
   first shortage;
 * cost :math:`w_{st} v_a\,substitute` (label "substitution").
 
-Policies that count a hub's use from recipes (origin shares) do not see what substitution moves.
+Policies that measure a region's consumption (origin caps, domestic minimums) count what the
+plants use after substitution (:func:`use_terms`).
 """
 
 from __future__ import annotations
@@ -31,9 +32,44 @@ from valuechain.network.validate import hub_id
 from valuechain.opt._lp import Block, LinearProgram
 
 if TYPE_CHECKING:
+    from valuechain.opt.formulation import Context
     from valuechain.opt.study import Study
 
-__all__ = ["add_substitution"]
+__all__ = ["add_substitution", "use_terms"]
+
+
+def _allowed(network: Network, study: Study) -> tuple[pd.DataFrame, np.ndarray]:
+    """The alternatives rows the study allows, and each row's input coefficient of its commodity."""
+    allowed = allowed_recourses(substitution=study.substitution, chemistry_switching=study.chemistry_switching)
+    alt = network.alternatives
+    alt = alt[alt["recourse"].isin(list(allowed)).to_numpy()]
+    inputs = network.recipes[network.recipes["kind"] == "input"].groupby(["process", "commodity"])["coefficient"].sum()
+    own = np.asarray([inputs[(p, c)] for p, c in zip(alt["process"], alt["commodity"], strict=True)], dtype=float)
+    return alt, own
+
+
+def use_terms(
+    ctx: Context, com: np.ndarray, within: np.ndarray
+) -> list[tuple[Block, np.ndarray, np.ndarray, np.ndarray]]:
+    """What substitution changes in the use of ``com`` by processes in ``within`` (terms as ``Context.use_terms``).
+
+    A process running part of its activity on an alternative uses ``in_pc`` less of its own input
+    and ``alpha`` more of the alternative per unit substituted, so a share of a region's
+    consumption counts what its plants really use.
+    """
+    from valuechain.opt.formulation import _slot
+
+    if "substitute" not in ctx.blocks:
+        return []
+    blk = ctx.blocks["substitute"]
+    alt, own = _allowed(ctx.network, ctx.study)
+    inside = within[ctx.proc_region[ctx.network.processes.index.get_indexer(pd.Index(alt["process"]))]]
+    out = []
+    for col, coef in (("commodity", -own), ("alternative", alt["coefficient"].to_numpy(float))):
+        c = ctx.commodities.get_indexer(pd.Index(alt[col]))
+        keep = np.flatnonzero(inside & np.isin(c, com))
+        out.append((blk, keep, _slot(com, c[keep]), coef[keep]))
+    return out
 
 
 def add_substitution(
@@ -53,9 +89,7 @@ def add_substitution(
     Only the rows of the recourses ``study`` allows (``substitution``, ``chemistry_switching``)
     count; ``None`` if the network has no alternatives of those.
     """
-    allowed = allowed_recourses(substitution=study.substitution, chemistry_switching=study.chemistry_switching)
-    alt = network.alternatives
-    alt = alt[alt["recourse"].isin(list(allowed)).to_numpy()]
+    alt, own = _allowed(network, study)
     if not len(alt):
         return None
     sc, per = axes
@@ -63,9 +97,6 @@ def add_substitution(
     procs = network.processes
     region = procs["region"]
     pids, coms, others = (alt[c].tolist() for c in ("process", "commodity", "alternative"))
-    rec = network.recipes
-    inputs = rec[rec["kind"] == "input"].groupby(["process", "commodity"])["coefficient"].sum()
-    own = np.asarray([inputs[(p, c)] for p, c in zip(pids, coms, strict=True)], dtype=float)
     p_pos = np.asarray([procs.index.get_loc(p) for p in pids], dtype=np.int64)
     h_own = np.asarray([hub_pos[hub_id(region[p], c)] for p, c in zip(pids, coms, strict=True)], dtype=np.int64)
     h_alt = np.asarray([hub_pos[hub_id(region[p], c)] for p, c in zip(pids, others, strict=True)], dtype=np.int64)

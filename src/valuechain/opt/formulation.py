@@ -17,6 +17,7 @@ from valuechain.network.validate import hub_id
 from valuechain.opt._annuity import crf
 from valuechain.opt._lp import INF, Block, LinearProgram, _loc, scale_capacity
 from valuechain.opt._recourse import add_substitution
+from valuechain.opt._recourse import use_terms as substitution_use
 from valuechain.opt.model import Model
 from valuechain.opt.study import Study
 from valuechain.scenarios.compiled import route_limit
@@ -129,7 +130,7 @@ class Context:
         ):
             keep = (coef < 0) & within[region[item]] & np.isin(c, com)
             terms.append((self.blocks[name], item[keep], _slot(com, c[keep]), -coef[keep]))
-        return terms
+        return terms + substitution_use(self, com, within)  # what the plants use after substitution
 
     def expand(
         self, rows: Block, axes: tuple[pd.Index, ...], terms: list[tuple[Block, np.ndarray, np.ndarray, np.ndarray]]

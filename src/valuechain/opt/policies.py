@@ -11,8 +11,11 @@ Definitions (region sets :math:`G`, origins :math:`O`, commodities :math:`C`):
   :math:`G` + imports of :math:`c` into :math:`G` over routes from outside :math:`G` + purchases from
   outside markets in :math:`G`; its part **from** :math:`O` counts production in :math:`O \cap G` and
   imports from :math:`O` (market purchases have no origin country).
-* **consumption** of :math:`C` in :math:`G` = inputs of :math:`C` to processes in :math:`G` + final
-  demand for :math:`C` served in :math:`G` (demand minus unmet demand).
+* **consumption** of :math:`C` in :math:`G` = inputs of :math:`C` to processes in :math:`G` (after
+  substitution: a plant running on an alternative input uses that instead) + final demand for
+  :math:`C` served in :math:`G` (demand minus unmet demand). A cap on one origin measures it less
+  the stock the region draws that year: stock has no origin, so a plan could otherwise stock up
+  from one country while a cap path is loose and serve the year it tightens from stock.
 
 A cap on one origin's share is measured over the region's consumption by default, as the CRMA
 words it ("no more than 65 % of the Union's annual consumption ... from a single third
@@ -57,6 +60,7 @@ from valuechain.errors import StudyError
 
 if TYPE_CHECKING:
     from valuechain.opt.formulation import Context
+    from valuechain.opt.model import Model
 
 __all__ = [
     "CRMA_EXTRACTION",
@@ -92,15 +96,74 @@ def _tuple(value: Any) -> tuple[str, ...]:
 _MEASURES = ("consumption", "supply")
 
 
+def _draw_terms(
+    ctx: Context, com: np.ndarray, into: np.ndarray, n_o: int, name: str
+) -> list[tuple[Any, np.ndarray, np.ndarray, np.ndarray]]:
+    """Stock drawn at the hubs of ``com`` in ``into`` (``+draw`` per slot), for a cap's consumption.
+
+    Adds the variables ``<name>__draw[s, t, hub] >= max(0, stock[t-1] - stock[t])`` (the initial
+    stock before the first period) and their rows (``<name>__draw_def``); a cap's rows hold
+    ``+ share * draw``. A draw has no cost (a nominal one spoils the numbers of the L-shaped
+    master), so where a cap does not bind the solver may leave it above that bound; read the
+    stock really drawn with :func:`least_draws`. None without stocks or capped hubs.
+    """
+    if "stock" not in ctx.blocks:
+        return []
+    from valuechain.network.stocks import stock_policy
+    from valuechain.opt.formulation import _slot
+
+    hubs = ctx.network.hubs
+    h_com = ctx.commodities.get_indexer(pd.Index(hubs["commodity"]))
+    keep = np.flatnonzero(into[ctx.regions.get_indexer(pd.Index(hubs["region"]))] & np.isin(h_com, com))
+    if keep.size == 0:
+        return []
+    stock = ctx.blocks["stock"]
+    sc, per, hub_ax = stock.axes
+    axes = (sc, per, hub_ax[keep])
+    lo = np.zeros(tuple(len(a) for a in axes))
+    lo[:, 0, :] = stock_policy(ctx.network)["initial_stock"].to_numpy(float)[keep]
+    draw = ctx.lp.add_vars(f"{name}__draw", axes)
+    rows = ctx.lp.add_rows(f"{name}__draw_def", axes, lo=lo)  # draw + stock[t] - stock[t-1] >= 0
+    s, t, h = np.meshgrid(np.arange(len(sc)), np.arange(len(per)), np.arange(keep.size), indexing="ij")
+    ctx.lp.add_terms(rows.flat(s, t, h), draw.flat(s, t, h), 1.0)
+    ctx.lp.add_terms(rows.flat(s, t, h), stock.flat(s, t, keep[h]), 1.0)
+    later = t >= 1
+    ctx.lp.add_terms(rows.flat(s[later], t[later], h[later]), stock.flat(s[later], t[later] - 1, keep[h[later]]), -1.0)
+    slot = _slot(com, h_com[keep])
+    return [(draw, np.arange(keep.size), slot * n_o + j, np.ones(keep.size)) for j in range(n_o)]
+
+
+def least_draws(model: Model, policy: str, x: np.ndarray) -> np.ndarray:
+    """``x`` with the stock draws of a cap's rows set to the stock really drawn, ``max(0, s[t-1] - s[t])``.
+
+    Lowering a draw to that bound only loosens the cap's rows and costs nothing, so the solution
+    stays feasible and optimal; the shares read from it are those of the region's real use.
+    """
+    name = f"policy:{policy}"
+    blk, rows = model.lp.var_blocks.get(f"{name}__draw"), model.lp.row_blocks.get(f"{name}__draw_def")
+    if blk is None or rows is None:
+        return x
+    out = x.copy()
+    for k in range(rows.size):  # row k holds draw k (coefficient 1), stock[t] and stock[t-1]
+        r, c = rows.offset + k, blk.offset + k
+        lo, hi = int(model.a_start[r]), int(model.a_start[r + 1])
+        others = float(model.a_value[lo:hi] @ x[model.a_index[lo:hi]]) - x[c]
+        out[c] = max(0.0, float(model.row_lo[r]) - others)
+    return out
+
+
 def _total_terms(
-    ctx: Context, com: np.ndarray, into: np.ndarray, measure: str, n_o: int = 1
+    ctx: Context, com: np.ndarray, into: np.ndarray, measure: str, n_o: int = 1, name: str = ""
 ) -> tuple[list[tuple[Any, np.ndarray, np.ndarray, np.ndarray]], np.ndarray | None]:
     """The share part of a cap's rows ``from - share * total <= share * rhs``, repeated for ``n_o`` origins.
 
     Rows are laid out (commodity, origin) with slot ``c * n_o + o``. Over supply the total is
     production plus imports plus purchases (no right-hand side); over consumption it is the
-    inputs of the region's processes plus its final demand served: ``-use + unmet`` in the
-    rows and the demand on the right, shape (scenarios, periods, commodities * n_o).
+    inputs of the region's processes plus its final demand served, less what the region draws
+    from its stocks (which have no origin: a plan could otherwise stock up from one country
+    while the caps are loose and serve the year a cap is measured from stock; rows named after
+    ``name``): ``-use + unmet + draw`` in the rows and the demand on the right, shape
+    (scenarios, periods, commodities * n_o).
     """
     if measure == "supply":
         terms = ctx.supply_terms(com, into)
@@ -116,7 +179,7 @@ def _total_terms(
         out.append((ctx.blocks["unmet"], dem, slot * n_o + j, np.ones(dem.size)))
         for k, d in enumerate(dem):
             rhs[:, :, slot[k] * n_o + j] += ctx.demand[:, :, d]
-    return out, rhs
+    return out + _draw_terms(ctx, com, into, n_o, name or "policy"), rhs
 
 
 def _check_measure(own: str, measure: str) -> None:
@@ -223,7 +286,7 @@ class MaxOriginShare(Policy):
         com = ctx.commodity_positions(self.commodities, f"policy '{self.name}'")
         axis = (pd.Index(list(self.commodities), name="commodity", dtype=object),)
         fixed = ctx.supply_terms(com, into, origin=origin)
-        scaled, rhs = _total_terms(ctx, com, into, self.measure)
+        scaled, rhs = _total_terms(ctx, com, into, self.measure, name=f"policy:{self.name}")
         ctx.share_constraint(
             f"policy:{self.name}", axis, fixed, scaled, self.share, rhs_scaled=rhs,
             elastic=self.elastic, penalty=self._penalty(ctx), policy=self.name,
@@ -273,7 +336,7 @@ class ThirdCountryCap(Policy):
             mask[o] = True
             for b, i, s, c in ctx.supply_terms(com, into, origin=mask):
                 fixed.append((b, i, s * len(origins) + j, c))
-        scaled, rhs = _total_terms(ctx, com, into, self.measure, len(origins))
+        scaled, rhs = _total_terms(ctx, com, into, self.measure, len(origins), f"policy:{self.name}")
         if rhs is not None:
             rhs = rhs.reshape((*rhs.shape[:2], len(com), len(origins)))
         ctx.share_constraint(
