@@ -45,6 +45,10 @@ class Plan:
     stocks
         (scenario, period, hub): ``stock`` at the end of the period; ``reserve`` (the first-stage
         strategic stock capacity of the period).
+    substitutions
+        (scenario, period, alternative ``"<process>:<input>"``): ``activity``, the process's
+        activity run on the alternative input instead of that one (empty when the study allows
+        no recourse or the network has no alternatives).
     unmet
         (scenario, period, demand hub): ``demand``, ``unmet``, ``served_share``.
     purchases, sales
@@ -74,6 +78,7 @@ class Plan:
     policies: dict[str, pd.DataFrame]
     costs: pd.Series
     user_duals: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    substitutions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"activity": []}))
 
     @property
     def objective(self) -> float:
@@ -94,6 +99,8 @@ class Plan:
             "prices": self.prices,
             "costs": self.costs.rename("cost").to_frame(),
         }
+        if len(self.substitutions):
+            out["substitutions"] = self.substitutions
         for name, df in self.policies.items():
             out[f"policy-{name}"] = df
         return out
@@ -178,6 +185,7 @@ def extract(model: Model) -> Plan:
         stocks["reserve"] = np.broadcast_to(res[None], lp.var_blocks["stock"].shape).ravel()
     else:
         stocks = pd.DataFrame({"stock": []})
+    subs = frame("substitute", {"activity": vals("substitute")}) if "substitute" in lp.var_blocks else None
     dem = model.demand.ravel()
     um = vals("unmet")
     unmet = frame(
@@ -230,6 +238,7 @@ def extract(model: Model) -> Plan:
         policies=policies,
         costs=costs,
         user_duals=user,
+        substitutions=subs if subs is not None else pd.DataFrame({"activity": []}),
     )
 
 
