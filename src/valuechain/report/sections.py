@@ -69,8 +69,11 @@ def dependency(rep: Report, run: StudyRun, heading: str, dep: pd.DataFrame) -> N
             name="origin-shares",
             caption=f"Each bar is labelled with its own country: the plan's largest supplier can differ from today's. "
             f"Shares of {rname}'s supply (own production kept at home plus imports); under the plan, the expected "
-            "flows of the plan's last year. The caps measure one country's share of the region's consumption, as "
-            "the CRMA does, in every scenario, so a bar can stand above its cap where the plan draws on stock. "
+            "flows of the plan's last year. The caps measure one country's share of what the region uses that "
+            "year, in every scenario: its plants' inputs after substitution and its final demand, less the stock it "
+            "draws (which has no country of origin). Stock the region builds counts in its supply, not in its use, "
+            "so a bar can sit below what the cap measures, and stands above its cap only where the plan does not "
+            "meet it (see 'not met' in the targets table). "
             "Aggregates of several countries (rest of the world, other EU member "
             "states) are never counted as one country; when they supply more than the top country they are noted.",
         )
@@ -185,8 +188,9 @@ def targets(rep: Report, run: StudyRun, heading: str) -> None:
         "Targets and their shadow prices",
         index=False,
         caption="Shares as the study's targets measure them, in the worst scenario of the plan's last year. The "
-        "top origin's planned share is what the region gets from one country over its consumption (inputs to its "
-        "plants plus final demand served), as the CRMA measures it; today's is of its supply. Made in region is the "
+        "top origin's planned share is what the region gets from one country over what it uses that year (inputs "
+        "to its plants after substitution plus final demand served, less stock drawn), as the CRMA measures "
+        "consumption; today's is of its supply. Made in region is the "
         "region's production as a share of its own use (inputs to its plants plus final demand served; goods "
         "passing through to others are not use); 'no use in region' means the region uses none in any scenario, "
         "so the target holds whatever it makes. A share made in the region 'with' other commodities is met by "

@@ -233,12 +233,19 @@ def _after(run: StudyRun, dep: pd.DataFrame) -> list[str]:
         if isinstance(r.plan, Top) and r.plan.share > CRMA_BENCHMARK
     ]
     when = str(run.plan_flows.label).removeprefix("plan, ") if run.plan_flows is not None else "its last year"
+    head = f"**Under the plan** ({when}, expected flows over the study's scenarios), "
+    supply = "of the region's supply (imports plus its own output kept at home) from one country"
+    if still:
+        head += (
+            f"{len(still)} of the {len(capped)} capped commodities still take more than "
+            f"{fmt.pct(CRMA_BENCHMARK)} {supply}: {_list(still)}."
+        )
+    else:
+        head += f"none of the {len(capped)} capped commodities takes more than {fmt.pct(CRMA_BENCHMARK)} {supply}."
     return [
-        f"**Under the plan** ({when}, expected flows over the study's scenarios), {len(still)} of the "
-        f"{len(capped)} capped commodities still take more than {fmt.pct(CRMA_BENCHMARK)} of the region's supply "
-        f"(imports plus its own output kept at home) from one country: {_list(still)}. The study's caps measure one "
-        "country's share of the region's consumption in every scenario; stock drawn down has no country of origin "
-        "in either measure, so a plan can meet a cap with stock it bought in earlier years."
+        head + " The study's caps measure one country's share of what the region uses that year in every "
+        "scenario: its plants' inputs after substitution and its final demand, less the stock it draws (stock has "
+        "no country of origin, so stock bought while a cap was looser does not count toward meeting it)."
     ]
 
 
