@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 __all__ = ["builds", "cost_breakdown", "executive_summary"]
 
 
+#: A plan's share this close above the benchmark is at it (solver tolerances; shown rounded to a point).
+_AT_BENCHMARK = 1e-4
+
+
 def _list(items: list[str], limit: int = 6) -> str:
     if not items:
         return "none"
@@ -230,14 +234,15 @@ def _after(run: StudyRun, dep: pd.DataFrame) -> list[str]:
     still = [
         f"{fmt.commodity(net, str(c), with_unit=False, short=True)} ({r.plan.text(net)})"
         for c, r in capped.iterrows()
-        if isinstance(r.plan, Top) and r.plan.share > CRMA_BENCHMARK
+        if isinstance(r.plan, Top) and r.plan.share > CRMA_BENCHMARK + _AT_BENCHMARK
     ]
     when = str(run.plan_flows.label).removeprefix("plan, ") if run.plan_flows is not None else "its last year"
     head = f"**Under the plan** ({when}, expected flows over the study's scenarios), "
     supply = "of the region's supply (imports plus its own output kept at home) from one country"
     if still:
         head += (
-            f"{len(still)} of the {len(capped)} capped commodities still take more than "
+            f"{len(still)} of the {len(capped)} capped commodities still {'takes' if len(still) == 1 else 'take'} "
+            "more than "
             f"{fmt.pct(CRMA_BENCHMARK)} {supply}: {_list(still)}."
         )
     else:
