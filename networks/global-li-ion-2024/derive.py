@@ -105,9 +105,10 @@ def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], 
             add("processes", str(pid), "capacity", "China's LFP cathode capacity in 2024 (SMM)",
                 F.CN_LFP_CATHODE_CAPACITY[1])  # fmt: skip
         elif com in ("cam_nmc", "cam_lfp") and region != "CN" and act > 0 and pid != "pl-umicore-nysa":
+            inputs = f"{src};{F.CAM_CN_CAPACITY_SHARE[1]};{F.CN_LFP_CATHODE_CAPACITY[1]};A-utilisation"
             add("processes", str(pid), "capacity",
                 "so that China holds its published share of world cathode capacity, in proportion to output",
-                f"{src};{F.CAM_CN_CAPACITY_SHARE[1]};{F.CN_LFP_CATHODE_CAPACITY[1]};A-utilisation", "D-cam-capacity")  # fmt: skip
+                inputs, "D-cam-capacity")  # fmt: skip
     pins = _pin_ids()
     for rid, r in tables["routes"].iterrows():
         o, d = continent(str(r["origin"])), continent(str(r["destination"]))

@@ -275,9 +275,9 @@ def test_china_lfp_cathode_beyond_the_cells_use(net):
     assert d[("CN", "cam_lfp")] == pytest.approx(2_460_000.0 - 0.99 * 787.0875 * per_gwh, rel=1e-6)
     assert d[("CN", "cam_lfp")] == pytest.approx(758_200, rel=1e-3)
     # Capacity: China's LFP plants 4.7 Mt (P330); China holds 87 % of cathode capacity (P092).
-    p = net.processes
-    cam = p[p.index.isin(net.recipes[(net.recipes["kind"] == "output")
-                                     & net.recipes["commodity"].isin(["cam_nmc", "cam_lfp"])]["process"])]
+    p, rec = net.processes, net.recipes
+    makers = rec[(rec["kind"] == "output") & rec["commodity"].isin(["cam_nmc", "cam_lfp"])]["process"]
+    cam = p[p.index.isin(makers)]
     assert p.at["cn-cam_lfp", "capacity"] == pytest.approx(4_700_000.0)
     assert cam[cam["region"] == "CN"]["capacity"].sum() / cam["capacity"].sum() == pytest.approx(0.87, abs=1e-9)
 

@@ -136,8 +136,9 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     "A-utilisation": (
         "Utilisation used to turn output into capacity",
         "Mining 90%, refining 75%, anode 55%, precursor 60%, cathode 60% (China's NMC plants; China's LFP"
-        " capacity is SMM's 4.7 Mt, P330, and capacity outside China follows from P092, D-cam-capacity), electrolyte and separator 60%, "
-        "pack assembly 80%, shredding 35% (European shredding capacity is 300 kt/yr, P234), hydrometallurgy 55%.",
+        " capacity is SMM's 4.7 Mt, P330, and capacity outside China follows from P092, D-cam-capacity), "
+        "electrolyte and separator 60%, pack assembly 80%, shredding 35% (European shredding capacity is "
+        "300 kt/yr, P234), hydrometallurgy 55%.",
     ),
     "A-costs": (
         "Variable costs",
@@ -259,7 +260,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "the chain) is a final demand at the refining hubs, in proportion to output. EU27 hubs carry none of this"
         " demand (their output serves the modelled chain or is exported), so EU dependency figures describe the "
         "battery chain.",
-    ),    "A-chemistry-switching": (
+    ),
+    "A-chemistry-switching": (
         "Packs switching between NMC and LFP cells",
         "Pack demand is in GWh, so a GWh of cells of one chemistry replaces a GWh of the other. Stationary-storage "
         "packs may run all of their activity on NMC cells instead of LFP (storage systems were built on NMC cells "
