@@ -240,7 +240,7 @@ def build_chain() -> Chain:
             region="CN",
             commodity="cell_lfp",
             quantity=stock,
-            growth=0.0,
+            growth=-1.0,  # a one-off of 2024: nothing after the base year (A-cn-cell-stock)
             value_of_lost_demand=None,
             source="D-cn-cell-stock",
         )

@@ -132,7 +132,9 @@ def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], 
                 "10 % of the commodity's value a year", "P904;A-values", "D-holding")  # fmt: skip
     for _, r in tables["demand"].iterrows():
         key = f"{r['region']}/{r['commodity']}"
-        if float(r["growth"]) != 0:
+        if r["source"] == "D-cn-cell-stock":
+            add("demand", key, "growth", "stock build is a one-off of 2024: -100 % a year after it", "A-cn-cell-stock")
+        elif float(r["growth"]) != 0:
             add("demand", key, "growth", "annual growth from 2024 to the 2030 outlook", "P016;P243", "D-growth")
         v = r["value_of_lost_demand"]
         if v == v and float(v) > 0:

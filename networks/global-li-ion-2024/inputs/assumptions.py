@@ -63,11 +63,13 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "5% of cathode and anode material is lost as scrap and sent to recycling.",
     ),
     "A-cn-cell-stock": (
-        "China's 2024 cell stock build is LFP",
+        "China's 2024 cell stock build is LFP and does not recur",
         "The cells China made in 2024 beyond what the network's EV and storage packs use (D-cn-cell-stock) are "
         "counted as LFP cells: GGII counts more than 900 GWh of LFP cells among China's 1,175 GWh shipped in 2024,"
         " more than the network's Chinese LFP output even with the stock build, while the network's Chinese NMC "
-        "output (318 GWh) is already above the 220 GWh or so of ternary power cells in GGII's figures.",
+        "output (318 GWh) is already above the 220 GWh or so of ternary power cells in GGII's figures. Stock built "
+        "in one year is drawn in later ones, not built again: the row's growth is -100 % a year, so it counts in "
+        "2024 only (studies of later years do not carry it).",
     ),
     "A-components": (
         "Electrolyte and separator per GWh",
@@ -447,7 +449,7 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "China made 826 GWh of EV cells and 260 GWh of storage cells in 2024 (MIIT, P320, P321): 1,086 GWh. The "
         "network's EV and storage packs (950 GWh, P011, and 205 GWh, P022) use 1,155 GWh of cells, of which "
         "plants outside China make 211 GWh (A-cells, A-eu-cells): 944 GWh from China. The 142 GWh China made "
-        "beyond that are a demand row for LFP cells in China (A-cn-cell-stock) with no growth: stock built in "
+        "beyond that are a demand row for LFP cells in China, in 2024 only (A-cn-cell-stock): stock built in "
         "2024 (P012, the IEA's 1,000 GWh of EV and storage demand, is below even the network's 1,155 GWh). "
         "China's 84 GWh of consumer-electronics cells (P322) are not in the network.",
         "medium",
@@ -456,7 +458,7 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "LFP cathode made in China in 2024 beyond what the network's cells use",
         "China's LFP cathode makers shipped 2.46 Mt in 2024 (GGII, P323); the network's cells use 1.70 Mt of "
         "China's LFP cathode (LFP cell output x D-cam-mass x 1.05, A-scrap, x 99%, A-shares): the 0.76 Mt beyond "
-        "that is a demand row in China with no growth. It stands for stock build at cathode and cell makers, "
+        "that is a demand row in China with no growth (held flat in later years: part of it recurs). It stands for stock build at cathode and cell makers, "
         "exports into stock, cells the network does not hold and electrode losses beyond A-scrap; the figures "
         "at hand do not split it among these. NMC is not raised the same way: GGII's 0.65 Mt of Chinese "
         "ternary cathode (P324) against the network's 0.55 Mt would need lithium hydroxide that the network's "
