@@ -536,7 +536,10 @@ def cam_capacity_outside_china(ch: Chain) -> None:
     share = F.CAM_CN_CAPACITY_SHARE[0]
     named = sum(p["capacity"] for p in cam if p["region"] != "CN" and p["id"] == "pl-umicore-nysa")
     rest = [p for p in cam if p["region"] != "CN" and p["id"] != "pl-umicore-nysa"]
-    util = sum(p["activity"] for p in rest) / (cn_cap * (1 - share) / share - named)
+    room = cn_cap * (1 - share) / share - named
+    if room <= 0:
+        raise SystemExit(f"cathode: Nysa's {named:.0f} t leaves no capacity outside China for a {share:.0%} share")
+    util = sum(p["activity"] for p in rest) / room
     for p in rest:
         p["capacity"] = p["activity"] / util
 
