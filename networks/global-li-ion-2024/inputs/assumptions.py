@@ -457,13 +457,14 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     "D-cam-beyond-cells": (
         "LFP cathode made in China in 2024 beyond what the network's cells use",
         "China's LFP cathode makers shipped 2.46 Mt in 2024 (GGII, P323); the network's cells use 1.70 Mt of "
-        "China's LFP cathode (LFP cell output x D-cam-mass x 1.05, A-scrap, x 99%, A-shares): the 0.76 Mt beyond "
-        "that is a demand row in China with no growth (held flat in later years: part of it recurs). It "
-        "stands for stock build at cathode and cell makers, exports into stock, cells the network does not "
-        "hold and electrode losses beyond A-scrap; the figures at hand do not split it among these. NMC is not raised the same way: GGII's 0.65 Mt of Chinese "
-        "ternary cathode (P324) against the network's 0.55 Mt would need lithium hydroxide that the network's "
-        "refiners do not make (the network's NMC draws hydroxide only, A-lithium-salts); China's 0.24 Mt of other"
-        " cathode types (P329 less P323 and P324) are not in the network.",
+        "China's LFP cathode (LFP cell output x D-cam-mass x 1.05, A-scrap, x 99%, A-shares): the 0.76 Mt "
+        "beyond that is a demand row in China with no growth (held flat in later years: part of it recurs). "
+        "It stands for stock build at cathode and cell makers, exports into stock, cells the network does "
+        "not hold and electrode losses beyond A-scrap; the figures at hand do not split it among these. NMC "
+        "is not raised the same way: GGII's 0.65 Mt of Chinese ternary cathode (P324) against the network's "
+        "0.55 Mt would need lithium hydroxide that the network's refiners do not make (the network's NMC "
+        "draws hydroxide only, A-lithium-salts); China's 0.24 Mt of other cathode types (P329 less P323 and "
+        "P324) are not in the network.",
         "medium",
     ),
     "D-anode-beyond-cells": (
