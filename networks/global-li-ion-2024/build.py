@@ -547,7 +547,7 @@ def recipe_source(kind: str, commodity: str, side: str, current: str) -> str:
         if commodity.startswith(("cam_", "cell_")):
             return "D-cam-mass"
         if commodity.startswith("anode_"):
-            return "A-anode-mix"
+            return "D-anode-mix"
         return {"electrolyte": "A-components", "separator": "A-components", "eol_batteries": "A-scrap"}[commodity]
     if kind in ("cam_nmc", "cam_lfp", "pcam"):
         return "D-cam-mass"

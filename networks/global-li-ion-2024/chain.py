@@ -228,9 +228,24 @@ def build_chain() -> Chain:
                 )
             )
 
-    # Cells: named plants and aggregates outside China, China takes the rest of each chemistry.
-    need = {c: ch.use(f"cell_{c}") for c in ("nmc", "lfp")}
+    # Cells: named plants and aggregates outside China, China takes the rest of each chemistry, and what China
+    # made beyond that (MIIT's EV and storage output) went into stock, as LFP cells (D-cn-cell-stock).
     other = {c: sum(p[5] for p in F.CELL_PLANTS if p[3] == c) for c in ("nmc", "lfp")}
+    cn_made = sum(q for q, _ in F.CN_CELL_OUTPUT.values())
+    stock = cn_made - sum(ch.use(f"cell_{c}") - other[c] for c in ("nmc", "lfp"))
+    if stock < 0:
+        raise SystemExit(f"China's cell output {cn_made:.0f} GWh is {-stock:.0f} GWh short of what the network uses")
+    ch.demand.append(
+        dict(
+            region="CN",
+            commodity="cell_lfp",
+            quantity=stock,
+            growth=-1.0,  # a one-off of 2024: nothing after the base year (A-cn-cell-stock)
+            value_of_lost_demand=None,
+            source="D-cn-cell-stock",
+        )
+    )
+    need = {c: ch.use(f"cell_{c}") for c in ("nmc", "lfp")}
     cn_out = {c: need[c] - other[c] for c in ("nmc", "lfp")}
     cn_cap = F.CELL_CAPACITY_WORLD[0] * F.CN_CELL_CAPACITY_SHARE[0]
     # Owners of China's cell plants: Korean-owned output is what Korean makers installed (P289 x P285) less
@@ -295,9 +310,12 @@ def build_chain() -> Chain:
     ):
         s = shares_with_rest(shares, "CN")
         s["CN"] = (s["CN"][0], F.ANODE_CN_SHARE[1])
-        aggregate(ch, kind, ch.use(kind), s, "anode", label)
+        # World output by type is what SNE Research counts as shipped (P325, P326).
+        total = F.ANODE_SHIPPED_WORLD[kind][0]
+        aggregate(ch, kind, total, s, "anode", label)
+        beyond_use(ch, kind, total - ch.use(kind), "D-anode-beyond-cells")
 
-    # Cathode: China's NMC share set so that its share of all cathode is 90% (P087).
+    # Cathode: China's NMC share set so that its share of the cathode the cells use is 90% (P087).
     n_need, l_need = ch.use("cam_nmc"), ch.use("cam_lfp")
     aggregate(
         ch, "cam_lfp", l_need, {r: (v, "A-shares") for r, v in F.CAM_LFP_SHARES.items()}, "cam", "LFP cathode plants"
@@ -308,6 +326,24 @@ def build_chain() -> Chain:
     nmc_shares = shares_with_rest({**nmc_shares, "PL": nysa_out / n_need}, "RoW")
     del nmc_shares["PL"]
     aggregate(ch, "cam_nmc", n_need, nmc_shares, "cam", "NMC cathode plants")
+    # China's LFP cathode makers shipped more than the cells use (GGII, P323): the rest stays in China.
+    lfp_cn = next(p for p in ch.procs if p["id"] == "cn-cam_lfp")
+    extra = F.CN_LFP_CATHODE_SHIPPED[0] - lfp_cn["activity"]
+    if extra < 0:
+        raise SystemExit(f"cam_lfp: the network's cells use {-extra:.0f} t more than China's makers shipped")
+    lfp_cn["activity"] += extra
+    lfp_cn["capacity"] = F.CN_LFP_CATHODE_CAPACITY[0]
+    lfp_cn["source"] = F.CN_LFP_CATHODE_SHIPPED[1]
+    ch.demand.append(
+        dict(
+            region="CN",
+            commodity="cam_lfp",
+            quantity=extra,
+            growth=0.0,
+            value_of_lost_demand=None,
+            source="D-cam-beyond-cells",
+        )
+    )
     ch.add(
         "pl-umicore-nysa",
         "Umicore NMC cathode plant, Nysa",
@@ -319,6 +355,7 @@ def build_chain() -> Chain:
         owner="BE",
         tech="BE",
     )
+    cam_capacity_outside_china(ch)
     for pid, name, reg, com, _, owner, tech, *_ in F.PIPELINE_MATERIALS:
         ch.add(pid, name + " (not producing in 2024)", reg, com, 0.0, 0.0, "A-pipeline", owner=owner, tech=tech)
     pcam = shares_with_rest({k: v for k, v in F.PCAM_SHARES.items() if k != "RoW"}, "RoW")
@@ -487,6 +524,43 @@ def build_chain() -> Chain:
         if com in ("nickel_ore", "manganese_ore", "natural_graphite"):
             other_uses(ch, com, surplus, "mining")
     return ch
+
+
+def cam_capacity_outside_china(ch: Chain) -> None:
+    """Size the cathode aggregates outside China so that China holds its published share of capacity (P092).
+
+    Umicore's Nysa plant keeps its own capacity; the aggregates share the rest in proportion to output.
+    """
+    cam = [p for p in ch.procs if p["kind"] in ("cam_nmc", "cam_lfp")]
+    cn_cap = sum(p["capacity"] for p in cam if p["region"] == "CN")
+    share = F.CAM_CN_CAPACITY_SHARE[0]
+    named = sum(p["capacity"] for p in cam if p["region"] != "CN" and p["id"] == "pl-umicore-nysa")
+    rest = [p for p in cam if p["region"] != "CN" and p["id"] != "pl-umicore-nysa"]
+    room = cn_cap * (1 - share) / share - named
+    if room <= 0:
+        raise SystemExit(f"cathode: Nysa's {named:.0f} t leaves no capacity outside China for a {share:.0%} share")
+    util = sum(p["activity"] for p in rest) / room
+    for p in rest:
+        p["capacity"] = p["activity"] / util
+
+
+def beyond_use(ch: Chain, com: str, total: float, source: str) -> None:
+    """Add as demand, where it is made, the output of a material beyond what the network's cells use."""
+    if total < 0:
+        raise SystemExit(f"{com}: the network's cells use {-total:.0f} t more than the published output")
+    made = ch.by_region(com, "outputs")
+    for reg, q in made.items():
+        if q > 0:
+            ch.demand.append(
+                dict(
+                    region=reg,
+                    commodity=com,
+                    quantity=total * q / made.sum(),
+                    growth=0.0,
+                    value_of_lost_demand=None,
+                    source=source,
+                )
+            )
 
 
 def refined_proc(

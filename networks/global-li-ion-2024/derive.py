@@ -101,6 +101,14 @@ def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], 
             and src != "A-utilisation"
         ):
             add("processes", str(pid), "capacity", "2024 output / utilisation of the stage", f"{src};A-utilisation")
+        elif pid == "cn-cam_lfp":
+            add("processes", str(pid), "capacity", "China's LFP cathode capacity in 2024 (SMM)",
+                F.CN_LFP_CATHODE_CAPACITY[1])  # fmt: skip
+        elif com in ("cam_nmc", "cam_lfp") and region != "CN" and act > 0 and pid != "pl-umicore-nysa":
+            inputs = f"{src};{F.CAM_CN_CAPACITY_SHARE[1]};{F.CN_LFP_CATHODE_CAPACITY[1]};A-utilisation"
+            add("processes", str(pid), "capacity",
+                "so that China holds its published share of world cathode capacity, in proportion to output",
+                inputs, "D-cam-capacity")  # fmt: skip
     pins = _pin_ids()
     for rid, r in tables["routes"].iterrows():
         o, d = continent(str(r["origin"])), continent(str(r["destination"]))
@@ -124,7 +132,9 @@ def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], 
                 "10 % of the commodity's value a year", "P904;A-values", "D-holding")  # fmt: skip
     for _, r in tables["demand"].iterrows():
         key = f"{r['region']}/{r['commodity']}"
-        if float(r["growth"]) != 0:
+        if r["source"] == "D-cn-cell-stock":
+            add("demand", key, "growth", "stock build is a one-off of 2024: -100 % a year after it", "A-cn-cell-stock")
+        elif float(r["growth"]) != 0:
             add("demand", key, "growth", "annual growth from 2024 to the 2030 outlook", "P016;P243", "D-growth")
         v = r["value_of_lost_demand"]
         if v == v and float(v) > 0:

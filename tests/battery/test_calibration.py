@@ -165,7 +165,7 @@ def test_out_of_sample_t121_china_mhp_from_indonesia(net):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="anode users outside China are few (no South-East Asian or Indian cell makers) and US tariffs on Chinese graphite are not modelled: EU 34 %, KR 13 %, US 30 %",
+    reason="anode users outside China are few (no South-East Asian or Indian cell makers) and US tariffs on Chinese graphite are not modelled: EU 35 %, KR 14 %, US 31 %",
 )
 def test_out_of_sample_t084_t088_t090_china_artificial_graphite_exports(net):
     # China's 2024 exports of artificial graphite: EU 24.3 % (T084), Korea 7.3 % (T088), US 13.9 % (T090).
@@ -184,7 +184,8 @@ def test_out_of_sample_t116_korea_cobalt_compounds_from_china(net):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the battery chain is undersized (issue of full scale): China imports 110 kt LCE of lithium carbonate, not 235 kt",
+    reason="China's lithium refining is sized by world mine output x 70 % (P040), below MIIT's 2024 output of salts "
+    "(P301, P302): China imports 197 kt LCE of lithium carbonate, not 235 kt",
 )
 def test_out_of_sample_t061_china_carbonate_import_volume(net):
     # T061 (2024, low): China imported about 235 kt of lithium carbonate; +-10 %. (235 kt of carbonate
@@ -212,34 +213,93 @@ def test_out_of_sample_p012_world_battery_demand(net):
     assert demand == pytest.approx(1000.0, rel=0.10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="no portable-electronics or other battery demand, no stock build: China makes 1.98 Mt of cathode",
-)
 def test_out_of_sample_p099_china_cathode_output(net):
     # P099: China made 2.4 Mt of cathode material in January-October 2024; times 12/10 for the year
-    # (a stated scaling, output being spread over the year) = 2.88 Mt; +-10 %.
+    # (a stated scaling, output being spread over the year) = 2.88 Mt; +-10 %. The network is built from
+    # GGII's shipments of LFP (P323) and from the cells' use of NMC, not from P099; P099 counts every
+    # cathode type, the network NMC and LFP only.
     assert made_in(net, ["cam_nmc", "cam_lfp"], "CN") == pytest.approx(2.4e6 * 12 / 10, rel=0.10)
 
 
+def test_out_of_sample_p100_china_anode_output(net):
+    # P100: 1.55 Mt of anode material in January-October 2024; times 12/10 = 1.86 Mt; +-10 %. The network
+    # is built from SNE Research's world shipments by type (P325, P326), not from P100.
+    assert made_in(net, ["anode_natural", "anode_synthetic"], "CN") == pytest.approx(1.55e6 * 12 / 10, rel=0.10)
+
+
+def test_out_of_sample_p333_p334_world_ev_and_storage_cells_shipped(net):
+    # P333, P334 (EV Tank): 1,051 GWh of EV and 370 GWh of storage batteries shipped in 2024, 1,421 GWh;
+    # +-10 %. The network makes 1,297 GWh (-8.7 %); without China's stock build (D-cn-cell-stock) it
+    # would make the 1,155 GWh its packs use (-18.7 %).
+    cells = sum(made_in(net, ["cell_nmc", "cell_lfp"], r) for r in net.regions.index)
+    assert cells == pytest.approx(1051.0 + 370.0, rel=0.10)
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="no portable-electronics or other battery demand, no stock build: China makes 1.14 Mt of anode",
+    reason="the network's NMC draws lithium hydroxide only (A-lithium-salts) and its refiners make too little for "
+    "more NMC: China's NMC cathode is what the cells use, 0.55 Mt",
 )
-def test_out_of_sample_p100_china_anode_output(net):
-    # P100: 1.55 Mt of anode material in January-October 2024; times 12/10 = 1.86 Mt; +-10 %.
-    assert made_in(net, ["anode_natural", "anode_synthetic"], "CN") == pytest.approx(1.55e6 * 12 / 10, rel=0.10)
+def test_out_of_sample_p324_china_ternary_cathode_shipments(net):
+    # P324 (GGII): Chinese makers shipped 0.65 Mt of ternary cathode in 2024; +-10 %.
+    assert made_in(net, ["cam_nmc"], "CN") == pytest.approx(650_000, rel=0.10)
 
 
 def test_full_scale_demand_by_use(net):
     # EV battery demand 950 GWh (P011) and storage 205 GWh (P022); China's EV demand 59 % (P103) of
-    # 950 = 560.5 GWh. Cells made equal cells used (packs are assembled where demanded): 1,155 GWh.
+    # 950 = 560.5 GWh. China made 826 + 260 = 1,086 GWh of EV and storage cells (P320, P321); plants
+    # outside China make 211 GWh (47 + 12.5 + 10.5 + 6 + 1.5 + 1 + 1.5 in the EU, 27 + 15 + 8 + 10 in the
+    # US, 24 + 1 in Korea, 30 in Japan, 1 + 1 in India, 1 in Britain, 0.5 in Norway, 6 + 6.5 elsewhere), so
+    # the world makes 1,297 GWh and China's stock build is 1,297 - 1,155 = 142 GWh of LFP cells.
     d = net.demand.set_index(["region", "commodity"])["quantity"]
     assert d.xs("pack_ev", level="commodity").sum() == pytest.approx(950.0)
     assert d.xs("pack_ess", level="commodity").sum() == pytest.approx(205.0)
     assert d[("CN", "pack_ev")] == pytest.approx(560.5)
     cells = sum(made_in(net, ["cell_nmc", "cell_lfp"], r) for r in net.regions.index)
-    assert cells == pytest.approx(1155.0, rel=1e-9)
+    assert cells == pytest.approx(1297.0, rel=1e-9)
+    assert made_in(net, ["cell_nmc", "cell_lfp"], "CN") == pytest.approx(1086.0, rel=1e-9)
+    assert d[("CN", "cell_lfp")] == pytest.approx(142.0, rel=1e-9)
+
+
+def test_china_lfp_cathode_beyond_the_cells_use(net):
+    # LFP cells use 0.0915 kg Li per kWh (P147) / 6.94 * 157.76 = 2.0800 t LFP per GWh, x 1.05 scrap
+    # (A-scrap) = 2.1840 t per GWh. The world makes 645.0875 GWh of LFP cells for packs: storage 205 and EV
+    # 440.0875 (each region's EV demand x its LFP share, A-chemistry: China 560.5 x 0.65 = 364.325, EU
+    # 123.5 x 0.15 = 18.525, US 123.5 x 0.20 = 24.7, the other nine 32.5375), and 142 GWh into China's
+    # stock: 787.0875 x 2.1840 = 1,719.0 kt, of which China makes 99 % (A-shares): 1,701.8 kt. China's
+    # makers shipped 2.46 Mt (P323): 2,460 - 1,701.8 = 758.2 kt are held in China.
+    per_gwh = 0.0915 * 1000 / (6.94 / 157.76) * 1.05
+    assert per_gwh == pytest.approx(2184.0, rel=1e-4)
+    d = net.demand.set_index(["region", "commodity"])["quantity"]
+    assert made_in(net, ["cam_lfp"], "CN") == pytest.approx(2_460_000.0, rel=1e-9)
+    assert d[("CN", "cam_lfp")] == pytest.approx(2_460_000.0 - 0.99 * 787.0875 * per_gwh, rel=1e-6)
+    assert d[("CN", "cam_lfp")] == pytest.approx(758_200, rel=1e-3)
+    # Capacity: China's LFP plants 4.7 Mt (P330); China holds 87 % of cathode capacity (P092).
+    p, rec = net.processes, net.recipes
+    makers = rec[(rec["kind"] == "output") & rec["commodity"].isin(["cam_nmc", "cam_lfp"])]["process"]
+    cam = p[p.index.isin(makers)]
+    assert p.at["cn-cam_lfp", "capacity"] == pytest.approx(4_700_000.0)
+    assert cam[cam["region"] == "CN"]["capacity"].sum() / cam["capacity"].sum() == pytest.approx(0.87, abs=1e-9)
+
+
+def test_anode_output_is_the_published_world_shipments(net):
+    # SNE Research: 1.76 Mt of synthetic and 0.29 Mt of natural graphite anode shipped in 2024 (P325,
+    # P326); the cells' anode mix is the same split, 1.76 / 2.05 = 85.85 % synthetic. What the cells do
+    # not use is demand where it is made: world output less the cells' use, per type.
+    world = {r: sum(made_in(net, [c], r) for c in ["anode_synthetic"]) for r in net.regions.index}
+    assert sum(world.values()) == pytest.approx(1_760_000.0, rel=1e-9)
+    assert sum(made_in(net, ["anode_natural"], r) for r in net.regions.index) == pytest.approx(290_000.0, rel=1e-9)
+    d = net.demand
+    for com, total in (("anode_synthetic", 1_760_000.0), ("anode_natural", 290_000.0)):
+        beyond = d[(d["commodity"] == com) & (d["source"] == "D-anode-beyond-cells")]["quantity"].sum()
+        rec = net.recipes[(net.recipes["kind"] == "input") & (net.recipes["commodity"] == com)]
+        used = sum(net.baseline_activity[p] * k for p, k in zip(rec["process"], rec["coefficient"], strict=True)
+                   if p in net.processes.index)  # fmt: skip
+        assert beyond == pytest.approx(total - used, rel=1e-6), com
+        assert 0 < beyond < total, com
+    syn = net.recipes[(net.recipes["process"] == "cn-cells-lfp") & (net.recipes["kind"] == "input")]
+    k = syn.set_index("commodity")["coefficient"]
+    assert k["anode_synthetic"] / (k["anode_synthetic"] + k["anode_natural"]) == pytest.approx(1.76 / 2.05)
 
 
 def test_every_out_of_sample_figure_is_outside_the_build_inputs():
@@ -250,6 +310,6 @@ def test_every_out_of_sample_figure_is_outside_the_build_inputs():
     with open(FOLDER / "inputs" / "trade_pins.csv", encoding="utf-8", newline="") as fh:
         used = {s for r in csv.DictReader(fh) for s in r["source"].split(";")}
     used |= set(TARGETS["source"])
-    checks = {"P003", "P012", "P304", "P039", "P084", "P099", "P100", "T058", "T061", "T068", "T072", "T076", "T084", "T088", "T090", "T109",
+    checks = {"P003", "P012", "P304", "P039", "P084", "P099", "P100", "P324", "P333", "P334", "T058", "T061", "T068", "T072", "T076", "T084", "T088", "T090", "T109",
               "T113", "T116", "T121", "T131"}  # fmt: skip
     assert not (checks & used)

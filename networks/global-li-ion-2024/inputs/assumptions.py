@@ -46,8 +46,9 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Cell capacity and output outside China and the EU",
         "The 4% of world capacity outside CN, EU27 and US (P090 gives the US 6% = 180 GWh) is split KR 40, JP 45,"
         " RoW 27, IN 5, GB 2, NO 1 GWh; US capacity is split by owner (Korean 80, Japanese 40, US 30 NMC, 30 LFP "
-        "GWh). Output assumes low utilisation outside China (about a third to two thirds). China's output is the "
-        "remainder of the 1,000 GWh demanded, about 79% of world output, consistent with P003 (>75%).",
+        "GWh). Output assumes low utilisation outside China (about a third to two thirds). China makes the rest"
+        " of the 1,155 GWh demanded, 944 GWh, and its 2024 stock build (D-cn-cell-stock): 1,086 GWh of 1,297 GWh, "
+        "84% of world output, consistent with P003 (>75%).",
     ),
     "A-pipeline": (
         "Planned capacity of European plants under construction in 2024",
@@ -61,9 +62,14 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Cell production scrap",
         "5% of cathode and anode material is lost as scrap and sent to recycling.",
     ),
-    "A-anode-mix": (
-        "Synthetic and natural graphite in anodes",
-        "75% synthetic, 25% natural graphite by mass.",
+    "A-cn-cell-stock": (
+        "China's 2024 cell stock build is LFP and does not recur",
+        "The cells China made in 2024 beyond what the network's EV and storage packs use (D-cn-cell-stock) are "
+        "counted as LFP cells: GGII counts more than 900 GWh of LFP cells among China's 1,175 GWh shipped in 2024,"
+        " more than the network's Chinese LFP output even with the stock build, while the network's Chinese NMC "
+        "output (318 GWh) is already above the 220 GWh or so of ternary power cells in GGII's figures. Stock built "
+        "in one year is drawn in later ones, not built again: the row's growth is -100 % a year, so it counts in "
+        "2024 only (studies of later years do not carry it).",
     ),
     "A-components": (
         "Electrolyte and separator per GWh",
@@ -131,9 +137,10 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     ),
     "A-utilisation": (
         "Utilisation used to turn output into capacity",
-        "Mining 90%, refining 75%, anode 55%, precursor 60%, cathode 60% in China and 45% elsewhere (newer plants"
-        " ramping up; with this China's share of cathode capacity is 87%, P092), electrolyte and separator 60%, "
-        "pack assembly 80%, shredding 35% (European shredding capacity is 300 kt/yr, P234), hydrometallurgy 55%.",
+        "Mining 90%, refining 75%, anode 55%, precursor 60%, cathode 60% (China's NMC plants; China's LFP"
+        " capacity is SMM's 4.7 Mt, P330, and capacity outside China follows from P092, D-cam-capacity), "
+        "electrolyte and separator 60%, pack assembly 80%, shredding 35% (European shredding capacity is "
+        "300 kt/yr, P234), hydrometallurgy 55%.",
     ),
     "A-costs": (
         "Variable costs",
@@ -255,7 +262,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "the chain) is a final demand at the refining hubs, in proportion to output. EU27 hubs carry none of this"
         " demand (their output serves the modelled chain or is exported), so EU dependency figures describe the "
         "battery chain.",
-    ),    "A-chemistry-switching": (
+    ),
+    "A-chemistry-switching": (
         "Packs switching between NMC and LFP cells",
         "Pack demand is in GWh, so a GWh of cells of one chemistry replaces a GWh of the other. Stationary-storage "
         "packs may run all of their activity on NMC cells instead of LFP (storage systems were built on NMC cells "
@@ -431,8 +439,58 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     ),
     "D-cam-cn": (
         "China's share of NMC cathode output",
-        "Set so that China's share of all cathode material (NMC and LFP, by mass) is 90% (P087), given its 99% of"
-        " LFP cathode (A-shares).",
+        "Set so that China's share of the cathode material (NMC and LFP, by mass) that the cells use is 90% "
+        "(P087), given its 99% of LFP cathode (A-shares). China's LFP output beyond that (D-cam-beyond-cells) "
+        "raises its share of all cathode made to 92%.",
+        "medium",
+    ),
+    "D-cn-cell-stock": (
+        "China's 2024 stock build of cells",
+        "China made 826 GWh of EV cells and 260 GWh of storage cells in 2024 (MIIT, P320, P321): 1,086 GWh. The "
+        "network's EV and storage packs (950 GWh, P011, and 205 GWh, P022) use 1,155 GWh of cells, of which "
+        "plants outside China make 211 GWh (A-cells, A-eu-cells): 944 GWh from China. The 142 GWh China made "
+        "beyond that are a demand row for LFP cells in China, in 2024 only (A-cn-cell-stock): stock built in "
+        "2024 (P012, the IEA's 1,000 GWh of EV and storage demand, is below even the network's 1,155 GWh). "
+        "China's 84 GWh of consumer-electronics cells (P322) are not in the network.",
+        "medium",
+    ),
+    "D-cam-beyond-cells": (
+        "LFP cathode made in China in 2024 beyond what the network's cells use",
+        "China's LFP cathode makers shipped 2.46 Mt in 2024 (GGII, P323); the network's cells use 1.70 Mt of "
+        "China's LFP cathode (LFP cell output x D-cam-mass x 1.05, A-scrap, x 99%, A-shares): the 0.76 Mt "
+        "beyond that is a demand row in China with no growth (held flat in later years: part of it recurs). "
+        "It stands for stock build at cathode and cell makers, exports into stock, cells the network does "
+        "not hold and electrode losses beyond A-scrap; the figures at hand do not split it among these. NMC "
+        "is not raised the same way: GGII's 0.65 Mt of Chinese ternary cathode (P324) against the network's "
+        "0.55 Mt would need lithium hydroxide that the network's refiners do not make (the network's NMC "
+        "draws hydroxide only, A-lithium-salts); China's 0.24 Mt of other cathode types (P329 less P323 and "
+        "P324) are not in the network.",
+        "medium",
+    ),
+    "D-anode-beyond-cells": (
+        "Anode made in 2024 beyond what the network's cells use",
+        "World output of each anode type is what SNE Research counts as shipped in 2024: synthetic 1.76 Mt, "
+        "natural 0.29 Mt (P325, P326; silicon-based anode, 41 kt, is not in the network); less what the "
+        "network's cells use (cell output x the graphite intensity, D-nmc-blend and P151, x 1.05, A-scrap, "
+        "split by D-anode-mix): about 0.64 Mt of synthetic and 0.11 Mt of natural anode, a demand row where it "
+        "is made, in proportion to each region's output, with no growth. Of the 2.11 Mt shipped, SNE counts 1.97"
+        " Mt as demand (P327, P328): 0.14 Mt went into stock; the rest is anode used by cells the network does "
+        "not hold (consumer electronics, P322) and electrode losses beyond A-scrap: graphite per kWh in "
+        "practice is above the BatPaC designs' 0.91 to 0.98 kg.",
+        "medium",
+    ),
+    "D-cam-capacity": (
+        "Cathode capacity outside China",
+        "China's cathode capacity is its LFP capacity, nearly 4.7 Mt in 2024 (SMM, P330), and its NMC output / 60% "
+        "(A-utilisation); the aggregates outside China (all but Umicore Nysa, A-eu-materials) are sized so that "
+        "China holds 87% of world cathode capacity (P092), in proportion to their 2024 output. Their utilisation "
+        "follows: about 30%, against SMM's 50% for China's LFP plants (P330, P331).",
+        "medium",
+    ),
+    "D-anode-mix": (
+        "Synthetic and natural graphite in anodes",
+        "Synthetic graphite's share of graphite anode shipped in 2024, 1.76 Mt of 1.76 + 0.29 Mt (SNE Research, "
+        "P325, P326) = 85.85% by mass; natural graphite 14.15%.",
         "medium",
     ),
     "D-lioh-keliber": (

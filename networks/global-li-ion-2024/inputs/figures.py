@@ -129,6 +129,20 @@ KR_MAKERS_EV_SHARE = (0.184, "P289")
 EV_INSTALLATIONS_WORLD = (894.0, "P285")
 CN_CELLS_JP = (5.0, "A-cn-cells-jp")  # GWh NMC, Japanese-owned plants in China
 CELL_SCRAP = 0.05  # A-scrap: share of electrode materials lost as production scrap
+# China's 2024 cell output (MIIT): EV 826 and storage 260 GWh (P320, P321), beyond the 84 GWh for consumer
+# electronics (P322). What China made beyond what the network's EV and storage packs use is 2024 stock build of
+# LFP cells (D-cn-cell-stock, A-cn-cell-stock).
+CN_CELL_OUTPUT = {"ev": (826.0, "P320"), "ess": (260.0, "P321")}
+# Active materials made in 2024, by the makers' own trade figures: China's LFP cathode shipments (GGII, P323)
+# and world anode shipments by type (SNE Research, P325, P326). Output beyond what the network's cells use is a
+# demand row where it is made (D-cam-beyond-cells, D-anode-beyond-cells): stock build, exports into stock,
+# cells the network does not hold and losses beyond A-scrap. SNE puts world anode demand at 1.97 Mt against
+# 2.11 Mt shipped (P327, P328): 0.14 Mt of the anode shipped in 2024 went into stock.
+CN_LFP_CATHODE_SHIPPED = (2_460_000.0, "P323")
+# China's LFP cathode capacity in 2024, "nearly 4.7 million mt" with output above 2.3 Mt (SMM, P330, P331).
+CN_LFP_CATHODE_CAPACITY = (4_700_000.0, "P330")
+CAM_CN_CAPACITY_SHARE = (0.87, "P092")  # cathode capacity outside China follows from China's (D-cam-capacity)
+ANODE_SHIPPED_WORLD = {"anode_synthetic": (1_760_000.0, "P325"), "anode_natural": (290_000.0, "P326")}
 
 # --------------------------------------------------------------------------- recipes
 # BatPaC 5.1 default EV designs, kg per kWh of pack; NMC is a 50/50 blend of NMC 811 and NMC 622.
@@ -143,7 +157,9 @@ LI_MASS_FRACTION = {  # Li mass fraction of the cathode active material (stoichi
     "lfp": 6.94 / 157.76,  # LiFePO4
 }
 PCAM_PER_CAM = 0.95  # t hydroxide precursor per t NMC cathode (molar masses), D-cam-mass
-ANODE_SYNTHETIC_SHARE = 0.75  # A-anode-mix
+# Synthetic graphite's share of graphite anode, from world shipments (SNE Research): 1.76 / (1.76 + 0.29) Mt
+# (P325, P326) = 0.8585 (D-anode-mix).
+ANODE_SYNTHETIC_SHARE = 1_760_000.0 / (1_760_000.0 + 290_000.0)
 # Cathode lithium salts (A-lithium-salts): LFP cathode draws carbonate; the network's NMC, a blend of NMC 811 and
 # NMC 622 (D-nmc-blend), draws hydroxide, which NMC 811 needs (P305). NMC 622 can be made from carbonate (P305):
 # in a shortage of hydroxide an NMC plant may run its NMC 622 share on carbonate, t LCE for t LCE. That share is
@@ -240,7 +256,7 @@ OWNER = {("ID", "nickel_sulphate"): "CN", ("PL", "electrolyte"): "KR", ("PL", "s
 # Utilisation (production / capacity) by stage, A-utilisation; cells take sourced capacities.
 UTILISATION = {"mining": 0.90, "refining": 0.75, "anode": 0.55, "pcam": 0.60, "cam": 0.60, "component": 0.60,
                "pack": 0.80, "collection": 1.0, "pretreatment": 0.35, "hydromet": 0.55}
-UTILISATION_OUTSIDE_CN = {"cam": 0.45}  # newer plants still ramping up, A-utilisation
+UTILISATION_OUTSIDE_CN: dict[str, float] = {}  # by stage where it differs outside China (cathode: D-cam-capacity)
 
 # --------------------------------------------------------------------------- recycling (t/yr)
 EOL_COLLECTED = {  # A-recycling: end-of-life batteries collected for recycling
