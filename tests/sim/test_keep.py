@@ -23,7 +23,11 @@ def toy() -> vc.Network:
 @pytest.mark.parametrize("mode", ["pro-rata", "re-sourcing"])
 def test_summary_risk_is_the_full_risk_to_the_bit(toy: vc.Network, mode: str) -> None:
     # 2,000 risk-register samples; a summary keeps every scenario's totals, so the VaR, CVaR and
-    # expectations come from the same numbers in the same order as a full run's
+    # expectations come from the same numbers in the same order as a full run's. In pro-rata mode a
+    # summary of sparse shocks may run the delta kernel instead of the full one, whose sums of a
+    # scenario's losses run in another order (tests/sim/test_delta.py: equal within 1e-9); there the
+    # summary equals the full run to 1e-12 and a stream equals the summary to the bit.
+    exact = mode == "re-sourcing"
     reg = RiskRegister.default()
     sh = reg.sample(toy, 2000, seed=1, sparse=True)
     full = simulate(toy, sh, keep="full", mode=mode)
@@ -31,12 +35,12 @@ def test_summary_risk_is_the_full_risk_to_the_bit(toy: vc.Network, mode: str) ->
     streamed = simulate(toy, reg.iter_samples(toy, 2000, seed=1, chunk_size=500, sparse=True), mode=mode)
     assert (full.kept, summary.kept, streamed.kept) == ("full", "summary", "summary")
     assert (full.totals["lost_value"] > 0).sum() > 100  # the register does hit the toy network
-    pd.testing.assert_frame_equal(full.risk(), summary.risk(), check_exact=True)
-    pd.testing.assert_frame_equal(full.risk(0.99), summary.risk(0.99), check_exact=True)
-    pd.testing.assert_frame_equal(full.totals, summary.totals, check_exact=True)
+    for a in (None, 0.99):
+        pd.testing.assert_frame_equal(full.risk(a), summary.risk(a), check_exact=exact, rtol=1e-12)
+    pd.testing.assert_frame_equal(full.totals, summary.totals, check_exact=exact, rtol=1e-12)
     # a stream weighs each chunk by its share of the scenarios: 1/500 * 500 / 2000 = 1/2000 exactly
-    np.testing.assert_array_equal(streamed.totals["lost_value"].to_numpy(), full.totals["lost_value"].to_numpy())
-    pd.testing.assert_frame_equal(full.risk(), streamed.risk(), check_exact=True)
+    np.testing.assert_array_equal(streamed.totals["lost_value"].to_numpy(), summary.totals["lost_value"].to_numpy())
+    pd.testing.assert_frame_equal(summary.risk(), streamed.risk(), check_exact=True)
     # the expected values per hub and stage are sums in another order (per chunk, then added)
     pd.testing.assert_frame_equal(full.worst_hubs(5), summary.worst_hubs(5), rtol=1e-12)
     pd.testing.assert_frame_equal(full.stages, summary.stages, rtol=1e-12)
