@@ -57,8 +57,10 @@ from numba import njit
 from valuechain.sim._kernel_helpers import (
     _dot,
     _dry_sums,
+    _front_extra,
     _least_share,
     _pull_block,
+    _pull_deep,
     _route_limit,
     _shock_target,
     _substitute,
@@ -168,6 +170,20 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
         qsum = np.empty(nb)
         deficit = np.empty(nb)
         got = np.empty(nb)
+        # front-loading: what routes ask above their target (multiplier above 1), whether a hub
+        # has such a route this period, the share of it a hub could serve; and the hubs' levels
+        # with the stock pulled forward into them (lvl), what lagged routes bring into that stock
+        # next period (xpipe), and whether a hub holds or awaits any (roomy)
+        rext = np.zeros((n_r, nb))
+        hext = np.zeros(n_h, dtype=np.bool_)
+        xneed = np.empty(nb)
+        xshare = np.empty(nb)
+        lvl = np.empty((n_h, nb))
+        xpipe = np.zeros((n_h, nb))
+        roomy = np.zeros(n_h, dtype=np.bool_)
+        for h in range(n_h):
+            for b in range(nb):
+                lvl[h, b] = stock_level[h]
         n_alt = alt_hub.shape[0]
         alt_start = np.full((n_alt, nb), n_t, dtype=np.int64)
         alt_got = np.zeros(n_alt)
@@ -189,6 +205,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
         for t in range(n_t):
             for h in range(n_h):
                 done[h] = False
+                hext[h] = False
             for b in range(nb):
                 key = (s0 + b) * n_t + t
                 for e in range(ev_ptr[key], ev_ptr[key + 1]):
@@ -204,6 +221,10 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                         rtar[i, b] = v
                         if resourcing:
                             rlim[i, b] = lim
+                        x = _front_extra(m, v, route_base[i], route_cap[i])
+                        if x > 0.0:
+                            rext[i, b] = x
+                            hext[r_from[i]] = True
                     else:
                         dtar[i, b] = v
             for n in range(n_nodes):
@@ -221,7 +242,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             o = r_from[r]
                             for b in range(nb):
                                 if deficit[b] > 0.0:
-                                    x = min(deficit[b], left[o, b] - stock_level[o], rlim[r, b] - flow[r, b])
+                                    x = min(deficit[b], left[o, b] - lvl[o, b], rlim[r, b] - flow[r, b])
                                     if x > 0.0:
                                         flow[r, b] += x
                                         left[o, b] -= x
@@ -236,7 +257,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                                     x = min(pcap[p, b] - act[p, b], deficit[b] / y)
                                     for e2 in range(in_ptr[p], in_ptr[p + 1]):
                                         g = in_hub[e2]
-                                        x = min(x, (left[g, b] - stock_level[g]) / in_coef[e2])
+                                        x = min(x, (left[g, b] - lvl[g, b]) / in_coef[e2])
                                     if x > 0.0:
                                         act[p, b] += x
                                         for e2 in range(in_ptr[p], in_ptr[p + 1]):
@@ -267,12 +288,41 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             ask = ask or deficit[b] > 0.0
                         if ask:
                             _pull_block(
-                                h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+                                h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
                                 r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                                 in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                             )  # fmt: skip
                             for b in range(nb):
                                 left[h, b] += got[b]
+                    if hext[h]:
+                        # front-loading: the extra its routes ask, only from what the hub holds
+                        # above its level (and, re-sourcing, spare supply pulled for it)
+                        for b in range(nb):
+                            xneed[b] = 0.0
+                        for u in range(u0, u1):
+                            if use_kind[u] == 1:
+                                j = use_idx[u]
+                                for b in range(nb):
+                                    xneed[b] += rext[j, b]
+                        if resourcing:
+                            ask = False
+                            for b in range(nb):
+                                deficit[b] = xneed[b] - max(left[h, b] - lvl[h, b], 0.0)
+                                ask = ask or deficit[b] > 0.0
+                            if ask:
+                                _pull_deep(
+                                    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                                    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                                    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+                                )  # fmt: skip
+                                for b in range(nb):
+                                    left[h, b] += got[b]
+                        for b in range(nb):
+                            xs = 0.0
+                            if xneed[b] > 0.0:
+                                xs = min(1.0, max(left[h, b] - lvl[h, b], 0.0) / xneed[b])
+                            xshare[b] = xs
+                            left[h, b] -= xs * xneed[b]
                     if w_sup:
                         sup = out_supply[t, h, s0 : s0 + nb]
                         for b in range(nb):
@@ -291,7 +341,17 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                         j = use_idx[u]
                         g = r_to[j]
                         dest = pipe if r_lag[j] else avail
-                        if keep_flow:
+                        if hext[h]:
+                            # the extra shipped is kept at the destination, above its level
+                            room = xpipe if r_lag[j] else lvl
+                            for b in range(nb):
+                                x = rext[j, b] * xshare[b]
+                                a = rtar[j, b] * hratio[h, b] + x
+                                flow[j, b] = a
+                                dest[g, b] += a
+                                room[g, b] += x
+                            roomy[g] = True
+                        elif keep_flow:
                             for b in range(nb):
                                 a = rtar[j, b] * hratio[h, b]
                                 flow[j, b] = a
@@ -343,7 +403,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             _substitute(
                                 p, nb, t, n_t, plan, hratio, alt_start, alt_got,
                                 alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
-                                done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+                                done, avail, left, pipe, act, flow, rlim, pcap, lvl,
                                 r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                                 in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                             )  # fmt: skip
@@ -414,6 +474,23 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                     row = out_left[t, h, s0 : s0 + nb]
                     for b in range(nb):
                         row[b] = left[h, b]
+                if roomy[h]:
+                    # keep stock up to the level with what was pulled forward; what is kept
+                    # above the stock level stays room for the next period, plus what lagged
+                    # routes pulled forward into the hub this period
+                    more = False
+                    for b in range(nb):
+                        kept = min(max(left[h, b], 0.0), lvl[h, b])
+                        if w_stock:
+                            out_stock[t, h, s0 + b] = kept
+                        avail[h, b] = kept + pipe[h, b]
+                        pipe[h, b] = 0.0
+                        x = max(kept - lv_h, 0.0) + xpipe[h, b]
+                        xpipe[h, b] = 0.0
+                        lvl[h, b] = lv_h + x
+                        more = more or x > 0.0
+                    roomy[h] = more
+                    continue
                 if lag_in[h]:
                     for b in range(nb):
                         avail[h, b] = min(max(left[h, b], 0.0), lv_h) + pipe[h, b]
@@ -447,6 +524,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             pcap[i, b] = capacity[i] * 1.0
                     elif k == 1:
                         rtar[i, b] = rtar0[i]
+                        rext[i, b] = 0.0
                         if resourcing:
                             rlim[i, b] = rlim0[i]
                     else:
