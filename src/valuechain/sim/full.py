@@ -34,7 +34,26 @@ and period ``t``:
    as above). It then delivers its outputs.
 4. At the end of the period each hub keeps what is left, up to its stock level (the
    order-up-to level of ``valuechain.network.stocks``: its initial stock or its days of cover,
-   capped by its stock capacity); the rest leaves the network.
+   capped by its stock capacity) plus the stock pulled forward into it (below); the rest leaves
+   the network.
+
+Front-loading (a route multiplier ``m`` above 1: buyers pulling purchases forward before a
+licence regime takes effect, ``valuechain.scenarios.licence``). The route's baseline target is
+unchanged and is served with the hub's other uses as above; on top of it the route asks the
+*extra* ``min(baseline x m, capacity) - target``. A hub serves its routes' extras after its uses
+and its refill, and only from what it holds above its level: so front-loading never takes
+anything from the origin's own uses or its stock. In pro-rata mode that is the hub's surplus
+(which would otherwise leave the network at the end of the period); in re-sourcing mode the hub
+first pulls the rest as spare supply, as for a shortfall, except that before a producer of the
+hub is asked for extra output, what its input hubs lack for it is pulled to them first (one step
+further up the chain: an exporter makes the extra from spare capacity upstream). The routes get
+the same share of their extras. What a route ships extra is kept at its destination: it raises
+the destination's level (lagged routes: from the next period, when it arrives), so it is stock,
+not spare supply for other hubs' pulls, and it is not reordered by a refill. At the end of each
+period what a hub keeps above its stock level stays as pulled-forward stock; it is used first
+when the hub's supply falls short (the take-back months of a regime), and the level falls back
+as it is used. The volume is bounded by the regime: its rate already limits what buyers pull
+forward to ``storage`` months of baseline flow.
 
 Shocks arrive as sparse entries (only the multipliers that differ from 1, grouped by scenario
 and period): the targets of a block start at their baseline values, the entries of a period
@@ -42,7 +61,8 @@ overwrite theirs and are put back after it, so unshocked items cost nothing extr
 taken inside the kernel, period by period, so nothing of size scenarios x periods x items has to
 be written unless asked for. A scenario counts as short in a period, and a process as run dry,
 when it falls short by more than a millionth: rounding in balanced baseline data (about 1e-8 in
-the bundled global network) is not a disruption.
+the bundled global network) is not a disruption. Without a route multiplier above 1 none of the
+front-loading state is touched, and results are exactly those of the kernel without it.
 
 Summary runs of sparse shocks (plant outages on large networks) go to the delta kernel instead
 (``valuechain.sim.delta``), which computes only the rows a shock changes; :func:`valuechain.sim.kernel.run_chunk`
