@@ -112,3 +112,41 @@ def test_with_front_loading_higher_approval_never_increases_shortfall(toy, appro
     assert (shocks.route_capacity > 1.0).any()  # (the regime does pull forward)
     short = _shortfall(vc.simulate(toy, shocks, mode=mode, keep="full"))
     assert (np.diff(short) <= LOW * (1 + short[:-1])).all(), (approvals, short)
+
+
+@pytest.fixture(scope="module")
+def global_net() -> vc.Network:
+    return vc.load_network("global-li-ion-2024")
+
+
+def _cn_exports(net: vc.Network, ds, commodity: str) -> np.ndarray:
+    rt = net.routes
+    ids = list(rt.index[(rt["origin"] == "CN") & (rt["commodity"] == commodity)])
+    return ds["flow"].sel(route=ids).isel(scenario=0).sum("route").to_numpy()
+
+
+def test_cn_graphite_2023_pulls_forward_then_collapses_on_the_global_network(global_net) -> None:
+    # announced 20 Oct 2023, effective 1 Dec 2023: on a grid from Jul 2023 the announcement is at
+    # month 3 + 19/31 and the effective date at 5, a span of 1.3871 months; storage 0.5 months
+    # caps the rate at 0.5 / 1.3871 = 0.36047 (front_load 1). So Oct asks 1 + 0.36047 x 12/31 =
+    # 1.13954 of the baseline and Nov 1.36047; Dec is the initial share 0.3 times the take-back
+    # (1 - 0.36047): 0.19186. China's natural-graphite mine and anode plants have the spare
+    # capacity, so in re-sourcing mode the exports follow the multipliers.
+    from valuechain.scenarios import named
+
+    sc = named("cn-graphite-2023")
+    res = simulate(global_net, sc, start="2023-07", periods=10, mode="re-sourcing", keep="full")
+    base = simulate(global_net, None, start="2023-07", periods=10, mode="re-sourcing", keep="full")
+    rate = 0.5 / (5 - (3 + 19 / 31))
+    for com in ("natural_graphite", "anode_natural"):
+        got = _cn_exports(global_net, res.dataset, com) / _cn_exports(global_net, base.dataset, com)
+        # (rtol: the global network balances to about 1e-8)
+        np.testing.assert_allclose(got[:6], [1, 1, 1, 1 + rate * 12 / 31, 1 + rate, 0.3 * (1 - rate)], rtol=1e-7)
+        assert got[9] >= 0.8  # (Apr 2024: every destination licensed, the US last)
+    # pro rata China spares nothing (its hubs balance), so nothing is pulled forward
+    flat = simulate(global_net, sc, start="2023-07", periods=6, mode="pro-rata", keep="full")
+    np.testing.assert_allclose(
+        _cn_exports(global_net, flat.dataset, "natural_graphite")[:5],
+        _cn_exports(global_net, base.dataset, "natural_graphite")[:5],
+        rtol=1e-12,
+    )
