@@ -180,7 +180,7 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                 else:
                     avail[h] += qty
 
-            def pull(h, need, deep=False, mr=mr, mp=mp, left=left, flow=flow, act=act, deliver=deliver):
+            def pull(h, need, deep=False, mr=mr, mp=mp, left=left, flow=flow, act=act, deliver=deliver, lvl=lvl):
                 """Spare supply brought to hub h, up to need: over open routes, then from spare capacity.
 
                 ``deep``: before a producer is asked, what its input hubs lack for it is pulled to them.

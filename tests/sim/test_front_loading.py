@@ -24,7 +24,9 @@ def _two_regions(mine_base: float) -> vc.Network:
     b.add_commodity("cell", unit="GWh", stage="cell", value=10.0)
     b.add_process("mine", region="A", capacity=20.0, baseline_activity=mine_base, outputs={"g": 1.0})
     b.add_process("a-cells", region="A", capacity=2.0, baseline_activity=2.0, inputs={"g": 1.0}, outputs={"cell": 1.0})
-    b.add_process("b-cells", region="B", capacity=10.0, baseline_activity=10.0, inputs={"g": 1.0}, outputs={"cell": 1.0})
+    b.add_process(
+        "b-cells", region="B", capacity=10.0, baseline_activity=10.0, inputs={"g": 1.0}, outputs={"cell": 1.0}
+    )
     b.add_route("a-b", "g", "A", "B", capacity=float("inf"), baseline_flow=10.0)
     b.add_demand("A", "cell", quantity=2.0)
     b.add_demand("B", "cell", quantity=10.0)

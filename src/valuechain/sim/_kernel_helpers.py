@@ -125,9 +125,10 @@ def _pull_spare(  # type: ignore[no-untyped-def]
     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
 ):  # fmt: skip
     # spare supply for hub h in scenario b, up to need: first what its origins hold above their
-    # level lvl (the stock level plus stock pulled forward, per scenario), over open routes within their spare capacity, then extra output of its
-    # producers' spare capacity fed by spare supply at their input hubs. Returns what h got; the
-    # producers' other outputs go to their hubs.
+    # level lvl (the stock level plus stock pulled forward, per scenario), over open routes
+    # within their spare capacity, then extra output of its producers' spare capacity fed by
+    # spare supply at their input hubs. Returns what h got; the producers' other outputs go to
+    # their hubs.
     got = 0.0
     for q in range(pull_ptr[h], pull_ptr[h + 1]):
         if need - got <= 0.0:
