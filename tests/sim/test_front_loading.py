@@ -152,3 +152,39 @@ def test_cn_graphite_2023_pulls_forward_then_collapses_on_the_global_network(glo
         _cn_exports(global_net, base.dataset, "natural_graphite")[:5],
         rtol=1e-12,
     )
+
+
+def _with_more_stock(net: vc.Network, hub: int, extra: float) -> vc.Network:
+    tables = {t: df.copy() for t, df in net.tables.items()}
+    hubs = tables["hubs"]
+    hubs.iloc[hub, hubs.columns.get_loc("initial_stock")] += extra
+    cap = hubs["stock_capacity"].to_numpy(dtype=float)
+    hubs["stock_capacity"] = np.maximum(cap, hubs["initial_stock"].to_numpy(dtype=float))
+    return vc.Network.from_frames(net.name, tables, year=net.year, period=net.period, check_balance=False)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    hub=st.integers(0, 14),
+    extra=st.floats(100.0, 50_000.0),
+    approval=st.floats(0, 1),
+    storage=st.floats(0.1, 3),
+    mode=st.sampled_from(["pro-rata", "re-sourcing"]),
+)
+def test_with_front_loading_more_stock_never_increases_shortfall(toy, hub, extra, approval, storage, mode) -> None:
+    # the toy network's 15 hubs start empty; buyers of China's anode and cathode pull forward
+    # from 1 Mar for a control from 1 May
+    control = ExportControl(
+        "CN",
+        ["anode_natural", "cam_nmc"],
+        start="2025-05-01",
+        announced="2025-03-01",
+        approval=approval,
+        lag=1,
+        front_load=1.0,
+        storage=storage,
+    )
+    shocks = compile_shocks(toy, control, start="2025-01", periods=12)
+    less = float(_shortfall(vc.simulate(toy, shocks, mode=mode, keep="full"))[0])
+    more = float(_shortfall(vc.simulate(_with_more_stock(toy, hub, extra), shocks, mode=mode, keep="full"))[0])
+    assert more <= less + LOW * (1 + less)
