@@ -35,7 +35,8 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
 
     Re-sourcing also refills stocks toward their order-up-to level and runs processes on the
     alternatives of their short inputs whose recourse is allowed (``substitution``,
-    ``chemistry_switching``).
+    ``chemistry_switching``). A route multiplier above 1 (front-loading) ships extra from what
+    its origin spares, kept at the destination above its level (``valuechain.sim.full``).
 
     Returns a dict: ``served`` (S, T, demand rows), ``activity`` (S, T, processes),
     ``flow`` (S, T, routes), ``stock`` and ``supply`` (S, T, hubs in ``net.hub_ids`` order).
