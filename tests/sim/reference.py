@@ -35,7 +35,8 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
 
     Re-sourcing also refills stocks toward their order-up-to level and runs processes on the
     alternatives of their short inputs whose recourse is allowed (``substitution``,
-    ``chemistry_switching``).
+    ``chemistry_switching``). A route multiplier above 1 (front-loading) ships extra from what
+    its origin spares, kept at the destination above its level (``valuechain.sim.full``).
 
     Returns a dict: ``served`` (S, T, demand rows), ``activity`` (S, T, processes),
     ``flow`` (S, T, routes), ``stock`` and ``supply`` (S, T, hubs in ``net.hub_ids`` order).
@@ -136,6 +137,10 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
     for s in range(n_s):
         stock = dict(initial)
         pipe = dict(pipe0)
+        # a hub's level with the stock pulled forward into it (front-loading), and what lagged
+        # routes pulled forward into it in the period before
+        lvl = dict(level)
+        xpipe = dict.fromkeys(hubs, 0.0)
         ramp_start = {}  # (process, input hub) -> first period the input was short
         for t in range(n_t):
             mp = {p: shocks.process_capacity[s, t, c] for p, c in pcol.items()}
@@ -150,6 +155,13 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                 if kind == "route":
                     return min(routes[x]["base"], route_limit(routes[x]["cap"], routes[x]["base"], mr[x]))
                 return dem[x][1] * md[x]
+
+            def extra(rid, mr=mr, target=target):
+                """What a route asks above its target while its multiplier is above 1."""
+                m = mr[rid]
+                if m <= 1.0:
+                    return 0.0
+                return max(0.0, min(routes[rid]["base"] * m, routes[rid]["cap"]) - target(("route", rid, None)))
 
             avail = {h: stock[h] + pipe[h] for h in hubs}
             pipe = dict.fromkeys(hubs, 0.0)
@@ -169,13 +181,16 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                 else:
                     avail[h] += qty
 
-            def pull(h, need, mr=mr, mp=mp, left=left, flow=flow, act=act, deliver=deliver):
-                """Spare supply brought to hub h, up to need: over open routes, then from spare capacity."""
+            def pull(h, need, deep=False, mr=mr, mp=mp, left=left, flow=flow, act=act, deliver=deliver, lvl=lvl):
+                """Spare supply brought to hub h, up to need: over open routes, then from spare capacity.
+
+                ``deep``: before a producer is asked, what its input hubs lack for it is pulled to them.
+                """
                 got = 0.0
                 for rid in sorted(r for r in routes if routes[r]["to"] == h and not routes[r]["lag"]):
                     o = routes[rid]["from"]
                     room = route_limit(routes[rid]["cap"], routes[rid]["base"], mr[rid]) - flow[rid]
-                    x = min(need - got, left[o] - level[o], room)
+                    x = min(need - got, left[o] - lvl[o], room)
                     if need - got > 0 and x > 0:
                         flow[rid] += x
                         left[o] -= x
@@ -185,8 +200,12 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                         continue
                     y = outputs[p][h]
                     x = min(scaled(cap[p], mp[p]) - act[p], (need - got) / y)
+                    if deep and x > 0:
+                        for g, coef in inputs[p].items():
+                            if x * coef - (left[g] - lvl[g]) > 0:
+                                left[g] += pull(g, x * coef - (left[g] - lvl[g]))
                     for g, coef in inputs[p].items():
-                        x = min(x, (left[g] - level[g]) / coef)
+                        x = min(x, (left[g] - lvl[g]) / coef)
                     if x > 0:
                         act[p] += x
                         for g, coef in inputs[p].items():
@@ -221,6 +240,24 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                             served[use[1]] = a
                     if mode == "re-sourcing" and refill[h] > 0 and level[h] - left[h] > 1e-9 * level[h]:
                         left[h] += pull(h, refill[h] * (level[h] - left[h]))
+                    # front-loading: the extra the routes ask, only from what the hub holds above
+                    # its level (re-sourcing: and spare supply pulled for it); what a route ships
+                    # extra is kept at its destination above the destination's level
+                    ext = {u[1]: extra(u[1]) for u in uses[h] if u[0] == "route"}
+                    need = sum(ext.values())
+                    if need > 0:
+                        if mode == "re-sourcing" and need - max(left[h] - lvl[h], 0.0) > 0:
+                            left[h] += pull(h, need - max(left[h] - lvl[h], 0.0), deep=True)
+                        share = min(1.0, max(left[h] - lvl[h], 0.0) / need)
+                        left[h] -= share * need
+                        for rid, x in ext.items():
+                            r = routes[rid]
+                            flow[rid] += x * share
+                            deliver(r["to"], x * share, r["lag"])
+                            if r["lag"]:
+                                xpipe[r["to"]] += x * share
+                            else:
+                                lvl[r["to"]] += x * share
                     done.add(h)
                 else:
                     p = node
@@ -232,11 +269,15 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                         left[h] += given[(p, h)] - a * coef
                     if mode == "re-sourcing" and alts[p] and act[p] < plan[p] * (1 - 1e-9):
                         act[p] = substitute(
-                            p, t, plan[p], act[p], inputs[p], ratio_of, alts[p], ramp_start, level, left, pull
+                            p, t, plan[p], act[p], inputs[p], ratio_of, alts[p], ramp_start, lvl, left, pull
                         )
                     for h, y in outputs[p].items():
                         deliver(h, act[p] * y, ("output", p, h) in lagged)
-            stock = {h: min(max(left[h], 0.0), level[h]) for h in hubs}
+            stock = {h: min(max(left[h], 0.0), lvl[h]) for h in hubs}
+            # what is kept above the stock level stays pulled-forward stock, with what lagged
+            # routes pulled forward into the hub (it arrives next period)
+            lvl = {h: level[h] + (max(stock[h] - level[h], 0.0) + xpipe[h]) for h in hubs}
+            xpipe = dict.fromkeys(hubs, 0.0)
             out["served"][s, t] = served
             out["activity"][s, t] = [act[p] for p in procs.index]
             out["flow"][s, t] = [flow[r] for r in routes]

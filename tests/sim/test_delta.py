@@ -49,6 +49,8 @@ def test_delta_matches_full_kernel_on_random_networks(data):
     # dry, and stock and lagged (recycling) edges carry differences from period to period
     net = data.draw(networks())
     sh = data.draw(shock_arrays(net))
+    # (route multipliers above 1 are front-loading, which the delta kernel refuses: see below)
+    np.minimum(sh.route_capacity, 1.0, out=sh.route_capacity)
     w = np.random.default_rng(sh.n_scenarios).random(sh.n_scenarios)
     full, deltas = _runs(net, sh, w, (1, 3, 64))
     for d in deltas:
@@ -133,6 +135,21 @@ def test_auto_keeps_the_full_kernel_for_broad_shocks(toy):
     s, t, p = np.meshgrid(np.arange(n_s), np.arange(n_t), np.arange(len(arr.base_act)), indexing="ij")
     ev = make_events(n_s, n_t, s.ravel(), t.ravel(), np.zeros(s.size, dtype=np.int64), p.ravel(), np.full(s.size, 0.5))
     assert not _sparse_enough(arr.kernel_args(), ev)
+
+
+def test_front_loading_keeps_the_full_kernel(toy):
+    # one route above 1 in one scenario and period: 'auto' runs the full kernel (its work counts
+    # every node of every period), 'delta' refuses
+    arr = compile_network(toy)
+    args, statics = arr.kernel_args(), summary_statics(arr)
+    one = np.zeros(1, dtype=np.int64)
+    ev = make_events(4, 3, one, one, one + 1, one, np.full(1, 1.3))
+    full = run_chunk(args, ev, statics, resourcing=False, block=4, method="full")
+    auto = run_chunk(args, ev, statics, resourcing=False, block=4)
+    np.testing.assert_array_equal(auto["work"], full["work"])
+    np.testing.assert_array_equal(auto["lost_value_t"], full["lost_value_t"])
+    with pytest.raises(ValueError, match="front-loading"):
+        run_chunk(args, ev, statics, resourcing=False, method="delta")
 
 
 def test_a_workspace_takes_the_reference_run_once_and_streams_agree():

@@ -27,16 +27,22 @@ in proportion to their day, as for every shock), and the two factors' monthly me
 multiplied. A regime with ``approval`` equal to ``1 - severity``, no lag, no announcement and no
 suspension compiles to exactly the arrays of the flat control.
 
-Note the engines' reading of a multiplier above 1: it scales a route's *capacity*, while the
-simulator ships at most a route's baseline flow, so the front-loading months show in the
-compiled arrays and the optimiser's route capacities but do not raise simulated flows; the
-take-back months do lower them.
+The engines' reading of a multiplier above 1: the optimiser scales the route's capacity by it;
+the simulator asks the route for up to ``baseline x multiplier`` (within its capacity), served
+only from what the exporting hub can spare (its surplus; in re-sourcing mode also spare supply
+and spare capacity up the chain), so the front-loading months raise simulated flows where the
+exporter has room, and never at the cost of its own plants. The importing hub keeps what arrives
+early as stock above its usual level, and draws it down first in the take-back months (module
+docstring of :mod:`valuechain.sim.full`). ``storage`` thus becomes room at the destination
+through the rate: what is pulled forward is at most ``storage`` months of the route's baseline
+flow, and that is what the destination keeps.
 
 Leakage
     ``leakage = {"via": [third countries], "cap": c}``: restricted goods reach a destination
     through a listed third country, up to ``c`` of the restricted route's baseline flow. It is
     compiled onto the restricted route itself (``m -> min(1, m + c)`` where ``m < 1``), since
-    in both engines a multiplier above 1 on the third country's routes would not add flow; it
+    a multiplier above 1 on the third country's routes would move the third country's own goods
+    (in the simulator, only what it can spare), not the restricted exporter's; it
     applies to a destination only where the network has a route of the same commodity from one
     of the listed countries into it (the lane the goods would take).
 """

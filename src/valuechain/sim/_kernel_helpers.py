@@ -11,8 +11,10 @@ from numba import njit
 __all__ = [
     "_dot",
     "_dry_sums",
+    "_front_extra",
     "_least_share",
     "_pull_block",
+    "_pull_deep",
     "_pull_spare",
     "_route_limit",
     "_shock_target",
@@ -28,6 +30,17 @@ def _route_limit(rc: float, rb: float, m: float) -> float:
         return rc * m
     lim = m * rb
     return lim if lim < rc else rc
+
+
+@njit(inline="always", cache=True)
+def _front_extra(m: float, v: float, rb: float, rc: float) -> float:
+    # what a route with multiplier m > 1 asks above its target v (buyers pulling purchases
+    # forward): up to m x its baseline flow rb, within its capacity rc
+    if m > 1.0:
+        x = min(rb * m, rc) - v
+        if x > 0.0:
+            return x
+    return 0.0
 
 
 @njit(cache=True, fastmath=True)
@@ -107,21 +120,22 @@ def _dry_sums(first, p, nr, weight, s0, n_t, earliest):  # type: ignore[no-untyp
 
 @njit(cache=True)
 def _pull_spare(  # type: ignore[no-untyped-def]
-    h, b, need, done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+    h, b, need, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
 ):  # fmt: skip
     # spare supply for hub h in scenario b, up to need: first what its origins hold above their
-    # stock level, over open routes within their spare capacity, then extra output of its
-    # producers' spare capacity fed by spare supply at their input hubs. Returns what h got; the
-    # producers' other outputs go to their hubs.
+    # level lvl (the stock level plus stock pulled forward, per scenario), over open routes
+    # within their spare capacity, then extra output of its producers' spare capacity fed by
+    # spare supply at their input hubs. Returns what h got; the producers' other outputs go to
+    # their hubs.
     got = 0.0
     for q in range(pull_ptr[h], pull_ptr[h + 1]):
         if need - got <= 0.0:
             break
         r = pull_route[q]
         o = r_from[r]
-        x = min(need - got, left[o, b] - stock_level[o], rlim[r, b] - flow[r, b])
+        x = min(need - got, left[o, b] - lvl[o, b], rlim[r, b] - flow[r, b])
         if x > 0.0:
             flow[r, b] += x
             left[o, b] -= x
@@ -134,7 +148,7 @@ def _pull_spare(  # type: ignore[no-untyped-def]
         x = min(pcap[p, b] - act[p, b], (need - got) / out_yield[e])
         for e2 in range(in_ptr[p], in_ptr[p + 1]):
             g = in_hub[e2]
-            x = min(x, (left[g, b] - stock_level[g]) / in_coef[e2])
+            x = min(x, (left[g, b] - lvl[g, b]) / in_coef[e2])
         if x > 0.0:
             act[p, b] += x
             for e2 in range(in_ptr[p], in_ptr[p + 1]):
@@ -168,7 +182,7 @@ def _allowed_share(share, ramp, start, t, n_t):  # type: ignore[no-untyped-def]
 def _substitute(  # type: ignore[no-untyped-def]
     p, nb, t, n_t, plan, hratio, alt_start, alt_got,
     alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
-    done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+    done, avail, left, pipe, act, flow, rlim, pcap, lvl,
     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
 ):  # fmt: skip
@@ -214,12 +228,12 @@ def _substitute(  # type: ignore[no-untyped-def]
             if a_e < top:
                 g = alt_hub[k]
                 need = alt_coef[k] * (top - a_e)
-                x = min(need, left[g, b] - stock_level[g])
+                x = min(need, left[g, b] - lvl[g, b])
                 if x > 0.0:
                     left[g, b] -= x
                     alt_got[k] = x
                 alt_got[k] += _pull_spare(
-                    g, b, need - alt_got[k], done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+                    g, b, need - alt_got[k], done, avail, left, pipe, act, flow, rlim, pcap, lvl,
                     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                 )  # fmt: skip
@@ -237,7 +251,7 @@ def _substitute(  # type: ignore[no-untyped-def]
 
 @njit(inline="always", cache=True)
 def _pull_block(  # type: ignore[no-untyped-def]
-    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
 ):  # fmt: skip
@@ -250,7 +264,7 @@ def _pull_block(  # type: ignore[no-untyped-def]
         o = r_from[r]
         for b in range(nb):
             if deficit[b] > 0.0:
-                x = min(deficit[b], left[o, b] - stock_level[o], rlim[r, b] - flow[r, b])
+                x = min(deficit[b], left[o, b] - lvl[o, b], rlim[r, b] - flow[r, b])
                 if x > 0.0:
                     flow[r, b] += x
                     left[o, b] -= x
@@ -265,7 +279,68 @@ def _pull_block(  # type: ignore[no-untyped-def]
                 x = min(pcap[p, b] - act[p, b], deficit[b] / y)
                 for e2 in range(in_ptr[p], in_ptr[p + 1]):
                     g = in_hub[e2]
-                    x = min(x, (left[g, b] - stock_level[g]) / in_coef[e2])
+                    x = min(x, (left[g, b] - lvl[g, b]) / in_coef[e2])
+                if x > 0.0:
+                    act[p, b] += x
+                    for e2 in range(in_ptr[p], in_ptr[p + 1]):
+                        left[in_hub[e2], b] -= x * in_coef[e2]
+                    for e3 in range(out_ptr[p], out_ptr[p + 1]):
+                        g = out_hub[e3]
+                        qty = x * out_yield[e3]
+                        if e3 == e:
+                            got[b] += qty
+                        elif out_lag[e3]:
+                            pipe[g, b] += qty
+                        elif done[g]:
+                            left[g, b] += qty
+                        else:
+                            avail[g, b] += qty
+                    deficit[b] -= x * y
+
+
+@njit(cache=True)
+def _pull_deep(  # type: ignore[no-untyped-def]
+    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+):  # fmt: skip
+    # _pull_block one step further up: before a producer of h is asked for extra output, what
+    # its input hubs lack for it is pulled to them as spare supply (_pull_spare); used for the
+    # volume buyers pull forward, which an exporter makes from spare capacity up the chain
+    for b in range(nb):
+        got[b] = 0.0
+    for q in range(pull_ptr[h], pull_ptr[h + 1]):
+        r = pull_route[q]
+        o = r_from[r]
+        for b in range(nb):
+            if deficit[b] > 0.0:
+                x = min(deficit[b], left[o, b] - lvl[o, b], rlim[r, b] - flow[r, b])
+                if x > 0.0:
+                    flow[r, b] += x
+                    left[o, b] -= x
+                    got[b] += x
+                    deficit[b] -= x
+    for q in range(prod_ptr[h], prod_ptr[h + 1]):
+        e = prod_out[q]
+        p = out_proc[e]
+        y = out_yield[e]
+        for b in range(nb):
+            if deficit[b] > 0.0:
+                x = min(pcap[p, b] - act[p, b], deficit[b] / y)
+                if x <= 0.0:
+                    continue
+                for e2 in range(in_ptr[p], in_ptr[p + 1]):
+                    g = in_hub[e2]
+                    short = x * in_coef[e2] - (left[g, b] - lvl[g, b])
+                    if short > 0.0:
+                        left[g, b] += _pull_spare(
+                            g, b, short, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                            r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                            in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+                        )  # fmt: skip
+                for e2 in range(in_ptr[p], in_ptr[p + 1]):
+                    g = in_hub[e2]
+                    x = min(x, (left[g, b] - lvl[g, b]) / in_coef[e2])
                 if x > 0.0:
                     act[p, b] += x
                     for e2 in range(in_ptr[p], in_ptr[p + 1]):

@@ -18,7 +18,8 @@ nothing. A row whose difference is zero for every scenario of the block is clean
 nothing downstream of it is computed. The cost of a period is then one pass over the nodes'
 flags plus the rows that changed, instead of every row of the network. The semantics are those
 of the full kernel's pro-rata mode (module docstring of ``valuechain.sim.full``); results agree
-with it up to rounding, and the tests compare the two.
+with it up to rounding, and the tests compare the two. Front-loading (a route multiplier above
+1) is not modelled here: runs with it take the full kernel (``valuechain.sim.kernel.run_chunk``).
 """
 
 from __future__ import annotations

@@ -34,7 +34,26 @@ and period ``t``:
    as above). It then delivers its outputs.
 4. At the end of the period each hub keeps what is left, up to its stock level (the
    order-up-to level of ``valuechain.network.stocks``: its initial stock or its days of cover,
-   capped by its stock capacity); the rest leaves the network.
+   capped by its stock capacity) plus the stock pulled forward into it (below); the rest leaves
+   the network.
+
+Front-loading (a route multiplier ``m`` above 1: buyers pulling purchases forward before a
+licence regime takes effect, ``valuechain.scenarios.licence``). The route's baseline target is
+unchanged and is served with the hub's other uses as above; on top of it the route asks the
+*extra* ``min(baseline x m, capacity) - target``. A hub serves its routes' extras after its uses
+and its refill, and only from what it holds above its level: so front-loading never takes
+anything from the origin's own uses or its stock. In pro-rata mode that is the hub's surplus
+(which would otherwise leave the network at the end of the period); in re-sourcing mode the hub
+first pulls the rest as spare supply, as for a shortfall, except that before a producer of the
+hub is asked for extra output, what its input hubs lack for it is pulled to them first (one step
+further up the chain: an exporter makes the extra from spare capacity upstream). The routes get
+the same share of their extras. What a route ships extra is kept at its destination: it raises
+the destination's level (lagged routes: from the next period, when it arrives), so it is stock,
+not spare supply for other hubs' pulls, and it is not reordered by a refill. At the end of each
+period what a hub keeps above its stock level stays as pulled-forward stock; it is used first
+when the hub's supply falls short (the take-back months of a regime), and the level falls back
+as it is used. The volume is bounded by the regime: its rate already limits what buyers pull
+forward to ``storage`` months of baseline flow.
 
 Shocks arrive as sparse entries (only the multipliers that differ from 1, grouped by scenario
 and period): the targets of a block start at their baseline values, the entries of a period
@@ -42,7 +61,8 @@ overwrite theirs and are put back after it, so unshocked items cost nothing extr
 taken inside the kernel, period by period, so nothing of size scenarios x periods x items has to
 be written unless asked for. A scenario counts as short in a period, and a process as run dry,
 when it falls short by more than a millionth: rounding in balanced baseline data (about 1e-8 in
-the bundled global network) is not a disruption.
+the bundled global network) is not a disruption. Without a route multiplier above 1 none of the
+front-loading state is touched, and results are exactly those of the kernel without it.
 
 Summary runs of sparse shocks (plant outages on large networks) go to the delta kernel instead
 (``valuechain.sim.delta``), which computes only the rows a shock changes; :func:`valuechain.sim.kernel.run_chunk`
@@ -57,8 +77,10 @@ from numba import njit
 from valuechain.sim._kernel_helpers import (
     _dot,
     _dry_sums,
+    _front_extra,
     _least_share,
     _pull_block,
+    _pull_deep,
     _route_limit,
     _shock_target,
     _substitute,
@@ -168,6 +190,20 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
         qsum = np.empty(nb)
         deficit = np.empty(nb)
         got = np.empty(nb)
+        # front-loading: what routes ask above their target (multiplier above 1), whether a hub
+        # has such a route this period, the share of it a hub could serve; and the hubs' levels
+        # with the stock pulled forward into them (lvl), what lagged routes bring into that stock
+        # next period (xpipe), and whether a hub holds or awaits any (roomy)
+        rext = np.zeros((n_r, nb))
+        hext = np.zeros(n_h, dtype=np.bool_)
+        xneed = np.empty(nb)
+        xshare = np.empty(nb)
+        lvl = np.empty((n_h, nb))
+        xpipe = np.zeros((n_h, nb))
+        roomy = np.zeros(n_h, dtype=np.bool_)
+        for h in range(n_h):
+            for b in range(nb):
+                lvl[h, b] = stock_level[h]
         n_alt = alt_hub.shape[0]
         alt_start = np.full((n_alt, nb), n_t, dtype=np.int64)
         alt_got = np.zeros(n_alt)
@@ -189,6 +225,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
         for t in range(n_t):
             for h in range(n_h):
                 done[h] = False
+                hext[h] = False
             for b in range(nb):
                 key = (s0 + b) * n_t + t
                 for e in range(ev_ptr[key], ev_ptr[key + 1]):
@@ -204,6 +241,10 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                         rtar[i, b] = v
                         if resourcing:
                             rlim[i, b] = lim
+                        x = _front_extra(m, v, route_base[i], route_cap[i])
+                        if x > 0.0:
+                            rext[i, b] = x
+                            hext[r_from[i]] = True
                     else:
                         dtar[i, b] = v
             for n in range(n_nodes):
@@ -221,7 +262,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             o = r_from[r]
                             for b in range(nb):
                                 if deficit[b] > 0.0:
-                                    x = min(deficit[b], left[o, b] - stock_level[o], rlim[r, b] - flow[r, b])
+                                    x = min(deficit[b], left[o, b] - lvl[o, b], rlim[r, b] - flow[r, b])
                                     if x > 0.0:
                                         flow[r, b] += x
                                         left[o, b] -= x
@@ -236,7 +277,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                                     x = min(pcap[p, b] - act[p, b], deficit[b] / y)
                                     for e2 in range(in_ptr[p], in_ptr[p + 1]):
                                         g = in_hub[e2]
-                                        x = min(x, (left[g, b] - stock_level[g]) / in_coef[e2])
+                                        x = min(x, (left[g, b] - lvl[g, b]) / in_coef[e2])
                                     if x > 0.0:
                                         act[p, b] += x
                                         for e2 in range(in_ptr[p], in_ptr[p + 1]):
@@ -267,12 +308,41 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             ask = ask or deficit[b] > 0.0
                         if ask:
                             _pull_block(
-                                h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+                                h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
                                 r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                                 in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                             )  # fmt: skip
                             for b in range(nb):
                                 left[h, b] += got[b]
+                    if hext[h]:
+                        # front-loading: the extra its routes ask, only from what the hub holds
+                        # above its level (and, re-sourcing, spare supply pulled for it)
+                        for b in range(nb):
+                            xneed[b] = 0.0
+                        for u in range(u0, u1):
+                            if use_kind[u] == 1:
+                                j = use_idx[u]
+                                for b in range(nb):
+                                    xneed[b] += rext[j, b]
+                        if resourcing:
+                            ask = False
+                            for b in range(nb):
+                                deficit[b] = xneed[b] - max(left[h, b] - lvl[h, b], 0.0)
+                                ask = ask or deficit[b] > 0.0
+                            if ask:
+                                _pull_deep(
+                                    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                                    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                                    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+                                )  # fmt: skip
+                                for b in range(nb):
+                                    left[h, b] += got[b]
+                        for b in range(nb):
+                            xs = 0.0
+                            if xneed[b] > 0.0:
+                                xs = min(1.0, max(left[h, b] - lvl[h, b], 0.0) / xneed[b])
+                            xshare[b] = xs
+                            left[h, b] -= xs * xneed[b]
                     if w_sup:
                         sup = out_supply[t, h, s0 : s0 + nb]
                         for b in range(nb):
@@ -291,7 +361,17 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                         j = use_idx[u]
                         g = r_to[j]
                         dest = pipe if r_lag[j] else avail
-                        if keep_flow:
+                        if hext[h]:
+                            # the extra shipped is kept at the destination, above its level
+                            room = xpipe if r_lag[j] else lvl
+                            for b in range(nb):
+                                x = rext[j, b] * xshare[b]
+                                a = rtar[j, b] * hratio[h, b] + x
+                                flow[j, b] = a
+                                dest[g, b] += a
+                                room[g, b] += x
+                            roomy[g] = True
+                        elif keep_flow:
                             for b in range(nb):
                                 a = rtar[j, b] * hratio[h, b]
                                 flow[j, b] = a
@@ -343,7 +423,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             _substitute(
                                 p, nb, t, n_t, plan, hratio, alt_start, alt_got,
                                 alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
-                                done, avail, left, pipe, act, flow, rlim, pcap, stock_level,
+                                done, avail, left, pipe, act, flow, rlim, pcap, lvl,
                                 r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                                 in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                             )  # fmt: skip
@@ -414,6 +494,23 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                     row = out_left[t, h, s0 : s0 + nb]
                     for b in range(nb):
                         row[b] = left[h, b]
+                if roomy[h]:
+                    # keep stock up to the level with what was pulled forward; what is kept
+                    # above the stock level stays room for the next period, plus what lagged
+                    # routes pulled forward into the hub this period
+                    more = False
+                    for b in range(nb):
+                        kept = min(max(left[h, b], 0.0), lvl[h, b])
+                        if w_stock:
+                            out_stock[t, h, s0 + b] = kept
+                        avail[h, b] = kept + pipe[h, b]
+                        pipe[h, b] = 0.0
+                        x = max(kept - lv_h, 0.0) + xpipe[h, b]
+                        xpipe[h, b] = 0.0
+                        lvl[h, b] = lv_h + x
+                        more = more or x > 0.0
+                    roomy[h] = more
+                    continue
                 if lag_in[h]:
                     for b in range(nb):
                         avail[h, b] = min(max(left[h, b], 0.0), lv_h) + pipe[h, b]
@@ -447,6 +544,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             pcap[i, b] = capacity[i] * 1.0
                     elif k == 1:
                         rtar[i, b] = rtar0[i]
+                        rext[i, b] = 0.0
                         if resourcing:
                             rlim[i, b] = rlim0[i]
                     else:

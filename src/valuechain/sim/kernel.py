@@ -134,7 +134,9 @@ def run_chunk(
     ``method`` 'full' visits every node for every scenario; 'delta' (pro-rata summaries only)
     computes only the rows a shock changes, against the unshocked run
     (``valuechain.sim.delta``); 'auto' takes 'delta' for pro-rata summaries when the shocks
-    are sparse enough for it to pay (:func:`_sparse_enough`).
+    are sparse enough for it to pay (:func:`_sparse_enough`). The delta kernel does not model
+    front-loading, so 'auto' keeps the full kernel when a route multiplier is above 1, and
+    'delta' refuses such shocks.
 
     ``recourse`` (``SimArrays.recourse_args()``) holds the refill rates of hubs and the
     alternatives of process inputs, which re-sourcing runs use; ``None``: neither. Both act only
@@ -157,7 +159,12 @@ def run_chunk(
         raise ValueError(f"unknown kernel method {method!r}; expected 'auto', 'full' or 'delta'")
     if method == "delta" and (resourcing or outputs):
         raise ValueError("the delta kernel runs pro-rata summaries only (no re-sourcing, no dense outputs)")
-    delta = method == "delta" or (method == "auto" and not resourcing and not outputs and _sparse_enough(args, events))
+    pulled = _front_loads(events)
+    if method == "delta" and pulled:
+        raise ValueError("the delta kernel does not model front-loading (a route multiplier above 1)")
+    delta = method == "delta" or (
+        method == "auto" and not resourcing and not outputs and not pulled and _sparse_enough(args, events)
+    )
     if block is None and delta:
         block = min(DELTA_BLOCK, max(1, -(-n_s // get_num_threads())))
     elif block is None:
@@ -291,6 +298,11 @@ def no_recourse(n_h: int, n_p: int) -> tuple[np.ndarray, ...]:
     """Recourse arrays with no refill and no alternatives, for ``n_h`` hubs and ``n_p`` processes."""
     none_i, none_f = np.zeros(0, dtype=np.int64), np.zeros(0)
     return (np.zeros(n_h), np.zeros(n_p + 1, dtype=np.int64), none_i, none_i, none_f, none_f, none_f)
+
+
+def _front_loads(events: Events) -> bool:
+    """Whether some route multiplier is above 1 (buyers pulling purchases forward)."""
+    return bool(np.any((events.kind == 1) & (events.value > 1.0)))
 
 
 def _sparse_enough(args: tuple[np.ndarray, ...], events: Events) -> bool:

@@ -1,0 +1,190 @@
+"""Front-loading in simulated flows: a route multiplier above 1 ships more, from what the origin spares."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import valuechain as vc
+from valuechain.scenarios import ExportControl, Scenario, ScenarioSet, compile_shocks
+from valuechain.scenarios.compiled import ShockArrays
+from valuechain.sim import default_periods, simulate
+
+LOW = 1e-9  # rounding of sums in the kernel
+
+
+def _two_regions(mine_base: float) -> vc.Network:
+    """A mine in A (capacity 20 t a month) feeding a plant in A (2 t) and, over a route (10 t), a plant in B."""
+    b = vc.NetworkBuilder("front", year=2024, period="month")
+    for r in ("A", "B"):
+        b.add_region(r)
+    b.add_commodity("g", unit="t", stage="product", value=1.0)
+    b.add_commodity("cell", unit="GWh", stage="cell", value=10.0)
+    b.add_process("mine", region="A", capacity=20.0, baseline_activity=mine_base, outputs={"g": 1.0})
+    b.add_process("a-cells", region="A", capacity=2.0, baseline_activity=2.0, inputs={"g": 1.0}, outputs={"cell": 1.0})
+    b.add_process(
+        "b-cells", region="B", capacity=10.0, baseline_activity=10.0, inputs={"g": 1.0}, outputs={"cell": 1.0}
+    )
+    b.add_route("a-b", "g", "A", "B", capacity=float("inf"), baseline_flow=10.0)
+    b.add_demand("A", "cell", quantity=2.0)
+    b.add_demand("B", "cell", quantity=10.0)
+    return b.build(check_balance=False)
+
+
+def _pulled_forward(net: vc.Network, multipliers: list[float]) -> ShockArrays:
+    sh = ShockArrays.baseline(net, default_periods(net, len(multipliers)), ["front-load"])
+    sh.route_capacity[0, :, net.routes.index.get_loc("a-b")] = multipliers
+    return sh
+
+
+@pytest.mark.parametrize(
+    ("mine_base", "mode", "flow", "served_b", "stock_b"),
+    [
+        # the mine makes 14 t, A's plant takes 2 and the route 10: A has 2 t spare. Month 1 asks
+        # 10 x 1.5 = 15 t: pro rata the extra comes only from the spare 2 t (A's plant still gets
+        # its 2 t), so 12 t ship and B keeps 2 t above its level of 0. Month 2 ships 10 x 0.5 = 5 t
+        # and B's plant runs on 5 + 2 = 7 t.
+        (14.0, "pro-rata", [12.0, 5.0, 10.0], [10.0, 7.0, 10.0], [2.0, 0.0, 0.0]),
+        # re-sourcing pulls the other 3 t from the mine's spare capacity (14 -> 17 of 20): 15 t
+        # ship, B keeps 5 t and runs on 5 + 5 = 10 t in month 2
+        (14.0, "re-sourcing", [15.0, 5.0, 10.0], [10.0, 10.0, 10.0], [5.0, 0.0, 0.0]),
+        # a balanced origin (mine at 12 t) spares nothing pro rata: no front-loading, B runs on
+        # 5 t in month 2
+        (12.0, "pro-rata", [10.0, 5.0, 10.0], [10.0, 5.0, 10.0], [0.0, 0.0, 0.0]),
+        # re-sourcing takes all 5 t from the mine's spare capacity (12 -> 17)
+        (12.0, "re-sourcing", [15.0, 5.0, 10.0], [10.0, 10.0, 10.0], [5.0, 0.0, 0.0]),
+    ],
+)
+def test_front_loading_by_hand(mine_base, mode, flow, served_b, stock_b) -> None:
+    net = _two_regions(mine_base)
+    ds = simulate(net, _pulled_forward(net, [1.5, 0.5, 1.0]), mode=mode, keep="full").dataset.isel(scenario=0)
+    np.testing.assert_allclose(ds["flow"].sel(route="a-b").to_numpy(), flow, rtol=1e-12)
+    np.testing.assert_allclose(ds["served"].sel(hub="B:cell").to_numpy(), served_b, rtol=1e-12)
+    np.testing.assert_allclose(ds["stock"].sel(hub="B:g").to_numpy(), stock_b, atol=1e-12)
+    # the origin's own plant never goes short for the buyers' sake
+    np.testing.assert_allclose(ds["served"].sel(hub="A:cell").to_numpy(), [2.0, 2.0, 2.0], rtol=1e-12)
+
+
+def test_the_route_capacity_caps_what_is_pulled_forward() -> None:
+    # capacity 12 t: month 1 ships min(10 x 1.5, 12) = 12 t, B keeps 2 t and runs on 5 + 2 = 7 t
+    net = _two_regions(12.0)
+    tables = {t: df.copy() for t, df in net.tables.items()}
+    tables["routes"].loc["a-b", "capacity"] = 12.0
+    net = vc.Network.from_frames(net.name, tables, year=net.year, period=net.period, check_balance=False)
+    ds = simulate(net, _pulled_forward(net, [1.5, 0.5]), mode="re-sourcing", keep="full").dataset.isel(scenario=0)
+    np.testing.assert_allclose(ds["flow"].sel(route="a-b").to_numpy(), [12.0, 5.0], rtol=1e-12)
+    np.testing.assert_allclose(ds["served"].sel(hub="B:cell").to_numpy(), [10.0, 7.0], rtol=1e-12)
+
+
+def _shortfall(res: vc.sim.SimResult) -> np.ndarray:
+    return res.dataset["shortfall"].sum(dim=("period", "hub")).to_numpy()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    approvals=st.lists(st.floats(0, 1), min_size=2, max_size=4),
+    storage=st.floats(0.1, 3),
+    month=st.integers(2, 9),
+    mode=st.sampled_from(["pro-rata", "re-sourcing"]),
+)
+def test_with_front_loading_higher_approval_never_increases_shortfall(toy, approvals, storage, month, mode) -> None:
+    # the regime buyers pull purchases forward under (front_load 1, two months before the start)
+    approvals = sorted(approvals)
+    scs = [
+        Scenario(
+            f"a{i}",
+            [
+                ExportControl(
+                    "CN",
+                    ["anode_natural", "cam_nmc"],
+                    start=f"2025-{month + 1:02d}-01",
+                    announced=f"2025-{month - 1:02d}-01",
+                    approval=a,
+                    lag=1,
+                    front_load=1.0,
+                    storage=storage,
+                )
+            ],
+        )
+        for i, a in enumerate(approvals)
+    ]
+    shocks = compile_shocks(toy, ScenarioSet(scs), start="2025-01", periods=15)
+    assert (shocks.route_capacity > 1.0).any()  # (the regime does pull forward)
+    short = _shortfall(vc.simulate(toy, shocks, mode=mode, keep="full"))
+    assert (np.diff(short) <= LOW * (1 + short[:-1])).all(), (approvals, short)
+
+
+@pytest.fixture(scope="module")
+def global_net() -> vc.Network:
+    return vc.load_network("global-li-ion-2024")
+
+
+def _cn_exports(net: vc.Network, ds, commodity: str) -> np.ndarray:
+    rt = net.routes
+    ids = list(rt.index[(rt["origin"] == "CN") & (rt["commodity"] == commodity)])
+    return ds["flow"].sel(route=ids).isel(scenario=0).sum("route").to_numpy()
+
+
+def test_cn_graphite_2023_pulls_forward_then_collapses_on_the_global_network(global_net) -> None:
+    # announced 20 Oct 2023, effective 1 Dec 2023: on a grid from Jul 2023 the announcement is at
+    # month 3 + 19/31 and the effective date at 5, a span of 1.3871 months; storage 0.5 months
+    # caps the rate at 0.5 / 1.3871 = 0.36047 (front_load 1). So Oct asks 1 + 0.36047 x 12/31 =
+    # 1.13954 of the baseline and Nov 1.36047; Dec is the initial share 0.3 times the take-back
+    # (1 - 0.36047): 0.19186. China's natural-graphite mine and anode plants have the spare
+    # capacity, so in re-sourcing mode the exports follow the multipliers.
+    from valuechain.scenarios import named
+
+    sc = named("cn-graphite-2023")
+    res = simulate(global_net, sc, start="2023-07", periods=10, mode="re-sourcing", keep="full")
+    base = simulate(global_net, None, start="2023-07", periods=10, mode="re-sourcing", keep="full")
+    rate = 0.5 / (5 - (3 + 19 / 31))
+    for com in ("natural_graphite", "anode_natural"):
+        got = _cn_exports(global_net, res.dataset, com) / _cn_exports(global_net, base.dataset, com)
+        # (rtol: the global network balances to about 1e-8)
+        np.testing.assert_allclose(got[:6], [1, 1, 1, 1 + rate * 12 / 31, 1 + rate, 0.3 * (1 - rate)], rtol=1e-7)
+        assert got[9] >= 0.8  # (Apr 2024: every destination licensed, the US last)
+    # pro rata China spares nothing (its hubs balance), so nothing is pulled forward
+    flat = simulate(global_net, sc, start="2023-07", periods=6, mode="pro-rata", keep="full")
+    np.testing.assert_allclose(
+        _cn_exports(global_net, flat.dataset, "natural_graphite")[:5],
+        _cn_exports(global_net, base.dataset, "natural_graphite")[:5],
+        rtol=1e-12,
+    )
+
+
+def _with_more_stock(net: vc.Network, hub: int, extra: float) -> vc.Network:
+    tables = {t: df.copy() for t, df in net.tables.items()}
+    hubs = tables["hubs"]
+    hubs.iloc[hub, hubs.columns.get_loc("initial_stock")] += extra
+    cap = hubs["stock_capacity"].to_numpy(dtype=float)
+    hubs["stock_capacity"] = np.maximum(cap, hubs["initial_stock"].to_numpy(dtype=float))
+    return vc.Network.from_frames(net.name, tables, year=net.year, period=net.period, check_balance=False)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    hub=st.integers(0, 14),
+    extra=st.floats(100.0, 50_000.0),
+    approval=st.floats(0, 1),
+    storage=st.floats(0.1, 3),
+    mode=st.sampled_from(["pro-rata", "re-sourcing"]),
+)
+def test_with_front_loading_more_stock_never_increases_shortfall(toy, hub, extra, approval, storage, mode) -> None:
+    # the toy network's 15 hubs start empty; buyers of China's anode and cathode pull forward
+    # from 1 Mar for a control from 1 May
+    control = ExportControl(
+        "CN",
+        ["anode_natural", "cam_nmc"],
+        start="2025-05-01",
+        announced="2025-03-01",
+        approval=approval,
+        lag=1,
+        front_load=1.0,
+        storage=storage,
+    )
+    shocks = compile_shocks(toy, control, start="2025-01", periods=12)
+    less = float(_shortfall(vc.simulate(toy, shocks, mode=mode, keep="full"))[0])
+    more = float(_shortfall(vc.simulate(_with_more_stock(toy, hub, extra), shocks, mode=mode, keep="full"))[0])
+    assert more <= less + LOW * (1 + less)
