@@ -83,9 +83,9 @@ def _share_2030(net, plan, coef, regions, basis):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the plan gives Australia, China and Chile 65.8 % of lithium mining in 2030, 3.2 points under the IEA's "
-    "69 %: with the study's stocks kept to the end of the horizon (keep_stocks) the ore stocks are no longer run "
-    "down in 2030 and mining elsewhere makes up the difference; without keep_stocks the plan gives 69.5 %",
+    reason="the plan gives Australia, China and Chile 77.5 % of lithium mining in 2030, 8.5 points over the IEA's "
+    "69 % (65.8 % on the network before the lithium salts were split and China's cathode and anode set to their "
+    "published 2024 output; what moved it is not established)",
 )
 def test_out_of_sample_p042_lithium_mining_australia_china_chile_2030(world):
     # P042 (IEA GCMO 2025 base case): Australia, China and Chile up to 69 % of lithium mining in 2030; +-3 pp.
@@ -96,8 +96,9 @@ def test_out_of_sample_p042_lithium_mining_australia_china_chile_2030(world):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="growth options bound each region by its share of 2024 capacity and China refines cheapest, so China "
-    "keeps its 2024 share (about 74 % of 2030 output); the IEA expects refineries elsewhere to take share",
+    reason="the plan gives China 56.6 % of primary lithium refining in 2030, 5.4 points under the IEA's 62 % (74 % "
+    "on the network before the lithium salts were split: Chile's and Argentina's carbonate and Australia's "
+    "hydroxide now grow as separate products; the cause of the undershoot is not established)",
 )
 def test_out_of_sample_p043_china_lithium_refining_2030(world):
     # P043 (IEA GCMO 2025 base case): China 62 % of lithium refining in 2030; +-3 pp. Primary refining only
@@ -120,8 +121,8 @@ def test_out_of_sample_p241_china_pcam_cam_capacity_2030(world):
 @pytest.mark.xfail(
     strict=True,
     reason="recycling does not grow (collection stays at its 2024 volumes, A-recycling) and China's shredding "
-    "and refining capacity is sized from China's own black mass at 35 % and 55 % utilisation: 62 % and 65 % of "
-    "world capacity, in 2024 as in 2030",
+    "and refining capacity is sized from China's own black mass at 35 % and 55 % utilisation: 63 % and 66 % of "
+    "world capacity in 2030",
 )
 def test_out_of_sample_p238_china_recycling_capacity_2030(world):
     # P238 (IEA, Recycling of Critical Minerals): China's share of pre-treatment and material-recovery
