@@ -87,6 +87,7 @@ class Model:
     _solution: Any = None
     _share_terms: dict[str, Any] = field(default_factory=dict)
     _relaxed: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _coef_pos: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def _from_build(cls, ctx: Context, *, build_seconds: float) -> Model:
@@ -331,13 +332,13 @@ class Model:
                 f"update_share: policy '{policy}' would get a coefficient {values[bad[0]]} "
                 f"in {self.lp.label(int(rows[bad[0]]), rows=True)}"
             )
-        for r, c, v in zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True):
-            lo, hi = int(self.a_start[r]), int(self.a_start[r + 1])
-            j = lo + int(np.searchsorted(self.a_index[lo:hi], c))
-            self.a_value[j] = v
-            if self._highs is not None:
-                status = self._highs.changeCoeff(r, c, v)
-                if status == _error():
+        pos = self._csr_positions(policy, rows, cols)
+        changed = np.flatnonzero(self.a_value[pos] != values)  # (the origin's own terms never change)
+        self.a_value[pos[changed]] = values[changed]
+        if self._highs is not None:
+            change, error = self._highs.changeCoeff, _error()
+            for r, c, v in zip(rows[changed].tolist(), cols[changed].tolist(), values[changed].tolist(), strict=True):
+                if change(r, c, v) == error:
                     self._highs = None  # part of the change reached HiGHS: rebuild its copy at the next solve
                     raise SolverError(
                         f"HiGHS rejected the coefficient {v} of {self.lp.label(c)} "
@@ -348,6 +349,16 @@ class Model:
             hi_new = share * rvals
             self._no_nan(hi_new, rpos, f"right-hand side of policy '{policy}'", rows=True)
             self._set_rows(rpos, self.row_lo[rpos], hi_new, f"the row bounds of policy '{policy}'")
+
+    def _csr_positions(self, policy: str, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Positions in the row-wise matrix of a share policy's coefficients (found once, then kept)."""
+        pos = self._coef_pos.get(policy)
+        if pos is None:
+            n = np.int64(self.n_vars + 1)
+            row_of = np.repeat(np.arange(self.a_start.size - 1, dtype=np.int64), np.diff(self.a_start))
+            keys = row_of * n + self.a_index.astype(np.int64)  # sorted: rows in order, columns sorted within
+            pos = self._coef_pos[policy] = np.searchsorted(keys, rows.astype(np.int64) * n + cols.astype(np.int64))
+        return pos
 
     def relax_policy(self, policy: str) -> None:
         """Switch a policy off in place: its rows get no bounds until :meth:`restore_policy`.
