@@ -377,7 +377,7 @@ class Model:
         >>> capped = solve(model).objective
         >>> model.relax_policy("cn-share-of-de-cells")
         >>> round((capped - solve(model).objective) / 1e6)  # the cap costs this much (M)
-        1032
+        1145
         >>> model.restore_policy("cn-share-of-de-cells")
         >>> result = solve(model)
         >>> result.warm, abs(result.objective - capped) <= 1e-9 * capped
