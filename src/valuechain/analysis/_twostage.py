@@ -261,6 +261,30 @@ def _optimal(h: Any, what: str, threads: int | None = 1) -> None:
         raise SolverError(f"HiGHS did not solve {what} to optimality: {h.modelStatusToString(status)}")
 
 
+def _resolve(h: Any, what: str, basis: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    """Re-solve ``h`` warm (from ``basis`` if given, else from what it holds); cold if that fails.
+
+    The dual simplex from a kept basis can stop short of an optimum when the bounds moved far
+    (HiGHS's status 'unknown': on the global network a second stage did so after 36 L-shaped
+    proposals), and a kept basis can be refused. Either way the model is solved again from
+    scratch by the interior point with crossover (which leaves a basis for the next warm start);
+    only if that fails too is it an error.
+    """
+    try:
+        if basis is not None:
+            _set_basis(h, basis)
+        _optimal(h, what)
+        return
+    except SolverError:
+        pass
+    h.clearSolver()
+    h.setOptionValue("solver", "ipm")
+    try:
+        _optimal(h, what)
+    finally:
+        h.setOptionValue("solver", "choose")
+
+
 @dataclass(frozen=True, eq=False)
 class _Variant:
     """One scenario of a :class:`Subproblems`: its shape and where its bounds differ from the shape's."""
@@ -509,7 +533,7 @@ class Subproblems:
                 _highs.check(h.changeColsCost(f.n, fcols, np.asarray(first_cost(k), dtype=float)), "first-stage costs")
             self._load(h, k, loaded=loaded.get(v.shape))
             loaded[v.shape] = k
-            _optimal(h, f"{what} of scenario '{v.name}' (its second stage over every first stage)")
+            _resolve(h, f"{what} of scenario '{v.name}' (its second stage over every first stage)")
             out[k] = float(h.getInfo().objective_function_value)
         return out
 
@@ -540,10 +564,7 @@ class Subproblems:
             if self._loaded.get(v.shape) != k:
                 self._load(h, k, loaded=self._loaded.get(v.shape))
                 self._loaded[v.shape] = k
-            basis = self._bases[k]
-            if basis is not None:
-                _set_basis(h, basis)
-            _optimal(h, f"the second stage of scenario '{v.name}'")
+            _resolve(h, f"the second stage of scenario '{v.name}'", self._bases[k])
             self._bases[k] = _get_basis(h)
             info = h.getInfo()
             self.iterations += int(info.simplex_iteration_count)
