@@ -45,6 +45,10 @@ FORMS = ("auto", "extensive", "lshaped")
 #: Scenarios built into one model at a time when a chunk of subproblems is made (the chunk then
 #: keeps only their bounds, so a chunk's peak memory is that of one such build).
 BUILD_BATCH = 20
+#: The L-shaped trust region's first radius when it starts from the plan of ten samples: on the
+#: global network at N = 100, 0.05 took 5-10 s per iteration and improved the plan at every one of
+#: the first eight, where 1.0 took 30-80 s per iteration and made null steps (benchmarks/README.md).
+START_RADIUS = 0.05
 #: Above this many scenarios the L-shaped method cuts per group of scenarios, this many groups
 #: (one cut per scenario and iteration makes the master grow by ~2,000 coefficients per scenario).
 CUT_GROUPS = 100
@@ -354,6 +358,7 @@ def solve_saa(
             by_group(low),
             jensen=blocks,
             floor=floor,
+            radius=1.0 if start is None else START_RADIUS,
             gap=gap,
             time_limit=time_limit,
             start=start,
