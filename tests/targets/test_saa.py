@@ -71,6 +71,18 @@ def test_farmer_lshaped_equals_the_extensive_form():
     assert res.gap <= 1e-9
 
 
+def test_farmer_lshaped_from_a_plan_in_a_small_first_trust_region_reaches_the_recourse_optimum():
+    # started from the mean-yield plan (120 acres of wheat, 80 of corn, 300 of beets; Birge and
+    # Louveaux's expected-value solution) with a first radius of 5 % of each column: the box has to
+    # grow to reach 170 / 80 / 250, and the method still ends at the published -108,390
+    sub = Subproblems(FARMER, FARMER_FIRST)
+    res = lshaped(FARMER_FIRST, np.full(3, 1 / 3), sub.evaluate, sub.lower_bounds(), gap=1e-9,
+                  start=np.array([120.0, 80.0, 300.0]), radius=0.05)  # fmt: skip
+    assert res.objective == pytest.approx(FARMER_RP, rel=1e-6)
+    assert res.x == pytest.approx([170.0, 80.0, 250.0], abs=1e-4)
+    assert res.gap <= 1e-9
+
+
 def test_out_of_sample_interval_holds_the_exact_expectation_of_the_farmer():
     # the three yields, equally likely, ARE the distribution: the recourse plan's in-sample cost
     # -108,390 is its exact expected cost, so a 95% interval from 3,000 fresh draws of the three

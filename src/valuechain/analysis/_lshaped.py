@@ -156,7 +156,7 @@ def lshaped(
     history: list[tuple[int, float, float]] = []
 
     def solve_master(box: float | None) -> tuple[np.ndarray, float]:
-        nonlocal master_s
+        nonlocal master_s, master
         if box is None:
             lo, hi = first.lb, first.ub
         else:
@@ -168,19 +168,23 @@ def lshaped(
         try:
             _optimal(master, "the L-shaped master")
         except SolverError:  # a warm start gone astray (large cut coefficients): from scratch
-            # by IPM, then by the simplex (on the global network's N = 100 master both the warm
-            # simplex and IPM once ended with status 'unknown')
+            # by IPM, then by the simplex, each in a new HiGHS instance holding the same LP (on the
+            # global network's N = 100 master the warm simplex once ended 'unknown' and IPM solved
+            # it from scratch only in a third try; another time the warm simplex ended in a 'solve
+            # error' after which the same instance refused every run, status 'not set')
             for way in ("ipm", "simplex"):
-                master.clearSolver()
-                master.setOptionValue("solver", way)
+                fresh = _highs.new_highs()
+                _highs.check(fresh.passModel(master.getLp()), "the L-shaped master")
+                fresh.setOptionValue("solver", way)
                 try:
-                    _optimal(master, "the L-shaped master")
-                    break
+                    _optimal(fresh, "the L-shaped master")
                 except SolverError:
                     if way == "simplex":
                         raise
-                finally:
-                    master.setOptionValue("solver", "choose")
+                    continue
+                fresh.setOptionValue("solver", "choose")
+                master = fresh
+                break
         master_s += time.perf_counter() - tm
         return np.asarray(master.getSolution().col_value, dtype=float), float(master.getInfo().objective_function_value)
 
