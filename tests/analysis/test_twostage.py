@@ -63,6 +63,22 @@ def test_scenarios_differing_in_bounds_share_one_model_and_give_the_hand_compute
     assert q_mean == pytest.approx([-218_250.0], rel=1e-12)
 
 
+def test_a_kept_basis_that_highs_refuses_is_replaced_by_a_cold_solve():
+    # a kept basis of 5 column statuses for a model of 9 columns: HiGHS refuses it (setBasis
+    # returns an error). The scenario is then solved from scratch and still gives the hand-computed
+    # costs of the test above (-218,250 with the 6,000 t quota, -192,250 with 4,000 t).
+    sub = Subproblems([quota_stage("6000", 6000.0), quota_stage("4000", 4000.0)], FIRST)
+    x = np.array([170.0, 80.0, 250.0])
+    sub.evaluate(x)
+    sub._bases = [(np.ones(5, dtype=np.int8), np.ones(3, dtype=np.int8)) for _ in sub._bases]
+    q, g = sub.evaluate(x)
+    assert q == pytest.approx([-218_250.0, -192_250.0], rel=1e-12)
+    # the slope in beet acres: 20 t per acre sold at 36 under the larger quota, at 10 above 4,000 t
+    assert g is not None
+    assert g[0, 2] == pytest.approx(-720.0)
+    assert g[1, 2] == pytest.approx(-200.0)
+
+
 def test_stages_of_another_shape_get_their_own_model():
     # yields 1.2 x average: another matrix, so another model; the bounds-only one still shares
     other = replace(

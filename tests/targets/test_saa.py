@@ -7,7 +7,7 @@ import pytest
 
 import valuechain as vc
 from valuechain.analysis._lshaped import lshaped
-from valuechain.analysis._twostage import FirstStage, SecondStage, Subproblems, extensive
+from valuechain.analysis._twostage import FirstStage, SecondStage, Subproblems, extensive, split
 from valuechain.analysis.saa import mean_interval, sample_shocks
 from valuechain.opt import build, solve
 from valuechain.study import load_study
@@ -68,6 +68,18 @@ def test_farmer_lshaped_equals_the_extensive_form():
     res = lshaped(FARMER_FIRST, np.full(3, 1 / 3), sub.evaluate, sub.lower_bounds(), gap=1e-9)
     assert res.objective == pytest.approx(FARMER_RP, rel=1e-6)
     assert res.bound <= res.objective + 1e-6
+    assert res.gap <= 1e-9
+
+
+def test_farmer_lshaped_from_a_plan_in_a_small_first_trust_region_reaches_the_recourse_optimum():
+    # started from the mean-yield plan (120 acres of wheat, 80 of corn, 300 of beets; Birge and
+    # Louveaux's expected-value solution) with a first radius of 5 % of each column: the box has to
+    # grow to reach 170 / 80 / 250, and the method still ends at the published -108,390
+    sub = Subproblems(FARMER, FARMER_FIRST)
+    res = lshaped(FARMER_FIRST, np.full(3, 1 / 3), sub.evaluate, sub.lower_bounds(), gap=1e-9,
+                  start=np.array([120.0, 80.0, 300.0]), radius=0.05)  # fmt: skip
+    assert res.objective == pytest.approx(FARMER_RP, rel=1e-6)
+    assert res.x == pytest.approx([170.0, 80.0, 250.0], abs=1e-4)
     assert res.gap <= 1e-9
 
 
@@ -151,3 +163,17 @@ def test_cli_sampled_plan_prints_its_intervals(tmp_path, capsys):
     assert cap.read_text().startswith("period,item,capacity")
     assert run([*args[:3], "0"]) == 1
     assert "error: --samples must be >= 1" in capsys.readouterr().err
+
+
+def test_an_optimum_without_crossover_equals_the_one_with_a_basis(toy):
+    # the replications' batch optima skip the interior point's crossover: same optimum to 1e-7
+    net, study = toy
+    first, stages = split(build(net, study, shocks=sample_shocks(net, study, 4, seed=7, first=100)))
+    z_basis, x = extensive(first, stages, method="simplex")
+    z_ipm, _ = extensive(first, stages, method="ipm", crossover=False)
+    assert z_ipm == pytest.approx(z_basis, rel=1e-7)
+    # and the plan's SAA cost by its subproblems is the same optimum
+    q, _ = Subproblems(stages, first).evaluate(x, gradients=False)
+    assert float(first.cost @ x + first.offset + sum(st.probability * v for st, v in zip(stages, q, strict=True))) == (
+        pytest.approx(z_basis, rel=1e-9)
+    )

@@ -80,6 +80,7 @@ def lshaped(
     progress: Callable[[int, float, float], None] | None = None,
     jensen: Sequence[tuple[np.ndarray, np.ndarray, SecondStage]] = (),
     floor: float = -math.inf,
+    radius: float = 1.0,
 ) -> LShapedResult:
     """Minimise ``c x + sum_s p_s Q_s(x)`` by the multi-cut L-shaped method in a trust region.
 
@@ -122,6 +123,10 @@ def lshaped(
     floor
         A lower bound on the optimum known beforehand (e.g. the wait-and-see bound): the method's
         bound is never below it.
+    radius
+        The trust region's first radius (relative to each column's size). From a good ``start`` a
+        small one keeps the first proposals near it, where the subproblems' warm re-solves are
+        cheap and steps are serious.
 
     Returns
     -------
@@ -151,7 +156,7 @@ def lshaped(
     history: list[tuple[int, float, float]] = []
 
     def solve_master(box: float | None) -> tuple[np.ndarray, float]:
-        nonlocal master_s
+        nonlocal master_s, master
         if box is None:
             lo, hi = first.lb, first.ub
         else:
@@ -162,13 +167,24 @@ def lshaped(
         tm = time.perf_counter()
         try:
             _optimal(master, "the L-shaped master")
-        except SolverError:  # a warm start gone astray (large cut coefficients): from scratch, by IPM
-            master.clearSolver()
-            master.setOptionValue("solver", "ipm")
-            try:
-                _optimal(master, "the L-shaped master")
-            finally:
-                master.setOptionValue("solver", "choose")
+        except SolverError:  # a warm start gone astray (large cut coefficients): from scratch
+            # by IPM, then by the simplex, each in a new HiGHS instance holding the same LP (on the
+            # global network's N = 100 master the warm simplex once ended 'unknown' and IPM solved
+            # it from scratch only in a third try; another time the warm simplex ended in a 'solve
+            # error' after which the same instance refused every run, status 'not set')
+            for way in ("ipm", "simplex"):
+                fresh = _highs.new_highs()
+                _highs.check(fresh.passModel(master.getLp()), "the L-shaped master")
+                fresh.setOptionValue("solver", way)
+                try:
+                    _optimal(fresh, "the L-shaped master")
+                except SolverError:
+                    if way == "simplex":
+                        raise
+                    continue
+                fresh.setOptionValue("solver", "choose")
+                master = fresh
+                break
         master_s += time.perf_counter() - tm
         return np.asarray(master.getSolution().col_value, dtype=float), float(master.getInfo().objective_function_value)
 
@@ -235,7 +251,7 @@ def lshaped(
     centre = np.clip(np.asarray(start, dtype=float), first.lb, first.ub)
     f_c, q_c, g_c = value(centre)
     add_cuts(centre, q_c, g_c, None)
-    radius, null_run = 1.0, 0
+    radius, null_run = float(radius), 0
     low = floor
     for it in range(1, max_iterations + 1):
         sol, model_val = solve_master(radius)

@@ -261,6 +261,30 @@ def _optimal(h: Any, what: str, threads: int | None = 1) -> None:
         raise SolverError(f"HiGHS did not solve {what} to optimality: {h.modelStatusToString(status)}")
 
 
+def _resolve(h: Any, what: str, basis: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    """Re-solve ``h`` warm (from ``basis`` if given, else from what it holds); cold if that fails.
+
+    The dual simplex from a kept basis can stop short of an optimum when the bounds moved far
+    (HiGHS's status 'unknown': on the global network a second stage did so after 36 L-shaped
+    proposals), and a kept basis can be refused. Either way the model is solved again from
+    scratch by the interior point with crossover (which leaves a basis for the next warm start);
+    only if that fails too is it an error.
+    """
+    try:
+        if basis is not None:
+            _set_basis(h, basis)
+        _optimal(h, what)
+        return
+    except SolverError:
+        pass
+    h.clearSolver()
+    h.setOptionValue("solver", "ipm")
+    try:
+        _optimal(h, what)
+    finally:
+        h.setOptionValue("solver", "choose")
+
+
 @dataclass(frozen=True, eq=False)
 class _Variant:
     """One scenario of a :class:`Subproblems`: its shape and where its bounds differ from the shape's."""
@@ -509,7 +533,7 @@ class Subproblems:
                 _highs.check(h.changeColsCost(f.n, fcols, np.asarray(first_cost(k), dtype=float)), "first-stage costs")
             self._load(h, k, loaded=loaded.get(v.shape))
             loaded[v.shape] = k
-            _optimal(h, f"{what} of scenario '{v.name}' (its second stage over every first stage)")
+            _resolve(h, f"{what} of scenario '{v.name}' (its second stage over every first stage)")
             out[k] = float(h.getInfo().objective_function_value)
         return out
 
@@ -540,10 +564,7 @@ class Subproblems:
             if self._loaded.get(v.shape) != k:
                 self._load(h, k, loaded=self._loaded.get(v.shape))
                 self._loaded[v.shape] = k
-            basis = self._bases[k]
-            if basis is not None:
-                _set_basis(h, basis)
-            _optimal(h, f"the second stage of scenario '{v.name}'")
+            _resolve(h, f"the second stage of scenario '{v.name}'", self._bases[k])
             self._bases[k] = _get_basis(h)
             info = h.getInfo()
             self.iterations += int(info.simplex_iteration_count)
@@ -554,8 +575,23 @@ class Subproblems:
         return values, grads
 
 
-def extensive(first: FirstStage, stages: Sequence[SecondStage], *, threads: int | None = 1) -> tuple[float, np.ndarray]:
-    """Solve the extensive form of a split program: its optimum and first-stage plan."""
+def extensive(
+    first: FirstStage,
+    stages: Sequence[SecondStage],
+    *,
+    threads: int | None = 1,
+    method: str = "auto",
+    crossover: bool = True,
+) -> tuple[float, np.ndarray]:
+    """Solve the extensive form of a split program: its optimum and first-stage plan.
+
+    ``method`` is an LP method of :func:`valuechain.opt.solve` ('auto': by size, see
+    :func:`~valuechain.opt.solver.choose_method`). Without ``crossover`` an interior-point solve
+    stops at its interior optimum (no basis, an objective to the solver's optimality tolerance),
+    for when only the optimum is wanted.
+    """
+    from valuechain.opt.solver import _set_method, choose_method
+
     n = first.n
     costs, lbs, ubs = [first.cost], [first.lb], [first.ub]
     starts, idx, vals, rlo, rhi = [first.a_start[:-1]], [first.a_index.astype(np.int64)], [first.a_value], [
@@ -583,6 +619,11 @@ def extensive(first: FirstStage, stages: Sequence[SecondStage], *, threads: int 
     ints = np.flatnonzero(first.integer).astype(np.int32)
     if ints.size:
         h.changeColsIntegrality(ints.size, ints, np.ones(ints.size, dtype=np.uint8))
+    else:
+        run = choose_method(col, warm=False, is_mip=False) if method == "auto" else method
+        _set_method(h, run)
+        if not crossover:
+            h.setOptionValue("run_crossover", "off")
     _optimal(h, "the extensive form", threads=threads)
     x = np.asarray(h.getSolution().col_value, dtype=float)[:n]
     return float(h.getInfo().objective_function_value), x
