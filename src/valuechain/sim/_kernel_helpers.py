@@ -250,13 +250,9 @@ def _substitute(  # type: ignore[no-untyped-def]
 
 
 @njit(inline="always", cache=True)
-def _pull_block(  # type: ignore[no-untyped-def]
-    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
-    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
-    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
-):  # fmt: skip
-    # _pull_spare for every scenario of a block at once (deficit[b] asked, got[b] received;
-    # deficit is used up), with the scenarios in the innermost loops
+def _pull_routes(h, nb, deficit, got, left, flow, rlim, lvl, r_from, pull_ptr, pull_route):  # type: ignore[no-untyped-def]
+    # spare supply over the open routes into hub h, for every scenario of a block (got[b] from
+    # zero; deficit is used up): what each origin holds above its level, within the route's room
     for b in range(nb):
         got[b] = 0.0
     for q in range(pull_ptr[h], pull_ptr[h + 1]):
@@ -270,6 +266,17 @@ def _pull_block(  # type: ignore[no-untyped-def]
                     left[o, b] -= x
                     got[b] += x
                     deficit[b] -= x
+
+
+@njit(inline="always", cache=True)
+def _pull_block(  # type: ignore[no-untyped-def]
+    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+):  # fmt: skip
+    # _pull_spare for every scenario of a block at once (deficit[b] asked, got[b] received;
+    # deficit is used up), with the scenarios in the innermost loops
+    _pull_routes(h, nb, deficit, got, left, flow, rlim, lvl, r_from, pull_ptr, pull_route)
     for q in range(prod_ptr[h], prod_ptr[h + 1]):
         e = prod_out[q]
         p = out_proc[e]
@@ -307,19 +314,7 @@ def _pull_deep(  # type: ignore[no-untyped-def]
     # _pull_block one step further up: before a producer of h is asked for extra output, what
     # its input hubs lack for it is pulled to them as spare supply (_pull_spare); used for the
     # volume buyers pull forward, which an exporter makes from spare capacity up the chain
-    for b in range(nb):
-        got[b] = 0.0
-    for q in range(pull_ptr[h], pull_ptr[h + 1]):
-        r = pull_route[q]
-        o = r_from[r]
-        for b in range(nb):
-            if deficit[b] > 0.0:
-                x = min(deficit[b], left[o, b] - lvl[o, b], rlim[r, b] - flow[r, b])
-                if x > 0.0:
-                    flow[r, b] += x
-                    left[o, b] -= x
-                    got[b] += x
-                    deficit[b] -= x
+    _pull_routes(h, nb, deficit, got, left, flow, rlim, lvl, r_from, pull_ptr, pull_route)
     for q in range(prod_ptr[h], prod_ptr[h + 1]):
         e = prod_out[q]
         p = out_proc[e]

@@ -257,41 +257,13 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                     if resourcing:
                         for b in range(nb):
                             deficit[b] = qsum[b] - avail[h, b]
-                        for q in range(pull_ptr[h], pull_ptr[h + 1]):
-                            r = pull_route[q]
-                            o = r_from[r]
-                            for b in range(nb):
-                                if deficit[b] > 0.0:
-                                    x = min(deficit[b], left[o, b] - lvl[o, b], rlim[r, b] - flow[r, b])
-                                    if x > 0.0:
-                                        flow[r, b] += x
-                                        left[o, b] -= x
-                                        avail[h, b] += x
-                                        deficit[b] -= x
-                        for q in range(prod_ptr[h], prod_ptr[h + 1]):
-                            e = prod_out[q]
-                            p = out_proc[e]
-                            y = out_yield[e]
-                            for b in range(nb):
-                                if deficit[b] > 0.0:
-                                    x = min(pcap[p, b] - act[p, b], deficit[b] / y)
-                                    for e2 in range(in_ptr[p], in_ptr[p + 1]):
-                                        g = in_hub[e2]
-                                        x = min(x, (left[g, b] - lvl[g, b]) / in_coef[e2])
-                                    if x > 0.0:
-                                        act[p, b] += x
-                                        for e2 in range(in_ptr[p], in_ptr[p + 1]):
-                                            left[in_hub[e2], b] -= x * in_coef[e2]
-                                        for e3 in range(out_ptr[p], out_ptr[p + 1]):
-                                            g = out_hub[e3]
-                                            qty = x * out_yield[e3]
-                                            if out_lag[e3]:
-                                                pipe[g, b] += qty
-                                            elif done[g]:
-                                                left[g, b] += qty
-                                            else:
-                                                avail[g, b] += qty
-                                        deficit[b] -= x * y
+                        _pull_block(
+                            h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                            r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                            in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+                        )  # fmt: skip
+                        for b in range(nb):
+                            avail[h, b] += got[b]
                     # every use gets target x ratio; what is not handed out stays at the hub
                     for b in range(nb):
                         av = avail[h, b]
