@@ -118,6 +118,39 @@ def _dry_sums(first, p, nr, weight, s0, n_t, earliest):  # type: ignore[no-untyp
     return pw, fs, ea
 
 
+@njit(inline="always", cache=True)
+def _input_room(p, b, x, left, lvl, in_ptr, in_hub, in_coef):  # type: ignore[no-untyped-def]
+    # x, capped by what producer p's input hubs hold above their level in scenario b
+    for e2 in range(in_ptr[p], in_ptr[p + 1]):
+        g = in_hub[e2]
+        x = min(x, (left[g, b] - lvl[g, b]) / in_coef[e2])
+    return x
+
+
+@njit(inline="always", cache=True)
+def _produce(  # type: ignore[no-untyped-def]
+    p, e, b, x, done, avail, left, pipe, act, in_ptr, in_hub, in_coef, out_ptr, out_hub, out_yield, out_lag
+):
+    # producer p runs x more in scenario b: it takes its inputs from their hubs and delivers its
+    # other outputs to theirs (lagged ones a period later); returns its output e
+    act[p, b] += x
+    for e2 in range(in_ptr[p], in_ptr[p + 1]):
+        left[in_hub[e2], b] -= x * in_coef[e2]
+    own = 0.0
+    for e3 in range(out_ptr[p], out_ptr[p + 1]):
+        g = out_hub[e3]
+        qty = x * out_yield[e3]
+        if e3 == e:
+            own += qty
+        elif out_lag[e3]:
+            pipe[g, b] += qty
+        elif done[g]:
+            left[g, b] += qty
+        else:
+            avail[g, b] += qty
+    return own
+
+
 @njit(cache=True)
 def _pull_spare(  # type: ignore[no-untyped-def]
     h, b, need, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
@@ -145,25 +178,13 @@ def _pull_spare(  # type: ignore[no-untyped-def]
             break
         e = prod_out[q]
         p = out_proc[e]
-        x = min(pcap[p, b] - act[p, b], (need - got) / out_yield[e])
-        for e2 in range(in_ptr[p], in_ptr[p + 1]):
-            g = in_hub[e2]
-            x = min(x, (left[g, b] - lvl[g, b]) / in_coef[e2])
+        x = _input_room(
+            p, b, min(pcap[p, b] - act[p, b], (need - got) / out_yield[e]), left, lvl, in_ptr, in_hub, in_coef
+        )
         if x > 0.0:
-            act[p, b] += x
-            for e2 in range(in_ptr[p], in_ptr[p + 1]):
-                left[in_hub[e2], b] -= x * in_coef[e2]
-            for e3 in range(out_ptr[p], out_ptr[p + 1]):
-                g = out_hub[e3]
-                qty = x * out_yield[e3]
-                if e3 == e:
-                    got += qty
-                elif out_lag[e3]:
-                    pipe[g, b] += qty
-                elif done[g]:
-                    left[g, b] += qty
-                else:
-                    avail[g, b] += qty
+            got += _produce(
+                p, e, b, x, done, avail, left, pipe, act, in_ptr, in_hub, in_coef, out_ptr, out_hub, out_yield, out_lag
+            )
     return got
 
 
@@ -283,25 +304,12 @@ def _pull_block(  # type: ignore[no-untyped-def]
         y = out_yield[e]
         for b in range(nb):
             if deficit[b] > 0.0:
-                x = min(pcap[p, b] - act[p, b], deficit[b] / y)
-                for e2 in range(in_ptr[p], in_ptr[p + 1]):
-                    g = in_hub[e2]
-                    x = min(x, (left[g, b] - lvl[g, b]) / in_coef[e2])
+                x = _input_room(p, b, min(pcap[p, b] - act[p, b], deficit[b] / y), left, lvl, in_ptr, in_hub, in_coef)
                 if x > 0.0:
-                    act[p, b] += x
-                    for e2 in range(in_ptr[p], in_ptr[p + 1]):
-                        left[in_hub[e2], b] -= x * in_coef[e2]
-                    for e3 in range(out_ptr[p], out_ptr[p + 1]):
-                        g = out_hub[e3]
-                        qty = x * out_yield[e3]
-                        if e3 == e:
-                            got[b] += qty
-                        elif out_lag[e3]:
-                            pipe[g, b] += qty
-                        elif done[g]:
-                            left[g, b] += qty
-                        else:
-                            avail[g, b] += qty
+                    got[b] += _produce(
+                        p, e, b, x, done, avail, left, pipe, act,
+                        in_ptr, in_hub, in_coef, out_ptr, out_hub, out_yield, out_lag,
+                    )  # fmt: skip
                     deficit[b] -= x * y
 
 
@@ -333,22 +341,10 @@ def _pull_deep(  # type: ignore[no-untyped-def]
                             r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                             in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                         )  # fmt: skip
-                for e2 in range(in_ptr[p], in_ptr[p + 1]):
-                    g = in_hub[e2]
-                    x = min(x, (left[g, b] - lvl[g, b]) / in_coef[e2])
+                x = _input_room(p, b, x, left, lvl, in_ptr, in_hub, in_coef)
                 if x > 0.0:
-                    act[p, b] += x
-                    for e2 in range(in_ptr[p], in_ptr[p + 1]):
-                        left[in_hub[e2], b] -= x * in_coef[e2]
-                    for e3 in range(out_ptr[p], out_ptr[p + 1]):
-                        g = out_hub[e3]
-                        qty = x * out_yield[e3]
-                        if e3 == e:
-                            got[b] += qty
-                        elif out_lag[e3]:
-                            pipe[g, b] += qty
-                        elif done[g]:
-                            left[g, b] += qty
-                        else:
-                            avail[g, b] += qty
+                    got[b] += _produce(
+                        p, e, b, x, done, avail, left, pipe, act,
+                        in_ptr, in_hub, in_coef, out_ptr, out_hub, out_yield, out_lag,
+                    )  # fmt: skip
                     deficit[b] -= x * y
