@@ -139,3 +139,24 @@ def test_a_plan_share_at_the_benchmark_is_not_listed_as_above_it():
     assert "none of the 1 capped commodities takes more than 65%" in _after(run, at)[0]
     above = pd.DataFrame({"target": [0.65], "plan": [Top("CN", 0.66)]}, index=["cell_nmc"])
     assert "1 of the 1 capped commodities still takes more than 65%" in _after(run, above)[0]
+
+
+def test_a_minimum_over_two_commodities_short_is_one_line_not_two():
+    # the study's lithium recycling minimum covers both salts: the targets table shows its 2.34 kt LCE
+    # shortfall on each, the summary once for the pair; a cap short on one commodity keeps its own line
+    from types import SimpleNamespace
+
+    from valuechain.opt import MinDomesticShare, Study
+    from valuechain.report.summary import _shortfalls
+
+    net = vc.load_network("global-li-ion-2024")
+    pol = MinDomesticShare(commodities=("lithium_carbonate", "lithium_hydroxide"), region="EU27", share=0.25)
+    run = SimpleNamespace(network=net, study=Study(network="global-li-ion-2024", policies=(pol,)))
+    missed = pd.DataFrame(
+        {"violation": [2340.0, 2340.0, 157.0]}, index=["lithium_carbonate", "lithium_hydroxide", "cobalt_ore"]
+    )
+    lines = _shortfalls(run, missed)
+    assert len(lines) == 2
+    assert lines[0].endswith(f"(short by {fmt.quantity(2340.0, 't LCE')} together)")
+    assert " and " in lines[0]
+    assert lines[1].endswith(f"(short by {fmt.quantity(157.0, 't Co')})")

@@ -212,18 +212,34 @@ def _plan(run: StudyRun) -> list[str]:
         )
     missed = table[table["violation"] > fmt.ABS_TOL]
     if len(missed):
-        line += (
-            " Not met by the end of the horizon: "
-            + _list(
-                [
-                    f"{fmt.commodity(net, str(c), with_unit=False, short=True)} (short by "
-                    f"{fmt.quantity(fmt.num(r.violation), str(net.commodities.at[c, 'unit']))})"
-                    for c, r in missed.iterrows()
-                ]
-            )
-            + "."
-        )
+        line += " Not met by the end of the horizon: " + _list(_shortfalls(run, missed)) + "."
     return [line]
+
+
+def _shortfalls(run: StudyRun, missed: pd.DataFrame) -> list[str]:
+    """Each target not met with what it lacks; a minimum over several commodities once, not per commodity.
+
+    The targets table gives such a minimum's shortfall on each of its commodities (it is the
+    sum's); where all of them show that same shortfall, it is one line for the group.
+    """
+    net = run.network
+    short = {str(c): fmt.num(v) for c, v in missed["violation"].items()}
+    groups = []
+    for pol in run.study.policies:
+        coms = [str(c) for c in getattr(pol, "commodities", ())]
+        shared = pol.kind == "min_domestic_share" and len(coms) > 1 and all(c in short for c in coms)
+        if shared and all(math.isclose(short[c], short[coms[0]], rel_tol=1e-9) for c in coms):
+            groups.append(coms)
+    out, seen = [], set()
+    for c in short:
+        if c in seen:
+            continue
+        group = next((g for g in groups if c in g), [c])
+        seen.update(group)
+        names = " and ".join(fmt.commodity(net, g, with_unit=False, short=True) for g in group)
+        together = " together" if len(group) > 1 else ""
+        out.append(f"{names} (short by {fmt.quantity(short[c], str(net.commodities.at[c, 'unit']))}{together})")
+    return out
 
 
 def _after(run: StudyRun, dep: pd.DataFrame) -> list[str]:
