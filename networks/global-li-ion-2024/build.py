@@ -323,29 +323,16 @@ def add_sources(b: NetworkBuilder) -> None:
             confidence=r["confidence"],
             note=f"{r['passage']} ({r['date']})",
         )
-    for sid, (title, note) in A.ASSUMPTIONS.items():
-        b.add_source(
-            sid,
-            title,
-            publisher="valuechain",
-            year=2026,
-            url="networks/global-li-ion-2024/README.md",
-            confidence="assumption",
-            note=note,
-        )
-    for sid, (title, note, conf) in A.DERIVED.items():
-        b.add_source(
-            sid,
-            title,
-            publisher="valuechain",
-            year=2026,
-            url="networks/global-li-ion-2024/README.md",
-            confidence=conf,
-            note=note,
-        )
+    _add_own_sources(b, {sid: (title, note, "assumption") for sid, (title, note) in A.ASSUMPTIONS.items()})
+    _add_own_sources(b, A.DERIVED)
     # The 2030 outlooks and the growth options' assumptions and derivations come last.
     add_public_figures(b, read_public_figures("outlook_figures.csv"))
-    for sid, (title, note, conf) in A.GROWTH.items():
+    _add_own_sources(b, A.GROWTH)
+
+
+def _add_own_sources(b: NetworkBuilder, sources: dict[str, tuple[str, str, str]]) -> None:
+    """The network's own assumptions and derivations, as sources: (title, note, confidence) by id."""
+    for sid, (title, note, conf) in sources.items():
         b.add_source(
             sid,
             title,
