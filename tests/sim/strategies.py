@@ -1,4 +1,4 @@
-"""Hypothesis strategies: small random layered networks and shock arrays for them."""
+"""Hypothesis strategies: small random layered networks and shock arrays for them; and small hand-built networks."""
 
 from __future__ import annotations
 
@@ -119,3 +119,24 @@ def shock_arrays(draw, net):
     fill(sh.route_capacity)
     fill(sh.demand)
     return sh
+
+
+def storage_network(**alt):
+    """Storage packs made of NMC cells; an LFP cell plant with spare capacity serves its own demand.
+
+    The packs may run on LFP cells (recourse "chemistry_switching", ``alt``: share_max, ramp_months).
+    """
+    b = NetworkBuilder("storage", year=2024, period="month")
+    b.add_region("A")
+    for c in ("nmc", "lfp"):
+        b.add_commodity(c, unit="GWh", stage="cell", value=1.0)
+    b.add_commodity("ess", unit="GWh", stage="pack", value=10.0)
+    b.add_process("cells-nmc", region="A", capacity=5.0, baseline_activity=5.0, outputs={"nmc": 1.0})
+    b.add_process("cells-lfp", region="A", capacity=20.0, baseline_activity=5.0, outputs={"lfp": 1.0})
+    b.add_process(
+        "pack-ess", region="A", capacity=10.0, baseline_activity=5.0, inputs={"nmc": 1.0}, outputs={"ess": 1.0}
+    )
+    b.add_demand("A", "lfp", quantity=5.0)
+    b.add_demand("A", "ess", quantity=5.0)
+    b.add_alternative("pack-ess", "nmc", alternative="lfp", coefficient=1.0, recourse="chemistry_switching", **alt)
+    return b.build()

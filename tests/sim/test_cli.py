@@ -83,26 +83,11 @@ def test_simulate_may_forbid_chemistry_switching(tmp_path, capsys):
     # storage packs of NMC cells, whose plant runs at 40 % for three months; LFP cells may stand
     # in (80 % of the packs after a 2-month ramp). Served packs: 2 / (1 - 0.4) = 3.333, then 5, 5:
     # short 1.667 GWh; forbidden, 2 GWh a month: short 9 GWh (see tests/sim/test_recourse.py)
-    import valuechain as vc
+    from strategies import storage_network
+
     from valuechain.network import save_network
 
-    b = vc.NetworkBuilder("storage", year=2024, period="month")
-    b.add_region("A")
-    for c in ("nmc", "lfp"):
-        b.add_commodity(c, unit="GWh", stage="cell", value=1.0)
-    b.add_commodity("ess", unit="GWh", stage="pack", value=10.0)
-    b.add_process("cells-nmc", region="A", capacity=5.0, baseline_activity=5.0, outputs={"nmc": 1.0})
-    b.add_process("cells-lfp", region="A", capacity=20.0, baseline_activity=5.0, outputs={"lfp": 1.0})
-    b.add_process(
-        "pack-ess", region="A", capacity=10.0, baseline_activity=5.0, inputs={"nmc": 1.0}, outputs={"ess": 1.0}
-    )
-    b.add_demand("A", "lfp", quantity=5.0)
-    b.add_demand("A", "ess", quantity=5.0)
-    b.add_alternative(
-        "pack-ess", "nmc", alternative="lfp", coefficient=1.0, share_max=0.8, ramp_months=2.0,
-        recourse="chemistry_switching",
-    )  # fmt: skip
-    save_network(b.build(), tmp_path / "net")
+    save_network(storage_network(share_max=0.8, ramp_months=2.0), tmp_path / "net")
     (tmp_path / "cut.yaml").write_text(
         "name: nmc-cut\nshocks:\n  - {type: Outage, target: cells-nmc, severity: 0.6, start: 2025-01, duration: 3}\n"
     )

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import networks, shock_arrays
+from strategies import networks, shock_arrays, storage_network
 
 import valuechain as vc
 from valuechain.errors import NetworkError
@@ -170,24 +170,6 @@ def test_allowed_substitution_never_increases_shortfall(data):
     assert _unserved(net, sh, "re-sourcing", substitution=True) <= without + 1e-7 * (1 + without)
 
 
-def _storage_network(**alt):
-    """Storage packs made of NMC cells; an LFP cell plant with spare capacity serves its own demand."""
-    b = vc.NetworkBuilder("storage", year=2024, period="month")
-    b.add_region("A")
-    for c in ("nmc", "lfp"):
-        b.add_commodity(c, unit="GWh", stage="cell", value=1.0)
-    b.add_commodity("ess", unit="GWh", stage="pack", value=10.0)
-    b.add_process("cells-nmc", region="A", capacity=5.0, baseline_activity=5.0, outputs={"nmc": 1.0})
-    b.add_process("cells-lfp", region="A", capacity=20.0, baseline_activity=5.0, outputs={"lfp": 1.0})
-    b.add_process(
-        "pack-ess", region="A", capacity=10.0, baseline_activity=5.0, inputs={"nmc": 1.0}, outputs={"ess": 1.0}
-    )
-    b.add_demand("A", "lfp", quantity=5.0)
-    b.add_demand("A", "ess", quantity=5.0)
-    b.add_alternative("pack-ess", "nmc", alternative="lfp", coefficient=1.0, recourse="chemistry_switching", **alt)
-    return b.build()
-
-
 def _nmc_at_40_percent(net, n_t=3):
     sh = ShockArrays.baseline(net, default_periods(net, n_t), ["nmc-cut"])
     sh.process_capacity[0, :, net.processes.index.get_loc("cells-nmc")] = 0.4
@@ -208,7 +190,7 @@ def _nmc_at_40_percent(net, n_t=3):
     ],
 )
 def test_storage_switches_to_lfp_when_nmc_cells_are_cut_by_hand(flags, served):
-    net = _storage_network(share_max=0.8, ramp_months=2.0)
+    net = storage_network(share_max=0.8, ramp_months=2.0)
     ds = simulate(net, _nmc_at_40_percent(net), mode="re-sourcing", **flags).dataset
     np.testing.assert_allclose(ds["served"].sel(hub="A:ess").to_numpy().ravel(), served)
     # the LFP cells' own demand is served in full either way: the switch takes spare output only
@@ -227,7 +209,7 @@ def test_forbidding_one_recourse_leaves_the_other_as_it_was():
 
 
 def test_an_unknown_recourse_is_refused_naming_the_field():
-    net = _storage_network()
+    net = storage_network()
     tables = {t: df.copy() for t, df in net.tables.items()}
     tables["alternatives"]["recourse"] = "chemistry"
     with pytest.raises(NetworkError, match=r"alternatives.*recourse.*chemistry"):
