@@ -212,24 +212,9 @@ def test_pipeline_quantile_from_outcome_counts_is_numpy_quantile() -> None:
     # the plan's pipeline quantile is taken from counts of (delivered, delay) per project; on the
     # same samples it must equal numpy's inverted-cdf quantile of the drawn capacities
     from valuechain.analysis import _outlook_chunks as ch
-    from valuechain.analysis import _outlook_eval as ev
-    from valuechain.analysis.completion import load_completion, pipeline
-    from valuechain.analysis.targets import prepare
+    from valuechain.analysis.outlook import _evaluator
 
-    net, spec, region, today, by_origin = prepare(None, "eu-crma-2030", "outlook")
-    path = Path(net.path) / "completion.csv"
-    stage_of = net.commodities["stage"]
-    table = load_completion(
-        path, sources=set(map(str, net.sources.index)), stages=tuple(sorted(set(map(str, stage_of))))
-    )
-    members = set(net.members(region))
-    shocks = spec.shock_arrays(net)
-    years = np.asarray(shocks.periods.year, dtype=np.int64)
-    groups = ev.benchmark_groups(spec, net, region, years, today, by_origin)
-    projects = ev.relevant_projects(net, members, groups)
-    grid = np.arange(min(2024, int(years[0])) - 12, int(years[-1]) + 1)
-    pipe = pipeline(projects, table, years=grid, stage_of=stage_of, members=members, label=str(path))
-    model = ev.Evaluator.build(net, spec, shocks, groups, projects, pipe, table, members, str(path))
+    model, *_ = _evaluator(None, "eu-crma-2030", None)
     n = 2_300
     parts = [ch.run_chunk(model, n, 8, f, c) for f, c in ch.chunks(n, 1_000)]
     counts = sum(p.outcomes for p in parts)

@@ -162,6 +162,34 @@ def _resolve_completion(network: Network, completion: str | Path | None) -> Path
     return Path(network.path) / COMPLETION_FILE
 
 
+def _evaluator(
+    network: Network | str | Path | None, study: Study | str | Path | None, completion: str | Path | None
+) -> tuple[ev.Evaluator, pd.DataFrame, Study, str, Path]:
+    """The study's benchmarks and the network's relevant projects, ready to sample.
+
+    Returns the evaluator, the projects, the resolved study, its region and the completion file.
+    """
+    from valuechain.analysis.targets import prepare
+
+    net, spec, region, today, by_origin = prepare(network, study, "outlook")
+    path = _resolve_completion(net, completion)
+    stage_of = net.commodities["stage"]
+    table = load_completion(
+        path, sources=set(map(str, net.sources.index)), stages=tuple(sorted(set(map(str, stage_of))))
+    )
+    members = set(net.members(region))
+    shocks = spec.shock_arrays(net)
+    years = np.asarray(shocks.periods.year, dtype=np.int64)
+    groups = ev.benchmark_groups(spec, net, region, years, today, by_origin)
+    if not groups:
+        raise StudyError(f"study '{spec.name}' has no share benchmark (min_domestic_share or a cap) to assess")
+    projects = ev.relevant_projects(net, members, groups)
+    grid = np.arange(min(2024, int(years[0])) - 12, int(years[-1]) + 1)
+    pipe = pipeline(projects, table, years=grid, stage_of=stage_of, members=members, label=str(path))
+    model = ev.Evaluator.build(net, spec, shocks, groups, projects, pipe, table, members, str(path))
+    return model, projects, spec, region, path
+
+
 def outlook(
     study: Study | str | Path | None = None,
     *,
@@ -222,8 +250,6 @@ def outlook(
     >>> bool(((res.probabilities["p_met"] >= 0) & (res.probabilities["p_met"] <= 1)).all())
     True
     """
-    from valuechain.analysis.targets import prepare
-
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
         raise StudyError(f"samples must be a whole number >= 1, got {samples!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
@@ -236,22 +262,7 @@ def outlook(
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     say("loading the study, the network and the completion model")
-    net, spec, region, today, by_origin = prepare(network, study, "outlook")
-    path = _resolve_completion(net, completion)
-    stage_of = net.commodities["stage"]
-    table = load_completion(
-        path, sources=set(map(str, net.sources.index)), stages=tuple(sorted(set(map(str, stage_of))))
-    )
-    members = set(net.members(region))
-    shocks = spec.shock_arrays(net)
-    years = np.asarray(shocks.periods.year, dtype=np.int64)
-    groups = ev.benchmark_groups(spec, net, region, years, today, by_origin)
-    if not groups:
-        raise StudyError(f"study '{spec.name}' has no share benchmark (min_domestic_share or a cap) to assess")
-    projects = ev.relevant_projects(net, members, groups)
-    grid = np.arange(min(2024, int(years[0])) - 12, int(years[-1]) + 1)
-    pipe = pipeline(projects, table, years=grid, stage_of=stage_of, members=members, label=str(path))
-    model = ev.Evaluator.build(net, spec, shocks, groups, projects, pipe, table, members, str(path))
+    model, projects, spec, region, path = _evaluator(network, study, completion)
     timings["prepare"] = time.perf_counter() - t0
 
     tasks = ch.chunks(int(samples), int(chunk_size))
