@@ -20,6 +20,7 @@ def test_a_reference_from_the_resilience_sweep_gives_the_same_premium(solved):
     # the sweep solves its model with the cap switched off: the same LP as the study without caps
     ref = ResilienceSweep("toy-battery", "toy-battery").reference()
     res = vc.targets("toy-battery", "toy-battery", reference=ref)
+    assert res.reference_plan is ref  # taken, not solved again
     assert res.premium == pytest.approx(solved.premium, rel=1e-7)
     assert res.premium > 0
 
@@ -28,6 +29,7 @@ def test_a_future_of_the_reference_is_read_after_the_capped_solve(solved):
     fut: Future = Future()
     fut.set_result(solved.reference_plan)
     res = vc.targets("toy-battery", "toy-battery", reference=fut)
+    assert res.reference_plan is solved.reference_plan
     assert res.premium == pytest.approx(solved.premium, rel=1e-12)
 
 
