@@ -212,3 +212,26 @@ def test_the_most_specific_destination_key_wins_whatever_the_order(leaky: Networ
                        start="2025-01")  # fmt: skip
     assert route(m, "cn-de")[0] == pytest.approx(0.2)
     assert route(m, "cn-kr")[0] == 0.9
+
+
+def test_routes_grouped_by_pair_are_the_routes_asked_for_pair_by_pair() -> None:
+    # The licence regime reads the controlled routes once, grouped by (destination, commodity);
+    # each group must be what asking for that one pair gives, on the bundled network.
+    from valuechain.scenarios._select import Resolver
+
+    net = vc.load_network("global-li-ion-2024")
+    res = Resolver(net, "ExportControl", skip_missing=False)
+    coms = {"graphite_natural", "anode_natural", "anode_synthetic", "lithium_hydroxide", "cell_lfp"}
+    exporters = res.regions("CN", "exporter")
+    dests = res.regions("all", "destinations")
+    grouped = res.routes_by_pair(coms, exporters, dests)
+    pairs = {(d, c) for d in dests for c in coms if len(res.routes({c}, exporters, {d}))}
+    assert set(grouped) == pairs
+    assert len(pairs) > 10
+    for (d, c), pos in grouped.items():
+        np.testing.assert_array_equal(pos, res.routes({c}, exporters, {d}))
+    every = np.sort(np.concatenate(list(grouped.values())))
+    np.testing.assert_array_equal(every, res.routes(coms, exporters, dests))
+    r = net.routes.iloc[every]
+    assert (r["origin"] == "CN").all()
+    assert (r["destination"] != "CN").all()

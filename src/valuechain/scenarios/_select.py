@@ -67,6 +67,7 @@ class Resolver:
         self._regions = [str(r) for r in network.regions.index]
         self._commodities = [str(c) for c in network.commodities.index]
         self._stages = sorted({str(s) for s in network.commodities["stage"]})
+        self._route_cols: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     # ------------------------------------------------------------------ regions
     def _missing(self, param: str, value: object, expected: str, options: Iterable[str]) -> None:
@@ -160,13 +161,34 @@ class Resolver:
             keep |= in_region & dem["commodity"].astype(str).isin(coms).to_numpy()
         return np.flatnonzero(keep)
 
+    def _routes_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The routes' commodity, origin and destination ids (read once per resolver: shocks ask many times)."""
+        if self._route_cols is None:
+            r = self.net.routes
+            com, o, d = (r[k].astype(str).to_numpy(dtype=object) for k in ("commodity", "origin", "destination"))
+            self._route_cols = (com, o, d)
+        return self._route_cols
+
     def routes(self, commodities: set[str], origins: set[str], destinations: set[str]) -> np.ndarray:
         """Positions of the routes moving one of ``commodities`` from ``origins`` to ``destinations``."""
-        r = self.net.routes
-        o = r["origin"].astype(str)
-        d = r["destination"].astype(str)
-        mask = r["commodity"].astype(str).isin(commodities) & o.isin(origins) & d.isin(destinations) & (o != d)
-        return np.flatnonzero(mask.to_numpy())
+        com, o, d = self._routes_columns()
+        mask = _member(com, commodities) & _member(o, origins) & _member(d, destinations) & (o != d)
+        return np.flatnonzero(mask)
+
+    def routes_by_pair(
+        self, commodities: set[str], origins: set[str], destinations: set[str]
+    ) -> dict[tuple[str, str], np.ndarray]:
+        """:meth:`routes`, grouped by (destination, commodity); each group's positions ascending."""
+        com, _, d = self._routes_columns()
+        out: dict[tuple[str, str], list[int]] = {}
+        for i in self.routes(commodities, origins, destinations).tolist():
+            out.setdefault((d[i], com[i]), []).append(i)
+        return {k: np.asarray(v, dtype=np.intp) for k, v in out.items()}
+
+
+def _member(values: np.ndarray, names: set[str]) -> np.ndarray:
+    """Mask of the ``values`` (strings) that are in ``names``."""
+    return np.fromiter((v in names for v in values), dtype=bool, count=len(values))
 
 
 def labels(index: pd.Index, positions: np.ndarray) -> list[str]:

@@ -317,13 +317,15 @@ def regime_effects(
     times = _times(control, horizon)
     n = horizon.n_months
     groups: dict[tuple[float, float, float, bool], list[np.ndarray]] = {}
+    controlled = net.routes_by_pair(coms, exporters, dest)
+    # (a route from a region of ``via`` other than the destination itself: routes() skips o == d)
+    leaky = set(net.routes_by_pair(coms, via, dest)) if cap > 0 else set()
     for d in sorted(dest):
         for c in sorted(coms):
-            pos = net.routes({c}, exporters, {d})
-            if not len(pos):
+            pos = controlled.get((d, c))
+            if pos is None:
                 continue
-            leaks = cap > 0 and bool(len(net.routes({c}, via - {d}, {d})))
-            groups.setdefault((shares[d], lags[d], initials[d], leaks), []).append(pos)
+            groups.setdefault((shares[d], lags[d], initials[d], (d, c) in leaky), []).append(pos)
     effects: list[Effect] = []
     for (share, lag, initial, leaks), parts in groups.items():
         prof = _control_profile(control, times, n, share, lag, initial)
