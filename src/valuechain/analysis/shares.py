@@ -41,9 +41,9 @@ def hhi(shares: pd.Series | list[float]) -> float:
     >>> hhi([1.0])
     10000.0
     """
-    s = pd.Series(shares, dtype=float).fillna(0.0)
-    s = s[s > 0]
-    if s.empty:
+    s = np.asarray(shares, dtype=float).ravel()
+    s = s[s > 0]  # (NaN compares False, so it goes with the zeros)
+    if s.size == 0:
         return float("nan")
     s = s / s.sum()
     return round(float(((100.0 * s) ** 2).sum()), 9)
