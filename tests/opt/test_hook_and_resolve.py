@@ -152,3 +152,20 @@ def test_update_demand_matches_a_rebuild_with_the_new_demand():
 def extract_demand(net, study, shocks):
     model = build(net, study, shocks=shocks)
     return float(model.demand.sum())
+
+
+def test_a_model_nobody_extends_is_solved_without_making_its_pyomo_model():
+    # The Pyomo model is made when first asked for: a plain build and solve neither makes nor
+    # reads it, and gives the optimum of a model whose Pyomo side was made and left empty.
+    plain = build(vc.load_network("toy-transport"))
+    assert solve(plain).objective == pytest.approx(TRANSPORT, rel=1e-9)
+    assert plain._pyomo is None
+    extract(plain)
+    assert plain._pyomo is None
+    touched = build(vc.load_network("toy-transport"))
+    assert touched.pyomo is touched.pyomo  # made once
+    assert solve(touched).objective == pytest.approx(solve(plain).objective, rel=1e-12)
+    # fixing a core variable in Pyomo after a plain solve reaches the solver on the next one
+    s, t = plain.scenarios[0], plain.periods[0]
+    plain.pyomo.flow[s, t, "san-diego-topeka"].fix(200)
+    assert solve(plain).objective == pytest.approx(TRANSPORT + 75 * 0.036 + 25 * 0.009, rel=1e-9)

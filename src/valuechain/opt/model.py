@@ -67,7 +67,6 @@ class Model:
     study: Study
     shocks: ShockArrays
     lp: LinearProgram
-    pyomo: pyo.ConcreteModel
     col_lb: np.ndarray
     col_ub: np.ndarray
     cost: np.ndarray
@@ -88,6 +87,15 @@ class Model:
     _share_terms: dict[str, Any] = field(default_factory=dict)
     _relaxed: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
     _coef_pos: dict[str, np.ndarray] = field(default_factory=dict)
+    # (the Pyomo model, made on first access: a run that adds nothing never imports Pyomo)
+    _pyomo: Any = field(default=None, repr=False)
+
+    @property
+    def pyomo(self) -> pyo.ConcreteModel:
+        """The Pyomo model to extend (see the class notes); made on first access."""
+        if self._pyomo is None:
+            self._pyomo = _pyomo_model(self.lp, self.network.name)
+        return self._pyomo
 
     @classmethod
     def _from_build(cls, ctx: Context, *, build_seconds: float) -> Model:
@@ -103,7 +111,6 @@ class Model:
             study=ctx.study,
             shocks=ctx.shocks,
             lp=lp,
-            pyomo=_pyomo_model(lp, ctx.network.name),
             col_lb=lb.copy(),
             col_ub=ub.copy(),
             cost=cost.copy(),

@@ -194,7 +194,9 @@ class _Extras:
 
 
 def _compile_user(model: Model) -> _Extras:
-    """Compile the user's Pyomo additions against the core's columns."""
+    """Compile the user's Pyomo additions against the core's columns (none while no one asked for the Pyomo model)."""
+    if model._pyomo is None:
+        return _NO_EXTRAS
     import pyomo.environ as pyo
     from pyomo.repn.standard_repn import generate_standard_repn
 
@@ -267,6 +269,14 @@ def _compile_user(model: Model) -> _Extras:
         r=f(rr, np.int64), c=f(cc, np.int64), v=f(vv, float),
         override_cols=f(over_c, np.int64), override_lb=f(over_lb, float), override_ub=f(over_ub, float),
     )  # fmt: skip
+
+
+_e, _f = np.zeros(0), np.zeros(0, dtype=np.int64)
+#: The extras of a model whose Pyomo model was never made (read only: every array is empty).
+_NO_EXTRAS = _Extras(
+    var_data=[], col_lb=_e, col_ub=_e, col_int=np.zeros(0, dtype=bool), cost_cols=_f, cost_vals=_e, offset=0.0,
+    row_data=[], row_lo=_e, row_hi=_e, r=_f, c=_f, v=_e, override_cols=_f, override_lb=_e, override_ub=_e,
+)  # fmt: skip
 
 
 def _col_name(model: Model, ex: _Extras, j: int) -> str:
@@ -550,6 +560,8 @@ def _fixed_duals(
 
 def _load_pyomo(model: Model, extras: _Extras, x: np.ndarray, row_dual: np.ndarray | None) -> None:
     """Put values into the Pyomo variables that exist (created by the user), and user-row duals."""
+    if model._pyomo is None:  # (no Pyomo model was made: nothing to load)
+        return
     import pyomo.environ as pyo
 
     m = model.pyomo
