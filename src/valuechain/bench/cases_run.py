@@ -142,6 +142,7 @@ def _main(argv: list[str]) -> dict[str, Any]:
     from numba.core import event
 
     import valuechain  # noqa: F401
+    from valuechain.report.render import prerender
     from valuechain.report.run import render
     from valuechain.study import run_study
 
@@ -159,7 +160,7 @@ def _main(argv: list[str]) -> dict[str, Any]:
         res["warm_s"] = round(time.perf_counter() - t0, 2)
     else:
         out = argv[argv.index("--out") + 1]
-        run = run_study(None, quick="--quick" in argv, progress=False)
+        run = run_study(None, quick="--quick" in argv, progress=False, prepare=prerender)
         res["steps_s"] = {k: round(v, 2) for k, v in run.timings.items()}
         t0 = time.perf_counter()
         render(run, out)

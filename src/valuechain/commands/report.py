@@ -28,7 +28,7 @@ def run_cmd(
 ) -> None:
     """Run a study (dependency, targets, price of resilience, shocks, criticality) and write the report."""
     from valuechain._output import check_out_dir
-    from valuechain.report.render import OUTPUTS
+    from valuechain.report.render import OUTPUTS, prerender
     from valuechain.report.run import collect, render
 
     check_out_dir(out, earlier=OUTPUTS)  # before the computation, not after it
@@ -37,7 +37,7 @@ def run_cmd(
 
         check_writable_folder(readme_figure, "--readme-figure")
     t0 = time.perf_counter()
-    run = collect(study, quick=quick, progress=True)
+    run = collect(study, quick=quick, progress=True, prepare=prerender)
     path = render(run, out)
     pngs = sorted(p.name for p in path.parent.glob("*.png"))
     console.print(f"wrote {path} and {len(pngs)} figure(s) ({', '.join(pngs)}) in {time.perf_counter() - t0:.1f} s")

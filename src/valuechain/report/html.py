@@ -194,6 +194,12 @@ class Report:
         self._parts.append(f'<figure><img alt="{alt}" src="data:image/png;base64,{data}">{cap}</figure>')
         return fname
 
+    def extend(self, other: Report) -> None:
+        """Append another report's parts and figures (a section drawn on its own) to this one."""
+        self._parts.extend(other._parts)
+        self._pngs.update(other._pngs)
+        self._plotly = self._plotly or other._plotly
+
     def to_html(self) -> str:
         """The report as one HTML document."""
         head = (

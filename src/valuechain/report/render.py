@@ -9,6 +9,9 @@ quality and methods (:mod:`valuechain.report.quality`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +26,7 @@ from valuechain.report.outlook import outlook_section
 if TYPE_CHECKING:
     from valuechain.report.run import ReportRun
 
-__all__ = ["CRMA_BENCHMARK", "SECTIONS", "render"]
+__all__ = ["CRMA_BENCHMARK", "EARLY", "SECTIONS", "Prerendered", "prerender", "render"]
 
 #: Section headings of the report, in order.
 SECTIONS = (
@@ -55,7 +58,7 @@ def _summary(rep: Report, run: ReportRun, dep: pd.DataFrame, share: pd.DataFrame
     rep.add_list(executive_summary(run, dep, share), box=True)
 
 
-def _flows(rep: Report, run: ReportRun) -> None:
+def _flows_today(rep: Report, run: ReportRun) -> None:
     from valuechain.report.sankey import stage_sankey
 
     rep.add_heading(SECTIONS[1])
@@ -71,19 +74,24 @@ def _flows(rep: Report, run: ReportRun) -> None:
     )
     fig, _ = stage_sankey(net, title=f"Today ({fmt.year(net.year)})")
     rep.add_figure(fig, "Today")
-    if run.plan_flows is not None:
-        f = run.plan_flows
-        fig, _ = stage_sankey(
-            net, f.activity, f.route_flow, f.served, expansion_activity=f.expansion_activity, title="Under the plan"
-        )
-        rep.add_figure(
-            fig,
-            "Under the targets plan",
-            caption="Expected activities, new capacity, trade and served demand of the targets plan in its last "
-            "year (demand grows over the horizon, so flows are larger than today).",
-        )
-    else:
+
+
+def _flows_plan(rep: Report, run: ReportRun) -> None:
+    from valuechain.report.sankey import stage_sankey
+
+    if run.plan_flows is None:
         rep.add_text(_skipped_line(run, "targets"), warn=True)
+        return
+    f = run.plan_flows
+    fig, _ = stage_sankey(
+        run.network, f.activity, f.route_flow, f.served, expansion_activity=f.expansion_activity, title="Under the plan"
+    )
+    rep.add_figure(
+        fig,
+        "Under the targets plan",
+        caption="Expected activities, new capacity, trade and served demand of the targets plan in its last "
+        "year (demand grows over the horizon, so flows are larger than today).",
+    )
 
 
 def _skipped_line(run: ReportRun, key: str) -> str:
@@ -95,6 +103,86 @@ def _skipped_line(run: ReportRun, key: str) -> str:
 
 #: Names of the files a report folder holds (a folder of only these may be replaced).
 OUTPUTS = ("report.html", "*.png", "targets.csv")
+
+
+class _Facts:
+    """What several parts of the report read, worked out once."""
+
+    def __init__(self, run: ReportRun) -> None:
+        self.run = run
+
+    @cached_property
+    def dep(self) -> pd.DataFrame:
+        return dependency_table(self.run)
+
+    @cached_property
+    def share(self) -> pd.DataFrame:
+        return shortfall_share(self.run)
+
+
+def _outlook(rep: Report, run: ReportRun) -> None:
+    if run.outlook is not None:
+        outlook_section(rep, run.outlook, run.network, SECTIONS[4])
+        return
+    rep.add_heading(SECTIONS[4])
+    rep.add_text(f"The pipeline outlook was not computed: {run.skipped.get('outlook', 'not run')}.", warn=True)
+
+
+#: The report's parts in order: each draws into its own fragment from the run (and the shared facts).
+_PARTS: dict[str, Callable[[Report, ReportRun, _Facts], None]] = {
+    "summary": lambda rep, run, f: _summary(rep, run, f.dep, f.share),
+    "flows today": lambda rep, run, f: _flows_today(rep, run),
+    "flows under the plan": lambda rep, run, f: _flows_plan(rep, run),
+    "dependency": lambda rep, run, f: sections.dependency(rep, run, SECTIONS[2], f.dep),
+    "largest supplier": lambda rep, run, f: sections.largest_supplier(rep, run),
+    "targets": lambda rep, run, f: sections.targets(rep, run, SECTIONS[3]),
+    "outlook": lambda rep, run, f: _outlook(rep, run),
+    "price of resilience": lambda rep, run, f: sections.price_of_resilience(rep, run, SECTIONS[5]),
+    "shocks": lambda rep, run, f: sections.shocks(rep, run, SECTIONS[6], f.share),
+    "criticality": lambda rep, run, f: sections.criticality(rep, run, SECTIONS[7]),
+    "data quality": lambda rep, run, f: quality.data_quality(rep, run, SECTIONS[8]),
+    "methods": lambda rep, run, f: quality.methods(rep, run, SECTIONS[9]),
+}
+#: Parts drawn only from the network and from the steps that run beside the targets step (the largest-
+#: supplier test, the outlook, the shocks and the criticality), which :func:`prerender` can draw early.
+EARLY = ("flows today", "largest supplier", "outlook", "shocks", "criticality", "data quality")
+
+
+@dataclass
+class Prerendered:
+    """The :data:`EARLY` parts of a run's report, drawn before the run ended (:func:`prerender`)."""
+
+    run: ReportRun
+    facts: _Facts
+    parts: dict[str, Report]
+
+
+def _use_agg() -> None:
+    import matplotlib
+
+    if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
+        matplotlib.use("Agg")
+
+
+def _draw(run: ReportRun, facts: _Facts, names: tuple[str, ...] | list[str]) -> dict[str, Report]:
+    out = {}
+    for name in names:
+        out[name] = Report("")
+        _PARTS[name](out[name], run, facts)
+    return out
+
+
+def prerender(run: ReportRun) -> Prerendered:
+    """Draw the :data:`EARLY` parts of ``run``'s report now, for :func:`render` to take later.
+
+    :func:`valuechain.study.run_study` calls it (``prepare=prerender``) in the thread that runs the
+    steps beside the targets step, once they are done, so that drawing them overlaps the targets
+    solve. It reads only what those steps made; :func:`render` draws every other part, and the
+    report is the same as one drawn at once.
+    """
+    _use_agg()
+    facts = _Facts(run)
+    return Prerendered(run, facts, _draw(run, facts, EARLY))
 
 
 def render(run: ReportRun, out: str | Path) -> Path:
@@ -109,33 +197,19 @@ def render(run: ReportRun, out: str | Path) -> Path:
     pathlib.Path
         The HTML file.
     """
-    import matplotlib
-
-    if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
-        matplotlib.use("Agg")
+    _use_agg()
     study = run.study
     rep = Report(
         f"{fmt.region(run.network, run.region).removeprefix('the ')}: battery supply dependency, targets and shocks",
         subtitle=(study.description + " " if study.description else "")
         + f"Study {study.name} on network {run.network.name}.",
     )
-    dep = dependency_table(run)
-    share = shortfall_share(run)
-    _summary(rep, run, dep, share)
-    _flows(rep, run)
-    sections.dependency(rep, run, SECTIONS[2], dep)
-    sections.largest_supplier(rep, run)
-    sections.targets(rep, run, SECTIONS[3])
-    if run.outlook is not None:
-        outlook_section(rep, run.outlook, run.network, SECTIONS[4])
-    else:
-        rep.add_heading(SECTIONS[4])
-        rep.add_text(f"The pipeline outlook was not computed: {run.skipped.get('outlook', 'not run')}.", warn=True)
-    sections.price_of_resilience(rep, run, SECTIONS[5])
-    sections.shocks(rep, run, SECTIONS[6], share)
-    sections.criticality(rep, run, SECTIONS[7])
-    quality.data_quality(rep, run, SECTIONS[8])
-    quality.methods(rep, run, SECTIONS[9])
+    early = run.prepared if isinstance(run.prepared, Prerendered) and run.prepared.run is run else None
+    facts = early.facts if early is not None else _Facts(run)
+    drawn = dict(early.parts) if early is not None else {}
+    drawn.update(_draw(run, facts, [name for name in _PARTS if name not in drawn]))
+    for name in _PARTS:
+        rep.extend(drawn[name])
     out = Path(out)
     with atomic_dir(out, earlier=OUTPUTS) as tmp:  # the whole folder at once, never mixed with an older run
         rep.write(tmp / "report.html")

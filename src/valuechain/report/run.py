@@ -45,7 +45,9 @@ def run_report(
     ValueChainError
         On bad input (a missing study file, an unknown network, ...), naming the step.
     """
-    run = run_study(study_path, quick=quick, progress=progress)
+    from valuechain.report.render import prerender
+
+    run = run_study(study_path, quick=quick, progress=progress, prepare=prerender)
     return render(run, out)
 
 

@@ -8,22 +8,30 @@ which plants the chain can least afford to lose.
 The work is split into steps (:data:`STEPS`) run in order under a progress bar. :func:`run_study`
 runs them and returns a :class:`StudyRun` holding every result; the report layer
 (:func:`valuechain.report.run.render`) only draws it, taking every figure and number from those
-objects. Two things run beside the main process to keep a run short on two cores: on a first
-run the simulation kernels compile (Numba, cached on disk afterwards) in background processes
-while the dependency and planning steps run (:mod:`valuechain.study._warm`; the progress display
-says so), and otherwise a worker process started with the run solves the plan without caps
-(which the targets step takes instead of solving it again) and then, from the same model, the
-price-of-resilience sweep (:class:`~valuechain.analysis.pricing.ResilienceSweep`): its imports
-and loading overlap the study step, its first solve the capped plan, and its sweep the steps
-after, so the sweep is collected last. On a first run that worker is not started: the
-compilation takes longer than every other step together, so a third busy process on two cores
-would only slow it down.
+objects.
+
+Work runs beside the main thread to keep a run short on two cores. On a first run the simulation
+kernels compile (Numba, cached on disk afterwards) in background processes while the dependency
+and planning steps run (:mod:`valuechain.study._warm`; the progress display says so). Otherwise:
+
+- a worker process, started once the study and network are read (forked where the platform
+  allows, so that it starts with them and with today's shares already measured), solves the plan
+  without caps, which the targets step takes instead of solving it again, and then, from the same
+  model, the price-of-resilience sweep (:class:`~valuechain.analysis.pricing.ResilienceSweep`),
+  which is collected last;
+- the targets step spends most of its time in HiGHS, which releases the GIL, so the outlook,
+  shocks and criticality steps run meanwhile in a thread (:func:`_beside`), followed by the
+  caller's ``prepare`` (the report draws the parts those steps decide).
+
+On a first run neither is started: the compilation takes longer than every other step together,
+so more busy processes on two cores would only slow it down.
 Today's dependency is measured once per run and reused by the steps that need it
 (:func:`valuechain.analysis.dependency.reuse_dependency`).
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -75,6 +83,8 @@ COMBINED = "cn-midstream-all"
 #: Scenarios drawn from the default risk register in the shocks step, and their seed.
 REGISTER_SAMPLES = 200
 REGISTER_SEED = 2024
+#: Register samples simulated together (their full tensors are held at once).
+REGISTER_CHUNK = 50
 #: Percentiles of the register samples' monthly shortfall kept in :attr:`StudyRun.register_bands`.
 BAND_PERCENTILES = (5, 25, 50, 75, 95)
 #: Pipeline x shock samples of the outlook step, and their seed.
@@ -132,7 +142,10 @@ class StudyRun:
     skipped
         Steps that did not run, with the reason shown in the report.
     timings
-        Seconds per step.
+        Seconds per step (a step run beside the targets step: its own time, which overlaps that step).
+    prepared
+        What ``run_study``'s ``prepare`` returned (``None`` without it, or when the steps ran one
+        after another).
     """
 
     study: Study
@@ -154,6 +167,7 @@ class StudyRun:
     largest_supplier: pd.DataFrame | None = None
     skipped: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    prepared: Any = None
 
 
 def _region(study: Study) -> str:
@@ -209,17 +223,22 @@ def _largest_supplier(net: Network) -> pd.DataFrame:
 
 #: The sweep a worker process keeps from its first job (the plan without caps) to its second (the curve).
 _WORKER_SWEEPS: dict[str, Any] = {}
+_FORKED: dict[str, Any] = {}
 
 
 def _reference_job(study: str) -> Plan:
     """The study's plan without caps (run in a worker process, which keeps the model for the sweep)."""
+    from contextlib import nullcontext
+
     from valuechain.analysis.dependency import reuse_dependency
     from valuechain.analysis.pricing import ResilienceSweep
     from valuechain.study.loader import load_study_network
 
-    with reuse_dependency():
-        # (the network the loader measured today's shares on, so that they are measured once)
-        spec, net = load_study_network(study)
+    loaded = _FORKED.pop(study, None)
+    # (a forked worker has the run's study and network, and the measurements of today's shares
+    # made on them in the context it was forked in; a spawned one loads and measures them once)
+    with nullcontext() if loaded is not None else reuse_dependency():
+        spec, net = loaded if loaded is not None else load_study_network(study)
         sweep = ResilienceSweep(spec.network if net is None else net, spec)
     _WORKER_SWEEPS[study] = sweep
     return sweep.reference()
@@ -246,24 +265,34 @@ def _resilience_shares(quick: bool) -> list[float] | None:
 
 
 def _start_worker(
-    study: str | Path, quick: bool, pool: list[Any]
+    study: str | Path, quick: bool, pool: list[Any], loaded: Any = None
 ) -> tuple[Future[Plan] | None, Future[pd.DataFrame] | None]:
     """Start the worker process: the plan without caps, then the price-of-resilience sweep.
 
-    Started with the run, so that the worker's imports and loading overlap the study step, its
-    plan without caps the capped plan of the targets step, and its sweep the steps after.
+    Started once the study is read, so that its plan without caps overlaps the capped plan of
+    the targets step, and its sweep the steps after. On Linux it is forked with ``loaded`` (the
+    run's study and network) and the measurements of today's shares made on them; it must then
+    be started before any other thread of this process, which the fork would leave holding locks
+    the worker may need.
     """
     if isinstance(_targets_api(), str):
         return None, None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    # (forked on Linux only: elsewhere a fork is unsafe or unavailable, and the worker loads the study itself)
+    fork = loaded is not None and sys.platform.startswith("linux")
     try:
-        ex = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        ex = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork" if fork else "spawn"))
     except OSError:
         return None, None
     pool.append(ex)
-    return ex.submit(_reference_job, str(study)), ex.submit(_resilience_job, str(study), _resilience_shares(quick))
+    if fork:
+        _FORKED[str(study)] = loaded
+    try:
+        return ex.submit(_reference_job, str(study)), ex.submit(_resilience_job, str(study), _resilience_shares(quick))
+    finally:
+        _FORKED.clear()
 
 
 def _step_targets(run: StudyRun, reference: Future[Plan] | None) -> None:
@@ -335,22 +364,27 @@ def _register_bands(run: StudyRun, start: pd.Period) -> pd.DataFrame:
 
     net = run.network
     sample = RiskRegister.default().sample(net, REGISTER_SAMPLES, seed=REGISTER_SEED, start=start, periods=run.months)
-    ds = vc.simulate(
-        net,
-        sample,
-        mode=SIM_MODE,
-        keep="full",
-        substitution=run.study.substitution,
-        chemistry_switching=run.study.chemistry_switching,
-    ).dataset
-    value = net.commodities["value"].reindex(ds["commodity"].to_numpy()).fillna(0.0).to_numpy(dtype=float)
-    short = (ds["shortfall"].to_numpy() * value).sum(axis=2)
-    demand = (ds["demand"].to_numpy() * value).sum(axis=2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(demand > 0, short / demand, 0.0)  # scenarios x periods
+    shares = []
+    for s0 in range(0, sample.n_scenarios, REGISTER_CHUNK):  # (the full tensors of a chunk at a time)
+        ds = vc.simulate(
+            net,
+            sample.select(slice(s0, s0 + REGISTER_CHUNK)),
+            mode=SIM_MODE,
+            keep="full",
+            substitution=run.study.substitution,
+            chemistry_switching=run.study.chemistry_switching,
+        ).dataset
+        value = net.commodities["value"].reindex(ds["commodity"].to_numpy()).fillna(0.0).to_numpy(dtype=float)
+        short = (ds["shortfall"].to_numpy() * value).sum(axis=2)
+        demand = (ds["demand"].to_numpy() * value).sum(axis=2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shares.append(np.where(demand > 0, short / demand, 0.0))  # scenarios x periods
+        periods = ds["period"].to_numpy()
+        del ds
+    share = np.concatenate(shares)
     bands = pd.DataFrame(
         np.percentile(share, BAND_PERCENTILES, axis=0).T,
-        index=pd.PeriodIndex(ds["period"].to_numpy(), freq="M"),
+        index=pd.PeriodIndex(periods, freq="M"),
         columns=[f"p{q}" for q in BAND_PERCENTILES],
     )
     bands["mean"] = share.mean(axis=0)
@@ -378,7 +412,13 @@ def _fail(step: str, e: ValueChainError) -> ValueChainError:
         return ValueChainError(msg)
 
 
-def run_study(study: str | Path | None = None, *, quick: bool = False, progress: bool = False) -> StudyRun:
+def run_study(
+    study: str | Path | None = None,
+    *,
+    quick: bool = False,
+    progress: bool = False,
+    prepare: Callable[[StudyRun], Any] | None = None,
+) -> StudyRun:
     """Run every step of a study and return the results.
 
     Parameters
@@ -390,6 +430,13 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
         months: the shocks and criticality steps take seconds once compiled).
     progress
         Show a progress bar (on standard error).
+    prepare
+        Work on the run's early results, done beside the targets step when a worker process solves
+        the plan without caps (see the module notes): called with the run once every step but the
+        targets and the price of resilience has run, and its result kept in
+        :attr:`StudyRun.prepared`. The report passes
+        :func:`valuechain.report.render.prerender`, which draws the parts of the report those
+        steps decide.
 
     Returns
     -------
@@ -421,39 +468,54 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
     pool: list[Any] = []
     pending: Future[pd.DataFrame] | None = None
     reference: Future[Plan] | None = None
+    beside: dict[str, Future[float]] = {}
+    prepared: Future[Any] | None = None
+    seconds: float | None = None
     try:
-        with bar, reuse_dependency():
-            task = bar.add_task(STEPS[0][1], total=len(STEPS))
-            compiling = bar.add_task(COMPILING, total=len(warm)) if warm else None
+        with reuse_dependency():
+            # (the study step runs before the progress display, whose refresh thread would be
+            # running when the worker is forked: a fork copies the locks another thread holds)
+            t0 = time.perf_counter()
+            try:
+                run = _step_study(study, quick)
+            except ValueChainError as e:
+                raise _fail("study", e) from None
+            run.timings["study"] = time.perf_counter() - t0
             if not warm:  # (see the module notes)
-                reference, pending = _start_worker(DEFAULT_STUDY if study is None else study, quick, pool)
-            for key, label in _in_order(pending is not None):
-                bar.update(task, description=label)
-                t0 = time.perf_counter()  # (the shocks step's time holds any wait for the kernels)
-                _compiled(bar, compiling, warm, wait=key == "shocks")
-                try:
-                    if key == "study":
-                        run = _step_study(study, quick)
-                    elif run is None:  # pragma: no cover - the first step sets it
-                        raise ValueChainError("no study")
-                    elif key == "dependency":
-                        _step_dependency(run)
-                    elif key == "targets":
-                        _step_targets(run, reference)
-                    elif key == "outlook":
-                        _step_outlook(run)
-                    elif key == "resilience":
-                        _step_resilience(run, pending)
-                    elif key == "shocks":
-                        _step_shocks(run)
-                    elif key == "criticality":
-                        _step_criticality(run)
-                except ValueChainError as e:
-                    raise _fail(key, e) from None
-                assert run is not None
-                run.timings[key] = time.perf_counter() - t0
-                bar.advance(task)
-            bar.update(task, description="done")
+                study_ref = DEFAULT_STUDY if study is None else study
+                reference, pending = _start_worker(study_ref, quick, pool, (run.study, run.network))
+            with bar:
+                task = bar.add_task(STEPS[1][1], total=len(STEPS), completed=1)
+                compiling = bar.add_task(COMPILING, total=len(warm)) if warm else None
+                for key, label in _in_order(pending is not None)[1:]:
+                    bar.update(task, description=label)
+                    t0 = time.perf_counter()  # (the shocks step's time holds any wait for the kernels)
+                    _compiled(bar, compiling, warm, wait=key == "shocks")
+                    try:
+                        if key == "dependency":
+                            _step_dependency(run)
+                        elif key in beside:  # (ran beside the targets step: its own time, not the wait)
+                            seconds = beside.pop(key).result()
+                        elif key == "targets":
+                            if pending is not None:
+                                beside, prepared = _beside(run, pool, prepare)
+                            _step_targets(run, reference)
+                        elif key == "outlook":
+                            _step_outlook(run)
+                        elif key == "resilience":
+                            _step_resilience(run, pending)
+                        elif key == "shocks":
+                            _step_shocks(run)
+                        elif key == "criticality":
+                            _step_criticality(run)
+                    except ValueChainError as e:
+                        raise _fail(key, e) from None
+                    run.timings[key] = seconds if seconds is not None else time.perf_counter() - t0
+                    seconds = None
+                    bar.advance(task)
+                if prepared is not None and prepare is not None:
+                    run.prepared = prepared.result()
+                bar.update(task, description="done")
     finally:
         for ex in pool:
             ex.shutdown(wait=False, cancel_futures=True)
@@ -463,6 +525,49 @@ def run_study(study: str | Path | None = None, *, quick: bool = False, progress:
                 proc.wait()
     assert run is not None
     return run
+
+
+#: Steps run in a thread beside the targets step when the worker process runs (see :func:`_beside`).
+BESIDE_TARGETS = ("outlook", "shocks", "criticality")
+
+
+def _beside(
+    run: StudyRun, threads: list[Any], prepare: Callable[[StudyRun], Any] | None
+) -> tuple[dict[str, Future[float]], Future[Any]]:
+    """Start the steps of :data:`BESIDE_TARGETS` in a thread, in order, then ``prepare``.
+
+    The targets step spends most of its time in HiGHS, which releases the GIL, so these steps
+    (whose simulations release it too) run meanwhile instead of after it; the same thread then
+    calls ``prepare(run)`` (the report draws what it can of those steps' results). The steps
+    read the network and the study and write only their own fields of ``run``. Each runs in a
+    copy of the caller's context, so that today's dependency is still measured once
+    (:func:`~valuechain.analysis.dependency.reuse_dependency`).
+
+    Returns
+    -------
+    Each step's future, holding its seconds, and the future of ``prepare``'s result.
+    """
+    import contextvars
+    from concurrent.futures import ThreadPoolExecutor
+
+    steps: dict[str, Callable[[StudyRun], None]] = {
+        "outlook": _step_outlook, "shocks": _step_shocks, "criticality": _step_criticality
+    }  # fmt: skip
+
+    def timed(key: str) -> float:
+        t0 = time.perf_counter()
+        steps[key](run)
+        return time.perf_counter() - t0
+
+    def then() -> Any:
+        if prepare is None or any(f.exception() is not None for f in futures.values()):
+            return None  # (a step's own error is raised where the run collects it)
+        return prepare(run)
+
+    ex = ThreadPoolExecutor(max_workers=1, thread_name_prefix="valuechain-beside-targets")
+    threads.append(ex)
+    futures = {key: ex.submit(contextvars.copy_context().run, timed, key) for key in BESIDE_TARGETS}
+    return futures, ex.submit(contextvars.copy_context().run, then)
 
 
 def _in_order(worker: bool) -> list[tuple[str, str]]:
