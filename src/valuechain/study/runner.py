@@ -15,7 +15,7 @@ kernels compile (Numba, cached on disk afterwards) in background processes while
 and planning steps run (:mod:`valuechain.study._warm`; the progress display says so). Otherwise:
 
 - a worker process, started once the study and network are read (forked where the platform
-  allows, so that it starts with them and with today's shares already measured), solves the plan
+  allows it safely, so that it starts with them and with today's shares measured), solves the plan
   without caps, which the targets step takes instead of solving it again, and then, from the same
   model, the price-of-resilience sweep (:class:`~valuechain.analysis.pricing.ResilienceSweep`),
   which is collected last;
@@ -264,24 +264,42 @@ def _resilience_shares(quick: bool) -> list[float] | None:
     return [0.9, 0.75, 0.6, 0.45] if quick else None
 
 
+def _fork_safe() -> bool:
+    """Whether the worker can be forked (Linux, one thread, no native thread pool started).
+
+    Native thread pools are HiGHS's scheduler and Numba's threading layer. A fork copies only the
+    calling thread, with every lock the others held at that moment, so a notebook's kernel (whose
+    output goes through its own threads) or a process that has solved before spawns the worker
+    instead, which then loads the study itself.
+    """
+    import threading
+
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return False
+    highs = sys.modules.get("valuechain.opt._highs")
+    if highs is not None and highs._state["threads"] is not None:  # (HiGHS has run here)
+        return False
+    numba_pool = sys.modules.get("numba.np.ufunc.parallel")
+    return not (numba_pool is not None and getattr(numba_pool, "_is_initialized", False))
+
+
 def _start_worker(
     study: str | Path, quick: bool, pool: list[Any], loaded: Any = None
 ) -> tuple[Future[Plan] | None, Future[pd.DataFrame] | None]:
     """Start the worker process: the plan without caps, then the price-of-resilience sweep.
 
     Started once the study is read, so that its plan without caps overlaps the capped plan of
-    the targets step, and its sweep the steps after. On Linux it is forked with ``loaded`` (the
-    run's study and network) and the measurements of today's shares made on them; it must then
-    be started before any other thread of this process, which the fork would leave holding locks
-    the worker may need.
+    the targets step, and its sweep the steps after. Where :func:`_fork_safe` allows, it is forked
+    with ``loaded`` (the run's study and network) and the measurements of today's shares made on
+    them, so it must be started before this process starts a thread of its own; otherwise it is
+    spawned and loads them itself.
     """
     if isinstance(_targets_api(), str):
         return None, None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # (forked on Linux only: elsewhere a fork is unsafe or unavailable, and the worker loads the study itself)
-    fork = loaded is not None and sys.platform.startswith("linux")
+    fork = loaded is not None and _fork_safe()
     try:
         ex = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork" if fork else "spawn"))
     except OSError:
