@@ -25,8 +25,13 @@ def test_show_with_a_network(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     # the horizon starts at the announcement (20 Oct 2023), when buyers start to front-load
     assert "horizon 2023-10..2025-09" in out
-    # the lowest month: 0.3 approved during the lag x (1 - 0.5 / (1 + 11/31)) of the request
-    assert "route cn-de-anode (anode_natural CN -> DE): licence regime, lowest month x0.192" in out
+    # the lowest month: 0.3 approved during the lag, nothing taken back (take_back 0); the rush
+    # starts in November (front_from), so the route first moves then
+    assert (
+        "route cn-de-anode (anode_natural CN -> DE): licence regime, lowest month x0.3, differs from 1 from 2023-11"
+        in out
+    )
+    assert "│ 2023-11 │ 3.28 │" in out
 
 
 def test_show_skips_and_errors(capsys: pytest.CaptureFixture[str]) -> None:

@@ -104,6 +104,28 @@ def test_storage_caps_the_volume_pulled_forward(leaky: Network) -> None:
     assert route(m, "cn-de").sum() == pytest.approx(6.0)
 
 
+@pytest.mark.parametrize(
+    ("take_back", "expected"),
+    [
+        # a month's purchases at most are taken back a month: Mar asks 0, Apr 1 - 0.5
+        (1.0, [1.0, 2.5, 0.0, 0.5, 1.0, 1.0]),
+        (0.5, [1.0, 2.5, 0.25, 1.0, 1.0, 1.0]),  # 0.75 months taken back, all in March
+        (0.0, [1.0, 2.5, 1.0, 1.0, 1.0, 1.0]),  # nothing taken back
+    ],
+)
+def test_a_rush_from_a_later_date_and_the_share_taken_back(leaky: Network, take_back, expected) -> None:
+    # announced 1 Jan, effective 1 Mar; buyers rush from 1 Feb, pulling 1.5 months of purchases
+    # forward in February (a multiplier of 2.5), which no buyer could do at a rate below 1
+    control = ExportControl(
+        "CN", "anode_natural", start="2025-03-01", announced="2025-01-01", front_from="2025-02-01",
+        approval=1.0, front_load=1.5, take_back=take_back,
+    )  # fmt: skip
+    m = compile_shocks(leaky, control, start="2025-01", periods=6)
+    np.testing.assert_allclose(route(m, "cn-de"), expected, atol=1e-12)
+    # the months add up to the baseline's plus what is not taken back
+    assert route(m, "cn-de").sum() == pytest.approx(6.0 + 1.5 * (1.0 - take_back))
+
+
 def test_a_suspension_covering_the_effective_date_postpones_the_control(leaky: Network) -> None:
     # effective 1 Feb, suspended from 15 Jan to 1 May: the control takes hold on 1 May and the
     # 1-month lag counts from there; a ban afterwards (approval 0)
@@ -159,7 +181,9 @@ def test_default_horizon_starts_at_the_announcement(toy: Network) -> None:
         ("approval", 1.2, "a number in [0, 1], or a mapping"),
         ("approval", {"all": "high"}, "a number in [0, 1], or a mapping"),
         ("lag", -1, "a number of months >= 0"),
-        ("front_load", 2, "a number in [0, 1]"),
+        ("front_load", -0.5, "a number >= 0 (months of purchases"),
+        ("front_from", "after the announcement", "None (from the announcement)"),
+        ("take_back", 1.5, "a number in [0, 1] (share of the volume pulled forward"),
         ("storage", "lots", "None (no limit)"),
         ("suspended", ["2025-01-01"], "None or [from, to]"),
         ("leakage", {"via": "KR"}, "None or a mapping {via"),

@@ -128,22 +128,29 @@ def _cn_exports(net: vc.Network, ds, commodity: str) -> np.ndarray:
 
 
 def test_cn_graphite_2023_pulls_forward_then_collapses_on_the_global_network(global_net) -> None:
-    # announced 20 Oct 2023, effective 1 Dec 2023: on a grid from Jul 2023 the announcement is at
-    # month 3 + 19/31 and the effective date at 5, a span of 1.3871 months; storage 0.5 months
-    # caps the rate at 0.5 / 1.3871 = 0.36047 (front_load 1). So Oct asks 1 + 0.36047 x 12/31 =
-    # 1.13954 of the baseline and Nov 1.36047; Dec is the initial share 0.3 times the take-back
-    # (1 - 0.36047): 0.19186. China's natural-graphite mine and anode plants have the spare
-    # capacity, so in re-sourcing mode the exports follow the multipliers.
+    # announced 20 Oct 2023, effective 1 Dec 2023; buyers rush from 1 Nov (front_from), pulling
+    # 2.28 months of purchases forward in November, and nothing is taken back afterwards (the
+    # library's 'initial' is read off a series that already shows it). On a grid from Jul 2023:
+    # Oct asks the baseline, Nov 1 + 2.28, Dec and Jan the initial share 0.3. China's natural-
+    # graphite mines have the spare capacity for the rush, so in re-sourcing mode its exports
+    # follow the multipliers; its spherical-graphite (anode_natural) plants do not, and ship what
+    # they can spare: more than the baseline, less than asked.
     from valuechain.scenarios import named
 
     sc = named("cn-graphite-2023")
     res = simulate(global_net, sc, start="2023-07", periods=10, mode="re-sourcing", keep="full")
     base = simulate(global_net, None, start="2023-07", periods=10, mode="re-sourcing", keep="full")
-    rate = 0.5 / (5 - (3 + 19 / 31))
-    for com in ("natural_graphite", "anode_natural"):
-        got = _cn_exports(global_net, res.dataset, com) / _cn_exports(global_net, base.dataset, com)
-        # (rtol: the global network balances to about 1e-8)
-        np.testing.assert_allclose(got[:6], [1, 1, 1, 1 + rate * 12 / 31, 1 + rate, 0.3 * (1 - rate)], rtol=1e-7)
+    flake = _cn_exports(global_net, res.dataset, "natural_graphite") / _cn_exports(
+        global_net, base.dataset, "natural_graphite"
+    )
+    # (rtol: the global network balances to about 1e-8)
+    np.testing.assert_allclose(flake[:7], [1, 1, 1, 1, 3.28, 0.3, 0.3], rtol=1e-7)
+    anode = _cn_exports(global_net, res.dataset, "anode_natural") / _cn_exports(
+        global_net, base.dataset, "anode_natural"
+    )
+    np.testing.assert_allclose(anode[[0, 1, 2, 3, 5, 6]], [1, 1, 1, 1, 0.3, 0.3], rtol=1e-7)
+    assert 1.5 < anode[4] < 3.28
+    for got in (flake, anode):
         assert got[9] >= 0.8  # (Apr 2024: every destination licensed, the US last)
     # pro rata China spares nothing (its hubs balance), so nothing is pulled forward
     flat = simulate(global_net, sc, start="2023-07", periods=6, mode="pro-rata", keep="full")

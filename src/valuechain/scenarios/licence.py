@@ -14,13 +14,17 @@ approval
     suspension. A suspension that begins on or before the effective date postpones it: the
     control takes hold at the end of the suspension, and the lag counts from there.
 request
-    The volume buyers ask for, relative to the baseline. Between the announcement and the
-    effective date buyers pull forward ``front_load`` of a month's purchases every month (the
-    request is ``1 + front_load``); the volume pulled forward is capped by ``storage`` (months of
+    The volume buyers ask for, relative to the baseline. From ``front_from`` (default: the
+    announcement) to the effective date buyers pull forward ``front_load`` months of purchases
+    every month (the request is ``1 + front_load``; 1 doubles the month's purchases, and a
+    rush can pull more); the volume pulled forward is capped by ``storage`` (months of
     baseline flow buyers can store), so the monthly rate is ``min(front_load, storage / span)``
-    over the ``span`` months between announcement and effective date. The same volume is taken
-    back out of the months after the effective date, at the same rate (the request is
-    ``1 - rate`` for ``span`` months): what was bought early is not bought again.
+    over the ``span`` months from ``front_from`` to the effective date. ``take_back`` (default 1)
+    of that volume is taken back out of the months after the effective date, at the same rate
+    but at most a whole month's purchases a month (the request is ``1 - min(rate, 1)`` for as
+    long as it takes): what was bought early is not bought again. A regime whose ``initial`` and
+    ``approval`` were read off a trade series that already shows buyers living on what they
+    bought early sets ``take_back`` to 0, so that it is not counted twice.
 
 A month's multiplier is the mean over the month of each factor (dates fall inside their month
 in proportion to their day, as for every shock), and the two factors' monthly means are
@@ -109,16 +113,22 @@ def check_regime(
     storage: object,
     suspended: object,
     leakage: object,
+    front_from: object = None,
+    take_back: object = 1.0,
 ) -> None:
     """Check the licence-regime parameters of an export control (raises ScenarioError)."""
     if announced is not None and not is_start(announced):
         fail(owner, "announced", announced, "None, a month offset >= 0 or a date such as '2023-10-20'")
+    if front_from is not None and not is_start(front_from):
+        fail(owner, "front_from", front_from, "None (from the announcement), a month offset >= 0 or a date")
+    if not _is_share(take_back):
+        fail(owner, "take_back", take_back, "a number in [0, 1] (share of the volume pulled forward bought less after)")
     if approval is not None:
         _by_destination(owner, "approval", approval, _is_share, _SHARE)
     _by_destination(owner, "lag", lag, _is_months, _LAG)
     _by_destination(owner, "initial", initial, _is_share, _SHARE)
-    if not _is_share(front_load):
-        fail(owner, "front_load", front_load, "a number in [0, 1] (share of a month's purchases pulled forward)")
+    if not _is_months(front_load):
+        fail(owner, "front_load", front_load, "a number >= 0 (months of purchases pulled forward each month)")
     if storage is not None and not _is_months(storage):
         fail(owner, "storage", storage, "None (no limit) or a number of months of baseline flow >= 0")
     if suspended is not None:
@@ -157,6 +167,8 @@ class RegimeTimes:
     ----------
     announced
         Announcement (``None`` if not given: no front-loading).
+    front_from
+        When buyers start to pull purchases forward (the announcement unless given).
     effective
         Effective date (the shock's ``start``).
     hold
@@ -172,15 +184,23 @@ class RegimeTimes:
     hold: float
     end: float
     suspended: tuple[float, float] | None
+    front_from: float | None = None
 
     @classmethod
     def on(
-        cls, horizon: Horizon, start: object, duration: float | None, announced: object, suspended: object
+        cls,
+        horizon: Horizon,
+        start: object,
+        duration: float | None,
+        announced: object,
+        suspended: object,
+        front_from: object = None,
     ) -> RegimeTimes:
         """Place the dates of a regime on ``horizon``'s month grid."""
         eff = month_coordinate(start, horizon)
         end = math.inf if duration is None else eff + float(duration)
         ann = None if announced is None else month_coordinate(announced, horizon)
+        rush = ann if front_from is None or ann is None else month_coordinate(front_from, horizon)
         sus: tuple[float, float] | None = None
         hold = eff
         if suspended is not None:
@@ -190,7 +210,7 @@ class RegimeTimes:
             sus = (a, b)
             if a <= eff < b:
                 hold = b
-        return cls(ann, eff, hold, end, sus)
+        return cls(ann, eff, hold, end, sus, rush)
 
 
 def _cover(a: float, b: float, n: int, minus: tuple[float, float] | None = None) -> np.ndarray:
@@ -212,6 +232,7 @@ def regime_profile(
     initial: float,
     front_load: float,
     storage: float | None,
+    take_back: float = 1.0,
 ) -> np.ndarray:
     """Monthly multipliers of one destination's routes under a licence regime (see the module docstring).
 
@@ -228,14 +249,17 @@ def regime_profile(
     mid = min(hold + float(lag), end)
     approval = 1.0 + (float(initial) - 1.0) * _cover(hold, mid, n_months, sus)
     approval = approval + (float(share) - 1.0) * _cover(mid, end, n_months, sus)
-    if times.announced is None or front_load <= 0.0 or times.announced >= times.effective:
+    rush = times.announced if times.front_from is None else times.front_from
+    if rush is None or front_load <= 0.0 or rush >= times.effective:
         return approval
-    span = times.effective - times.announced
+    span = times.effective - rush
     rate = float(front_load) if storage is None else min(float(front_load), float(storage) / span)
     if rate <= 0.0:
         return approval
-    request = 1.0 + rate * _cover(times.announced, times.effective, n_months)
-    request = request - rate * _cover(times.effective, times.effective + span, n_months)
+    request = 1.0 + rate * _cover(rush, times.effective, n_months)
+    back = min(rate, 1.0)  # (never less than nothing bought in a month)
+    after = float(take_back) * rate * span / back
+    request = request - back * _cover(times.effective, times.effective + after, n_months)
     return np.asarray(approval * request, dtype=float)
 
 
@@ -262,7 +286,9 @@ def resolve_by_destination(value: object, regions: set[str], default: float, loo
 
 
 #: The parameters that make an export control a licence regime when they differ from their default.
-REGIME_PARAMS = ("announced", "approval", "lag", "initial", "front_load", "storage", "suspended", "leakage")
+REGIME_PARAMS = (
+    "announced", "approval", "lag", "initial", "front_load", "front_from", "storage", "take_back", "suspended", "leakage"
+)  # fmt: skip
 
 #: Their defaults (a flat control).
 REGIME_DEFAULTS: dict[str, object] = {
@@ -271,7 +297,9 @@ REGIME_DEFAULTS: dict[str, object] = {
     "lag": 0,
     "initial": 0.0,
     "front_load": 0.0,
+    "front_from": None,
     "storage": None,
+    "take_back": 1.0,
     "suspended": None,
     "leakage": None,
 }
@@ -288,11 +316,14 @@ def _control_profile(
         initial=initial,
         front_load=float(control.front_load),
         storage=None if control.storage is None else float(control.storage),
+        take_back=float(control.take_back),
     )
 
 
 def _times(control: ExportControl, horizon: Horizon) -> RegimeTimes:
-    return RegimeTimes.on(horizon, control.start, control.duration, control.announced, control.suspended)
+    return RegimeTimes.on(
+        horizon, control.start, control.duration, control.announced, control.suspended, control.front_from
+    )
 
 
 def regime_effects(

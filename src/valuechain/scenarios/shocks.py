@@ -184,9 +184,10 @@ class ExportControl(Shock):
     Given any of ``announced``, ``approval``, ``lag``, ``front_load``, ``suspended`` or
     ``leakage``, it is a *licence regime* whose multiplier moves month by month (nothing or
     ``initial`` approved for ``lag`` months, then ``approval``; front-loading between
-    ``announced`` and ``start``, modelled as a route multiplier ``1 + front_load`` over those
-    months, capped by ``storage`` and taken back out of the months after ``start``), compiled
-    to the same route multipliers; see :mod:`valuechain.scenarios.licence`.
+    ``announced`` (or ``front_from``) and ``start``, modelled as a route multiplier
+    ``1 + front_load`` over those months, capped by ``storage`` and, by ``take_back``, taken back
+    out of the months after ``start``), compiled to the same route multipliers; see
+    :mod:`valuechain.scenarios.licence`.
 
     Parameters
     ----------
@@ -215,9 +216,15 @@ class ExportControl(Shock):
         Share of the requested volume that still goes out during the lag (default 0), a number or a mapping of
         destinations to shares.
     front_load
-        Share of a month's purchases buyers pull forward every month between ``announced`` and ``start``, in [0, 1].
+        Months of purchases buyers pull forward every month between ``announced`` (or ``front_from``) and
+        ``start``, >= 0 (1 doubles a month's purchases).
+    front_from
+        Date (or month offset) from which buyers pull purchases forward; ``None`` = from ``announced``.
     storage
         Most volume buyers can pull forward, in months of baseline flow; ``None`` = no limit.
+    take_back
+        Share of the volume pulled forward that buyers then buy less after ``start`` (default 1), in [0, 1];
+        0 where ``initial`` and ``approval`` come from a trade series that already shows it.
     suspended
         ``[from, to]``: dates (or month offsets) between which the control is lifted; ``to`` may be ``None``
         (indefinitely). A suspension covering ``start`` postpones the control to its end.
@@ -268,7 +275,9 @@ class ExportControl(Shock):
         lag: float | dict[str, float] = 0,
         initial: float | dict[str, float] = 0.0,
         front_load: float = 0.0,
+        front_from: object = None,
         storage: float | None = None,
+        take_back: float = 1.0,
         suspended: list[object] | None = None,
         leakage: dict[str, Any] | None = None,
         skip_missing: bool = False,
@@ -284,7 +293,9 @@ class ExportControl(Shock):
         self.lag = lag
         self.initial = initial
         self.front_load = front_load
+        self.front_from = front_from
         self.storage = storage
+        self.take_back = take_back
         self.suspended = suspended
         self.leakage = leakage
         self.skip_missing = skip_missing
@@ -303,6 +314,8 @@ class ExportControl(Shock):
             storage=storage,
             suspended=suspended,
             leakage=leakage,
+            front_from=front_from,
+            take_back=take_back,
         )
 
     @property
