@@ -153,10 +153,17 @@ def test_a_minimum_over_two_commodities_short_is_one_line_not_two():
     pol = MinDomesticShare(commodities=("lithium_carbonate", "lithium_hydroxide"), region="EU27", share=0.25)
     run = SimpleNamespace(network=net, study=Study(network="global-li-ion-2024", policies=(pol,)))
     missed = pd.DataFrame(
-        {"violation": [2340.0, 2340.0, 157.0]}, index=["lithium_carbonate", "lithium_hydroxide", "cobalt_ore"]
+        {"violation": [2340.0, 2340.0, 157.0], "violation_shared": [2340.0, 2340.0, 0.0]},
+        index=["lithium_carbonate", "lithium_hydroxide", "cobalt_ore"],
     )
     lines = _shortfalls(run, missed)
     assert len(lines) == 2
     assert lines[0].endswith(f"(short by {fmt.quantity(2340.0, 't LCE')} together)")
     assert " and " in lines[0]
     assert lines[1].endswith(f"(short by {fmt.quantity(157.0, 't Co')})")
+    # hydroxide also short on a target of its own: that is a line of its own, the pair's stays once
+    missed.loc["lithium_hydroxide", "violation"] = 2340.0 + 500.0
+    lines = _shortfalls(run, missed)
+    assert len(lines) == 3
+    assert lines[0].endswith(f"(short by {fmt.quantity(2340.0, 't LCE')} together)")
+    assert lines[1].endswith(f"(short by {fmt.quantity(500.0, 't LCE')})")

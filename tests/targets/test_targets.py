@@ -301,3 +301,49 @@ def test_one_country_caps_hold_over_the_eus_own_use(default_targets):
     assert len(worst) >= 5
     # and the targets table reads the same measure: no met cap shows a planned share above it
     assert (met["planned_share"].dropna() <= met["target_share"][met["planned_share"].notna()] + 1e-6).all()
+
+
+def _two_goods() -> vc.Network:
+    """Region X uses 100 t each of goods a and b, bought from Y; its own plant makes at most 30 t of a."""
+    b = vc.NetworkBuilder("two-goods", year=2024)
+    for c in ("good_a", "good_b"):
+        b.add_commodity(c, unit="t", stage="refining", value=10.0)
+    b.add_region("X", groups="EU27")
+    b.add_region("Y")
+    for c in ("good_a", "good_b"):
+        b.add_process(f"y-{c}", region="Y", outputs={c: 1.0}, baseline_activity=100.0)
+        b.add_route(f"y-x-{c}", c, "Y", "X", cost=1.0, baseline_flow=100.0)
+        b.add_demand("X", c, quantity=100.0, value_of_lost_demand=1e7)
+    b.add_process(
+        "x-good_a", region="X", outputs={"good_a": 1.0}, capacity=30.0, baseline_activity=0.0, variable_cost=2.0
+    )
+    return b.build()
+
+
+def test_a_shortfall_of_a_target_over_two_goods_is_marked_shared_not_counted_twice(tmp_path) -> None:
+    # Half of X's use of a and b (200 t) made at home: its plant makes at most 30 t, so the
+    # elastic target lacks 100 - 30 = 70 t on the sum. Each good's row shows those 70 t, and
+    # says they are shared; b's own cap (at most 50 % from Y, elastic) is short on b alone.
+    from valuechain.report import fmt
+    from valuechain.report.sections import _not_met
+
+    net = _two_goods()
+    both = MinDomesticShare(
+        label="both", commodities=("good_a", "good_b"), region="X", share=0.5, elastic=True, penalty=1e4
+    )
+    only_b = MaxOriginShare(
+        label="only-b", commodities=("good_b",), region="X", origin="Y", share=0.5, elastic=True, penalty=1e4
+    )
+    res = targets(net, _study(both, only_b))
+    t = res.table.droplevel("stage")
+    assert t.at["good_a", "violation"] == pytest.approx(70.0)
+    assert t.at["good_a", "violation_shared"] == pytest.approx(70.0)
+    assert t.at["good_b", "violation_shared"] == pytest.approx(70.0)
+    own_b = t.at["good_b", "violation"] - t.at["good_b", "violation_shared"]
+    assert own_b == pytest.approx(50.0)  # (b can come from nowhere but Y: 100 - 50 t over the cap)
+    cell_a = _not_met(net, t.loc["good_a"], "t", ["good_b"])
+    cell_b = _not_met(net, t.loc["good_b"], "t", ["good_a"])
+    assert (
+        cell_a == f"{fmt.quantity(70.0, 't')} together with {fmt.commodity(net, 'good_b', with_unit=False, short=True)}"
+    )
+    assert cell_b.startswith(f"{fmt.quantity(50.0, 't')}, and {fmt.quantity(70.0, 't')} together with ")

@@ -67,7 +67,10 @@ class TargetsResult:
     table
         One row per (stage, commodity) of the network: today's top origin and share in the
         region, the target share and year, new capacity (capped plan and reference), the cost
-        premium (total, per kWh), the caps' shadow prices and the violation of elastic caps.
+        premium (total, per kWh), the caps' shadow prices and the violation of elastic caps
+        (``violation``: what the targets on the commodity lack; ``violation_shared``: the part of
+        it that a target over several commodities lacks on their sum, which each of them shows
+        whole, so it is not to be added up over them).
     capacity
         New capacity by region, year, expansion option and commodity (capped and reference plans),
         in the commodity's unit per year.
@@ -396,6 +399,7 @@ def _cap_columns(
     made_recycled: dict[str, float] = {}
     per_pp: dict[str, float] = dict.fromkeys(index, 0.0)
     violation: dict[str, float] = dict.fromkeys(index, 0.0)
+    shared: dict[str, float] = dict.fromkeys(index, 0.0)
     for pol in caps:
         sens = cap_sensitivity(model, pol.name)
         com_level = "commodity" in list(sens.index.names)
@@ -424,7 +428,10 @@ def _cap_columns(
             per_pp[c] += (-0.01 if pol.kind in _MAX_KINDS else 0.01) * float(part.sum())
             if pdf is not None and "violation" in pdf:
                 v = pdf["violation"].xs(c, level="commodity") if com_level else pdf["violation"]
-                violation[c] += float(v.groupby(level=0).sum().max())
+                amount = float(v.groupby(level=0).sum().max())
+                violation[c] += amount
+                if not com_level and len(coms) > 1:  # (one shortfall of the sum, shown on each commodity)
+                    shared[c] += amount
     return {
         "target_share": target,
         "target_year": year,
@@ -435,6 +442,7 @@ def _cap_columns(
         "planned_recycled": made_recycled,
         "cost_per_pp": per_pp,
         "violation": violation,
+        "violation_shared": shared,
     }
 
 

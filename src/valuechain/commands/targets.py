@@ -89,7 +89,8 @@ def targets_cmd(
             f"{res.premium_per_kwh:,.2f} per kWh of cells served; cost / pp = cost of one more point of independence; "
             "domestic = made in the region as a share of its supply today; made here = planned production in the "
             "region over its own use, as the targets measure it, in the worst scenario of the last year "
-            "('no use': it uses none)"
+            "('no use': it uses none); violation = what the targets on the commodity lack, * where a target over "
+            "several commodities lacks it on their sum (shown on each, not to be added up)"
         ),
         title_justify="left",
     )  # fmt: skip
@@ -106,7 +107,7 @@ def targets_cmd(
             "-" if math.isnan(r["target_year"]) else str(int(r["target_year"])), _pct(r["planned_share"]),
             _made(r),
             _num(r["new_capacity"]), str(r["unit"]), str(r["builds"])[:40], _num(r["cost_per_pp"]),
-            _num(r["violation"]),
+            _violation(r),
         )  # fmt: skip
     console.print(t)
     lost = res.unmet.groupby(level=[0, 1])["unmet"].sum()
@@ -119,6 +120,12 @@ def targets_cmd(
         with atomic_file(path, option) as tmp:
             frame.to_csv(tmp)
         console.print(f"wrote {path}")
+
+
+def _violation(r: Any) -> str:
+    """The violation, marked * when it is (partly) a shortfall shared with other commodities."""
+    shared = r.get("violation_shared", 0.0)
+    return _num(r["violation"]) + ("*" if isinstance(shared, float) and shared > 1e-9 else "")
 
 
 def _made(r: Any) -> str:

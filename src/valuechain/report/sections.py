@@ -180,7 +180,7 @@ def targets(rep: Report, run: StudyRun, heading: str) -> None:
                 "Planned share, top origin": fmt.pct(r.planned_share),
                 "Planned, made in region": _made_text(r),
                 "Cost of one more point": fmt.money(fmt.num(r.cost_per_pp), cur, scale=scale),
-                "Not met by": fmt.quantity(fmt.num(r.violation), u) if r.violation > fmt.ABS_TOL else "met",
+                "Not met by": _not_met(net, r, u, together.get(str(c), [])),
             }
         )
     rep.add_table(
@@ -197,8 +197,23 @@ def targets(rep: Report, run: StudyRun, heading: str) -> None:
         "their sum, so one of them alone may be below it. Cost of one more point: the shadow price, the rise in "
         "the total cost if the target were one percentage point tighter; zero when the target does not bind. Not met "
         "by: what the targets on a commodity lack, summed over the horizon's years in the worst scenario, so a "
-        "target met in the last year can still be short in earlier ones.",
+        "target met in the last year can still be short in earlier ones; a target over several commodities lacks "
+        "its amount on their sum, given once on each of them ('together with').",
     )
+
+
+def _not_met(net: Any, r: Any, unit: str, others: list[str]) -> str:
+    """What the targets on a commodity lack; a shortfall shared with other commodities says so, not counted twice."""
+    total = fmt.num(r.violation)
+    if total <= fmt.ABS_TOL:
+        return "met"
+    shared = fmt.num(getattr(r, "violation_shared", 0.0))
+    if shared <= fmt.ABS_TOL or not others:
+        return fmt.quantity(total, unit)
+    names = " and ".join(fmt.commodity(net, o, with_unit=False, short=True) for o in others)
+    with_them = f"{fmt.quantity(shared, unit)} together with {names}"
+    own = total - shared
+    return with_them if own <= fmt.ABS_TOL else f"{fmt.quantity(own, unit)}, and {with_them}"
 
 
 def _made_text(r: Any) -> str:

@@ -219,26 +219,31 @@ def _plan(run: StudyRun) -> list[str]:
 def _shortfalls(run: StudyRun, missed: pd.DataFrame) -> list[str]:
     """Each target not met with what it lacks; a minimum over several commodities once, not per commodity.
 
-    The targets table gives such a minimum's shortfall on each of its commodities (it is the
-    sum's); where all of them show that same shortfall, it is one line for the group.
+    The targets table gives such a minimum's shortfall on each of its commodities
+    (``violation_shared``, part of ``violation``); it is one line for the group, and what a
+    commodity lacks besides (its own targets) a line of its own.
     """
     net = run.network
-    short = {str(c): fmt.num(v) for c, v in missed["violation"].items()}
+    total = {str(c): fmt.num(v) for c, v in missed["violation"].items()}
+    shared_col = missed["violation_shared"] if "violation_shared" in missed else pd.Series(0.0, index=missed.index)
+    shared = {str(c): fmt.num(v) for c, v in shared_col.items()}
     groups = []
     for pol in run.study.policies:
         coms = [str(c) for c in getattr(pol, "commodities", ())]
-        shared = pol.kind == "min_domestic_share" and len(coms) > 1 and all(c in short for c in coms)
-        if shared and all(math.isclose(short[c], short[coms[0]], rel_tol=1e-9) for c in coms):
+        if pol.kind == "min_domestic_share" and len(coms) > 1 and all(shared.get(c, 0.0) > fmt.ABS_TOL for c in coms):
             groups.append(coms)
-    out, seen = [], set()
-    for c in short:
-        if c in seen:
-            continue
-        group = next((g for g in groups if c in g), [c])
-        seen.update(group)
-        names = " and ".join(fmt.commodity(net, g, with_unit=False, short=True) for g in group)
-        together = " together" if len(group) > 1 else ""
-        out.append(f"{names} (short by {fmt.quantity(short[c], str(net.commodities.at[c, 'unit']))}{together})")
+    out, grouped = [], set()
+    for c in total:
+        group = next((g for g in groups if c in g), None)
+        if group is not None and c not in grouped:
+            grouped.update(group)
+            names = " and ".join(fmt.commodity(net, g, with_unit=False, short=True) for g in group)
+            unit = str(net.commodities.at[c, "unit"])
+            out.append(f"{names} (short by {fmt.quantity(shared[c], unit)} together)")
+        own = total[c] - (shared[c] if group is not None else 0.0)
+        if own > fmt.ABS_TOL:
+            name = fmt.commodity(net, c, with_unit=False, short=True)
+            out.append(f"{name} (short by {fmt.quantity(own, str(net.commodities.at[c, 'unit']))})")
     return out
 
 

@@ -287,7 +287,8 @@ def resolve_by_destination(value: object, regions: set[str], default: float, loo
 
 #: The parameters that make an export control a licence regime when they differ from their default.
 REGIME_PARAMS = (
-    "announced", "approval", "lag", "initial", "front_load", "front_from", "storage", "take_back", "suspended", "leakage"
+    "announced", "approval", "lag", "initial", "front_load", "front_from", "storage", "take_back", "suspended",
+    "leakage",
 )  # fmt: skip
 
 #: Their defaults (a flat control).
