@@ -181,12 +181,8 @@ class ExportControl(Shock):
     two of the exporter's own regions are not exports and are left alone) from ``start`` for
     ``duration`` months.
 
-    Given any of ``announced``, ``approval``, ``lag``, ``front_load``, ``suspended`` or
-    ``leakage``, it is a *licence regime* whose multiplier moves month by month (nothing or
-    ``initial`` approved for ``lag`` months, then ``approval``; front-loading between
-    ``announced`` (or ``front_from``) and ``start``, modelled as a route multiplier
-    ``1 + front_load`` over those months, capped by ``storage`` and, by ``take_back``, taken back
-    out of the months after ``start``), compiled to the same route multipliers; see
+    Given any regime parameter (``announced`` to ``leakage`` below), it is a *licence regime*
+    whose multiplier moves month by month, compiled to the same route multipliers; see
     :mod:`valuechain.scenarios.licence`.
 
     Parameters
@@ -215,16 +211,10 @@ class ExportControl(Shock):
     initial
         Share of the requested volume that still goes out during the lag (default 0), a number or a mapping of
         destinations to shares.
-    front_load
-        Months of purchases buyers pull forward every month between ``announced`` (or ``front_from``) and
-        ``start``, >= 0 (1 doubles a month's purchases).
-    front_from
-        Date (or month offset) from which buyers pull purchases forward; ``None`` = from ``announced``.
-    storage
-        Most volume buyers can pull forward, in months of baseline flow; ``None`` = no limit.
-    take_back
-        Share of the volume pulled forward that buyers then buy less after ``start`` (default 1), in [0, 1];
-        0 where ``initial`` and ``approval`` come from a trade series that already shows it.
+    front_load, front_from, storage, take_back
+        Buyers pull ``front_load`` months of purchases forward every month (>= 0) from ``front_from``
+        (default ``announced``) to ``start``, at most ``storage`` months of flow (``None``: no limit), and
+        buy ``take_back`` of it (default 1) less after ``start``.
     suspended
         ``[from, to]``: dates (or month offsets) between which the control is lifted; ``to`` may be ``None``
         (indefinitely). A suspension covering ``start`` postpones the control to its end.
