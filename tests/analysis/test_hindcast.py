@@ -139,3 +139,24 @@ def test_cli_bad_observed_file_exits_1_with_one_line(tmp_path, capsys) -> None:
         run(["hindcast", "toy-battery", "--scenario", "cn-graphite-2023", "--observed", str(tmp_path / "no.csv")]) == 1
     )
     assert "no such observed series" in capsys.readouterr().err
+
+
+def test_the_default_mode_shows_the_2023_graphite_rush_that_pro_rata_cannot() -> None:
+    # China's natural-graphite exports against the record: in re-sourcing mode (the default)
+    # China's mines ship the November rush the regime asks for (3.28 times the level); pro rata
+    # every hub shares what it has, China spares nothing, and November stays at the level.
+    net = vc.load_network("global-li-ion-2024")
+    obs = Path(__file__).resolve().parents[2] / "networks/global-li-ion-2024/inputs/cn_graphite_exports_monthly.csv"
+    months = {}
+    for mode in ("default", "pro-rata"):
+        h = (
+            hindcast(net, "cn-graphite-2023", obs)
+            if mode == "default"
+            else hindcast(net, "cn-graphite-2023", obs, mode=mode)
+        )
+        s = h.series[(h.series["commodity"] == "natural_graphite") & (h.series["partner"] == "all")]
+        sim = s.set_index(s["period"].astype(str))["simulated"]
+        months[mode] = sim / sim.loc["2023-04":"2023-09"].mean()
+    assert months["default"]["2023-11"] == pytest.approx(3.28, rel=1e-6)
+    assert months["default"]["2023-12"] == pytest.approx(0.3, rel=1e-6)
+    assert months["pro-rata"]["2023-11"] == pytest.approx(1.0, rel=1e-6)

@@ -286,7 +286,7 @@ def hindcast(
     scenario: object,
     observed: str | Path | pd.DataFrame,
     *,
-    mode: str = "pro-rata",
+    mode: str = "re-sourcing",
     before: int = 12,
     recover: float = 0.8,
 ) -> Hindcast:
@@ -302,7 +302,9 @@ def hindcast(
         The observed series: a CSV file (see the module docstring) or the table
         :func:`read_observed` returns.
     mode
-        Simulation mode ('pro-rata' or 're-sourcing').
+        Simulation mode: 're-sourcing' (default: as in the record, exporters ship more when buyers
+        rush and buyers turn to other suppliers) or 'pro-rata' (every hub shares what it has; an
+        exporter then spares nothing, so front-loading never shows).
     before, recover
         As for :func:`series_measures`.
 

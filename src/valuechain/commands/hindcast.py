@@ -34,7 +34,10 @@ def hindcast_cmd(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="PNG of simulated against observed (default: next to the CSV).")
     ] = None,
-    mode: Annotated[str, typer.Option(help="Simulation mode: pro-rata or re-sourcing.")] = "pro-rata",
+    mode: Annotated[
+        str,
+        typer.Option(help="Simulation mode: re-sourcing (as in the record) or pro-rata (no exporter ships extra)."),
+    ] = "re-sourcing",
 ) -> None:
     """Compare a scenario's simulated monthly flows with an observed monthly series.
 
