@@ -177,3 +177,22 @@ def test_an_optimum_without_crossover_equals_the_one_with_a_basis(toy):
     assert float(first.cost @ x + first.offset + sum(st.probability * v for st, v in zip(stages, q, strict=True))) == (
         pytest.approx(z_basis, rel=1e-9)
     )
+
+
+def test_the_extensive_form_takes_the_saa_time_limit_not_the_studys(toy):
+    # A study's solver.time_limit is set for one plan; over samples, the SAA's own limit replaces
+    # it: a study limit far too short no longer stops the extensive form, and an SAA limit far
+    # too short does, naming the limit.
+    import dataclasses
+
+    from valuechain.errors import SolverError
+
+    net, study = toy
+    reference = solve_saa(net, study, 4, 3, form="extensive", evaluate=0, replications=0).objective
+    hurried = dataclasses.replace(study, solver={**dict(study.solver), "time_limit": 1e-9})
+    with pytest.raises(SolverError, match="time limit"):
+        solve_saa(net, hurried, 4, 3, form="extensive", evaluate=0, replications=0)
+    res = solve_saa(net, hurried, 4, 3, form="extensive", evaluate=0, replications=0, time_limit=600.0)
+    assert res.objective == pytest.approx(reference, rel=1e-9)
+    with pytest.raises(SolverError, match="time limit"):
+        solve_saa(net, study, 4, 3, form="extensive", evaluate=0, replications=0, time_limit=1e-9)

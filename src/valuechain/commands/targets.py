@@ -60,7 +60,12 @@ def targets_cmd(
         str, typer.Option("--form", help="With --samples: auto, extensive (one LP) or lshaped (decomposition).")
     ] = "auto",
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="With --samples: seconds for the L-shaped method (its gap is shown).")
+        float,
+        typer.Option(
+            "--time-limit",
+            help="With --samples: seconds for the solve (L-shaped: its gap is shown; extensive form: "
+            "replaces the study's).",
+        ),
     ] = 600.0,
 ) -> None:
     """Least-cost plan that meets a study's dependency caps, and what it costs over the uncapped plan."""

@@ -16,6 +16,7 @@ procedure.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -107,15 +108,26 @@ def _evaluate(sub: Subproblems, x: np.ndarray, gradients: bool) -> tuple[np.ndar
 
 
 def _extensive(
-    network: Network, study: Study, register: RiskRegister | None, seed: int, first: int, count: int, method: str
+    network: Network,
+    study: Study,
+    register: RiskRegister | None,
+    seed: int,
+    first: int,
+    count: int,
+    method: str,
+    time_limit: float | None = None,
 ) -> tuple[float, np.ndarray, int, float]:
-    """Solve the SAA of scenarios ``first .. first+count-1`` as one LP: optimum, first stage, iterations."""
+    """Solve the SAA of scenarios ``first .. first+count-1`` as one LP: optimum, first stage, iterations.
+
+    ``time_limit`` (seconds) replaces the study's own ``solver.time_limit``, which is set for one
+    plan, not for a plan over many samples; ``None`` keeps the study's.
+    """
     from valuechain.analysis._twostage import first_columns
     from valuechain.analysis.saa import sample_shocks
     from valuechain.opt import build, solve
 
     model = build(network, study, shocks=sample_shocks(network, study, count, seed, first=first, register=register))
-    res = solve(model, method=method, duals=False)
+    res = solve(model, method=method, duals=False, time_limit=time_limit)
     return res.objective, model._solution.x[first_columns(model)], res.iterations, res.solve_seconds
 
 
@@ -263,7 +275,9 @@ def solve_saa(
     confidence
         Level of both intervals.
     time_limit
-        Seconds for the L-shaped method.
+        Seconds for the solve: the L-shaped method's, or the extensive form's (in place of the
+        study's ``solver.time_limit``, which is set for one plan; a finite limit is needed to
+        replace it). An extensive form that reaches it raises, naming the limit.
     progress
         Called with a line of text after every step and L-shaped iteration.
     groups
@@ -307,7 +321,8 @@ def solve_saa(
         form = "extensive" if samples * per_scenario + first.n <= EXTENSIVE_UP_TO else "lshaped"
     seconds: dict[str, float] = {}
     if form == "extensive":
-        objective, x, iterations, solve_s = _extensive(network, study, register, seed, 0, samples, method)
+        limit = time_limit if math.isfinite(time_limit) else None
+        objective, x, iterations, solve_s = _extensive(network, study, register, seed, 0, samples, method, limit)
         bound, rel_gap = objective, 0.0
         seconds["sample+build"] = time.perf_counter() - t0 - solve_s
         seconds["solve"] = solve_s
