@@ -108,15 +108,9 @@ def _evaluate(sub: Subproblems, x: np.ndarray, gradients: bool) -> tuple[np.ndar
 
 
 def _extensive(
-    network: Network,
-    study: Study,
-    register: RiskRegister | None,
-    seed: int,
-    first: int,
-    count: int,
-    method: str,
+    network: Network, study: Study, register: RiskRegister | None, seed: int, first: int, count: int, method: str,
     time_limit: float | None = None,
-) -> tuple[float, np.ndarray, int, float]:
+) -> tuple[float, np.ndarray, int, float]:  # fmt: skip
     """Solve the SAA of scenarios ``first .. first+count-1`` as one LP: optimum, first stage, iterations.
 
     ``time_limit`` (seconds) replaces the study's own ``solver.time_limit``, which is set for one
