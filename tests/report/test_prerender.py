@@ -56,6 +56,16 @@ def test_a_warm_run_draws_the_early_parts_beside_the_targets_step(run: ReportRun
     assert run.targets is not None
     assert run.resilience is not None
     assert run.criticality is not None
+    assert run.beside == ("outlook", "shocks", "criticality")
+
+
+def test_the_methods_say_which_step_times_overlap(run: ReportRun, tmp_path: Path) -> None:
+    text = render(run, tmp_path / "r").read_text("utf-8")
+    assert "The outlook, shocks and criticality steps ran beside the targets step" in text
+    import dataclasses
+
+    alone = dataclasses.replace(run, beside=(), prepared=None)
+    assert "ran beside the targets step" not in render(alone, tmp_path / "alone").read_text("utf-8")
 
 
 def test_the_report_drawn_in_two_passes_is_the_report_drawn_at_once(run: ReportRun, tmp_path: Path) -> None:

@@ -187,6 +187,11 @@ def spec_table(run: StudyRun) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _and(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def _sources(rep: Report, net: Network) -> None:
     src = net.sources
     groups: dict[str, dict[tuple[str, str, str, str], list[str]]] = {}
@@ -265,6 +270,13 @@ def methods(rep: Report, run: StudyRun, heading: str) -> None:
         steps,
         "Time per step",
         index=False,
-        caption=f"valuechain {vc.__version__}; " + ("quick settings." if run.quick else "full settings."),
+        caption=f"valuechain {vc.__version__}; "
+        + ("quick settings." if run.quick else "full settings.")
+        + (
+            f" The {_and(list(run.beside))} steps ran beside the targets step, while HiGHS solved the plan, so "
+            "their times overlap its time and the times do not add up to the run's."
+            if run.beside
+            else ""
+        ),
     )
     _sources(rep, net)

@@ -146,6 +146,8 @@ class StudyRun:
     prepared
         What ``run_study``'s ``prepare`` returned (``None`` without it, or when the steps ran one
         after another).
+    beside
+        The steps that ran in a thread beside the targets step (their times overlap its time).
     """
 
     study: Study
@@ -168,6 +170,7 @@ class StudyRun:
     skipped: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     prepared: Any = None
+    beside: tuple[str, ...] = ()
 
 
 def _region(study: Study) -> str:
@@ -517,6 +520,7 @@ def run_study(
                         elif key == "targets":
                             if pending is not None:
                                 beside, prepared = _beside(run, pool, prepare)
+                                run.beside = BESIDE_TARGETS
                             _step_targets(run, reference)
                         elif key == "outlook":
                             _step_outlook(run)
