@@ -513,23 +513,17 @@ def run_study(
                     t0 = time.perf_counter()  # (the shocks step's time holds any wait for the kernels)
                     _compiled(bar, compiling, warm, wait=key == "shocks")
                     try:
-                        if key == "dependency":
-                            _step_dependency(run)
-                        elif key in beside:  # (ran beside the targets step: its own time, not the wait)
+                        if key in beside:  # (ran beside the targets step: its own time, not the wait)
                             seconds = beside.pop(key).result()
                         elif key == "targets":
                             if pending is not None:
                                 beside, prepared = _beside(run, pool, prepare)
                                 run.beside = BESIDE_TARGETS
                             _step_targets(run, reference)
-                        elif key == "outlook":
-                            _step_outlook(run)
                         elif key == "resilience":
                             _step_resilience(run, pending)
-                        elif key == "shocks":
-                            _step_shocks(run)
-                        elif key == "criticality":
-                            _step_criticality(run)
+                        else:
+                            _RUN_ONLY[key](run)
                     except ValueChainError as e:
                         raise _fail(key, e) from None
                     run.timings[key] = seconds if seconds is not None else time.perf_counter() - t0
@@ -551,6 +545,11 @@ def run_study(
 
 #: Steps run in a thread beside the targets step when the worker process runs (see :func:`_beside`).
 BESIDE_TARGETS = ("outlook", "shocks", "criticality")
+#: The steps after the study step that need nothing but the run (targets and resilience also take
+#: the worker's futures).
+_RUN_ONLY: dict[str, Callable[[StudyRun], None]] = {
+    "dependency": _step_dependency, "outlook": _step_outlook, "shocks": _step_shocks, "criticality": _step_criticality
+}  # fmt: skip
 
 
 def _beside(
@@ -572,13 +571,9 @@ def _beside(
     import contextvars
     from concurrent.futures import ThreadPoolExecutor
 
-    steps: dict[str, Callable[[StudyRun], None]] = {
-        "outlook": _step_outlook, "shocks": _step_shocks, "criticality": _step_criticality
-    }  # fmt: skip
-
     def timed(key: str) -> float:
         t0 = time.perf_counter()
-        steps[key](run)
+        _RUN_ONLY[key](run)
         return time.perf_counter() - t0
 
     def then() -> Any:
