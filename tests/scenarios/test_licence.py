@@ -126,6 +126,16 @@ def test_a_rush_from_a_later_date_and_the_share_taken_back(leaky: Network, take_
     assert route(m, "cn-de").sum() == pytest.approx(6.0 + 1.5 * (1.0 - take_back))
 
 
+def test_a_rush_needs_no_announcement(leaky: Network) -> None:
+    # front_from alone dates the rush: one month at 1 + 0.5, taken back in March (approval 1)
+    control = ExportControl(
+        "CN", "anode_natural", start="2025-03-01", front_from="2025-02-01", approval=1.0, front_load=0.5
+    )
+    m = compile_shocks(leaky, control, start="2025-01", periods=5)
+    np.testing.assert_allclose(route(m, "cn-de"), [1.0, 1.5, 0.5, 1.0, 1.0], atol=1e-12)
+    assert list(control.schedule(3).columns) == ["2025-02", "2025-03", "2025-04"]
+
+
 def test_a_suspension_covering_the_effective_date_postpones_the_control(leaky: Network) -> None:
     # effective 1 Feb, suspended from 15 Jan to 1 May: the control takes hold on 1 May and the
     # 1-month lag counts from there; a ban afterwards (approval 0)

@@ -168,7 +168,8 @@ class RegimeTimes:
     announced
         Announcement (``None`` if not given: no front-loading).
     front_from
-        When buyers start to pull purchases forward (the announcement unless given).
+        When buyers start to pull purchases forward (the announcement unless given; a rush needs
+        one of the two, and one from the effective date on pulls nothing forward).
     effective
         Effective date (the shock's ``start``).
     hold
@@ -200,7 +201,7 @@ class RegimeTimes:
         eff = month_coordinate(start, horizon)
         end = math.inf if duration is None else eff + float(duration)
         ann = None if announced is None else month_coordinate(announced, horizon)
-        rush = ann if front_from is None or ann is None else month_coordinate(front_from, horizon)
+        rush = ann if front_from is None else month_coordinate(front_from, horizon)
         sus: tuple[float, float] | None = None
         hold = eff
         if suspended is not None:
@@ -387,7 +388,7 @@ def schedule(control: ExportControl, months: int = 18, start: object = None) -> 
     months
         Number of months to show.
     start
-        First month (default: the month of the announcement, else of the effective date).
+        First month (default: the month of the announcement, else of the rush, else of the effective date).
 
     Returns
     -------
@@ -397,7 +398,7 @@ def schedule(control: ExportControl, months: int = 18, start: object = None) -> 
         or ``month i`` for a regime timed by month offsets); values are the month's multiplier,
         approval times request (above 1 while buyers front-load).
     """
-    first = start if start is not None else (control.announced if control.announced is not None else control.start)
+    first = next((t for t in (start, control.announced, control.front_from) if t is not None), control.start)
     if as_date(first) is not None:
         horizon = make_horizon(first, months, "M")
         cols = [str(p) for p in horizon.periods]
