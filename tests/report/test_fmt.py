@@ -167,3 +167,18 @@ def test_a_minimum_over_two_commodities_short_is_one_line_not_two():
     assert len(lines) == 3
     assert lines[0].endswith(f"(short by {fmt.quantity(2340.0, 't LCE')} together)")
     assert lines[1].endswith(f"(short by {fmt.quantity(500.0, 't LCE')})")
+
+
+@pytest.mark.parametrize(
+    ("ticks", "labels"),
+    [
+        ([0.0, 0.5, 1.0, 1.5], ["0.0%", "0.5%", "1.0%", "1.5%"]),
+        ([0.0, 20.0, 40.0], ["0%", "20%", "40%"]),
+        ([0.0, 0.25, 0.5], ["0.00%", "0.25%", "0.50%"]),
+    ],
+)
+def test_percent_ticks_never_share_a_label(ticks, labels):
+    # ticks half a per cent apart were labelled 0 %, 0 %, 1 %, 2 %, 2 % by a whole-per-cent format
+    from valuechain.report.plots import _percent_formatter
+
+    assert _percent_formatter().format_ticks(ticks) == labels

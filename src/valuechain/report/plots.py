@@ -6,7 +6,7 @@ percentages, months as ``Jan 2025``; no axis uses an offset or e-notation.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,10 +29,32 @@ def _money_axis(axis: object, currency: str) -> None:
     axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.money(v, currency, digits=2)))  # type: ignore[attr-defined]
 
 
-def _pct_axis(axis: object, digits: int = 0) -> None:
-    from matplotlib.ticker import FuncFormatter
+def _pct_axis(axis: object) -> None:
+    axis.set_major_formatter(_percent_formatter())  # type: ignore[attr-defined]
 
-    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.{digits}f}%"))  # type: ignore[attr-defined]
+
+def _percent_formatter() -> Any:
+    """Tick labels in per cent with as many decimals as the ticks' spacing needs (0.5 % steps: one).
+
+    With whole per cents only, ticks half a per cent apart were labelled 0 %, 0 %, 1 %, 2 %, 2 %.
+    """
+    from matplotlib.ticker import Formatter
+
+    class Percent(Formatter):
+        digits = 0
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return f"{x:.{self.digits}f}%"
+
+        def format_ticks(self, values: Any) -> list[str]:
+            v = np.unique(np.asarray(values, dtype=float))
+            step = float(np.diff(v).min()) if v.size > 1 else 1.0
+            self.digits = 0
+            while self.digits < 3 and abs(step * 10**self.digits - round(step * 10**self.digits)) > 1e-6:
+                self.digits += 1
+            return [self(x) for x in values]
+
+    return Percent()
 
 
 def plot_today_and_plan(dep: pd.DataFrame, net: Network, *, region: str, benchmark: float = 0.65) -> Figure:
