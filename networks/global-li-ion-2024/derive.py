@@ -28,6 +28,13 @@ def _cost_inputs(region: str) -> str:
     return "A-costs"
 
 
+def _value_inputs(commodity: str) -> str:
+    """Source ids of a commodity's value: the inputs of its derivation, or its own source."""
+    if commodity in F.VALUE_DERIVED:
+        return F.VALUE_DERIVED[commodity][2]
+    return F.VALUE[commodity][1]
+
+
 def _pin_ids() -> dict[str, list[str]]:
     """Observed trade figures (T ids) that constrain each commodity's lanes."""
     import csv
@@ -109,6 +116,8 @@ def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], 
             add("processes", str(pid), "capacity",
                 "so that China holds its published share of world cathode capacity, in proportion to output",
                 inputs, "D-cam-capacity")  # fmt: skip
+    for cid, (_, method, inputs) in F.VALUE_DERIVED.items():
+        add("commodities", cid, "value", method, inputs, "D-values")
     pins = _pin_ids()
     for rid, r in tables["routes"].iterrows():
         o, d = continent(str(r["origin"])), continent(str(r["destination"]))
@@ -129,7 +138,8 @@ def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], 
                 "days of cover of the stage x the hub's annual use / 365", "A-stocks", "D-stocks")  # fmt: skip
         if float(r.get("holding_cost", 0.0)) > 0:
             add("hubs", f"{r['region']}/{r['commodity']}", "holding_cost",
-                "10 % of the commodity's value a year", "P904;A-values", "D-holding")  # fmt: skip
+                "10 % of the commodity's value a year", f"P904;{_value_inputs(str(r['commodity']))}",
+                "D-holding")  # fmt: skip
     for _, r in tables["demand"].iterrows():
         key = f"{r['region']}/{r['commodity']}"
         if r["source"] == "D-cn-cell-stock":
@@ -172,7 +182,7 @@ def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], 
 
 def _growth_rows(add: Callable[..., None], eid: str, region: str, capex: float) -> None:
     """Derivations of a growth option's size, capex, variable cost, lead time and lifetime (A-growth-options)."""
-    from growth import stage_of
+    from growth import lead_life_key, stage_of
 
     kind = eid[len(region) + 1 : -len("-grow")]
     if kind.startswith("pack_"):
@@ -191,6 +201,8 @@ def _growth_rows(add: Callable[..., None], eid: str, region: str, capex: float) 
             f"{capex_src};{_cost_inputs(region)}")  # fmt: skip
     add("expansions", eid, "variable_cost",
         "conversion cost of the stage at Chinese levels x the region's cost level", _cost_inputs(region))  # fmt: skip
-    for f in ("lifetime", "lead_time"):
-        add("expansions", eid, f, f"typical {f.replace('_', ' ')} of the stage ({stage_of(kind)})",
-            "A-packs" if kind.startswith("pack_") else "A-growth-options")  # fmt: skip
+    stage = "pack" if kind.startswith("pack_") else stage_of(kind)
+    (_, lead_src), (_, life_src) = F.GROWTH_LEAD_LIFE[lead_life_key(stage, region)]
+    for f, src in (("lifetime", life_src), ("lead_time", lead_src)):
+        how = "typical" if src.startswith("A-") else "published"
+        add("expansions", eid, f, f"{how} {f.replace('_', ' ')} of the stage ({stage})", src)

@@ -93,13 +93,15 @@ def lane_lead_time(origin_continent: str, destination_continent: str) -> tuple[f
     --------
     >>> round(lane_lead_time("AS", "EU")[0], 4), lane_lead_time("AS", "EU")[2]
     (0.1033, 'P955')
-    >>> lane_lead_time("EU", "EU")[0], lane_lead_time("EU", "EU")[2]
+    >>> round(lane_lead_time("EU", "EU")[0], 4), lane_lead_time("EU", "EU")[2]
+    (0.0055, 'P965')
+    >>> lane_lead_time("NA", "NA")[0], lane_lead_time("NA", "NA")[2]
     (0.04, 'A-freight')
     """
     pair = frozenset({origin_continent, destination_continent})
     if pair in F.TRANSIT_DAYS:
-        days, src = F.TRANSIT_DAYS[pair]
-        return days / DAYS_PER_YEAR, f"published port-to-port transit time, {days:g} days / 365", src
+        days, src, mode = F.TRANSIT_DAYS[pair]
+        return days / DAYS_PER_YEAR, f"published {mode} transit time, {days:g} days / 365", src
     same = origin_continent == destination_continent
     where = "within a continent" if same else "between continents"
     return F.LEAD_TIME_ASSUMED[same], f"typical transit time {where}", "A-freight"

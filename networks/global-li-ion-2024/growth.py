@@ -39,6 +39,11 @@ KINDS = (
 _LABEL = {"pretreatment": "Battery shredding to black mass", "hydromet": "Hydrometallurgical black-mass refining"}
 
 
+def lead_life_key(stage: str, region: str) -> str:
+    """Key of ``GROWTH_LEAD_LIFE`` for a growth option of a stage in a region (Chinese cell lines apart)."""
+    return "cell_cn" if stage == "cell" and region == "CN" else stage
+
+
 def stage_of(kind: str) -> str:
     """Return the stage of a kind of process: mining, refining, material, cell or recycling."""
     if kind.startswith("cell_"):
@@ -91,7 +96,7 @@ def growth_options(
         for reg in sorted(r for r, k in cap if k == kind):
             _, owner, tech = largest[(reg, kind)]
             size = cap[(reg, kind)] * (factor - 1.0)
-            lead, life = F.GROWTH_LEAD_LIFE["cell_cn" if stage == "cell" and reg == "CN" else stage]
+            (lead, _), (life, _) = F.GROWTH_LEAD_LIFE[lead_life_key(stage, reg)]
             label = _LABEL.get(kind) or (names or {}).get(kind, kind)
             out.append(
                 (
@@ -140,7 +145,7 @@ def pack_options(
                 lines[(p["region"], p["kind"])][cell] += p["activity"] * c
             cap[(p["region"], p["kind"])] += p["capacity"]
     capex, capex_src = F.PACK_CAPEX
-    lead, life = F.GROWTH_LEAD_LIFE["pack"]
+    (lead, _), (life, _) = F.GROWTH_LEAD_LIFE["pack"]
     out, recipes = [], {}
     for d in sorted(demand, key=lambda d: (d["commodity"], d["region"])):
         key = (d["region"], d["commodity"])

@@ -70,8 +70,28 @@ def test_route_costs_and_lead_times_name_their_published_inputs(net):
     assert lane.loc["lead_time", "source"] == "P955"
     assert set(lane.loc[["cost", "lead_time"], "kind"]) == {"derived from direct"}
     # A lane within Europe still rests on the assumed halving of the intercontinental cost
-    # (593,490.46 / 2 = 296,745.23 USD per GWh) and on the assumed lead time within a continent.
+    # (593,490.46 / 2 = 296,745.23 USD per GWh); its lead time is a published road transit time.
     eu = figs[(figs["table"] == "routes") & (figs["row"] == "cell_nmc/HU>DE")].set_index("field")
     assert net.routes.loc["cell_nmc/HU>DE", "cost"] == pytest.approx(296_745.23, abs=0.01)
     assert (eu.loc["cost", "source"], eu.loc["cost", "kind"]) == ("P950;P951;P953;A-freight", "derived")
-    assert (eu.loc["lead_time", "source"], eu.loc["lead_time", "kind"]) == ("A-freight", "assumption")
+    assert (eu.loc["lead_time", "source"], eu.loc["lead_time", "kind"]) == ("P965", "derived from direct")
+
+
+def test_lead_times_of_the_other_continent_pairs_by_hand(net, published):
+    # Each pair's lead time is its published transit time in days / 365, and the public-figure row
+    # quotes the number from its source.
+    lanes = {  # lane: (days, figure, quoted passage)
+        "nickel_ore/ID>CN": (8.0, "P959", "上海→Jakartaが8日間"),  # within Asia, by sea
+        "cell_nmc/HU>DE": (2.0, "P965", "550-1,300 km in two days"),  # within Europe, by road
+        "cobalt_ore/CD>CN": (35.0, "P962", "super slow 35 days"),  # Africa to Asia
+        "lithium_ore/AU>CN": (12.5, "P963", "12 to 13 day transit"),  # Oceania to Asia
+    }
+    for lane, (days, fid, quote) in lanes.items():
+        assert net.routes.loc[lane, "lead_time"] == pytest.approx(round(days / 365, 6), abs=1e-9), lane
+        assert quote in published[fid]["note"], fid
+    # Pairs with no published transit time keep the assumed 0.04 year within and 0.12 between continents.
+    figs = figure_provenance(net)
+    lead = figs[(figs["table"] == "routes") & (figs["field"] == "lead_time")]
+    assumed = net.routes.loc[lead.loc[lead["source"] == "A-freight", "row"], "lead_time"]
+    assert set(assumed.round(6)) <= {0.04, 0.12}
+    assert len(assumed) < 40

@@ -153,7 +153,9 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     ),
     "A-values": (
         "Commodity values",
-        "Round 2024 market prices in USD per unit, used only to value lost output.",
+        "Round 2024 market prices in USD per unit where the figure set has no price (nickel ore and "
+        "intermediates, manganese ore and sulphate, anode materials, precursor, LFP cathode, electrolyte, "
+        "separator, end-of-life batteries and black mass); they value lost output and held stock.",
     ),
     "A-freight": (
         "Transport costs and lead times where no published rate or transit time is used",
@@ -161,8 +163,10 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "truck rate is in the figure set). Freight per unit on an intercontinental lane for the commodities "
         "whose shipped mass per unit rests on an unpublished mix: nickel ore and intermediates 200 USD/t Ni, "
         "cobalt hydroxide and refined cobalt 300 USD/t Co, manganese ore 30 USD/t Mn, separator film 20,000 "
-        "USD/Mm2. Lead time 0.04 year within a continent and 0.12 year between continents other than Asia-"
-        "Europe, Asia-North America and Asia-South America (which use published transit times, D-freight). "
+        "USD/Mm2. Lead time 0.04 year within a continent and 0.12 year between continents where no published "
+        "transit time is used (within North America, South America, Africa; Europe-Oceania, Africa-North and "
+        "South America, North America-Oceania and -South America, Oceania-South America; D-freight has the "
+        "rest). "
         "Tariffs are not modelled (0).",
     ),
     "A-ttr": (
@@ -411,8 +415,8 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     ),
     "D-holding": (
         "Cost of holding stock above a hub's working level",
-        "10 % of the commodity's value (A-values) a year: inventory carrying costs of 20-30 % of the value a "
-        "year (P904), less their capital part of 8-15 % (P904), which the optimiser already charges by "
+        "10 % of the commodity's value (P, D-values or A-values) a year: inventory carrying costs of 20-30 % "
+        "of the value a year (P904), less their capital part of 8-15 % (P904), which the optimiser already charges by "
         "discounting costs at the study's rate; the working stock up to the days of cover (A-stocks) is not "
         "charged. Without it a plan stocks up years ahead for free and serves the last year from stock.",
         "low",
@@ -427,9 +431,24 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "(1 t per t), and cells at 4,000 t per GWh for NMC (250 Wh/kg, P953) and 5,882 t per GWh for LFP (170"
         " Wh/kg, midpoint of 160-180, P954). Bulk: spodumene concentrate at 50 USD/t (P952) x 6.740 t of 6 %"
         " Li2O concentrate per t LCE (0.06 x 73.89 / 29.88 = 0.1484 t LCE per t) = 337 USD/t LCE. Half of it "
-        "within a continent (A-freight). Lead time: published port-to-port transit times, Asia-Europe 37.7 "
-        "days (P955), Asia-North America 17 days (16-18, P956), Asia-South America 25 days (P957), / 365; "
-        "other lanes A-freight. Molar-mass ratios need no source.",
+        "within a continent (A-freight). Lead time: published transit times / 365, port to port: Asia-Europe "
+        "37.7 days (P955), Asia-North America 17 days (16-18, P956), Asia-South America 25 days (P957), within "
+        "Asia 8 days (Shanghai-Jakarta, P959), Europe-North America 11 days (Hamburg-New York, P960), Europe-"
+        "South America 33 days (Buenos Aires-Barcelona, P961), Africa-Asia 35 days (Durban-Shanghai, P962), "
+        "Asia-Oceania 12.5 days (Shanghai-Fremantle, 12-13, P963), Africa-Europe 22 days (Rotterdam-Durban, "
+        "P964); within Europe by road, 2 days (a full truckload over 550-1,300 km, P965); other lanes "
+        "A-freight. Molar-mass ratios need no source.",
+        "medium",
+    ),
+    "D-values": (
+        "Commodity values from 2024 prices, in the network's units",
+        "Spodumene: 870 USD per t of 6 % Li2O concentrate (P966) x 6.740 t per t LCE (molar masses) = 5,864 USD "
+        "per t LCE. Lithium carbonate: 2024 average of 90,000 CNY/t (SMM, P967) / 7.1358 CNY per USD (P968) = "
+        "12,612 USD per t LCE, and the same per t LCE for lithium hydroxide (A-lithium-salts). Nickel sulphate: "
+        "26,379 CNY per t of hexahydrate (P969) x 4.478 t per t Ni / 7.1358 = 16,556 USD per t Ni. Natural "
+        "graphite: mean of the midpoints of Fastmarkets' -100 mesh flake assessments of 4 Jan (530-577) and 31 "
+        "Oct 2024 (450-470 USD/t) (P972) = 507 USD/t. Cobalt intermediates (P970), refined cobalt (P971) and NMC "
+        "cathode (P973) take their published price as it is.",
         "medium",
     ),
     "D-stocks": (
@@ -549,7 +568,10 @@ GROWTH: dict[str, tuple[str, str, str]] = {
         "decade or more from discovery, beyond the horizon, so no option opens one outside the EU27), "
         "refineries, material and component plants and recycling 1 year (new lines at existing sites), cell "
         "plants 2 years and 1 year in China (Chinese makers add lines within a year). Lifetimes: cell plants 15 "
-        "years, the rest 20. The EU27 keeps its own named and generic "
+        "years, the rest 20. Published records match four of these, which cite them instead: Mt Marion's "
+        "spodumene mine was built in about two years (P974), Greenbushes has a 20-year mine life (P975), the "
+        "Nevada gigafactory opened two years after ground was broken (P976), and a lithium hydroxide "
+        "refinery's feasibility study took a 20-year life (P977). The EU27 keeps its own named and generic "
         "options above; these options serve the world's growth, not EU policy.",
         "assumption",
     ),

@@ -286,13 +286,44 @@ VARIABLE_COST = {  # A-costs, Chinese cost level
 }
 COST_LEVEL = {"EU": (1.5, "P008"), "HIGH": (1.2, "A-costs")}  # EU +50%; other OECD +20%; mining not scaled
 HIGH_COST = {"US", "CA", "KR", "JP", "AU", "GB", "NO"}
-VALUE = {  # USD per unit, for pricing lost output; A-values unless noted
-    "lithium_ore": (6_000, "A-values"), "lithium_carbonate": (11_000, "A-values"),
-    "lithium_hydroxide": (11_000, "A-values"), "nickel_ore": (14_000, "A-values"),
-    "nickel_sulphate": (18_000, "A-values"), "cobalt_ore": (22_000, "A-values"), "cobalt_refined": (26_000, "A-values"),
-    "manganese_ore": (200, "A-values"), "manganese_sulphate": (2_000, "A-values"), "natural_graphite": (600, "A-values"),
+# Commodity values in USD per unit, for pricing lost output and holding stock: 2024 prices where the
+# figure set has one (direct, or D-values: converted to the network's unit), A-values elsewhere.
+CNY_USD = (7.1358, "P968")  # yuan per US dollar, central parity of 24 Jul 2024
+SC6_T_PER_T_LCE = 1 / (0.06 * 73.89 / 29.88)  # t of 6 % Li2O concentrate per t LCE (molar masses)
+NISO4_T_PER_T_NI = 262.85 / 58.69  # t of nickel sulphate hexahydrate per t Ni (molar masses)
+VALUE_DERIVED: dict[str, tuple[float, str, str]] = {  # commodity -> (USD per unit, method, inputs), D-values
+    "lithium_ore": (
+        870.0 * SC6_T_PER_T_LCE,
+        "870 USD per t of SC6 (Albemarle's auction, Aug 2024) x 6.740 t of SC6 per t LCE",
+        "P966",
+    ),
+    "lithium_carbonate": (90_000.0 / CNY_USD[0], "2024 average, 90,000 CNY/t / 7.1358 CNY per USD", "P967;P968"),
+    "nickel_sulphate": (
+        26_379.0 * NISO4_T_PER_T_NI / CNY_USD[0],
+        "26,379 CNY per t of hexahydrate (27 Dec 2024) x 4.478 t per t Ni / 7.1358 CNY per USD",
+        "P969;P968",
+    ),
+    "natural_graphite": (
+        ((530.0 + 577.0) / 2 + (450.0 + 470.0) / 2) / 2,
+        "mean of the midpoints of Fastmarkets' 4 Jan (530-577) and 31 Oct 2024 (450-470) assessments",
+        "P972",
+    ),
+    "lithium_hydroxide": (
+        90_000.0 / CNY_USD[0],
+        "lithium carbonate's 2024 average per t LCE, 90,000 CNY/t / 7.1358 CNY per USD, for either salt",
+        "P967;P968;A-lithium-salts",
+    ),
+}
+VALUE = {  # USD per unit and source
+    "lithium_ore": (VALUE_DERIVED["lithium_ore"][0], "D-values"),
+    "lithium_carbonate": (VALUE_DERIVED["lithium_carbonate"][0], "D-values"),
+    "lithium_hydroxide": (VALUE_DERIVED["lithium_hydroxide"][0], "D-values"), "nickel_ore": (14_000, "A-values"),
+    "nickel_sulphate": (VALUE_DERIVED["nickel_sulphate"][0], "D-values"),
+    "cobalt_ore": (12_625, "P970"), "cobalt_refined": (25_678.91, "P971"),
+    "manganese_ore": (200, "A-values"), "manganese_sulphate": (2_000, "A-values"),
+    "natural_graphite": (VALUE_DERIVED["natural_graphite"][0], "D-values"),
     "anode_natural": (3_500, "A-values"), "anode_synthetic": (4_500, "A-values"), "pcam": (9_000, "A-values"),
-    "cam_nmc": (18_000, "A-values"), "cam_lfp": (5_000, "A-values"), "electrolyte": (3_000, "A-values"),
+    "cam_nmc": (27_683, "P973"), "cam_lfp": (5_000, "A-values"), "electrolyte": (3_000, "A-values"),
     "separator": (300_000, "A-values"), "cell_nmc": (75e6, "P025"), "cell_lfp": (60e6, "P024"),
     "pack_ev": (97e6, "P220"), "pack_ess": (70e6, "P214"), "eol_batteries": (1_000, "A-values"),
     "black_mass": (3_000, "A-values"),
@@ -331,13 +362,21 @@ FREIGHT_ASSUMED = {
     "nickel_ore": 200, "cobalt_ore": 300, "cobalt_refined": 300, "manganese_ore": 30, "separator": 20_000,
 }
 INTRA_CONTINENT_FREIGHT = 0.5  # share of the intercontinental cost within a continent (but containers in Asia), A-freight
-# Lead time by pair of continents, in days: published port-to-port transit times (D-freight).
-TRANSIT_DAYS: dict[frozenset[str], tuple[float, str]] = {
-    frozenset({"AS", "EU"}): (37.7, "P955"),  # China to the Netherlands, scheduled, 2024 (Cape routing)
-    frozenset({"AS", "NA"}): (17.0, "P956"),  # China to the US West Coast, 16-18 days
-    frozenset({"AS", "SA"}): (25.0, "P957"),  # west coast of South America to China, direct service
+# Lead time by pair of continents, in days: published transit times (D-freight), port to port by sea
+# except within Europe, where goods go by road (a full truckload covers 550-1,300 km in two days).
+TRANSIT_DAYS: dict[frozenset[str], tuple[float, str, str]] = {
+    frozenset({"AS", "EU"}): (37.7, "P955", "port-to-port"),  # China to the Netherlands, scheduled, 2024 (Cape routing)
+    frozenset({"AS", "NA"}): (17.0, "P956", "port-to-port"),  # China to the US West Coast, 16-18 days
+    frozenset({"AS", "SA"}): (25.0, "P957", "port-to-port"),  # west coast of South America to China, direct service
+    frozenset({"AS"}): (8.0, "P959", "port-to-port"),  # Shanghai to Jakarta (nickel's main lane within Asia)
+    frozenset({"EU", "NA"}): (11.0, "P960", "port-to-port"),  # Hamburg to New York
+    frozenset({"EU", "SA"}): (33.0, "P961", "port-to-port"),  # Buenos Aires to Barcelona
+    frozenset({"AF", "AS"}): (35.0, "P962", "port-to-port"),  # Durban to Shanghai, eastbound
+    frozenset({"AS", "OC"}): (12.5, "P963", "port-to-port"),  # Shanghai to Fremantle, direct, 12-13 days
+    frozenset({"AF", "EU"}): (22.0, "P964", "port-to-port"),  # Rotterdam to Durban
+    frozenset({"EU"}): (2.0, "P965", "road"),  # full truckload, 550-1,300 km
 }
-LEAD_TIME_ASSUMED = {True: 0.04, False: 0.12}  # years, within / between continents elsewhere, A-freight
+LEAD_TIME_ASSUMED = {True: 0.04, False: 0.12}  # years, within / between the other continents, A-freight
 TTR = {"mining": (0.5, 0.5), "refining": (0.25, 0.25), "material": (0.25, 0.25), "cell": (0.25, 0.5),
        "pack": (0.1, 0.1), "recycling": (0.1, 0.1)}  # (ttr, ramp_up) in years, A-ttr
 
@@ -448,10 +487,16 @@ GROWTH_CAPEX: dict[str, tuple[float, str]] = {
 }
 PACK_CAPEX = (10e6, "A-capex-growth")  # USD per GWh/yr of pack assembly, Chinese cost level
 PACK_YEAR = 2030  # A-packs: pack growth options reach the demand of this year
-# (lead time, lifetime) in years by stage, A-growth-options; Chinese cell lines separately.
-GROWTH_LEAD_LIFE: dict[str, tuple[float, float]] = {
-    "mining": (2.0, 20.0), "refining": (1.0, 20.0), "material": (1.0, 20.0), "cell": (2.0, 15.0),
-    "cell_cn": (1.0, 15.0), "recycling": (1.0, 20.0), "pack": (1.0, 15.0),
+# ((lead time, source), (lifetime, source)) in years by stage; Chinese cell lines separately. Published
+# where the figure set has a plant's record: a spodumene mine built in about two years (Mt Marion, P974)
+# with a 20-year life (Greenbushes, P975); a gigafactory opened two years after ground was broken
+# (Nevada, P976); a lithium refinery's 20-year initial life in its feasibility study (P977). The rest
+# are A-growth-options.
+_G = "A-growth-options"
+GROWTH_LEAD_LIFE: dict[str, tuple[tuple[float, str], tuple[float, str]]] = {
+    "mining": ((2.0, "P974"), (20.0, "P975")), "refining": ((1.0, _G), (20.0, "P977")),
+    "material": ((1.0, _G), (20.0, _G)), "cell": ((2.0, "P976"), (15.0, _G)), "cell_cn": ((1.0, _G), (15.0, _G)),
+    "recycling": ((1.0, _G), (20.0, _G)), "pack": ((1.0, "A-packs"), (15.0, "A-packs")),
 }
 
 # Named cathode plants under construction in 2024 (process of capacity 0 plus an expansion option).

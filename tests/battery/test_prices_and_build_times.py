@@ -1,0 +1,99 @@
+"""Commodity values and build times of the global network, recomputed by hand from the figures they cite."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+import valuechain as vc
+from valuechain.network.provenance import figure_provenance
+
+NETWORK = Path(__file__).resolve().parents[2] / "networks" / "global-li-ion-2024"
+
+
+@pytest.fixture(scope="module")
+def net():
+    return vc.load_network("global-li-ion-2024")
+
+
+@pytest.fixture(scope="module")
+def figs(net):
+    return figure_provenance(net)
+
+
+@pytest.fixture(scope="module")
+def published():
+    with open(NETWORK / "inputs" / "public_figures.csv", encoding="utf-8", newline="") as fh:
+        return {r["figure_id"]: r for r in csv.DictReader(fh)}
+
+
+def test_values_from_2024_prices_by_hand(net, published):
+    value = net.commodities["value"]
+    # 870 USD per t of 6 % Li2O concentrate (P966); a t LCE is 29.88 / (0.06 x 73.89) = 6.739748 t of it,
+    # so 5,863.58 USD per t LCE.
+    assert value["lithium_ore"] == pytest.approx(5_863.58, abs=0.01)
+    # 90,000 CNY/t (P967) at 7.1358 CNY per USD (P968) = 12,612.46 USD per t LCE, for either salt.
+    assert value["lithium_carbonate"] == pytest.approx(12_612.46, abs=0.01)
+    assert value["lithium_hydroxide"] == value["lithium_carbonate"]
+    # 26,379 CNY per t of NiSO4.6H2O (P969) x 262.85 / 58.69 t per t Ni / 7.1358 = 16,556.16 USD per t Ni.
+    assert value["nickel_sulphate"] == pytest.approx(16_556.16, abs=0.01)
+    # Fastmarkets' -100 mesh flake: midpoints 553.5 (Jan) and 460 (Oct), mean 506.75 USD/t (P972).
+    assert value["natural_graphite"] == pytest.approx(506.75)
+    # Published prices taken as they are.
+    assert (value["cobalt_ore"], value["cobalt_refined"], value["cam_nmc"]) == (12_625, 25_678.91, 27_683)
+    quotes = {
+        "P966": "$US870 per tonne",
+        "P967": "annual average was 90,000 yuan/mt",
+        "P968": "7.1358 against the U.S. dollar",
+        "P969": "26,379 yuan/mt",
+        "P970": "$12,625/mt (metal content)",
+        "P971": "$25,678.91/t",
+        "P972": "$450-470 per tonne",
+        "P973": "$27,683 per ton",
+    }
+    for fid, quote in quotes.items():
+        assert quote in published[fid]["note"], fid
+
+
+def test_a_value_names_its_inputs_and_holding_costs_inherit_them(net, figs):
+    val = figs[(figs["table"] == "commodities") & (figs["field"] == "value")].set_index("row")
+    assert (val.loc["nickel_sulphate", "source"], val.loc["nickel_sulphate", "kind"]) == (
+        "P969;P968",
+        "derived from direct",
+    )
+    assert val.loc["cobalt_ore", "kind"] == "direct"
+    assert val.loc["lithium_hydroxide", "kind"] == "derived"  # one price for both salts is an assumption
+    assert val.loc["pcam", "kind"] == "assumption"
+    hold = figs[(figs["table"] == "hubs") & (figs["field"] == "holding_cost")].set_index("row")
+    # 10 % of the value a year (P904): derived from direct where the value is.
+    assert hold.loc["CN/nickel_sulphate", "source"] == "P904;P969;P968"
+    assert hold.loc["CN/nickel_sulphate", "kind"] == "derived from direct"
+    assert hold.loc["CN/pcam", "kind"] == "derived"
+    assert net.hubs.set_index(["region", "commodity"]).loc[("CN", "nickel_sulphate"), "holding_cost"] == (
+        pytest.approx(0.10 * 16_556.16, abs=1e-3)
+    )
+
+
+def test_growth_options_cite_published_build_times_where_one_matches(net, figs, published):
+    exp = net.expansions
+    rows = figs[(figs["table"] == "expansions") & figs["row"].str.endswith("-grow")]
+    src = rows.set_index(["row", "field"])["source"]
+    # A spodumene mine built in about two years (P974) with a 20-year life (P975).
+    assert (exp.loc["au-lithium_ore-grow", "lead_time"], exp.loc["au-lithium_ore-grow", "lifetime"]) == (2.0, 20.0)
+    assert (src[("au-lithium_ore-grow", "lead_time")], src[("au-lithium_ore-grow", "lifetime")]) == ("P974", "P975")
+    # A cell plant outside China: two years (P976); a Chinese line stays at the assumed year.
+    cells = [e for e in exp.index if e.endswith("-grow") and "-cell_" in e]
+    cn = [e for e in cells if e.startswith("cn-")]
+    other = [e for e in cells if not e.startswith("cn-")]
+    assert cn
+    assert other
+    assert {src[(e, "lead_time")] for e in other} == {"P976"}
+    assert {src[(e, "lead_time")] for e in cn} == {"A-growth-options"}
+    assert set(exp.loc[cn, "lead_time"]) == {1.0}
+    # Refineries: a 20-year life (P977) and an assumed one-year build.
+    refs = [e for e in exp.index if e.endswith("-grow") and "lithium_carbonate" in e]
+    assert refs
+    assert {src[(e, "lifetime")] for e in refs} == {"P977"}
+    assert {src[(e, "lead_time")] for e in refs} == {"A-growth-options"}
+    for fid, quote in {"P974": "started in February 2017", "P975": "20 years", "P977": "20-year initial life"}.items():
+        assert quote in published[fid]["note"], fid
