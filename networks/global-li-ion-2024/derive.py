@@ -201,7 +201,7 @@ def _growth_rows(add: Callable[..., None], eid: str, region: str, capex: float) 
             f"{capex_src};{_cost_inputs(region)}")  # fmt: skip
     add("expansions", eid, "variable_cost",
         "conversion cost of the stage at Chinese levels x the region's cost level", _cost_inputs(region))  # fmt: skip
-    stage = "pack" if kind.startswith("pack_") else stage_of(kind)
+    stage = stage_of(kind)
     (_, lead_src), (_, life_src) = F.GROWTH_LEAD_LIFE[lead_life_key(stage, region)]
     for f, src in (("lifetime", life_src), ("lead_time", lead_src)):
         how = "typical" if src.startswith("A-") else "published"

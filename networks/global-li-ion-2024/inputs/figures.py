@@ -314,20 +314,15 @@ VALUE_DERIVED: dict[str, tuple[float, str, str]] = {  # commodity -> (USD per un
         "P967;P968;A-lithium-salts",
     ),
 }
-VALUE = {  # USD per unit and source
-    "lithium_ore": (VALUE_DERIVED["lithium_ore"][0], "D-values"),
-    "lithium_carbonate": (VALUE_DERIVED["lithium_carbonate"][0], "D-values"),
-    "lithium_hydroxide": (VALUE_DERIVED["lithium_hydroxide"][0], "D-values"), "nickel_ore": (14_000, "A-values"),
-    "nickel_sulphate": (VALUE_DERIVED["nickel_sulphate"][0], "D-values"),
-    "cobalt_ore": (12_625, "P970"), "cobalt_refined": (25_678.91, "P971"),
+VALUE = {  # USD per unit and source; the derived values are added from VALUE_DERIVED below
+    "nickel_ore": (14_000, "A-values"), "cobalt_ore": (12_625, "P970"), "cobalt_refined": (25_678.91, "P971"),
     "manganese_ore": (200, "A-values"), "manganese_sulphate": (2_000, "A-values"),
-    "natural_graphite": (VALUE_DERIVED["natural_graphite"][0], "D-values"),
     "anode_natural": (3_500, "A-values"), "anode_synthetic": (4_500, "A-values"), "pcam": (9_000, "A-values"),
     "cam_nmc": (27_683, "P973"), "cam_lfp": (5_000, "A-values"), "electrolyte": (3_000, "A-values"),
     "separator": (300_000, "A-values"), "cell_nmc": (75e6, "P025"), "cell_lfp": (60e6, "P024"),
     "pack_ev": (97e6, "P220"), "pack_ess": (70e6, "P214"), "eol_batteries": (1_000, "A-values"),
     "black_mass": (3_000, "A-values"),
-}
+} | {cid: (v, "D-values") for cid, (v, _, _) in VALUE_DERIVED.items()}
 # Freight (D-freight). An intercontinental lane costs the published rate of its mode per tonne x the
 # tonnes shipped per unit of the commodity; a lane within a continent half of that (A-freight).
 # Container: Drewry's World Container Index, 2024 average of its eight east-west lanes (P950) over
