@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import valuechain as vc
-from valuechain.analysis._lshaped import lshaped
+from valuechain.analysis._lshaped import _Masters, lshaped
 from valuechain.analysis._twostage import FirstStage, SecondStage, Subproblems, extensive, split
 from valuechain.analysis.saa import mean_interval, sample_shocks
 from valuechain.opt import build, solve
@@ -71,16 +71,87 @@ def test_farmer_lshaped_equals_the_extensive_form():
     assert res.gap <= 1e-9
 
 
-def test_farmer_lshaped_from_a_plan_in_a_small_first_trust_region_reaches_the_recourse_optimum():
+def test_farmer_lshaped_from_the_mean_yield_plan_reaches_the_recourse_optimum():
     # started from the mean-yield plan (120 acres of wheat, 80 of corn, 300 of beets; Birge and
-    # Louveaux's expected-value solution) with a first radius of 5 % of each column: the box has to
-    # grow to reach 170 / 80 / 250, and the method still ends at the published -108,390
+    # Louveaux's expected-value solution): the level steps have to move 50 acres out of beets into
+    # wheat, and the method still ends at the published -108,390 and its plan
     sub = Subproblems(FARMER, FARMER_FIRST)
     res = lshaped(FARMER_FIRST, np.full(3, 1 / 3), sub.evaluate, sub.lower_bounds(), gap=1e-9,
-                  start=np.array([120.0, 80.0, 300.0]), radius=0.05)  # fmt: skip
+                  start=np.array([120.0, 80.0, 300.0]))  # fmt: skip
     assert res.objective == pytest.approx(FARMER_RP, rel=1e-6)
     assert res.x == pytest.approx([170.0, 80.0, 250.0], abs=1e-4)
     assert res.gap <= 1e-9
+
+
+def test_the_level_step_moves_the_plan_by_the_least_first_stage_cost_that_reaches_the_level():
+    # two first-stage columns costing 1 and 4 a unit; one scenario, Q(x) = 3 max(0, 10 - x1 - x2),
+    # cut at (0, 0) where Q = 30 and its slope is (-3, -3), and at (10, 0) where Q = 0. The cut
+    # model's least cost over [0, 10]^2 is 10, at (10, 0). From (0, 0), whose cost is 30, the level
+    # halfway is 20: reaching it by x1 alone needs x1 + 30 - 3 x1 <= 20, so x1 = 5 (a change costing
+    # 5); by x2 alone x2 = 10 (costing 40). The step is (5, 0).
+    first = FirstStage(cost=np.array([1.0, 4.0]), lb=np.zeros(2), ub=np.full(2, 10.0), integer=np.zeros(2, bool),
+                       a_start=np.array([0]), a_index=np.zeros(0, dtype=np.int32), a_value=np.zeros(0),
+                       row_lo=np.zeros(0), row_hi=np.zeros(0))  # fmt: skip
+    m = _Masters(first, np.ones(1), np.zeros(1), scale=1.0, jensen=())
+    m.add_cuts(np.zeros(2), np.array([30.0]), np.array([[-3.0, -3.0]]))
+    m.add_cuts(np.array([10.0, 0.0]), np.array([0.0]), np.zeros((1, 2)))
+    assert m.bound(np.inf) == pytest.approx(10.0)
+    assert m.project(np.zeros(2), 20.0) == pytest.approx([5.0, 0.0], abs=1e-9)
+    assert m.model_cost(np.zeros(2)) == pytest.approx(30.0)
+    assert m.model_cost(np.array([10.0, 0.0])) == pytest.approx(10.0)
+    # a minimum above what the model costs at a plan is impossible: solved again, still 10 > 9, no bound
+    assert m.bound(9.0) is None
+    assert m.rescues == 1
+    # the same in units a thousand times smaller and money a million times smaller (costs a unit
+    # 1e6 / 1e3 times larger, slopes too): the step is the same, in the new units
+    big = FirstStage(cost=first.cost * 1e3, lb=first.lb, ub=first.ub * 1e3, integer=first.integer,
+                     a_start=first.a_start, a_index=first.a_index, a_value=first.a_value, row_lo=first.row_lo,
+                     row_hi=first.row_hi)  # fmt: skip
+    m = _Masters(big, np.ones(1), np.zeros(1), scale=3e7 / 1e3, jensen=())
+    m.add_cuts(np.zeros(2), np.array([3e7]), np.array([[-3e3, -3e3]]))
+    m.add_cuts(np.array([1e4, 0.0]), np.array([0.0]), np.zeros((1, 2)))
+    assert m.bound(np.inf) == pytest.approx(1e7)
+    assert m.project(np.zeros(2), 2e7) == pytest.approx([5e3, 0.0], abs=1e-6)
+
+
+def test_a_cut_above_an_evaluated_cost_is_dropped_and_the_bound_falls_back_below_the_plan():
+    # the example above, with the cut at (0, 0) made from an inexact second-stage cost of 40
+    # instead of 30: the model asks 40 - 3 x1 - 3 x2, and its least cost is 20, at (10, 0), where
+    # it asks 10 of a scenario whose cost there is 0: a bound above the true optimum, 10. Evaluating
+    # (10, 0) proves the cut wrong; it goes, and with the true cut the bound is 10 again.
+    first = FirstStage(cost=np.array([1.0, 4.0]), lb=np.zeros(2), ub=np.full(2, 10.0), integer=np.zeros(2, bool),
+                       a_start=np.array([0]), a_index=np.zeros(0, dtype=np.int32), a_value=np.zeros(0),
+                       row_lo=np.zeros(0), row_hi=np.zeros(0))  # fmt: skip
+    m = _Masters(first, np.ones(1), np.zeros(1), scale=1.0, jensen=())
+    m.add_cuts(np.zeros(2), np.array([40.0]), np.array([[-3.0, -3.0]]))
+    m.add_cuts(np.array([10.0, 0.0]), np.array([0.0]), np.zeros((1, 2)))
+    assert m.bound(np.inf) == pytest.approx(20.0)
+    assert m.drop_invalid(np.array([10.0, 0.0]), np.array([0.0])) == 1  # asks 10 where Q is 0
+    assert m.drop_invalid(np.zeros(2), np.array([30.0])) == 0  # already gone
+    m.add_cuts(np.zeros(2), np.array([30.0]), np.array([[-3.0, -3.0]]))
+    assert m.bound(m.model_cost(np.array([10.0, 0.0]))) == pytest.approx(10.0)
+    assert m.invalid == 1
+
+
+def test_farmer_with_whole_acres_reaches_the_recourse_optimum_in_whole_acres():
+    # integer first-stage columns keep their units in the masters (scaled, 170 acres would be
+    # 170 x 150 / S of a unit and integrality would mean something else); the published plan is
+    # whole acres already, so the optimum is the same -108,390
+    from dataclasses import replace
+
+    whole = replace(FARMER_FIRST, integer=np.ones(3, dtype=bool))
+    sub = Subproblems(FARMER, whole)
+    res = lshaped(whole, np.full(3, 1 / 3), sub.evaluate, sub.lower_bounds(), gap=1e-9,
+                  start=np.array([120.0, 80.0, 300.0]))  # fmt: skip
+    assert res.objective == pytest.approx(FARMER_RP, rel=1e-6)
+    assert res.x == pytest.approx(np.round(res.x), abs=1e-6)
+
+
+@pytest.mark.parametrize("level", [0.0, 1.0, -0.5])
+def test_a_level_outside_zero_to_one_is_refused(level):
+    sub = Subproblems(FARMER, FARMER_FIRST)
+    with pytest.raises(ValueError, match="level must lie in"):
+        lshaped(FARMER_FIRST, np.full(3, 1 / 3), sub.evaluate, sub.lower_bounds(), level=level)
 
 
 def test_out_of_sample_interval_holds_the_exact_expectation_of_the_farmer():

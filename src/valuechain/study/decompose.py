@@ -46,10 +46,6 @@ FORMS = ("auto", "extensive", "lshaped")
 #: Scenarios built into one model at a time when a chunk of subproblems is made (the chunk then
 #: keeps only their bounds, so a chunk's peak memory is that of one such build).
 BUILD_BATCH = 20
-#: The L-shaped trust region's first radius when it starts from the plan of ten samples: on the
-#: global network at N = 100, 0.05 took 5-10 s per iteration and improved the plan at every one of
-#: the first eight, where 1.0 took 30-80 s per iteration and made null steps (benchmarks/README.md).
-START_RADIUS = 0.05
 #: Above this many scenarios the L-shaped method cuts per group of scenarios, this many groups
 #: (one cut per scenario and iteration makes the master grow by ~2,000 coefficients per scenario).
 CUT_GROUPS = 100
@@ -294,6 +290,7 @@ def solve_saa(
     SAAResult
     """
     from valuechain.analysis._lshaped import lshaped
+    from valuechain.analysis._twostage import extensive
     from valuechain.analysis.saa import SAAResult, gap_interval, mean_interval
     from valuechain.opt.solver import METHODS
 
@@ -326,9 +323,20 @@ def solve_saa(
         held, where = run.hold(_chunk, [(run.network, study, register, seed, a, c) for a, c in ranges])
         low = np.concatenate(run.map(_lower, [(h,) for h in held], pinned=where if client else None))
         seconds["sample+build"] = time.perf_counter() - t0
-        start = None
-        if samples > 10:  # a first incumbent from the extensive form of the first ten samples
-            _, start, _, _ = _extensive(network, study, register, seed, 0, 10, method)
+        # the first incumbent: the plan of the mean scenario (one LP the size of a sample; the
+        # samples differ only in bounds, so their mean is a scenario of the same shape). On the
+        # global network at N = 100 it led the plan of the first ten samples' extensive form
+        # (which took ~40 s more to make) by 0.3 % after the same time (benchmarks/README.md)
+        tm = time.perf_counter()
+        everyone = [np.arange(c) for _, c in ranges]
+        start: np.ndarray | None = None
+        try:
+            mean_parts = run.map(_mean, [(h, m) for h, m in zip(held, everyone, strict=True)],
+                                 pinned=where if client else None)  # fmt: skip
+            _, start = extensive(first, [_mean_scenario(mean_parts)], method=method)
+        except StudyError:  # samples of different shapes have no mean scenario: from the least plan
+            start = None
+        seconds["mean plan"] = time.perf_counter() - tm
 
         # scenario -> cut group (consecutive, equally likely scenarios): a group's cut is the mean of its
         # scenarios' cuts, its theta the mean of their costs
@@ -367,7 +375,6 @@ def solve_saa(
             by_group(low),
             jensen=blocks,
             floor=floor,
-            radius=1.0 if start is None else START_RADIUS,
             gap=gap,
             time_limit=time_limit,
             start=start,
@@ -376,7 +383,10 @@ def solve_saa(
         seconds["solve"] = time.perf_counter() - t1
         seconds["master"] = res.master_seconds  # of the solve
         objective, bound, rel_gap, x, iterations = res.objective, res.bound, res.gap, res.x, res.iterations
-        say(f"L-shaped: {objective:,.10g} (gap {rel_gap:.2g}) after {iterations} iterations, {seconds['solve']:.1f} s")
+        dropped = f"; {res.invalid_cuts} invalid cuts dropped" if res.invalid_cuts else ""
+        dropped += f"; {res.rescues} bound masters solved again from scratch" if res.rescues else ""
+        say(f"L-shaped: {objective:,.10g} (gap {rel_gap:.2g}) after {iterations} iterations, {seconds['solve']:.1f} s"
+            f"{dropped}")  # fmt: skip
         if client is not None:
             client.cancel(held)
     expected = None
