@@ -83,18 +83,26 @@ def test_farmer_lshaped_from_the_mean_yield_plan_reaches_the_recourse_optimum():
     assert res.gap <= 1e-9
 
 
+def _two_column_masters(q_at_origin: float, *, unit: float = 1.0, money: float = 1.0) -> _Masters:
+    """Masters over two columns costing 1 and 4 a unit, on [0, 10]^2, for Q(x) = 3 max(0, 10 - x1 - x2).
+
+    Cuts at (0, 0), made from ``q_at_origin`` (30 if exact) with slope (-3, -3), and at (10, 0),
+    where Q = 0. ``unit`` and ``money`` rescale the problem (a column's unit and money divided by them).
+    """
+    first = FirstStage(cost=np.array([1.0, 4.0]) * unit / money, lb=np.zeros(2), ub=np.full(2, 10.0 / unit),
+                       integer=np.zeros(2, bool), a_start=np.array([0]), a_index=np.zeros(0, dtype=np.int32),
+                       a_value=np.zeros(0), row_lo=np.zeros(0), row_hi=np.zeros(0))  # fmt: skip
+    m = _Masters(first, np.ones(1), np.zeros(1), scale=max(1.0, 30.0 / money / 1e3), jensen=())
+    m.add_cuts(np.zeros(2), np.array([q_at_origin / money]), np.array([[-3.0, -3.0]]) * unit / money)
+    m.add_cuts(np.array([10.0 / unit, 0.0]), np.array([0.0]), np.zeros((1, 2)))
+    return m
+
+
 def test_the_level_step_moves_the_plan_by_the_least_first_stage_cost_that_reaches_the_level():
-    # two first-stage columns costing 1 and 4 a unit; one scenario, Q(x) = 3 max(0, 10 - x1 - x2),
-    # cut at (0, 0) where Q = 30 and its slope is (-3, -3), and at (10, 0) where Q = 0. The cut
-    # model's least cost over [0, 10]^2 is 10, at (10, 0). From (0, 0), whose cost is 30, the level
-    # halfway is 20: reaching it by x1 alone needs x1 + 30 - 3 x1 <= 20, so x1 = 5 (a change costing
-    # 5); by x2 alone x2 = 10 (costing 40). The step is (5, 0).
-    first = FirstStage(cost=np.array([1.0, 4.0]), lb=np.zeros(2), ub=np.full(2, 10.0), integer=np.zeros(2, bool),
-                       a_start=np.array([0]), a_index=np.zeros(0, dtype=np.int32), a_value=np.zeros(0),
-                       row_lo=np.zeros(0), row_hi=np.zeros(0))  # fmt: skip
-    m = _Masters(first, np.ones(1), np.zeros(1), scale=1.0, jensen=())
-    m.add_cuts(np.zeros(2), np.array([30.0]), np.array([[-3.0, -3.0]]))
-    m.add_cuts(np.array([10.0, 0.0]), np.array([0.0]), np.zeros((1, 2)))
+    # the cut model's least cost over [0, 10]^2 is 10, at (10, 0). From (0, 0), whose cost is 30,
+    # the level halfway is 20: reaching it by x1 alone needs x1 + 30 - 3 x1 <= 20, so x1 = 5 (a
+    # change costing 5); by x2 alone x2 = 10 (costing 40). The step is (5, 0).
+    m = _two_column_masters(30.0)
     assert m.bound(np.inf) == pytest.approx(10.0)
     assert m.project(np.zeros(2), 20.0) == pytest.approx([5.0, 0.0], abs=1e-9)
     assert m.model_cost(np.zeros(2)) == pytest.approx(30.0)
@@ -104,12 +112,7 @@ def test_the_level_step_moves_the_plan_by_the_least_first_stage_cost_that_reache
     assert m.rescues == 1
     # the same in units a thousand times smaller and money a million times smaller (costs a unit
     # 1e6 / 1e3 times larger, slopes too): the step is the same, in the new units
-    big = FirstStage(cost=first.cost * 1e3, lb=first.lb, ub=first.ub * 1e3, integer=first.integer,
-                     a_start=first.a_start, a_index=first.a_index, a_value=first.a_value, row_lo=first.row_lo,
-                     row_hi=first.row_hi)  # fmt: skip
-    m = _Masters(big, np.ones(1), np.zeros(1), scale=3e7 / 1e3, jensen=())
-    m.add_cuts(np.zeros(2), np.array([3e7]), np.array([[-3e3, -3e3]]))
-    m.add_cuts(np.array([1e4, 0.0]), np.array([0.0]), np.zeros((1, 2)))
+    m = _two_column_masters(30.0, unit=1e-3, money=1e-6)
     assert m.bound(np.inf) == pytest.approx(1e7)
     assert m.project(np.zeros(2), 2e7) == pytest.approx([5e3, 0.0], abs=1e-6)
 
@@ -119,12 +122,7 @@ def test_a_cut_above_an_evaluated_cost_is_dropped_and_the_bound_falls_back_below
     # instead of 30: the model asks 40 - 3 x1 - 3 x2, and its least cost is 20, at (10, 0), where
     # it asks 10 of a scenario whose cost there is 0: a bound above the true optimum, 10. Evaluating
     # (10, 0) proves the cut wrong; it goes, and with the true cut the bound is 10 again.
-    first = FirstStage(cost=np.array([1.0, 4.0]), lb=np.zeros(2), ub=np.full(2, 10.0), integer=np.zeros(2, bool),
-                       a_start=np.array([0]), a_index=np.zeros(0, dtype=np.int32), a_value=np.zeros(0),
-                       row_lo=np.zeros(0), row_hi=np.zeros(0))  # fmt: skip
-    m = _Masters(first, np.ones(1), np.zeros(1), scale=1.0, jensen=())
-    m.add_cuts(np.zeros(2), np.array([40.0]), np.array([[-3.0, -3.0]]))
-    m.add_cuts(np.array([10.0, 0.0]), np.array([0.0]), np.zeros((1, 2)))
+    m = _two_column_masters(40.0)
     assert m.bound(np.inf) == pytest.approx(20.0)
     assert m.drop_invalid(np.array([10.0, 0.0]), np.array([0.0])) == 1  # asks 10 where Q is 0
     assert m.drop_invalid(np.zeros(2), np.array([30.0])) == 0  # already gone
