@@ -145,6 +145,24 @@ def test_farmer_with_whole_acres_reaches_the_recourse_optimum_in_whole_acres():
     assert res.x == pytest.approx(np.round(res.x), abs=1e-6)
 
 
+def test_a_first_bound_refused_falls_back_to_the_plain_step_and_still_reaches_the_optimum(monkeypatch):
+    # with no floor and the first bound master's answer refused, there is no lower bound to set a
+    # level by: the first proposal is the bound master's minimiser (a plain L-shaped step)
+    import valuechain.analysis._lshaped as ls
+
+    real, calls = ls._Masters.bound, []
+
+    def first_refused(self, ceiling):
+        calls.append(ceiling)
+        return None if len(calls) == 1 else real(self, ceiling)
+
+    monkeypatch.setattr(ls._Masters, "bound", first_refused)
+    sub = Subproblems(FARMER, FARMER_FIRST)
+    res = lshaped(FARMER_FIRST, np.full(3, 1 / 3), sub.evaluate, sub.lower_bounds(), gap=1e-9)
+    assert len(calls) > 1
+    assert res.objective == pytest.approx(FARMER_RP, rel=1e-6)
+
+
 @pytest.mark.parametrize("level", [0.0, 1.0, -0.5])
 def test_a_level_outside_zero_to_one_is_refused(level):
     sub = Subproblems(FARMER, FARMER_FIRST)

@@ -187,7 +187,8 @@ def lshaped(
             if progress is not None:
                 progress(it, low, f_c)
             break
-        x = m.project(x_c, low + level * (f_c - low))
+        # no bound yet (the first master's answer refused): a plain L-shaped step to its minimiser
+        x = m.project(x_c, low + level * (f_c - low)) if math.isfinite(low) else m.minimiser()
         master_s += time.perf_counter() - tm
         f_x, q, g = value(x)
         m.drop_invalid(x, q)  # the cuts so far against this plan's second stages
@@ -382,6 +383,11 @@ class _Masters:
             self.bound_lp = fresh
             return low
         return None
+
+    def minimiser(self) -> np.ndarray:
+        """The first stage at the bound master's last optimum."""
+        x = np.asarray(self.bound_lp.getSolution().col_value, dtype=float)[: self.n] * self.unit
+        return np.clip(x, self.first.lb, self.first.ub)
 
     def model_cost(self, x: np.ndarray) -> float:
         """The cut model's cost at ``x`` (cuts only, not the written-out mean scenarios), in money."""

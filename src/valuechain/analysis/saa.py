@@ -162,8 +162,9 @@ class SAAResult:
     optimality_gap
         Multiple-replication gap of the plan (``None`` if not estimated).
     seconds
-        Wall time per step ('sample+build', 'solve', 'evaluate', 'gap'; 'master': the L-shaped
-        master's share of 'solve').
+        Wall time per step ('sample+build', 'solve', 'evaluate', 'gap'; for the L-shaped method
+        also 'mean plan' (its first plan), 'wait-and-see' (the floor) and 'master', the masters'
+        share of 'solve').
     iterations
         Master iterations (L-shaped) or simplex iterations (extensive).
     """

@@ -325,8 +325,8 @@ def solve_saa(
         seconds["sample+build"] = time.perf_counter() - t0
         # the first incumbent: the plan of the mean scenario (one LP the size of a sample; the
         # samples differ only in bounds, so their mean is a scenario of the same shape). On the
-        # global network at N = 100 it led the plan of the first ten samples' extensive form
-        # (which took ~40 s more to make) by 0.3 % after the same time (benchmarks/README.md)
+        # global network at N = 100 it was 0.6 % ahead of the plan from the first ten samples'
+        # extensive form (which takes ~40 s more to make) 133 s into the run (benchmarks/README.md)
         tm = time.perf_counter()
         everyone = [np.arange(c) for _, c in ranges]
         start: np.ndarray | None = None
@@ -384,7 +384,7 @@ def solve_saa(
         seconds["master"] = res.master_seconds  # of the solve
         objective, bound, rel_gap, x, iterations = res.objective, res.bound, res.gap, res.x, res.iterations
         dropped = f"; {res.invalid_cuts} invalid cuts dropped" if res.invalid_cuts else ""
-        dropped += f"; {res.rescues} bound masters solved again from scratch" if res.rescues else ""
+        dropped += f"; bound master solved again from scratch {res.rescues} times" if res.rescues else ""
         say(f"L-shaped: {objective:,.10g} (gap {rel_gap:.2g}) after {iterations} iterations, {seconds['solve']:.1f} s"
             f"{dropped}")  # fmt: skip
         if client is not None:
