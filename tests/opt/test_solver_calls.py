@@ -77,6 +77,26 @@ def test_thread_counts_in_a_fresh_process_and_no_output_on_stdout():
     assert [obj for _, obj in out] == pytest.approx([TRANSPORT] * 4, rel=1e-12)
 
 
+def test_a_time_to_survive_program_first_leaves_later_solves_their_thread_counts():
+    # the time-to-survive program ran HiGHS bare: the scheduler took HiGHS's own size behind the
+    # keeper's back, and the next one-thread run (the outlook's additions) failed, 'not set'
+    code = (
+        "import json, valuechain as vc\n"
+        "from valuechain.analysis import tts_lp\n"
+        "from valuechain.opt import build, solve\n"
+        "t = tts_lp(vc.load_network('toy-battery'), ['de-hydromet'], with_impact=False)\n"
+        "net = vc.load_network('toy-transport')\n"
+        "out = [[str(r.termination), r.objective] for r in (solve(build(net), threads=k) for k in (1, 2, None))]\n"
+        "import sys; sys.stdout.write('RESULT ' + json.dumps([float(t.loc['de-hydromet', 'tts']), out]))\n"
+    )
+    proc = _fresh_process(code)
+    assert proc.returncode == 0, proc.stderr
+    tts, out = json.loads(proc.stdout.removeprefix("RESULT "))
+    assert tts == float("inf")
+    assert [t for t, _ in out] == ["optimal"] * 3
+    assert [obj for _, obj in out] == pytest.approx([TRANSPORT] * 3, rel=1e-12)
+
+
 def test_log_true_prints_the_solver_log():
     proc = _fresh_process(
         "import valuechain as vc\nfrom valuechain.opt import build, solve\n"

@@ -16,6 +16,7 @@ from valuechain._params import OneOf, check
 from valuechain.errors import ScenarioError, SolverError
 from valuechain.network.model import PERIODS
 from valuechain.network.validate import hub_id
+from valuechain.opt._highs import new_highs, run
 
 if TYPE_CHECKING:
     from valuechain.network.model import Network
@@ -198,9 +199,8 @@ class SurvivalLP:
         if not np.isfinite(lp.a_matrix_.value_).all() or np.isnan(lp.row_lower_).any():
             raise SolverError(f"network '{network.name}': the time-to-survive program has a non-finite coefficient")
         self._hs = highspy
-        h: Any = highspy.Highs()
+        h: Any = new_highs()
         self._h = h
-        h.setOptionValue("output_flag", False)
         self._ok(h.passModel(lp), "passModel", "building the time-to-survive program")
         self._n_col = n_col
         self._init = init
@@ -270,7 +270,7 @@ class SurvivalLP:
         """Run HiGHS; return 'optimal' or 'infeasible', or raise (after one fresh re-solve without presolve)."""
         ms = self._hs.HighsModelStatus
         found = {ms.kOptimal: "optimal", ms.kInfeasible: "infeasible"}  # t is bounded: never unbounded
-        self._ok(self._h.run(), "run", what)
+        run(self._h, 1, what)  # (through the scheduler's keeper: a bare run would size it behind its back)
         st = self._h.getModelStatus()
         if st not in found:
             # presolve may not tell infeasible from unbounded, and a warm start may stop early:
@@ -278,7 +278,7 @@ class SurvivalLP:
             self._h.clearSolver()
             self._ok(self._h.setOptionValue("presolve", "off"), "setOptionValue", what)
             try:
-                self._ok(self._h.run(), "run", what)
+                run(self._h, 1, what)
             finally:
                 self._ok(self._h.setOptionValue("presolve", "choose"), "setOptionValue", what)
             st = self._h.getModelStatus()

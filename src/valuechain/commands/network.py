@@ -259,7 +259,7 @@ def doctor() -> None:
         import highspy
         import numpy as np
 
-        from valuechain.opt._highs import new_highs
+        from valuechain.opt._highs import new_highs, run
 
         h = new_highs()  # no banner on standard output
         inf = highspy.kHighsInf
@@ -268,7 +268,7 @@ def doctor() -> None:
         h.changeColsCost(2, np.array([0, 1], dtype=np.int32), np.array([1.0, 3.0]))
         h.addRow(2.0, inf, 2, np.array([0, 1], dtype=np.int32), np.array([1.0, 2.0]))
         t = time.perf_counter()
-        h.run()
+        run(h, 1, "the tiny LP")
         obj = h.getInfo().objective_function_value
         good = h.getModelStatus() == highspy.HighsModelStatus.kOptimal and abs(obj - 2.0) < 1e-9
         ok &= good
