@@ -30,7 +30,7 @@ def route_limit(capacity: float, baseline: float, multiplier: float) -> float:
     return min(capacity, multiplier * baseline)
 
 
-def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistry_switching=True):
+def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistry_switching=True, ramp_depth=0):
     """Simulate every scenario of ``shocks``; return arrays labelled in the network's row order.
 
     Re-sourcing also refills stocks toward their order-up-to level and runs processes on the
@@ -41,6 +41,7 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
     Returns a dict: ``served`` (S, T, demand rows), ``activity`` (S, T, processes),
     ``flow`` (S, T, routes), ``stock`` and ``supply`` (S, T, hubs in ``net.hub_ids`` order).
     """
+    depth = 10**6 if ramp_depth is None else ramp_depth  # (None: the whole chain; a pull ends where the chain does)
     f = shocks.period_months / PERIODS[net.period]
     order, lagged = plan_order(net)
     procs = net.processes
@@ -181,17 +182,34 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                 else:
                     avail[h] += qty
 
-            def pull(h, need, deep=False, mr=mr, mp=mp, left=left, flow=flow, act=act, deliver=deliver, lvl=lvl):
+            def pull(
+                h, need, depth=0, deep=False, mr=mr, mp=mp, left=left, flow=flow, act=act, deliver=deliver, lvl=lvl
+            ):
                 """Spare supply brought to hub h, up to need: over open routes, then from spare capacity.
 
-                ``deep``: before a producer is asked, what its input hubs lack for it is pulled to them.
+                Only what a hub holds above its level is spare. ``depth`` > 0: what an origin or a
+                producer's input hub lacks is first pulled to it, with ``depth - 1``, and what
+                comes back is spare whole (a hub below its level stays as far below it). ``deep``
+                (front-loading): a producer's input hubs pull for it, one step only. A producer
+                pulls for each input (by hub label) no more than the inputs before it hold.
                 """
+
+                def spare_after(g, more):
+                    return max(left[g] - more - lvl[g], 0.0) + more
+
                 got = 0.0
                 for rid in sorted(r for r in routes if routes[r]["to"] == h and not routes[r]["lag"]):
                     o = routes[rid]["from"]
-                    room = route_limit(routes[rid]["cap"], routes[rid]["base"], mr[rid]) - flow[rid]
-                    x = min(need - got, left[o] - lvl[o], room)
-                    if need - got > 0 and x > 0:
+                    room = min(need - got, route_limit(routes[rid]["cap"], routes[rid]["base"], mr[rid]) - flow[rid])
+                    if room <= 0:
+                        continue
+                    spare = max(left[o] - lvl[o], 0.0)
+                    if depth > 0 and spare < room:
+                        more = pull(o, room - spare, depth - 1)
+                        left[o] += more
+                        spare = spare_after(o, more)
+                    x = min(room, spare)
+                    if x > 0:
                         flow[rid] += x
                         left[o] -= x
                         got += x
@@ -200,12 +218,19 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                         continue
                     y = outputs[p][h]
                     x = min(scaled(cap[p], mp[p]) - act[p], (need - got) / y)
-                    if deep and x > 0:
-                        for g, coef in inputs[p].items():
-                            if x * coef - (left[g] - lvl[g]) > 0:
-                                left[g] += pull(g, x * coef - (left[g] - lvl[g]))
+                    if x <= 0:
+                        continue
+                    for g, coef in sorted(inputs[p].items()):  # in the order of the hubs' labels
+                        spare = max(left[g] - lvl[g], 0.0)
+                        if (depth > 0 or deep) and x * coef > spare:
+                            more = pull(g, x * coef - spare, max(depth - 1, 0))
+                            left[g] += more
+                            spare = spare_after(g, more)
+                        x = min(x, spare / coef)
+                        if x <= 0:
+                            break
                     for g, coef in inputs[p].items():
-                        x = min(x, (left[g] - lvl[g]) / coef)
+                        x = min(x, left[g] / coef)
                     if x > 0:
                         act[p] += x
                         for g, coef in inputs[p].items():
@@ -222,7 +247,8 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                     h = node
                     want = sum(target(u) for u in uses[h])
                     if mode == "re-sourcing" and avail[h] < want:
-                        avail[h] += pull(h, want - avail[h])
+                        more = pull(h, want - avail[h], depth)
+                        avail[h] += more
                     ratio = 1.0 if avail[h] >= want else avail[h] / want
                     ratio_of[h] = ratio
                     out["supply"][s, t, hubs.index(h)] = avail[h]
@@ -239,7 +265,8 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                         else:
                             served[use[1]] = a
                     if mode == "re-sourcing" and refill[h] > 0 and level[h] - left[h] > 1e-9 * level[h]:
-                        left[h] += pull(h, refill[h] * (level[h] - left[h]))
+                        more = pull(h, refill[h] * (level[h] - left[h]), depth)
+                        left[h] += more
                     # front-loading: the extra the routes ask, only from what the hub holds above
                     # its level (re-sourcing: and spare supply pulled for it); what a route ships
                     # extra is kept at its destination above the destination's level
@@ -247,7 +274,8 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                     need = sum(ext.values())
                     if need > 0:
                         if mode == "re-sourcing" and need - max(left[h] - lvl[h], 0.0) > 0:
-                            left[h] += pull(h, need - max(left[h] - lvl[h], 0.0), deep=True)
+                            more = pull(h, need - max(left[h] - lvl[h], 0.0), deep=True)
+                            left[h] += more
                         share = min(1.0, max(left[h] - lvl[h], 0.0) / need)
                         left[h] -= share * need
                         for rid, x in ext.items():
@@ -269,7 +297,17 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                         left[h] += given[(p, h)] - a * coef
                     if mode == "re-sourcing" and alts[p] and act[p] < plan[p] * (1 - 1e-9):
                         act[p] = substitute(
-                            p, t, plan[p], act[p], inputs[p], ratio_of, alts[p], ramp_start, lvl, left, pull
+                            p,
+                            t,
+                            plan[p],
+                            act[p],
+                            inputs[p],
+                            ratio_of,
+                            alts[p],
+                            ramp_start,
+                            lvl,
+                            left,
+                            lambda g, n: pull(g, n, depth),
                         )
                     for h, y in outputs[p].items():
                         deliver(h, act[p] * y, ("output", p, h) in lagged)
@@ -323,7 +361,8 @@ def substitute(p, t, plan, a0, inputs, ratio, alts, ramp_start, level, left, pul
             if x > 0:
                 left[g] -= x
                 got[h] = x
-            got[h] += pull(g, need - got[h])
+            more = pull(g, need - got[h])
+            got[h] += more
             if coef > 0:
                 a = min(a, own[h] + got[h] / coef)
     for h, coef in inputs.items():

@@ -66,6 +66,12 @@ def test_criticality_lists_the_top_processes(capsys):
             ["simulate", "toy-battery", "--samples", "4", "--workers", "1", "--forbid", "substitution"],
             "--forbid runs on this machine only",
         ),
+        (["simulate", "toy-battery", "--ramp-depth", "deep"], "--ramp-depth must be an integer >= 0 or 'all'"),
+        (["simulate", "toy-battery", "--ramp-depth", "-1"], "--ramp-depth must be an integer >= 0 or 'all'"),
+        (
+            ["simulate", "toy-battery", "--samples", "4", "--workers", "1", "--ramp-depth", "all"],
+            "--ramp-depth runs on this machine only",
+        ),
         (["simulate", "toy-battery", "--outages", "3", "--samples", "2"], "not --samples and --outages"),
         (["simulate", "no-such-network"], "no network named 'no-such-network'"),
         (["criticality", "toy-battery", "--top", "0"], "--top must be an integer >= 1"),
@@ -100,3 +106,24 @@ def test_simulate_may_forbid_chemistry_switching(tmp_path, capsys):
     assert short[()] == pytest.approx(5 / 3)
     assert short[("--forbid", "chemistry_switching")] == pytest.approx(9.0)
     assert short[("--forbid", "substitution")] == pytest.approx(5 / 3)  # the other recourse
+
+
+def test_simulate_ramps_up_the_whole_chain_when_asked(tmp_path):
+    # toy-battery's German cathode plant stops for a year: one step up (the default), Germany's
+    # cathode hub takes only what China's cathode hub spares (nothing), and once its 12,500 t of
+    # stock are gone Germany is 25 GWh of cells short over the year; over the whole chain China's cathode plants, refineries and
+    # Australia's mines ramp up behind the route and nothing is lost (time_to_survive: 3 months
+    # against inf, in valuechain.sim.resilience)
+    (tmp_path / "cut.yaml").write_text(
+        "name: de-cam-cut\nshocks:\n  - {type: Outage, target: de-cam, severity: 1, start: 2025-01, duration: 12}\n"
+    )
+    short = {}
+    for depth in ("0", "all"):
+        out = tmp_path / f"out-{depth}"
+        args = ["simulate", "toy-battery", "--scenario", str(tmp_path / "cut.yaml"), "--periods", "12"]
+        assert (
+            run([*args, "--start", "2025-01", "--mode", "re-sourcing", "--ramp-depth", depth, "--out", str(out)]) == 0
+        )
+        short[depth] = pd.read_csv(out / "hubs.csv", index_col="hub")["shortfall"].sum()
+    assert short["0"] == pytest.approx(25.0)
+    assert short["all"] == pytest.approx(0.0, abs=1e-9)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from strategies import networks, shock_arrays, storage_network
 
 import valuechain as vc
-from valuechain.errors import NetworkError
+from valuechain.errors import NetworkError, ScenarioError
 from valuechain.network.model import Network
 from valuechain.scenarios.compiled import ShockArrays
 from valuechain.sim import default_periods, simulate
@@ -246,3 +246,52 @@ def test_forbidding_chemistry_switching_is_a_share_of_zero(data):
     shut = simulate(_recourse_shut(net, "chemistry_switching"), sh, mode="re-sourcing", keep="full").dataset
     for name in ("served", "activity", "flow", "stock"):
         np.testing.assert_array_equal(forbidden[name].to_numpy(), shut[name].to_numpy())
+
+
+def _two_region_metal():
+    """Region A mines ore and refines it to metal for its own demand; B's own metal plant is the one shocked."""
+    b = vc.NetworkBuilder("ramp", year=2024, period="month")
+    for r in ("A", "B"):
+        b.add_region(r)
+    b.add_commodity("ore", unit="t", stage="mining", value=1.0)
+    b.add_commodity("metal", unit="t", stage="product", value=2.0)
+    b.add_process("mine", region="A", capacity=10.0, baseline_activity=5.0, outputs={"ore": 1.0})
+    b.add_process(
+        "refine-a", region="A", capacity=10.0, baseline_activity=5.0, inputs={"ore": 1.0}, outputs={"metal": 1.0}
+    )
+    b.add_process("plant-b", region="B", capacity=5.0, baseline_activity=5.0, outputs={"metal": 1.0})
+    b.add_demand("A", "metal", quantity=5.0)
+    b.add_demand("B", "metal", quantity=5.0)
+    b.add_route("a-b", "metal", "A", "B", capacity=10.0, baseline_flow=0.0)
+    return b.build()
+
+
+def test_a_shortfall_ramps_up_spare_capacity_two_steps_up_the_chain_by_hand():
+    # plant-b stops in month 0. B's metal hub is 5 t short; A's metal hub has nothing spare (A's
+    # demand takes its 5 t), nor has A's ore hub (the refinery takes the mine's 5 t). Two steps up
+    # the pull goes up the route to A's metal hub, then to the refinery's spare 5 t, which pulls
+    # the mine's spare 5 t through the ore hub: the mine runs 10, the refinery 10, the route ships
+    # 5 and B is served in full. One step up (the route's origin pulls, its refinery cannot) or
+    # none, nothing moves, as pro rata.
+    net = _two_region_metal()
+    sh = ShockArrays.baseline(net, default_periods(net, 2), ["plant-b-down"])
+    sh.process_capacity[0, 0, net.processes.index.get_loc("plant-b")] = 0.0
+    for depth in (2, None):
+        ds = simulate(net, sh, mode="re-sourcing", ramp_depth=depth).dataset
+        np.testing.assert_allclose(ds["activity"].sel(process="mine").to_numpy().ravel(), [10.0, 5.0])
+        np.testing.assert_allclose(ds["activity"].sel(process="refine-a").to_numpy().ravel(), [10.0, 5.0])
+        np.testing.assert_allclose(ds["flow"].sel(route="a-b").to_numpy().ravel(), [5.0, 0.0])
+        np.testing.assert_allclose(ds["served"].sel(hub="B:metal").to_numpy().ravel(), [5.0, 5.0])
+    for depth in (0, 1):
+        ds = simulate(net, sh, mode="re-sourcing", ramp_depth=depth).dataset
+        np.testing.assert_allclose(ds["served"].sel(hub="B:metal").to_numpy().ravel(), [0.0, 5.0])
+        np.testing.assert_allclose(ds["activity"].sel(process="mine").to_numpy().ravel(), [5.0, 5.0])
+    ds = simulate(net, sh, mode="pro-rata").dataset
+    np.testing.assert_allclose(ds["served"].sel(hub="B:metal").to_numpy().ravel(), [0.0, 5.0])
+
+
+@pytest.mark.parametrize("depth", [-1, 1.5, True, "all"])
+def test_a_bad_ramp_depth_is_refused_with_what_was_expected(depth):
+    net = _two_region_metal()
+    with pytest.raises(ScenarioError, match=r"ramp_depth.*an integer >= 0, or None for the whole chain"):
+        simulate(net, mode="re-sourcing", ramp_depth=depth)

@@ -36,9 +36,10 @@ def _close(a, b):
 def test_kernel_matches_reference(data):
     net = data.draw(networks())
     sh = data.draw(shock_arrays(net))
+    depth = data.draw(st.sampled_from([0, 1, 2, None]))  # how far up re-sourcing ramps up spare capacity
     for mode in ("pro-rata", "re-sourcing"):
-        ds = simulate(net, sh, mode=mode).dataset
-        ref = reference_simulate(net, sh, mode)
+        ds = simulate(net, sh, mode=mode, ramp_depth=depth).dataset
+        ref = reference_simulate(net, sh, mode, ramp_depth=depth)
         _close(_by_label(ds, "activity", "process", net.processes.index), ref["activity"])
         _close(_by_label(ds, "flow", "route", net.routes.index), ref["flow"])
         _close(_by_label(ds, "stock", "hub", net.hub_ids), ref["stock"])
@@ -53,7 +54,11 @@ def test_kernel_matches_reference_with_a_recourse_forbidden(data):
     net = data.draw(networks())
     sh = data.draw(shock_arrays(net))
     flags = data.draw(st.sampled_from([(True, False), (False, True), (False, False)]))
-    kw = {"substitution": flags[0], "chemistry_switching": flags[1]}
+    kw = {
+        "substitution": flags[0],
+        "chemistry_switching": flags[1],
+        "ramp_depth": data.draw(st.sampled_from([0, None])),
+    }
     ds = simulate(net, sh, mode="re-sourcing", **kw).dataset
     ref = reference_simulate(net, sh, "re-sourcing", **kw)
     _close(_by_label(ds, "activity", "process", net.processes.index), ref["activity"])

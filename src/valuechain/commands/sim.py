@@ -33,6 +33,16 @@ def _choice(option: str, value: str, options: tuple[str, ...]) -> str:
     return value
 
 
+def _ramp_depth(text: str) -> int | None:
+    """``--ramp-depth``: an integer >= 0, or 'all' for the whole chain (None)."""
+    t = text.strip().lower()
+    if t == "all":
+        return None
+    if not t.isdigit():
+        raise ScenarioError(f"--ramp-depth must be an integer >= 0 or 'all'. Got {text!r}.")
+    return int(t)
+
+
 def _forbidden(forbid: str | None) -> set[str]:
     """The named recourses ``--forbid`` lists (comma-separated), checked."""
     from valuechain.network.model import RECOURSES
@@ -263,6 +273,14 @@ def simulate_cmd(
             help="Named recourses re-sourcing may not use, comma-separated: substitution, chemistry_switching.",
         ),
     ] = None,
+    ramp_depth: Annotated[
+        str,
+        typer.Option(
+            "--ramp-depth",
+            help="How many steps up the chain re-sourcing ramps up spare capacity: 0 (the hub's own origins and "
+            "producers), a number, or 'all' (the whole chain, as the optimiser's programs).",
+        ),
+    ] = "0",
 ) -> None:
     """Run a scenario, an ensemble of samples or the baseline through a network, month by month."""
     from valuechain.network import load_network
@@ -282,6 +300,9 @@ def simulate_cmd(
     forbidden = _forbidden(forbid)
     if forbidden and (workers is not None or scheduler is not None):
         raise ScenarioError("--forbid runs on this machine only; leave out --workers and --scheduler")
+    depth = _ramp_depth(ramp_depth)
+    if depth != 0 and (workers is not None or scheduler is not None):
+        raise ScenarioError("--ramp-depth runs on this machine only; leave out --workers and --scheduler")
     if out is not None:
         from valuechain._output import check_out_dir
 
@@ -306,6 +327,7 @@ def simulate_cmd(
         res = simulate(
             net, shocks, periods=periods, start=start, mode=mode, progress=True, keep="summary" if ensemble else "full",
             substitution="substitution" not in forbidden, chemistry_switching="chemistry_switching" not in forbidden,
+            ramp_depth=depth,
         )  # fmt: skip
     _summary(res, what)
     if out is not None:

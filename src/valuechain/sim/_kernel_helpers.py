@@ -6,6 +6,7 @@ moving them here changes no compiled code.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "_front_extra",
     "_least_share",
     "_pull_block",
+    "_pull_chain",
     "_pull_deep",
     "_pull_spare",
     "_route_limit",
@@ -151,17 +153,22 @@ def _produce(  # type: ignore[no-untyped-def]
     return own
 
 
+@njit(inline="always", cache=True)
+def _held_room(p, b, x, left, in_ptr, in_hub, in_coef):  # type: ignore[no-untyped-def]
+    # x, capped by what producer p's input hubs hold in scenario b (never below empty)
+    for e2 in range(in_ptr[p], in_ptr[p + 1]):
+        x = min(x, left[in_hub[e2], b] / in_coef[e2])
+    return x
+
+
 @njit(cache=True)
-def _pull_spare(  # type: ignore[no-untyped-def]
+def _pull_once(  # type: ignore[no-untyped-def]
     h, b, need, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
 ):  # fmt: skip
-    # spare supply for hub h in scenario b, up to need: first what its origins hold above their
-    # level lvl (the stock level plus stock pulled forward, per scenario), over open routes
-    # within their spare capacity, then extra output of its producers' spare capacity fed by
-    # spare supply at their input hubs. Returns what h got; the producers' other outputs go to
-    # their hubs.
+    # _pull_spare with depth 0, without its stack of frames (whose two small arrays, made at
+    # every call, slowed re-sourcing by half on the global network)
     got = 0.0
     for q in range(pull_ptr[h], pull_ptr[h + 1]):
         if need - got <= 0.0:
@@ -189,6 +196,123 @@ def _pull_spare(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _pull_spare(  # type: ignore[no-untyped-def]
+    h, b, need, depth, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+):  # fmt: skip
+    # spare supply for hub h in scenario b, up to need: first what its origins hold above their
+    # level lvl (the stock level plus stock pulled forward, per scenario), over open routes
+    # within their spare capacity, then extra output of its producers' spare capacity fed by
+    # what their input hubs hold above their level. With depth > 0, what an origin or an input
+    # hub lacks for it is first pulled to that hub the same way, with depth - 1 (spare capacity
+    # further up the chain ramps up); what comes back is passed on whole, and a hub below its
+    # level stays as far below it (a pull takes no stock and refills none). Returns what h got;
+    # the producers' other outputs go to their hubs.
+    #
+    # The pulls further up are a depth-first recursion, written with a stack of frames (Numba
+    # cannot load a cached recursive function): frame s pulls for hub fi[s, 0] with depth - s
+    # left; fi[s, 1] is its step (0: routes, 1: producers), fi[s, 2] the route or producer it is
+    # at, fi[s, 3] the producer's input it is at (-1: the producer not started), fi[s, 4] 1 when
+    # the pull one step up for that route or input has come back; fr[s] holds its need, what it
+    # got, the producer's extra activity (which falls to what each input holds for it, input by
+    # input in the order of their hubs' labels, so an input is not pulled for once one before it
+    # cannot follow) and what the last pull
+    # one step up brought. A finished frame adds what it got to its hub's left.
+    if depth <= 0:
+        return _pull_once(
+            h, b, need, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+            r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+            in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+        )  # fmt: skip
+    fi = np.empty((depth + 1, 5), dtype=np.int64)
+    fr = np.empty((depth + 1, 4))
+    s = -1
+    child = h
+    child_need = need
+    while True:
+        if child >= 0:  # open a frame: a pull for hub `child`
+            s += 1
+            fi[s, 0] = child
+            fi[s, 1] = 0
+            fi[s, 2] = pull_ptr[child]
+            fi[s, 3] = -1
+            fi[s, 4] = 0
+            fr[s, 0] = child_need
+            fr[s, 1] = 0.0
+        hh = fi[s, 0]
+        d = depth - s
+        child = -1
+        if fi[s, 1] == 0:  # routes into hh
+            while fi[s, 2] < pull_ptr[hh + 1] and fr[s, 0] - fr[s, 1] > 0.0:
+                r = pull_route[fi[s, 2]]
+                o = r_from[r]
+                room = min(fr[s, 0] - fr[s, 1], rlim[r, b] - flow[r, b])
+                spare = max(left[o, b] - lvl[o, b], 0.0)
+                if fi[s, 4] == 1:  # back from the origin's pull
+                    spare = max(left[o, b] - fr[s, 3] - lvl[o, b], 0.0) + fr[s, 3]
+                    fi[s, 4] = 0
+                elif room > 0.0 and d > 0 and spare < room:
+                    fi[s, 4] = 1
+                    child = o
+                    child_need = room - spare
+                    break
+                x = min(room, spare)
+                if x > 0.0:
+                    flow[r, b] += x
+                    left[o, b] -= x
+                    fr[s, 1] += x
+                fi[s, 2] += 1
+            if child < 0:
+                fi[s, 1] = 1
+                fi[s, 2] = prod_ptr[hh]
+                fi[s, 3] = -1
+        if child < 0 and fi[s, 1] == 1:  # producers of hh
+            while fi[s, 2] < prod_ptr[hh + 1] and fr[s, 0] - fr[s, 1] > 0.0:
+                e = prod_out[fi[s, 2]]
+                p = out_proc[e]
+                if fi[s, 3] < 0:
+                    x = min(pcap[p, b] - act[p, b], (fr[s, 0] - fr[s, 1]) / out_yield[e])
+                    if x <= 0.0:
+                        fi[s, 2] += 1
+                        continue
+                    fr[s, 2] = x
+                    fi[s, 3] = in_ptr[p]
+                    fi[s, 4] = 0
+                while fi[s, 3] < in_ptr[p + 1] and fr[s, 2] > 0.0:
+                    e2 = fi[s, 3]
+                    g = in_hub[e2]
+                    spare = max(left[g, b] - lvl[g, b], 0.0)
+                    if fi[s, 4] == 1:  # back from the input hub's pull
+                        spare = max(left[g, b] - fr[s, 3] - lvl[g, b], 0.0) + fr[s, 3]
+                        fi[s, 4] = 0
+                    elif d > 0 and fr[s, 2] * in_coef[e2] > spare:
+                        fi[s, 4] = 1
+                        child = g
+                        child_need = fr[s, 2] * in_coef[e2] - spare
+                        break
+                    fr[s, 2] = min(fr[s, 2], spare / in_coef[e2])
+                    fi[s, 3] += 1
+                if child >= 0:
+                    break
+                x = _held_room(p, b, fr[s, 2], left, in_ptr, in_hub, in_coef)
+                if x > 0.0:
+                    fr[s, 1] += _produce(
+                        p, e, b, x, done, avail, left, pipe, act,
+                        in_ptr, in_hub, in_coef, out_ptr, out_hub, out_yield, out_lag,
+                    )  # fmt: skip
+                fi[s, 2] += 1
+                fi[s, 3] = -1
+        if child >= 0:  # a pull one step further up, then back to this frame
+            continue
+        if s == 0:
+            return fr[0, 1]
+        left[hh, b] += fr[s, 1]
+        fr[s - 1, 3] = fr[s, 1]
+        s -= 1
+
+
+@njit(cache=True)
 def _allowed_share(share, ramp, start, t, n_t):  # type: ignore[no-untyped-def]
     # share of activity an alternative may take in period t, its ramp having started in `start`
     # (n_t: not started); it rises linearly to `share` over `ramp` periods
@@ -201,7 +325,7 @@ def _allowed_share(share, ramp, start, t, n_t):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _substitute(  # type: ignore[no-untyped-def]
-    p, nb, t, n_t, plan, hratio, alt_start, alt_got,
+    p, nb, t, n_t, depth, plan, hratio, alt_start, alt_got,
     alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
     done, avail, left, pipe, act, flow, rlim, pcap, lvl,
     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
@@ -254,7 +378,7 @@ def _substitute(  # type: ignore[no-untyped-def]
                     left[g, b] -= x
                     alt_got[k] = x
                 alt_got[k] += _pull_spare(
-                    g, b, need - alt_got[k], done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                    g, b, need - alt_got[k], depth, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
                     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                 )  # fmt: skip
@@ -289,14 +413,34 @@ def _pull_routes(h, nb, deficit, got, left, flow, rlim, lvl, r_from, pull_ptr, p
                     deficit[b] -= x
 
 
+@njit(cache=True)
+def _pull_chain(  # type: ignore[no-untyped-def]
+    h, nb, deficit, got, depth, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+):  # fmt: skip
+    # _pull_spare up to `depth` steps up the chain for every scenario of a block (deficit[b]
+    # asked, got[b] received; deficit is used up). Not inlined: as a branch of the inlined
+    # _pull_block it slowed re-sourcing at depth 0 by a third on the global network.
+    for b in range(nb):
+        got[b] = 0.0
+        if deficit[b] > 0.0:
+            got[b] = _pull_spare(
+                h, b, deficit[b], depth, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+            )  # fmt: skip
+            deficit[b] -= got[b]
+
+
 @njit(inline="always", cache=True)
 def _pull_block(  # type: ignore[no-untyped-def]
     h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
 ):  # fmt: skip
-    # _pull_spare for every scenario of a block at once (deficit[b] asked, got[b] received;
-    # deficit is used up), with the scenarios in the innermost loops
+    # _pull_spare at depth 0 for every scenario of a block at once (deficit[b] asked, got[b]
+    # received; deficit is used up), with the scenarios in the innermost loops
     _pull_routes(h, nb, deficit, got, left, flow, rlim, lvl, r_from, pull_ptr, pull_route)
     for q in range(prod_ptr[h], prod_ptr[h + 1]):
         e = prod_out[q]
@@ -320,8 +464,9 @@ def _pull_deep(  # type: ignore[no-untyped-def]
     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
 ):  # fmt: skip
     # _pull_block one step further up: before a producer of h is asked for extra output, what
-    # its input hubs lack for it is pulled to them as spare supply (_pull_spare); used for the
-    # volume buyers pull forward, which an exporter makes from spare capacity up the chain
+    # its input hubs lack for it is pulled to them as spare supply (_pull_spare, depth 0), each
+    # for no more than the inputs before it hold, as in _pull_spare; used for the volume buyers
+    # pull forward, which an exporter makes from spare capacity up the chain
     _pull_routes(h, nb, deficit, got, left, flow, rlim, lvl, r_from, pull_ptr, pull_route)
     for q in range(prod_ptr[h], prod_ptr[h + 1]):
         e = prod_out[q]
@@ -334,14 +479,19 @@ def _pull_deep(  # type: ignore[no-untyped-def]
                     continue
                 for e2 in range(in_ptr[p], in_ptr[p + 1]):
                     g = in_hub[e2]
-                    short = x * in_coef[e2] - (left[g, b] - lvl[g, b])
-                    if short > 0.0:
-                        left[g, b] += _pull_spare(
-                            g, b, short, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                    spare = max(left[g, b] - lvl[g, b], 0.0)
+                    if x * in_coef[e2] > spare:
+                        more = _pull_spare(
+                            g, b, x * in_coef[e2] - spare, 0, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
                             r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                             in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                         )  # fmt: skip
-                x = _input_room(p, b, x, left, lvl, in_ptr, in_hub, in_coef)
+                        left[g, b] += more
+                        spare = max(left[g, b] - more - lvl[g, b], 0.0) + more
+                    x = min(x, spare / in_coef[e2])  # the next inputs: for what this one holds
+                    if x <= 0.0:
+                        break
+                x = _held_room(p, b, x, left, in_ptr, in_hub, in_coef)
                 if x > 0.0:
                     got[b] += _produce(
                         p, e, b, x, done, avail, left, pipe, act,

@@ -136,12 +136,37 @@ class SimArrays:
             self.stock0, self.stock_level, self.pipe0,
         )  # fmt: skip
 
-    def recourse_args(self, substitution: bool = True, chemistry_switching: bool = True) -> tuple[np.ndarray, ...]:
+    @property
+    def pull_depth(self) -> int:
+        """Steps in the longest chain a re-sourcing pull can climb (a route to its origin, a producer to an input hub).
+
+        Found once, in the topological order: a hub's chain is one step longer than the longest
+        of its origins' and its producers' input hubs' (which come before it in that order).
+        """
+        got = self.__dict__.get("_pull_depth")
+        if got is None:
+            longest = np.zeros(len(self.hubs), dtype=np.int64)
+            for h in self.order_idx[self.order_kind == 0].tolist():
+                up = [longest[self.r_from[r]] for r in self.pull_route[self.pull_ptr[h] : self.pull_ptr[h + 1]]]
+                for e in self.prod_out[self.prod_ptr[h] : self.prod_ptr[h + 1]].tolist():
+                    p = self.out_proc[e]
+                    up.extend(longest[self.in_hub[self.in_ptr[p] : self.in_ptr[p + 1]]].tolist())
+                longest[h] = 1 + max(up) if up else 0
+            got = int(longest.max(initial=0))
+            self.__dict__["_pull_depth"] = got
+        return int(got)
+
+    def recourse_args(
+        self, substitution: bool = True, chemistry_switching: bool = True, ramp_depth: int | None = 0
+    ) -> tuple[np.ndarray, ...]:
         """Return the re-sourcing recourse arrays the full kernel takes, with the allowed alternatives only.
 
         ``substitution`` allows the alternatives of the named recourse "substitution" (materials),
-        ``chemistry_switching`` those of "chemistry_switching" (cell chemistries).
+        ``chemistry_switching`` those of "chemistry_switching" (cell chemistries). ``ramp_depth``
+        is how many steps up the chain a pull may go (``None``: the whole chain,
+        :attr:`pull_depth`), as the last array.
         """
+        depth = self.pull_depth if ramp_depth is None else min(int(ramp_depth), self.pull_depth)
         allowed = allowed_recourses(substitution=substitution, chemistry_switching=chemistry_switching)
         keep = np.isin(self.alt_recourse, [RECOURSES.index(r) for r in allowed])
         if keep.all():
@@ -151,7 +176,7 @@ class SimArrays:
             kept = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
             ptr = kept[self.alt_ptr]
             alt = (ptr, *(a[keep] for a in (self.alt_in, self.alt_hub, self.alt_coef, self.alt_share, self.alt_ramp)))
-        return (self.refill, *alt)
+        return (self.refill, *alt, np.array([depth], dtype=np.int64))
 
 
 def _finite(x: np.ndarray) -> np.ndarray:

@@ -19,7 +19,12 @@ and period ``t``:
    capacity x multiplier; final demand: quantity x multiplier). In re-sourcing mode, a hub short
    of its targets first pulls spare supply (what an earlier hub holds above its stock level) over
    its open incoming routes, within their spare capacity, then extra output from its producers'
-   spare capacity, fed by spare supply at their input hubs. It then hands every use
+   spare capacity, fed by what their input hubs hold above their level. With a ``ramp_depth`` above
+   0, what an origin or an input hub lacks for that is first pulled to it the same way, up to
+   ``ramp_depth`` steps up the chain (the whole chain: spare capacity anywhere upstream runs at
+   once, as in the optimiser's programs); a producer pulls for its inputs in the order of their
+   hubs' labels, each for no more than the ones before it hold, and a hub below its level passes
+   on what is pulled to it and stays as far below it. It then hands every use
    ``target x min(1, supply / total target)`` (pro rata). In re-sourcing mode a hub with a
    refill rate then orders ``refill_rate x (level - what it has left)`` from spare supply, the
    same way (when the gap is more than a billionth of the level). A *process* runs at
@@ -80,6 +85,7 @@ from valuechain.sim._kernel_helpers import (
     _front_extra,
     _least_share,
     _pull_block,
+    _pull_chain,
     _pull_deep,
     _route_limit,
     _shock_target,
@@ -100,7 +106,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     pull_ptr, pull_route, prod_ptr, prod_out,
     base_act, capacity, route_base, route_cap, demand_qty, stock0, stock_level, pipe0,
     ev_ptr, ev_kind, ev_item, ev_val, weight, n_t, resourcing, block,
-    refill, alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
+    refill, alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp, ramp_depth,
     demand_hub, demand_value, has_inputs, cell_proc, cell_slot, cell_yield, base_cells,
     lost_value_t, short_periods, worst_share, lost_cells,
     e_short, e_dem, p_dry, first_sum, earliest,
@@ -120,6 +126,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     ``(lane + 1) * n_blocks // n_lanes``.
     """
     n_s = weight.shape[0]
+    depth = ramp_depth[0]  # steps up the chain a re-sourcing pull may go
     n_h = stock0.shape[0]
     n_p = base_act.shape[0]
     n_r = route_base.shape[0]
@@ -257,11 +264,18 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                     if resourcing:
                         for b in range(nb):
                             deficit[b] = qsum[b] - avail[h, b]
-                        _pull_block(
-                            h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
-                            r_from, pull_ptr, pull_route, prod_ptr, prod_out,
-                            in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
-                        )  # fmt: skip
+                        if depth > 0:
+                            _pull_chain(
+                                h, nb, deficit, got, depth, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                                r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                                in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+                            )  # fmt: skip
+                        else:
+                            _pull_block(
+                                h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                                r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                                in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+                            )  # fmt: skip
                         for b in range(nb):
                             avail[h, b] += got[b]
                     # every use gets target x ratio; what is not handed out stays at the hub
@@ -279,11 +293,18 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             deficit[b] = refill[h] * gap if gap > 1e-9 * stock_level[h] else 0.0  # (not rounding)
                             ask = ask or deficit[b] > 0.0
                         if ask:
-                            _pull_block(
-                                h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
-                                r_from, pull_ptr, pull_route, prod_ptr, prod_out,
-                                in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
-                            )  # fmt: skip
+                            if depth > 0:
+                                _pull_chain(
+                                    h, nb, deficit, got, depth, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                                    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                                    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+                                )  # fmt: skip
+                            else:
+                                _pull_block(
+                                    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                                    r_from, pull_ptr, pull_route, prod_ptr, prod_out,
+                                    in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
+                                )  # fmt: skip
                             for b in range(nb):
                                 left[h, b] += got[b]
                     if hext[h]:
@@ -393,7 +414,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             below = below or act[p, b] < plan[p, b] * (1.0 - 1e-9)
                         if below:
                             _substitute(
-                                p, nb, t, n_t, plan, hratio, alt_start, alt_got,
+                                p, nb, t, n_t, depth, plan, hratio, alt_start, alt_got,
                                 alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
                                 done, avail, left, pipe, act, flow, rlim, pcap, lvl,
                                 r_from, pull_ptr, pull_route, prod_ptr, prod_out,

@@ -295,9 +295,18 @@ def in_cache(kernel: Any) -> bool:
 
 
 def no_recourse(n_h: int, n_p: int) -> tuple[np.ndarray, ...]:
-    """Recourse arrays with no refill and no alternatives, for ``n_h`` hubs and ``n_p`` processes."""
+    """Recourse arrays with no refill, no alternatives and pulls one step up, for ``n_h`` hubs and ``n_p`` processes."""
     none_i, none_f = np.zeros(0, dtype=np.int64), np.zeros(0)
-    return (np.zeros(n_h), np.zeros(n_p + 1, dtype=np.int64), none_i, none_i, none_f, none_f, none_f)
+    return (
+        np.zeros(n_h),
+        np.zeros(n_p + 1, dtype=np.int64),
+        none_i,
+        none_i,
+        none_f,
+        none_f,
+        none_f,
+        np.zeros(1, dtype=np.int64),
+    )
 
 
 def _front_loads(events: Events) -> bool:

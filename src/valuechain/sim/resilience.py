@@ -12,7 +12,7 @@ from valuechain.network.validate import hub_id
 from valuechain.scenarios.compiled import ShockArrays
 from valuechain.scenarios.sparse import SparseShocks
 from valuechain.sim.compile import compile_network
-from valuechain.sim.simulate import MODES, default_periods, run_arrays
+from valuechain.sim.simulate import MODES, check_ramp_depth, default_periods, run_arrays
 
 __all__ = ["criticality", "outage_shocks", "time_to_survive"]
 
@@ -101,6 +101,7 @@ def time_to_survive(
     periods: int = 24,
     start: object = None,
     tol: float = 1e-6,
+    ramp_depth: int | None = 0,
 ) -> pd.DataFrame:
     """Time to survive: the longest outage from the first period that still serves all demand.
 
@@ -124,6 +125,9 @@ def time_to_survive(
         The horizon, in months.
     tol
         Tolerance on the share of demand missed.
+    ramp_depth
+        How far up the chain re-sourcing ramps up spare capacity (see
+        :func:`valuechain.sim.simulate`; ``None``: the whole chain, as :func:`valuechain.analysis.tts_lp` does).
 
     Returns
     -------
@@ -135,20 +139,24 @@ def time_to_survive(
     Examples
     --------
     >>> import valuechain as vc
-    >>> tts = time_to_survive(vc.load_network("toy-battery"), ["cn-cam", "de-cam", "de-hydromet"])
+    >>> net = vc.load_network("toy-battery")
+    >>> tts = time_to_survive(net, ["cn-cam", "de-cam", "de-hydromet"])
     >>> tts["tts"].to_dict()
     {'cn-cam': 0.0, 'de-cam': 3.0, 'de-hydromet': inf}
+    >>> time_to_survive(net, ["de-cam"], ramp_depth=None)["tts"].to_dict()  # China's cathode chain ramps up
+    {'de-cam': inf}
     """
     check("time_to_survive", "mode", mode, OneOf(MODES), error=ScenarioError)
+    check_ramp_depth("time_to_survive", ramp_depth)
     names = _check_targets(network, kind, targets)
     per = default_periods(network, periods, start)
     arr = compile_network(network, 1)
-    base = run_arrays(arr, network, ShockArrays.baseline(network, per, ["baseline"]), mode=mode)
+    base = run_arrays(arr, network, ShockArrays.baseline(network, per, ["baseline"]), mode=mode, ramp_depth=ramp_depth)
     base_worst = float(base.totals["max_shortfall_share"].iloc[0])
 
     def survives(idx: np.ndarray, dur: np.ndarray) -> np.ndarray:
         sh = outage_shocks(network, [names[i] for i in idx], dur, per, kind=kind)
-        worst = run_arrays(arr, network, sh, mode=mode).totals["max_shortfall_share"].to_numpy()
+        worst = run_arrays(arr, network, sh, mode=mode, ramp_depth=ramp_depth).totals["max_shortfall_share"].to_numpy()
         return np.asarray(worst <= base_worst + tol)
 
     n = len(names)

@@ -310,6 +310,7 @@ def run_arrays(
     alpha: float = 0.95,
     substitution: bool = True,
     chemistry_switching: bool = True,
+    ramp_depth: int | None = 0,
 ) -> SimResult:
     """Run compiled arrays through the kernel for every scenario of ``shocks``, chunk by chunk."""
     from valuechain.sim.kernel import OUTPUTS, Workspace, run_chunk
@@ -321,7 +322,7 @@ def run_arrays(
     acc = _Accumulator(arr, n_t, n_s, keep)
     args, statics = arr.kernel_args(), summary_statics(arr)
     ws, outputs = Workspace(), OUTPUTS if keep == "full" else ()
-    recourse = arr.recourse_args(substitution, chemistry_switching)
+    recourse = arr.recourse_args(substitution, chemistry_switching, ramp_depth)
     for s0 in range(0, n_s, chunk_size):
         s1 = min(n_s, s0 + chunk_size)
         res = run_chunk(
@@ -344,6 +345,7 @@ def run_stream(
     alpha: float = 0.95,
     substitution: bool = True,
     chemistry_switching: bool = True,
+    ramp_depth: int | None = 0,
 ) -> SimResult:
     """Run a stream of shock chunks, keeping summaries only (memory bounded by one chunk).
 
@@ -358,7 +360,7 @@ def run_stream(
     periods: pd.PeriodIndex | None = None
     plan: _Plan | None = None
     args, statics, ws = arr.kernel_args(), summary_statics(arr), Workspace()
-    recourse = arr.recourse_args(substitution, chemistry_switching)
+    recourse = arr.recourse_args(substitution, chemistry_switching, ramp_depth)
     for k, sh in enumerate(chunks):
         if not isinstance(sh, (ShockArrays, SparseShocks)):
             raise ScenarioError(
@@ -411,6 +413,7 @@ def simulate(
     alpha: float = 0.95,
     substitution: bool = True,
     chemistry_switching: bool = True,
+    ramp_depth: int | None = 0,
 ) -> SimResult:
     """Simulate a network month by month under shocks, for every scenario at once.
 
@@ -452,6 +455,13 @@ def simulate(
     chemistry_switching
         Whether re-sourcing may run processes on cells of another chemistry (the rows whose
         recourse is "chemistry_switching", e.g. NMC and LFP cells in packs).
+    ramp_depth
+        How far up the chain re-sourcing ramps up spare capacity: 0 (the default) takes what
+        the hub's origins hold above their stock level and the spare output of its own producers
+        from what their input hubs hold; ``k`` lets an origin or an input hub that lacks it pull
+        in turn, up to ``k`` steps up (a route to its origin, a producer to its input hub);
+        ``None`` the whole chain, as the optimiser's programs do. Spare capacity runs at once in
+        the month it is asked (a plant's ``ramp_up`` is not applied), so deeper is more optimistic.
 
     Returns
     -------
@@ -484,10 +494,11 @@ def simulate(
     if chunk_size is not None:
         check("simulate", "chunk_size", chunk_size, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
               error=ScenarioError, expected="an integer >= 1")  # fmt: skip
+    check_ramp_depth("simulate", ramp_depth)
     if isinstance(shocks, Iterator):
         return _run_stream(
             network, shocks, mode=mode, progress=progress, alpha=alpha, substitution=substitution,
-            chemistry_switching=chemistry_switching,
+            chemistry_switching=chemistry_switching, ramp_depth=ramp_depth,
         )  # fmt: skip
     if not isinstance(shocks, (ShockArrays, SparseShocks)) and isinstance(periods, int):
         from valuechain.sim._memory import check_memory
@@ -510,15 +521,22 @@ def simulate(
     if not progress:
         return run_arrays(
             arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha, substitution=substitution,
-            chemistry_switching=chemistry_switching,
+            chemistry_switching=chemistry_switching, ramp_depth=ramp_depth,
         )  # fmt: skip
     with _progress() as bar:
         task = bar.add_task("scenarios", total=sh.n_scenarios)
         return run_arrays(
             arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha,
             on_chunk=lambda n: bar.advance(task, n), substitution=substitution,
-            chemistry_switching=chemistry_switching,
+            chemistry_switching=chemistry_switching, ramp_depth=ramp_depth,
         )  # fmt: skip
+
+
+def check_ramp_depth(owner: str, ramp_depth: object) -> None:
+    """Refuse a ``ramp_depth`` that is neither an integer >= 0 nor None, naming ``owner``."""
+    if ramp_depth is not None:
+        check(owner, "ramp_depth", ramp_depth, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+              error=ScenarioError, expected="an integer >= 0, or None for the whole chain")  # fmt: skip
 
 
 def _progress() -> Any:
@@ -536,6 +554,7 @@ def _run_stream(
     alpha: float,
     substitution: bool,
     chemistry_switching: bool,
+    ramp_depth: int | None,
 ) -> SimResult:
     first = next(chunks, None)
     if not isinstance(first, (ShockArrays, SparseShocks)):
@@ -553,11 +572,11 @@ def _run_stream(
     if not progress:
         return run_stream(
             arr, network, all_chunks(), mode=mode, alpha=alpha, substitution=substitution,
-            chemistry_switching=chemistry_switching,
+            chemistry_switching=chemistry_switching, ramp_depth=ramp_depth,
         )  # fmt: skip
     with _progress() as bar:
         task = bar.add_task("scenarios", total=None)
         return run_stream(
             arr, network, all_chunks(), mode=mode, alpha=alpha, on_chunk=lambda n: bar.advance(task, n),
-            substitution=substitution, chemistry_switching=chemistry_switching,
+            substitution=substitution, chemistry_switching=chemistry_switching, ramp_depth=ramp_depth,
         )  # fmt: skip
