@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
+import valuechain as vc
 from valuechain import StudyError
 from valuechain.cli import run
 from valuechain.opt import MaxOriginShare, Study, build, load_study, optimise
+from valuechain.scenarios import ExportControl, Scenario, compile_shocks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,3 +136,26 @@ def test_cli_bad_input_is_one_line(tmp_path, capsys):
     assert "\n" not in err
     code = run(["solve", "toy-transport", "--format", "xlsx"])
     assert code == 1
+
+
+def _rush(front_load: float) -> Scenario:
+    # China licenses natural anode from July 2026 (announced in March), half of what is asked approved
+    control = ExportControl(
+        "CN", "anode_natural", start="2026-07-01", announced="2026-03-01", approval=0.5, front_load=front_load
+    )
+    return Scenario("anode-licences", [control])
+
+
+def test_a_plan_reads_a_licence_regime_without_the_buyers_rush():
+    # by month, buyers ask twice the baseline from March to June (front_load 1) and take it back
+    # after July; in a plan that rush is the plan's own choice to buy ahead, so the yearly
+    # multipliers are those of the same regime without it: 2026 is not read as more capacity
+    net = vc.load_network("toy-battery")
+    study = vc.load_study("toy-battery")
+    monthly = compile_shocks(net, [_rush(1.0)], start="2026-01", periods=12)
+    route = monthly.routes.get_loc("cn-de-anode")
+    assert monthly.route_capacity[0, 3, route] == pytest.approx(2.0)  # April: the rush, to simulate
+    rush = replace(study, scenarios=(_rush(1.0),)).shock_arrays(net)
+    calm = replace(study, scenarios=(_rush(0.0),)).shock_arrays(net)
+    np.testing.assert_array_equal(rush.route_capacity, calm.route_capacity)
+    assert calm.route_capacity[0, 1, route] == pytest.approx((6 + 6 * 0.5) / 12)  # 2026: half approved from July

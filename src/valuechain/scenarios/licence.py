@@ -31,8 +31,11 @@ in proportion to their day, as for every shock), and the two factors' monthly me
 multiplied. A regime with ``approval`` equal to ``1 - severity``, no lag, no announcement and no
 suspension compiles to exactly the arrays of the flat control.
 
-The engines' reading of a multiplier above 1: the optimiser scales the route's capacity by it;
-the simulator asks the route for up to ``baseline x multiplier`` (within its capacity), served
+The engines' reading of a multiplier above 1: a study's plan does not see one, since it compiles
+each regime with ``front_load`` 0 (buying ahead is the plan's own choice; a year's mean of rush
+and licensed months would otherwise read as capacity; ``valuechain.opt.study._approval_only``),
+and a multiplier above 1 given to the optimiser directly scales the route's capacity; the
+simulator asks the route for up to ``baseline x multiplier`` (within its capacity), served
 only from what the exporting hub can spare (its surplus; in re-sourcing mode also spare supply
 and spare capacity up the chain), so the front-loading months raise simulated flows where the
 exporter has room, and never at the cost of its own plants. The importing hub keeps what arrives
