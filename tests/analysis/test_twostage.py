@@ -12,7 +12,7 @@ from valuechain.analysis._twostage import FirstStage, SecondStage, Subproblems, 
 from valuechain.analysis.saa import sample_shocks
 from valuechain.opt import build, solve
 from valuechain.study import load_study
-from valuechain.study.decompose import _chunk, _evaluate, _Runner, solve_saa
+from valuechain.study.decompose import _chunk, _Distinct, _distinct, _evaluate, _Runner, solve_saa
 
 # The farmer of Birge and Louveaux (section 1.1) with average yields (2.5, 3, 20 t per acre);
 # scenarios differ only in the beet quota sold at 36 (the rest at 10).
@@ -118,13 +118,34 @@ def test_live_models_do_not_grow_with_the_number_of_samples(toy):
     for n in (4, 24):
         sub = _chunk(net, study, None, 2, 0, n)
         x = np.zeros(sub.first.n) if x is None else x
-        sub.evaluate(np.clip(x, sub.first.lb, sub.first.ub), gradients=False)
-        assert len(sub) == n
-        assert sub.live_models() == 1
+        q, _ = sub.evaluate(np.clip(x, sub.first.lb, sub.first.ub), gradients=False)
+        assert len(q) == len(sub.inverse) == n  # one answer per sample
+        assert len(sub.sub) == sub.distinct <= n  # one subproblem per distinct scenario
+        assert sub.sub.live_models() == 1
 
 
-def _live(sub: Subproblems) -> int:
-    return sub.live_models()
+def test_a_chunk_solves_each_distinct_scenario_once_and_answers_for_every_sample(toy):
+    # toy-battery's 24 samples of seed 2 hold 17 distinct scenarios; a sample's cost is that of the
+    # scenario it equals, and the extensive form of the distinct scenarios, each weighing its
+    # samples, has the optimum of all 24
+    net, study = toy
+    sh = sample_shocks(net, study, 24, seed=2)
+    sub = _chunk(net, study, None, 2, 0, 24)
+    assert sub.distinct == _distinct(sh).n_scenarios == 17
+    x = np.zeros(sub.first.n)
+    q, _ = sub.evaluate(x, gradients=False)
+    one_each = Subproblems(split(build(net, study, shocks=sh))[1], sub.first).evaluate(x, gradients=False)[0]
+    assert q == pytest.approx(one_each, rel=1e-9, abs=1e-6)
+    d = _distinct(sh)
+    assert d.probability.sum() == pytest.approx(1.0)
+    assert d.probability.max() > 1 / 24  # a scenario that several samples equal
+    assert solve(build(net, study, shocks=d)).objective == pytest.approx(
+        solve(build(net, study, shocks=sh)).objective, rel=1e-9
+    )
+
+
+def _live(sub: _Distinct) -> int:
+    return sub.sub.live_models()
 
 
 def test_one_model_per_dask_worker(toy):

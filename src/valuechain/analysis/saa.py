@@ -167,6 +167,10 @@ class SAAResult:
         share of 'solve').
     iterations
         Master iterations (L-shaped) or simplex iterations (extensive).
+    distinct
+        Distinct scenarios among the samples, each solved once (samples repeat; a repeated one
+        weighs as many samples; summed over the chunks of the L-shaped method, whose chunks
+        may each hold the same scenario). ``None`` when not counted.
     """
 
     first_stage: pd.Series
@@ -180,6 +184,7 @@ class SAAResult:
     optimality_gap: Interval | None
     seconds: dict[str, float]
     iterations: int
+    distinct: int | None = None
 
     def capacity(self) -> pd.Series:
         """New capacity built, by period and expansion option (only options built)."""
