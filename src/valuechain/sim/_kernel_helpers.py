@@ -167,8 +167,8 @@ def _pull_once(  # type: ignore[no-untyped-def]
     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
 ):  # fmt: skip
-    # _pull_spare with depth 0, without its stack of frames (whose two small arrays, made at
-    # every call, slowed re-sourcing by half on the global network)
+    # _pull_spare with depth 0, without its stack of frames (nothing to allocate at every call:
+    # substitution and front-loading ask for it scenario by scenario)
     got = 0.0
     for q in range(pull_ptr[h], pull_ptr[h + 1]):
         if need - got <= 0.0:
@@ -217,8 +217,8 @@ def _pull_spare(  # type: ignore[no-untyped-def]
     # the pull one step up for that route or input has come back; fr[s] holds its need, what it
     # got, the producer's extra activity (which falls to what each input holds for it, input by
     # input in the order of their hubs' labels, so an input is not pulled for once one before it
-    # cannot follow) and what the last pull
-    # one step up brought. A finished frame adds what it got to its hub's left.
+    # cannot follow) and what the last pull one step up brought. A finished frame adds what it
+    # got to its hub's left.
     if depth <= 0:
         return _pull_once(
             h, b, need, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
