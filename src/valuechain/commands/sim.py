@@ -221,9 +221,14 @@ def _write_into(res: SimResult, out: Path, fmt: str) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     fig = res.plot_shortfall()
     png = out / "shortfall.png"
-    fig.savefig(png, dpi=120, bbox_inches="tight")
+    try:
+        fig.savefig(png, dpi=120, bbox_inches="tight")
+    finally:
+        plt.close(fig)  # (pyplot keeps every figure it made until it is closed)
     written.append(png.name)
     return written
 

@@ -252,46 +252,24 @@ class Study:
         return arrays
 
 
-def _approval_only(scenario: Scenario) -> Scenario:
-    """The scenario as a plan reads it: licence regimes with what is approved, not what buyers rush to buy.
-
-    A regime's monthly multiplier is approval x request, and the request rises above 1 while
-    buyers pull purchases forward before the effective date (and falls below 1 while they live on
-    them). To the simulator that is behaviour to replay. To a plan it is not: how much to buy
-    ahead and store is the plan's own choice, and a year's mean of a rush month (3.28 x baseline)
-    and licensed months (0.3) would read as more capacity than the regime leaves (a multiplier of
-    1 or more scales a route's capacity). So the plan compiles each regime with ``front_load`` 0.
-    """
-    from valuechain.scenarios import ExportControl
-
-    if not any(isinstance(s, ExportControl) and float(s.front_load) > 0 for s in scenario.shocks):
-        return scenario
-    calm = [
-        ExportControl(**{**s.get_params(), "front_load": 0.0}) if isinstance(s, ExportControl) else s
-        for s in scenario.shocks
-    ]
-    out = Scenario(scenario.name, calm, scenario.probability, scenario.description, scenario.source)
-    out.where = scenario.where
-    return out
-
-
 def _compile_named(network: Network, names: Sequence[str | Scenario], periods: pd.PeriodIndex) -> ShockArrays:
     """Compile library scenarios, scenario objects and 'baseline' entries into one set of arrays.
 
     A planning horizon usually starts after a control was imposed (China's graphite licensing
     dates from December 2023): the part of each shock inside the horizon applies
     (``outside="clip"``), so a control still in force binds from the first year. A licence
-    regime is read without its buyers' rush (:func:`_approval_only`).
+    regime is read without its buyers' rush (:func:`valuechain.scenarios.licence.approval_only`).
     """
     from valuechain.scenarios import compile_shocks, named
     from valuechain.scenarios.compiled import ShockArrays
+    from valuechain.scenarios.licence import approval_only
 
     parts: list[ShockArrays] = []
     for name in names:
         if isinstance(name, str) and name == "baseline":
             parts.append(ShockArrays.baseline(network, periods, ["baseline"]))
         else:
-            scenario = _approval_only(name if isinstance(name, Scenario) else named(name))
+            scenario = approval_only(name if isinstance(name, Scenario) else named(name))
             parts.append(
                 compile_shocks(network, [scenario], start=periods[0], periods=len(periods), freq="Y", outside="clip")
             )

@@ -33,7 +33,7 @@ suspension compiles to exactly the arrays of the flat control.
 
 The engines' reading of a multiplier above 1: a study's plan does not see one, since it compiles
 each regime with ``front_load`` 0 (buying ahead is the plan's own choice; a year's mean of rush
-and licensed months would otherwise read as capacity; ``valuechain.opt.study._approval_only``),
+and licensed months would otherwise read as capacity; :func:`approval_only`),
 and a multiplier above 1 given to the optimiser directly scales the route's capacity; the
 simulator asks the route for up to ``baseline x multiplier`` (within its capacity), served
 only from what the exporting hub can spare (its surplus; in re-sourcing mode also spare supply
@@ -68,12 +68,14 @@ from valuechain.scenarios._select import Resolver, fail
 from valuechain.scenarios._time import Horizon, as_date, depth, is_start, make_horizon, month_coordinate
 
 if TYPE_CHECKING:
+    from valuechain.scenarios.scenario import Scenario
     from valuechain.scenarios.shocks import Effect, ExportControl
 
 __all__ = [
     "REGIME_DEFAULTS",
     "REGIME_PARAMS",
     "RegimeTimes",
+    "approval_only",
     "check_regime",
     "regime_effects",
     "regime_profile",
@@ -427,3 +429,28 @@ def schedule(control: ExportControl, months: int = 18, start: object = None) -> 
         for k in keys
     }
     return pd.DataFrame.from_dict(rows, orient="index", columns=cols)
+
+
+def approval_only(scenario: Scenario) -> Scenario:
+    """The scenario as a plan reads it: licence regimes with what is approved, not what buyers rush to buy.
+
+    A regime's monthly multiplier is approval x request, and the request rises above 1 while
+    buyers pull purchases forward before the effective date (and falls below 1 while they live on
+    them). To the simulator that is behaviour to replay. To a plan it is not: how much to buy
+    ahead and store is the plan's own choice, and a year's mean of a rush month (3.28 x baseline)
+    and licensed months (0.3) would read as more capacity than the regime leaves (a multiplier of
+    1 or more scales a route's capacity). So a study's plan compiles each regime with
+    ``front_load`` 0; other shocks are kept as they are.
+    """
+    from valuechain.scenarios.scenario import Scenario
+    from valuechain.scenarios.shocks import ExportControl
+
+    if not any(isinstance(s, ExportControl) and float(s.front_load) > 0 for s in scenario.shocks):
+        return scenario
+    calm = [
+        ExportControl(**{**s.get_params(), "front_load": 0.0}) if isinstance(s, ExportControl) else s
+        for s in scenario.shocks
+    ]
+    out = Scenario(scenario.name, calm, scenario.probability, scenario.description, scenario.source)
+    out.where = scenario.where
+    return out
