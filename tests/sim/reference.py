@@ -192,6 +192,8 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                 comes back is spare whole (a hub below its level stays as far below it). ``deep``
                 (front-loading): a producer's input hubs pull for it, one step only. A producer
                 pulls for each input (by hub label) no more than the inputs before it hold.
+                Callers add what it returns once it has returned (``more = pull(...)``): on its
+                way a pull may deliver a co-product to the same hub, as in the kernel.
                 """
 
                 def spare_after(g, more):
