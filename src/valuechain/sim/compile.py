@@ -166,7 +166,12 @@ class SimArrays:
         is how many steps up the chain a pull may go (``None``: the whole chain,
         :attr:`pull_depth`), as the last array.
         """
-        depth = self.pull_depth if ramp_depth is None else min(int(ramp_depth), self.pull_depth)
+        if ramp_depth is None:
+            depth = self.pull_depth
+        elif ramp_depth == 0:  # the default: the chain's length is not needed
+            depth = 0
+        else:
+            depth = min(int(ramp_depth), self.pull_depth)
         allowed = allowed_recourses(substitution=substitution, chemistry_switching=chemistry_switching)
         keep = np.isin(self.alt_recourse, [RECOURSES.index(r) for r in allowed])
         if keep.all():
