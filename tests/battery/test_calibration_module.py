@@ -98,8 +98,9 @@ def test_bad_targets_file_gives_one_line_errors(folder, capsys):
 def test_provenance_counts_by_hand(capsys, folder):
     # Non-zero figures: a-mine capacity and activity (P1: direct, mining); b-mine the same (A-b:
     # assumption, mining); c-cell the same (D-a: derived, cell); route x-ac its flow (derived, mining),
-    # x-bc its flow and cost (assumption, mining); the demand's quantity (direct, cell); four recipe
-    # coefficients with no source (unsourced: two of mines, two of the cell plant).
+    # x-bc its flow and cost (assumption, mining); the demand's quantity (direct, cell); the cell plant's
+    # one t of x per unit of y (unsourced). Each process's output coefficient of 1 defines its unit of
+    # activity and is not a figure.
     net = small_network()
     c = provenance_counts(net)
     assert c.at["mining", "direct"] == 2
@@ -107,13 +108,14 @@ def test_provenance_counts_by_hand(capsys, folder):
     assert c.at["mining", "derived"] == 1
     assert c.at["cell", "derived"] == 2
     assert c.at["cell", "direct"] == 1
-    assert c.at["total", "unsourced"] == 4
-    assert c.at["total", "total"] == 14
+    assert c.at["total", "unsourced"] == 1
+    assert c.at["cell", "unsourced"] == 1
+    assert c.at["total", "total"] == 11
     figs = figure_provenance(net)
     assert set(figs.loc[figs["row"] == "x-bc", "field"]) == {"baseline_flow", "cost"}
     assert run(["networks", "provenance", str(folder)]) == 0
     out = " ".join(capsys.readouterr().out.split())
-    assert "of 14 non-zero figures" in out
+    assert "of 11 non-zero figures" in out
     assert "0 figures are named in the derivations table" in out
 
 
@@ -143,7 +145,7 @@ def test_provenance_per_figure_from_the_derivations_table():
     assert c.at["cell", "direct"] == 0
     assert c.at["cell", "derived from direct"] == 2
     assert c.at["cell", "derived"] == 1
-    assert c.at["total", "total"] == 14
+    assert c.at["total", "total"] == 11
     assert int(figure_provenance(net2)["per_figure"].sum()) == 4
     assert derivation_kind("P1;T2") == "derived from direct"
     assert derivation_kind("A-b;D-a") == "derived"

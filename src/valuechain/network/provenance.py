@@ -18,6 +18,12 @@ follows from where it comes from:
 Provenance is per figure where the network's ``derivations`` table names the figure (table, row,
 field) with its method and the source ids of its inputs; every other figure takes the one source
 of its row.
+
+The recipe coefficient that defines a process's unit of activity is not a figure: a process runs
+in units of its first output whose coefficient is 1 (a mine in tonnes of ore, a cell line in GWh),
+or, where no output has coefficient 1, of its first input whose coefficient is 1 (a refinery of
+black mass in tonnes of black mass). That 1 is a choice of unit, which no source can hold; the
+other coefficients of the recipe are figures (a pack line's GWh of cells per GWh of pack is one).
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import pandas as pd
 from valuechain.network.model import Network
 from valuechain.network.schema import KEYS
 
-__all__ = ["KIND_ORDER", "derivation_kind", "figure_provenance", "provenance_counts", "source_kind"]
+__all__ = ["KIND_ORDER", "derivation_kind", "figure_provenance", "provenance_counts", "source_kind", "unit_rows"]
 
 KIND_ORDER = ("direct", "derived from direct", "derived", "assumption", "unsourced", "other")
 _TABLES = ("commodities", "hubs", "processes", "recipes", "routes", "demand", "expansions", "projects")
@@ -89,6 +95,34 @@ def _list_kind(ids: str) -> str:
     return "direct" if kind == "derived from direct" else kind
 
 
+def unit_rows(recipes: pd.DataFrame) -> set[int]:
+    """Positions of the recipe rows that define their process's unit of activity.
+
+    For each process, its first output with coefficient 1, or, where it has none, its first input with
+    coefficient 1; a process with neither has no such row.
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({
+    ...     "process": ["pack", "pack", "refinery", "refinery", "refinery"],
+    ...     "commodity": ["cells", "packs", "black_mass", "lithium", "nickel"],
+    ...     "kind": ["input", "output", "input", "output", "output"],
+    ...     "coefficient": [1.0, 1.0, 1.0, 0.08, 0.1],
+    ... })
+    >>> sorted(unit_rows(rec))
+    [1, 2]
+    """
+    kind = recipes["kind"].astype(str).to_numpy()
+    one = recipes["coefficient"].astype(float).to_numpy() == 1.0
+    first: dict[tuple[str, str], int] = {}
+    for i, (p, k) in enumerate(zip(recipes["process"].astype(str), kind, strict=True)):
+        if one[i] and (p, k) not in first:
+            first[(p, k)] = i
+    procs = dict.fromkeys(recipes["process"].astype(str))
+    out = (first.get((p, "output"), first.get((p, "input"))) for p in procs)
+    return {i for i in out if i is not None}
+
+
 def _row_keys(table: str, df: pd.DataFrame) -> list[str]:
     """Key of every row as the derivations table writes it: the id, or the key fields joined by '/'."""
     if KEYS[table] == ("id",):
@@ -128,10 +162,13 @@ def figure_provenance(net: Network) -> pd.DataFrame:
         else:
             stages = [stage.get(str(c), "") for c in df["commodity"]]
         keys = _row_keys(table, df)
-        for (_, row), st, key in zip(df.iterrows(), stages, keys, strict=True):
+        units = unit_rows(df) if table == "recipes" else set()
+        for pos, ((_, row), st, key) in enumerate(zip(df.iterrows(), stages, keys, strict=True)):
             src = str(row["source"]) if isinstance(row["source"], str) else ""
             kind = source_kind(src) if ";" not in src else _list_kind(src)
             for f in num:
+                if pos in units and f == "coefficient":
+                    continue
                 v = row[f]
                 if v is None or not isinstance(v, (int, float)) or not math.isfinite(float(v)) or float(v) == 0.0:
                     continue
