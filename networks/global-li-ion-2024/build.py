@@ -378,9 +378,12 @@ def build_network() -> object:
         b.add_commodity(cid, name=name, unit=unit, stage=stage, value=val, source=src)
     for rid, name, groups, *_ in F.REGIONS:
         b.add_region(rid, name=name, groups=groups, source="A-demand-split" if rid in ("EU-other", "RoW") else None)
+    cost_keys: dict[str, tuple[str, str]] = {}  # process or expansion -> (cost key, stage), for derive.py
+    size_sources: dict[str, str] = {}  # expansion -> source of its size, for derive.py
     for p in ch.procs:
-        ttr, ramp = F.TTR["recycling" if p["stage"] == "recycling" else p["stage"]]
-        vc = F.VARIABLE_COST[p["cost_key"]] * cost_level(p["region"], p["stage"])
+        cost_keys[p["id"]] = (p["cost_key"], p["stage"])
+        (ttr, _), (ramp, _) = F.TTR[p["stage"]]
+        vc = F.VARIABLE_COST[p["cost_key"]][0] * cost_level(p["region"], p["stage"])
         b.add_process(
             p["id"],
             region=p["region"],
@@ -454,11 +457,13 @@ def build_network() -> object:
     options += growth_options(ch.procs, cost_level, {cid: name for cid, name, _, _ in COMMODITIES})
     packs, pack_recipes = pack_options(ch.procs, ch.demand, cost_level)
     options += packs
-    for pid, name, reg, kind, size, capex, csrc, owner, tech, lead, lifetime, _ in options:
+    for pid, name, reg, kind, size, capex, csrc, owner, tech, lead, lifetime, size_src in options:
         pid = pid if pid.endswith(SUFFIXES) else f"{pid}-build"
+        size_sources[pid] = "A-option-sizes" if size_src == csrc else size_src
         inputs, outputs = pack_recipes.get(pid) or recipe(kind)
         stage = stage_of(kind)
         key = {"pretreatment": "black_mass"}.get(kind, kind)
+        cost_keys[pid] = (key, stage)
         b.add_expansion(
             pid,
             region=reg,
@@ -466,7 +471,7 @@ def build_network() -> object:
             outputs=outputs,
             name=name,
             capex=round(capex, 2),
-            variable_cost=F.VARIABLE_COST[key] * cost_level(reg, stage),
+            variable_cost=F.VARIABLE_COST[key][0] * cost_level(reg, stage),
             min_size=0.0,
             max_size=size,
             lifetime=lifetime,
@@ -522,7 +527,7 @@ def build_network() -> object:
     add_stocks(tables, ch)
     add_alternatives(tables, ch)
     tables["projects"] = pd.DataFrame(read_input("projects.csv"), dtype=object)
-    tables["derivations"] = derivation_rows(tables, continent)
+    tables["derivations"] = derivation_rows(tables, continent, cost_keys, size_sources)
     return type(net).from_frames(
         net.name, tables, year=net.year, period=net.period, units=net.units, description=net.description
     )

@@ -22,10 +22,26 @@ _UTILISATIONS = {
 }
 
 
-def _cost_inputs(region: str) -> str:
+def _cost_inputs(key: str, region: str, stage: str) -> str:
+    """Source ids of a variable cost: the stage's cost at Chinese level and the region's cost level.
+
+    Mining costs are not scaled by region (``build.cost_level``), so a mine cites its stage's cost only.
+    """
+    ids = [F.VARIABLE_COST[key][1]]
+    if stage != "mining" and region in F.EU27:
+        ids.append(F.COST_LEVEL["EU"][1])
+    elif stage != "mining" and region in F.HIGH_COST:
+        ids.append(F.COST_LEVEL_US if region == "US" else F.COST_LEVEL["HIGH"][1])
+    return ";".join(dict.fromkeys(ids))
+
+
+def _level_inputs(region: str) -> str:
+    """Source ids of a region's capex level: its production cost level, taken to hold for building too (A-costs)."""
     if region in F.EU27:
-        return "A-costs;P008"
-    return "A-costs"
+        level = F.COST_LEVEL["EU"][1]
+    else:
+        level = F.COST_LEVEL_US if region == "US" else F.COST_LEVEL["HIGH"][1]
+    return ";".join(dict.fromkeys(("A-costs", level)))
 
 
 def _value_inputs(commodity: str) -> str:
@@ -52,6 +68,23 @@ def _pin_ids() -> dict[str, list[str]]:
     return out
 
 
+#: Investment per unit of a named option that rests on a derivation: (method, inputs, unscaled value).
+_CAPEX_DERIVED: dict[str, tuple[str, str, float | None]] = {
+    "D-capex-catl": ("CATL Debrecen's investment / its capacity, in USD", "S112;P229;P991", 7.3e9 * F.EUR_USD / 100),
+    "D-capex-calb": ("CALB Sines' investment / its capacity, in USD", "S124;W008;P991", 2.0e9 * F.EUR_USD / 15),
+    "D-capex-eu-cells": (
+        "EUR 33 bn for over 200 GWh of European cell plants, in USD",
+        "S047;S046;P991",
+        33e9 * F.EUR_USD / 200,
+    ),
+    "D-capex-cam": ("Kotka's investment / its capacity, in USD", "S100;W021;P991", 800e6 * F.EUR_USD / 60_000),
+    "D-capex-cn": ("North American cell plants' USD 100 m per GWh / 1.46", "P223", 1.0e8 / 1.46),
+    "D-capex-cam-cn": (
+        "Kotka's investment / its capacity, in USD, halved for Chinese cost level",
+        "S100;W021;P991;A-capex",
+        800e6 * F.EUR_USD / 60_000 / 2.0,
+    ),
+}
 #: Project capacities that rest on a derivation: the derivation's method, by source id.
 _PROJECT_METHODS = {
     "D-lioh-keliber": "t of lithium hydroxide monohydrate x 0.8805 t LCE per t (lithium content by molar mass)",
@@ -63,7 +96,12 @@ _PROJECT_ASSUMED = {("de-amg-bitterfeld", "capacity_full"): "A-amg-salts"}
 _PROJECT_CAPACITIES = ("capacity_2024", "capacity_2025", "capacity_2027", "capacity_2030", "capacity_full")
 
 
-def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], str]) -> pd.DataFrame:
+def derivation_rows(
+    tables: dict[str, pd.DataFrame],
+    continent: Callable[[str], str],
+    cost_keys: dict[str, tuple[str, str]],
+    size_sources: dict[str, str],
+) -> pd.DataFrame:
     """The derivations table for the built tables (before validation).
 
     Parameters
@@ -74,6 +112,11 @@ def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], 
     continent
         The continent code of a region (freight and lead times depend on whether a lane stays on
         one continent and on the pair of continents).
+    cost_keys
+        Process or expansion id -> (key of its cost in ``VARIABLE_COST``, stage).
+    size_sources
+        Expansion id -> source of its size (the planned size of a named plant, or A-option-sizes);
+        growth options are sized by their own derivation.
 
     Returns
     -------
@@ -94,10 +137,10 @@ def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], 
         if float(r["variable_cost"]) > 0:
             add("processes", str(pid), "variable_cost",
                 "conversion cost of the stage at Chinese levels x the region's cost level (EU27 1.5, other OECD 1.2)",
-                _cost_inputs(region))  # fmt: skip
-        for f in ("ttr", "ramp_up"):
+                _cost_inputs(cost_keys[str(pid)][0], region, cost_keys[str(pid)][1]))  # fmt: skip
+        for f, (_, time_src) in zip(("ttr", "ramp_up"), F.TTR[cost_keys[str(pid)][1]], strict=True):
             if float(r[f]) > 0:
-                add("processes", str(pid), f, "typical time for the stage", "A-ttr")
+                add("processes", str(pid), f, "typical time for the stage", time_src)
         com = str(out.get(pid, ""))
         if (
             math.isfinite(cap)
@@ -156,14 +199,31 @@ def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], 
             add("recipes", f"{p}/{c}/{k}", "coefficient",
                 "BatPaC 5.1 material intensities per kWh (NMC 811 and 622 averaged, LFP) and the lithium mass fraction"
                 " of the cathode (molar masses)", intensities, "D-cam-mass")  # fmt: skip
+    for p, c, k in zip(rec["process"], rec["commodity"], rec["kind"], strict=True):
+        if k == "output" and c in F.RECOVERY and cost_keys.get(str(p), ("", ""))[0] == "hydromet":
+            region = str(tables["processes"]["region"].get(p, "")) or str(tables["expansions"]["region"].get(p, ""))
+            add("recipes", f"{p}/{c}/{k}", "coefficient",
+                "lower end of the metal content of traded NMC black mass x the EU's minimum recovery by 2027"
+                + ("" if region in F.EU27 else ", taken for refiners outside the EU"),
+                F.RECOVERY_SOURCE + ("" if region in F.EU27 else ";A-recycling"))  # fmt: skip
     for eid, r in tables["expansions"].iterrows():
+        key, stage = cost_keys[str(eid)]
         if str(eid).endswith("-grow"):
-            _growth_rows(add, str(eid), str(r["region"]), float(r["capex"]))
+            _growth_rows(add, str(eid), str(r["region"]), float(r["capex"]), _cost_inputs(key, str(r["region"]), stage))
             continue
         if float(r["variable_cost"]) > 0:
             add("expansions", str(eid), "variable_cost",
                 "conversion cost of the stage at Chinese levels x the region's cost level",
-                _cost_inputs(str(r["region"])))  # fmt: skip
+                _cost_inputs(key, str(r["region"]), stage))  # fmt: skip
+        csrc = str(r["source"])
+        if csrc in _CAPEX_DERIVED and float(r["capex"]) > 0:
+            method, inputs, factor = _CAPEX_DERIVED[csrc]
+            scaled = factor is not None and abs(float(r["capex"]) - factor) > 1e-6 * factor
+            add("expansions", str(eid), "capex", method + (" x a technology or cost-level factor" if scaled else ""),
+                inputs + (";A-capex" if scaled else ""), csrc)  # fmt: skip
+        if float(r["max_size"]) > 0:
+            add("expansions", str(eid), "max_size", "the plant's planned size, or the size of a generic option",
+                size_sources.get(str(eid), "A-option-sizes"))  # fmt: skip
         for f in ("lifetime", "lead_time"):
             if float(r[f]) > 0:
                 add("expansions", str(eid), f, "typical economic life and build time of the stage", "A-capex")
@@ -180,7 +240,7 @@ def derivation_rows(tables: dict[str, pd.DataFrame], continent: Callable[[str], 
     return pd.DataFrame(rows, columns=["table", "row", "field", "method", "inputs", "source"])
 
 
-def _growth_rows(add: Callable[..., None], eid: str, region: str, capex: float) -> None:
+def _growth_rows(add: Callable[..., None], eid: str, region: str, capex: float, cost_ids: str) -> None:
     """Derivations of a growth option's size, capex, variable cost, lead time and lifetime (A-growth-options)."""
     from growth import lead_life_key, stage_of
 
@@ -196,13 +256,16 @@ def _growth_rows(add: Callable[..., None], eid: str, region: str, capex: float) 
         add("expansions", eid, "max_size",
             f"the region's 2024 capacity of {kind} x (growth to 2030 - 1) = x {factor - 1:.3g}",
             f"{size_src};A-utilisation;A-growth-options")  # fmt: skip
+    base_ids = _CAPEX_DERIVED[capex_src][1] if capex_src in _CAPEX_DERIVED else capex_src
     if capex > base * 1.0001:
         add("expansions", eid, "capex", "the stage's capex at Chinese cost level x the region's cost level",
-            f"{capex_src};{_cost_inputs(region)}")  # fmt: skip
+            f"{base_ids};{_level_inputs(region)}")  # fmt: skip
+    elif capex_src in _CAPEX_DERIVED:
+        add("expansions", eid, "capex", _CAPEX_DERIVED[capex_src][0], base_ids, capex_src)
     add("expansions", eid, "variable_cost",
-        "conversion cost of the stage at Chinese levels x the region's cost level", _cost_inputs(region))  # fmt: skip
+        "conversion cost of the stage at Chinese levels x the region's cost level", cost_ids)  # fmt: skip
     stage = stage_of(kind)
-    (_, lead_src), (_, life_src) = F.GROWTH_LEAD_LIFE[lead_life_key(stage, region)]
+    (_, lead_src), (_, life_src) = F.GROWTH_LEAD_LIFE[lead_life_key(stage, region, kind)]
     for f, src in (("lifetime", life_src), ("lead_time", lead_src)):
         how = "typical" if src.startswith("A-") else "published"
         add("expansions", eid, f, f"{how} {f.replace('_', ' ')} of the stage ({stage})", src)

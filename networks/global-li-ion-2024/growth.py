@@ -39,9 +39,14 @@ KINDS = (
 _LABEL = {"pretreatment": "Battery shredding to black mass", "hydromet": "Hydrometallurgical black-mass refining"}
 
 
-def lead_life_key(stage: str, region: str) -> str:
-    """Key of ``GROWTH_LEAD_LIFE`` for a growth option of a stage in a region (Chinese cell lines apart)."""
-    return "cell_cn" if stage == "cell" and region == "CN" else stage
+def lead_life_key(stage: str, region: str, kind: str = "") -> str:
+    """Key of ``GROWTH_LEAD_LIFE`` for a growth option of a kind and stage in a region.
+
+    Chinese cell lines and LFP cathode plants have figures of their own; other kinds take their stage's.
+    """
+    if stage == "cell" and region == "CN":
+        return "cell_cn"
+    return kind if kind in F.GROWTH_LEAD_LIFE else stage
 
 
 def stage_of(kind: str) -> str:
@@ -96,7 +101,7 @@ def growth_options(
         for reg in sorted(r for r, k in cap if k == kind):
             _, owner, tech = largest[(reg, kind)]
             size = cap[(reg, kind)] * (factor - 1.0)
-            (lead, _), (life, _) = F.GROWTH_LEAD_LIFE[lead_life_key(stage, reg)]
+            (lead, _), (life, _) = F.GROWTH_LEAD_LIFE[lead_life_key(stage, reg, kind)]
             label = _LABEL.get(kind) or (names or {}).get(kind, kind)
             out.append(
                 (

@@ -63,12 +63,16 @@ def test_a_value_names_its_inputs_and_holding_costs_inherit_them(net, figs):
     )
     assert val.loc["cobalt_ore", "kind"] == "direct"
     assert val.loc["lithium_hydroxide", "kind"] == "derived"  # one price for both salts is an assumption
-    assert val.loc["pcam", "kind"] == "assumption"
+    assert val.loc["electrolyte", "kind"] == "assumption"
+    # Precursor: SMM's 6- and 8-series prices of 7 Nov 2024 in yuan (P982, P983) at P968.
+    assert (val.loc["pcam", "source"], val.loc["pcam", "kind"]) == ("P982;P983;P968", "derived from direct")
+    assert net.commodities.loc["pcam", "value"] == pytest.approx((65_000 + 80_500) / 2 / 7.1358)
     hold = figs[(figs["table"] == "hubs") & (figs["field"] == "holding_cost")].set_index("row")
     # 10 % of the value a year (P904): derived from direct where the value is.
     assert hold.loc["CN/nickel_sulphate", "source"] == "P904;P969;P968"
     assert hold.loc["CN/nickel_sulphate", "kind"] == "derived from direct"
-    assert hold.loc["CN/pcam", "kind"] == "derived"
+    assert hold.loc["CN/pcam", "kind"] == "derived from direct"
+    assert hold.loc["CN/electrolyte", "kind"] == "derived"
     assert net.hubs.set_index(["region", "commodity"]).loc[("CN", "nickel_sulphate"), "holding_cost"] == (
         pytest.approx(0.10 * 16_556.16, abs=1e-3)
     )
@@ -81,19 +85,35 @@ def test_growth_options_cite_published_build_times_where_one_matches(net, figs, 
     # A spodumene mine built in about two years (P974) with a 20-year life (P975).
     assert (exp.loc["au-lithium_ore-grow", "lead_time"], exp.loc["au-lithium_ore-grow", "lifetime"]) == (2.0, 20.0)
     assert (src[("au-lithium_ore-grow", "lead_time")], src[("au-lithium_ore-grow", "lifetime")]) == ("P974", "P975")
-    # A cell plant outside China: two years (P976); a Chinese line stays at the assumed year.
+    # A cell plant outside China: two years (P976); a Chinese line one year, as a CATL phase (P995).
     cells = [e for e in exp.index if e.endswith("-grow") and "-cell_" in e]
     cn = [e for e in cells if e.startswith("cn-")]
     other = [e for e in cells if not e.startswith("cn-")]
     assert cn
     assert other
     assert {src[(e, "lead_time")] for e in other} == {"P976"}
-    assert {src[(e, "lead_time")] for e in cn} == {"A-growth-options"}
+    assert {src[(e, "lead_time")] for e in cn} == {"P995"}
     assert set(exp.loc[cn, "lead_time"]) == {1.0}
     # Refineries: a 20-year life (P977) and an assumed one-year build.
     refs = [e for e in exp.index if e.endswith("-grow") and "lithium_carbonate" in e]
     assert refs
     assert {src[(e, "lifetime")] for e in refs} == {"P977"}
     assert {src[(e, "lead_time")] for e in refs} == {"A-growth-options"}
-    for fid, quote in {"P974": "started in February 2017", "P975": "20 years", "P977": "20-year initial life"}.items():
+    # LFP cathode plants: one year, the lower end of the construction cycle of LFP projects (P996);
+    # other material plants keep the assumed year.
+    lfp = [e for e in exp.index if e.endswith("-cam_lfp-grow")]
+    nmc = [e for e in exp.index if e.endswith("-cam_nmc-grow")]
+    assert lfp
+    assert nmc
+    assert {src[(e, "lead_time")] for e in lfp} == {"P996"}
+    assert {src[(e, "lead_time")] for e in nmc} == {"A-growth-options"}
+    assert set(exp.loc[lfp + nmc, "lead_time"]) == {1.0}
+    quotes = {
+        "P974": "started in February 2017",
+        "P975": "20 years",
+        "P977": "20-year initial life",
+        "P995": "no more than 12 months",
+        "P996": "1 year to 1.5 years",
+    }
+    for fid, quote in quotes.items():
         assert quote in published[fid]["note"], fid

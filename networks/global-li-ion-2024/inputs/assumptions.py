@@ -9,10 +9,6 @@ from __future__ import annotations
 
 # id -> (title, note)
 ASSUMPTIONS: dict[str, tuple[str, str]] = {
-    "A-fx": (
-        "Euro to dollar conversion",
-        "1 EUR = 1.08 USD, close to the 2024 average; converts euro investment figures.",
-    ),
     "A-demand-split": (
         "Split of battery demand among regions not given by the sources",
         "EV demand outside CN, EU27 and US (15% of the world) is split GB 3.5%, KR 2.5%, RoW 2.5%, CA 2%, NO, JP,"
@@ -84,8 +80,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     "A-recycling": (
         "Recycling volumes and recoveries",
         "End-of-life batteries collected in 2024 by region (CN 250 kt, US 40 kt, EU27 50 kt, RoW 30 kt, KR 20 kt,"
-        " ...); 0.4 t black mass per t shredded; per t black mass 0.08 t LCE (as lithium carbonate, "
-        "A-lithium-salts), 0.10 t Ni and 0.03 t Co recovered; "
+        " ...); 0.4 t black mass per t shredded; refiners outside the EU recover per t black mass what the EU "
+        "requires of its own by 2027 (0.080 t LCE, 0.135 t Ni, 0.045 t Co: figures.py, P999, P1000); "
         "hydrometallurgical capacity and throughput outside China (BE 7/5, DE 3/2, FI 3/2, JP 8/5, US 12/6 kt; "
         "KR 15 and RoW 5 kt plus the black mass no named refiner treats, 60% to Korea (T139: Korean recyclers "
         "rely on European black mass) and 40% to refiners elsewhere in Asia; Korean capacity at 45% utilisation,"
@@ -144,18 +140,22 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     ),
     "A-costs": (
         "Variable costs",
-        "Conversion cost per unit of activity at Chinese cost levels (USD): per t LCE mining 4,000, refining "
-        "3,000; per t Ni 9,000 / 3,500; per t Co 18,000 / 4,000; per t Mn 150 / 1,200; per t graphite 500; per t "
-        "anode 2,000 (natural), 3,500 (synthetic); precursor 2,500; NMC cathode 4,000; LFP cathode 2,500; "
-        "electrolyte 1,500; separator 0.15 USD/m2; cells 20 (NMC) and 16 (LFP) USD/kWh; pack assembly 12 (EV) and"
-        " 10 (storage) USD/kWh; collection 300, shredding 600, hydrometallurgy 2,000 USD/t. EU27 costs are 50% "
-        "higher (P008), other OECD costs 20% higher; mining costs are not scaled by region.",
+        "Conversion cost per unit of activity at Chinese cost levels (USD) where none is published: per t LCE "
+        "refining 3,000; per t Ni mining 9,000, refining 3,500; per t Co 18,000 / 4,000; per t Mn refining 1,200; "
+        "per t anode 2,000 (natural), 3,500 (synthetic); precursor 2,500; NMC cathode 4,000; LFP cathode 2,500; "
+        "electrolyte 1,500; separator 0.15 USD/m2; cells 20 (NMC) and 16 (LFP) USD/kWh; collection 300, "
+        "shredding 600, hydrometallurgy 2,000 USD/t. Lithium, graphite and manganese mines and pack lines cite "
+        "published costs (figures.py: P985-P994). EU27 costs are 50% higher (P008); other OECD costs 20% higher, "
+        "the figure the IEA gives for US cells at equal material costs (P992), taken for the other OECD "
+        "countries and for every stage; mining costs are not scaled by region.",
     ),
     "A-values": (
         "Commodity values",
-        "Round 2024 market prices in USD per unit where the figure set has no price (nickel ore and "
-        "intermediates, manganese ore and sulphate, anode materials, precursor, LFP cathode, electrolyte, "
-        "separator, end-of-life batteries and black mass); they value lost output and held stock.",
+        "Round 2024 market prices in USD per unit where the figure set has no dated 2024 price from a price "
+        "reporter (anode materials 3,500 natural and 4,500 synthetic per t, electrolyte 3,000 per t, separator "
+        "300,000 per Mm2, end-of-life batteries 1,000 and black mass 3,000 per t); they value lost output and "
+        "held stock. The prices found for these were a producer's list, an unattributed summary, undated or "
+        "2025 quotes, and production-scrap indices of one chemistry each, so none was used.",
     ),
     "A-freight": (
         "Transport costs and lead times where no published rate or transit time is used",
@@ -172,7 +172,10 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     "A-ttr": (
         "Recovery and ramp-up times",
         "Time to recover / ramp up, in years: mines 0.5 / 0.5, refineries and material plants 0.25 / 0.25, cell "
-        "plants 0.25 / 0.5, pack lines and recycling 0.1 / 0.1.",
+        "plants 0.25 / 0.5, pack lines and recycling 0.1 / 0.1. They stand for an event that damages a plant. "
+        "Published outages of single plants (README, Provenance) last about as long at mines (median 6 months of "
+        "five) and less at refineries and material plants (about a month, of seven) and cell plants (about 15 "
+        "days, of five), most of them minor events.",
     ),
     "A-capex": (
         "Investment cost of expansion options without a sourced figure",
@@ -181,9 +184,17 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "20,000-25,000 USD per t LCE/yr; spodumene mines 12,000-15,000 and geothermal lithium 30,000 USD per t "
         "LCE/yr; nickel sulphate 15,000-20,000 USD per t Ni/yr; manganese sulphate 6,000 USD per t Mn/yr; anode "
         "plants 12,000 USD per t/yr; graphite mines 2,000-3,000 USD per t/yr; hydrometallurgy 3,000 and shredding"
-        " 500 USD per t/yr; electrolyte 2,000 USD per t/yr; separator USD 1 m per Mm2/yr; cobalt refining 20,000 "
-        "USD per t Co/yr. Building in Europe or the US costs more than in China (P225: 70-130% more), which these"
-        " figures reflect only roughly.",
+        " 500 USD per t/yr; cobalt refining 20,000 USD per t Co/yr. Electrolyte and separator plants cite a "
+        "plant's investment instead (P998, P997). Building in Europe or the US costs more than in China (P225: "
+        "70-130% more), which these figures reflect only roughly.",
+    ),
+    "A-option-sizes": (
+        "Sizes of the generic expansion options",
+        "Each generic option in the EU27 and the US (expansions.csv, ids ending '-build' that are not a named "
+        "plant) may build one plant of about the size recent projects announce: 40 GWh of NMC or 60 GWh of LFP "
+        "cells per member state (CATL Debrecen is 100 GWh, P229), 100 GWh in the US, 60 kt/yr of NMC and 100 "
+        "kt/yr of LFP cathode (Kotka 60 kt/yr, W021), and round sizes for refineries, mines and recycling plants. "
+        "They bound what a plan may build in one place; a plan may build less.",
     ),
     "A-cn-cells-jp": (
         "Japanese-owned cell output in China",
@@ -320,17 +331,18 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     ),
     "D-capex-catl": (
         "Investment per GWh of a Chinese-technology cell plant in Europe",
-        "CATL Debrecen: EUR 7.3 bn (S112) for 100 GWh (P229) = EUR 73 m, about USD 79 m per GWh/yr (A-fx).",
+        "CATL Debrecen: EUR 7.3 bn (S112) for 100 GWh (P229) = EUR 73 m, about USD 78 m per GWh/yr at 1.072 USD "
+        "per EUR (P991: the RBA's USD and EUR rates per AUD, 21 Jun 2024).",
         "medium",
     ),
     "D-capex-calb": (
         "Investment per GWh of CALB Sines",
-        "EUR 2 bn (S124) for 15 GWh (W008), about USD 144 m per GWh/yr.",
+        "EUR 2 bn (S124) for 15 GWh (W008), about USD 143 m per GWh/yr (P991).",
         "low",
     ),
     "D-capex-eu-cells": (
         "Investment per GWh of European cell plants",
-        "EUR 33 bn invested (S047) for over 200 GWh of capacity (S046) = EUR 165 m, about USD 178 m per GWh/yr.",
+        "EUR 33 bn invested (S047) for over 200 GWh of capacity (S046) = EUR 165 m, about USD 177 m per GWh/yr (P991).",
         "medium",
     ),
     "D-capex-cn": (
@@ -340,7 +352,7 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     ),
     "D-capex-cam": (
         "Investment per t/yr of a cathode plant in Europe",
-        "Kotka: about EUR 800 m (S100) for 60 kt/yr (W021) = about USD 14,400 per t/yr; "
+        "Kotka: about EUR 800 m (S100) for 60 kt/yr (W021) = about USD 14,300 per t/yr (P991); "
         "European- and US-technology plants at 1.3x and 1.2x that.",
         "low",
     ),
@@ -447,8 +459,14 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "12,612 USD per t LCE, and the same per t LCE for lithium hydroxide (A-lithium-salts). Nickel sulphate: "
         "26,379 CNY per t of hexahydrate (P969) x 4.478 t per t Ni / 7.1358 = 16,556 USD per t Ni. Natural "
         "graphite: mean of the midpoints of Fastmarkets' -100 mesh flake assessments of 4 Jan (530-577) and 31 "
-        "Oct 2024 (450-470 USD/t) (P972) = 507 USD/t. Cobalt intermediates (P970), refined cobalt (P971) and NMC "
-        "cathode (P973) take their published price as it is.",
+        "Oct 2024 (450-470 USD/t) (P972) = 507 USD/t. Manganese ore: Fastmarkets' 6.29 USD per dmtu of 37 % ore, CIF "
+        "Tianjin, 28 May 2024 (P979), x 100 dmtu per t Mn = 629 USD per t Mn (near the year's high). Manganese "
+        "sulphate: SMM's 6,172 CNY per t of monohydrate, week to 27 Dec 2024 (P981), x 3.076 t per t Mn / 7.1358 "
+        "= 2,661 USD per t Mn. Precursor: mean of the midpoints of SMM's 6-series (63,900-66,100) and 8-series "
+        "(79,500-81,500 CNY/t) prices of 7 Nov 2024 (P982, P983) / 7.1358 = 10,195 USD/t. LFP cathode: midpoint "
+        "of GGII's 2024 range of 30,000-40,000 CNY/t (P984) / 7.1358 = 4,905 USD/t. Nickel in matte (P978), "
+        "cobalt intermediates (P970), refined cobalt (P971) and NMC cathode (P973) take their published price "
+        "as it is.",
         "medium",
     ),
     "D-stocks": (
@@ -593,7 +611,7 @@ GROWTH: dict[str, tuple[str, str, str]] = {
     ),
     "D-capex-cam-cn": (
         "Investment per t/yr of a cathode plant at Chinese cost level",
-        "Kotka: about EUR 800 m (S100) for 60 kt/yr (W021), about USD 14,400 per t/yr in Europe (A-fx); building "
+        "Kotka: about EUR 800 m (S100) for 60 kt/yr (W021), about USD 14,300 per t/yr in Europe (P991); building "
         "in Europe or the US costs 70-130 % more than in China (P225): at the midpoint, 100 % more, USD 7,200 per "
         "t/yr in China.",
         "low",

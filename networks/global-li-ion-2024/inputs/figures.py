@@ -14,7 +14,7 @@ from __future__ import annotations
 
 # --------------------------------------------------------------------------- constants
 LI_TO_LCE = 5.323  # t lithium carbonate equivalent per t Li (stoichiometry: 73.89 / (2 * 6.94))
-EUR_USD = 1.08  # A-fx
+EUR_USD = 0.6665 / 0.6219  # USD per EUR: the RBA's USD and EUR per AUD of 21 Jun 2024 (P991), 1.072
 
 # --------------------------------------------------------------------------- regions
 # id, name, groups, latitude, longitude (a point near the region's industry, for distances)
@@ -188,8 +188,12 @@ REFINING_INPUT = {  # t of ore (in the commodity's unit) per t of refined output
 }
 FLAKE_PER_ANODE = 2.0  # t natural flake per t spherical natural anode material, A-yields
 BLACK_MASS_YIELD = 0.40  # t black mass per t end-of-life batteries or scrap, A-recycling
-# Per t black mass, A-recycling; hydrometallurgical refiners recover lithium as carbonate (P306, A-lithium-salts).
-RECOVERY = {"lithium_carbonate": 0.08, "nickel_sulphate": 0.10, "cobalt_refined": 0.03}
+# Per t black mass: the lower ends of the metal content of traded NMC black mass (Li 3 %, Ni 15 %, Co 5 %,
+# P999) x the EU's minimum recovery by 2027 (lithium 50 %, nickel and cobalt 90 %, P1000); lithium as
+# carbonate (P306, A-lithium-salts): 0.03 x 0.5 x 5.323 = 0.080 t LCE, 0.135 t Ni, 0.045 t Co. Refiners
+# outside the EU are taken to recover the same (A-recycling); the network does not tell LFP black mass apart.
+RECOVERY = {"lithium_carbonate": 0.03 * 0.50 * LI_TO_LCE, "nickel_sulphate": 0.15 * 0.90, "cobalt_refined": 0.05 * 0.90}
+RECOVERY_SOURCE = "P999;P1000"
 
 # --------------------------------------------------------------------------- mining (t/yr)
 # region -> (quantity in source unit, source); lithium in t Li (x LI_TO_LCE), others in t of content.
@@ -277,19 +281,38 @@ BLACK_MASS_REST_SPLIT = {"KR": 0.6, "RoW": 0.4}
 KR_HYDROMET_UTILISATION = 0.45  # T139: Korean recyclers run below 50% utilisation
 
 # --------------------------------------------------------------------------- costs (USD per unit of activity)
-VARIABLE_COST = {  # A-costs, Chinese cost level
-    "lithium_ore": 4_000, "nickel_ore": 9_000, "cobalt_ore": 18_000, "manganese_ore": 150, "natural_graphite": 500,
-    "lithium_carbonate": 3_000, "lithium_hydroxide": 3_000, "nickel_sulphate": 3_500, "cobalt_refined": 4_000, "manganese_sulphate": 1_200,
-    "anode_natural": 2_000, "anode_synthetic": 3_500, "pcam": 2_500, "cam_nmc": 4_000, "cam_lfp": 2_500,
-    "electrolyte": 1_500, "separator": 150_000, "cell_nmc": 2.0e7, "cell_lfp": 1.6e7, "pack_ev": 1.2e7,
-    "pack_ess": 1.0e7, "eol_batteries": 300, "black_mass": 600, "hydromet": 2_000,
+# Conversion cost per unit of activity at Chinese cost level, with source (A-costs where none is published).
+#   Lithium mines: Australian spodumene FOB costs of FY24 per t LCE: Mt Marion A$750 per t of SC6 (P988) x
+#   6.740 t SC6 per t LCE, and Pilgangoora A$654 per t (P989) at 5.3 % Li2O (P990) x 7.630 t per t LCE;
+#   the mean, A$5,022, x 0.6665 USD per AUD (P991). Every lithium mine takes it, brine included.
+#   Graphite mines: mean of Syrah's Balama C1 costs, 464 (P985) and 565 USD/t (P986).
+#   Manganese mines: GEMCO's 1.88 USD per dmtu (P987) x 100 dmtu per t Mn.
+#   Packs: pack price less cell price in BNEF's 2023 survey: BEV 128 - 89 = 39 (P993), LFP 130 - 95 = 35
+#   USD/kWh (P994), for EV and storage packs; this is all the pack adds to its cells (housing, electronics,
+#   assembly and margin), since the network holds no pack components.
+SC6_T_PER_T_LCE = 1 / (0.06 * 73.89 / 29.88)  # t of 6 % Li2O concentrate per t LCE (molar masses)
+AUD_USD = (0.6665, "P991")
+LI_ORE_COST_AUD = (750.0 * SC6_T_PER_T_LCE + 654.0 / (0.053 * 73.89 / 29.88)) / 2
+VARIABLE_COST: dict[str, tuple[float, str]] = {
+    **{k: (v, "A-costs") for k, v in {
+        "nickel_ore": 9_000, "cobalt_ore": 18_000,
+        "lithium_carbonate": 3_000, "lithium_hydroxide": 3_000, "nickel_sulphate": 3_500, "cobalt_refined": 4_000,
+        "manganese_sulphate": 1_200, "anode_natural": 2_000, "anode_synthetic": 3_500, "pcam": 2_500, "cam_nmc": 4_000,
+        "cam_lfp": 2_500, "electrolyte": 1_500, "separator": 150_000, "cell_nmc": 2.0e7, "cell_lfp": 1.6e7,
+        "eol_batteries": 300, "black_mass": 600, "hydromet": 2_000,
+    }.items()},
+    "lithium_ore": (LI_ORE_COST_AUD * AUD_USD[0], "P988;P989;P990;P991"),
+    "natural_graphite": ((464.0 + 565.0) / 2, "P985;P986"),
+    "manganese_ore": (1.88 * 100, "P987"),
+    "pack_ev": ((128.0 - 89.0) * 1e6, "P993"),
+    "pack_ess": ((130.0 - 95.0) * 1e6, "P994"),
 }
 COST_LEVEL = {"EU": (1.5, "P008"), "HIGH": (1.2, "A-costs")}  # EU +50%; other OECD +20%; mining not scaled
+COST_LEVEL_US = "P992"  # the other OECD countries' level is the US's published one (IEA: cells +20 %)
 HIGH_COST = {"US", "CA", "KR", "JP", "AU", "GB", "NO"}
 # Commodity values in USD per unit, for pricing lost output and holding stock: 2024 prices where the
 # figure set has one (direct, or D-values: converted to the network's unit), A-values elsewhere.
 CNY_USD = (7.1358, "P968")  # yuan per US dollar, central parity of 24 Jul 2024
-SC6_T_PER_T_LCE = 1 / (0.06 * 73.89 / 29.88)  # t of 6 % Li2O concentrate per t LCE (molar masses)
 NISO4_T_PER_T_NI = 262.85 / 58.69  # t of nickel sulphate hexahydrate per t Ni (molar masses)
 VALUE_DERIVED: dict[str, tuple[float, str, str]] = {  # commodity -> (USD per unit, method, inputs), D-values
     "lithium_ore": (
@@ -308,6 +331,27 @@ VALUE_DERIVED: dict[str, tuple[float, str, str]] = {  # commodity -> (USD per un
         "mean of the midpoints of Fastmarkets' 4 Jan (530-577) and 31 Oct 2024 (450-470) assessments",
         "P972",
     ),
+    "manganese_ore": (
+        6.29 * 100,
+        "Fastmarkets' 6.29 USD per dmtu (37 % Mn, CIF Tianjin, 28 May 2024, near the year's high) x 100 dmtu per t Mn",
+        "P979",
+    ),
+    "manganese_sulphate": (
+        6_172.0 * 169.01 / 54.94 / CNY_USD[0],
+        "6,172 CNY per t of monohydrate (week to 27 Dec 2024) x 3.076 t per t Mn / 7.1358 CNY per USD",
+        "P981;P968",
+    ),
+    "pcam": (
+        ((63_900.0 + 66_100.0) / 2 + (79_500.0 + 81_500.0) / 2) / 2 / CNY_USD[0],
+        "mean of the midpoints of SMM's 6-series (63,900-66,100) and 8-series (79,500-81,500 CNY/t) power-battery "
+        "precursor prices of 7 Nov 2024 (the network's NMC averages 622 and 811) / 7.1358 CNY per USD",
+        "P982;P983;P968",
+    ),
+    "cam_lfp": (
+        (30_000.0 + 40_000.0) / 2 / CNY_USD[0],
+        "midpoint of GGII's 2024 range, 30,000-40,000 CNY/t / 7.1358 CNY per USD",
+        "P984;P968",
+    ),
     "lithium_hydroxide": (
         90_000.0 / CNY_USD[0],
         "lithium carbonate's 2024 average per t LCE, 90,000 CNY/t / 7.1358 CNY per USD, for either salt",
@@ -315,10 +359,9 @@ VALUE_DERIVED: dict[str, tuple[float, str, str]] = {  # commodity -> (USD per un
     ),
 }
 VALUE = {  # USD per unit and source; the derived values are added from VALUE_DERIVED below
-    "nickel_ore": (14_000, "A-values"), "cobalt_ore": (12_625, "P970"), "cobalt_refined": (25_678.91, "P971"),
-    "manganese_ore": (200, "A-values"), "manganese_sulphate": (2_000, "A-values"),
-    "anode_natural": (3_500, "A-values"), "anode_synthetic": (4_500, "A-values"), "pcam": (9_000, "A-values"),
-    "cam_nmc": (27_683, "P973"), "cam_lfp": (5_000, "A-values"), "electrolyte": (3_000, "A-values"),
+    "nickel_ore": (12_651, "P978"), "cobalt_ore": (12_625, "P970"), "cobalt_refined": (25_678.91, "P971"),
+    "anode_natural": (3_500, "A-values"), "anode_synthetic": (4_500, "A-values"),
+    "cam_nmc": (27_683, "P973"), "electrolyte": (3_000, "A-values"),
     "separator": (300_000, "A-values"), "cell_nmc": (75e6, "P025"), "cell_lfp": (60e6, "P024"),
     "pack_ev": (97e6, "P220"), "pack_ess": (70e6, "P214"), "eol_batteries": (1_000, "A-values"),
     "black_mass": (3_000, "A-values"),
@@ -372,8 +415,11 @@ TRANSIT_DAYS: dict[frozenset[str], tuple[float, str, str]] = {
     frozenset({"EU"}): (2.0, "P965", "road"),  # full truckload, 550-1,300 km
 }
 LEAD_TIME_ASSUMED = {True: 0.04, False: 0.12}  # years, within / between the other continents, A-freight
-TTR = {"mining": (0.5, 0.5), "refining": (0.25, 0.25), "material": (0.25, 0.25), "cell": (0.25, 0.5),
-       "pack": (0.1, 0.1), "recycling": (0.1, 0.1)}  # (ttr, ramp_up) in years, A-ttr
+_T = "A-ttr"
+TTR: dict[str, tuple[tuple[float, str], tuple[float, str]]] = {  # ((ttr, source), (ramp_up, source)) in years
+    "mining": ((0.5, _T), (0.5, _T)), "refining": ((0.25, _T), (0.25, _T)), "material": ((0.25, _T), (0.25, _T)),
+    "cell": ((0.25, _T), (0.5, _T)), "pack": ((0.1, _T), (0.1, _T)), "recycling": ((0.1, _T), (0.1, _T)),
+}
 
 # --------------------------------------------------------------------------- expansions
 # (id, name, region, kind, max size, capex USD per unit/yr, capex source, owner, technology, lead time)
@@ -445,9 +491,9 @@ EXPANSIONS += [
      "NO", "NO", 2),
     ("de-pretreatment-new", "Battery shredding to black mass (DE)", "DE", "pretreatment", 50_000.0, 500.0, "A-capex",
      "DE", "DE", 1),
-    ("pl-electrolyte-kr", "Electrolyte plant, Korean technology (PL)", "PL", "electrolyte", 100_000.0, 2_000.0, "A-capex",
+    ("pl-electrolyte-kr", "Electrolyte plant, Korean technology (PL)", "PL", "electrolyte", 100_000.0, 70e6 / 80_000, "P998",
      "KR", "KR", 2),
-    ("hu-separator-cn", "Separator plant, Chinese technology (HU)", "HU", "separator", 2_000.0, 1.0e6, "A-capex", "CN",
+    ("hu-separator-cn", "Separator plant, Chinese technology (HU)", "HU", "separator", 2_000.0, 270e6 / 350, "P997", "CN",
      "CN", 2),
     ("fi-cobalt_refined-new", "Cobalt refinery expansion (Kokkola, FI)", "FI", "cobalt_refined", 10_000.0, 20_000.0,
      "A-capex", "BE", "BE", 2),
@@ -476,7 +522,7 @@ GROWTH_CAPEX: dict[str, tuple[float, str]] = {
     "manganese_sulphate": (6_000.0, "A-capex"), "pcam": (8_000.0, "A-capex"),
     "cam_nmc": (800e6 * EUR_USD / 60_000 / 2.0, "D-capex-cam-cn"), "cam_lfp": (10_000.0, "A-capex"),
     "anode_natural": (12_000.0, "A-capex"), "anode_synthetic": (12_000.0, "A-capex"),
-    "electrolyte": (2_000.0, "A-capex"), "separator": (1.0e6, "A-capex"),
+    "electrolyte": (70e6 / 80_000, "P998"), "separator": (270e6 / 350, "P997"),
     "cell_nmc": (1.0e8 / 1.46, "D-capex-cn"), "cell_lfp": (1.0e8 / 1.46, "D-capex-cn"),
     "pretreatment": (500.0, "A-capex"), "hydromet": (3_000.0, "A-capex"),
 }
@@ -490,7 +536,8 @@ PACK_YEAR = 2030  # A-packs: pack growth options reach the demand of this year
 _G = "A-growth-options"
 GROWTH_LEAD_LIFE: dict[str, tuple[tuple[float, str], tuple[float, str]]] = {
     "mining": ((2.0, "P974"), (20.0, "P975")), "refining": ((1.0, _G), (20.0, "P977")),
-    "material": ((1.0, _G), (20.0, _G)), "cell": ((2.0, "P976"), (15.0, _G)), "cell_cn": ((1.0, _G), (15.0, _G)),
+    "material": ((1.0, _G), (20.0, _G)), "cam_lfp": ((1.0, "P996"), (20.0, _G)), "cell": ((2.0, "P976"), (15.0, _G)),
+    "cell_cn": ((1.0, "P995"), (15.0, _G)),
     "recycling": ((1.0, _G), (20.0, _G)), "pack": ((1.0, "A-packs"), (15.0, "A-packs")),
 }
 
