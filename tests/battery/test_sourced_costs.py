@@ -64,8 +64,14 @@ def test_pack_costs_and_regional_levels(net, figs):
         ("P993;P992", "derived from direct"),
         ("P993;A-costs", "derived"),
     ]
+    # Cells: 9 % of SMM's 0.34 CNY/Wh for a 280 Ah LFP cell is outside materials, at 7.1358 CNY per USD;
+    # NMC lines are taken to cost the same per kWh (an assumption among the inputs).
+    assert _cost(net, "cn-cells-lfp") == pytest.approx(0.34 * 0.09 / 7.1358 * 1e9)
+    assert _cost(net, "cn-cells-nmc") == _cost(net, "cn-cells-lfp")
+    assert figs.loc[("processes", "cn-cells-lfp", "variable_cost"), "kind"] == "derived from direct"
+    assert figs.loc[("processes", "cn-cells-nmc", "variable_cost"), "kind"] == "derived"
     # A cost still assumed stays an assumption; a mine's cost is not scaled, so it cites no level.
-    assert figs.loc[("processes", "cn-cells-nmc", "variable_cost"), "kind"] == "assumption"
+    assert figs.loc[("processes", "cn-anode_natural", "variable_cost"), "kind"] == "assumption"
     assert figs.loc[("processes", "fi-nickel_ore", "variable_cost"), "source"] == "A-costs"
 
 
@@ -139,6 +145,7 @@ def test_the_new_figures_hold_their_numbers(published):
         "P998": "80,000 tons per year",
         "P999": "15-25% nickel, 5-15% cobalt, 3-5% lithium",
         "P1000": "90% by 2027",
+        "P1001": "about 9%",
     }
     for fid, quote in quotes.items():
         assert quote in published[fid]["note"], fid

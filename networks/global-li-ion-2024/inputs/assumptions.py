@@ -143,11 +143,12 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Conversion cost per unit of activity at Chinese cost levels (USD) where none is published: per t LCE "
         "refining 3,000; per t Ni mining 9,000, refining 3,500; per t Co 18,000 / 4,000; per t Mn refining 1,200; "
         "per t anode 2,000 (natural), 3,500 (synthetic); precursor 2,500; NMC cathode 4,000; LFP cathode 2,500; "
-        "electrolyte 1,500; separator 0.15 USD/m2; cells 20 (NMC) and 16 (LFP) USD/kWh; collection 300, "
-        "shredding 600, hydrometallurgy 2,000 USD/t. Lithium, graphite and manganese mines and pack lines cite "
-        "published costs (figures.py: P985-P994). EU27 costs are 50% higher (P008); other OECD costs 20% higher, "
-        "the figure the IEA gives for US cells at equal material costs (P992), taken for the other OECD "
-        "countries and for every stage; mining costs are not scaled by region.",
+        "electrolyte 1,500; separator 0.15 USD/m2; collection 300, shredding 600, hydrometallurgy 2,000 USD/t. "
+        "Lithium, graphite and manganese mines, LFP cell lines and pack lines cite published costs (figures.py: "
+        "P985-P994, P1001); NMC cell lines are taken to cost what LFP lines do per kWh, for want of a split. "
+        "EU27 costs are 50% higher (P008); other OECD costs 20% higher, the figure the IEA gives for US cells at "
+        "equal material costs (P992), taken for the other OECD countries and for every stage; mining costs are "
+        "not scaled by region.",
     ),
     "A-values": (
         "Commodity values",

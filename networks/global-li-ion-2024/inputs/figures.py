@@ -291,6 +291,7 @@ KR_HYDROMET_UTILISATION = 0.45  # T139: Korean recyclers run below 50% utilisati
 #   USD/kWh (P994), for EV and storage packs; this is all the pack adds to its cells (housing, electronics,
 #   assembly and margin), since the network holds no pack components.
 SC6_T_PER_T_LCE = 1 / (0.06 * 73.89 / 29.88)  # t of 6 % Li2O concentrate per t LCE (molar masses)
+CNY_USD = (7.1358, "P968")  # yuan per US dollar, central parity of 24 Jul 2024
 AUD_USD = (0.6665, "P991")
 LI_ORE_COST_AUD = (750.0 * SC6_T_PER_T_LCE + 654.0 / (0.053 * 73.89 / 29.88)) / 2
 VARIABLE_COST: dict[str, tuple[float, str]] = {
@@ -298,12 +299,17 @@ VARIABLE_COST: dict[str, tuple[float, str]] = {
         "nickel_ore": 9_000, "cobalt_ore": 18_000,
         "lithium_carbonate": 3_000, "lithium_hydroxide": 3_000, "nickel_sulphate": 3_500, "cobalt_refined": 4_000,
         "manganese_sulphate": 1_200, "anode_natural": 2_000, "anode_synthetic": 3_500, "pcam": 2_500, "cam_nmc": 4_000,
-        "cam_lfp": 2_500, "electrolyte": 1_500, "separator": 150_000, "cell_nmc": 2.0e7, "cell_lfp": 1.6e7,
+        "cam_lfp": 2_500, "electrolyte": 1_500, "separator": 150_000,
         "eol_batteries": 300, "black_mass": 600, "hydromet": 2_000,
     }.items()},
     "lithium_ore": (LI_ORE_COST_AUD * AUD_USD[0], "P988;P989;P990;P991"),
     "natural_graphite": ((464.0 + 565.0) / 2, "P985;P986"),
     "manganese_ore": (1.88 * 100, "P987"),
+    # Cells: what SMM's cost model of a 280 Ah LFP cell puts outside materials (labour, depreciation,
+    # plant overheads), 9 % of 0.34 CNY/Wh (P1001), / 7.1358 CNY per USD = 4.29 USD/kWh; NMC cells are
+    # taken to cost the same per kWh to make (A-costs: no published split for them).
+    "cell_lfp": (0.34 * 0.09 / CNY_USD[0] * 1e9, "P1001;P968"),
+    "cell_nmc": (0.34 * 0.09 / CNY_USD[0] * 1e9, "P1001;P968;A-costs"),
     "pack_ev": ((128.0 - 89.0) * 1e6, "P993"),
     "pack_ess": ((130.0 - 95.0) * 1e6, "P994"),
 }
@@ -312,7 +318,6 @@ COST_LEVEL_US = "P992"  # the other OECD countries' level is the US's published 
 HIGH_COST = {"US", "CA", "KR", "JP", "AU", "GB", "NO"}
 # Commodity values in USD per unit, for pricing lost output and holding stock: 2024 prices where the
 # figure set has one (direct, or D-values: converted to the network's unit), A-values elsewhere.
-CNY_USD = (7.1358, "P968")  # yuan per US dollar, central parity of 24 Jul 2024
 NISO4_T_PER_T_NI = 262.85 / 58.69  # t of nickel sulphate hexahydrate per t Ni (molar masses)
 VALUE_DERIVED: dict[str, tuple[float, str, str]] = {  # commodity -> (USD per unit, method, inputs), D-values
     "lithium_ore": (
