@@ -28,7 +28,7 @@ import assumptions as A  # noqa: E402, N812
 import figures as F  # noqa: E402, N812
 from chain import build_chain, recipe  # noqa: E402
 from derive import derivation_rows  # noqa: E402
-from freight import lane_cost, lane_lead_time  # noqa: E402
+from freight import lane_cost, lane_lead_time, region_km  # noqa: E402
 from growth import growth_options, pack_options, stage_of  # noqa: E402
 
 from valuechain.network import NetworkBuilder, save_network  # noqa: E402
@@ -359,7 +359,7 @@ def add_route(b: NetworkBuilder, seen: set, com: str, o: str, d: str, flow: floa
         com,
         o,
         d,
-        cost=round(lane_cost(com, continent(o), continent(d))[0], 6),
+        cost=round(lane_cost(com, continent(o), continent(d), region_km(o, d))[0], 6),
         tariff=0.0,
         lead_time=round(lane_lead_time(continent(o), continent(d))[0], 6),
         baseline_flow=flow,

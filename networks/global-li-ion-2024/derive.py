@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import figures as F  # noqa: N812
 import pandas as pd
-from freight import lane_cost, lane_lead_time
+from freight import lane_cost, lane_lead_time, region_km
 
 _OECD = set(F.HIGH_COST)
 _UTILISATIONS = {
@@ -165,7 +165,8 @@ def derivation_rows(
     for rid, r in tables["routes"].iterrows():
         o, d = continent(str(r["origin"])), continent(str(r["destination"]))
         if float(r["cost"]) > 0:
-            _, method, inputs = lane_cost(str(r["commodity"]), o, d)
+            km = region_km(str(r["origin"]), str(r["destination"]))
+            _, method, inputs = lane_cost(str(r["commodity"]), o, d, km)
             add("routes", str(rid), "cost", method, inputs, "D-freight")
         if float(r["lead_time"]) > 0:
             _, method, inputs = lane_lead_time(o, d)

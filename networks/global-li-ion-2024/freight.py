@@ -2,7 +2,8 @@
 
 A lane's cost is the published freight rate of the commodity's mode per tonne (container or bulk
 concentrate) times the tonnes shipped per unit of the commodity; containers within Asia pay the
-published intra-Asia rate, other lanes within a continent half of the intercontinental cost (an
+published intra-Asia rate, lanes within Europe the published road rate per km of a full truckload
+over the road distance, other lanes within a continent half of the intercontinental cost (an
 assumption). Its lead time is the published port-to-port transit time between its two
 continents where one is in the figure set, and an assumed time otherwise. The functions return
 the method and the source ids of the inputs with the number, so that the derivations table names
@@ -13,7 +14,35 @@ from __future__ import annotations
 
 import figures as F  # noqa: N812
 
+from valuechain.network.balancing import great_circle_km
+
 DAYS_PER_YEAR = 365.0
+_COORDS = {rid: (lat, lon) for rid, _, _, lat, lon in F.REGIONS}
+
+
+def region_km(origin: str, destination: str) -> float:
+    """Great-circle distance in km between two regions of the network (their coordinates in REGIONS)."""
+    return great_circle_km(*_COORDS[origin], *_COORDS[destination])
+
+
+def road_rate() -> tuple[float, float]:
+    """Published road freight in USD per t-km of great-circle distance, and the corridors' road/great-circle ratio.
+
+    The mean contract rate per km of the five corridors (P1002), at the RBA's cross rate (P991), for 24 t
+    (P965), times the mean ratio of each corridor's road km (its rate / its rate per km) to the
+    great-circle km between its cities.
+
+    Examples
+    --------
+    >>> usd_per_tkm, circuity = road_rate()
+    >>> round(circuity, 3), round(usd_per_tkm * 1000, 2)
+    (1.17, 69.79)
+    """
+    per_km = [eur_km for _, eur_km, _, _ in F.ROAD_CORRIDORS.values()]
+    ratios = [trip / eur_km / great_circle_km(*a, *b) for trip, eur_km, a, b in F.ROAD_CORRIDORS.values()]
+    circuity = sum(ratios) / len(ratios)
+    usd_per_truck_km = sum(per_km) / len(per_km) * F.EUR_USD
+    return usd_per_truck_km / F.ROAD_PAYLOAD[0] * circuity, circuity
 
 
 def rate_per_tonne(mode: str) -> tuple[float, str]:
@@ -56,8 +85,13 @@ def _mode_and_tonnes(com: str) -> tuple[str, float, str, str]:
     return mode, tonnes, "t shipped per unit (molar masses)", ""
 
 
-def lane_cost(com: str, origin_continent: str, destination_continent: str) -> tuple[float, str, str]:
+def lane_cost(
+    com: str, origin_continent: str, destination_continent: str, km: float | None = None
+) -> tuple[float, str, str]:
     """Freight per unit of ``com`` on a lane between two continents: (USD per unit, method, inputs).
+
+    ``km`` is the great-circle distance of the lane (``region_km``); lanes within Europe that give it go
+    by road.
 
     Examples
     --------
@@ -76,6 +110,14 @@ def lane_cost(com: str, origin_continent: str, destination_continent: str) -> tu
             return cost * share, f"freight per unit, x {share:g} within a continent", "A-freight"
         return cost, "freight per unit on an intercontinental lane", "A-freight"
     mode, tonnes, how, t_src = _mode_and_tonnes(com)
+    if same and origin_continent == "EU" and km is not None:
+        usd_tkm, circuity = road_rate()
+        inputs = ";".join(i for i in (F.ROAD_RATE_SOURCE, "P991", F.ROAD_PAYLOAD[1], t_src) if i)
+        method = (f"road freight, {usd_tkm * 1000:.2f} USD per t per 1,000 km of great-circle distance (contract "
+                  f"rates per km for 24 t, road km {circuity:.3f} x great-circle) x {km:,.0f} km")  # fmt: skip
+        if tonnes != 1.0:
+            method += f" x {tonnes:,.4g} {how}"
+        return usd_tkm * km * tonnes, method, inputs
     if same and mode == "container" and origin_continent == "AS":
         mode = "container-asia"
     rate, r_src = rate_per_tonne(mode)

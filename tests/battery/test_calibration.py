@@ -175,7 +175,7 @@ def test_out_of_sample_t084_t088_t090_china_artificial_graphite_exports(net):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the unsourced 'other uses' demand at China's refining hub absorbs its refined cobalt: Korea gets 14 % from China",
+    reason="the unsourced 'other uses' demand at China's refining hub absorbs its refined cobalt: Korea gets 13 % from China",
 )
 def test_out_of_sample_t116_korea_cobalt_compounds_from_china(net):
     # T116 (2022): 72.8 % of Korea's imports of cobalt oxides and hydroxides come from China.

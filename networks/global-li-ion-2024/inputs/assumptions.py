@@ -154,14 +154,15 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Commodity values",
         "Round 2024 market prices in USD per unit where the figure set has no dated 2024 price from a price "
         "reporter (anode materials 3,500 natural and 4,500 synthetic per t, electrolyte 3,000 per t, separator "
-        "300,000 per Mm2, end-of-life batteries 1,000 and black mass 3,000 per t); they value lost output and "
-        "held stock. The prices found for these were a producer's list, an unattributed summary, undated or "
-        "2025 quotes, and production-scrap indices of one chemistry each, so none was used.",
+        "300,000 per Mm2, end-of-life batteries 1,000 per t); they value lost output and "
+        "held stock. The prices found for these were a producer's list, an unattributed summary, and undated "
+        "or 2025 quotes, so none was used; no price per t of end-of-life batteries was found.",
     ),
     "A-freight": (
         "Transport costs and lead times where no published rate or transit time is used",
-        "Lanes within a continent cost half of the intercontinental freight (no published short-sea, rail or "
-        "truck rate is in the figure set). Freight per unit on an intercontinental lane for the commodities "
+        "Lanes within a continent other than Asia (containers) and Europe (road, P1002) cost half of the "
+        "intercontinental freight (no published rail or truck rate of the Americas or Africa is in the figure "
+        "set). Freight per unit on an intercontinental lane for the commodities "
         "whose shipped mass per unit rests on an unpublished mix: nickel ore and intermediates 200 USD/t Ni, "
         "cobalt hydroxide and refined cobalt 300 USD/t Co, manganese ore 30 USD/t Mn, separator film 20,000 "
         "USD/Mm2. Lead time 0.04 year within a continent and 0.12 year between continents where no published "
@@ -444,7 +445,10 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "(1 t per t), and cells at 4,000 t per GWh for NMC (250 Wh/kg, P953) and 5,882 t per GWh for LFP (170"
         " Wh/kg, midpoint of 160-180, P954). Bulk: spodumene concentrate at 50 USD/t (P952) x 6.740 t of 6 %"
         " Li2O concentrate per t LCE (0.06 x 73.89 / 29.88 = 0.1484 t LCE per t) = 337 USD/t LCE. Half of it "
-        "within a continent (A-freight). Lead time: published transit times / 365, port to port: Asia-Europe "
+        "within a continent (A-freight), but within Asia (the intra-Asia container rate, P958) and Europe "
+        "(road: 1.336 EUR per truck-km, P1002, for 24 t, P965, at P991, over the great-circle distance x 1.170, "
+        "the road/great-circle ratio of P1002's corridors). Lead time: published transit times / 365, port to "
+        "port: Asia-Europe "
         "37.7 days (P955), Asia-North America 17 days (16-18, P956), Asia-South America 25 days (P957), within "
         "Asia 8 days (Shanghai-Jakarta, P959), Europe-North America 11 days (Hamburg-New York, P960), Europe-"
         "South America 33 days (Buenos Aires-Barcelona, P961), Africa-Asia 35 days (Durban-Shanghai, P962), "
@@ -465,7 +469,10 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "sulphate: SMM's 6,172 CNY per t of monohydrate, week to 27 Dec 2024 (P981), x 3.076 t per t Mn / 7.1358 "
         "= 2,661 USD per t Mn. Precursor: mean of the midpoints of SMM's 6-series (63,900-66,100) and 8-series "
         "(79,500-81,500 CNY/t) prices of 7 Nov 2024 (P982, P983) / 7.1358 = 10,195 USD/t. LFP cathode: midpoint "
-        "of GGII's 2024 range of 30,000-40,000 CNY/t (P984) / 7.1358 = 4,905 USD/t. Nickel in matte (P978), "
+        "of GGII's 2024 range of 30,000-40,000 CNY/t (P984) / 7.1358 = 4,905 USD/t. Black mass: the midpoint of "
+        "April 2024's payables for NMC black mass, 72 % (P1003), of its nickel and cobalt at the lower end of the "
+        "traded content, 15 % and 5 % (P999), at 16,335 USD/t of LME nickel (P1004) and 25,679 of refined cobalt "
+        "(P971) = 2,689 USD/t. Nickel in matte (P978), "
         "cobalt intermediates (P970), refined cobalt (P971) and NMC cathode (P973) take their published price "
         "as it is.",
         "medium",

@@ -357,6 +357,13 @@ VALUE_DERIVED: dict[str, tuple[float, str, str]] = {  # commodity -> (USD per un
         "midpoint of GGII's 2024 range, 30,000-40,000 CNY/t / 7.1358 CNY per USD",
         "P984;P968",
     ),
+    "black_mass": (
+        (0.69 + 0.75) / 2 * (0.15 * 16_335.0 + 0.05 * 25_678.91),
+        "the midpoint of April 2024's payables, 69-75 % of contained nickel and cobalt value (P1003), on the "
+        "lower end of traded NMC black mass's content, 15 % Ni and 5 % Co (P999), at the LME's July 2024 "
+        "nickel average, 16,335 USD/t (P1004), and refined cobalt's import price (P971)",
+        "P1003;P999;P1004;P971",
+    ),
     "lithium_hydroxide": (
         90_000.0 / CNY_USD[0],
         "lithium carbonate's 2024 average per t LCE, 90,000 CNY/t / 7.1358 CNY per USD, for either salt",
@@ -369,7 +376,6 @@ VALUE = {  # USD per unit and source; the derived values are added from VALUE_DE
     "cam_nmc": (27_683, "P973"), "electrolyte": (3_000, "A-values"),
     "separator": (300_000, "A-values"), "cell_nmc": (75e6, "P025"), "cell_lfp": (60e6, "P024"),
     "pack_ev": (97e6, "P220"), "pack_ess": (70e6, "P214"), "eol_batteries": (1_000, "A-values"),
-    "black_mass": (3_000, "A-values"),
 } | {cid: (v, "D-values") for cid, (v, _, _) in VALUE_DERIVED.items()}
 # Freight (D-freight). An intercontinental lane costs the published rate of its mode per tonne x the
 # tonnes shipped per unit of the commodity; a lane within a continent half of that (A-freight).
@@ -405,6 +411,19 @@ FREIGHT_ASSUMED = {
     "nickel_ore": 200, "cobalt_ore": 300, "cobalt_refined": 300, "manganese_ore": 30, "separator": 20_000,
 }
 INTRA_CONTINENT_FREIGHT = 0.5  # share of the intercontinental cost within a continent (but containers in Asia), A-freight
+# Within Europe goods go by road: the mean of five Q4 2024 contract rates per km of the European Road Freight
+# Rate Benchmark (1.15, 1.42, 1.52, 1.14, 1.45 EUR/km, P1002) for a full truckload of 24 t (P965), over the
+# road distance: the great-circle distance between two regions x the corridors' mean ratio of road km (the
+# rate of the trip / its rate per km, P1002) to great-circle km between the cities (coordinates below).
+ROAD_CORRIDORS = {  # (EUR per trip, EUR per km, (lat, lon) of the two cities), P1002
+    "Madrid-Paris": (1_458.0, 1.15, (40.42, -3.70), (48.86, 2.35)),
+    "Paris-Madrid": (1_803.0, 1.42, (48.86, 2.35), (40.42, -3.70)),
+    "Warsaw-Duisburg": (1_646.0, 1.52, (52.23, 21.01), (51.43, 6.76)),
+    "Duisburg-Warsaw": (1_235.0, 1.14, (51.43, 6.76), (52.23, 21.01)),
+    "Duisburg-Vienna": (1_386.0, 1.45, (51.43, 6.76), (48.21, 16.37)),
+}
+ROAD_RATE_SOURCE = "P1002"
+ROAD_PAYLOAD = (24.0, "P965")  # t per full truckload
 # Lead time by pair of continents, in days: published transit times (D-freight), port to port by sea
 # except within Europe, where goods go by road (a full truckload covers 550-1,300 km in two days).
 TRANSIT_DAYS: dict[frozenset[str], tuple[float, str, str]] = {
