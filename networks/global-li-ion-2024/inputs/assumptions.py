@@ -91,9 +91,10 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     ),
     "A-mines": (
         "Mine output not in the project's figure set",
-        "Lithium: Brazil 10 kt Li, Canada 4 kt Li; nickel: Finland 30 kt Ni; cobalt: Indonesia 28 kt, Morocco 2 "
-        "kt Co; manganese: China 1.0 Mt, Brazil and India 0.6 Mt, RoW 2.3 Mt Mn; graphite: RoW 50 kt. Approximate"
-        " recollections of USGS Mineral Commodity Summaries 2025; to be checked against its data release.",
+        "Lithium: Brazil 10 kt Li, Canada 4 kt Li; nickel: Finland 30 kt Ni; cobalt: Morocco 2 kt Co; manganese: "
+        "China 1.0 Mt, Brazil and India 0.6 Mt, RoW 2.3 Mt Mn; graphite: RoW 50 kt. Approximate recollections of "
+        "USGS Mineral Commodity Summaries 2025, whose chapter tables are not in the stored sources; relays of it "
+        "were found for Indonesia's cobalt (28 kt, P1005) but not for these.",
     ),
     "A-ni-world": (
         "World nickel mine output 2024",

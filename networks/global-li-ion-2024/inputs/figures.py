@@ -203,7 +203,7 @@ LITHIUM_WORLD = (240_000, "P049")  # RoW = world - listed
 NICKEL_MINES = {"ID": (2_200_000, "P265"), "PH": (387_000, "P267"), "CA": (158_700, "P270"), "AU": (149_100, "P271"),
                 "CN": (112_600, "P272"), "FI": (30_000, "A-mines")}
 NICKEL_WORLD = (3_700_000, "A-ni-world")  # RoW = world - listed (Russia P268, New Caledonia P269, others)
-COBALT_MINES = {"CD": (200_800, "P059"), "ID": (28_000, "A-mines"), "CA": (4_500, "P062"), "PH": (4_100, "P063"),
+COBALT_MINES = {"CD": (200_800, "P059"), "ID": (28_000, "P1005"), "CA": (4_500, "P062"), "PH": (4_100, "P063"),
                 "AU": (3_600, "P064"), "MA": (2_000, "A-mines")}
 COBALT_DRC_SHARE = (0.741, "P060")  # world = DRC / share
 CD_COBALT_CN_OWNED = 0.6  # A-ownership: share of DRC output from Chinese-owned mines
