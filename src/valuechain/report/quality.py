@@ -40,10 +40,13 @@ def caveats(net: Network, counts: pd.DataFrame | None, calib: pd.DataFrame | Non
     if counts is not None and "total" in counts.index and fmt.num(counts.at["total", "total"]) > 0:
         tot = {k: fmt.num(v) for k, v in counts.loc["total"].items()}
         n = tot["total"]
+        rest = n - sum(tot.get(k, 0.0) for k in ("direct", "derived from direct", "derived", "assumption"))
         out.append(
             f"Of the network's {round(n):,} figures, {fmt.pct(tot['direct'] / n)} come straight from a published "
-            f"source, {fmt.pct(tot['derived'] / n)} are derived from cited inputs and "
-            f"{fmt.pct(tot['assumption'] / n)} are assumptions with a stated reason."
+            f"source, {fmt.pct(tot.get('derived from direct', 0.0) / n)} are computed from published inputs only, "
+            f"{fmt.pct(tot['derived'] / n)} are computed from inputs that include assumptions and "
+            f"{fmt.pct(tot['assumption'] / n)} are assumptions with a stated reason"
+            + (f"; {fmt.pct(rest / n)} have no source or one of another form." if rest > 0 else ".")
         )
     routes = net.routes
     if len(routes):
@@ -94,8 +97,11 @@ def _calibration_rows(calib: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "Figure": str(r.description),
+                "Source": str(r.source),
                 "Published": str(r.published),
                 "Network": show(r.network),
+                "Difference": f"{100 * fmt.num(r.difference):+.1f} {'%' if relative else 'pp'}",
+                "Tolerance": str(r.tolerance),
                 "Accepted range": rng,
                 "Passes": "yes" if r.passed else "NO",
             }
@@ -127,9 +133,11 @@ def data_quality(rep: Report, run: StudyRun, heading: str) -> None:
             tab.map(lambda v: f"{int(v):,}").reset_index(),
             "Where the figures come from",
             index=False,
-            caption="Numbers of figures (non-zero numbers in the network's tables) by stage and by the kind of the "
-            "row's source: direct (published, seed fact or observed trade), derived (computed from cited inputs), "
-            "assumption (stated with its reason).",
+            caption="Numbers of figures (non-zero numbers in the network's tables; the coefficient that sets a "
+            "process's unit of activity is not one) by stage and by the kind of their source: direct (published, "
+            "seed fact or observed trade), derived from direct (computed from published inputs only), derived "
+            "(computed from inputs that include assumptions), assumption (stated with its reason). A figure the "
+            "network's derivations table names has the kind of its own inputs; any other takes its row's source.",
         )
     if calib is not None and len(calib):
         rep.add_table(

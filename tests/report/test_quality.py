@@ -1,0 +1,51 @@
+"""The report's data-quality section: the provenance sentence and the calibration table."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import valuechain as vc
+from valuechain.network.calibration import calibration_report
+from valuechain.network.provenance import provenance_counts
+from valuechain.report.quality import _calibration_rows, caveats
+
+
+@pytest.fixture(scope="module")
+def net() -> vc.Network:
+    return vc.load_network("global-li-ion-2024")
+
+
+def test_the_provenance_sentence_accounts_for_every_figure(net: vc.Network) -> None:
+    counts = provenance_counts(net)
+    sentence = caveats(net, counts, None)[0]
+    shares = [float(x) for x in re.findall(r"(\d+)%", sentence)]
+    tot = counts.loc["total"]
+    # Each kind's share, in the order the sentence gives them, and together every figure.
+    expected = [tot[k] / tot["total"] * 100 for k in ("direct", "derived from direct", "derived", "assumption")]
+    assert shares == pytest.approx(expected, abs=0.5)
+    assert sum(shares) == pytest.approx(100, abs=2)
+    assert "computed from published inputs only" in sentence
+
+
+def test_the_calibration_table_names_source_difference_and_tolerance(net: vc.Network) -> None:
+    calib = calibration_report(net)
+    rows = _calibration_rows(calib)
+    assert list(rows.columns) == [
+        "Figure",
+        "Source",
+        "Published",
+        "Network",
+        "Difference",
+        "Tolerance",
+        "Accepted range",
+        "Passes",
+    ]
+    assert rows["Source"].tolist() == calib["source"].astype(str).tolist()
+    # Shares differ in points, totals in per cent of the target.
+    share = calib.index[calib["kind"] == "share"][0]
+    total = calib.index[calib["kind"] == "total"][0]
+    assert rows.loc[share, "Difference"].endswith(" pp")
+    assert rows.loc[total, "Difference"].endswith(" %")
+    assert rows.loc[share, "Difference"] == f"{100 * calib.loc[share, 'difference']:+.1f} pp"
