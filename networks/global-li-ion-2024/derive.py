@@ -68,8 +68,9 @@ def _pin_ids() -> dict[str, list[str]]:
     return out
 
 
-#: Investment per unit of a named option that rests on a derivation: (method, inputs, unscaled value).
-_CAPEX_DERIVED: dict[str, tuple[str, str, float | None]] = {
+#: Investment per unit of an option that rests on a derivation: (method, inputs, the derivation's value, which an
+#: option scaled by a technology or cost-level factor departs from).
+_CAPEX_DERIVED: dict[str, tuple[str, str, float]] = {
     "D-capex-catl": ("CATL Debrecen's investment / its capacity, in USD", "S112;P229;P991", 7.3e9 * F.EUR_USD / 100),
     "D-capex-calb": ("CALB Sines' investment / its capacity, in USD", "S124;W008;P991", 2.0e9 * F.EUR_USD / 15),
     "D-capex-eu-cells": (
@@ -80,8 +81,8 @@ _CAPEX_DERIVED: dict[str, tuple[str, str, float | None]] = {
     "D-capex-cam": ("Kotka's investment / its capacity, in USD", "S100;W021;P991", 800e6 * F.EUR_USD / 60_000),
     "D-capex-cn": ("North American cell plants' USD 100 m per GWh / 1.46", "P223", 1.0e8 / 1.46),
     "D-capex-cam-cn": (
-        "Kotka's investment / its capacity, in USD, halved for Chinese cost level",
-        "S100;W021;P991;A-capex",
+        "Kotka's investment / its capacity, in USD, / 2: building in Europe costs 70-130 % more than in China",
+        "S100;W021;P991;P225",
         800e6 * F.EUR_USD / 60_000 / 2.0,
     ),
 }
@@ -218,8 +219,8 @@ def derivation_rows(
                 _cost_inputs(key, str(r["region"]), stage))  # fmt: skip
         csrc = str(r["source"])
         if csrc in _CAPEX_DERIVED and float(r["capex"]) > 0:
-            method, inputs, factor = _CAPEX_DERIVED[csrc]
-            scaled = factor is not None and abs(float(r["capex"]) - factor) > 1e-6 * factor
+            method, inputs, base = _CAPEX_DERIVED[csrc]
+            scaled = abs(float(r["capex"]) - base) > 1e-6 * base
             add("expansions", str(eid), "capex", method + (" x a technology or cost-level factor" if scaled else ""),
                 inputs + (";A-capex" if scaled else ""), csrc)  # fmt: skip
         if float(r["max_size"]) > 0:

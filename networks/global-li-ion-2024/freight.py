@@ -112,7 +112,7 @@ def lane_cost(
     mode, tonnes, how, t_src = _mode_and_tonnes(com)
     if same and origin_continent == "EU" and km is not None:
         usd_tkm, circuity = road_rate()
-        inputs = ";".join(i for i in (F.ROAD_RATE_SOURCE, "P991", F.ROAD_PAYLOAD[1], t_src) if i)
+        inputs = ";".join(i for i in (F.ROAD_RATE_SOURCE, F.EUR_USD_SOURCE, F.ROAD_PAYLOAD[1], t_src) if i)
         method = (f"road freight, {usd_tkm * 1000:.2f} USD per t per 1,000 km of great-circle distance (contract "
                   f"rates per km for 24 t, road km {circuity:.3f} x great-circle) x {km:,.0f} km")  # fmt: skip
         if tonnes != 1.0:

@@ -94,6 +94,9 @@ def test_investment_and_sizes_of_named_options(global_net, figs):
     # CATL Debrecen: EUR 7.3 bn for 100 GWh, in USD per GWh/yr.
     assert exp.loc["de-cells-lfp-cn", "capex"] == pytest.approx(7.3e9 * usd_per_eur / 100, abs=0.01)
     assert figs.loc[("expansions", "de-cells-lfp-cn", "capex"), "source"] == "S112;P229;P991"
+    # At Chinese cost level, Kotka's investment halved: building in Europe costs 70-130 % more (P225).
+    assert global_net.expansions.loc["cn-cam_nmc-grow", "capex"] == pytest.approx(800e6 * usd_per_eur / 60_000 / 2)
+    assert figs.loc[("expansions", "cn-cam_nmc-grow", "capex"), "source"] == "S100;W021;P991;P225"
     # European technology at 1.3 x Kotka's investment: the factor is an assumption.
     assert figs.loc[("expansions", "de-cam_nmc-eu", "capex"), "source"] == "S100;W021;P991;A-capex"
     # Dongwha: USD 70 m for 80 kt/yr; Asahi Kasei: USD 270 m for 350 Mm2/yr.

@@ -621,7 +621,7 @@ GROWTH: dict[str, tuple[str, str, str]] = {
     "D-capex-cam-cn": (
         "Investment per t/yr of a cathode plant at Chinese cost level",
         "Kotka: about EUR 800 m (S100) for 60 kt/yr (W021), about USD 14,300 per t/yr in Europe (P991); building "
-        "in Europe or the US costs 70-130 % more than in China (P225): at the midpoint, 100 % more, USD 7,200 per "
+        "in Europe or the US costs 70-130 % more than in China (P225): at the midpoint, 100 % more, USD 7,100 per "
         "t/yr in China.",
         "low",
     ),

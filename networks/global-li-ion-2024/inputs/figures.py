@@ -15,6 +15,7 @@ from __future__ import annotations
 # --------------------------------------------------------------------------- constants
 LI_TO_LCE = 5.323  # t lithium carbonate equivalent per t Li (stoichiometry: 73.89 / (2 * 6.94))
 EUR_USD = 0.6665 / 0.6219  # USD per EUR: the RBA's USD and EUR per AUD of 21 Jun 2024 (P991), 1.072
+EUR_USD_SOURCE = "P991"
 
 # --------------------------------------------------------------------------- regions
 # id, name, groups, latitude, longitude (a point near the region's industry, for distances)
@@ -287,9 +288,9 @@ KR_HYDROMET_UTILISATION = 0.45  # T139: Korean recyclers run below 50% utilisati
 #   the mean, A$5,022, x 0.6665 USD per AUD (P991). Every lithium mine takes it, brine included.
 #   Graphite mines: mean of Syrah's Balama C1 costs, 464 (P985) and 565 USD/t (P986).
 #   Manganese mines: GEMCO's 1.88 USD per dmtu (P987) x 100 dmtu per t Mn.
-#   Packs: pack price less cell price in BNEF's 2023 survey: BEV 128 - 89 = 39 (P993), LFP 130 - 95 = 35
-#   USD/kWh (P994), for EV and storage packs; this is all the pack adds to its cells (housing, electronics,
-#   assembly and margin), since the network holds no pack components.
+#   Packs: pack price less cell price in BNEF's 2023 survey: BEV packs 128 - 89 = 39 USD/kWh (P993) for EV
+#   packs, LFP packs 130 - 95 = 35 (P994) for storage packs (all LFP); this is all a pack adds to its cells
+#   (housing, electronics, assembly and margin), since the network holds no pack components.
 SC6_T_PER_T_LCE = 1 / (0.06 * 73.89 / 29.88)  # t of 6 % Li2O concentrate per t LCE (molar masses)
 CNY_USD = (7.1358, "P968")  # yuan per US dollar, central parity of 24 Jul 2024
 AUD_USD = (0.6665, "P991")
