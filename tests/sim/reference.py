@@ -30,13 +30,17 @@ def route_limit(capacity: float, baseline: float, multiplier: float) -> float:
     return min(capacity, multiplier * baseline)
 
 
-def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistry_switching=True, ramp_depth=0):
+def reference_simulate(
+    net, shocks, mode="pro-rata", substitution=True, chemistry_switching=True, ramp_depth=0, spare_ramp=False
+):
     """Simulate every scenario of ``shocks``; return arrays labelled in the network's row order.
 
     Re-sourcing also refills stocks toward their order-up-to level and runs processes on the
     alternatives of their short inputs whose recourse is allowed (``substitution``,
     ``chemistry_switching``). A route multiplier above 1 (front-loading) ships extra from what
     its origin spares, kept at the destination above its level (``valuechain.sim.full``).
+    ``spare_ramp``: a process's capacity above its plan comes online over its ``ramp_up``, from the
+    first period it runs above its plan.
 
     Returns a dict: ``served`` (S, T, demand rows), ``activity`` (S, T, processes),
     ``flow`` (S, T, routes), ``stock`` and ``supply`` (S, T, hubs in ``net.hub_ids`` order).
@@ -48,6 +52,7 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
     base = {p: float(a) * f for p, a in net.baseline_activity.items()}
     cap = {p: float(c) * f for p, c in procs["capacity"].items()}
     region = procs["region"].to_dict()
+    spare_ramp_of = {p: float(r) / f for p, r in procs["ramp_up"].items()}  # in simulation periods
 
     inputs = {p: {} for p in procs.index}
     outputs = {p: {} for p in procs.index}
@@ -143,11 +148,18 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
         lvl = dict(level)
         xpipe = dict.fromkeys(hubs, 0.0)
         ramp_start = {}  # (process, input hub) -> first period the input was short
+        above = {}  # process -> first period it ran above its plan (spare_ramp)
         for t in range(n_t):
             mp = {p: shocks.process_capacity[s, t, c] for p, c in pcol.items()}
             mr = {r: shocks.route_capacity[s, t, c] for r, c in rcol.items()}
             md = shocks.demand[s, t]
             plan = {p: min(base[p], scaled(cap[p], mp[p])) for p in procs.index}
+            top = {p: scaled(cap[p], mp[p]) for p in procs.index}  # what a pull may run a process up to
+            if spare_ramp:
+                for p in procs.index:
+                    k = spare_ramp_of[p]
+                    online = 1.0 if k <= 0 else min(1.0, (t - above.get(p, t) + 1) / k)
+                    top[p] = plan[p] + max(top[p] - plan[p], 0.0) * online
 
             def target(use, mr=mr, md=md, plan=plan):
                 kind, x, coef = use
@@ -183,7 +195,7 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                     avail[h] += qty
 
             def pull(
-                h, need, depth=0, deep=False, mr=mr, mp=mp, left=left, flow=flow, act=act, deliver=deliver, lvl=lvl
+                h, need, depth=0, deep=False, mr=mr, top=top, left=left, flow=flow, act=act, deliver=deliver, lvl=lvl
             ):
                 """Spare supply brought to hub h, up to need: over open routes, then from spare capacity.
 
@@ -219,7 +231,7 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                     if need - got <= 0:
                         continue
                     y = outputs[p][h]
-                    x = min(scaled(cap[p], mp[p]) - act[p], (need - got) / y)
+                    x = min(top[p] - act[p], (need - got) / y)
                     if x <= 0:
                         continue
                     for g, coef in sorted(inputs[p].items()):  # in the order of the hubs' labels
@@ -313,6 +325,9 @@ def reference_simulate(net, shocks, mode="pro-rata", substitution=True, chemistr
                         )
                     for h, y in outputs[p].items():
                         deliver(h, act[p] * y, ("output", p, h) in lagged)
+            for p in procs.index:
+                if p not in above and act[p] > plan[p] * (1 + 1e-9) + 1e-12:
+                    above[p] = t
             stock = {h: min(max(left[h], 0.0), lvl[h]) for h in hubs}
             # what is kept above the stock level stays pulled-forward stock, with what lagged
             # routes pulled forward into the hub (it arrives next period)

@@ -52,7 +52,8 @@ def networks(draw):
         }
         cap = math.inf if rng.random() < 0.15 else amount(5, 100)
         base = None if rng.random() < 0.2 and math.isfinite(cap) else amount(0, min(cap, 100))
-        b.add_process(f"p{i}", region=reg, capacity=cap, baseline_activity=base, inputs=ins, outputs=outs)
+        ramp = float(rng.choice([0.0, 0.25, 0.5, 1.0]))  # periods to bring spare capacity online (spare_ramp)
+        b.add_process(f"p{i}", region=reg, capacity=cap, baseline_activity=base, inputs=ins, outputs=outs, ramp_up=ramp)
         hubs |= {(reg, c) for c in [*ins, *outs]}
         if ins and rng.random() < 0.5:
             # an alternative to one input: another commodity of an earlier layer

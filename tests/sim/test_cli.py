@@ -70,7 +70,11 @@ def test_criticality_lists_the_top_processes(capsys):
         (["simulate", "toy-battery", "--ramp-depth", "-1"], "--ramp-depth must be an integer >= 0 or 'all'"),
         (
             ["simulate", "toy-battery", "--samples", "4", "--workers", "1", "--ramp-depth", "all"],
-            "--ramp-depth runs on this machine only",
+            "--ramp-depth and --spare-ramp run on this machine only",
+        ),
+        (
+            ["simulate", "toy-battery", "--samples", "4", "--workers", "1", "--spare-ramp"],
+            "--ramp-depth and --spare-ramp run on this machine only",
         ),
         (["simulate", "toy-battery", "--outages", "3", "--samples", "2"], "not --samples and --outages"),
         (["simulate", "no-such-network"], "no network named 'no-such-network'"),
@@ -127,3 +131,22 @@ def test_simulate_ramps_up_the_whole_chain_when_asked(tmp_path):
         short[depth] = pd.read_csv(out / "hubs.csv", index_col="hub")["shortfall"].sum()
     assert short["0"] == pytest.approx(25.0)
     assert short["all"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_simulate_brings_spare_capacity_online_over_ramp_up_when_asked(tmp_path):
+    # toy-battery's German cell plant stops for a year. Over the whole chain China's cell plants and
+    # their suppliers make up for it at once, and nothing is lost; with --spare-ramp their spare
+    # capacity comes online over their ramp_up (2 to 3 months) and Germany is short for the first
+    # months (2.9 GWh measured).
+    (tmp_path / "cut.yaml").write_text(
+        "name: de-cells-cut\nshocks:\n  - {type: Outage, target: de-cells, severity: 1, start: 2025-01, duration: 12}\n"
+    )
+    short = {}
+    for extra in ([], ["--spare-ramp"]):
+        out = tmp_path / f"out-{len(extra)}"
+        args = ["simulate", "toy-battery", "--scenario", str(tmp_path / "cut.yaml"), "--periods", "12", "--start"]
+        args += ["2025-01", "--mode", "re-sourcing", "--ramp-depth", "all", *extra, "--out", str(out)]
+        assert run(args) == 0
+        short[len(extra)] = pd.read_csv(out / "hubs.csv", index_col="hub")["shortfall"].sum()
+    assert short[0] == pytest.approx(0.0, abs=1e-9)
+    assert short[1] == pytest.approx(2.903, abs=1e-3)

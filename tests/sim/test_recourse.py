@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference import reference_simulate
 from strategies import networks, shock_arrays, storage_network
 
 import valuechain as vc
@@ -288,6 +289,45 @@ def test_a_shortfall_ramps_up_spare_capacity_two_steps_up_the_chain_by_hand():
         np.testing.assert_allclose(ds["activity"].sel(process="mine").to_numpy().ravel(), [5.0, 5.0])
     ds = simulate(net, sh, mode="pro-rata").dataset
     np.testing.assert_allclose(ds["served"].sel(hub="B:metal").to_numpy().ravel(), [0.0, 5.0])
+
+
+def test_spare_capacity_comes_online_over_ramp_up_by_hand():
+    # As above, with the mine bringing its spare capacity online over 4 months and the refinery over
+    # 2, and plant-b down for 4 months; the whole chain pulls. The mine may run 5 + 5 x min(1, k / 4)
+    # in the k-th month it is asked for more (k = 1, 2, ...), the refinery 5 + 5 x min(1, k / 2): the
+    # mine binds, and B gets 1.25, 2.5, 3.75, then 5. Once online the capacity stays online. Without
+    # spare_ramp B is served in full from the first month.
+    b = vc.NetworkBuilder("ramp", year=2024, period="month")
+    for r in ("A", "B"):
+        b.add_region(r)
+    b.add_commodity("ore", unit="t", stage="mining", value=1.0)
+    b.add_commodity("metal", unit="t", stage="product", value=2.0)
+    b.add_process("mine", region="A", capacity=10.0, baseline_activity=5.0, outputs={"ore": 1.0}, ramp_up=4.0)
+    b.add_process(
+        "refine-a", region="A", capacity=10.0, baseline_activity=5.0, inputs={"ore": 1.0}, outputs={"metal": 1.0},
+        ramp_up=2.0,
+    )  # fmt: skip
+    b.add_process("plant-b", region="B", capacity=5.0, baseline_activity=5.0, outputs={"metal": 1.0})
+    b.add_demand("A", "metal", quantity=5.0)
+    b.add_demand("B", "metal", quantity=5.0)
+    b.add_route("a-b", "metal", "A", "B", capacity=10.0, baseline_flow=0.0)
+    net = b.build()
+    sh = ShockArrays.baseline(net, default_periods(net, 5), ["plant-b-down"])
+    sh.process_capacity[0, 0:4, net.processes.index.get_loc("plant-b")] = 0.0
+    ds = simulate(net, sh, mode="re-sourcing", ramp_depth=None, spare_ramp=True).dataset
+    np.testing.assert_allclose(ds["served"].sel(hub="B:metal").to_numpy().ravel(), [1.25, 2.5, 3.75, 5.0, 5.0])
+    np.testing.assert_allclose(ds["activity"].sel(process="mine").to_numpy().ravel(), [6.25, 7.5, 8.75, 10.0, 5.0])
+    np.testing.assert_allclose(ds["activity"].sel(process="refine-a").to_numpy().ravel(), [6.25, 7.5, 8.75, 10.0, 5.0])
+    ref = reference_simulate(net, sh, "re-sourcing", ramp_depth=None, spare_ramp=True)
+    np.testing.assert_allclose(ref["activity"][0, :, net.processes.index.get_loc("mine")], [6.25, 7.5, 8.75, 10.0, 5.0])
+    ds = simulate(net, sh, mode="re-sourcing", ramp_depth=None).dataset
+    np.testing.assert_allclose(ds["served"].sel(hub="B:metal").to_numpy().ravel(), [5.0] * 5)
+
+
+@pytest.mark.parametrize("value", [1, "yes", None])
+def test_a_bad_spare_ramp_is_refused_with_what_was_expected(value):
+    with pytest.raises(ScenarioError, match=r"spare_ramp.*True or False"):
+        simulate(_two_region_metal(), mode="re-sourcing", spare_ramp=value)
 
 
 @pytest.mark.parametrize("depth", [-1, 1.5, True, "all"])

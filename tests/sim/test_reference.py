@@ -37,9 +37,10 @@ def test_kernel_matches_reference(data):
     net = data.draw(networks())
     sh = data.draw(shock_arrays(net))
     depth = data.draw(st.sampled_from([0, 1, 2, None]))  # how far up re-sourcing ramps up spare capacity
+    online = data.draw(st.booleans())  # whether spare capacity comes online over the processes' ramp_up
     for mode in ("pro-rata", "re-sourcing"):
-        ds = simulate(net, sh, mode=mode, ramp_depth=depth).dataset
-        ref = reference_simulate(net, sh, mode, ramp_depth=depth)
+        ds = simulate(net, sh, mode=mode, ramp_depth=depth, spare_ramp=online).dataset
+        ref = reference_simulate(net, sh, mode, ramp_depth=depth, spare_ramp=online)
         _close(_by_label(ds, "activity", "process", net.processes.index), ref["activity"])
         _close(_by_label(ds, "flow", "route", net.routes.index), ref["flow"])
         _close(_by_label(ds, "stock", "hub", net.hub_ids), ref["stock"])
@@ -64,3 +65,26 @@ def test_kernel_matches_reference_with_a_recourse_forbidden(data):
     _close(_by_label(ds, "activity", "process", net.processes.index), ref["activity"])
     _close(_by_label(ds, "flow", "route", net.routes.index), ref["flow"])
     _close(_by_label(ds, "served", "hub", net.hub_ids), _hub_served(net, ref))
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_spare_capacity_with_no_ramp_comes_online_at_once(data):
+    # a process whose ramp_up is 0 brings all its spare capacity online in the first period, as
+    # without spare_ramp
+    import warnings
+
+    from valuechain.errors import NetworkWarning
+    from valuechain.network.model import Network
+
+    net = data.draw(networks())
+    tables = dict(net.tables)
+    tables["processes"] = tables["processes"].assign(ramp_up=0.0)
+    with warnings.catch_warnings():  # (random networks need not balance; the strategy builds them so)
+        warnings.simplefilter("ignore", NetworkWarning)
+        flat = Network.from_frames(net.name, tables, year=net.year, period=net.period)
+    sh = data.draw(shock_arrays(flat))
+    at_once = simulate(flat, sh, mode="re-sourcing", ramp_depth=None).dataset
+    ramped = simulate(flat, sh, mode="re-sourcing", ramp_depth=None, spare_ramp=True).dataset
+    for name in ("activity", "flow", "served"):
+        np.testing.assert_array_equal(at_once[name].to_numpy(), ramped[name].to_numpy())

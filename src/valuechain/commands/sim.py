@@ -286,6 +286,14 @@ def simulate_cmd(
             "producers), a number, or 'all' (the whole chain, as the optimiser's programs).",
         ),
     ] = "0",
+    spare_ramp: Annotated[
+        bool,
+        typer.Option(
+            "--spare-ramp",
+            help="Re-sourcing brings a plant's spare capacity online over its ramp_up (a share each month) "
+            "instead of at once.",
+        ),
+    ] = False,
 ) -> None:
     """Run a scenario, an ensemble of samples or the baseline through a network, month by month."""
     from valuechain.network import load_network
@@ -306,8 +314,10 @@ def simulate_cmd(
     if forbidden and (workers is not None or scheduler is not None):
         raise ScenarioError("--forbid runs on this machine only; leave out --workers and --scheduler")
     depth = _ramp_depth(ramp_depth)
-    if depth != 0 and (workers is not None or scheduler is not None):
-        raise ScenarioError("--ramp-depth runs on this machine only; leave out --workers and --scheduler")
+    if (depth != 0 or spare_ramp) and (workers is not None or scheduler is not None):
+        raise ScenarioError(
+            "--ramp-depth and --spare-ramp run on this machine only; leave out --workers and --scheduler"
+        )
     if out is not None:
         from valuechain._output import check_out_dir
 
@@ -332,7 +342,7 @@ def simulate_cmd(
         res = simulate(
             net, shocks, periods=periods, start=start, mode=mode, progress=True, keep="summary" if ensemble else "full",
             substitution="substitution" not in forbidden, chemistry_switching="chemistry_switching" not in forbidden,
-            ramp_depth=depth,
+            ramp_depth=depth, spare_ramp=spare_ramp,
         )  # fmt: skip
     _summary(res, what)
     if out is not None:

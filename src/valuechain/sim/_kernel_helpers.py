@@ -14,6 +14,7 @@ __all__ = [
     "_dry_sums",
     "_front_extra",
     "_least_share",
+    "_online",
     "_pull_block",
     "_pull_chain",
     "_pull_deep",
@@ -310,6 +311,17 @@ def _pull_spare(  # type: ignore[no-untyped-def]
         left[hh, b] += fr[s, 1]
         fr[s - 1, 3] = fr[s, 1]
         s -= 1
+
+
+@njit(inline="always", cache=True)
+def _online(ramp, start, t, n_t):  # type: ignore[no-untyped-def]
+    # share of a process's spare capacity online in period t when it comes online over `ramp`
+    # periods from `start`, the first period it ran above its plan (n_t: not yet, so t): 1 / ramp
+    # in that period, 1 / ramp more each period after; all of it at once without a ramp
+    if ramp <= 0.0:
+        return 1.0
+    s = t if start >= n_t else start
+    return min(1.0, (t - s + 1) / ramp)
 
 
 @njit(cache=True)

@@ -118,6 +118,7 @@ class SimArrays:
     hub_stage: pd.Index
     hub_unit: pd.Index
     process_ttr: np.ndarray
+    process_ramp: np.ndarray = field(default_factory=lambda: np.zeros(0))  # ramp_up in periods, per process
     lagged: list[str] = field(default_factory=list)
 
     @property
@@ -157,14 +158,20 @@ class SimArrays:
         return int(got)
 
     def recourse_args(
-        self, substitution: bool = True, chemistry_switching: bool = True, ramp_depth: int | None = 0
+        self,
+        substitution: bool = True,
+        chemistry_switching: bool = True,
+        ramp_depth: int | None = 0,
+        spare_ramp: bool = False,
     ) -> tuple[np.ndarray, ...]:
         """Return the re-sourcing recourse arrays the full kernel takes, with the allowed alternatives only.
 
         ``substitution`` allows the alternatives of the named recourse "substitution" (materials),
         ``chemistry_switching`` those of "chemistry_switching" (cell chemistries). ``ramp_depth``
         is how many steps up the chain a pull may go (``None``: the whole chain,
-        :attr:`pull_depth`), as the last array.
+        :attr:`pull_depth`), as the last array but one. ``spare_ramp`` brings a plant's spare
+        capacity online over its ``ramp_up`` (the last array: each process's ramp in periods, or
+        empty: at once).
         """
         if ramp_depth is None:
             depth = self.pull_depth
@@ -181,7 +188,8 @@ class SimArrays:
             kept = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
             ptr = kept[self.alt_ptr]
             alt = (ptr, *(a[keep] for a in (self.alt_in, self.alt_hub, self.alt_coef, self.alt_share, self.alt_ramp)))
-        return (self.refill, *alt, np.array([depth], dtype=np.int64))
+        ramp = self.process_ramp if spare_ramp else np.zeros(0)
+        return (self.refill, *alt, np.array([depth], dtype=np.int64), ramp)
 
 
 def _finite(x: np.ndarray) -> np.ndarray:
@@ -484,6 +492,7 @@ def _compile(network: Network, period_months: int) -> SimArrays:
     alt_p = alt["_p"].to_numpy(dtype=np.int64) if len(alt) else np.zeros(0, dtype=np.int64)
     act = net.baseline_activity.loc[pid].to_numpy(dtype=float)
     ttr = procs["ttr"].loc[pid].to_numpy(dtype=float) * PERIODS[net.period] / period_months
+    ramp = procs["ramp_up"].loc[pid].to_numpy(dtype=float) * PERIODS[net.period] / period_months
 
     # the run starts from the baseline: lagged edges carry their baseline delivery into period 0
     pipe0 = np.zeros(n_h)
@@ -551,5 +560,6 @@ def _compile(network: Network, period_months: int) -> SimArrays:
         hub_stage=pd.Index([str(stage[c]) for c in hub_com], name="stage"),
         hub_unit=pd.Index([str(unit[c]) for c in hub_com], name="unit"),
         process_ttr=ttr,
+        process_ramp=ramp,
         lagged=lag_labels,
     )

@@ -24,7 +24,10 @@ and period ``t``:
    ``ramp_depth`` steps up the chain (the whole chain: spare capacity anywhere upstream runs at
    once, as in the optimiser's programs); a producer pulls for its inputs in the order of their
    hubs' labels, each for no more than the ones before it hold, and a hub below its level passes
-   on what is pulled to it and stays as far below it. It then hands every use
+   on what is pulled to it and stays as far below it. With ``spare_ramp`` a process's capacity
+   above its plan comes online over its ramp (periods): a pull may run it up to its plan plus
+   ``min(1, k / ramp)`` of that spare in the ``k``-th period from the first in which it ran above
+   its plan (``k = 1`` while it never has); once online it stays online. It then hands every use
    ``target x min(1, supply / total target)`` (pro rata). In re-sourcing mode a hub with a
    refill rate then orders ``refill_rate x (level - what it has left)`` from spare supply, the
    same way (when the gap is more than a billionth of the level). A *process* runs at
@@ -84,6 +87,7 @@ from valuechain.sim._kernel_helpers import (
     _dry_sums,
     _front_extra,
     _least_share,
+    _online,
     _pull_block,
     _pull_chain,
     _pull_deep,
@@ -106,7 +110,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     pull_ptr, pull_route, prod_ptr, prod_out,
     base_act, capacity, route_base, route_cap, demand_qty, stock0, stock_level, pipe0,
     ev_ptr, ev_kind, ev_item, ev_val, weight, n_t, resourcing, block,
-    refill, alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp, ramp_depth,
+    refill, alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp, ramp_depth, spare_ramp,
     demand_hub, demand_value, has_inputs, cell_proc, cell_slot, cell_yield, base_cells,
     lost_value_t, short_periods, worst_share, lost_cells,
     e_short, e_dem, p_dry, first_sum, earliest,
@@ -127,6 +131,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     """
     n_s = weight.shape[0]
     depth = ramp_depth[0]  # steps up the chain a re-sourcing pull may go
+    ramped = resourcing and spare_ramp.shape[0] > 0  # spare capacity comes online over ramp_up
     n_h = stock0.shape[0]
     n_p = base_act.shape[0]
     n_r = route_base.shape[0]
@@ -178,6 +183,11 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
         rtar = np.empty((n_r, nb))
         dtar = np.empty((n_d, nb))
         pcap = np.empty((n_p, nb) if resourcing else (0, nb))
+        # with ramped spare capacity the pulls see pcap_r: the plan plus the share of the spare that
+        # has come online, from the first period the process was asked to run above its plan
+        pcap_r = np.empty((n_p, nb) if ramped else (0, nb))
+        pull_start = np.full((n_p if ramped else 0, nb), n_t, dtype=np.int64)
+        pc = pcap_r if ramped else pcap
         rlim = np.empty((n_r, nb) if resourcing else (0, nb))
         for p in range(n_p):
             for b in range(nb):
@@ -254,6 +264,12 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             hext[r_from[i]] = True
                     else:
                         dtar[i, b] = v
+            if ramped:
+                for p in range(n_p):
+                    for b in range(nb):
+                        pcap_r[p, b] = plan[p, b] + max(pcap[p, b] - plan[p, b], 0.0) * _online(
+                            spare_ramp[p], pull_start[p, b], t, n_t
+                        )
             for n in range(n_nodes):
                 i = order_idx[n]
                 if order_kind[n] == 0:
@@ -266,13 +282,13 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             deficit[b] = qsum[b] - avail[h, b]
                         if depth > 0:
                             _pull_chain(
-                                h, nb, deficit, got, depth, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                                h, nb, deficit, got, depth, done, avail, left, pipe, act, flow, rlim, pc, lvl,
                                 r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                                 in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                             )  # fmt: skip
                         else:
                             _pull_block(
-                                h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                                h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pc, lvl,
                                 r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                                 in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                             )  # fmt: skip
@@ -295,13 +311,13 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                         if ask:
                             if depth > 0:
                                 _pull_chain(
-                                    h, nb, deficit, got, depth, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                                    h, nb, deficit, got, depth, done, avail, left, pipe, act, flow, rlim, pc, lvl,
                                     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                                     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                                 )  # fmt: skip
                             else:
                                 _pull_block(
-                                    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                                    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pc, lvl,
                                     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                                     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                                 )  # fmt: skip
@@ -324,7 +340,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                                 ask = ask or deficit[b] > 0.0
                             if ask:
                                 _pull_deep(
-                                    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                                    h, nb, deficit, got, done, avail, left, pipe, act, flow, rlim, pc, lvl,
                                     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                                     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                                 )  # fmt: skip
@@ -416,7 +432,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             _substitute(
                                 p, nb, t, n_t, depth, plan, hratio, alt_start, alt_got,
                                 alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
-                                done, avail, left, pipe, act, flow, rlim, pcap, lvl,
+                                done, avail, left, pipe, act, flow, rlim, pc, lvl,
                                 r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                                 in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                             )  # fmt: skip
@@ -515,6 +531,11 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                     row = out_stock[t, h, s0 : s0 + nb]
                     for b in range(nb):
                         row[b] = min(max(left[h, b], 0.0), lv_h)
+            if ramped:  # note the first period each process ran above its plan
+                for p in range(n_p):
+                    for b in range(nb):
+                        if pull_start[p, b] == n_t and act[p, b] > plan[p, b] * (1.0 + 1e-9) + 1e-12:
+                            pull_start[p, b] = t
             if w_act:
                 for p in range(n_p):
                     row = out_act[t, p, s0 : s0 + nb]

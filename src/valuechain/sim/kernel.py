@@ -295,7 +295,10 @@ def in_cache(kernel: Any) -> bool:
 
 
 def no_recourse(n_h: int, n_p: int) -> tuple[np.ndarray, ...]:
-    """Recourse arrays with no refill, no alternatives and pulls one step up, for ``n_h`` hubs and ``n_p`` processes."""
+    """Recourse arrays with no refill, no alternatives, pulls one step up and spare capacity at once.
+
+    For ``n_h`` hubs and ``n_p`` processes.
+    """
     none_i, none_f = np.zeros(0, dtype=np.int64), np.zeros(0)
     return (
         np.zeros(n_h),
@@ -306,6 +309,7 @@ def no_recourse(n_h: int, n_p: int) -> tuple[np.ndarray, ...]:
         none_f,
         none_f,
         np.zeros(1, dtype=np.int64),
+        none_f,
     )
 
 

@@ -102,6 +102,7 @@ def time_to_survive(
     start: object = None,
     tol: float = 1e-6,
     ramp_depth: int | None = 0,
+    spare_ramp: bool = False,
 ) -> pd.DataFrame:
     """Time to survive: the longest outage from the first period that still serves all demand.
 
@@ -128,6 +129,10 @@ def time_to_survive(
     ramp_depth
         How far up the chain re-sourcing ramps up spare capacity (see
         :func:`valuechain.sim.simulate`; ``None``: the whole chain, as :func:`valuechain.analysis.tts_lp` does).
+    spare_ramp
+        Whether spare capacity comes online over each plant's ``ramp_up`` (see
+        :func:`valuechain.sim.simulate`); the program of :func:`valuechain.analysis.tts_lp` has it
+        at once.
 
     Returns
     -------
@@ -145,18 +150,28 @@ def time_to_survive(
     {'cn-cam': 0.0, 'de-cam': 3.0, 'de-hydromet': inf}
     >>> time_to_survive(net, ["de-cam"], ramp_depth=None)["tts"].to_dict()  # China's cathode chain ramps up
     {'de-cam': inf}
+    >>> time_to_survive(net, ["de-cells"], ramp_depth=None)["tts"].to_dict()  # China's cell plants, at once
+    {'de-cells': inf}
+    >>> time_to_survive(net, ["de-cells"], ramp_depth=None, spare_ramp=True)["tts"].to_dict()  # over 2-3 months
+    {'de-cells': 0.0}
     """
     check("time_to_survive", "mode", mode, OneOf(MODES), error=ScenarioError)
     check_ramp_depth("time_to_survive", ramp_depth)
+    check("time_to_survive", "spare_ramp", spare_ramp, lambda v: isinstance(v, bool), error=ScenarioError,
+          expected="True or False")  # fmt: skip
     names = _check_targets(network, kind, targets)
     per = default_periods(network, periods, start)
     arr = compile_network(network, 1)
-    base = run_arrays(arr, network, ShockArrays.baseline(network, per, ["baseline"]), mode=mode, ramp_depth=ramp_depth)
+    base = run_arrays(
+        arr, network, ShockArrays.baseline(network, per, ["baseline"]), mode=mode, ramp_depth=ramp_depth,
+        spare_ramp=spare_ramp,
+    )  # fmt: skip
     base_worst = float(base.totals["max_shortfall_share"].iloc[0])
 
     def survives(idx: np.ndarray, dur: np.ndarray) -> np.ndarray:
         sh = outage_shocks(network, [names[i] for i in idx], dur, per, kind=kind)
-        worst = run_arrays(arr, network, sh, mode=mode, ramp_depth=ramp_depth).totals["max_shortfall_share"].to_numpy()
+        res = run_arrays(arr, network, sh, mode=mode, ramp_depth=ramp_depth, spare_ramp=spare_ramp)
+        worst = res.totals["max_shortfall_share"].to_numpy()
         return np.asarray(worst <= base_worst + tol)
 
     n = len(names)

@@ -311,6 +311,7 @@ def run_arrays(
     substitution: bool = True,
     chemistry_switching: bool = True,
     ramp_depth: int | None = 0,
+    spare_ramp: bool = False,
 ) -> SimResult:
     """Run compiled arrays through the kernel for every scenario of ``shocks``, chunk by chunk."""
     from valuechain.sim.kernel import OUTPUTS, Workspace, run_chunk
@@ -322,7 +323,7 @@ def run_arrays(
     acc = _Accumulator(arr, n_t, n_s, keep)
     args, statics = arr.kernel_args(), summary_statics(arr)
     ws, outputs = Workspace(), OUTPUTS if keep == "full" else ()
-    recourse = arr.recourse_args(substitution, chemistry_switching, ramp_depth)
+    recourse = arr.recourse_args(substitution, chemistry_switching, ramp_depth, spare_ramp)
     for s0 in range(0, n_s, chunk_size):
         s1 = min(n_s, s0 + chunk_size)
         res = run_chunk(
@@ -346,6 +347,7 @@ def run_stream(
     substitution: bool = True,
     chemistry_switching: bool = True,
     ramp_depth: int | None = 0,
+    spare_ramp: bool = False,
 ) -> SimResult:
     """Run a stream of shock chunks, keeping summaries only (memory bounded by one chunk).
 
@@ -360,7 +362,7 @@ def run_stream(
     periods: pd.PeriodIndex | None = None
     plan: _Plan | None = None
     args, statics, ws = arr.kernel_args(), summary_statics(arr), Workspace()
-    recourse = arr.recourse_args(substitution, chemistry_switching, ramp_depth)
+    recourse = arr.recourse_args(substitution, chemistry_switching, ramp_depth, spare_ramp)
     for k, sh in enumerate(chunks):
         if not isinstance(sh, (ShockArrays, SparseShocks)):
             raise ScenarioError(
@@ -414,6 +416,7 @@ def simulate(
     substitution: bool = True,
     chemistry_switching: bool = True,
     ramp_depth: int | None = 0,
+    spare_ramp: bool = False,
 ) -> SimResult:
     """Simulate a network month by month under shocks, for every scenario at once.
 
@@ -461,7 +464,12 @@ def simulate(
         from what their input hubs hold; ``k`` lets an origin or an input hub that lacks it pull
         in turn, up to ``k`` steps up (a route to its origin, a producer to its input hub);
         ``None`` the whole chain, as the optimiser's programs do. Spare capacity runs at once in
-        the month it is asked (a plant's ``ramp_up`` is not applied), so deeper is more optimistic.
+        the month it is asked unless ``spare_ramp``, so deeper is more optimistic.
+    spare_ramp
+        Whether re-sourcing brings a plant's spare capacity (above its plan) online over its
+        ``ramp_up``: a share 1 / ramp of it in the first month the plant is asked to run above its
+        plan, 1 / ramp more each month after, all of it after ``ramp_up``; it then stays online.
+        False (the default): all of it at once.
 
     Returns
     -------
@@ -495,10 +503,12 @@ def simulate(
         check("simulate", "chunk_size", chunk_size, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
               error=ScenarioError, expected="an integer >= 1")  # fmt: skip
     check_ramp_depth("simulate", ramp_depth)
+    check("simulate", "spare_ramp", spare_ramp, lambda v: isinstance(v, bool), error=ScenarioError,
+          expected="True or False")  # fmt: skip
     if isinstance(shocks, Iterator):
         return _run_stream(
             network, shocks, mode=mode, progress=progress, alpha=alpha, substitution=substitution,
-            chemistry_switching=chemistry_switching, ramp_depth=ramp_depth,
+            chemistry_switching=chemistry_switching, ramp_depth=ramp_depth, spare_ramp=spare_ramp,
         )  # fmt: skip
     if not isinstance(shocks, (ShockArrays, SparseShocks)) and isinstance(periods, int):
         from valuechain.sim._memory import check_memory
@@ -521,14 +531,14 @@ def simulate(
     if not progress:
         return run_arrays(
             arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha, substitution=substitution,
-            chemistry_switching=chemistry_switching, ramp_depth=ramp_depth,
+            chemistry_switching=chemistry_switching, ramp_depth=ramp_depth, spare_ramp=spare_ramp,
         )  # fmt: skip
     with _progress() as bar:
         task = bar.add_task("scenarios", total=sh.n_scenarios)
         return run_arrays(
             arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha,
             on_chunk=lambda n: bar.advance(task, n), substitution=substitution,
-            chemistry_switching=chemistry_switching, ramp_depth=ramp_depth,
+            chemistry_switching=chemistry_switching, ramp_depth=ramp_depth, spare_ramp=spare_ramp,
         )  # fmt: skip
 
 
@@ -555,6 +565,7 @@ def _run_stream(
     substitution: bool,
     chemistry_switching: bool,
     ramp_depth: int | None,
+    spare_ramp: bool = False,
 ) -> SimResult:
     first = next(chunks, None)
     if not isinstance(first, (ShockArrays, SparseShocks)):
@@ -572,11 +583,12 @@ def _run_stream(
     if not progress:
         return run_stream(
             arr, network, all_chunks(), mode=mode, alpha=alpha, substitution=substitution,
-            chemistry_switching=chemistry_switching, ramp_depth=ramp_depth,
+            chemistry_switching=chemistry_switching, ramp_depth=ramp_depth, spare_ramp=spare_ramp,
         )  # fmt: skip
     with _progress() as bar:
         task = bar.add_task("scenarios", total=None)
         return run_stream(
             arr, network, all_chunks(), mode=mode, alpha=alpha, on_chunk=lambda n: bar.advance(task, n),
             substitution=substitution, chemistry_switching=chemistry_switching, ramp_depth=ramp_depth,
+            spare_ramp=spare_ramp,
         )  # fmt: skip
