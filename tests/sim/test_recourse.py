@@ -249,17 +249,21 @@ def test_forbidding_chemistry_switching_is_a_share_of_zero(data):
         np.testing.assert_array_equal(forbidden[name].to_numpy(), shut[name].to_numpy())
 
 
-def _two_region_metal():
-    """Region A mines ore and refines it to metal for its own demand; B's own metal plant is the one shocked."""
+def _two_region_metal(mine_ramp: float = 0.0, refinery_ramp: float = 0.0):
+    """Region A mines ore and refines it to metal for its own demand; B's own metal plant is the one shocked.
+
+    The ramps are the mine's and the refinery's ``ramp_up``, in months.
+    """
     b = vc.NetworkBuilder("ramp", year=2024, period="month")
     for r in ("A", "B"):
         b.add_region(r)
     b.add_commodity("ore", unit="t", stage="mining", value=1.0)
     b.add_commodity("metal", unit="t", stage="product", value=2.0)
-    b.add_process("mine", region="A", capacity=10.0, baseline_activity=5.0, outputs={"ore": 1.0})
+    b.add_process("mine", region="A", capacity=10.0, baseline_activity=5.0, outputs={"ore": 1.0}, ramp_up=mine_ramp)
     b.add_process(
-        "refine-a", region="A", capacity=10.0, baseline_activity=5.0, inputs={"ore": 1.0}, outputs={"metal": 1.0}
-    )
+        "refine-a", region="A", capacity=10.0, baseline_activity=5.0, inputs={"ore": 1.0}, outputs={"metal": 1.0},
+        ramp_up=refinery_ramp,
+    )  # fmt: skip
     b.add_process("plant-b", region="B", capacity=5.0, baseline_activity=5.0, outputs={"metal": 1.0})
     b.add_demand("A", "metal", quantity=5.0)
     b.add_demand("B", "metal", quantity=5.0)
@@ -297,21 +301,7 @@ def test_spare_capacity_comes_online_over_ramp_up_by_hand():
     # in the k-th month it is asked for more (k = 1, 2, ...), the refinery 5 + 5 x min(1, k / 2): the
     # mine binds, and B gets 1.25, 2.5, 3.75, then 5. Once online the capacity stays online. Without
     # spare_ramp B is served in full from the first month.
-    b = vc.NetworkBuilder("ramp", year=2024, period="month")
-    for r in ("A", "B"):
-        b.add_region(r)
-    b.add_commodity("ore", unit="t", stage="mining", value=1.0)
-    b.add_commodity("metal", unit="t", stage="product", value=2.0)
-    b.add_process("mine", region="A", capacity=10.0, baseline_activity=5.0, outputs={"ore": 1.0}, ramp_up=4.0)
-    b.add_process(
-        "refine-a", region="A", capacity=10.0, baseline_activity=5.0, inputs={"ore": 1.0}, outputs={"metal": 1.0},
-        ramp_up=2.0,
-    )  # fmt: skip
-    b.add_process("plant-b", region="B", capacity=5.0, baseline_activity=5.0, outputs={"metal": 1.0})
-    b.add_demand("A", "metal", quantity=5.0)
-    b.add_demand("B", "metal", quantity=5.0)
-    b.add_route("a-b", "metal", "A", "B", capacity=10.0, baseline_flow=0.0)
-    net = b.build()
+    net = _two_region_metal(mine_ramp=4.0, refinery_ramp=2.0)
     sh = ShockArrays.baseline(net, default_periods(net, 5), ["plant-b-down"])
     sh.process_capacity[0, 0:4, net.processes.index.get_loc("plant-b")] = 0.0
     ds = simulate(net, sh, mode="re-sourcing", ramp_depth=None, spare_ramp=True).dataset
