@@ -148,3 +148,19 @@ def test_the_new_figures_hold_their_numbers(quoted):
         "P1004": "US$16,335 per ton",
     }
     quoted(quotes)
+
+
+def test_the_readme_counts_the_rows_of_every_table(global_net):
+    # The network README's table of contents gives each table's number of rows; a rebuild that
+    # changes a table changes its count there too.
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "networks" / "global-li-ion-2024" / "README.md").read_text("utf-8")
+    section = text.split("## What is in it", 1)[1].split("\n\n", 2)[1]
+    rows = {}
+    for line in section.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0]] = int(cells[1].replace(",", ""))
+    assert len(rows) >= 12
+    for table, n in rows.items():
+        assert len(global_net.tables[table]) == n, table
