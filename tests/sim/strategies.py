@@ -19,6 +19,7 @@ def networks(draw):
     (often) a recycling loop from the last layer to the first."""
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
+    ramps = np.random.default_rng([seed, 1])
     n_reg = draw(st.integers(1, 3))
     n_lay = draw(st.integers(2, 4))
     per_lay = draw(st.integers(1, 2))
@@ -52,7 +53,9 @@ def networks(draw):
         }
         cap = math.inf if rng.random() < 0.15 else amount(5, 100)
         base = None if rng.random() < 0.2 and math.isfinite(cap) else amount(0, min(cap, 100))
-        ramp = float(rng.choice([0.0, 0.25, 0.5, 1.0]))  # periods to bring spare capacity online (spare_ramp)
+        # periods to bring spare capacity online (spare_ramp), from a generator of its own so that the
+        # rest of the network is the one the seed gave before ramps were drawn
+        ramp = float(ramps.choice([0.0, 0.25, 0.5, 1.0]))
         b.add_process(f"p{i}", region=reg, capacity=cap, baseline_activity=base, inputs=ins, outputs=outs, ramp_up=ramp)
         hubs |= {(reg, c) for c in [*ins, *outs]}
         if ins and rng.random() < 0.5:
