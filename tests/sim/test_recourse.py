@@ -173,8 +173,10 @@ def test_allowed_substitution_never_increases_shortfall(data):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="re-sourcing's greedy pulls: on this network allowing substitution leaves 18.312 units of demand "
-    "unserved against 17.221 with it forbidden (the cause is not established)",
+    reason="a process runs to its plan when it can, whatever later periods need: allowed to substitute in "
+    "February, p2 runs 1.55 on the alternative and uses its share of R0:c10, which with substitution forbidden "
+    "stays as 1.158 of stock; March's demand for c10 at R0 is then 1.092 shorter (18.312 against 17.221 units "
+    "unserved over the horizon), and p2's product serves no final demand",
 )
 def test_substitution_counterexample():
     # A random network and shocks Hypothesis found (tests/data/README.md), kept as files: the
