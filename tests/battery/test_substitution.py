@@ -87,7 +87,7 @@ def test_chemistry_switching_lowers_the_cost_of_the_oct2025_controls_in_the_opti
     # 5.559e11 to 5.458e11; since the world's supply may grow to meet demand (growth options outside
     # the EU), the controls cost less and so does the switch: 4.2392e11 to 4.2360e11, 0.32e9 less; since
     # NMC and LFP cell lines cost the same per kWh to make (P1001), the switch saves on materials and
-    # capacity only: 4.68534e11 to 4.68468e11, 6.6e7 less (an LP solved to a relative 1e-7, about 5e4)
+    # capacity only: 4.68525e11 to 4.68459e11, 6.6e7 less (an LP solved to a relative 1e-7, about 5e4)
     from valuechain.opt import Study, optimise
 
     objective = {

@@ -48,4 +48,10 @@ def test_the_calibration_table_names_source_difference_and_tolerance(net: vc.Net
     total = calib.index[calib["kind"] == "total"][0]
     assert rows.loc[share, "Difference"].endswith(" pp")
     assert rows.loc[total, "Difference"].endswith(" %")
-    assert rows.loc[share, "Difference"] == f"{100 * calib.loc[share, 'difference']:+.1f} pp"
+    assert rows.loc[share, "Difference"] == f"{round(100 * calib.loc[share, 'difference'], 1) + 0.0:+.1f} pp"
+    # A difference that rounds to zero reads +0.0, never -0.0; tolerances read as a reader writes them.
+    assert not rows["Difference"].str.startswith("-0.0").any()
+    assert calib["difference"].between(-5e-4, 0, inclusive="left").any()  # (some would print as -0.0)
+    assert rows.loc[share, "Tolerance"] == "±3 pp"
+    band = calib.index[calib["tolerance"].astype(str).str.startswith("band")][0]
+    assert rows.loc[band, "Tolerance"] == "the published band"

@@ -142,7 +142,8 @@ def calibration_cmd(network: Annotated[str, typer.Argument(help="Network name or
             tgt = f"{100 * lo:g}-{100 * hi:g} %" if math.isfinite(hi) else f"> {100 * lo:g} %"
         else:
             tgt = f"{t:,.1f}" if total else f"{100 * t:.1f} %"
-        diff = f"{100 * d:+.1f} %" if total else f"{100 * d:+.1f} pp"
+        d = round(100 * d, 1) + 0.0  # (no "-0.0")
+        diff = f"{d:+.1f} %" if total else f"{d:+.1f} pp"
         table.add_row(
             str(rec["id"]),
             str(rec["source"]),

@@ -100,8 +100,10 @@ def _calibration_rows(calib: pd.DataFrame) -> pd.DataFrame:
                 "Source": str(r.source),
                 "Published": str(r.published),
                 "Network": show(r.network),
-                "Difference": f"{100 * fmt.num(r.difference):+.1f} {'%' if relative else 'pp'}",
-                "Tolerance": str(r.tolerance),
+                "Difference": f"{round(100 * fmt.num(r.difference), 1) + 0.0:+.1f} {'%' if relative else 'pp'}",
+                "Tolerance": "the published band"
+                if str(r.tolerance).startswith("band")
+                else str(r.tolerance).replace("+-", "±"),
                 "Accepted range": rng,
                 "Passes": "yes" if r.passed else "NO",
             }

@@ -118,7 +118,7 @@ class SimArrays:
     hub_stage: pd.Index
     hub_unit: pd.Index
     process_ttr: np.ndarray
-    process_ramp: np.ndarray = field(default_factory=lambda: np.zeros(0))  # ramp_up in periods, per process
+    process_ramp: np.ndarray  # ramp_up in periods, per process
     lagged: list[str] = field(default_factory=list)
 
     @property
