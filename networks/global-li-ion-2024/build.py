@@ -33,7 +33,12 @@ from growth import growth_options, pack_options, stage_of  # noqa: E402
 
 from valuechain.network import NetworkBuilder, save_network  # noqa: E402
 from valuechain.network.balancing import distance_matrix  # noqa: E402
-from valuechain.network.trade import ShareConstraint, balance_trade_constrained, ownership_affinity  # noqa: E402
+from valuechain.network.trade import (  # noqa: E402
+    ShareConstraint,
+    balance_trade_constrained,
+    ownership_affinity,
+    tariff_affinity,
+)
 
 NAME = "global-li-ion-2024"
 DESCRIPTION = (
@@ -158,8 +163,31 @@ def owner_shares(ch: object, commodity: str, side: str) -> pd.DataFrame:
     return m.div(m.sum(axis=1), axis=0)
 
 
+def _lane_regions(spec: str) -> list[str]:
+    """Regions of an origin or destination in inputs/trade_rules.csv: '*', a group (EU27) or ids joined by ';'."""
+    if spec == "*":
+        return [r[0] for r in F.REGIONS]
+    return list(F.EU27) if spec == "EU27" else spec.split(";")
+
+
+def trade_rules(rule: str) -> list[tuple[str, str, str, float, str]]:
+    """Lanes of inputs/trade_rules.csv with the given rule: (commodity, origin, destination, value, source)."""
+    out = []
+    for r in read_input("trade_rules.csv"):
+        if r["rule"] != rule:
+            continue
+        for com in r["commodity"].split(";"):
+            for o in _lane_regions(r["origin"]):
+                out += [(com, o, d, float(r["value"]), r["source"]) for d in _lane_regions(r["destination"]) if d != o]
+    return out
+
+
+#: Ad-valorem tariff in force for most of 2024 per (commodity, origin, destination), with its sources (D-tariffs).
+TARIFFS = {(com, o, d): (rate, src) for com, o, d, rate, src in trade_rules("tariff")}
+
+
 def trade_affinity(ch: object, commodities: list[str]) -> dict[str, pd.DataFrame]:
-    """Lane weights per commodity: owners supplying their own plants, times 0 on banned lanes."""
+    """Lane weights per commodity: owners supplying their own plants, tariffs, and 0 on banned lanes."""
     regions = [r[0] for r in F.REGIONS]
     out = {}
     for com in commodities:
@@ -168,14 +196,14 @@ def trade_affinity(ch: object, commodities: list[str]) -> dict[str, pd.DataFrame
         if len(sup) and len(use):
             own = ownership_affinity(sup, use, weight=F.OWNERSHIP_WEIGHT)
             aff.loc[own.index, own.columns] = own
-        for r in read_input("trade_rules.csv"):
-            if r["commodity"] == com and r["rule"] == "ban":
-                origins = regions if r["origin"] == "*" else r["origin"].split(";")
-                dests = regions if r["destination"] == "*" else r["destination"].split(";")
-                for o in origins:
-                    for d in dests:
-                        if o != d:
-                            aff.loc[o, d] = 0.0
+        rates = pd.DataFrame(0.0, index=regions, columns=regions)
+        for (c, o, d), (rate, _) in TARIFFS.items():
+            if c == com:
+                rates.loc[o, d] = rate
+        aff *= tariff_affinity(rates, elasticity=F.TRADE_ELASTICITY[0])
+        for c, o, d, _, _ in trade_rules("ban"):
+            if c == com:
+                aff.loc[o, d] = 0.0
         out[com] = aff
     return out
 
@@ -360,7 +388,7 @@ def add_route(b: NetworkBuilder, seen: set, com: str, o: str, d: str, flow: floa
         o,
         d,
         cost=round(lane_cost(com, continent(o), continent(d), region_km(o, d))[0], 6),
-        tariff=0.0,
+        tariff=round(TARIFFS.get((com, o, d), (0.0, ""))[0] * F.VALUE[com][0], 6),
         lead_time=round(lane_lead_time(continent(o), continent(d))[0], 6),
         baseline_flow=flow,
         source="D-trade" if flow > 0 else "D-freight",
@@ -527,7 +555,7 @@ def build_network() -> object:
     add_stocks(tables, ch)
     add_alternatives(tables, ch)
     tables["projects"] = pd.DataFrame(read_input("projects.csv"), dtype=object)
-    tables["derivations"] = derivation_rows(tables, continent, cost_keys, size_sources)
+    tables["derivations"] = derivation_rows(tables, continent, cost_keys, size_sources, TARIFFS)
     return type(net).from_frames(
         net.name, tables, year=net.year, period=net.period, units=net.units, description=net.description
     )

@@ -102,6 +102,7 @@ def derivation_rows(
     continent: Callable[[str], str],
     cost_keys: dict[str, tuple[str, str]],
     size_sources: dict[str, str],
+    tariffs: dict[tuple[str, str, str], tuple[float, str]],
 ) -> pd.DataFrame:
     """The derivations table for the built tables (before validation).
 
@@ -118,6 +119,8 @@ def derivation_rows(
     size_sources
         Expansion id -> source of its size (the planned size of a named plant, or A-option-sizes);
         growth options are sized by their own derivation.
+    tariffs
+        (commodity, origin, destination) -> (ad-valorem rate, its sources), from inputs/trade_rules.csv.
 
     Returns
     -------
@@ -163,6 +166,10 @@ def derivation_rows(
     for cid, (_, method, inputs) in F.VALUE_DERIVED.items():
         add("commodities", cid, "value", method, inputs, "D-values")
     pins = _pin_ids()
+    taxed: dict[str, list[str]] = {}  # commodity -> sources of its tariffs and of the elasticity that prices them
+    for (com, _, _), (_, src) in tariffs.items():
+        taxed.setdefault(com, [F.TRADE_ELASTICITY[1]])
+        taxed[com] += [s for s in src.split(";") if s not in taxed[com]]
     for rid, r in tables["routes"].iterrows():
         o, d = continent(str(r["origin"])), continent(str(r["destination"]))
         if float(r["cost"]) > 0:
@@ -172,8 +179,13 @@ def derivation_rows(
         if float(r["lead_time"]) > 0:
             _, method, inputs = lane_lead_time(o, d)
             add("routes", str(rid), "lead_time", method, inputs, "D-freight")
+        com = str(r["commodity"])
+        if float(r["tariff"]) > 0:
+            rate, src = tariffs[(com, str(r["origin"]), str(r["destination"]))]
+            add("routes", str(rid), "tariff", f"ad-valorem tariff in force for most of 2024 ({rate:.1%}) x the "
+                "commodity's value", f"{src};{_value_inputs(com)}", "D-tariffs")  # fmt: skip
         if float(r["baseline_flow"]) > 0:
-            ids = pins.get(str(r["commodity"]), [])
+            ids = pins.get(com, []) + taxed.get(com, [])
             add("routes", str(rid), "baseline_flow",
                 "constrained balancing of each region's output and use (balance_trade_constrained)",
                 ";".join([*ids, "A-trade-drivers"]), "D-trade")  # fmt: skip

@@ -165,7 +165,7 @@ def test_out_of_sample_t121_china_mhp_from_indonesia(net):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="anode users outside China are few (no South-East Asian or Indian cell makers) and US tariffs on Chinese graphite are not modelled: EU 35 %, KR 14 %, US 31 %",
+    reason="anode users outside China are few (no South-East Asian or Indian cell makers) and China is the only exporter with anode to spare, so the US's 25 % tariff on Chinese artificial graphite (D-tariffs) does not move the US lane: EU 35 %, KR 14 %, US 31 %",
 )
 def test_out_of_sample_t084_t088_t090_china_artificial_graphite_exports(net):
     # China's 2024 exports of artificial graphite: EU 24.3 % (T084), Korea 7.3 % (T088), US 13.9 % (T090).

@@ -98,3 +98,25 @@ def test_capex_is_paid_from_the_year_of_building_not_from_the_first_output():
     result = solve(model)
     assert result.objective == pytest.approx(10 * 1e4 + 550.0, rel=1e-12)
     assert extract(model).costs["capital"] == pytest.approx(550.0, rel=1e-12)
+
+
+def test_a_tariff_is_paid_per_unit_shipped_and_steers_the_plan():
+    # C needs 10 t; A makes at 1 a t, B at 5; the lane A -> C costs 1 to ship and pays a tariff of 10,
+    # B -> C costs 1 and pays none. B can make 6 t, so C takes 6 from B and the rest (4 t) from A:
+    # operating 4 x 1 + 6 x 5 = 34, transport 10 x 1 = 10, tariffs 4 x 10 = 40
+    b = NetworkBuilder("tariff", year=2025)
+    b.add_commodity("c", unit="t", stage="product")
+    for r in "ABC":
+        b.add_region(r)
+    b.add_process("a", region="A", outputs={"c": 1.0}, capacity=100.0, variable_cost=1.0)
+    b.add_process("b", region="B", outputs={"c": 1.0}, capacity=6.0, variable_cost=5.0)
+    b.add_route("a-c", "c", "A", "C", cost=1.0, tariff=10.0)
+    b.add_route("b-c", "c", "B", "C", cost=1.0)
+    b.add_demand("C", "c", quantity=10.0, value_of_lost_demand=1e4)
+    model = build(b.build(), Study(discount_rate=0.0, stocks=False))
+    result = solve(model)
+    costs = extract(model).costs
+    assert costs["tariffs"] == pytest.approx(40.0, rel=1e-9)
+    assert costs["operating"] == pytest.approx(34.0, rel=1e-9)
+    assert costs["transport"] == pytest.approx(10.0, rel=1e-9)
+    assert result.objective == pytest.approx(84.0, rel=1e-9)

@@ -251,8 +251,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "measured between national markets), 100 for end-of-life batteries (hazardous waste, shipped abroad only "
         "with prior consent under the Basel Convention); a lane between plants of the same owner (a Korean cathode "
         "plant and a Korean-owned cell plant in Poland) weighs 1 + 4 x the owners' overlap; banned lanes weigh 0 "
-        "(inputs/trade_rules.csv). Lanes below 3% of an importer's imports are dropped. No tariff rate for these "
-        "commodities is in the project's figure set, so every tariff is 0.",
+        "(inputs/trade_rules.csv). Lanes below 3% of an importer's imports are dropped. Tariffs are sourced where "
+        "in force (D-tariffs); other lanes carry none.",
     ),
     "A-stocks": (
         "Initial stocks where none is published",
@@ -425,7 +425,17 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "Bilateral trade of 2024, by constrained balancing",
         "valuechain.network.trade.balance_trade_constrained on each region's output and use per commodity, "
         "with the observed shares in inputs/trade_pins.csv (T ids) as bounds, the ban in inputs/trade_rules.csv "
-        "(T136) and the drivers of A-trade-drivers for every lane not observed.",
+        "(T136), tariffs at a trade-cost elasticity of 5 (P1018; D-tariffs) and the drivers of A-trade-drivers for "
+        "every lane not observed.",
+        "medium",
+    ),
+    "D-tariffs": (
+        "Tariff of a trade lane per unit",
+        "The ad-valorem duty in force for most of 2024 (the tariff rows of inputs/trade_rules.csv: US general "
+        "duties and Section 301 duties on Chinese goods, P1006-P1016; the EU's third-country duty on Li-ion "
+        "accumulators, P1017) x the commodity's value. Increases after 27 Sep 2024 (P1008) are not in the base "
+        "year. Lanes without a sourced rate carry none (EU duties on battery materials: suspensions and rates "
+        "not confirmed for 2024; Section 301 on cathode materials and precursor not in the figure set).",
         "medium",
     ),
     "D-holding": (

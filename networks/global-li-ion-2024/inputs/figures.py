@@ -582,6 +582,9 @@ HOME_BIAS = 10.0  # weight of supplying oneself against a foreign lane at the sa
 HOME_BIAS_BY_COMMODITY = {"eol_batteries": 100.0}
 OWNERSHIP_WEIGHT = 4.0  # extra weight of a lane between plants of the same owner, A-trade-drivers
 TRADE_MIN_SHARE = 0.03  # lanes below 3% of the importer's imports are dropped, A-trade-drivers
+# Tariffs in the prior: a lane's weight x (1 + tariff) ** -5, the trade-cost elasticity of gravity equations
+# (Head and Mayer's preferred estimate, P1018); the rates are the tariff rows of inputs/trade_rules.csv.
+TRADE_ELASTICITY = (5.0, "P1018")
 # Initial stocks: days of annual use held at each hub, by stage (A-stocks).
 # D-holding: cost of holding stock above a hub's working level, a share of the commodity's value a
 # year: carrying costs of 20-30 % a year (P904) less their capital part of 8-15 % (P904), which the
