@@ -64,6 +64,11 @@ class SurvivalLP:
         survived to its end gets ``inf``.
     tol
         Relative allowance on the intact network's lost value :math:`\Lambda`.
+    spare_ramp
+        Whether a process's capacity above its baseline activity (its spare) comes online over its
+        ``ramp_up``: a share ``min(1, k / R)`` of it in the k-th month of the horizon, with ``R``
+        the ramp in months, in the intact network and in every outage (see
+        :mod:`valuechain.analysis.resilience`). False (the default): all of it at once.
 
     Attributes
     ----------
@@ -87,7 +92,14 @@ class SurvivalLP:
     """
 
     def __init__(
-        self, network: Network, *, periods: int = 24, start: Any = None, kind: str = "process", tol: float = 1e-6
+        self,
+        network: Network,
+        *,
+        periods: int = 24,
+        start: Any = None,
+        kind: str = "process",
+        tol: float = 1e-6,
+        spare_ramp: bool = False,
     ) -> None:
         import highspy
 
@@ -169,6 +181,16 @@ class SurvivalLP:
         vals += [np.ones(lim.size), -caps[lim]]
         row_lo.append(np.full(lim.size, -np.inf))
         row_hi.append(np.zeros(lim.size))
+        # spare capacity online over ramp_up: per month m, row Y_p - (base + spare r_m) t <= spare
+        # (C_{m-1} - r_m (m - 1)), r_k = min(1, k / R) the share online in month k and C_m = sum_{k<=m} r_k
+        p_lim = lim[lim < n_p]
+        spare = caps[p_lim] - per_month * procs["baseline_activity"].to_numpy(float)[p_lim]
+        ramp = procs["ramp_up"].to_numpy(float)[p_lim] * PERIODS[network.period]
+        on = (spare > 0) & (ramp > 0) & bool(spare_ramp)
+        self._ramp_rows = (n_row + np.flatnonzero(on)).astype(np.int32)
+        self._ramp_base = caps[p_lim][on] - spare[on]
+        self._ramp_spare = spare[on]
+        self._ramp_months = ramp[on]
         n_row += lim.size
         # lost value: sum_j v_j U_j <= (1 + tol) Lambda(t) (last row; set per month below)
         self._loss_row = n_row
@@ -253,6 +275,15 @@ class SurvivalLP:
                  "changeRowsBounds", "month")  # fmt: skip
         self._ok(self._h.changeRowsBounds(n_d, self._u_rows, np.full(n_d, -np.inf), offset), "changeRowsBounds", "")
         self._ok(self._h.changeColBounds(0, float(m - 1), float(m)), "changeColBounds", "month")
+        if self._ramp_rows.size:
+            r_m = np.minimum(1.0, m / self._ramp_months)
+            done = np.minimum(1.0, np.arange(1, m)[None, :] / self._ramp_months[:, None]).sum(axis=1)
+            for row, coef in zip(self._ramp_rows.tolist(), (self._ramp_base + self._ramp_spare * r_m).tolist(),
+                                 strict=True):  # fmt: skip
+                self._ok(self._h.changeCoeff(row, 0, -coef), "changeCoeff", "spare capacity online")
+            rhs = self._ramp_spare * (done - r_m * (m - 1))
+            n = self._ramp_rows.size
+            self._ok(self._h.changeRowsBounds(n, self._ramp_rows, np.full(n, -np.inf), rhs), "changeRowsBounds", "")
         self._segment = m
         if self.lost is None:  # computing Lambda itself: no allowance yet
             return

@@ -71,6 +71,14 @@ survived to the end of the horizon. Routes deliver without lead time and stocks 
 any time in :math:`[0, t]`, so the program is a relaxation of any time-stepped operation: the
 simulator's time to survive, in whole periods, is never longer.
 
+With ``spare_ramp`` a process's capacity above its baseline activity :math:`\bar b_p` comes online
+over its ramp :math:`R_p` (months): :math:`Y_p \le \bar b_p t + (\bar c_p - \bar b_p)\,G_p(t)`,
+:math:`G_p` the integral of the share online, :math:`\min(1, k / R_p)` in month :math:`k`, which is
+linear in each month. The ramp runs from the horizon's first month, in the intact network too; the
+simulator's ramp starts in the first month a plant runs above plan, so the program still bounds it.
+With demand growth, a slower ramp also costs the intact network, whose loss is the allowance, so a
+time to survive can then lengthen; with demand held, ramps only shorten it.
+
 Each TTR evaluation changes the activity bounds in place and re-solves warm
 (:meth:`Model.update_bounds <valuechain.opt.Model.update_bounds>`); each TTS evaluation changes
 the bounds of the node's :math:`Y_p` in one HiGHS program built from the network's tables. Every
@@ -402,6 +410,7 @@ def tts_lp(
     kind: str = "process",
     tol: float = 1e-6,
     with_impact: bool = True,
+    spare_ramp: bool = False,
 ) -> pd.DataFrame:
     """Time to survive by linear programming: the longest time, in months, losing no more than intact.
 
@@ -421,6 +430,9 @@ def tts_lp(
         Allowance on the intact network's lost value, relative.
     with_impact
         Also compute the TTR impact and the risk exposure index (:func:`ttr_impact`).
+    spare_ramp
+        Spare capacity comes online over each process's ``ramp_up``, from the first month of the
+        horizon (see :class:`SurvivalLP`); False (the default): at once.
 
     Returns
     -------
@@ -438,7 +450,7 @@ def tts_lp(
     The simulator's re-sourcing survives a German cathode outage for 3 months only; the program
     re-routes Chinese cathode to the German cell plant for the whole horizon.
     """
-    lp = SurvivalLP(network, periods=periods, start=start, kind=kind, tol=tol)
+    lp = SurvivalLP(network, periods=periods, start=start, kind=kind, tol=tol, spare_ramp=spare_ramp)
     idx = _nodes(lp, targets)
     tts = np.asarray([lp.tts(i) for i in idx])
     out = pd.DataFrame({"tts": tts, "ttr": lp.ttr[idx]}, index=lp.nodes[idx])

@@ -198,6 +198,14 @@ def resilience_cmd(
     periods: Annotated[int, typer.Option("--periods", help="Horizon in months.")] = 12,
     tts: Annotated[bool, typer.Option("--tts/--no-tts", help="Also compute the LP time to survive (slower).")] = True,
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the full table to this CSV file.")] = None,
+    spare_ramp: Annotated[
+        bool,
+        typer.Option(
+            "--spare-ramp",
+            help="In the time to survive, spare capacity comes online over each plant's ramp_up (a share each "
+            "month from the first) instead of at once.",
+        ),
+    ] = False,
 ) -> None:
     """Time to recover impact, risk exposure index and time to survive per process, by linear programming."""
     import pandas as pd
@@ -209,6 +217,8 @@ def resilience_cmd(
 
     if top < 1:
         raise ValueChainError(f"The '--top' option must be an integer >= 1. Got {top}.")
+    if spare_ramp and not tts:
+        raise ValueChainError("--spare-ramp changes the time to survive only; leave out --no-tts")
     from valuechain._output import atomic_file, check_out_file
 
     if csv is not None:
@@ -221,7 +231,7 @@ def resilience_cmd(
     units = frame.attrs["units"]
     shown = frame.head(top).copy()
     if tts:
-        lp = SurvivalLP(net, periods=periods, kind=kind)
+        lp = SurvivalLP(net, periods=periods, kind=kind, spare_ramp=spare_ramp)
         shown.insert(1, "tts", [lp.tts(position(lp.nodes, str(name))) for name in shown.index])
     single = not str(units["lost_units"]).startswith("mixed")
     by_com = [c for c in frame.columns if str(c).startswith("lost_units:")]

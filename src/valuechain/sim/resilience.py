@@ -131,8 +131,8 @@ def time_to_survive(
         :func:`valuechain.sim.simulate`; ``None``: the whole chain, as :func:`valuechain.analysis.tts_lp` does).
     spare_ramp
         Whether spare capacity comes online over each plant's ``ramp_up`` (see
-        :func:`valuechain.sim.simulate`); the program of :func:`valuechain.analysis.tts_lp` has it
-        at once.
+        :func:`valuechain.sim.simulate`); :func:`valuechain.analysis.tts_lp` takes the same option,
+        with every ramp started in the outage's first month (so it bounds this one from above).
 
     Returns
     -------
