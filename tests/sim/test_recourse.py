@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +13,8 @@ from reference import reference_simulate
 from strategies import networks, shock_arrays, storage_network
 
 import valuechain as vc
+from valuechain.analysis import tts_lp
+from valuechain.cli import run
 from valuechain.errors import NetworkError, ScenarioError
 from valuechain.network.model import Network
 from valuechain.scenarios.compiled import ShockArrays
@@ -279,14 +284,16 @@ def test_forbidding_chemistry_switching_is_a_share_of_zero(data):
         np.testing.assert_array_equal(forbidden[name].to_numpy(), shut[name].to_numpy())
 
 
-def _two_region_metal(mine_ramp: float = 0.0, refinery_ramp: float = 0.0):
+def _two_region_metal(mine_ramp: float = 0.0, refinery_ramp: float = 0.0, stock: float = 0.0):
     """Region A mines ore and refines it to metal for its own demand; B's own metal plant is the one shocked.
 
-    The ramps are the mine's and the refinery's ``ramp_up``, in months.
+    The ramps are the mine's and the refinery's ``ramp_up``, in months; B holds ``stock`` t of metal.
     """
     b = vc.NetworkBuilder("ramp", year=2024, period="month")
     for r in ("A", "B"):
         b.add_region(r)
+    if stock:
+        b.add_hub("B", "metal", initial_stock=stock)
     b.add_commodity("ore", unit="t", stage="mining", value=1.0)
     b.add_commodity("metal", unit="t", stage="product", value=2.0)
     b.add_process("mine", region="A", capacity=10.0, baseline_activity=5.0, outputs={"ore": 1.0}, ramp_up=mine_ramp)
@@ -355,3 +362,29 @@ def test_a_bad_ramp_depth_is_refused_with_what_was_expected(depth):
     net = _two_region_metal()
     with pytest.raises(ScenarioError, match=r"ramp_depth.*an integer >= 0, or None for the whole chain"):
         simulate(net, mode="re-sourcing", ramp_depth=depth)
+
+
+@pytest.mark.parametrize(("stock", "ramped"), [(10.0, math.inf), (7.0, 2.6), (5.0, 1.5), (3.0, 0.8), (0.0, 0.0)])
+def test_spare_capacity_online_over_ramp_up_shortens_the_time_to_survive_by_hand(stock: float, ramped: float):
+    # plant-b stops. A's mine may run 5 + 5 x min(1, k / 4) in month k, its refinery 5 + 5 x min(1, k / 2):
+    # the mine binds, so B is short 3.75, 2.5, 1.25, then 0 a month: 3.75, 6.25 and 7.5 t by the ends of
+    # months 1-3. Its stock lasts past all of it at 10 t; 7 t runs out at 2 + 0.75 / 1.25 = 2.6 months,
+    # 5 t at 1 + 1.25 / 2.5 = 1.5, 3 t at 3 / 3.75 = 0.8. At once, A's spare serves B from the start.
+    net = _two_region_metal(mine_ramp=4.0, refinery_ramp=2.0, stock=stock)
+    got = tts_lp(net, ["plant-b"], periods=12, with_impact=False, spare_ramp=True).loc["plant-b", "tts"]
+    assert got == pytest.approx(ramped, abs=1e-9) if math.isfinite(ramped) else math.isinf(got)
+    assert math.isinf(tts_lp(net, ["plant-b"], periods=12, with_impact=False).loc["plant-b", "tts"])
+
+
+def test_cli_spare_ramp_shortens_the_time_to_survive(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    folder = _two_region_metal(mine_ramp=4.0, refinery_ramp=2.0, stock=5.0).save(tmp_path / "ramped")
+
+    def tts_shown(*extra: str) -> str:
+        assert run(["resilience", str(folder), "--periods", "12", *extra]) == 0
+        row = next(line for line in capsys.readouterr().out.splitlines() if "plant-b" in line)
+        return [c.strip() for c in row.split("│")][4]
+
+    assert tts_shown() == "inf"
+    assert tts_shown("--spare-ramp") == "1.50"  # 5 t of stock against 3.75 then 2.5 t short a month
+    assert run(["resilience", str(folder), "--spare-ramp", "--no-tts"]) == 1
+    assert "leave out --no-tts" in capsys.readouterr().err

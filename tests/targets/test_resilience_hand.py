@@ -236,39 +236,6 @@ def test_tts_beyond_the_horizon_is_inf():
     assert t.loc["assembly", "tts"] == pytest.approx(100.0, abs=1e-9)
 
 
-def _ramped_metal(stock: float, mine_ramp: float = 4.0, refinery_ramp: float = 2.0) -> Network:
-    """A mines and refines metal (capacity 10, plan 5 each) for its demand of 5 a month; B's own plant
-    (5 a month) is the node stopped, B holds ``stock`` t of metal; the route A -> B carries up to 10."""
-    b = NetworkBuilder("ramped", year=2024, period="month")
-    for r in ("A", "B"):
-        b.add_region(r)
-    b.add_commodity("ore", unit="t", stage="mining")
-    b.add_commodity("metal", unit="t", stage="product")
-    b.add_hub("B", "metal", initial_stock=stock)
-    b.add_process("mine", region="A", capacity=10.0, baseline_activity=5.0, outputs={"ore": 1.0}, ramp_up=mine_ramp)
-    b.add_process(
-        "refine-a", region="A", capacity=10.0, baseline_activity=5.0, inputs={"ore": 1.0}, outputs={"metal": 1.0},
-        ramp_up=refinery_ramp,
-    )  # fmt: skip
-    b.add_process("plant-b", region="B", capacity=5.0, baseline_activity=5.0, outputs={"metal": 1.0})
-    b.add_demand("A", "metal", quantity=5.0, value_of_lost_demand=2.0)
-    b.add_demand("B", "metal", quantity=5.0, value_of_lost_demand=2.0)
-    b.add_route("a-b", "metal", "A", "B", capacity=10.0)
-    return b.build()
-
-
-@pytest.mark.parametrize(("stock", "ramped"), [(10.0, math.inf), (7.0, 2.6), (5.0, 1.5), (3.0, 0.8), (0.0, 0.0)])
-def test_spare_capacity_online_over_ramp_up_shortens_the_time_to_survive_by_hand(stock: float, ramped: float):
-    # plant-b stops. A's mine may run 5 + 5 x min(1, k / 4) in month k, its refinery 5 + 5 x min(1, k / 2):
-    # the mine binds, so B is short 3.75, 2.5, 1.25, then 0 a month: 3.75, 6.25 and 7.5 t by the ends of
-    # months 1-3. Its stock lasts past all of it at 10 t; 7 t runs out at 2 + 0.75 / 1.25 = 2.6 months,
-    # 5 t at 1 + 1.25 / 2.5 = 1.5, 3 t at 3 / 3.75 = 0.8. At once, A's spare serves B from the start.
-    net = _ramped_metal(stock)
-    got = tts_lp(net, ["plant-b"], periods=12, with_impact=False, spare_ramp=True).loc["plant-b", "tts"]
-    assert got == pytest.approx(ramped, abs=1e-9) if math.isfinite(ramped) else math.isinf(got)
-    assert math.isinf(tts_lp(net, ["plant-b"], periods=12, with_impact=False).loc["plant-b", "tts"])
-
-
 def test_spare_ramp_on_toy_battery_with_demand_held():
     net = vc.load_network("toy-battery")
     tables = {k: v.copy() for k, v in net.tables.items()}
@@ -291,17 +258,3 @@ def test_spare_ramp_on_toy_battery_with_demand_held():
     assert math.isinf(at_once["de-cells"])
     assert slow["de-cells"] == 0.0, slow.to_dict()
     assert (slow < at_once).sum() == 1
-
-
-def test_cli_spare_ramp_shortens_the_time_to_survive(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    folder = _ramped_metal(5.0).save(tmp_path / "ramped")
-
-    def tts_shown(*extra: str) -> str:
-        assert run(["resilience", str(folder), "--periods", "12", *extra]) == 0
-        row = next(line for line in capsys.readouterr().out.splitlines() if "plant-b" in line)
-        return [c.strip() for c in row.split("│")][4]
-
-    assert tts_shown() == "inf"
-    assert tts_shown("--spare-ramp") == "1.50"  # 5 t of stock against 3.75 then 2.5 t short a month
-    assert run(["resilience", str(folder), "--spare-ramp", "--no-tts"]) == 1
-    assert "leave out --no-tts" in capsys.readouterr().err
