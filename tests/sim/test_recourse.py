@@ -388,3 +388,9 @@ def test_cli_spare_ramp_shortens_the_time_to_survive(tmp_path: Path, capsys: pyt
     assert tts_shown("--spare-ramp") == "1.50"  # 5 t of stock against 3.75 then 2.5 t short a month
     assert run(["resilience", str(folder), "--spare-ramp", "--no-tts"]) == 1
     assert "leave out --no-tts" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", [1, "yes", None])
+def test_a_bad_spare_ramp_is_refused_by_the_program_too(value):
+    with pytest.raises(ScenarioError, match=r"spare_ramp.*True or False"):
+        tts_lp(_two_region_metal(), ["plant-b"], with_impact=False, spare_ramp=value)

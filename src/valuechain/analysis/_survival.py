@@ -106,6 +106,8 @@ class SurvivalLP:
         from valuechain.opt import Study
         from valuechain.sim.simulate import default_periods
 
+        check("tts_lp", "spare_ramp", spare_ramp, lambda v: isinstance(v, bool), error=ScenarioError,
+              expected="True or False")  # fmt: skip
         self.nodes, self._members, self.ttr = _node_sets(network, kind)
         self.network = network
         self.kind = kind
@@ -186,7 +188,7 @@ class SurvivalLP:
         p_lim = lim[lim < n_p]
         spare = caps[p_lim] - per_month * procs["baseline_activity"].to_numpy(float)[p_lim]
         ramp = procs["ramp_up"].to_numpy(float)[p_lim] * PERIODS[network.period]
-        on = (spare > 0) & (ramp > 0) & bool(spare_ramp)
+        on = (spare > 0) & (ramp > 0) & spare_ramp
         self._ramp_rows = (n_row + np.flatnonzero(on)).astype(np.int32)
         self._ramp_base = caps[p_lim][on] - spare[on]
         self._ramp_spare = spare[on]
