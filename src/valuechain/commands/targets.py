@@ -252,7 +252,8 @@ def resilience_cmd(
 
     head = f"units lost ({units['lost_units']})" if single else "units lost"
     t = Table(kind, "region", "TTR (months)", "TTS (months)", head, f"lost value ({units['lost_value']})", "REI",
-              title=f"Risk exposure of {net.name} ({periods}-month horizon, LP re-allocation)",
+              title=f"Risk exposure of {net.name} ({periods}-month horizon, LP re-allocation"
+                    f"{'; spare capacity online over ramp_up' if spare_ramp else ''})",
               title_justify="left")  # fmt: skip
     regions = net.processes["region"] if kind == "process" else None
     for name, r in shown.iterrows():
