@@ -16,7 +16,8 @@ the project's reported figures (``capacity_2024``, ``capacity_2025``, ``capacity
 ``capacity_2030``) dated at or before *y*, and 0 before the first. When ``capacity_2030`` is
 empty, ``capacity_full`` stands for it: in 2030 if the project reports a dated figure after 2024,
 otherwise from its announced start (or two years after its status year, the typical build time
-of a gigafactory, public figure P231, when no start is announced). An operating plant keeps the
+of a gigafactory, public figure P976: the Nevada gigafactory opened just over two years after its
+construction began, when no start is announced). An operating plant keeps the
 capacity it had in its status year whatever happens; the completion row decides its extensions.
 """
 
@@ -41,7 +42,7 @@ COMPLETION_FILE = "completion.csv"
 #: The statuses a project may have (the projects table's choices).
 STATUSES = ("operating", "construction", "announced", "delayed", "cancelled", "bankrupt")
 _DATED = (2024, 2025, 2027, 2030)
-_BUILD_YEARS = 2  # typical build time of a gigafactory (P231)
+_BUILD_YEARS = 2  # typical build time of a gigafactory (P976, a plant's record)
 
 
 @dataclass(frozen=True)
