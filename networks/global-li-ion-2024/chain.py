@@ -484,7 +484,7 @@ def build_chain() -> Chain:
         (
             "nickel_ore",
             ni_mined,
-            {**{r: s for r, (_, s) in F.NICKEL_MINES.items()}, "RoW": "A-ni-world"},
+            {**{r: s for r, (_, s) in F.NICKEL_MINES.items()}, "RoW": "D-ni-row"},
             "Nickel mines",
         ),
         ("manganese_ore", mn, {r: s for r, (_, s) in F.MANGANESE_MINES.items()}, "Manganese mines"),

@@ -145,6 +145,8 @@ def derivation_rows(
         for f, (_, time_src) in zip(("ttr", "ramp_up"), F.TTR[cost_keys[str(pid)][1]], strict=True):
             if float(r[f]) > 0:
                 add("processes", str(pid), f, "typical time for the stage", time_src)
+        if src in F.MINE_DERIVED and act > 0:
+            add("processes", str(pid), "baseline_activity", *F.MINE_DERIVED[src], src)
         com = str(out.get(pid, ""))
         if (
             math.isfinite(cap)

@@ -91,16 +91,9 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     ),
     "A-mines": (
         "Mine output not in the project's figure set",
-        "Lithium: Brazil 10 kt Li, Canada 4 kt Li; nickel: Finland 30 kt Ni; cobalt: Morocco 2 kt Co; manganese: "
-        "China 1.0 Mt, Brazil and India 0.6 Mt, RoW 2.3 Mt Mn; graphite: RoW 50 kt. Approximate recollections of "
-        "USGS Mineral Commodity Summaries 2025, whose chapter tables are not in the stored sources; relays of it "
-        "were found for Indonesia's cobalt (28 kt, P1005) but not for these.",
-    ),
-    "A-ni-world": (
-        "World nickel mine output 2024",
-        "3.7 Mt Ni, the USGS Mineral Commodity Summaries 2025 world total as recalled (not in the project's "
-        "figure set). RoW (Russia P268, New Caledonia P269 and others) is the world total minus the listed "
-        "countries.",
+        "Nickel: Finland 30 kt Ni; cobalt: Morocco 2 kt Co; graphite: RoW 50 kt. The USGS Mineral Commodity "
+        "Summaries (2026 edition, 2024 column: P1020-P1036 for lithium, nickel and manganese) count these countries "
+        "among 'other countries', not by name.",
     ),
     "A-refining": (
         "Refining outside China not given in the sources",
@@ -364,6 +357,18 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "EV batteries from 950 GWh (2024, P011) to over 3,000 GWh in 2030 (P016): 21% a year; storage from 205 "
         "GWh (2024, P022) to 400 GWh in 2030 (P243): 12% a year.",
         "medium",
+    ),
+    "D-ni-row": (
+        "Nickel mine output of the rest of the world, 2024",
+        "The USGS world total for 2024, 3.71 Mt (P1022), less the listed countries (P1023-P1027, USGS 2024) and "
+        "Finland's assumed 30 kt (A-mines): 678 kt, Russia's 205 kt and New Caledonia's 116 kt among it (P1022).",
+        "medium",
+    ),
+    "D-mn-row": (
+        "Manganese mine output of the rest of the world, 2024",
+        "USGS's 2024 output of Cote d'Ivoire (340 kt Mn, P1034), Ghana (1,280 kt, P1035) and other countries "
+        "(1,240 kt, P1036): 2,860 kt Mn.",
+        "high",
     ),
     "D-cobalt-world": (
         "World cobalt mine output 2024",

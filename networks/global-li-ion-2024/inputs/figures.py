@@ -199,18 +199,26 @@ RECOVERY_SOURCE = "P999;P1000"
 # --------------------------------------------------------------------------- mining (t/yr)
 # region -> (quantity in source unit, source); lithium in t Li (x LI_TO_LCE), others in t of content.
 LITHIUM_MINES = {"AU": (88_000, "P050"), "CL": (49_000, "P051"), "CN": (41_000, "P052"), "AR": (18_000, "P054"),
-                 "BR": (10_000, "A-mines"), "CA": (4_000, "A-mines")}
+                 "BR": (10_200, "P1020"), "CA": (4_820, "P1021")}
 LITHIUM_WORLD = (240_000, "P049")  # RoW = world - listed
-NICKEL_MINES = {"ID": (2_200_000, "P265"), "PH": (387_000, "P267"), "CA": (158_700, "P270"), "AU": (149_100, "P271"),
-                "CN": (112_600, "P272"), "FI": (30_000, "A-mines")}
-NICKEL_WORLD = (3_700_000, "A-ni-world")  # RoW = world - listed (Russia P268, New Caledonia P269, others)
+# Nickel and manganese: USGS Mineral Commodity Summaries 2026, the 2024 column of world mine production.
+NICKEL_MINES = {"ID": (2_310_000, "P1023"), "PH": (354_000, "P1024"), "CA": (125_000, "P1025"), "AU": (98_000, "P1026"),
+                "CN": (115_000, "P1027"), "FI": (30_000, "A-mines")}
+NICKEL_WORLD = (3_710_000, "P1022")  # RoW = world - listed (Russia 205 kt, New Caledonia 116 kt, others), D-ni-row
 COBALT_MINES = {"CD": (200_800, "P059"), "ID": (28_000, "P1005"), "CA": (4_500, "P062"), "PH": (4_100, "P063"),
                 "AU": (3_600, "P064"), "MA": (2_000, "A-mines")}
 COBALT_DRC_SHARE = (0.741, "P060")  # world = DRC / share
 CD_COBALT_CN_OWNED = 0.6  # A-ownership: share of DRC output from Chinese-owned mines
-MANGANESE_MINES = {"ZA": (7_200_000, "P279"), "GA": (4_600_000, "P280"), "AU": (3_300_000, "P281"),
-                   "CN": (1_000_000, "A-mines"), "BR": (600_000, "A-mines"), "IN": (600_000, "A-mines"),
-                   "RoW": (2_300_000, "A-mines")}
+MANGANESE_MINES = {"ZA": (7_490_000, "P1028"), "GA": (4_640_000, "P1029"), "AU": (1_600_000, "P1030"),
+                   "CN": (690_000, "P1031"), "BR": (705_000, "P1032"), "IN": (731_000, "P1033"),
+                   "RoW": (340_000 + 1_280_000 + 1_240_000, "D-mn-row")}  # Cote d'Ivoire, Ghana, others
+# Outputs that are sums or residuals of published figures (a row source D-...), with their inputs (derive.py).
+MINE_DERIVED = {
+    "D-mn-row": ("USGS's 2024 output of Cote d'Ivoire, Ghana and other countries: 340 + 1,280 + 1,240 kt Mn",
+                 "P1034;P1035;P1036"),
+    "D-ni-row": ("USGS's 2024 world output less the listed countries and Finland's assumed 30 kt",
+                 "P1022;P1023;P1024;P1025;P1026;P1027;A-mines"),
+}
 GRAPHITE_CN_SHARE = (0.78, "P273")
 GRAPHITE_AFRICA_2024 = (120_000, "P278")  # split MZ:MG as in 2023 (P275, P276)
 # Non-battery uses in the EU of natural graphite (76 kt imported in 2023, T080) and of lithium ore (glass and

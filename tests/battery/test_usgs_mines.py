@@ -1,0 +1,54 @@
+"""Mine output of nickel, manganese and two lithium producers from the USGS Mineral Commodity Summaries 2026
+(the 2024 column), recomputed by hand, with the provenance each figure carries."""
+
+import pytest
+
+from valuechain.network.provenance import figure_provenance
+
+
+def _activity(net, pid):
+    return float(net.processes.loc[pid, "baseline_activity"])
+
+
+def test_each_figure_is_quoted_as_the_table_holds_it(quoted):
+    quoted(
+        {
+            "P1020": '"production_prev_raw": "10200"',
+            "P1021": '"production_prev_raw": "4820"',
+            "P1022": '"production_prev_raw": "3710000"',
+            "P1023": '"production_prev_raw": "2310000"',
+            "P1030": '"production_prev_raw": "1600"',
+            "P1034": '"production_prev_raw": "340"',
+            "P1035": '"production_prev_raw": "1280"',
+            "P1036": '"production_prev_raw": "1240"',
+        }
+    )
+
+
+def test_mine_output_by_hand(global_net):
+    net = global_net
+    assert _activity(net, "id-nickel_ore") == pytest.approx(2_310_000)
+    # RoW: the world's 3.71 Mt less Indonesia, the Philippines, Canada, Australia, China and Finland's 30 kt
+    assert _activity(net, "row-nickel_ore") == pytest.approx(3_710_000 - (2_310_000 + 354_000 + 125_000 + 98_000
+                                                                          + 115_000 + 30_000))  # fmt: skip
+    # manganese in t Mn: Australia after Cyclone Megan; RoW is Cote d'Ivoire + Ghana + other countries
+    assert _activity(net, "au-manganese_ore") == pytest.approx(1_600_000)
+    assert _activity(net, "row-manganese_ore") == pytest.approx(340_000 + 1_280_000 + 1_240_000)
+    # lithium in t LCE: Brazil's and Canada's t Li in the same ratio to Australia's 88 kt (P050)
+    au = _activity(net, "au-lithium_ore")
+    assert _activity(net, "br-lithium_ore") / au == pytest.approx(10_200 / 88_000)
+    assert _activity(net, "ca-lithium_ore") / au == pytest.approx(4_820 / 88_000)
+
+
+def test_provenance_of_the_mines(global_net):
+    figs = figure_provenance(global_net).set_index(["table", "row", "field"])
+    kind = {p: figs.loc[("processes", p, "baseline_activity"), "kind"] for p in
+            ("id-nickel_ore", "au-manganese_ore", "row-manganese_ore", "row-nickel_ore", "fi-nickel_ore")}  # fmt: skip
+    assert kind == {
+        "id-nickel_ore": "direct",
+        "au-manganese_ore": "direct",
+        "row-manganese_ore": "derived from direct",  # a sum of three USGS figures
+        "row-nickel_ore": "derived",  # a residual that takes Finland's assumed output
+        "fi-nickel_ore": "assumption",
+    }
+    assert figs.loc[("processes", "row-manganese_ore", "baseline_activity"), "source"] == "P1034;P1035;P1036"
