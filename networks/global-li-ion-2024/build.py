@@ -81,6 +81,8 @@ CONTINENT = {
     "KR": "AS",
     "JP": "AS",
     "IN": "AS",
+    "ZW": "AF",
+    "NC": "OC",
     "RoW": "AS",
     "AU": "OC",
     "CL": "SA",

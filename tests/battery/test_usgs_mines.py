@@ -1,4 +1,4 @@
-"""Mine output of nickel, manganese and two lithium producers from the USGS Mineral Commodity Summaries 2026
+"""Mine output of nickel, manganese and three lithium producers from the USGS Mineral Commodity Summaries 2026
 (the 2024 column), recomputed by hand, with the provenance each figure carries."""
 
 import pytest
@@ -21,6 +21,9 @@ def test_each_figure_is_quoted_as_the_table_holds_it(quoted):
             "P1034": '"production_prev_raw": "340"',
             "P1035": '"production_prev_raw": "1280"',
             "P1036": '"production_prev_raw": "1240"',
+            "P1037": '"production_prev_raw": "20000"',
+            "P1038": '"production_prev_raw": "205000"',
+            "P1039": '"production_prev_raw": "116000"',
         }
     )
 
@@ -28,9 +31,12 @@ def test_each_figure_is_quoted_as_the_table_holds_it(quoted):
 def test_mine_output_by_hand(global_net):
     net = global_net
     assert _activity(net, "id-nickel_ore") == pytest.approx(2_310_000)
-    # RoW: the world's 3.71 Mt less Indonesia, the Philippines, Canada, Australia, China and Finland's 30 kt
-    assert _activity(net, "row-nickel_ore") == pytest.approx(3_710_000 - (2_310_000 + 354_000 + 125_000 + 98_000
-                                                                          + 115_000 + 30_000))  # fmt: skip
+    assert _activity(net, "ru-nickel_ore") == pytest.approx(205_000)
+    assert _activity(net, "nc-nickel_ore") == pytest.approx(116_000)
+    # RoW: the world's 3.71 Mt less Indonesia, the Philippines, Canada, Australia, China, Russia, New Caledonia
+    # and Finland's 30 kt
+    listed = 2_310_000 + 354_000 + 125_000 + 98_000 + 115_000 + 205_000 + 116_000 + 30_000
+    assert _activity(net, "row-nickel_ore") == pytest.approx(3_710_000 - listed)
     # manganese in t Mn: Australia after Cyclone Megan; RoW is Cote d'Ivoire + Ghana + other countries
     assert _activity(net, "au-manganese_ore") == pytest.approx(1_600_000)
     assert _activity(net, "row-manganese_ore") == pytest.approx(340_000 + 1_280_000 + 1_240_000)
@@ -38,6 +44,7 @@ def test_mine_output_by_hand(global_net):
     au = _activity(net, "au-lithium_ore")
     assert _activity(net, "br-lithium_ore") / au == pytest.approx(10_200 / 88_000)
     assert _activity(net, "ca-lithium_ore") / au == pytest.approx(4_820 / 88_000)
+    assert _activity(net, "zw-lithium_ore") / au == pytest.approx(20_000 / 88_000)
 
 
 def test_provenance_of_the_mines(global_net):
@@ -52,3 +59,13 @@ def test_provenance_of_the_mines(global_net):
         "fi-nickel_ore": "assumption",
     }
     assert figs.loc[("processes", "row-manganese_ore", "baseline_activity"), "source"] == "P1034;P1035;P1036"
+
+
+def test_finland_takes_its_nickel_feed_from_russia(global_net):
+    # Finland's nickel imports come 88 % from Russia (T124, H1 2024, by value; TRADE.md: bound loosely, not pinned).
+    # With Russia a region of its own (at the Kola peninsula), the prior sends Finland's small battery-chain
+    # imports of nickel ore and intermediates to Russia, its nearest producer; it had taken them from Indonesia.
+    r = global_net.routes
+    fi = r[(r["commodity"] == "nickel_ore") & (r["destination"] == "FI") & (r["baseline_flow"] > 0)]
+    share = fi.groupby("origin")["baseline_flow"].sum() / fi["baseline_flow"].sum()
+    assert share.get("RU", 0.0) >= 0.8, share.to_dict()

@@ -360,8 +360,8 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     ),
     "D-ni-row": (
         "Nickel mine output of the rest of the world, 2024",
-        "The USGS world total for 2024, 3.71 Mt (P1022), less the listed countries (P1023-P1027, USGS 2024) and "
-        "Finland's assumed 30 kt (A-mines): 678 kt, Russia's 205 kt and New Caledonia's 116 kt among it (P1022).",
+        "The USGS world total for 2024, 3.71 Mt (P1022), less the listed countries (P1023-P1027, P1038, P1039, "
+        "USGS 2024) and Finland's assumed 30 kt (A-mines): 357 kt.",
         "medium",
     ),
     "D-mn-row": (

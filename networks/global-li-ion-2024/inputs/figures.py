@@ -38,6 +38,9 @@ REGIONS: list[tuple[str, str, str, float, float]] = [
     ("MZ", "Mozambique", "", -13.0, 39.0),
     ("MG", "Madagascar", "", -19.0, 47.0),
     ("IN", "India", "", 21.0, 78.0),
+    ("ZW", "Zimbabwe", "", -19.0, 30.0),
+    ("RU", "Russia", "", 67.9, 32.9),  # the Kola peninsula, where Nornickel's nickel for Europe is refined
+    ("NC", "New Caledonia", "", -21.5, 165.5),
     ("DE", "Germany", "EU27;OECD", 51.0, 10.5),
     ("HU", "Hungary", "EU27;OECD", 47.5, 20.0),
     ("PL", "Poland", "EU27;OECD", 51.5, 17.5),
@@ -199,12 +202,12 @@ RECOVERY_SOURCE = "P999;P1000"
 # --------------------------------------------------------------------------- mining (t/yr)
 # region -> (quantity in source unit, source); lithium in t Li (x LI_TO_LCE), others in t of content.
 LITHIUM_MINES = {"AU": (88_000, "P050"), "CL": (49_000, "P051"), "CN": (41_000, "P052"), "AR": (18_000, "P054"),
-                 "BR": (10_200, "P1020"), "CA": (4_820, "P1021")}
+                 "BR": (10_200, "P1020"), "CA": (4_820, "P1021"), "ZW": (20_000, "P1037")}
 LITHIUM_WORLD = (240_000, "P049")  # RoW = world - listed
 # Nickel and manganese: USGS Mineral Commodity Summaries 2026, the 2024 column of world mine production.
 NICKEL_MINES = {"ID": (2_310_000, "P1023"), "PH": (354_000, "P1024"), "CA": (125_000, "P1025"), "AU": (98_000, "P1026"),
-                "CN": (115_000, "P1027"), "FI": (30_000, "A-mines")}
-NICKEL_WORLD = (3_710_000, "P1022")  # RoW = world - listed (Russia 205 kt, New Caledonia 116 kt, others), D-ni-row
+                "CN": (115_000, "P1027"), "RU": (205_000, "P1038"), "NC": (116_000, "P1039"), "FI": (30_000, "A-mines")}
+NICKEL_WORLD = (3_710_000, "P1022")  # RoW = world - listed, D-ni-row
 COBALT_MINES = {"CD": (200_800, "P059"), "ID": (28_000, "P1005"), "CA": (4_500, "P062"), "PH": (4_100, "P063"),
                 "AU": (3_600, "P064"), "MA": (2_000, "A-mines")}
 COBALT_DRC_SHARE = (0.741, "P060")  # world = DRC / share
@@ -217,7 +220,7 @@ MINE_DERIVED = {
     "D-mn-row": ("USGS's 2024 output of Cote d'Ivoire, Ghana and other countries: 340 + 1,280 + 1,240 kt Mn",
                  "P1034;P1035;P1036"),
     "D-ni-row": ("USGS's 2024 world output less the listed countries and Finland's assumed 30 kt",
-                 "P1022;P1023;P1024;P1025;P1026;P1027;A-mines"),
+                 "P1022;P1023;P1024;P1025;P1026;P1027;P1038;P1039;A-mines"),
 }
 GRAPHITE_CN_SHARE = (0.78, "P273")
 GRAPHITE_AFRICA_2024 = (120_000, "P278")  # split MZ:MG as in 2023 (P275, P276)
