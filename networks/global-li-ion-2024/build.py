@@ -191,6 +191,7 @@ TARIFFS = {(com, o, d): (rate, src) for com, o, d, rate, src in trade_rules("tar
 def trade_affinity(ch: object, commodities: list[str]) -> dict[str, pd.DataFrame]:
     """Lane weights per commodity: owners supplying their own plants, tariffs, and 0 on banned lanes."""
     regions = [r[0] for r in F.REGIONS]
+    bans = trade_rules("ban")  # read once, not per commodity
     out = {}
     for com in commodities:
         sup, use = owner_shares(ch, com, "outputs"), owner_shares(ch, com, "inputs")
@@ -203,7 +204,7 @@ def trade_affinity(ch: object, commodities: list[str]) -> dict[str, pd.DataFrame
             if c == com:
                 rates.loc[o, d] = rate
         aff *= tariff_affinity(rates, elasticity=F.TRADE_ELASTICITY[0])
-        for c, o, d, _, _ in trade_rules("ban"):
+        for c, o, d, _, _ in bans:
             if c == com:
                 aff.loc[o, d] = 0.0
         out[com] = aff

@@ -55,3 +55,7 @@ def test_the_calibration_table_names_source_difference_and_tolerance(net: vc.Net
     assert rows.loc[share, "Tolerance"] == "±3 pp"
     band = calib.index[calib["tolerance"].astype(str).str.startswith("band")][0]
     assert rows.loc[band, "Tolerance"] == "the published band"
+    # A bare count the source table writes without separators reads with them; years and decimals do not change.
+    nickel = rows.loc[calib.index[calib["id"] == "id-nickel-mining"][0], "Published"]
+    assert nickel == "2,310,000 t Ni", nickel
+    assert rows["Published"].str.contains("2023").any()  # '(2023)' stays as written

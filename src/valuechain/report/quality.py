@@ -8,6 +8,7 @@ collapsed by default. No path of the machine is shown.
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -98,7 +99,8 @@ def _calibration_rows(calib: pd.DataFrame) -> pd.DataFrame:
             {
                 "Figure": str(r.description),
                 "Source": str(r.source),
-                "Published": str(r.published),
+                # a bare count as the source table writes it (2310000 t Ni) reads with thousands separators
+                "Published": re.sub(r"(?<![\d.,])\d{5,}(?![\d.,])", lambda m: f"{int(m.group()):,}", str(r.published)),
                 "Network": show(r.network),
                 "Difference": f"{round(100 * fmt.num(r.difference), 1) + 0.0:+.1f} {'%' if relative else 'pp'}",
                 "Tolerance": "the published band"
