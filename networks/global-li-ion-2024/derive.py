@@ -86,6 +86,12 @@ _CAPEX_DERIVED: dict[str, tuple[str, str, float]] = {
         800e6 * F.EUR_USD / 60_000 / 2.0,
     ),
 }
+#: BatPaC 5.1 intensities behind a chemistry's recipes: its lithium, its metals (lithium, nickel, cobalt, manganese)
+#: and its graphite (NMC is the average of NMC 811 and NMC 622, D-nmc-blend).
+_INTENSITY_IDS = {
+    "nmc": {"li": "P107;P115", "metals": "P107;P108;P109;P110;P115;P116;P117;P118", "graphite": "P111;P119"},
+    "lfp": {"li": "P147", "metals": "P147", "graphite": "P151"},
+}
 #: Project capacities that rest on a derivation: the derivation's method, by source id.
 _PROJECT_METHODS = {
     "D-lioh-keliber": "t of lithium hydroxide monohydrate x 0.8805 t LCE per t (lithium content by molar mass)",
@@ -143,8 +149,11 @@ def derivation_rows(
                 "conversion cost of the stage at Chinese levels x the region's cost level (EU27 1.5, other OECD 1.2)",
                 _cost_inputs(cost_keys[str(pid)][0], region, cost_keys[str(pid)][1]))  # fmt: skip
         for f, (_, time_src) in zip(("ttr", "ramp_up"), F.TTR[cost_keys[str(pid)][1]], strict=True):
-            if float(r[f]) > 0:
+            if float(r[f]) > 0 and time_src == "A-ttr":
                 add("processes", str(pid), f, "typical time for the stage", time_src)
+            elif float(r[f]) > 0:
+                add("processes", str(pid), f, "median time from stop to first restart of the published outages of "
+                    "the stage's plants", time_src, "D-ttr")  # fmt: skip
         if src in F.MINE_DERIVED and act > 0:
             add("processes", str(pid), "baseline_activity", *F.MINE_DERIVED[src], src)
         com = str(out.get(pid, ""))
@@ -208,13 +217,36 @@ def derivation_rows(
         v = r["value_of_lost_demand"]
         if v == v and float(v) > 0:
             add("demand", key, "value_of_lost_demand", "three times the pack price", "A-lost-value;P220;P214")
-    intensities = ";".join([f"P{i}" for i in (*range(107, 112), *range(115, 120))] + ["P147", "P151"])
     rec = tables["recipes"]
     for p, c, k, src in zip(rec["process"], rec["commodity"], rec["kind"], rec["source"], strict=True):
+        key = cost_keys.get(str(p), ("", ""))[0]
+        cell = key.startswith("cell_")
+        chem = "lfp" if key in ("cell_lfp", "cam_lfp") else "nmc"
         if src == "D-cam-mass":
+            method = ("BatPaC 5.1 material intensities per kWh (NMC 811 and 622 averaged, LFP) and the lithium mass"
+                      " fraction of the cathode (molar masses)")  # fmt: skip
+            if cell:  # a cell line draws its cathode plus what it scraps
+                add("recipes", f"{p}/{c}/{k}", "coefficient", method + " x (1 + the production scrap share)",
+                    f"{_INTENSITY_IDS[chem]['li']};{F.CELL_SCRAP_SOURCE}", "D-cam-mass")  # fmt: skip
+            else:
+                add("recipes", f"{p}/{c}/{k}", "coefficient", method, _INTENSITY_IDS[chem]["metals"], "D-cam-mass")
+        elif src == "D-anode-mix":
             add("recipes", f"{p}/{c}/{k}", "coefficient",
-                "BatPaC 5.1 material intensities per kWh (NMC 811 and 622 averaged, LFP) and the lithium mass fraction"
-                " of the cathode (molar masses)", intensities, "D-cam-mass")  # fmt: skip
+                "BatPaC 5.1 graphite per kWh (NMC 811 and 622 averaged, LFP) x (1 + the production scrap share) x "
+                "synthetic or natural graphite's share of graphite anode shipped in 2024",
+                f"{_INTENSITY_IDS[chem]['graphite']};P325;P326;{F.CELL_SCRAP_SOURCE}", "D-anode-mix")  # fmt: skip
+        elif key in ("lithium_carbonate", "lithium_hydroxide") and c == "lithium_ore" and k == "input":
+            add("recipes", f"{p}/{c}/{k}", "coefficient",
+                "1 / the lithium recovery of China's spodumene conversion plants", F.LITHIUM_RECOVERY[1])  # fmt: skip
+        elif key == "anode_natural" and c == "natural_graphite" and k == "input":
+            add("recipes", f"{p}/{c}/{k}", "coefficient",
+                "1 / the spherical graphite yield from flake of a battery anode material study",
+                F.SPHERONISATION_YIELD[1])  # fmt: skip
+        elif src == "D-cell-scrap" and cell:
+            add("recipes", f"{p}/{c}/{k}", "coefficient",
+                "cathode and graphite per GWh (BatPaC 5.1) x the production scrap share",
+                f"{_INTENSITY_IDS[chem]['li']};{_INTENSITY_IDS[chem]['graphite']};{F.CELL_SCRAP_SOURCE}",
+                "D-cell-scrap")  # fmt: skip
     for p, c, k in zip(rec["process"], rec["commodity"], rec["kind"], strict=True):
         if k == "output" and c in F.RECOVERY and cost_keys.get(str(p), ("", ""))[0] == "hydromet":
             region = str(tables["processes"]["region"].get(p, "")) or str(tables["expansions"]["region"].get(p, ""))

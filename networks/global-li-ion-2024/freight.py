@@ -73,13 +73,16 @@ _RATE_NAMES = {
 
 def _mode_and_tonnes(com: str) -> tuple[str, float, str, str]:
     """Mode, tonnes shipped per unit, how the tonnes were found and their source ids."""
+    if com in F.SHIPPED_T_SOURCED:
+        mode, tonnes, how, src = F.SHIPPED_T_SOURCED[com]
+        return mode, tonnes, how, src
     if com in F.CELL_WH_PER_KG:
         wh_per_kg, e_src = F.CELL_WH_PER_KG[com]
         return "container", 1e9 / wh_per_kg / 1e3, f"t per GWh ({wh_per_kg:g} Wh/kg)", e_src
     if com not in F.SHIPPED_T_PER_UNIT:
         raise KeyError(
-            f"no freight basis for commodity {com!r}: add it to SHIPPED_T_PER_UNIT, CELL_WH_PER_KG or "
-            "FREIGHT_ASSUMED in inputs/figures.py"
+            f"no freight basis for commodity {com!r}: add it to SHIPPED_T_PER_UNIT, SHIPPED_T_SOURCED, "
+            "CELL_WH_PER_KG, FREIGHT_QUOTED or FREIGHT_ASSUMED in inputs/figures.py"
         )
     mode, tonnes = F.SHIPPED_T_PER_UNIT[com]
     return mode, tonnes, "t shipped per unit (molar masses)", ""
@@ -109,6 +112,11 @@ def lane_cost(
         if same:
             return cost * share, f"freight per unit, x {share:g} within a continent", "A-freight"
         return cost, "freight per unit on an intercontinental lane", "A-freight"
+    if com in F.FREIGHT_QUOTED:
+        cost, src, what = F.FREIGHT_QUOTED[com]
+        if same:
+            return cost * share, f"{what}, x {share:g} within a continent (assumed)", f"{src};A-freight"
+        return cost, what, src
     mode, tonnes, how, t_src = _mode_and_tonnes(com)
     if same and origin_continent == "EU" and km is not None:
         usd_tkm, circuity = road_rate()

@@ -107,6 +107,33 @@ def test_investment_and_sizes_of_named_options(global_net, figs):
     assert figs.loc[("expansions", "es-catl-stellantis-zaragoza-build", "max_size"), "source"] == "W005"
 
 
+def test_cell_recipes_by_hand_with_the_scrap_they_cite(global_net, figs):
+    # An LFP cell line per GWh: BatPaC's 0.0915 kg Li per kWh (P147) / LiFePO4's lithium mass fraction
+    # (6.94 / 157.76) x 1.05 (5 % scrap, the lower end of P1040's 5-12 %) = 2,184.0 t of cathode; graphite
+    # 0.9846 kg/kWh (P151) x 1.05 = 1,033.8 t, 85.85 % of it synthetic (1.76 of 2.05 Mt shipped, P325, P326).
+    rec = global_net.recipes.set_index(["process", "commodity", "kind"])["coefficient"]
+    cam = 91.5 / (6.94 / 157.76) * 1.05
+    graphite = 984.6 * 1.05
+    assert rec[("cn-cells-lfp", "cam_lfp", "input")] == pytest.approx(cam)
+    assert rec[("cn-cells-lfp", "cam_lfp", "input")] == pytest.approx(2_184.0, abs=0.1)
+    assert rec[("cn-cells-lfp", "anode_synthetic", "input")] == pytest.approx(graphite * 1.76 / 2.05)
+    assert rec[("cn-cells-lfp", "anode_natural", "input")] == pytest.approx(graphite * 0.29 / 2.05)
+    # What the line scraps goes to recycling: 5 % of the cathode and graphite its cells hold.
+    assert rec[("cn-cells-lfp", "eol_batteries", "output")] == pytest.approx((cam + graphite) * 0.05 / 1.05)
+    # Each of these cites the intensities it uses and the scrap rate, and nothing assumed.
+    for com, kind, ids in (
+        ("cam_lfp", "input", "P147;P1040"),
+        ("anode_synthetic", "input", "P151;P325;P326;P1040"),
+        ("eol_batteries", "output", "P147;P151;P1040"),
+    ):
+        fig = figs.loc[("recipes", f"cn-cells-lfp/{com}/{kind}", "coefficient")]
+        assert (fig["source"], fig["kind"]) == (ids, "derived from direct")
+    # An NMC line cites NMC 811's and 622's lithium (P107, P115), not LFP's; the cathode plant itself does not
+    # scrap, so its recipe cites the intensities alone.
+    assert figs.loc[("recipes", "cn-cells-nmc/cam_nmc/input", "coefficient"), "source"] == "P107;P115;P1040"
+    assert "P1040" not in figs.loc[("recipes", "cn-cam_nmc/pcam/input", "coefficient"), "source"]
+
+
 def test_the_unit_of_activity_is_not_a_figure(global_net, figs):
     rec = global_net.recipes
     units = unit_rows(rec)
@@ -146,6 +173,7 @@ def test_the_new_figures_hold_their_numbers(quoted):
         "P1002": "€1,386 (€1.45/km)",
         "P1003": "payables of 69-75%",
         "P1004": "US$16,335 per ton",
+        "P1040": "between five percent and 12 percent",
     }
     quoted(quotes)
 

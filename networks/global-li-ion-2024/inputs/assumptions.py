@@ -54,10 +54,6 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "appear as "
         "processes of capacity 0 (for their owner and technology) and as expansion options with the planned size.",
     ),
-    "A-scrap": (
-        "Cell production scrap",
-        "5% of cathode and anode material is lost as scrap and sent to recycling.",
-    ),
     "A-cn-cell-stock": (
         "China's 2024 cell stock build is LFP and does not recur",
         "The cells China made in 2024 beyond what the network's EV and storage packs use (D-cn-cell-stock) are "
@@ -74,8 +70,11 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     ),
     "A-yields": (
         "Conversion yields",
-        "One GWh of cells per GWh of pack. Ore (in content units) per unit refined: lithium 1.10, nickel 1.05, "
-        "cobalt 1.02, manganese 1.10; 2.0 t of natural flake per t of spherical natural anode material.",
+        "One GWh of cells per GWh of pack. Ore (in content units) per unit refined: nickel 1.05, cobalt 1.02, "
+        "manganese 1.10. Two yields cite published figures in the derivations table instead: lithium 1 / 0.91 = "
+        "1.099 t LCE of ore per t LCE refined (the recovery of China's spodumene converters, P1041), and 2.0 t of "
+        "natural flake per t of spherical natural anode material (the 50 % yield of Renascor's anode material "
+        "study, P1042).",
     ),
     "A-recycling": (
         "Recycling volumes and recoveries",
@@ -158,20 +157,23 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "intercontinental freight (no published rail or truck rate of the Americas or Africa is in the figure "
         "set). Freight per unit on an intercontinental lane for the commodities "
         "whose shipped mass per unit rests on an unpublished mix: nickel ore and intermediates 200 USD/t Ni, "
-        "cobalt hydroxide and refined cobalt 300 USD/t Co, manganese ore 30 USD/t Mn, separator film 20,000 "
-        "USD/Mm2. Lead time 0.04 year within a continent and 0.12 year between continents where no published "
-        "transit time is used (within North America, South America, Africa; Europe-Oceania, Africa-North and "
-        "South America, North America-Oceania and -South America, Oceania-South America; D-freight has the "
-        "rest). "
-        "Tariffs are not modelled (0).",
+        "refined cobalt (sulphate or metal) 300 USD/t Co, separator film 20,000 USD/Mm2 (cobalt hydroxide and "
+        "manganese ore cite a published grade and rate instead, D-freight). Lead time 0.04 year within a "
+        "continent and 0.12 year between continents where no published transit time is used (within North "
+        "America, South America, Africa; Europe-Oceania, Africa-North and South America, North America-Oceania "
+        "and -South America, Oceania-South America; D-freight has the rest). Tariffs are D-tariffs'.",
     ),
     "A-ttr": (
         "Recovery and ramp-up times",
-        "Time to recover / ramp up, in years: mines 0.5 / 0.5, refineries and material plants 0.25 / 0.25, cell "
-        "plants 0.25 / 0.5, pack lines and recycling 0.1 / 0.1. They stand for an event that damages a plant. "
-        "Published outages of single plants (README, Provenance) last about as long at mines (median 6 months of "
-        "five) and less at refineries and material plants (about a month, of seven) and cell plants (about 15 "
-        "days, of five), most of them minor events.",
+        "Time to recover of cell plants 0.25 years, of pack lines and recycling 0.1 years (mines, refineries and "
+        "material plants: D-ttr); ramp-up of spare capacity: mines 0.5, refineries and material plants 0.25, cell "
+        "plants 0.5, pack lines and recycling 0.1 years. The recovery times stand for an event that damages a "
+        "plant. The published outages of cell plants found (Murata Koriyama 2 days, EVE Energy at most a week, "
+        "CATL Yibin in Sichuan's 2022 power cuts about 10-15 days, Leclanché Willstätt about 2 months) are four, "
+        "mostly minor, while the worst (Northvolt Ett's explosion, Aricell's fire) have no date of restart; those of "
+        "pack and vehicle lines and recyclers (half a day to more than 3.5 months) are as few and partly still "
+        "open. Too few to set a stage's figure, so these stay assumed. No published figure for how fast a plant "
+        "brings spare capacity online was found.",
     ),
     "A-capex": (
         "Investment cost of expansion options without a sourced figure",
@@ -309,7 +311,7 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "Cathode mass = lithium intensity / lithium mass fraction of the cathode (NMC 7.15%, LiFePO4 4.40%): "
         "about 1,470 t NMC and 2,080 t LFP cathode per GWh; precursor hydroxide 0.95 t per t NMC cathode (molar "
         "masses). Ni, Co and Mn per t precursor and Li per t cathode follow from the same intensities (P107-P119,"
-        " P147).",
+        " P147). A cell line draws 1.05 times the cathode its cells hold (D-cell-scrap).",
         "medium",
     ),
     "D-northvolt-2024": (
@@ -459,8 +461,12 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         " per t LCE), nickel sulphate (hexahydrate, 4.478 t per t Ni), manganese sulphate (monohydrate, 3.076 t"
         " per t Mn), graphite, anode, precursor, cathode, electrolyte, end-of-life batteries and black mass "
         "(1 t per t), and cells at 4,000 t per GWh for NMC (250 Wh/kg, P953) and 5,882 t per GWh for LFP (170"
-        " Wh/kg, midpoint of 160-180, P954). Bulk: spodumene concentrate at 50 USD/t (P952) x 6.740 t of 6 %"
-        " Li2O concentrate per t LCE (0.06 x 73.89 / 29.88 = 0.1484 t LCE per t) = 337 USD/t LCE. Half of it "
+        " Wh/kg, midpoint of 160-180, P954); cobalt ore and intermediates as hydroxide of 30 % Co (3.333 t "
+        "per t Co, the grade of Fastmarkets' payable indicator, P1058) = 495 USD/t Co. Bulk: spodumene "
+        "concentrate at 50 USD/t (P952) x 6.740 t of 6 % Li2O concentrate per t LCE (0.06 x 73.89 / 29.88 = "
+        "0.1484 t LCE per t) = 337 USD/t LCE; manganese ore at the Port Elizabeth-China rate of 1.05 USD per "
+        "dmtu of 37 % ore (February 2021, a peak of dry-bulk rates; no 2024 quote was found, P1059) = 105 USD/t "
+        "Mn. Half of it "
         "within a continent (A-freight), but within Asia (the intra-Asia container rate, P958) and Europe "
         "(road: 1.336 EUR per truck-km, P1002, for 24 t, P965, at P991, over the great-circle distance x 1.170, "
         "the road/great-circle ratio of P1002's corridors). Lead time: published transit times / 365, port to "
@@ -518,10 +524,10 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     "D-cam-beyond-cells": (
         "LFP cathode made in China in 2024 beyond what the network's cells use",
         "China's LFP cathode makers shipped 2.46 Mt in 2024 (GGII, P323); the network's cells use 1.70 Mt of "
-        "China's LFP cathode (LFP cell output x D-cam-mass x 1.05, A-scrap, x 99%, A-shares): the 0.76 Mt "
+        "China's LFP cathode (LFP cell output x D-cam-mass x 1.05, D-cell-scrap, x 99%, A-shares): the 0.76 Mt "
         "beyond that is a demand row in China with no growth (held flat in later years: part of it recurs). "
         "It stands for stock build at cathode and cell makers, exports into stock, cells the network does "
-        "not hold and electrode losses beyond A-scrap; the figures at hand do not split it among these. NMC "
+        "not hold and electrode losses beyond D-cell-scrap; the figures at hand do not split it among these. NMC "
         "is not raised the same way: GGII's 0.65 Mt of Chinese ternary cathode (P324) against the network's "
         "0.55 Mt would need lithium hydroxide that the network's refiners do not make (the network's NMC "
         "draws hydroxide only, A-lithium-salts); China's 0.24 Mt of other cathode types (P329 less P323 and "
@@ -532,11 +538,11 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "Anode made in 2024 beyond what the network's cells use",
         "World output of each anode type is what SNE Research counts as shipped in 2024: synthetic 1.76 Mt, "
         "natural 0.29 Mt (P325, P326; silicon-based anode, 41 kt, is not in the network); less what the "
-        "network's cells use (cell output x the graphite intensity, D-nmc-blend and P151, x 1.05, A-scrap, "
+        "network's cells use (cell output x the graphite intensity, D-nmc-blend and P151, x 1.05, D-cell-scrap, "
         "split by D-anode-mix): about 0.64 Mt of synthetic and 0.11 Mt of natural anode, a demand row where it "
         "is made, in proportion to each region's output, with no growth. Of the 2.11 Mt shipped, SNE counts 1.97"
         " Mt as demand (P327, P328): 0.14 Mt went into stock; the rest is anode used by cells the network does "
-        "not hold (consumer electronics, P322) and electrode losses beyond A-scrap: graphite per kWh in "
+        "not hold (consumer electronics, P322) and electrode losses beyond D-cell-scrap: graphite per kWh in "
         "practice is above the BatPaC designs' 0.91 to 0.98 kg.",
         "medium",
     ),
@@ -551,7 +557,32 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     "D-anode-mix": (
         "Synthetic and natural graphite in anodes",
         "Synthetic graphite's share of graphite anode shipped in 2024, 1.76 Mt of 1.76 + 0.29 Mt (SNE Research, "
-        "P325, P326) = 85.85% by mass; natural graphite 14.15%.",
+        "P325, P326) = 85.85% by mass; natural graphite 14.15%. A cell line's anode per GWh is the graphite "
+        "intensity (D-nmc-blend, P151) x 1.05 (D-cell-scrap) x the type's share.",
+        "medium",
+    ),
+    "D-ttr": (
+        "Time to recover of mines, refineries and material plants",
+        "The median time from stop to first restart (partial or full) of published outages of single plants. "
+        "Mines, 7.0 months (0.583 years) of seven: GEMCO after Cyclone Megan 14.1 (P1043), Balama after protests "
+        "8.8 (P1044), Goro after New Caledonia's riots 7.0 (P1045), Nornickel's Oktyabrsky and Taimyrsky mines "
+        "after flooding 2.6 and 3.3 (P1046, P1047), CATL's Jianxiawo lepidolite mine still shut after 10.4 "
+        "(P1048), Kakula after seismic activity 0.66 (P1049). Refineries and material plants, 1.6 months (0.133 "
+        "years) of eight: Livent Bessemer City 0.1 (P1050), Tianqi Shehong in Sichuan's 2022 power rationing at "
+        "most 0.5 (P1051), Boliden Harjavalta at most 0.85 (P1052), Ambatovy's pipeline 1.2 and Covid-19 "
+        "lockdown 11.9 (P1053, P1054), QMB's HPAL plant after a landslide about 2 (P1055), EcoPro BM's Ochang "
+        "CAM4 2.6 and CAM4N at least 13.5 (P1056, P1057). Left out: outages whose first restart has no date "
+        "(Nornickel's Kola cobalt plant after its 2022 fire, Wodgina's processing fire) and Mutanda's idling "
+        "for prices. The samples are what the sources found, not a census: most events are minor, the dates partly "
+        "approximate, and a still-open outage counts with its time so far.",
+        "medium",
+    ),
+    "D-cell-scrap": (
+        "Cell production scrap",
+        "Cell lines scrap 5 % of the cathode and anode they would otherwise hold, the lower end of the 5-12 % that "
+        "cell plants scrap after several years in a steady state (Porsche Consulting, P1040); most of the world's "
+        "cells come from established plants, and ramp-up losses (up to 90 %, P1040) are not modelled. A line draws "
+        "1.05 times the cathode and graphite its cells hold and sends the 0.05 to recycling as production scrap.",
         "medium",
     ),
     "D-lioh-keliber": (

@@ -8,6 +8,8 @@ from cited ones (both defined in ``ASSUMPTIONS`` / ``DERIVED`` below and written
 
 from __future__ import annotations
 
+import statistics
+
 # Tables of figures read best one row per line: the formatter leaves this file alone.
 # fmt: off
 # ruff: noqa: E501
@@ -132,7 +134,10 @@ PIPELINE_CELLS: list[tuple[str, str, str, str, float, str, str, str, float, str,
 KR_MAKERS_EV_SHARE = (0.184, "P289")
 EV_INSTALLATIONS_WORLD = (894.0, "P285")
 CN_CELLS_JP = (5.0, "A-cn-cells-jp")  # GWh NMC, Japanese-owned plants in China
-CELL_SCRAP = 0.05  # A-scrap: share of electrode materials lost as production scrap
+# Share of electrode materials lost as production scrap: the lower end of the 5-12 % that cell plants scrap in a
+# steady state (Porsche Consulting, P1040); most of the world's cells come from established plants (D-cell-scrap).
+CELL_SCRAP = 0.05
+CELL_SCRAP_SOURCE = "P1040"
 # China's 2024 cell output (MIIT): EV 826 and storage 260 GWh (P320, P321), beyond the 84 GWh for consumer
 # electronics (P322). What China made beyond what the network's EV and storage packs use is 2024 stock build of
 # LFP cells (D-cn-cell-stock, A-cn-cell-stock).
@@ -140,7 +145,7 @@ CN_CELL_OUTPUT = {"ev": (826.0, "P320"), "ess": (260.0, "P321")}
 # Active materials made in 2024, by the makers' own trade figures: China's LFP cathode shipments (GGII, P323)
 # and world anode shipments by type (SNE Research, P325, P326). Output beyond what the network's cells use is a
 # demand row where it is made (D-cam-beyond-cells, D-anode-beyond-cells): stock build, exports into stock,
-# cells the network does not hold and losses beyond A-scrap. SNE puts world anode demand at 1.97 Mt against
+# cells the network does not hold and losses beyond D-cell-scrap. SNE puts world anode demand at 1.97 Mt against
 # 2.11 Mt shipped (P327, P328): 0.14 Mt of the anode shipped in 2024 went into stock.
 CN_LFP_CATHODE_SHIPPED = (2_460_000.0, "P323")
 # China's LFP cathode capacity in 2024, "nearly 4.7 million mt" with output above 2.3 Mt (SMM, P330, P331).
@@ -187,10 +192,17 @@ CHEMISTRY_SWITCHING = {
 }
 ELECTROLYTE = {"nmc": 1000.0, "lfp": 1300.0}  # t per GWh, A-components (cross-check P102)
 SEPARATOR = {"nmc": 15.0, "lfp": 20.0}  # million m2 per GWh, A-components (cross-check P101)
-REFINING_INPUT = {  # t of ore (in the commodity's unit) per t of refined output, A-yields
-    "lithium_carbonate": 1.10, "lithium_hydroxide": 1.10, "nickel_sulphate": 1.05, "cobalt_refined": 1.02, "manganese_sulphate": 1.10,
+# t of ore (in the commodity's unit) per t of refined output: lithium 1 / the 91 % that China's spodumene converters
+# recover (P1041); nickel, cobalt and manganese A-yields.
+LITHIUM_RECOVERY = (0.91, "P1041")
+REFINING_INPUT = {
+    "lithium_carbonate": 1 / LITHIUM_RECOVERY[0], "lithium_hydroxide": 1 / LITHIUM_RECOVERY[0],
+    "nickel_sulphate": 1.05, "cobalt_refined": 1.02, "manganese_sulphate": 1.10,
 }
-FLAKE_PER_ANODE = 2.0  # t natural flake per t spherical natural anode material, A-yields
+# t natural flake per t spherical natural anode material: 1 / the 50 % spherical graphite yield a battery anode
+# material study adopted (Renascor, P1042; its commercial-scale milling trials gave more than 65 %).
+SPHERONISATION_YIELD = (0.50, "P1042")
+FLAKE_PER_ANODE = 1 / SPHERONISATION_YIELD[0]
 BLACK_MASS_YIELD = 0.40  # t black mass per t end-of-life batteries or scrap, A-recycling
 # Per t black mass: the lower ends of the metal content of traded NMC black mass (Li 3 %, Ni 15 %, Co 5 %,
 # P999) x the EU's minimum recovery by 2027 (lithium 50 %, nickel and cobalt 90 %, P1000); lithium as
@@ -416,12 +428,20 @@ SHIPPED_T_PER_UNIT: dict[str, tuple[str, float]] = {
     "cam_lfp": ("container", 1.0), "electrolyte": ("container", 1.0), "eol_batteries": ("container", 1.0),
     "black_mass": ("container", 1.0),
 }
-# Commodities whose shipped mass per unit rests on a mix the figure set does not give (ore, MHP and
-# matte per t Ni; hydroxide per t Co; ore grade per t Mn; cobalt sulphate or metal; separator film
-# per Mm2): USD per unit on an intercontinental lane, A-freight.
-FREIGHT_ASSUMED = {
-    "nickel_ore": 200, "cobalt_ore": 300, "cobalt_refined": 300, "manganese_ore": 30, "separator": 20_000,
+# Shipped mass per unit that rests on a published grade: (mode, t per unit, what, source). Cobalt ore and
+# intermediates travel as hydroxide of 30 % Co, the grade of Fastmarkets' payable indicator (P1058), in containers.
+SHIPPED_T_SOURCED: dict[str, tuple[str, float, str, str]] = {
+    "cobalt_ore": ("container", 1 / 0.30, "t of hydroxide per t Co (30 % Co)", "P1058"),
 }
+# Freight per unit quoted for the commodity itself: manganese ore pays the Port Elizabeth-China bulk rate of
+# 1.05 USD per dmtu of 37 % ore (Feb 2021, P1059) x 100 dmtu per t Mn on every intercontinental lane.
+FREIGHT_QUOTED: dict[str, tuple[float, str, str]] = {
+    "manganese_ore": (1.05 * 100, "P1059", "bulk freight Port Elizabeth-China per t Mn (1.05 USD per dmtu, Feb 2021)"),
+}
+# Commodities whose shipped mass per unit rests on a mix the figure set does not give (ore, MHP and
+# matte per t Ni; cobalt sulphate or metal; separator film per Mm2): USD per unit on an intercontinental
+# lane, A-freight.
+FREIGHT_ASSUMED = {"nickel_ore": 200, "cobalt_refined": 300, "separator": 20_000}
 INTRA_CONTINENT_FREIGHT = 0.5  # share of the intercontinental cost within a continent (but containers in Asia), A-freight
 # Within Europe goods go by road: the mean of five Q4 2024 contract rates per km of the European Road Freight
 # Rate Benchmark (1.15, 1.42, 1.52, 1.14, 1.45 EUR/km, P1002) for a full truckload of 24 t (P965), over the
@@ -452,8 +472,31 @@ TRANSIT_DAYS: dict[frozenset[str], tuple[float, str, str]] = {
 }
 LEAD_TIME_ASSUMED = {True: 0.04, False: 0.12}  # years, within / between the other continents, A-freight
 _T = "A-ttr"
+# Published outages of single plants, in months from the stop to the first restart, partial or full (public
+# figures P1043-P1057, each with its dates). A plant still shut counts with its time so far (P1048), a restart
+# known only as "at most" with that bound (P1051, P1052). Left out: outages whose first restart has no date (the
+# fire at Nornickel's Kola cobalt plant, the processing fire at Wodgina) and idlings for prices (Mutanda).
+OUTAGE_MONTHS: dict[str, dict[str, float]] = {
+    "mines": {"P1043": 14.1, "P1044": 8.8, "P1045": 7.0, "P1046": 2.6, "P1047": 3.3, "P1048": 10.4, "P1049": 0.66},
+    "refineries and material plants": {
+        "P1050": 0.1, "P1051": 0.5, "P1052": 0.85, "P1053": 1.2, "P1054": 11.9, "P1055": 2.0, "P1056": 2.6,
+        "P1057": 13.5,
+    },
+}
+
+
+def _median_outage(group: str) -> tuple[float, str]:
+    """The median published outage of a group of plants, in years, with the ids of the outages (D-ttr)."""
+    months = OUTAGE_MONTHS[group]
+    return statistics.median(months.values()) / 12.0, ";".join(months)
+
+
+# Time to recover: mines, refineries and material plants the median of their published outages (D-ttr: 7.0 and 1.6
+# months); cells, packs and recycling assumed (A-ttr), like every ramp-up.
 TTR: dict[str, tuple[tuple[float, str], tuple[float, str]]] = {  # ((ttr, source), (ramp_up, source)) in years
-    "mining": ((0.5, _T), (0.5, _T)), "refining": ((0.25, _T), (0.25, _T)), "material": ((0.25, _T), (0.25, _T)),
+    "mining": (_median_outage("mines"), (0.5, _T)),
+    "refining": (_median_outage("refineries and material plants"), (0.25, _T)),
+    "material": (_median_outage("refineries and material plants"), (0.25, _T)),
     "cell": ((0.25, _T), (0.5, _T)), "pack": ((0.1, _T), (0.1, _T)), "recycling": ((0.1, _T), (0.1, _T)),
 }
 
