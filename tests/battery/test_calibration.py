@@ -124,6 +124,37 @@ def test_out_of_sample_t058_chile_lithium_exports_to_the_eu(net):
     assert 0.012 <= value(net, "export_share", both, "CL", "EU27") <= 0.048
 
 
+def _cn_cell_export_share_by_value(net, partner):
+    """Share of China's cell exports that go to ``partner``, valued at the network's cell values."""
+    r = net.routes[net.routes["commodity"].isin(["cell_nmc", "cell_lfp"]) & (net.routes["origin"] == "CN")]
+    worth = r["baseline_flow"] * r["commodity"].map(net.commodities["value"])
+    return float(worth[r["destination"] == partner].sum() / worth.sum())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the US takes 31.1 % of China's cell exports by value (32.1 % in GWh): the network has no "
+    "consumer-electronics cells (China made 84 GWh, P322), most of which China ships to Asian device makers, so "
+    "its exports miss part of their rest of the world",
+)
+def test_out_of_sample_p1068_china_cell_exports_to_the_us(net):
+    # P1068 (China Customs via CIAPS): the US took 25 % of China's USD 61.1 bn of Li-ion battery exports in
+    # 2024, by value; +-5 pp. The network's flows are in GWh, valued here at its cell values (NMC 75, LFP
+    # 60 USD/kWh), so the US's cheaper storage cells weigh less, as in the customs value.
+    assert _cn_cell_export_share_by_value(net, "US") == pytest.approx(0.25, abs=0.05)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Germany takes 7.1 % of China's cell exports by value: in the network a region imports only what its "
+    "own plants and packs use, with no trading on within the EU, so imports that land in Germany and move on to "
+    "other member states are not there",
+)
+def test_out_of_sample_p1068_china_cell_exports_to_germany(net):
+    # P1068: Germany took 16.8 % of China's Li-ion battery exports by value in 2024 (USD 10.25 bn); +-5 pp.
+    assert _cn_cell_export_share_by_value(net, "DE") == pytest.approx(0.168, abs=0.05)
+
+
 def test_out_of_sample_p304_china_makes_most_lithium_hydroxide(net):
     # P304 (IEA data via a trade journal, 2023): China makes about 80 % of the world's lithium
     # hydroxide. The network splits China's refining by MIIT's 2024 output (P301, P302), not by
@@ -165,7 +196,7 @@ def test_out_of_sample_t121_china_mhp_from_indonesia(net):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="anode users outside China are few (no South-East Asian or Indian cell makers) and China is the only exporter with anode to spare, so the US's 25 % tariff on Chinese artificial graphite (D-tariffs) does not move the US lane: EU 35 %, KR 14 %, US 31 %",
+    reason="anode users outside China are few (no South-East Asian or Indian cell makers) and China is the only exporter with anode to spare, so the US's 25 % tariff on Chinese artificial graphite (D-tariffs) does not move the US lane: EU 31 %, KR 12 %, US 38 %",
 )
 def test_out_of_sample_t084_t088_t090_china_artificial_graphite_exports(net):
     # China's 2024 exports of artificial graphite: EU 24.3 % (T084), Korea 7.3 % (T088), US 13.9 % (T090).
@@ -227,24 +258,29 @@ def test_out_of_sample_p100_china_anode_output(net):
     assert made_in(net, ["anode_natural", "anode_synthetic"], "CN") == pytest.approx(1.55e6 * 12 / 10, rel=0.10)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="China's electrolyte plants make 85 % (P098) of what the world's cells use at assumed intensities "
+    "(A-components: 1,000 t/GWh NMC, 1,300 LFP), 1.33 Mt (+10.7 %); since Panasonic's Nevada output is its "
+    "published 38.1 GWh (P1067), not an assumed 15, the world makes 23 GWh more cells, and China's electrolyte "
+    "with them",
+)
 def test_out_of_sample_p102_china_electrolyte_output(net):
     # P102: China made 1.0 Mt of electrolyte in January-October 2024; times 12/10 for the year = 1.2 Mt;
-    # +-10 %. The network's electrolyte is China's cells times assumed intensities (A-components:
-    # 1,000 t/GWh NMC, 1,300 t/GWh LFP), whose order of magnitude was checked against P102 when they
-    # were chosen; no figure was fitted to it. It makes 1.30 Mt (+8.6 %).
+    # +-10 %. No figure of the network was fitted to it.
     assert made_in(net, ["electrolyte"], "CN") == pytest.approx(1.0e6 * 12 / 10, rel=0.10)
 
 
 def test_out_of_sample_p101_china_separator_output(net):
     # P101: 16.5 bn m2 of separator in January-October 2024; times 12/10 = 19.8 bn m2 (19,800 Mm2); +-10 %.
-    # The network's separator is China's cells times assumed intensities (A-components: 15 and 20
-    # Mm2/GWh), as for P102. It makes 20.4 bn m2 (+3.2 %).
+    # China's plants make 87.4 % (P097) of what the world's cells use at assumed intensities (A-components:
+    # 15 and 20 Mm2/GWh), as for P102. It makes 20.8 bn m2 (+5.3 %).
     assert made_in(net, ["separator"], "CN") == pytest.approx(16.5e3 * 12 / 10, rel=0.10)
 
 
 def test_out_of_sample_p333_p334_world_ev_and_storage_cells_shipped(net):
     # P333, P334 (EV Tank): 1,051 GWh of EV and 370 GWh of storage batteries shipped in 2024, 1,421 GWh;
-    # +-10 %. The network makes 1,297 GWh (-8.7 %); without China's stock build (D-cn-cell-stock) it
+    # +-10 %. The network makes 1,320.1 GWh (-7.1 %); without China's stock build (D-cn-cell-stock) it
     # would make the 1,155 GWh its packs use (-18.7 %).
     cells = sum(made_in(net, ["cell_nmc", "cell_lfp"], r) for r in net.regions.index)
     assert cells == pytest.approx(1051.0 + 370.0, rel=0.10)
@@ -263,32 +299,33 @@ def test_out_of_sample_p324_china_ternary_cathode_shipments(net):
 def test_full_scale_demand_by_use(net):
     # EV battery demand 950 GWh (P011) and storage 205 GWh (P022); China's EV demand 59 % (P103) of
     # 950 = 560.5 GWh. China made 826 + 260 = 1,086 GWh of EV and storage cells (P320, P321); plants
-    # outside China make 211 GWh (47 + 12.5 + 10.5 + 6 + 1.5 + 1 + 1.5 in the EU, 27 + 15 + 8 + 10 in the
-    # US, 24 + 1 in Korea, 30 in Japan, 1 + 1 in India, 1 in Britain, 0.5 in Norway, 6 + 6.5 elsewhere), so
-    # the world makes 1,297 GWh and China's stock build is 1,297 - 1,155 = 142 GWh of LFP cells.
+    # outside China make 234.1 GWh (47 + 12.5 + 10.5 + 6 + 1.5 + 1 + 1.5 in the EU, 27 + 38.1 (Panasonic's
+    # Nevada plant, P1067) + 8 + 10 in the US, 24 + 1 in Korea, 30 in Japan, 1 + 1 in India, 1 in Britain,
+    # 0.5 in Norway, 6 + 6.5 elsewhere), so the world makes 1,320.1 GWh and China's stock build is
+    # 1,320.1 - 1,155 = 165.1 GWh of LFP cells.
     d = net.demand.set_index(["region", "commodity"])["quantity"]
     assert d.xs("pack_ev", level="commodity").sum() == pytest.approx(950.0)
     assert d.xs("pack_ess", level="commodity").sum() == pytest.approx(205.0)
     assert d[("CN", "pack_ev")] == pytest.approx(560.5)
     cells = sum(made_in(net, ["cell_nmc", "cell_lfp"], r) for r in net.regions.index)
-    assert cells == pytest.approx(1297.0, rel=1e-9)
+    assert cells == pytest.approx(1320.1, rel=1e-9)
     assert made_in(net, ["cell_nmc", "cell_lfp"], "CN") == pytest.approx(1086.0, rel=1e-9)
-    assert d[("CN", "cell_lfp")] == pytest.approx(142.0, rel=1e-9)
+    assert d[("CN", "cell_lfp")] == pytest.approx(165.1, rel=1e-9)
 
 
 def test_china_lfp_cathode_beyond_the_cells_use(net):
     # LFP cells use 0.0915 kg Li per kWh (P147) / 6.94 * 157.76 = 2.0800 t LFP per GWh, x 1.05 scrap
-    # (A-scrap) = 2.1840 t per GWh. The world makes 645.0875 GWh of LFP cells for packs: storage 205 and EV
-    # 440.0875 (each region's EV demand x its LFP share, A-chemistry: China 560.5 x 0.65 = 364.325, EU
-    # 123.5 x 0.15 = 18.525, US 123.5 x 0.20 = 24.7, the other nine 32.5375), and 142 GWh into China's
-    # stock: 787.0875 x 2.1840 = 1,719.0 kt, of which China makes 99 % (A-shares): 1,701.8 kt. China's
-    # makers shipped 2.46 Mt (P323): 2,460 - 1,701.8 = 758.2 kt are held in China.
+    # (D-cell-scrap, P1040) = 2.1840 t per GWh. The world makes 645.0875 GWh of LFP cells for packs: storage
+    # 205 and EV 440.0875 (each region's EV demand x its LFP share, A-chemistry: China 560.5 x 0.65 =
+    # 364.325, EU 123.5 x 0.15 = 18.525, US 123.5 x 0.20 = 24.7, the other nine 32.5375), and 165.1 GWh into
+    # China's stock: 810.1875 x 2.1840 = 1,769.45 kt, of which China makes 99 % (A-shares): 1,751.75 kt.
+    # China's makers shipped 2.46 Mt (P323): 2,460 - 1,751.75 = 708.25 kt are held in China.
     per_gwh = 0.0915 * 1000 / (6.94 / 157.76) * 1.05
     assert per_gwh == pytest.approx(2184.0, rel=1e-4)
     d = net.demand.set_index(["region", "commodity"])["quantity"]
     assert made_in(net, ["cam_lfp"], "CN") == pytest.approx(2_460_000.0, rel=1e-9)
-    assert d[("CN", "cam_lfp")] == pytest.approx(2_460_000.0 - 0.99 * 787.0875 * per_gwh, rel=1e-6)
-    assert d[("CN", "cam_lfp")] == pytest.approx(758_200, rel=1e-3)
+    assert d[("CN", "cam_lfp")] == pytest.approx(2_460_000.0 - 0.99 * 810.1875 * per_gwh, rel=1e-6)
+    assert d[("CN", "cam_lfp")] == pytest.approx(708_250, rel=1e-3)
     # Capacity: China's LFP plants 4.7 Mt (P330); China holds 87 % of cathode capacity (P092).
     p, rec = net.processes, net.recipes
     makers = rec[(rec["kind"] == "output") & rec["commodity"].isin(["cam_nmc", "cam_lfp"])]["process"]
@@ -325,6 +362,6 @@ def test_every_out_of_sample_figure_is_outside_the_build_inputs():
     with open(FOLDER / "inputs" / "trade_pins.csv", encoding="utf-8", newline="") as fh:
         used = {s for r in csv.DictReader(fh) for s in r["source"].split(";")}
     used |= set(TARGETS["source"])
-    checks = {"P003", "P012", "P304", "P039", "P084", "P099", "P100", "P101", "P102", "P324", "P333", "P334", "T058", "T061", "T068", "T072", "T076", "T084", "T088", "T090", "T109",
+    checks = {"P003", "P012", "P304", "P039", "P084", "P099", "P100", "P101", "P102", "P324", "P333", "P334", "P1068", "T058", "T061", "T068", "T072", "T076", "T084", "T088", "T090", "T109",
               "T113", "T116", "T121", "T131"}  # fmt: skip
     assert not (checks & used)

@@ -41,10 +41,11 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     "A-cells": (
         "Cell capacity and output outside China and the EU",
         "The 4% of world capacity outside CN, EU27 and US (P090 gives the US 6% = 180 GWh) is split KR 40, JP 45,"
-        " RoW 27, IN 5, GB 2, NO 1 GWh; US capacity is split by owner (Korean 80, Japanese 40, US 30 NMC, 30 LFP "
-        "GWh). Output assumes low utilisation outside China (about a third to two thirds). China makes the rest"
-        " of the 1,155 GWh demanded, 944 GWh, and its 2024 stock build (D-cn-cell-stock): 1,086 GWh of 1,297 GWh, "
-        "84% of world output, consistent with P003 (>75%).",
+        " RoW 27, IN 5, GB 2, NO 1 GWh; US capacity is split by owner (Korean 80, US 30 NMC, 30 LFP GWh, beside "
+        "Panasonic's Nevada plant, 41 GWh, which cites its own capacity and output, P1067). Output assumes low "
+        "utilisation outside China (about a third to two thirds). China makes the rest of the 1,155 GWh "
+        "demanded, 920.9 GWh, and its 2024 stock build (D-cn-cell-stock): 1,086 GWh of 1,320.1 GWh, 82% of world "
+        "output, consistent with P003 (>75%).",
     ),
     "A-pipeline": (
         "Planned capacity of European plants under construction in 2024",
@@ -515,16 +516,16 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "China's 2024 stock build of cells",
         "China made 826 GWh of EV cells and 260 GWh of storage cells in 2024 (MIIT, P320, P321): 1,086 GWh. The "
         "network's EV and storage packs (950 GWh, P011, and 205 GWh, P022) use 1,155 GWh of cells, of which "
-        "plants outside China make 211 GWh (A-cells, A-eu-cells): 944 GWh from China. The 142 GWh China made "
-        "beyond that are a demand row for LFP cells in China, in 2024 only (A-cn-cell-stock): stock built in "
-        "2024 (P012, the IEA's 1,000 GWh of EV and storage demand, is below even the network's 1,155 GWh). "
+        "plants outside China make 234.1 GWh (A-cells, A-eu-cells, P1067): 920.9 GWh from China. The 165.1 GWh "
+        "China made beyond that are a demand row for LFP cells in China, in 2024 only (A-cn-cell-stock): stock "
+        "built in 2024 (P012, the IEA's 1,000 GWh of EV and storage demand, is below even the network's 1,155 GWh). "
         "China's 84 GWh of consumer-electronics cells (P322) are not in the network.",
         "medium",
     ),
     "D-cam-beyond-cells": (
         "LFP cathode made in China in 2024 beyond what the network's cells use",
-        "China's LFP cathode makers shipped 2.46 Mt in 2024 (GGII, P323); the network's cells use 1.70 Mt of "
-        "China's LFP cathode (LFP cell output x D-cam-mass x 1.05, D-cell-scrap, x 99%, A-shares): the 0.76 Mt "
+        "China's LFP cathode makers shipped 2.46 Mt in 2024 (GGII, P323); the network's cells use 1.75 Mt of "
+        "China's LFP cathode (LFP cell output x D-cam-mass x 1.05, D-cell-scrap, x 99%, A-shares): the 0.71 Mt "
         "beyond that is a demand row in China with no growth (held flat in later years: part of it recurs). "
         "It stands for stock build at cathode and cell makers, exports into stock, cells the network does "
         "not hold and electrode losses beyond D-cell-scrap; the figures at hand do not split it among these. NMC "
@@ -539,7 +540,7 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "World output of each anode type is what SNE Research counts as shipped in 2024: synthetic 1.76 Mt, "
         "natural 0.29 Mt (P325, P326; silicon-based anode, 41 kt, is not in the network); less what the "
         "network's cells use (cell output x the graphite intensity, D-nmc-blend and P151, x 1.05, D-cell-scrap, "
-        "split by D-anode-mix): about 0.64 Mt of synthetic and 0.11 Mt of natural anode, a demand row where it "
+        "split by D-anode-mix): about 0.62 Mt of synthetic and 0.10 Mt of natural anode, a demand row where it "
         "is made, in proportion to each region's output, with no growth. Of the 2.11 Mt shipped, SNE counts 1.97"
         " Mt as demand (P327, P328): 0.14 Mt went into stock; the rest is anode used by cells the network does "
         "not hold (consumer electronics, P322) and electrode losses beyond D-cell-scrap: graphite per kWh in "

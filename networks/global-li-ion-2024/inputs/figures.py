@@ -99,7 +99,7 @@ CELL_PLANTS: list[tuple[str, str, str, str, float, float, str, str, str]] = [
     ("se-northvolt-ett", "Northvolt Ett, Skellefteå (bankrupt in 2025)", "SE", "nmc", 1.0, 1.0, "SE", "SE", "D-northvolt-2024"),
     ("fr-acc-billy-berclau", "ACC, Billy-Berclau/Douvrin", "FR", "nmc", 13.4, 1.5, "FR", "FR", "W004"),
     ("us-cells-nmc-kr", "Korean-owned NMC cell plants in the US (aggregate)", "US", "nmc", 80.0, 27.0, "KR", "KR", "A-cells"),
-    ("us-cells-nmc-jp", "Japanese-owned NMC cell plants in the US (aggregate)", "US", "nmc", 40.0, 15.0, "JP", "JP", "A-cells"),
+    ("us-cells-nmc-jp", "Panasonic, Nevada (Japanese-owned NMC cells in the US)", "US", "nmc", 41.0, 38.1, "JP", "JP", "P1067"),
     ("us-cells-nmc", "US-owned NMC cell plants (aggregate)", "US", "nmc", 30.0, 8.0, "US", "US", "A-cells"),
     ("us-cells-lfp", "LFP cell plants in the US (aggregate)", "US", "lfp", 30.0, 10.0, "US", "US", "A-cells"),
     ("kr-cells-nmc", "NMC cell plants in South Korea (aggregate)", "KR", "nmc", 38.0, 24.0, "KR", "KR", "A-cells"),
