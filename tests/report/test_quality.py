@@ -59,3 +59,16 @@ def test_the_calibration_table_names_source_difference_and_tolerance(net: vc.Net
     nickel = rows.loc[calib.index[calib["id"] == "id-nickel-mining"][0], "Published"]
     assert nickel == "2,310,000 t Ni", nickel
     assert rows["Published"].str.contains("2023").any()  # '(2023)' stays as written
+
+
+def test_the_trade_sentence_counts_only_routes_that_carry_a_flow(net: vc.Network) -> None:
+    sentence = next(s for s in caveats(net, None, None) if s.startswith("Trade:"))
+    moving = int((net.routes["baseline_flow"] > 0).sum())
+    idle = len(net.routes) - moving
+    assert f"of the {len(net.routes)} routes, the {moving} with a baseline flow take it from" in sentence
+    assert f"the other {idle} are open lanes with no baseline flow" in sentence
+    # An open lane carries no flow, so no share of the flows is put on the source of its freight.
+    assert "Freight cost" not in sentence
+    toy = vc.load_network("toy-battery")
+    toy_sentence = next(s for s in caveats(toy, None, None) if s.startswith("Trade:"))
+    assert "the other is an open lane" in toy_sentence

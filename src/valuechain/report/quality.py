@@ -51,16 +51,29 @@ def caveats(net: Network, counts: pd.DataFrame | None, calib: pd.DataFrame | Non
         )
     routes = net.routes
     if len(routes):
-        src = routes["source"].astype(str)
         flow = routes["baseline_flow"].fillna(0.0).astype(float)
+        moving = flow > 0
+        src = routes["source"].astype(str)[moving]
         parts = []
         for sid, n in src.value_counts().items():
             title = str(net.sources.at[sid, "title"]) if sid in net.sources.index else "no source"
-            share = fmt.num(flow[src == sid].sum()) / fmt.num(flow.sum()) if fmt.num(flow.sum()) > 0 else 0.0
-            parts.append(f"{n} routes ({fmt.pct(share)} of the flows) from '{title}' ({source_kind(str(sid))})")
+            share = fmt.num(flow[moving][src == sid].sum()) / fmt.num(flow.sum()) if fmt.num(flow.sum()) > 0 else 0.0
+            parts.append(f"{n} ({fmt.pct(share)} of the flows) from '{title}' ({source_kind(str(sid))})")
+        idle = int((~moving).sum())
+        if len(parts) == 1:
+            title = parts[0].split(" from ", 1)[1]
+            lead = f"Trade: of the {len(routes)} routes, the {int(moving.sum())} with a baseline flow take it from "
+            lead += title
+        else:
+            lead = f"Trade: of the {len(routes)} routes, {int(moving.sum())} carry a baseline flow" + (
+                ": " + "; ".join(parts) if parts else ""
+            )
+        tail = {0: "", 1: "; the other is an open lane with no baseline flow, which only a plan may use"}.get(
+            idle, f"; the other {idle} are open lanes with no baseline flow, which only a plan may use"
+        )
         out.append(
-            f"Trade: the {len(routes)} routes' baseline flows are " + "; ".join(parts) + ". Observed bilateral "
-            "shares enter only as bounds and calibration targets (below), so other lanes are estimates."
+            lead + tail + ". Observed bilateral shares enter only as bounds and calibration targets (below), so "
+            "other lanes are estimates."
         )
     hubs = net.hubs
     if "initial_stock" in hubs:
