@@ -212,11 +212,20 @@ def trade_affinity(ch: object, commodities: list[str]) -> dict[str, pd.DataFrame
 
 
 def add_stocks(tables: dict, ch: object) -> None:
-    """Initial stocks: days of cover by stage (A-stocks) times each hub's annual use; holding costs (D-holding)."""
+    """Initial stocks and holding costs (D-holding).
+
+    A hub starts with its published stock where one is found, else with days of cover by stage (A-stocks) times
+    its annual use.
+    """
     stage = {cid: st for cid, _, _, st in COMMODITIES}
     hubs = tables["hubs"].copy()
     stocks, srcs = [], []
     for reg, com in zip(hubs["region"], hubs["commodity"], strict=True):
+        if (reg, com) in F.PUBLISHED_STOCKS:
+            q, src, _ = F.PUBLISHED_STOCKS[(reg, com)]
+            stocks.append(round(q, 6))
+            srcs.append(src)
+            continue
         use = ch.by_region(com, "inputs").get(reg, 0.0)  # type: ignore[attr-defined]
         days = F.STOCK_DAYS[stage[com]]
         q = round(days / 365.0 * float(use), 6)

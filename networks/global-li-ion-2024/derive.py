@@ -201,7 +201,10 @@ def derivation_rows(
                 "constrained balancing of each region's output and use (balance_trade_constrained)",
                 ";".join([*ids, "A-trade-drivers"]), "D-trade")  # fmt: skip
     for _, r in tables["hubs"].iterrows():
-        if float(r["initial_stock"]) > 0:
+        published = F.PUBLISHED_STOCKS.get((str(r["region"]), str(r["commodity"])))
+        if published is not None and published[2]:
+            add("hubs", f"{r['region']}/{r['commodity']}", "initial_stock", published[2], published[1])
+        elif published is None and float(r["initial_stock"]) > 0:
             add("hubs", f"{r['region']}/{r['commodity']}", "initial_stock",
                 "days of cover of the stage x the hub's annual use / 365", "A-stocks", "D-stocks")  # fmt: skip
         if float(r.get("holding_cost", 0.0)) > 0:

@@ -3,6 +3,7 @@
 import pytest
 
 import valuechain as vc
+from valuechain.network.provenance import figure_provenance
 
 
 @pytest.fixture(scope="module")
@@ -66,4 +67,32 @@ def test_initial_stocks_are_days_of_cover_by_hand(net):
     used |= set(zip(net.demand["region"], net.demand["commodity"], strict=True))
     for key, row in h.iterrows():
         assert (row["initial_stock"] > 0) == (key in used and key[1] != "eol_batteries"), key
-    assert (h.loc[h["initial_stock"] > 0, "source"] == "D-stocks").all()
+    published = {("CN", "lithium_carbonate"), ("CN", "lithium_hydroxide")}
+    held = h[h["initial_stock"] > 0]
+    assert (held.loc[[k for k in held.index if k not in published], "source"] == "D-stocks").all()
+
+
+def test_published_stocks_take_the_place_of_days_of_cover(net, quoted):
+    quoted(
+        {"P1071": "the total market inventory stood at 92,646 mt", "P1072": "lithium hydroxide inventory was 34,400 mt"}
+    )
+    h = net.hubs.set_index(["region", "commodity"])
+    # SMM's inventories of May 2024: 92,646 t of carbonate; 34,400 t of hydroxide monohydrate x 0.8805 t LCE per t.
+    assert h.at[("CN", "lithium_carbonate"), "initial_stock"] == pytest.approx(92_646.0)
+    assert h.at[("CN", "lithium_hydroxide"), "initial_stock"] == pytest.approx(34_400 * 0.8805)
+    figs = figure_provenance(net).set_index(["table", "row", "field"])
+    carb = figs.loc[("hubs", "CN/lithium_carbonate", "initial_stock")]
+    hyd = figs.loc[("hubs", "CN/lithium_hydroxide", "initial_stock")]
+    assert (carb["source"], carb["kind"]) == ("P1071", "direct")
+    assert (hyd["source"], hyd["kind"]) == ("P1072", "derived from direct")
+    # The 45 days of cover they replace would have come close: China's carbonate and hydroxide use x 45 / 365.
+    rec = net.recipes[(net.recipes["kind"] == "input") & net.recipes["process"].isin(net.processes.index)]
+    region = net.processes["region"]
+    for com, published in (("lithium_carbonate", 92_646.0), ("lithium_hydroxide", 34_400 * 0.8805)):
+        use = sum(
+            net.baseline_activity[p] * c
+            for p, c, m in zip(rec["process"], rec["coefficient"], rec["commodity"], strict=True)
+            if m == com and region[p] == "CN"
+        )
+        use += float(net.demand[(net.demand["region"] == "CN") & (net.demand["commodity"] == com)]["quantity"].sum())
+        assert use * 45 / 365 == pytest.approx(published, rel=0.15)

@@ -644,5 +644,13 @@ TRADE_ELASTICITY = (5.0, "P1018")
 # year: carrying costs of 20-30 % a year (P904) less their capital part of 8-15 % (P904), which the
 # optimiser's discounting already charges: 20 - 10 = 10 %.
 HOLDING_RATE = 0.10
+# Published stocks take the place of days of cover at their hub, in its unit: China's lithium carbonate held by
+# smelters, cathode makers, traders and others on 31 May 2024 (SMM, P1071), and its lithium hydroxide at the end of
+# May 2024 taken as monohydrate, 34,400 t x 0.8805 t LCE per t (SMM, P1072). One date's level each, taken for the
+# stock the year starts with. (stock, its sources, how it was derived or "" when it is the figure itself)
+PUBLISHED_STOCKS: dict[tuple[str, str], tuple[float, str, str]] = {
+    ("CN", "lithium_carbonate"): (92_646.0, "P1071", ""),
+    ("CN", "lithium_hydroxide"): (34_400.0 * LIOH_TO_LCE, "P1072", "t of monohydrate x 0.8805 t LCE per t"),
+}
 STOCK_DAYS = {"mining": 30.0, "refining": 45.0, "black mass": 30.0, "precursor": 30.0, "active material": 30.0,
               "component": 30.0, "cell": 45.0, "pack": 15.0, "end-of-life": 0.0}
