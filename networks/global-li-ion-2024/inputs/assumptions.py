@@ -402,8 +402,9 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     ),
     "D-lithium-refining": (
         "Lithium chemical output by country",
-        "All mined lithium (240 kt Li, P049, x 5.323 t LCE per t Li) is refined with yield 1/1.10; China refines "
-        "70% (P040); Chile and Argentina refine their own output (P051, P054); Australia and RoW per A-refining."
+        "All mined lithium (240 kt Li, P049, x 5.323 t LCE per t Li) but the EU's ore uses is refined, 0.91 t of "
+        "salt per t of ore (P1041); China refines 70% (P040); Chile and Argentina refine their own output (P051, "
+        "P054); Australia and RoW per A-refining."
         " Each country's output is split between carbonate and hydroxide (A-lithium-salts, D-lithium-salts-cn, "
         "D-lithium-salts-cl).",
         "medium",
