@@ -127,7 +127,10 @@ def test_canonical_hits_are_the_right_ones(canon: Network) -> None:
     m = compile_shocks(canon, named("cd-cobalt-2025"), periods=36)
     co = m.route_capacity[0, :, m.routes.get_loc("cd-cn-cobalt_ore")]
     assert str(m.periods[0]) == "2025-02"
-    assert co[:8].max() == 0
+    # From 22 February (ARECOMS decision 001/2025): 21 of February's 28 days open, then none until October, and
+    # the quota's 60 % from November on.
+    assert co[0] == pytest.approx(21 / 28)
+    assert co[1:8].max() == 0
     assert np.allclose(co[9:35], 0.6)
 
 
