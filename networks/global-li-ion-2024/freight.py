@@ -82,7 +82,7 @@ def _mode_and_tonnes(com: str) -> tuple[str, float, str, str]:
     if com not in F.SHIPPED_T_PER_UNIT:
         raise KeyError(
             f"no freight basis for commodity {com!r}: add it to SHIPPED_T_PER_UNIT, SHIPPED_T_SOURCED, "
-            "CELL_WH_PER_KG, FREIGHT_QUOTED or FREIGHT_ASSUMED in inputs/figures.py"
+            "CELL_WH_PER_KG or FREIGHT_PER_UNIT in inputs/figures.py"
         )
     mode, tonnes = F.SHIPPED_T_PER_UNIT[com]
     return mode, tonnes, "t shipped per unit (molar masses)", ""
@@ -107,15 +107,11 @@ def lane_cost(
     """
     same = origin_continent == destination_continent
     share = F.INTRA_CONTINENT_FREIGHT
-    if com in F.FREIGHT_ASSUMED:
-        cost = float(F.FREIGHT_ASSUMED[com])
+    if com in F.FREIGHT_PER_UNIT:
+        cost, src, what = F.FREIGHT_PER_UNIT[com]
         if same:
-            return cost * share, f"freight per unit, x {share:g} within a continent", "A-freight"
-        return cost, "freight per unit on an intercontinental lane", "A-freight"
-    if com in F.FREIGHT_QUOTED:
-        cost, src, what = F.FREIGHT_QUOTED[com]
-        if same:
-            return cost * share, f"{what}, x {share:g} within a continent (assumed)", f"{src};A-freight"
+            inputs = ";".join(dict.fromkeys((src, "A-freight")))
+            return cost * share, f"{what}, x {share:g} within a continent (assumed)", inputs
         return cost, what, src
     mode, tonnes, how, t_src = _mode_and_tonnes(com)
     if same and origin_continent == "EU" and km is not None:

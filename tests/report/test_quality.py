@@ -72,3 +72,20 @@ def test_the_trade_sentence_counts_only_routes_that_carry_a_flow(net: vc.Network
     toy = vc.load_network("toy-battery")
     toy_sentence = next(s for s in caveats(toy, None, None) if s.startswith("Trade:"))
     assert "the other is an open lane" in toy_sentence
+
+
+def test_the_trade_sentence_names_each_source_with_its_share_of_the_flows() -> None:
+    toy = vc.load_network("toy-battery")
+    tables = dict(toy.tables)
+    routes = tables["routes"].copy()
+    routes.loc["cn-de-cam", "source"] = "elsewhere"  # 100,000 of the 339,170 units of flow, 29 %
+    tables["routes"] = routes
+    sources = tables["sources"].copy()
+    sources.loc["elsewhere"] = sources.loc["toy"]
+    sources.loc["elsewhere", "title"] = "Another source"
+    tables["sources"] = sources
+    net = vc.Network.from_frames(toy.name, tables, year=toy.year, period=toy.period, check_balance=False)
+    sentence = next(s for s in caveats(net, None, None) if s.startswith("Trade:"))
+    assert "of the 7 routes, 6 carry a baseline flow: 5 (71% of the flows) from 'Illustrative" in sentence
+    assert "1 (29% of the flows) from 'Another source' (other)" in sentence
+    assert "the other is an open lane" in sentence

@@ -433,15 +433,17 @@ SHIPPED_T_PER_UNIT: dict[str, tuple[str, float]] = {
 SHIPPED_T_SOURCED: dict[str, tuple[str, float, str, str]] = {
     "cobalt_ore": ("container", 1 / 0.30, "t of hydroxide per t Co (30 % Co)", "P1058"),
 }
-# Freight per unit quoted for the commodity itself: manganese ore pays the Port Elizabeth-China bulk rate of
-# 1.05 USD per dmtu of 37 % ore (Feb 2021, P1059) x 100 dmtu per t Mn on every intercontinental lane.
-FREIGHT_QUOTED: dict[str, tuple[float, str, str]] = {
+# Freight per unit on an intercontinental lane where no rate per tonne and tonnes per unit give it: (USD per unit,
+# source, what it is). Manganese ore pays the Port Elizabeth-China bulk rate of 1.05 USD per dmtu of 37 % ore (Feb
+# 2021, P1059) x 100 dmtu per t Mn on every intercontinental lane. Nickel ore and intermediates (ore, MHP and matte
+# per t Ni), refined cobalt (sulphate or metal) and separator film (per Mm2) rest on a mix the figure set does not
+# give: A-freight.
+_ASSUMED = "freight per unit on an intercontinental lane"
+FREIGHT_PER_UNIT: dict[str, tuple[float, str, str]] = {
     "manganese_ore": (1.05 * 100, "P1059", "bulk freight Port Elizabeth-China per t Mn (1.05 USD per dmtu, Feb 2021)"),
+    "nickel_ore": (200.0, "A-freight", _ASSUMED), "cobalt_refined": (300.0, "A-freight", _ASSUMED),
+    "separator": (20_000.0, "A-freight", _ASSUMED),
 }
-# Commodities whose shipped mass per unit rests on a mix the figure set does not give (ore, MHP and
-# matte per t Ni; cobalt sulphate or metal; separator film per Mm2): USD per unit on an intercontinental
-# lane, A-freight.
-FREIGHT_ASSUMED = {"nickel_ore": 200, "cobalt_refined": 300, "separator": 20_000}
 INTRA_CONTINENT_FREIGHT = 0.5  # share of the intercontinental cost within a continent (but containers in Asia), A-freight
 # Within Europe goods go by road: the mean of five Q4 2024 contract rates per km of the European Road Freight
 # Rate Benchmark (1.15, 1.42, 1.52, 1.14, 1.45 EUR/km, P1002) for a full truckload of 24 t (P965), over the

@@ -54,20 +54,22 @@ def caveats(net: Network, counts: pd.DataFrame | None, calib: pd.DataFrame | Non
         flow = routes["baseline_flow"].fillna(0.0).astype(float)
         moving = flow > 0
         src = routes["source"].astype(str)[moving]
-        parts = []
+        total = fmt.num(flow.sum())
+        named = []  # (routes, share of the flows, where the flows come from)
         for sid, n in src.value_counts().items():
             title = str(net.sources.at[sid, "title"]) if sid in net.sources.index else "no source"
-            share = fmt.num(flow[moving][src == sid].sum()) / fmt.num(flow.sum()) if fmt.num(flow.sum()) > 0 else 0.0
-            parts.append(f"{n} ({fmt.pct(share)} of the flows) from '{title}' ({source_kind(str(sid))})")
-        idle = int((~moving).sum())
-        if len(parts) == 1:
-            title = parts[0].split(" from ", 1)[1]
-            lead = f"Trade: of the {len(routes)} routes, the {int(moving.sum())} with a baseline flow take it from "
-            lead += title
+            share = fmt.num(flow[moving][src == sid].sum()) / total if total > 0 else 0.0
+            named.append((n, share, f"'{title}' ({source_kind(str(sid))})"))
+        lead = f"Trade: of the {len(routes)} routes, "
+        if len(named) == 1:
+            lead += f"the {int(moving.sum())} with a baseline flow take it from {named[0][2]}"
         else:
-            lead = f"Trade: of the {len(routes)} routes, {int(moving.sum())} carry a baseline flow" + (
-                ": " + "; ".join(parts) if parts else ""
+            lead += f"{int(moving.sum())} carry a baseline flow" + (
+                ": " + "; ".join(f"{n} ({fmt.pct(share)} of the flows) from {what}" for n, share, what in named)
+                if named
+                else ""
             )
+        idle = int((~moving).sum())
         tail = {0: "", 1: "; the other is an open lane with no baseline flow, which only a plan may use"}.get(
             idle, f"; the other {idle} are open lanes with no baseline flow, which only a plan may use"
         )
