@@ -108,6 +108,44 @@ def test_overlapping_shocks_multiply(toy: Network) -> None:
     assert route(m, "cn-de-anode").tolist() == [0.5, 0.5, 0.25, 0.25, 0.5, 0.5, 1.0, 1.0]
 
 
+def test_a_handover_inside_a_month_is_time_weighted(toy: Network) -> None:
+    # A ban to 16 October (15 of its 31 days) and then a 60 % quota: October keeps 16/31 x 0.6 of the lane, not
+    # the product of the month means, (16/31) x (1 - 0.4 x 16/31) = 0.41.
+    ban = ExportControl("CN", "anode_natural", start="2025-09-01", duration=1 + 15 / 31)
+    quota = ExportControl("CN", "anode_natural", severity=0.4, start="2025-10-16", duration=6)
+    m = compile_shocks(toy, Scenario("handover", [ban, quota]), start="2025-09", periods=3)
+    assert route(m, "cn-de-anode").tolist() == pytest.approx([0.0, 16 / 31 * 0.6, 0.6])
+    # two recoveries overlapping in one month: the mean of (1 - 0.5 (1 - t)) (1 - 0.5 t) over t in [0, 1) is 17/24
+    a = Outage("de-cells", 0.5, start=0, duration=1, recovery=1)
+    b = Outage("de-cells", 0.5, start=1, duration=0.0001, recovery=0)
+    c = Outage("de-cells", 0.5, start=0, duration=1.0, recovery=0)
+    m = compile_shocks(toy, Scenario("ramps", [a, b, c]), start="2025-01", periods=3)
+    assert process(m, "de-cells")[0] == pytest.approx(0.25)  # a and c together, constant over the month
+
+
+def fine_mean(items: list[tuple[float, float, float, float]], n_months: int, steps: int = 4000) -> np.ndarray:
+    """Month means of the product of the shocks' multipliers on a fine grid of instants."""
+    t = (np.arange(n_months * steps) + 0.5) / steps
+    prod = np.ones_like(t)
+    for factor, s, e, r in items:
+        d = ((t >= s) & (t < e)).astype(float)
+        if np.isfinite(e) and r > 1e-9:
+            d += np.where((t >= max(e, s)) & (t < e + r), (e + r - t) / r, 0.0)
+        prod *= 1.0 + (factor - 1.0) * np.clip(d, 0.0, 1.0)
+    return prod.reshape(n_months, steps).mean(axis=1)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(st.floats(0, 1), st.floats(0, 5), st.floats(0.05, 4), st.floats(0, 3)), min_size=1, max_size=4)
+)
+def test_overlapping_shocks_are_the_mean_of_their_product(toy: Network, items: list[tuple[float, ...]]) -> None:
+    shocks = [Outage("de-cells", 1 - f, start=s, duration=d, recovery=r) for f, s, d, r in items]
+    m = compile_shocks(toy, Scenario("overlap", shocks), start="2025-01", periods=10)
+    want = fine_mean([(f, s, s + d, r) for f, s, d, r in items], 10)
+    assert np.allclose(process(m, "de-cells"), want, atol=2e-3)
+
+
 def test_six_month_ban_in_a_year_is_half(toy: Network) -> None:
     ban = ExportControl("CN", "anode_natural", start="2025-04-01", duration=6)
     assert route(compile_shocks(toy, ban, start="2025", periods=2, freq="Y"), "cn-de-anode").tolist() == [0.5, 1.0]

@@ -131,6 +131,9 @@ def test_canonical_hits_are_the_right_ones(canon: Network) -> None:
     # the quota's 60 % from November on.
     assert co[0] == pytest.approx(21 / 28)
     assert co[1:8].max() == 0
+    # October: banned to the 16th, then the quota's 60 % for its last 16 of 31 days (the library gives the ban's
+    # duration to 1e-5 of a month)
+    assert co[8] == pytest.approx(16 / 31 * 0.6, abs=1e-5)
     assert np.allclose(co[9:35], 0.6)
 
 

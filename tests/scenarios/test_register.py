@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from valuechain.errors import ScenarioError
 from valuechain.network.model import Network
-from valuechain.scenarios import RiskRegister
+from valuechain.scenarios import ExportControl, RiskRegister, Scenario, compile_shocks
 
 ROWS = [
     {
@@ -115,6 +115,31 @@ def test_yearly_samples_are_means_of_monthly(toy: Network, register: RiskRegiste
     monthly = register.sample(toy, 300, seed=3, periods=24, freq="M")
     yearly = register.sample(toy, 300, seed=3, periods=2, freq="Y")
     assert np.allclose(yearly.route_capacity, monthly.route_capacity.reshape(300, 2, 12, -1).mean(axis=2))
+
+
+def test_a_handover_inside_a_month_matches_the_named_compile(toy: Network) -> None:
+    # a ban from 1 March to mid-April, then a 40 % cut: April keeps half a month at 0.6 (0.3), not the product of
+    # the two month means (0.5 x 0.8 = 0.4); the named compile of the same two controls gives the same months
+    rows = [
+        {"id": "ban", "exporter": "CN", "commodities": "anode_natural", "probability": 1, "severity": 1,
+         "duration": 1.5, "start": "2025-03-01"},
+        {"id": "cut", "exporter": "CN", "commodities": "anode_natural", "probability": 1, "severity": 0.4,
+         "duration": 6, "start": "2025-04-16"},
+    ]  # fmt: skip
+    got = RiskRegister(rows).sample(toy, 2, seed=0, start="2025-01", periods=12).route_capacity
+    lane = toy.routes.index.get_loc("cn-de-anode")
+    assert got[0, :, lane].tolist() == pytest.approx([1, 1, 0, 0.3, 0.6, 0.6, 0.6, 0.6, 0.6, 0.8, 1, 1])
+    named = Scenario(
+        "same",
+        [
+            ExportControl("CN", "anode_natural", severity=1, start="2025-03-01", duration=1.5),
+            ExportControl("CN", "anode_natural", severity=0.4, start="2025-04-16", duration=6),
+        ],
+    )
+    want = compile_shocks(toy, named, start="2025-01", periods=12).route_capacity
+    assert np.allclose(got[0], want[0])
+    yearly = RiskRegister(rows).sample(toy, 2, seed=0, start="2025-01", periods=1, freq="Y").route_capacity
+    assert yearly[0, 0, lane] == pytest.approx(np.mean(got[0, :, lane]))
 
 
 def test_only_routes_change(toy: Network, register: RiskRegister) -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "is_start",
     "make_horizon",
     "month_coordinate",
+    "product_mean",
 ]
 
 #: Period frequencies a horizon may have, with their length in months.
@@ -190,6 +191,48 @@ def depth(start: np.ndarray, end: np.ndarray, recovery: np.ndarray, n_months: in
     top = e_f + r_f
     ramp = np.where(finite & (v > u), ((top - u) ** 2 - (top - v) ** 2) / (2.0 * r_f), 0.0)
     return np.clip(window + ramp, 0.0, 1.0)
+
+
+def _depth_at(t: np.ndarray, start: float, end: float, recovery: float) -> np.ndarray:
+    """Depth of one shock at the points ``t`` (the pointwise form of :func:`depth`)."""
+    inside = ((t >= start) & (t < end)).astype(float)
+    if not np.isfinite(end) or recovery <= 1e-9:
+        return inside
+    ramp = np.where((t >= max(end, start)) & (t < end + recovery), (end + recovery - t) / recovery, 0.0)
+    return np.clip(inside + ramp, 0.0, 1.0)
+
+
+def product_mean(month: int, windows: list[tuple[float, float, float, float]]) -> float:
+    """Mean over month ``month`` of the product of several shocks' multipliers, taken instant by instant.
+
+    Each shock is ``(factor, start, end, recovery)`` on the month grid, with the multiplier
+    ``1 + (factor - 1) * depth`` at every instant. The product of the month means is this mean
+    only when at most one of the shocks changes within the month; when one hands over to another
+    (a ban to the 15th, a quota from the 16th), the mean of the product is the time-weighted value.
+    Between the shocks' breakpoints the product is a polynomial of degree ``len(windows)``, which
+    Gauss-Legendre quadrature integrates exactly.
+
+    Examples
+    --------
+    A ban for the first half of a month followed by a 60 % quota for the second half:
+
+    >>> round(product_mean(0, [(0.0, 0.0, 0.5, 0.0), (0.6, 0.5, 30.0, 0.0)]), 6)
+    0.3
+    """
+    a, b = float(month), float(month + 1)
+    cuts = {a, b}
+    for _, s, e, r in windows:
+        cuts.update(x for x in (s, e, e + r) if np.isfinite(x) and a < x < b)
+    edges = np.array(sorted(cuts))
+    nodes, weights = np.polynomial.legendre.leggauss(max(2, len(windows) // 2 + 1))
+    mid = (edges[:-1] + edges[1:]) / 2.0
+    half = (edges[1:] - edges[:-1]) / 2.0
+    t = (mid[:, None] + half[:, None] * nodes[None, :]).ravel()
+    w = (half[:, None] * weights[None, :]).ravel()
+    prod = np.ones_like(t)
+    for f, s, e, r in windows:
+        prod *= 1.0 + (f - 1.0) * _depth_at(t, s, e, r)
+    return float(np.dot(w, prod))
 
 
 def default_periods(network: Network, periods: int = 24, start: object = None) -> pd.PeriodIndex:

@@ -15,7 +15,10 @@ Partial periods
     six-month ban inside a yearly period gives 0.5, and a yearly compile is the mean of the
     monthly one.
 Overlaps
-    Shocks on the same item multiply, month by month.
+    Shocks on the same item multiply, instant by instant: a month in which one shock hands over to
+    another on the same item (a ban to the 15th, a quota from the 16th) gets the time-weighted
+    mean of their product, not the product of their month means. A licence regime's multiplier is
+    taken as constant within each month.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import pandas as pd
 from valuechain._params import OneOf, check, restate
 from valuechain.errors import ScenarioError
 from valuechain.scenarios._select import Resolver
-from valuechain.scenarios._time import Horizon, as_date, depth, make_horizon
+from valuechain.scenarios._time import Horizon, as_date, depth, make_horizon, product_mean
 from valuechain.scenarios.compiled import ShockArrays
 from valuechain.scenarios.files import at
 from valuechain.scenarios.scenario import ScenarioSet, as_scenario_set
@@ -111,6 +114,38 @@ def _gather(network: Network, sset: ScenarioSet, horizon: Horizon, outside: str)
     return out
 
 
+def _handovers(monthly: np.ndarray, effects: list[tuple[Effect, np.ndarray]]) -> None:
+    """Replace, in place, the product of month means by the mean of the product where it differs.
+
+    ``monthly`` is one scenario's (months, items) multipliers, ``effects`` its windowed effects on
+    that table with their mean depth per month. Where two or more of them change within the same
+    month on the same item (one shock hands over to another, or two recoveries overlap), the
+    month's value is the time-weighted mean of their product; the multipliers of licence regimes
+    (constant within a month) stay factors of it.
+    """
+    if len(effects) < 2:
+        return
+    partial = np.zeros(monthly.shape, dtype=np.int32)
+    for e, d in effects:
+        months = np.flatnonzero((d > 0.0) & (d < 1.0))
+        if len(months):
+            partial[np.ix_(months, np.unique(e.positions))] += 1
+    cells = np.argwhere(partial >= 2)
+    if not len(cells):
+        return
+    on: dict[int, list[int]] = {}
+    for k, (e, _) in enumerate(effects):
+        for p in np.unique(e.positions):
+            on.setdefault(int(p), []).append(k)
+    for month, pos in cells:
+        here = [effects[k] for k in on[int(pos)]]
+        naive = float(np.prod([1.0 + (e.factor - 1.0) * d[month] for e, d in here]))
+        if naive <= 0.0:  # one of them stops the item for the whole month: so does the product
+            continue
+        exact = product_mean(int(month), [(e.factor, e.start, e.end, e.recovery) for e, _ in here])
+        monthly[month, pos] *= exact / naive
+
+
 def compile_shocks(
     network: Network,
     scenarios: object,
@@ -173,6 +208,7 @@ def compile_shocks(
     }
     allowed = np.ones((s, len(base.expansions)), dtype=bool)
     for si, rows in enumerate(gathered):
+        windows: dict[str, list[tuple[Effect, np.ndarray]]] = {k: [] for k in monthly}
         for row in rows:
             allowed[si, row.expansions] = False
             for e in row.effects:
@@ -183,7 +219,10 @@ def compile_shocks(
                 else:
                     d = depth(np.array(e.start), np.array(e.end), np.array(e.recovery), m)
                     mult = 1.0 + (e.factor - 1.0) * d
+                    windows[e.kind].append((e, d))
                 monthly[e.kind][si][:, e.positions] *= mult[:, None]
+        for kind, effects in windows.items():
+            _handovers(monthly[kind][si], effects)
     return ShockArrays(
         scenarios=base.scenarios,
         probability=np.asarray(sset.probabilities, dtype=float),

@@ -75,6 +75,45 @@ _FIELDS = (
 _REQUIRED = ("id", "exporter", "commodities", "probability", "severity", "duration")
 
 
+def _handovers(
+    cell: np.ndarray, month: np.ndarray, sev: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Corrections for cells in which two or more controls each cover the month only in part.
+
+    ``cell`` is each entry's (scenario, month, route) key, ``month`` its month, ``sev`` its
+    severity and ``[lo, hi)`` its window. Entries of one cell multiply; the product of their
+    month means is the mean of their product unless two or more cover the month only in part (one
+    control hands over to another). For those few cells this returns the cells' positions in the
+    input (one entry each) and the factor that turns the product of the month means into the
+    time-weighted mean: exact for two windows by their overlap, and by the windows' breakpoints
+    for more.
+    """
+    cover = np.clip(np.minimum(month + 1.0, hi) - np.maximum(month, lo), 0.0, 1.0)
+    part = np.flatnonzero((cover > 0.0) & (cover < 1.0))
+    order = part[np.argsort(cell[part], kind="stable")]
+    key = cell[order]
+    head = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    size = np.diff(np.r_[head, len(key)])
+    a, b = order[head[size == 2]], order[head[size == 2] + 1]
+    m0 = month[a]
+    lo_a, hi_a = np.maximum(lo[a], m0), np.minimum(hi[a], m0 + 1.0)
+    lo_b, hi_b = np.maximum(lo[b], m0), np.minimum(hi[b], m0 + 1.0)
+    both = np.clip(np.minimum(hi_a, hi_b) - np.maximum(lo_a, lo_b), 0.0, None)
+    exact = 1.0 - sev[a] * cover[a] - sev[b] * cover[b] + sev[a] * sev[b] * both
+    ratio = exact / ((1.0 - sev[a] * cover[a]) * (1.0 - sev[b] * cover[b]))
+    where, factor = [a], [ratio]
+    for h, n in zip(head[size > 2], size[size > 2], strict=True):  # rare: three or more in one month
+        run = order[h : h + n]
+        m = float(month[run[0]])
+        cuts = np.unique(np.clip(np.r_[m, m + 1.0, lo[run], hi[run]], m, m + 1.0))
+        mid = (cuts[:-1] + cuts[1:]) / 2.0
+        inside = (lo[run, None] <= mid[None, :]) & (mid[None, :] < hi[run, None])
+        instant = np.prod(1.0 - sev[run, None] * inside, axis=0)
+        where.append(run[:1])
+        factor.append(np.array([np.dot(instant, np.diff(cuts)) / np.prod(1.0 - sev[run] * cover[run])]))
+    return np.concatenate(where), np.concatenate(factor)
+
+
 @dataclass(frozen=True)
 class _Row:
     id: str
@@ -337,10 +376,11 @@ class RiskRegister:
         stop: int,
         seed: int | np.random.SeedSequence,
         horizon: Horizon,
-    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
         """Yield, for every row that fires somewhere, what it does.
 
-        That is the scenarios hit, their monthly multipliers (hit x month) and the row's routes.
+        That is the scenarios hit, their monthly multipliers (hit x month), the row's routes, and
+        each hit's severity and window (hit x 2, start and end on the month grid).
         """
         n, m = stop - first, horizon.n_months
         _, row_routes = layout
@@ -363,7 +403,7 @@ class RiskRegister:
             if len(hit):
                 s, e = start[hit, None], (start + dur)[hit, None]
                 cover = np.clip(np.minimum(months + 1.0, e) - np.maximum(months, s), 0.0, 1.0)
-                yield hit, 1.0 - sev[hit, None] * cover, pos
+                yield hit, 1.0 - sev[hit, None] * cover, pos, sev[hit], np.hstack([s, e])
 
     def _sample(
         self,
@@ -386,16 +426,30 @@ class RiskRegister:
         n, pm = stop - first, horizon.period_months
         base, _ = layout
         parts: list[tuple[np.ndarray, ...]] = []
-        for hit, mult, pos in self._row_draws(layout, first, stop, seed, horizon):
+        edges: list[tuple[np.ndarray, ...]] = []  # the months a hit covers only in part, with its window
+        for hit, mult, pos, sev, win in self._row_draws(layout, first, stop, seed, horizon):
             pos = np.unique(pos)
             hi, mo = np.nonzero(mult != 1.0)
             k = len(pos)
             parts.append((np.repeat(hit[hi], k), np.repeat(mo, k), np.tile(pos, len(hi)), np.repeat(mult[hi, mo], k)))
-        cols = [np.concatenate([p[j] for p in parts]) if parts else np.zeros(0) for j in range(4)]
-        s, mo, item, val = (*(c.astype(np.int64, copy=False) for c in cols[:3]), cols[3].astype(float, copy=False))
+            cover = np.minimum(mo + 1.0, win[hi, 1]) - np.maximum(mo, win[hi, 0])
+            q = np.flatnonzero(cover < 1.0)
+            edges.append(
+                (np.repeat(hit[hi[q]], k), np.repeat(mo[q], k), np.tile(pos, len(q)), np.repeat(sev[hi[q]], k),
+                 np.repeat(win[hi[q], 0], k), np.repeat(win[hi[q], 1], k))
+            )  # fmt: skip
+        width = len(base.routes)
+        # multipliers of one month multiply, instant by instant: a cell where one control hands over to another
+        # gets one more entry, the factor from the product of their month means to the mean of their product
+        e = [np.concatenate([p[j] for p in edges]) if edges else np.zeros(0) for j in range(6)]
+        es, em, ei = (c.astype(np.int64, copy=False) for c in e[:3])
+        at, factor = _handovers((es * horizon.n_months + em) * width + ei, em.astype(float), *e[3:])
+        parts.append((es[at], em[at], ei[at], factor))
+        cols = [np.concatenate([p[j] for p in parts]) for j in range(4)]
+        s, mo, item = (c.astype(np.int64, copy=False) for c in cols[:3])
+        val = cols[3].astype(float, copy=False)
         if pm > 1 and len(s):
-            # multipliers of one month multiply; a period's multiplier is the mean of its months'
-            width = len(base.routes)
+            # a period's multiplier is the mean of its months'
             key = (s * horizon.n_months + mo) * width + item
             order = np.argsort(key, kind="stable")
             key, val = key[order], val[order]
