@@ -518,6 +518,7 @@ def build_chain() -> Chain:
             )
         if com == "natural_graphite":
             eu_uses(ch, com, F.EU_GRAPHITE_USE[0])
+            uses_abroad(ch, com, F.GRAPHITE_USES_ABROAD)
         surplus = ch.made(com) - ch.use(com)
         if surplus < -1e-6 * ch.made(com):
             raise SystemExit(f"{com}: the chain needs {ch.use(com):.0f} but mines give only {ch.made(com):.0f}")
@@ -610,6 +611,21 @@ def other_uses(ch: Chain, com: str, total: float, stage: str) -> None:
                 )
             )
     del stage
+
+
+def uses_abroad(ch: Chain, com: str, uses: dict[str, tuple[float, str, str]]) -> None:
+    """Add final demand for what importing regions use beyond the network's plants there.
+
+    That is each region's total use less what those plants draw.
+    """
+    for reg, (total, src, _) in sorted(uses.items()):
+        plants = float(ch.by_region(com, "inputs").get(reg, 0.0))
+        if plants > total:
+            raise SystemExit(f"{com}: the network's plants in {reg} use {plants:.0f} t, more than its {total:.0f} t")
+        ch.demand.append(
+            dict(region=reg, commodity=com, quantity=total - plants, growth=0.0, value_of_lost_demand=None,
+                 source=src if plants == 0 else "D-graphite-abroad")
+        )  # fmt: skip
 
 
 def eu_uses(ch: Chain, com: str, total: float, source: str = "A-eu-ore-uses") -> None:

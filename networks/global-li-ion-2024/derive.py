@@ -217,6 +217,12 @@ def derivation_rows(
             add("demand", key, "growth", "stock build is a one-off of 2024: -100 % a year after it", "A-cn-cell-stock")
         elif float(r["growth"]) != 0:
             add("demand", key, "growth", "annual growth from 2024 to the 2030 outlook", "P016;P243", "D-growth")
+        abroad = F.GRAPHITE_USES_ABROAD.get(str(r["region"])) if r["commodity"] == "natural_graphite" else None
+        if abroad is not None and r["source"] == "D-graphite-abroad":
+            plants = tables["processes"].loc[lambda p, reg=r["region"]: p["region"] == reg]
+            anode = ";".join(sorted({str(s) for s in plants.loc[plants.index.str.endswith("anode_natural"), "source"]}))
+            add("demand", key, "quantity", f"{abroad[2]}, less the network's natural-anode plants' use there",
+                f"{abroad[1]};{anode};P1042", "D-graphite-abroad")  # fmt: skip
         v = r["value_of_lost_demand"]
         if v == v and float(v) > 0:
             add("demand", key, "value_of_lost_demand", "three times the pack price", "A-lost-value;P220;P214")

@@ -538,6 +538,18 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "P324) are not in the network.",
         "medium",
     ),
+    "D-graphite-abroad": (
+        "Natural graphite used in Korea and Japan outside the network's anode plants",
+        "Neither mines graphite, so what they use is what they import: China's 2024 exports to them as China "
+        "reports them to UN Comtrade (Korea 32,897 t, P1074; Japan 24,120 t, P1075) over China's share of their "
+        "graphite imports (Korea 97.7 %, P1076; Japan 90 %, P1077, natural and synthetic together), 33,672 t and "
+        "26,800 t; less what the network's natural-anode plants there draw (2 t of flake per t of anode), the "
+        "rest a final demand: refractories, lubricants, brake linings and anode material the network does not "
+        "make. Spherical graphite, which China also exports under the same heading, is counted ton for ton as "
+        "flake. The US uses its apparent consumption of 2024 (65,200 t, P1073) as it stands: it has no "
+        "natural-anode plant in the network.",
+        "medium",
+    ),
     "D-anode-beyond-cells": (
         "Anode made in 2024 beyond what the network's cells use",
         "World output of each anode type is what SNE Research counts as shipped in 2024: synthetic 1.76 Mt, "

@@ -240,6 +240,17 @@ GRAPHITE_AFRICA_2024 = (120_000, "P278")  # split MZ:MG as in 2023 (P275, P276)
 # ceramics; EU raw-lithium imports are mostly Australian, T049, in small volumes: A-eu-ore-uses), split among
 # EU regions by A-eu-ore-uses.
 EU_GRAPHITE_USE = (76_000.0, "T080")
+# Natural graphite used outside the modelled chain in the importing countries that China's exports mostly go to
+# (refractories, lubricants, brake linings, and anode material the network does not make there), in t, with
+# its sources and how it was derived ("" when it is the figure itself). The US: its apparent consumption in 2024
+# (USGS MCS 2026, P1073). Korea and Japan, which mine none: China's 2024 exports to them (China-reported, UN
+# Comtrade, P1074, P1075) over China's share of their imports (P1076, P1077). Less, in the build, what the
+# network's natural-anode plants there use. Spherical graphite is counted ton for ton as flake.
+GRAPHITE_USES_ABROAD: dict[str, tuple[float, str, str]] = {
+    "US": (65_200.0, "P1073", ""),
+    "KR": (32_897.0 / 0.977, "P1074;P1076", "China's 2024 exports to Korea / China's share of Korea's imports"),
+    "JP": (24_120.0 / 0.90, "P1075;P1077", "China's 2024 exports to Japan / China's share of Japan's imports"),
+}
 EU_LITHIUM_ORE_USE = (3_000.0, "A-eu-ore-uses")  # t LCE
 EU_CARBONATE_USE = (5_000.0, "A-eu-carbonate-uses")  # t LCE: glass, ceramics, construction chemicals, pharma
 EU_INDUSTRY_SPLIT = {"DE": 0.35, "FR": 0.15, "ES": 0.10, "PL": 0.10, "EU-other": 0.30}
