@@ -469,9 +469,7 @@ def build_chain() -> Chain:
     ni_mined = {r: q for r, (q, _) in F.NICKEL_MINES.items()}
     ni_mined["RoW"] = F.NICKEL_WORLD[0] - sum(ni_mined.values())
     gr = {r: q for r, (q, _) in F.GRAPHITE_MINES.items()}
-    africa23 = gr["MZ"] + gr["MG"]
-    gr["MZ"], gr["MG"] = (F.GRAPHITE_AFRICA_2024[0] * gr[k] / africa23 for k in ("MZ", "MG"))
-    gr["CN"] = F.GRAPHITE_CN_SHARE[0] / (1 - F.GRAPHITE_CN_SHARE[0]) * sum(gr.values())
+    gr["RoW"] = F.GRAPHITE_WORLD[0] - sum(gr.values())
     mn = {r: q for r, (q, _) in F.MANGANESE_MINES.items()}
     for com, mined, srcs, label in (
         ("lithium_ore", li_mined, {**{r: s for r, (_, s) in F.LITHIUM_MINES.items()}, "RoW": "P049"}, "Lithium mines"),
@@ -488,7 +486,12 @@ def build_chain() -> Chain:
             "Nickel mines",
         ),
         ("manganese_ore", mn, {r: s for r, (_, s) in F.MANGANESE_MINES.items()}, "Manganese mines"),
-        ("natural_graphite", gr, {r: "D-graphite" for r in gr}, "Natural graphite mines"),
+        (
+            "natural_graphite",
+            gr,
+            {**{r: s for r, (_, s) in F.GRAPHITE_MINES.items()}, "RoW": "D-graphite-row"},
+            "Natural graphite mines",
+        ),
     ):
         for reg, q in sorted(mined.items()):
             if com == "cobalt_ore" and reg == "CD":

@@ -91,9 +91,9 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     ),
     "A-mines": (
         "Mine output not in the project's figure set",
-        "Nickel: Finland 30 kt Ni; cobalt: Morocco 2 kt Co; graphite: RoW 50 kt. The USGS Mineral Commodity "
-        "Summaries (2026 edition, 2024 column: P1020-P1036 for lithium, nickel and manganese) count these countries "
-        "among 'other countries', not by name.",
+        "Nickel: Finland 30 kt Ni; cobalt: Morocco 2 kt Co. The USGS Mineral Commodity Summaries (2026 edition, "
+        "2024 column: P1020-P1036 for lithium, nickel and manganese) count these countries among 'other "
+        "countries', not by name.",
     ),
     "A-refining": (
         "Refining outside China not given in the sources",
@@ -381,11 +381,12 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "countries (Russia P061, Cuba P065 and others).",
         "medium",
     ),
-    "D-graphite": (
-        "Natural graphite mine output 2024",
-        "Mozambique and Madagascar share Africa's 120 kt (P278) as in 2023 (P275, P276); Brazil (P277) and India "
-        "(P274) at their 2023 output; China set to 78% of the world (P273).",
-        "low",
+    "D-graphite-row": (
+        "Natural graphite mine output of the rest of the world, 2024",
+        "The world's 1.55 Mt (P1086) less China 1.27 Mt, Madagascar 85 kt, Brazil 58 kt, Mozambique 39 kt and "
+        "India 17.6 kt (P1081-P1085; USGS MCS 2026, its 2024 column): 80.4 kt, mostly Tanzania (27 kt), Russia "
+        "(20 kt), Canada (11.7 kt), North Korea (8.1 kt) and Norway (5.3 kt).",
+        "high",
     ),
     "D-demand": (
         "Battery demand by region",

@@ -234,8 +234,9 @@ MINE_DERIVED = {
     "D-ni-row": ("USGS's 2024 world output less the listed countries and Finland's assumed 30 kt",
                  "P1022;P1023;P1024;P1025;P1026;P1027;P1038;P1039;A-mines"),
 }
-GRAPHITE_CN_SHARE = (0.78, "P273")
-GRAPHITE_AFRICA_2024 = (120_000, "P278")  # split MZ:MG as in 2023 (P275, P276)
+# Natural graphite mine output in 2024 (USGS MCS 2026, its 2024 column): China 1.27 Mt of the world's 1.55 Mt
+# (81.9 %); RoW is the world less the named countries (Tanzania, Russia, Canada, North Korea, Norway and others).
+GRAPHITE_WORLD = (1_550_000.0, "P1086")
 # Non-battery uses in the EU of natural graphite (76 kt imported in 2023, T080) and of lithium ore (glass and
 # ceramics; EU raw-lithium imports are mostly Australian, T049, in small volumes: A-eu-ore-uses), split among
 # EU regions by A-eu-ore-uses.
@@ -254,8 +255,8 @@ GRAPHITE_USES_ABROAD: dict[str, tuple[float, str, str]] = {
 EU_LITHIUM_ORE_USE = (3_000.0, "A-eu-ore-uses")  # t LCE
 EU_CARBONATE_USE = (5_000.0, "A-eu-carbonate-uses")  # t LCE: glass, ceramics, construction chemicals, pharma
 EU_INDUSTRY_SPLIT = {"DE": 0.35, "FR": 0.15, "ES": 0.10, "PL": 0.10, "EU-other": 0.30}
-GRAPHITE_MINES = {"MZ": (128_180, "P275"), "MG": (105_640, "P276"), "BR": (90_740, "P277"), "IN": (53_000, "P274"),
-                  "RoW": (50_000, "A-mines")}
+GRAPHITE_MINES = {"CN": (1_270_000, "P1081"), "MZ": (39_000, "P1085"), "MG": (85_000, "P1084"), "BR": (58_000, "P1082"),
+                  "IN": (17_600, "P1083")}
 
 # --------------------------------------------------------------------------- shares of production
 # Refined lithium: China 70% of refining (P040); Chile and Argentina convert their own brine.
