@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from strategies import networks, shock_arrays
 import valuechain as vc
 from valuechain.errors import ScenarioError
 from valuechain.scenarios import RiskRegister, SparseShocks, random_outages
+from valuechain.scenarios._time import product_mean
 from valuechain.sim import simulate
 
 
@@ -112,12 +115,21 @@ def test_bad_entries_are_refused(toy, change, message):
 
 
 def _dense_register_sample(reg, net, n, seed, first, freq, periods):
-    """The register's draws assembled the plain way: a dense monthly array, rows multiplied in."""
+    """The register's draws assembled the plain way: every route's windows in a scenario, and each month the mean
+    of their product instant by instant (by the named compile's quadrature, not the register's own code)."""
     horizon = reg._horizon(net, None, periods, freq)
     layout = reg._layout(net, horizon)
+    windows = defaultdict(list)
+    for hit, _, pos, sev, win in reg._row_draws(layout, first, first + n, seed, horizon):
+        for k, s in enumerate(hit):
+            for p in np.unique(pos):
+                windows[(s, p)].append((1.0 - sev[k], win[k, 0], win[k, 1], 0.0))
     routes = np.ones((n, horizon.n_months, len(net.routes)))
-    for hit, mult, pos in reg._row_draws(layout, first, first + n, seed, horizon):
-        routes[np.ix_(hit, np.arange(horizon.n_months), pos)] *= mult[:, :, None]
+    for (s, p), ws in windows.items():
+        lo = max(0, int(np.floor(min(w[1] for w in ws))))
+        hi = min(horizon.n_months, int(np.ceil(max(w[2] for w in ws))))
+        for m in range(lo, hi):
+            routes[s, m, p] = product_mean(m, ws)
     return horizon.to_periods(routes)
 
 
