@@ -47,7 +47,8 @@ def material_recipe(commodity: str) -> tuple[dict[str, float], dict[str, float]]
         "anode_natural": {"natural_graphite": F.FLAKE_PER_ANODE},
         "lithium_carbonate": {"lithium_ore": F.REFINING_INPUT["lithium_carbonate"]},
         "lithium_hydroxide": {"lithium_ore": F.REFINING_INPUT["lithium_hydroxide"]},
-        "nickel_sulphate": {"nickel_ore": F.REFINING_INPUT["nickel_sulphate"]},
+        "nickel_sulphate": {"nickel_intermediate": F.REFINING_INPUT["nickel_sulphate"]},
+        "nickel_intermediate": {"nickel_ore": F.REFINING_INPUT["nickel_intermediate"]},
         "cobalt_refined": {"cobalt_ore": F.REFINING_INPUT["cobalt_refined"]},
         "manganese_sulphate": {"manganese_ore": F.REFINING_INPUT["manganese_sulphate"]},
     }
@@ -464,6 +465,19 @@ def build_chain() -> Chain:
         aggregate(ch, com, primary, s, "refining", label, stage="refining")
     for com in ("lithium_carbonate", "lithium_hydroxide", "cobalt_refined"):
         other_uses(ch, com, ch.made(com) - ch.use(com), "refining")
+    # Nickel intermediates: Indonesia's and the rest of the world's at their published output, Finland's (Terrafame's
+    # mixed sulphide) at its own mine's; what the sulphate refiners do not take is other uses (refined nickel).
+    ni_int = {r: q for r, (q, _) in F.NICKEL_INTERMEDIATES.items()}
+    ni_int["FI"] = F.NICKEL_MINES["FI"][0]
+    srcs = {**{r: s for r, (_, s) in F.NICKEL_INTERMEDIATES.items()}, "FI": F.NICKEL_MINES["FI"][1]}
+    refined_proc(ch, "nickel_intermediate", ni_int, srcs, "P1090", "Nickel intermediate plants")
+    surplus = ch.made("nickel_intermediate") - ch.use("nickel_intermediate")
+    if surplus < 0:
+        raise SystemExit(f"nickel_intermediate: the sulphate refiners need {-surplus:.0f} t Ni more than is made")
+    # Indonesia's matte and MHP beyond what the sulphate refiners take are refined to nickel metal (other uses);
+    # Ramu sells its MHP abroad (P1090), so the rest of the world keeps none of it.
+    ch.demand.append(dict(region="ID", commodity="nickel_intermediate", quantity=surplus, growth=0.0,
+                          value_of_lost_demand=None, source="A-other-uses"))  # fmt: skip
 
     # Mining.
     ni_mined = {r: q for r, (q, _) in F.NICKEL_MINES.items()}
@@ -526,7 +540,7 @@ def build_chain() -> Chain:
         if surplus < -1e-6 * ch.made(com):
             raise SystemExit(f"{com}: the chain needs {ch.use(com):.0f} but mines give only {ch.made(com):.0f}")
         if com in ("nickel_ore", "manganese_ore", "natural_graphite"):
-            other_uses(ch, com, surplus, "mining")
+            other_uses(ch, com, surplus, "mining", net=com == "nickel_ore")
     return ch
 
 
@@ -594,12 +608,19 @@ def refined_proc(
         )
 
 
-def other_uses(ch: Chain, com: str, total: float, stage: str) -> None:
-    """Add final demand for uses outside the modelled chain, in proportion to output outside the EU."""
+def other_uses(ch: Chain, com: str, total: float, stage: str, net: bool = False) -> None:
+    """Add final demand for uses outside the modelled chain, in proportion to output outside the EU.
+
+    With ``net``, in proportion to what each region makes less what its own plants draw (nickel ore: the
+    intermediate plants stand at the mines, and only the rest goes to pig iron and ferronickel).
+    """
     made = {p["region"]: 0.0 for p in ch.procs if p["kind"] == com and p["region"] not in F.EU27}
     for p in ch.procs:
         if p["kind"] == com and p["region"] in made:
             made[p["region"]] += p["activity"]
+    if net:
+        used = ch.by_region(com, "inputs")
+        made = {r: max(q - float(used.get(r, 0.0)), 0.0) for r, q in made.items()}
     world = sum(made.values())
     for reg, q in sorted(made.items()):
         if q > 0:

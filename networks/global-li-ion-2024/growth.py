@@ -17,7 +17,14 @@ import figures as F  # noqa: N812
 
 # Stage of each kind of process, for cost levels, lead times and lifetimes.
 MINES = ("lithium_ore", "nickel_ore", "cobalt_ore", "manganese_ore", "natural_graphite")
-REFINERIES = ("lithium_carbonate", "lithium_hydroxide", "nickel_sulphate", "cobalt_refined", "manganese_sulphate")
+REFINERIES = (
+    "lithium_carbonate",
+    "lithium_hydroxide",
+    "nickel_intermediate",
+    "nickel_sulphate",
+    "cobalt_refined",
+    "manganese_sulphate",
+)
 RECYCLING = ("pretreatment", "hydromet")
 # Kinds that get a generic option, in the order they are written.
 KINDS = (

@@ -99,7 +99,7 @@ def test_lead_times_of_the_other_continent_pairs_by_hand(global_net, public_figu
     # Each pair's lead time is its public_figures transit time in days / 365, and the public-figure row
     # quotes the number from its source.
     lanes = {  # lane: (days, figure, quoted passage)
-        "nickel_ore/ID>CN": (8.0, "P959", "上海→Jakartaが8日間"),  # within Asia, by sea
+        "nickel_intermediate/ID>CN": (8.0, "P959", "上海→Jakartaが8日間"),  # within Asia, by sea
         "cell_nmc/HU>DE": (2.0, "P965", "550-1,300 km in two days"),  # within Europe, by road
         "cobalt_ore/CD>CN": (35.0, "P962", "super slow 35 days"),  # Africa to Asia
         "lithium_ore/AU>CN": (12.5, "P963", "12 to 13 day transit"),  # Oceania to Asia

@@ -82,8 +82,8 @@ def test_conversion_yields_by_hand(global_net, figs, quoted):
     ):
         assert (figs.loc[key, "source"], figs.loc[key, "kind"]) == (src, "derived from direct")
     # Nickel, cobalt and manganese yields stay assumed.
-    assert rec[("cn-nickel_sulphate", "nickel_ore", "input")] == 1.05
-    assert figs.loc[("recipes", "cn-nickel_sulphate/nickel_ore/input", "coefficient"), "kind"] == "assumption"
+    assert rec[("cn-nickel_sulphate", "nickel_intermediate", "input")] == 1.05
+    assert figs.loc[("recipes", "cn-nickel_sulphate/nickel_intermediate/input", "coefficient"), "kind"] == "assumption"
 
 
 def test_cobalt_and_manganese_ore_freight_by_hand(global_net, figs, quoted):

@@ -61,11 +61,14 @@ def test_provenance_of_the_mines(global_net):
     assert figs.loc[("processes", "row-manganese_ore", "baseline_activity"), "source"] == "P1034;P1035;P1036"
 
 
-def test_finland_takes_its_nickel_feed_from_russia(global_net):
-    # Finland's nickel imports come 88 % from Russia (T124, H1 2024, by value; TRADE.md: bound loosely, not pinned).
-    # With Russia a region of its own (at the Kola peninsula), the prior sends Finland's small battery-chain
-    # imports of nickel ore and intermediates to Russia, its nearest producer; it had taken them from Indonesia.
+def test_finland_runs_its_nickel_sulphate_on_its_own_mine(global_net):
+    # Terrafame's mixed sulphide (Finland's 30 kt of mined nickel, A-mines) covers nearly all that Finland's sulphate
+    # plants draw (29 kt x 1.05); the rest, 450 t, comes from Indonesia. Russia's nickel for Harjavalta (T124: 88 %
+    # of Finland's nickel imports by value) is matte refined to metal, which the network leaves in other uses.
     r = global_net.routes
-    fi = r[(r["commodity"] == "nickel_ore") & (r["destination"] == "FI") & (r["baseline_flow"] > 0)]
-    share = fi.groupby("origin")["baseline_flow"].sum() / fi["baseline_flow"].sum()
-    assert share.get("RU", 0.0) >= 0.8, share.to_dict()
+    mine = global_net.processes.loc["fi-nickel_intermediate"]
+    assert float(mine["baseline_activity"]) == pytest.approx(30_000)
+    fi = r[(r["commodity"] == "nickel_intermediate") & (r["destination"] == "FI") & (r["baseline_flow"] > 0)]
+    made = global_net.baseline_activity["fi-nickel_sulphate"] * 1.05
+    assert float(fi["baseline_flow"].sum()) == pytest.approx(made - 30_000, rel=1e-6)
+    assert float(fi["baseline_flow"].sum()) < 0.02 * made

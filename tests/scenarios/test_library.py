@@ -76,11 +76,7 @@ def test_every_entry_compiles_or_is_skipped_cleanly(name: str, network: str) -> 
         m = compile_shocks(net, named(name), periods=24)
     assert all(issubclass(w.category, ScenarioWarning) for w in caught)
     touched = (m.route_capacity < 1).any() or (m.process_capacity < 1).any() or not m.expansion_allowed.all()
-    if name == "id-nickel-ore-ban":
-        # the ore ban lets Indonesia's intermediates (the networks' nickel_ore) through: approval 1
-        assert not touched
-    else:
-        assert touched != bool(caught)  # either it does something, or it says it does nothing
+    assert touched != bool(caught)  # either it does something, or it says it does nothing
     # front-loading before a licence regime's effective date raises a route's multiplier above 1,
     # at most to 1 + the entry's largest front_load
     rush = max((float(getattr(s, "front_load", 0.0)) for s in named(name).shocks), default=0.0)

@@ -71,8 +71,10 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     ),
     "A-yields": (
         "Conversion yields",
-        "One GWh of cells per GWh of pack. Ore (in content units) per unit refined: nickel 1.05, cobalt 1.02, "
-        "manganese 1.10. Two yields cite published figures in the derivations table instead: lithium 1 / 0.91 = "
+        "One GWh of cells per GWh of pack. Ore (in content units) per unit refined: nickel 1.05 (of intermediates "
+        "per t of sulphate; the intermediates carry their ore's nickel one for one, their losses counted in the "
+        "sulphate's 1.05), cobalt 1.02, manganese 1.10. Two yields cite published figures in the derivations "
+        "table instead: lithium 1 / 0.91 = "
         "1.099 t LCE of ore per t LCE refined (the recovery of China's spodumene converters, P1041), and 2.0 t of "
         "natural flake per t of spherical natural anode material (the 50 % yield of Renascor's anode material "
         "study, P1042).",
@@ -118,7 +120,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     "A-ownership": (
         "Owners of aggregates",
         "60% of DR Congo's cobalt output comes from Chinese-owned mines, the rest is recorded as Swiss-owned (the"
-        " largest non-Chinese operator); Indonesian nickel sulphate and cobalt and DR Congo's cobalt refining are"
+        " largest non-Chinese operator); Indonesian nickel intermediates, nickel sulphate and cobalt and DR "
+        "Congo's cobalt refining are"
         " Chinese-owned (cf. P071: Chinese firms run most Indonesian refining); Kokkola cobalt and precursor and "
         "Nysa cathode are Belgian-owned (Umicore); Norwegian cobalt refining is Swiss-owned; the CATL-Stellantis "
         "joint venture (50/50) is recorded as Chinese-owned because CATL supplies the technology; Envision AESC "
@@ -135,7 +138,9 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     "A-costs": (
         "Variable costs",
         "Conversion cost per unit of activity at Chinese cost levels (USD) where none is published: per t LCE "
-        "refining 3,000; per t Ni mining 9,000, refining 3,500; per t Co 18,000 / 4,000; per t Mn refining 1,200; "
+        "refining 3,000; per t Ni mining 6,000, intermediates (HPAL, matte) 3,000, together the 9,000 that mining "
+        "and intermediates cost as one commodity before, refining 3,500; per t Co 18,000 / 4,000; per t Mn "
+        "refining 1,200; "
         "per t anode 2,000 (natural), 3,500 (synthetic); precursor 2,500; NMC cathode 4,000; LFP cathode 2,500; "
         "electrolyte 1,500; separator 0.15 USD/m2; collection 300, shredding 600, hydrometallurgy 2,000 USD/t. "
         "Lithium, graphite and manganese mines, LFP cell lines and pack lines cite published costs (figures.py: "
@@ -157,7 +162,7 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Lanes within a continent other than Asia (containers) and Europe (road, P1002) cost half of the "
         "intercontinental freight (no published rail or truck rate of the Americas or Africa is in the figure "
         "set). Freight per unit on an intercontinental lane for the commodities "
-        "whose shipped mass per unit rests on an unpublished mix: nickel ore and intermediates 200 USD/t Ni, "
+        "whose shipped mass per unit rests on an unpublished mix: nickel ore and nickel intermediates 200 USD/t Ni, "
         "refined cobalt (sulphate or metal) 300 USD/t Co, separator film 20,000 USD/Mm2 (cobalt hydroxide and "
         "manganese ore cite a published grade and rate instead, D-freight). Lead time 0.04 year within a "
         "continent and 0.12 year between continents where no published transit time is used (within North "
@@ -273,7 +278,10 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     "A-other-uses": (
         "Non-battery uses and unmodelled battery uses",
         "Mined nickel, manganese and graphite beyond the battery chain's needs (stainless steel, alloys, "
-        "refractories) is a final demand at the mine hubs, in proportion to output; refined lithium and cobalt "
+        "refractories) is a final demand at the mine hubs, in proportion to output (nickel ore: to what a region "
+        "mines beyond what its own intermediate plants draw, since HPAL and matte plants stand at the mines, so "
+        "nickel ore is not traded); Indonesia's MHP and matte beyond what the sulphate refiners take is a final "
+        "demand in Indonesia (refined into nickel metal; Ramu's MHP is sold abroad); refined lithium and cobalt "
         "beyond the needs of EV and storage cells (portable-electronics cells, non-battery uses, stock build in "
         "the chain) is a final demand at the refining hubs, in proportion to output. EU27 hubs carry none of this"
         " demand (their output serves the modelled chain or is exported), so EU dependency figures describe the "
@@ -367,6 +375,15 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "Nickel mine output of the rest of the world, 2024",
         "The USGS world total for 2024, 3.71 Mt (P1022), less the listed countries (P1023-P1027, P1038, P1039, "
         "USGS 2024) and Finland's assumed 30 kt (A-mines): 357 kt.",
+        "medium",
+    ),
+    "D-ni-int-id": (
+        "Indonesia's output of nickel intermediates, 2024",
+        "MHP and high-grade nickel matte, the intermediates nickel sulphate is made from: SMM's annual review "
+        "projects 445,500 t Ni of MHP in 2025, up 36.6 % on 2024 (P1087), and 218,500 t Ni of high-grade matte, "
+        "down 20.3 % (P1088), so 2024 had 326,135 and 274,153 t, 600,288 t in all (Argus's 482 kt of MHP for 2025, "
+        "'almost a 50pc rise from 2024', agrees). The rest of Indonesia's mined nickel becomes nickel pig iron and "
+        "ferronickel for stainless steel, other uses of the ore (A-other-uses).",
         "medium",
     ),
     "D-mn-row": (
@@ -499,7 +516,8 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "of GGII's 2024 range of 30,000-40,000 CNY/t (P984) / 7.1358 = 4,905 USD/t. Black mass: the midpoint of "
         "April 2024's payables for NMC black mass, 72 % (P1003), of its nickel and cobalt at the lower end of the "
         "traded content, 15 % and 5 % (P999), at 16,335 USD/t of LME nickel (P1004) and 25,679 of refined cobalt "
-        "(P971) = 2,689 USD/t. Nickel in matte (P978), "
+        "(P971) = 2,689 USD/t. Nickel in matte (P978) values nickel intermediates, and nickel ore too for want of "
+        "an ore price, "
         "cobalt intermediates (P970), refined cobalt (P971) and NMC cathode (P973) take their published price "
         "as it is.",
         "medium",
@@ -667,8 +685,9 @@ GROWTH: dict[str, tuple[str, str, str]] = {
     ),
     "A-capex-growth": (
         "Investment cost of mines and pack lines with no figure in the project's figure set",
-        "Per unit of yearly capacity: nickel mines 20,000 USD per t Ni (laterite and sulphide projects, NPI at the"
-        " low end, HPAL-fed mines at the high end), cobalt 30,000 USD per t Co (mostly a by-product of copper "
+        "Per unit of yearly capacity: nickel 20,000 USD per t Ni (laterite and sulphide projects, NPI at the low "
+        "end, HPAL-fed mines at the high end), split 5,000 for the mine and 15,000 for the intermediate plant "
+        "(HPAL, matte), cobalt 30,000 USD per t Co (mostly a by-product of copper "
         "and nickel mines, charged here in full), manganese ore 250 USD per t Mn; pack assembly 10 USD m per "
         "GWh/yr (a small share of a cell plant's 68 USD m, D-capex-cn). Round figures of the order of published "
         "project costs; they set only which region builds first.",

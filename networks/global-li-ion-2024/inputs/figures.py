@@ -197,7 +197,7 @@ SEPARATOR = {"nmc": 15.0, "lfp": 20.0}  # million m2 per GWh, A-components (cros
 LITHIUM_RECOVERY = (0.91, "P1041")
 REFINING_INPUT = {
     "lithium_carbonate": 1 / LITHIUM_RECOVERY[0], "lithium_hydroxide": 1 / LITHIUM_RECOVERY[0],
-    "nickel_sulphate": 1.05, "cobalt_refined": 1.02, "manganese_sulphate": 1.10,
+    "nickel_sulphate": 1.05, "cobalt_refined": 1.02, "manganese_sulphate": 1.10, "nickel_intermediate": 1.0,
 }
 # t natural flake per t spherical natural anode material: 1 / the 50 % spherical graphite yield a battery anode
 # material study adopted (Renascor, P1042; its commercial-scale milling trials gave more than 65 %).
@@ -220,6 +220,16 @@ LITHIUM_WORLD = (240_000, "P049")  # RoW = world - listed
 NICKEL_MINES = {"ID": (2_310_000, "P1023"), "PH": (354_000, "P1024"), "CA": (125_000, "P1025"), "AU": (98_000, "P1026"),
                 "CN": (115_000, "P1027"), "RU": (205_000, "P1038"), "NC": (116_000, "P1039"), "FI": (30_000, "A-mines")}
 NICKEL_WORLD = (3_710_000, "P1022")  # RoW = world - listed, D-ni-row
+# Nickel intermediates for batteries (MHP, high-grade matte, mixed sulphide) in 2024, t Ni (D-ni-intermediates).
+# Indonesia: SMM's review of 2025 projects 445,500 t of MHP, up 36.6 % on 2024 (P1087), and 218,500 t of high-grade
+# matte, down 20.3 % (P1088): 326,135 + 274,153 t in 2024. The rest of the world: Papua New Guinea's Ramu, 28,669 t
+# of MHP (P1090), the one other producer with a published 2024 output (the Philippines' Coral Bay and Taganito, New
+# Caledonia, Madagascar and Cuba are left out for want of one). Finland's mixed sulphide (Terrafame) is its own
+# mine's output (A-mines). The rest of the mined nickel (nickel pig iron, ferronickel, refined nickel for stainless
+# steel and alloys) is other uses at the mines.
+NI_MHP_ID = 445_500 / 1.366
+NI_MATTE_ID = 218_500 / (1 - 0.203)
+NICKEL_INTERMEDIATES = {"ID": (NI_MHP_ID + NI_MATTE_ID, "D-ni-int-id"), "RoW": (28_669.0, "P1090")}
 COBALT_MINES = {"CD": (200_800, "P059"), "ID": (28_000, "P1005"), "CA": (4_500, "P062"), "PH": (4_100, "P063"),
                 "AU": (3_600, "P064"), "MA": (2_000, "A-mines")}
 COBALT_DRC_SHARE = (0.741, "P060")  # world = DRC / share
@@ -233,6 +243,10 @@ MINE_DERIVED = {
                  "P1034;P1035;P1036"),
     "D-ni-row": ("USGS's 2024 world output less the listed countries and Finland's assumed 30 kt",
                  "P1022;P1023;P1024;P1025;P1026;P1027;P1038;P1039;A-mines"),
+    "D-ni-int-id": ("SMM's 2025 output of Indonesian MHP and high-grade matte over their change on 2024: "
+                    "445,500 / 1.366 + 218,500 / (1 - 0.203)", "P1087;P1088"),
+    "D-graphite-row": ("USGS's 2024 world output less China, Madagascar, Brazil, Mozambique and India",
+                       "P1081;P1082;P1083;P1084;P1085;P1086"),
 }
 # Natural graphite mine output in 2024 (USGS MCS 2026, its 2024 column): China 1.27 Mt of the world's 1.55 Mt
 # (81.9 %); RoW is the world less the named countries (Tanzania, Russia, Canada, North Korea, Norway and others).
@@ -290,7 +304,7 @@ PCAM_SHARES = {"CN": 0.85, "KR": 0.09, "JP": 0.04, "FI": 0.012, "RoW": 0.008}
 ELECTROLYTE_SHARES = {"CN": (0.85, "P098"), "KR": 0.06, "JP": 0.05, "PL": 0.01, "US": 0.02, "RoW": 0.01}
 SEPARATOR_SHARES = {"CN": (0.874, "P097"), "JP": 0.06, "KR": 0.04, "PL": 0.01, "US": 0.01, "RoW": 0.006}
 # Owner of aggregates that are not owned where they stand (A-ownership).
-OWNER = {("ID", "nickel_sulphate"): "CN", ("PL", "electrolyte"): "KR", ("PL", "separator"): "KR",
+OWNER = {("ID", "nickel_sulphate"): "CN", ("ID", "nickel_intermediate"): "CN", ("PL", "electrolyte"): "KR", ("PL", "separator"): "KR",
          ("FI", "pcam"): "BE", ("PL", "cam_nmc"): "BE", ("MA", "cobalt_ore"): "MA", ("ID", "cobalt_ore"): "CN"}
 
 # Utilisation (production / capacity) by stage, A-utilisation; cells take sourced capacities.
@@ -332,7 +346,7 @@ AUD_USD = (0.6665, "P991")
 LI_ORE_COST_AUD = (750.0 * SC6_T_PER_T_LCE + 654.0 / (0.053 * 73.89 / 29.88)) / 2
 VARIABLE_COST: dict[str, tuple[float, str]] = {
     **{k: (v, "A-costs") for k, v in {
-        "nickel_ore": 9_000, "cobalt_ore": 18_000,
+        "nickel_ore": 6_000, "nickel_intermediate": 3_000, "cobalt_ore": 18_000,
         "lithium_carbonate": 3_000, "lithium_hydroxide": 3_000, "nickel_sulphate": 3_500, "cobalt_refined": 4_000,
         "manganese_sulphate": 1_200, "anode_natural": 2_000, "anode_synthetic": 3_500, "pcam": 2_500, "cam_nmc": 4_000,
         "cam_lfp": 2_500, "electrolyte": 1_500, "separator": 150_000,
@@ -407,7 +421,8 @@ VALUE_DERIVED: dict[str, tuple[float, str, str]] = {  # commodity -> (USD per un
     ),
 }
 VALUE = {  # USD per unit and source; the derived values are added from VALUE_DERIVED below
-    "nickel_ore": (12_651, "P978"), "cobalt_ore": (12_625, "P970"), "cobalt_refined": (25_678.91, "P971"),
+    "nickel_ore": (12_651, "P978"), "nickel_intermediate": (12_651, "P978"), "cobalt_ore": (12_625, "P970"),
+    "cobalt_refined": (25_678.91, "P971"),
     "anode_natural": (3_500, "A-values"), "anode_synthetic": (4_500, "A-values"),
     "cam_nmc": (27_683, "P973"), "electrolyte": (3_000, "A-values"),
     "separator": (300_000, "A-values"), "cell_nmc": (75e6, "P025"), "cell_lfp": (60e6, "P024"),
@@ -453,7 +468,8 @@ SHIPPED_T_SOURCED: dict[str, tuple[str, float, str, str]] = {
 _ASSUMED = "freight per unit on an intercontinental lane"
 FREIGHT_PER_UNIT: dict[str, tuple[float, str, str]] = {
     "manganese_ore": (1.05 * 100, "P1059", "bulk freight Port Elizabeth-China per t Mn (1.05 USD per dmtu, Feb 2021)"),
-    "nickel_ore": (200.0, "A-freight", _ASSUMED), "cobalt_refined": (300.0, "A-freight", _ASSUMED),
+    "nickel_ore": (200.0, "A-freight", _ASSUMED), "nickel_intermediate": (200.0, "A-freight", _ASSUMED),
+    "cobalt_refined": (300.0, "A-freight", _ASSUMED),
     "separator": (20_000.0, "A-freight", _ASSUMED),
 }
 INTRA_CONTINENT_FREIGHT = 0.5  # share of the intercontinental cost within a continent (but containers in Asia), A-freight
@@ -601,17 +617,19 @@ GROWTH_2030: dict[str, tuple[float, str]] = {
     "natural_graphite": (1 + 0.75, "P902"),
     "pcam": (1 + 1.78, "P903"), "cam_nmc": (1 + 1.78, "P903"), "cam_lfp": (1 + 1.78, "P903"),  # CAM capacity +178 %
     **{k: (BATTERY_GROWTH_2030, "D-growth-bound") for k in (
-        "nickel_ore", "manganese_ore", "nickel_sulphate", "manganese_sulphate", "anode_natural", "anode_synthetic",
+        "nickel_ore", "manganese_ore", "nickel_intermediate", "nickel_sulphate", "manganese_sulphate", "anode_natural",
+        "anode_synthetic",
         "electrolyte", "separator", "cell_nmc", "cell_lfp", "pretreatment", "hydromet")},
 }
 # Investment per unit of yearly capacity at Chinese cost level (x build.cost_level for the region), with source:
 # the figures of the expansion options above where they exist (A-capex, D-capex-...), else A-capex-growth.
 GROWTH_CAPEX: dict[str, tuple[float, str]] = {
-    "lithium_ore": (12_000.0, "A-capex"), "nickel_ore": (20_000.0, "A-capex-growth"),
+    "lithium_ore": (12_000.0, "A-capex"), "nickel_ore": (5_000.0, "A-capex-growth"),
     "cobalt_ore": (30_000.0, "A-capex-growth"), "manganese_ore": (250.0, "A-capex-growth"),
     "natural_graphite": (2_000.0, "A-capex"), "lithium_carbonate": (20_000.0, "A-capex"),
     "lithium_hydroxide": (20_000.0, "A-capex"),
-    "nickel_sulphate": (15_000.0, "A-capex"), "cobalt_refined": (20_000.0, "A-capex"),
+    "nickel_intermediate": (15_000.0, "A-capex-growth"), "nickel_sulphate": (15_000.0, "A-capex"),
+    "cobalt_refined": (20_000.0, "A-capex"),
     "manganese_sulphate": (6_000.0, "A-capex"), "pcam": (8_000.0, "A-capex"),
     "cam_nmc": (800e6 * EUR_USD / 60_000 / 2.0, "D-capex-cam-cn"), "cam_lfp": (10_000.0, "A-capex"),
     "anode_natural": (12_000.0, "A-capex"), "anode_synthetic": (12_000.0, "A-capex"),
