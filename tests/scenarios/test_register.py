@@ -259,3 +259,22 @@ def test_bad_distributions(text: str) -> None:
     from valuechain.scenarios._dist import parse_dist
 
     assert parse_dist(text) is None
+
+
+def test_handover_factors_for_two_and_three_windows_by_hand() -> None:
+    from valuechain.scenarios.register import _handovers
+
+    # one cell (key 7) in month 0 with three windows that each cover it in part, and one cell (key 9) with two
+    cell = np.array([7, 7, 7, 9, 9])
+    month = np.zeros(5)
+    sev = np.array([0.5, 0.3, 0.9, 1.0, 0.4])
+    lo = np.array([0.1, 0.4, -1.0, 0.0, 0.5])
+    hi = np.array([0.6, 2.0, 0.3, 0.5, 3.0])
+    at, factor = _handovers(cell, month, sev, lo, hi)
+    cover = np.clip(np.minimum(1.0, hi) - np.maximum(0.0, lo), 0.0, 1.0)
+    naive = {int(cell[i]): np.prod(1 - sev[cell == cell[i]] * cover[cell == cell[i]]) for i in at}
+    got = {int(cell[i]): f * naive[int(cell[i])] for i, f in zip(at, factor, strict=True)}
+    # by hand: cell 9 is banned to mid-month, then cut by 40 %: 0.5 x 0.6; cell 7 piecewise over [0, .1, .3, .4, .6, 1)
+    assert got[9] == pytest.approx(0.3)
+    pieces = [(0.1, 0.1), (0.2, 0.1 * 0.5), (0.1, 0.5), (0.2, 0.5 * 0.7), (0.4, 0.7)]
+    assert got[7] == pytest.approx(sum(w * v for w, v in pieces))

@@ -47,7 +47,7 @@ from valuechain._params import closest
 from valuechain.errors import ScenarioError
 from valuechain.scenarios._dist import Dist, parse_dist
 from valuechain.scenarios._select import Resolver, as_list
-from valuechain.scenarios._time import Horizon, as_date, make_horizon, month_coordinate
+from valuechain.scenarios._time import Horizon, as_date, make_horizon, month_coordinate, product_mean
 from valuechain.scenarios.compiled import ShockArrays
 from valuechain.scenarios.sparse import SparseShocks
 
@@ -85,8 +85,8 @@ def _handovers(
     month means is the mean of their product unless two or more cover the month only in part (one
     control hands over to another). For those few cells this returns the cells' positions in the
     input (one entry each) and the factor that turns the product of the month means into the
-    time-weighted mean: exact for two windows by their overlap, and by the windows' breakpoints
-    for more.
+    time-weighted mean: for two windows from their overlap, for more by
+    :func:`~valuechain.scenarios._time.product_mean`.
     """
     cover = np.clip(np.minimum(month + 1.0, hi) - np.maximum(month, lo), 0.0, 1.0)
     part = np.flatnonzero((cover > 0.0) & (cover < 1.0))
@@ -104,13 +104,9 @@ def _handovers(
     where, factor = [a], [ratio]
     for h, n in zip(head[size > 2], size[size > 2], strict=True):  # rare: three or more in one month
         run = order[h : h + n]
-        m = float(month[run[0]])
-        cuts = np.unique(np.clip(np.r_[m, m + 1.0, lo[run], hi[run]], m, m + 1.0))
-        mid = (cuts[:-1] + cuts[1:]) / 2.0
-        inside = (lo[run, None] <= mid[None, :]) & (mid[None, :] < hi[run, None])
-        instant = np.prod(1.0 - sev[run, None] * inside, axis=0)
+        exact3 = product_mean(int(month[run[0]]), [(1.0 - sev[k], lo[k], hi[k], 0.0) for k in run])
         where.append(run[:1])
-        factor.append(np.array([np.dot(instant, np.diff(cuts)) / np.prod(1.0 - sev[run] * cover[run])]))
+        factor.append(np.array([exact3 / np.prod(1.0 - sev[run] * cover[run])]))
     return np.concatenate(where), np.concatenate(factor)
 
 
