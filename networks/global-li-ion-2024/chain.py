@@ -475,7 +475,7 @@ def build_chain() -> Chain:
     if surplus < 0:
         raise SystemExit(f"nickel_intermediate: the sulphate refiners need {-surplus:.0f} t Ni more than is made")
     # Indonesia's matte and MHP beyond what the sulphate refiners take are refined to nickel metal (other uses);
-    # Ramu sells its MHP abroad (P1090), so the rest of the world keeps none of it.
+    # Goro and Ramu sell their MHP abroad (P1092, P1090), so New Caledonia and the rest of the world keep none.
     ch.demand.append(dict(region="ID", commodity="nickel_intermediate", quantity=surplus, growth=0.0,
                           value_of_lost_demand=None, source="A-other-uses"))  # fmt: skip
 

@@ -386,6 +386,14 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "ferronickel for stainless steel, other uses of the ore (A-other-uses).",
         "medium",
     ),
+    "D-ni-int-nc": (
+        "New Caledonia's output of nickel intermediates, 2024",
+        "Goro (Prony Resources) made almost 32,000 t Ni in MHP in 2023 (P1092) and was shut for seven months of "
+        "2024 after the May riots (P1045); running the other five at its 2023 monthly rate, an assumption for want "
+        "of a 2024 output, it made 13,333 t. New Caledonia's other plants (SLN, Koniambo) make ferronickel, which "
+        "is other uses of its ore.",
+        "low",
+    ),
     "D-mn-row": (
         "Manganese mine output of the rest of the world, 2024",
         "USGS's 2024 output of Cote d'Ivoire (340 kt Mn, P1034), Ghana (1,280 kt, P1035) and other countries "

@@ -222,14 +222,19 @@ NICKEL_MINES = {"ID": (2_310_000, "P1023"), "PH": (354_000, "P1024"), "CA": (125
 NICKEL_WORLD = (3_710_000, "P1022")  # RoW = world - listed, D-ni-row
 # Nickel intermediates for batteries (MHP, high-grade matte, mixed sulphide) in 2024, t Ni (D-ni-intermediates).
 # Indonesia: SMM's review of 2025 projects 445,500 t of MHP, up 36.6 % on 2024 (P1087), and 218,500 t of high-grade
-# matte, down 20.3 % (P1088): 326,135 + 274,153 t in 2024. The rest of the world: Papua New Guinea's Ramu, 28,669 t
-# of MHP (P1090), the one other producer with a published 2024 output (the Philippines' Coral Bay and Taganito, New
-# Caledonia, Madagascar and Cuba are left out for want of one). Finland's mixed sulphide (Terrafame) is its own
+# matte, down 20.3 % (P1088): 326,135 + 274,153 t in 2024. New Caledonia: Goro made almost 32,000 t of MHP in 2023
+# (P1092) and was shut for seven months of 2024 after the riots (P1045), 13,333 t at its 2023 rate. The rest of the
+# world: Papua New Guinea's Ramu, 28,669 t of MHP (P1090); the Philippines' Coral Bay and Taganito, Madagascar and
+# Cuba are left out for want of a 2024 figure. Finland's mixed sulphide (Terrafame) is its own
 # mine's output (A-mines). The rest of the mined nickel (nickel pig iron, ferronickel, refined nickel for stainless
 # steel and alloys) is other uses at the mines.
 NI_MHP_ID = 445_500 / 1.366
 NI_MATTE_ID = 218_500 / (1 - 0.203)
-NICKEL_INTERMEDIATES = {"ID": (NI_MHP_ID + NI_MATTE_ID, "D-ni-int-id"), "RoW": (28_669.0, "P1090")}
+NICKEL_INTERMEDIATES = {
+    "ID": (NI_MHP_ID + NI_MATTE_ID, "D-ni-int-id"),
+    "NC": (32_000.0 * 5 / 12, "D-ni-int-nc"),
+    "RoW": (28_669.0, "P1090"),
+}
 COBALT_MINES = {"CD": (200_800, "P059"), "ID": (28_000, "P1005"), "CA": (4_500, "P062"), "PH": (4_100, "P063"),
                 "AU": (3_600, "P064"), "MA": (2_000, "A-mines")}
 COBALT_DRC_SHARE = (0.741, "P060")  # world = DRC / share
@@ -245,6 +250,8 @@ MINE_DERIVED = {
                  "P1022;P1023;P1024;P1025;P1026;P1027;P1038;P1039;A-mines"),
     "D-ni-int-id": ("SMM's 2025 output of Indonesian MHP and high-grade matte over their change on 2024: "
                     "445,500 / 1.366 + 218,500 / (1 - 0.203)", "P1087;P1088"),
+    "D-ni-int-nc": ("Goro's 2023 output of nickel in MHP x the 5 months of 2024 it ran, at its 2023 rate",
+                    "P1092;P1045"),
     "D-graphite-row": ("USGS's 2024 world output less China, Madagascar, Brazil, Mozambique and India",
                        "P1081;P1082;P1083;P1084;P1085;P1086"),
 }
