@@ -327,3 +327,19 @@ def test_readme_figure_data_uses_countries_not_aggregates(run: ReportRun) -> Non
     # every capped commodity of the study has a row, each state with its own top country
     table = run.targets.table.droplevel("stage")
     assert set(data.index) == set(table.index[table["target_share"].notna()]) & set(run.before.index)
+
+
+def test_readme_caption_says_what_the_figure_shows() -> None:
+    # The caption under the README's picture counts the inputs above the 65 % benchmark today; it is checked against
+    # the figure's own numbers (which the test above ties to a fresh run), so neither drifts from the other.
+    from valuechain.report.readme import FIGURE
+
+    data = pd.read_csv(ROOT / "docs" / f"{FIGURE}.csv", index_col=0, keep_default_na=False)
+    over = set(data.index[data["today_share"].astype(float) > 0.65])
+    words = {5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+    caption = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert (
+        f"today {words[len(over)]} inputs the EU uses take more than 65 % of their supply from one country" in caption
+    )
+    assert {"lithium_carbonate", "lithium_hydroxide", "anode_natural", "anode_synthetic", "cell_lfp"} <= over
+    assert (data.at["cell_lfp", "today_origin"], float(data.at["cell_lfp", "today_share"])) == ("CN", 1.0)
