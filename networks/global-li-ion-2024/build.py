@@ -54,7 +54,7 @@ COMMODITIES = [  # id, name, unit, stage
     ("lithium_carbonate", "Lithium carbonate", "t LCE", "refining"),
     ("lithium_hydroxide", "Lithium hydroxide (monohydrate, counted in t LCE)", "t LCE", "refining"),
     ("nickel_ore", "Nickel mine output (ore and concentrate)", "t Ni", "mining"),
-    ("nickel_intermediate", "Nickel intermediates (MHP, high-grade matte, mixed sulphide)", "t Ni", "refining"),
+    ("nickel_intermediate", "Nickel intermediates (MHP, high-grade matte, mixed sulphide)", "t Ni", "intermediate"),
     ("nickel_sulphate", "Battery-grade nickel sulphate", "t Ni", "refining"),
     ("cobalt_ore", "Cobalt mine output and intermediates (hydroxide)", "t Co", "mining"),
     ("cobalt_refined", "Refined cobalt (sulphate and metal)", "t Co", "refining"),

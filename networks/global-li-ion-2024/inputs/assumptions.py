@@ -257,12 +257,12 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     ),
     "A-stocks": (
         "Initial stocks where none is published",
-        "Where no stock is published, a hub starts with days of cover of its annual use: 30 days for ores, black "
-        "mass, precursor, active materials and components (shipping cycles of a month), 45 days for refined "
-        "chemicals and cells (refiners and cell makers report one to two months of inventory), 15 days for packs "
-        "(assembled to order); end-of-life batteries none. China's lithium carbonate and hydroxide start at "
-        "SMM's published inventories of May 2024 instead (P1071, P1072), which the 45 days come close to: they "
-        "would give 93.8 kt and 26.6 kt LCE, against the published 92.6 kt and 30.3 kt LCE.",
+        "Where no stock is published, a hub starts with days of cover of its annual use: 30 days for ores, nickel "
+        "intermediates, black mass, precursor, active materials and components (shipping cycles of a month), 45 days "
+        "for refined chemicals and cells (refiners and cell makers report one to two months of inventory), 15 days "
+        "for packs (assembled to order); end-of-life batteries none. China's lithium carbonate and hydroxide start at"
+        " SMM's published inventories of May 2024 instead (P1071, P1072), which the 45 days come close to: they would"
+        " give 93.8 kt and 26.6 kt LCE, against the published 92.6 kt and 30.3 kt LCE.",
     ),
     "A-anode-substitution": (
         "Cells switching between natural and synthetic graphite anodes",

@@ -691,5 +691,5 @@ PUBLISHED_STOCKS: dict[tuple[str, str], tuple[float, str, str]] = {
     ("CN", "lithium_carbonate"): (92_646.0, "P1071", ""),
     ("CN", "lithium_hydroxide"): (34_400.0 * LIOH_TO_LCE, "P1072", "t of monohydrate x 0.8805 t LCE per t"),
 }
-STOCK_DAYS = {"mining": 30.0, "refining": 45.0, "black mass": 30.0, "precursor": 30.0, "active material": 30.0,
+STOCK_DAYS = {"mining": 30.0, "intermediate": 30.0, "refining": 45.0, "black mass": 30.0, "precursor": 30.0, "active material": 30.0,
               "component": 30.0, "cell": 45.0, "pack": 15.0, "end-of-life": 0.0}

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from valuechain.network.model import Network
-from valuechain.network.schema import KEYS
+from valuechain.network.schema import KEYS, stages
 
 __all__ = ["KIND_ORDER", "derivation_kind", "figure_provenance", "provenance_counts", "source_kind", "unit_rows"]
 
@@ -191,9 +191,10 @@ def provenance_counts(net: Network) -> pd.DataFrame:
     True
     """
     figs = figure_provenance(net)
-    order = [s for s in net.commodities["stage"].astype(str).unique()]
-    stages = [s for s in order if s in set(figs["stage"])] + sorted(set(figs["stage"]) - set(order))
-    tab = pd.crosstab(figs["stage"], figs["kind"]).reindex(index=stages, columns=list(KIND_ORDER), fill_value=0)
+    used = set(net.commodities["stage"].astype(str))
+    order = [s for s in stages() if s in used]  # upstream first, as the schema lists the stages
+    rows = [s for s in order if s in set(figs["stage"])] + sorted(set(figs["stage"]) - set(order))
+    tab = pd.crosstab(figs["stage"], figs["kind"]).reindex(index=rows, columns=list(KIND_ORDER), fill_value=0)
     tab.loc["total"] = tab.sum()
     tab["total"] = tab.sum(axis=1)
     return tab.astype(int)

@@ -29,6 +29,7 @@ _OTHER = "Rest of world"
 
 _STAGE_ORDER = [
     "mining",
+    "intermediate",
     "refining",
     "precursor",
     "active material",
