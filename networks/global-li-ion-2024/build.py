@@ -187,6 +187,17 @@ def trade_rules(rule: str) -> list[tuple[str, str, str, float, str]]:
 
 #: Ad-valorem tariff in force for most of 2024 per (commodity, origin, destination), with its sources (D-tariffs).
 TARIFFS = {(com, o, d): (rate, src) for com, o, d, rate, src in trade_rules("tariff")}
+#: Lanes banned with no end date (Indonesia's nickel ore): no open lane is offered on them to later plans either. A
+#: ban with an end ('until': China's black-mass import ban, lifted 1 Aug 2025) holds the 2024 flows only.
+STANDING_BANS = {
+    (com, o, d)
+    for r in read_input("trade_rules.csv")
+    if r["rule"] == "ban" and not r["until"].strip()
+    for com in r["commodity"].split(";")
+    for o in _lane_regions(r["origin"])
+    for d in _lane_regions(r["destination"])
+    if d != o
+}
 
 
 def trade_affinity(ch: object, commodities: list[str]) -> dict[str, pd.DataFrame]:
@@ -394,7 +405,12 @@ def continent(region: str) -> str:
 
 
 def add_route(b: NetworkBuilder, seen: set, com: str, o: str, d: str, flow: float) -> None:
-    """Add a trade lane with freight cost by mode and continent class and lead time by continent pair (D-freight)."""
+    """Add a trade lane with freight cost by mode and continent class and lead time by continent pair (D-freight).
+
+    An open lane (no flow) is not added where a standing ban forbids the trade.
+    """
+    if flow <= 0 and (com, o, d) in STANDING_BANS:
+        return
     b.add_route(
         f"{com}/{o}>{d}",
         com,
