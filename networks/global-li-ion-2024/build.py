@@ -166,6 +166,9 @@ def owner_shares(ch: object, commodity: str, side: str) -> pd.DataFrame:
     return m.div(m.sum(axis=1), axis=0)
 
 
+_RULES = list(read_input("trade_rules.csv"))  # read once: TARIFFS, STANDING_BANS and every balancing use them
+
+
 def _lane_regions(spec: str) -> list[str]:
     """Regions of an origin or destination in inputs/trade_rules.csv: '*', a group (EU27) or ids joined by ';'."""
     if spec == "*":
@@ -173,11 +176,14 @@ def _lane_regions(spec: str) -> list[str]:
     return list(F.EU27) if spec == "EU27" else spec.split(";")
 
 
-def trade_rules(rule: str) -> list[tuple[str, str, str, float, str]]:
-    """Lanes of inputs/trade_rules.csv with the given rule: (commodity, origin, destination, value, source)."""
+def trade_rules(rule: str, standing: bool = False) -> list[tuple[str, str, str, float, str]]:
+    """Lanes of inputs/trade_rules.csv with the given rule: (commodity, origin, destination, value, source).
+
+    With ``standing``, only the rows with no end date ('until' empty).
+    """
     out = []
-    for r in read_input("trade_rules.csv"):
-        if r["rule"] != rule:
+    for r in _RULES:
+        if r["rule"] != rule or (standing and r["until"].strip()):
             continue
         for com in r["commodity"].split(";"):
             for o in _lane_regions(r["origin"]):
@@ -189,21 +195,13 @@ def trade_rules(rule: str) -> list[tuple[str, str, str, float, str]]:
 TARIFFS = {(com, o, d): (rate, src) for com, o, d, rate, src in trade_rules("tariff")}
 #: Lanes banned with no end date (Indonesia's nickel ore): no open lane is offered on them to later plans either. A
 #: ban with an end ('until': China's black-mass import ban, lifted 1 Aug 2025) holds the 2024 flows only.
-STANDING_BANS = {
-    (com, o, d)
-    for r in read_input("trade_rules.csv")
-    if r["rule"] == "ban" and not r["until"].strip()
-    for com in r["commodity"].split(";")
-    for o in _lane_regions(r["origin"])
-    for d in _lane_regions(r["destination"])
-    if d != o
-}
+STANDING_BANS = {(com, o, d) for com, o, d, _, _ in trade_rules("ban", standing=True)}
 
 
 def trade_affinity(ch: object, commodities: list[str]) -> dict[str, pd.DataFrame]:
     """Lane weights per commodity: owners supplying their own plants, tariffs, and 0 on banned lanes."""
     regions = [r[0] for r in F.REGIONS]
-    bans = trade_rules("ban")  # read once, not per commodity
+    bans = trade_rules("ban")  # expanded once, not per commodity
     out = {}
     for com in commodities:
         sup, use = owner_shares(ch, com, "outputs"), owner_shares(ch, com, "inputs")

@@ -642,8 +642,9 @@ def uses_abroad(ch: Chain, com: str, uses: dict[str, tuple[float, str, str]]) ->
 
     That is each region's total use less what those plants draw.
     """
+    drawn = ch.by_region(com, "inputs")  # before the rows below are added
     for reg, (total, src, _) in sorted(uses.items()):
-        plants = float(ch.by_region(com, "inputs").get(reg, 0.0))
+        plants = float(drawn.get(reg, 0.0))
         if plants > total:
             raise SystemExit(f"{com}: the network's plants in {reg} use {plants:.0f} t, more than its {total:.0f} t")
         ch.demand.append(
