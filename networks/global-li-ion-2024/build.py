@@ -29,7 +29,7 @@ import figures as F  # noqa: E402, N812
 from chain import build_chain, recipe  # noqa: E402
 from derive import derivation_rows  # noqa: E402
 from freight import lane_cost, lane_lead_time, region_km  # noqa: E402
-from growth import growth_options, pack_options, stage_of  # noqa: E402
+from growth import growth_options, lead_life_key, pack_options, stage_of  # noqa: E402
 
 from valuechain.network import NetworkBuilder, save_network  # noqa: E402
 from valuechain.network.balancing import distance_matrix  # noqa: E402
@@ -495,18 +495,21 @@ def build_network() -> object:
         add_route(b, seen, com, o, d, round(f, 9))
 
     # Expansion options: planned plants named in the seeds, then generic options.
-    # Lifetime: 15 years for cell plants, 20 for the rest (A-capex; A-growth-options for the growth options).
-    life = {True: 15.0, False: 20.0}
+    # Lifetime: the stage's, as for the growth options (GROWTH_LEAD_LIFE: published where a plant's record is).
+    def life(kind: str, region: str) -> float:
+        return F.GROWTH_LEAD_LIFE[lead_life_key(stage_of(kind), region, kind)][1][0]
+
     options = [
-        (pid, name + " (planned)", reg, f"cell_{chem}", cap, capex, csrc, owner, tech, lead, life[True], src)
+        (pid, name + " (planned)", reg, f"cell_{chem}", cap, capex, csrc, owner, tech, lead, life(f"cell_{chem}", reg),
+         src)
         for pid, name, reg, chem, cap, owner, tech, src, capex, csrc, lead in F.PIPELINE_CELLS
     ]
     options += [
-        (pid, name + " (planned)", reg, com, cap, capex, csrc, owner, tech, lead, life[False], src)
+        (pid, name + " (planned)", reg, com, cap, capex, csrc, owner, tech, lead, life(com, reg), src)
         for pid, name, reg, com, cap, owner, tech, src, capex, csrc, lead in F.PIPELINE_MATERIALS
     ]
     options += [
-        (pid, name, reg, kind, size, capex, src, owner, tech, lead, life[kind.startswith("cell")], src)
+        (pid, name, reg, kind, size, capex, src, owner, tech, lead, life(kind, reg), src)
         for pid, name, reg, kind, size, capex, src, owner, tech, lead in F.EXPANSIONS
     ]
     options += growth_options(ch.procs, cost_level, {cid: name for cid, name, _, _ in COMMODITIES})

@@ -281,9 +281,7 @@ def derivation_rows(
         if float(r["max_size"]) > 0:
             add("expansions", str(eid), "max_size", "the plant's planned size, or the size of a generic option",
                 size_sources.get(str(eid), "A-option-sizes"))  # fmt: skip
-        for f in ("lifetime", "lead_time"):
-            if float(r[f]) > 0:
-                add("expansions", str(eid), f, "typical economic life and build time of the stage", "A-capex")
+        _option_times(add, str(eid), str(r["region"]), key, stage, float(r["lifetime"]), float(r["lead_time"]))
     for _, r in tables.get("projects", pd.DataFrame()).iterrows():
         ids = str(r["source"]).split(";")
         derived = [i for i in ids if i in _PROJECT_METHODS]
@@ -295,6 +293,26 @@ def derivation_rows(
                     inputs = ";".join([*direct, extra] if extra else direct)
                     add("projects", str(r["id"]), f, _PROJECT_METHODS[d], inputs, d)
     return pd.DataFrame(rows, columns=["table", "row", "field", "method", "inputs", "source"])
+
+
+def _option_times(
+    add: Callable[..., None], eid: str, region: str, kind: str, stage: str, lifetime: float, lead_time: float
+) -> None:
+    """Derivations of a named or generic option's lifetime and lead time.
+
+    Where the option's figure is its stage's published one (``GROWTH_LEAD_LIFE``: a refinery's 20-year life, a
+    cell plant built in two years), it cites that record, as the growth options do; otherwise A-capex.
+    """
+    from growth import lead_life_key
+
+    (lead, lead_src), (life, life_src) = F.GROWTH_LEAD_LIFE[lead_life_key(stage, region, kind)]
+    for f, value, (fig, src) in (("lifetime", lifetime, (life, life_src)), ("lead_time", lead_time, (lead, lead_src))):
+        if value <= 0:
+            continue
+        if abs(value - fig) < 1e-9 and not src.startswith("A-"):
+            _stage_time(add, eid, f, stage, src)
+        else:
+            add("expansions", eid, f, "typical economic life and build time of the stage", "A-capex")
 
 
 def _growth_rows(add: Callable[..., None], eid: str, region: str, capex: float, cost_ids: str) -> None:
@@ -324,5 +342,17 @@ def _growth_rows(add: Callable[..., None], eid: str, region: str, capex: float, 
     stage = stage_of(kind)
     (_, lead_src), (_, life_src) = F.GROWTH_LEAD_LIFE[lead_life_key(stage, region, kind)]
     for f, src in (("lifetime", life_src), ("lead_time", lead_src)):
-        how = "typical" if src.startswith("A-") else "published"
-        add("expansions", eid, f, f"{how} {f.replace('_', ' ')} of the stage ({stage})", src)
+        if src.startswith("A-"):
+            add("expansions", eid, f, f"typical {f.replace('_', ' ')} of the stage ({stage})", src)
+        else:
+            _stage_time(add, eid, f, stage, src)
+
+
+def _stage_time(add: Callable[..., None], eid: str, field: str, stage: str, src: str) -> None:
+    """Derivation of an option's published (``P...``) or derived (``D-...``) lifetime or lead time."""
+    what = f"{field.replace('_', ' ')} of the stage ({stage})"
+    if src in F.TIME_DERIVED:
+        method, inputs = F.TIME_DERIVED[src]
+        add("expansions", eid, field, f"{what}: {method}", inputs, src)
+    else:
+        add("expansions", eid, field, f"published {what}", src)

@@ -7,7 +7,8 @@ over the road distance, other lanes within a continent half of the intercontinen
 assumption). Its lead time is the published port-to-port transit time between its two
 continents where one is in the figure set, and an assumed time otherwise. The functions return
 the method and the source ids of the inputs with the number, so that the derivations table names
-them per figure.
+them per figure. A commodity with a published rate per unit on a lane within Asia (nickel ore) pays it
+on every lane within Asia, and twice it between continents (the inverse of the assumed half).
 """
 
 from __future__ import annotations
@@ -104,9 +105,20 @@ def lane_cost(
     (21.44, 'P958;P951')
     >>> round(lane_cost("cam_nmc", "EU", "EU")[0], 2), lane_cost("cam_nmc", "EU", "EU")[2]
     (74.19, 'P950;P951;A-freight')
+    >>> round(lane_cost("nickel_ore", "AS", "AS")[0], 1), lane_cost("nickel_ore", "AS", "AS")[2]
+    (1282.1, 'P1097;P1095;P1096')
+    >>> round(lane_cost("nickel_intermediate", "AS", "AS")[0], 2), lane_cost("nickel_intermediate", "AS", "AS")[2]
+    (62.75, 'P958;P951;P1093;P1094;P1087;P1088')
     """
     same = origin_continent == destination_continent
     share = F.INTRA_CONTINENT_FREIGHT
+    if com in F.FREIGHT_WITHIN_ASIA:
+        cost, src, what = F.FREIGHT_WITHIN_ASIA[com]
+        if same and origin_continent == "AS":
+            return cost, what, src
+        if same:
+            return cost, f"{what}, the same within another continent (assumed)", f"{src};A-freight"
+        return cost / share, f"{what}, / {share:g} between continents (assumed)", f"{src};A-freight"
     if com in F.FREIGHT_PER_UNIT:
         cost, src, what = F.FREIGHT_PER_UNIT[com]
         if same:

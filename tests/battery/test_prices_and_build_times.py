@@ -82,19 +82,65 @@ def test_growth_options_cite_published_build_times_where_one_matches(global_net,
     assert {src[(e, "lifetime")] for e in refs} == {"P977"}
     assert {src[(e, "lead_time")] for e in refs} == {"A-growth-options"}
     # LFP cathode plants: one year, the lower end of the construction cycle of LFP projects (P996);
-    # other material plants keep the assumed year.
+    # other material plants the median of five plants' build times: 8.8, 9, 10, 17 and 28 months -> 10.
     lfp = [e for e in exp.index if e.endswith("-cam_lfp-grow")]
-    nmc = [e for e in exp.index if e.endswith("-cam_nmc-grow")]
+    nmc = [e for e in exp.index if e.endswith("-cam_nmc-grow") or e.endswith("-anode_natural-grow")]
     assert lfp
     assert nmc
     assert {src[(e, "lead_time")] for e in lfp} == {"P996"}
-    assert {src[(e, "lead_time")] for e in nmc} == {"A-growth-options"}
-    assert set(exp.loc[lfp + nmc, "lead_time"]) == {1.0}
+    assert set(exp.loc[lfp, "lead_time"]) == {1.0}
+    assert {src[(e, "lead_time")] for e in nmc} == {"P1102;P1103;P1104;P1105;P1106"}
+    assert exp.loc[nmc, "lead_time"].tolist() == pytest.approx([10 / 12] * len(nmc))
+    # Cathode, precursor and anode plants live 26 years: the median of 13 (an LFP cathode plant), 26 and
+    # 35 (two anode plants); electrolyte and separator plants an assumed 20; recycling plants 10 (P1101).
+    mat = [
+        e for e in exp.index if e.endswith(("-cam_nmc-grow", "-cam_lfp-grow", "-pcam-grow", "-anode_synthetic-grow"))
+    ]
+    assert {src[(e, "lifetime")] for e in mat} == {"P1098;P1099;P1100"}
+    assert set(exp.loc[mat, "lifetime"]) == {26.0}
+    comp = [e for e in exp.index if e.endswith(("-electrolyte-grow", "-separator-grow"))]
+    assert comp
+    assert {src[(e, "lifetime")] for e in comp} == {"A-growth-options"}
+    assert set(exp.loc[comp, "lifetime"]) == {20.0}
+    rec = [e for e in exp.index if e.endswith(("-hydromet-grow", "-black_mass-grow", "-pretreatment-grow"))]
+    assert rec
+    assert {src[(e, "lifetime")] for e in rec} == {"P1101"}
+    assert set(exp.loc[rec, "lifetime"]) == {10.0}
     quotes = {
         "P974": "started in February 2017",
         "P975": "20 years",
         "P977": "20-year initial life",
         "P995": "no more than 12 months",
         "P996": "1 year to 1.5 years",
+        "P1098": "for 13 years of LFP production",
+        "P1099": "Manufacturing Facility): 26 years",
+        "P1100": "an IRR of 15% over 35 years",
+        "P1101": "during a 10-year life",
+        "P1102": "after nine months of building",
+        "P1103": "in nur 10 Monaten abgeschlossen",
+        "P1104": "commenced on March 11 this year",
+        "P1105": "2018.10 - 2020.03",
+        "P1106": "Production has been running since July",
     }
     quoted(quotes)
+
+
+def test_named_and_generic_eu_options_take_their_stages_published_times(global_net, figs):
+    # An EU option whose lifetime or lead time is its stage's published one cites that record, as the
+    # growth options do; a figure of its own (a longer EU build) stays an assumption.
+    exp = global_net.expansions
+    rows = figs[(figs["table"] == "expansions") & ~figs["row"].str.endswith("-grow")]
+    src = rows.set_index(["row", "field"])["source"]
+    eu = exp[~exp.index.str.endswith("-grow") & exp["region"].isin(["DE", "FR", "ES", "HU", "PL", "SE", "FI"])]
+    cells = [e for e in eu.index if "cell" in e]
+    refineries = [e for e in eu.index if "lithium_hydroxide" in e or "lithium_carbonate" in e]
+    assert cells
+    assert refineries
+    assert {src[(e, "lifetime")] for e in refineries} == {"P977"}
+    assert set(exp.loc[refineries, "lifetime"]) == {20.0}
+    two = [e for e in cells if exp.loc[e, "lead_time"] == 2.0]
+    assert two
+    assert {src[(e, "lead_time")] for e in two} == {"P976"}
+    other = [e for e in eu.index if exp.loc[e, "lead_time"] == 3.0]
+    assert other
+    assert {src[(e, "lead_time")] for e in other} == {"A-capex"}

@@ -162,9 +162,11 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Lanes within a continent other than Asia (containers) and Europe (road, P1002) cost half of the "
         "intercontinental freight (no published rail or truck rate of the Americas or Africa is in the figure "
         "set). Freight per unit on an intercontinental lane for the commodities "
-        "whose shipped mass per unit rests on an unpublished mix: nickel ore and nickel intermediates 200 USD/t Ni, "
-        "refined cobalt (sulphate or metal) 300 USD/t Co, separator film 20,000 USD/Mm2 (cobalt hydroxide and "
-        "manganese ore cite a published grade and rate instead, D-freight). Lead time 0.04 year within a "
+        "whose shipped mass per unit rests on an unpublished mix or mass: "
+        "refined cobalt (sulphate or metal) 300 USD/t Co, separator film 20,000 USD/Mm2 (cobalt hydroxide, "
+        "nickel intermediates, nickel ore and manganese ore cite a published grade and rate instead, D-freight). "
+        "Nickel ore pays the published Philippines-China rate (D-freight) on lanes within any continent, and twice"
+        " it between continents (the inverse of the half above). Lead time 0.04 year within a "
         "continent and 0.12 year between continents where no published transit time is used (within North "
         "America, South America, Africa; Europe-Oceania, Africa-North and South America, North America-Oceania "
         "and -South America, Oceania-South America; D-freight has the rest). Tariffs are D-tariffs'.",
@@ -492,7 +494,13 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         " per t Mn), graphite, anode, precursor, cathode, electrolyte, end-of-life batteries and black mass "
         "(1 t per t), and cells at 4,000 t per GWh for NMC (250 Wh/kg, P953) and 5,882 t per GWh for LFP (170"
         " Wh/kg, midpoint of 160-180, P954); cobalt ore and intermediates as hydroxide of 30 % Co (3.333 t "
-        "per t Co, the grade of Fastmarkets' payable indicator, P1058) = 495 USD/t Co. Bulk: spodumene "
+        "per t Co, the grade of Fastmarkets' payable indicator, P1058) = 495 USD/t Co; nickel intermediates in "
+        "Indonesia's 2024 mix of MHP (326,135 t Ni, P1087) and high-grade matte (274,153 t Ni, P1088), MHP at the "
+        "midpoints of Fastmarkets' specification, 37.5 % Ni in dry mass and 37.5 % moisture (P1093, 4.267 t per t"
+        " Ni), matte at 75 % Ni (P1094, 1.333 t per t Ni): 2.927 t per t Ni = 434 USD/t Ni (63 within Asia). Bulk: "
+        "nickel ore at the Philippines-China rate of 12.5 USD per wet t (SMM, July 2025; no 2024 rate was found, "
+        "P1097) x 102.6 wet t per t Ni (ore of 1.5 % Ni, P1095, with 35 % moisture, P1096) = 1,282 USD/t Ni on "
+        "lanes within Asia; spodumene "
         "concentrate at 50 USD/t (P952) x 6.740 t of 6 % Li2O concentrate per t LCE (0.06 x 73.89 / 29.88 = "
         "0.1484 t LCE per t) = 337 USD/t LCE; manganese ore at the Port Elizabeth-China rate of 1.05 USD per "
         "dmtu of 37 % ore (February 2021, a peak of dry-bulk rates; no 2024 quote was found, P1059) = 105 USD/t "
@@ -604,6 +612,25 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "intensity (D-nmc-blend, P151) x 1.05 (D-cell-scrap) x the type's share.",
         "medium",
     ),
+    "D-material-life": (
+        "Lifetime of cathode, precursor and anode plants",
+        "The median of the lives over which three plants' feasibility studies evaluate them: VSPC's LFP cathode "
+        "plant, 13 years of production (P1098); Graphite One's anode material plant with its mine, 26 years "
+        "(P1099); Westwater's Coosa coated spherical graphite plant, 35 years (P1100): 26 years. Electrolyte and "
+        "separator plants keep an assumed 20 years (A-growth-options), since no plant's life was found.",
+        "medium",
+    ),
+    "D-material-lead": (
+        "Build time of cathode, precursor and anode plants",
+        "The median of five plants' published times from the start of construction to first production: "
+        "Chenyu-Fuji's anode plant in Hunan 9 months (P1102), BTR's first Indonesian anode plant 10 (P1103), "
+        "CNGR's iron phosphate line in Guizhou 8.8 (P1104), POSCO's second Sejong anode plant 17 (its "
+        "contractor's construction period, P1105), Umicore's Nysa cathode plant 28 (P1106): 10 months, 0.833 "
+        "years. Plans in yearly periods see one year. LFP cathode plants cite the construction cycle of "
+        "China's LFP projects, 1-1.5 years, instead (P996). Electrolyte and separator plants keep an assumed "
+        "year (A-growth-options).",
+        "medium",
+    ),
     "D-ttr": (
         "Time to recover of mines, refineries and material plants",
         "The median time from stop to first restart (partial or full) of published outages of single plants. "
@@ -682,12 +709,15 @@ GROWTH: dict[str, tuple[str, str, str]] = {
         "(they stand for expansions of operating mines and for projects already under construction in 2024, "
         "which still need pits, concentrators or brine ponds built; a mine in a region with no mining takes a "
         "decade or more from discovery, beyond the horizon, so no option opens one outside the EU27), "
-        "refineries, material and component plants and recycling 1 year (new lines at existing sites), cell "
-        "plants 2 years and 1 year in China (Chinese makers add lines within a year). Lifetimes: cell plants 15 "
-        "years, the rest 20. Published records match four of these, which cite them instead: Mt Marion's "
-        "spodumene mine was built in about two years (P974), Greenbushes has a 20-year mine life (P975), the "
-        "Nevada gigafactory opened two years after ground was broken (P976), and a lithium hydroxide "
-        "refinery's feasibility study took a 20-year life (P977). The EU27 keeps its own named and generic "
+        "refineries, component plants and recycling 1 year (new lines at existing sites), material plants 10 "
+        "months (D-material-lead), cell "
+        "plants 2 years and 1 year in China (Chinese makers add lines within a year). Lifetimes: cell plants and pack "
+        "lines 15 years, electrolyte and separator plants 20. Published records give the others, which cite "
+        "them instead: Mt Marion's spodumene mine was built in about two years (P974), Greenbushes has a "
+        "20-year mine life (P975), the Nevada gigafactory opened two years after ground was broken (P976), a "
+        "lithium hydroxide refinery's feasibility study took a 20-year life (P977), cathode, precursor and "
+        "anode plants live 26 years (the median of three plants' feasibility studies, D-material-life) and a "
+        "recycling plant 10 (P1101). The EU27's named and generic options take the same lifetimes. The EU27 keeps its own named and generic "
         "options above; these options serve the world's growth, not EU policy.",
         "assumption",
     ),

@@ -464,20 +464,35 @@ SHIPPED_T_PER_UNIT: dict[str, tuple[str, float]] = {
 }
 # Shipped mass per unit that rests on a published grade: (mode, t per unit, what, source). Cobalt ore and
 # intermediates travel as hydroxide of 30 % Co, the grade of Fastmarkets' payable indicator (P1058), in containers.
+# Nickel intermediates travel as Indonesia's 2024 mix of MHP (326,135 t Ni, P1087) and high-grade matte (274,153 t Ni,
+# P1088): MHP at the midpoints of Fastmarkets' specification, 37.5 % Ni in dry mass with 37.5 % moisture (P1093),
+# 1 / (0.375 x 0.625) = 4.267 t shipped per t Ni; matte of 75 % Ni (P1094), 1.333 t per t Ni; 2.927 t per t Ni in all.
+_MHP_T_PER_NI = 1 / (0.375 * (1 - 0.375))
+_MATTE_T_PER_NI = 1 / 0.75
+NI_INT_T_PER_NI = (NI_MHP_ID * _MHP_T_PER_NI + NI_MATTE_ID * _MATTE_T_PER_NI) / (NI_MHP_ID + NI_MATTE_ID)
 SHIPPED_T_SOURCED: dict[str, tuple[str, float, str, str]] = {
     "cobalt_ore": ("container", 1 / 0.30, "t of hydroxide per t Co (30 % Co)", "P1058"),
+    "nickel_intermediate": ("container", NI_INT_T_PER_NI,
+                            "t of MHP (37.5 % Ni dry, 37.5 % moisture) and matte (75 % Ni) per t Ni, Indonesia's 2024 mix",
+                            "P1093;P1094;P1087;P1088"),
 }
 # Freight per unit on an intercontinental lane where no rate per tonne and tonnes per unit give it: (USD per unit,
 # source, what it is). Manganese ore pays the Port Elizabeth-China bulk rate of 1.05 USD per dmtu of 37 % ore (Feb
-# 2021, P1059) x 100 dmtu per t Mn on every intercontinental lane. Nickel ore and intermediates (ore, MHP and matte
-# per t Ni), refined cobalt (sulphate or metal) and separator film (per Mm2) rest on a mix the figure set does not
-# give: A-freight.
+# 2021, P1059) x 100 dmtu per t Mn on every intercontinental lane. Refined cobalt (sulphate or metal) and separator
+# film (per Mm2) rest on a mix or a mass the figure set does not give: A-freight.
 _ASSUMED = "freight per unit on an intercontinental lane"
 FREIGHT_PER_UNIT: dict[str, tuple[float, str, str]] = {
     "manganese_ore": (1.05 * 100, "P1059", "bulk freight Port Elizabeth-China per t Mn (1.05 USD per dmtu, Feb 2021)"),
-    "nickel_ore": (200.0, "A-freight", _ASSUMED), "nickel_intermediate": (200.0, "A-freight", _ASSUMED),
     "cobalt_refined": (300.0, "A-freight", _ASSUMED),
     "separator": (20_000.0, "A-freight", _ASSUMED),
+}
+# Freight per unit published for a lane within Asia: (USD per unit, sources, what). Nickel ore goes in bulk from the
+# Philippines to China at 12.5 USD per wet t (SMM, July 2025, P1097; no 2024 rate was found), as ore of 1.5 % Ni
+# (P1095) with 35 % moisture (P1096): 102.6 wet t per t Ni. Every lane within Asia pays it; lanes elsewhere pay it
+# over INTRA_CONTINENT_FREIGHT between continents and as it is within other continents (A-freight).
+FREIGHT_WITHIN_ASIA: dict[str, tuple[float, str, str]] = {
+    "nickel_ore": (12.5 / (0.015 * (1 - 0.35)), "P1097;P1095;P1096",
+                   "bulk freight Philippines-China, 12.5 USD per wet t of ore of 1.5 % Ni and 35 % moisture"),
 }
 INTRA_CONTINENT_FREIGHT = 0.5  # share of the intercontinental cost within a continent (but containers in Asia), A-freight
 # Within Europe goods go by road: the mean of five Q4 2024 contract rates per km of the European Road Freight
@@ -649,14 +664,29 @@ PACK_YEAR = 2030  # A-packs: pack growth options reach the demand of this year
 # ((lead time, source), (lifetime, source)) in years by stage; Chinese cell lines separately. Published
 # where the figure set has a plant's record: a spodumene mine built in about two years (Mt Marion, P974)
 # with a 20-year life (Greenbushes, P975); a gigafactory opened two years after ground was broken
-# (Nevada, P976); a lithium refinery's 20-year initial life in its feasibility study (P977). The rest
-# are A-growth-options.
+# (Nevada, P976); a lithium refinery's 20-year initial life in its feasibility study (P977); cathode and anode
+# plants the median of the lives of three plants' feasibility studies (D-material-life: an LFP cathode plant 13
+# years, P1098; two anode plants 26 and 35 years, P1099, P1100) and of five plants' build times (D-material-lead,
+# below); a recycling plant's 10-year life (P1101). The rest
+# are A-growth-options, among them electrolyte and separator plants, for which no plant's life was found.
 _G = "A-growth-options"
+MATERIAL_LIVES = {"P1098": 13.0, "P1099": 26.0, "P1100": 35.0}  # years, D-material-life
+MATERIAL_LIFE = (statistics.median(MATERIAL_LIVES.values()), "D-material-life")
+# Build time of anode, precursor and cathode plants: the median of five plants' published build times, 10 months
+# (D-material-lead): anode plants of Chenyu-Fuji 9 (P1102), BTR Indonesia 10 (P1103) and POSCO Sejong 17 (P1105),
+# CNGR's iron phosphate line 8.8 (P1104), Umicore's Nysa cathode plant 28 (P1106).
+MATERIAL_BUILD_MONTHS = {"P1102": 9.0, "P1103": 10.0, "P1104": 8.8, "P1105": 17.0, "P1106": 28.0}
+MATERIAL_LEAD = (statistics.median(MATERIAL_BUILD_MONTHS.values()) / 12.0, "D-material-lead")
+TIME_DERIVED = {
+    "D-material-life": ("median of the lives in three plants' feasibility studies", ";".join(MATERIAL_LIVES)),
+    "D-material-lead": ("median of five plants' published build times / 12", ";".join(MATERIAL_BUILD_MONTHS)),
+}
 GROWTH_LEAD_LIFE: dict[str, tuple[tuple[float, str], tuple[float, str]]] = {
     "mining": ((2.0, "P974"), (20.0, "P975")), "refining": ((1.0, _G), (20.0, "P977")),
-    "material": ((1.0, _G), (20.0, _G)), "cam_lfp": ((1.0, "P996"), (20.0, _G)), "cell": ((2.0, "P976"), (15.0, _G)),
-    "cell_cn": ((1.0, "P995"), (15.0, _G)),
-    "recycling": ((1.0, _G), (20.0, _G)), "pack": ((1.0, "A-packs"), (15.0, "A-packs")),
+    "material": (MATERIAL_LEAD, MATERIAL_LIFE), "cam_lfp": ((1.0, "P996"), MATERIAL_LIFE),
+    "electrolyte": ((1.0, _G), (20.0, _G)), "separator": ((1.0, _G), (20.0, _G)),
+    "cell": ((2.0, "P976"), (15.0, _G)), "cell_cn": ((1.0, "P995"), (15.0, _G)),
+    "recycling": ((1.0, _G), (10.0, "P1101")), "pack": ((1.0, "A-packs"), (15.0, "A-packs")),
 }
 
 # Named cathode plants under construction in 2024 (process of capacity 0 plus an expansion option).
