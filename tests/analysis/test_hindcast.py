@@ -165,3 +165,24 @@ def test_the_default_mode_shows_the_2023_graphite_rush_that_pro_rata_cannot() ->
     assert months["default"]["2023-11"] == pytest.approx(1 + spare / level, rel=1e-6)
     assert months["default"]["2023-12"] == pytest.approx(0.3, rel=1e-6)
     assert months["pro-rata"]["2023-11"] == pytest.approx(1.0, rel=1e-6)
+
+
+def test_with_the_exporters_stock_the_2023_graphite_rush_is_the_one_the_regime_asks() -> None:
+    # Letting China's hub of natural graphite ship from its stock (rush_from_stock=1) for what its
+    # mines' spare capacity cannot give, November is the 3.28 times the level the regime asks (the
+    # record: 40,520 t against a level of 12,370 t), and the months after are unchanged. The
+    # monthly error falls with it, because November no longer falls short of the record.
+    net = vc.load_network("global-li-ion-2024")
+    obs = Path(__file__).resolve().parents[2] / "networks/global-li-ion-2024/inputs/cn_graphite_exports_monthly.csv"
+    runs = {r: hindcast(net, "cn-graphite-2023", obs, rush_from_stock=r) for r in (0.0, 1.0)}
+    ratio = {}
+    for r, h in runs.items():
+        s = h.series[(h.series["commodity"] == "natural_graphite") & (h.series["partner"] == "all")]
+        sim = s.set_index(s["period"].astype(str))["simulated"]
+        ratio[r] = sim / sim.loc["2023-04":"2023-09"].mean()
+    assert ratio[0.0]["2023-11"] < 3.28 - 0.5
+    assert ratio[1.0]["2023-11"] == pytest.approx(3.28, rel=1e-6)
+    after = [str(p) for p in pd.period_range("2023-12", "2024-12", freq="M")]
+    np.testing.assert_allclose(ratio[1.0][after].to_numpy(), ratio[0.0][after].to_numpy(), rtol=1e-9)
+    mape = {r: h.measures.loc[("natural_graphite", "CN", "all"), "mape_pct"] for r, h in runs.items()}
+    assert mape[1.0] < mape[0.0]

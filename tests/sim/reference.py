@@ -31,7 +31,14 @@ def route_limit(capacity: float, baseline: float, multiplier: float) -> float:
 
 
 def reference_simulate(
-    net, shocks, mode="pro-rata", substitution=True, chemistry_switching=True, ramp_depth=0, spare_ramp=False
+    net,
+    shocks,
+    mode="pro-rata",
+    substitution=True,
+    chemistry_switching=True,
+    ramp_depth=0,
+    spare_ramp=False,
+    rush_from_stock=0.0,
 ):
     """Simulate every scenario of ``shocks``; return arrays labelled in the network's row order.
 
@@ -40,7 +47,8 @@ def reference_simulate(
     ``chemistry_switching``). A route multiplier above 1 (front-loading) ships extra from what
     its origin spares, kept at the destination above its level (``valuechain.sim.full``).
     ``spare_ramp``: a process's capacity above its plan comes online over its ``ramp_up``, from the
-    first period it runs above its plan.
+    first period it runs above its plan. ``rush_from_stock``: the share of its stock level a hub may
+    ship for front-loaded orders, once what it holds above its level (and what it pulls) is shipped.
 
     Returns a dict: ``served`` (S, T, demand rows), ``activity`` (S, T, processes),
     ``flow`` (S, T, routes), ``stock`` and ``supply`` (S, T, hubs in ``net.hub_ids`` order).
@@ -290,7 +298,8 @@ def reference_simulate(
                         if mode == "re-sourcing" and need - max(left[h] - lvl[h], 0.0) > 0:
                             more = pull(h, need - max(left[h] - lvl[h], 0.0), deep=True)
                             left[h] += more
-                        share = min(1.0, max(left[h] - lvl[h], 0.0) / need)
+                        # down to rush_from_stock of its stock level below what it keeps
+                        share = min(1.0, max(left[h] - lvl[h] + rush_from_stock * level[h], 0.0) / need)
                         left[h] -= share * need
                         for rid, x in ext.items():
                             r = routes[rid]

@@ -67,6 +67,61 @@ def test_front_loading_by_hand(mine_base, mode, flow, served_b, stock_b) -> None
     np.testing.assert_allclose(ds["served"].sel(hub="A:cell").to_numpy(), [2.0, 2.0, 2.0], rtol=1e-12)
 
 
+def _stocked_origin(mine_capacity: float) -> vc.Network:
+    """The two regions with a balanced mine (12 t of ``mine_capacity``) and 4 t of stock at A's hub of g."""
+    b = vc.NetworkBuilder("front-stock", year=2024, period="month")
+    for r in ("A", "B"):
+        b.add_region(r)
+    b.add_commodity("g", unit="t", stage="product", value=1.0)
+    b.add_commodity("cell", unit="GWh", stage="cell", value=10.0)
+    b.add_hub("A", "g", initial_stock=4.0, stock_capacity=4.0)
+    b.add_process("mine", region="A", capacity=mine_capacity, baseline_activity=12.0, outputs={"g": 1.0})
+    b.add_process("a-cells", region="A", capacity=2.0, baseline_activity=2.0, inputs={"g": 1.0}, outputs={"cell": 1.0})
+    b.add_process(
+        "b-cells", region="B", capacity=10.0, baseline_activity=10.0, inputs={"g": 1.0}, outputs={"cell": 1.0}
+    )
+    b.add_route("a-b", "g", "A", "B", capacity=float("inf"), baseline_flow=10.0)
+    b.add_demand("A", "cell", quantity=2.0)
+    b.add_demand("B", "cell", quantity=10.0)
+    return b.build(check_balance=False)
+
+
+@pytest.mark.parametrize(
+    ("mine_capacity", "mode", "rush", "flow", "stock_a", "served_b"),
+    [
+        # month 1 asks 10 x 1.5 = 15 t, 5 t above the baseline. Pro rata a balanced origin spares
+        # nothing, so without rush stock nothing extra ships; with all of it, A ships its 4 t of
+        # stock (14 t in all) and with half of it 2 t. In month 2 (0.5: 5 t asked) A keeps the
+        # 5 t the route leaves, up to its level of 4 t, and B runs on 5 t plus what it kept.
+        (20.0, "pro-rata", 0.0, [10.0, 5.0], [4.0, 4.0], [10.0, 5.0]),
+        (20.0, "pro-rata", 1.0, [14.0, 5.0], [0.0, 4.0], [10.0, 9.0]),
+        (20.0, "pro-rata", 0.5, [12.0, 5.0], [2.0, 4.0], [10.0, 7.0]),
+        # re-sourcing takes the 5 t from the mine's spare capacity first (8 t): the stock stays
+        (20.0, "re-sourcing", 1.0, [15.0, 5.0], [4.0, 4.0], [10.0, 10.0]),
+        # with 2 t of spare capacity (14 of 14), the other 3 t come from the stock
+        (14.0, "re-sourcing", 0.0, [12.0, 5.0], [4.0, 4.0], [10.0, 7.0]),
+        (14.0, "re-sourcing", 1.0, [15.0, 5.0], [1.0, 4.0], [10.0, 10.0]),
+    ],
+)
+def test_front_loading_from_the_exporters_stock_by_hand(mine_capacity, mode, rush, flow, stock_a, served_b) -> None:
+    net = _stocked_origin(mine_capacity)
+    res = simulate(net, _pulled_forward(net, [1.5, 0.5]), mode=mode, keep="full", rush_from_stock=rush)
+    ds = res.dataset.isel(scenario=0)
+    np.testing.assert_allclose(ds["flow"].sel(route="a-b").to_numpy(), flow, rtol=1e-12)
+    np.testing.assert_allclose(ds["stock"].sel(hub="A:g").to_numpy(), stock_a, atol=1e-12)
+    np.testing.assert_allclose(ds["served"].sel(hub="B:cell").to_numpy(), served_b, rtol=1e-12)
+    # the stock goes to the buyers only after the origin's own plant is served
+    np.testing.assert_allclose(ds["served"].sel(hub="A:cell").to_numpy(), [2.0, 2.0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.5, "all", True])
+def test_a_bad_rush_from_stock_is_refused_with_what_was_expected(value) -> None:
+    from valuechain.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match=r"rush_from_stock.*from 0 to 1"):
+        simulate(_stocked_origin(20.0), mode="re-sourcing", rush_from_stock=value)
+
+
 def test_the_route_capacity_caps_what_is_pulled_forward() -> None:
     # capacity 12 t: month 1 ships min(10 x 1.5, 12) = 12 t, B keeps 2 t and runs on 5 + 2 = 7 t
     net = _two_regions(12.0)
@@ -182,8 +237,11 @@ def _with_more_stock(net: vc.Network, hub: int, extra: float) -> vc.Network:
     approval=st.floats(0, 1),
     storage=st.floats(0.1, 3),
     mode=st.sampled_from(["pro-rata", "re-sourcing"]),
+    rush=st.sampled_from([0.0, 1.0]),
 )
-def test_with_front_loading_more_stock_never_increases_shortfall(toy, hub, extra, approval, storage, mode) -> None:
+def test_with_front_loading_more_stock_never_increases_shortfall(
+    toy, hub, extra, approval, storage, mode, rush
+) -> None:
     # the toy network's 15 hubs start empty; buyers of China's anode and cathode pull forward
     # from 1 Mar for a control from 1 May
     control = ExportControl(
@@ -197,6 +255,8 @@ def test_with_front_loading_more_stock_never_increases_shortfall(toy, hub, extra
         storage=storage,
     )
     shocks = compile_shocks(toy, control, start="2025-01", periods=12)
-    less = float(_shortfall(vc.simulate(toy, shocks, mode=mode, keep="full"))[0])
-    more = float(_shortfall(vc.simulate(_with_more_stock(toy, hub, extra), shocks, mode=mode, keep="full"))[0])
+    # (rush: exporters may also ship their stock for the pulled-forward orders)
+    less = float(_shortfall(vc.simulate(toy, shocks, mode=mode, keep="full", rush_from_stock=rush))[0])
+    richer = _with_more_stock(toy, hub, extra)
+    more = float(_shortfall(vc.simulate(richer, shocks, mode=mode, keep="full", rush_from_stock=rush))[0])
     assert more <= less + LOW * (1 + less)

@@ -38,9 +38,10 @@ def test_kernel_matches_reference(data):
     sh = data.draw(shock_arrays(net))
     depth = data.draw(st.sampled_from([0, 1, 2, None]))  # how far up re-sourcing ramps up spare capacity
     online = data.draw(st.booleans())  # whether spare capacity comes online over the processes' ramp_up
+    rush = data.draw(st.sampled_from([0.0, 0.5, 1.0]))  # share of a hub's stock front-loading may ship
     for mode in ("pro-rata", "re-sourcing"):
-        ds = simulate(net, sh, mode=mode, ramp_depth=depth, spare_ramp=online).dataset
-        ref = reference_simulate(net, sh, mode, ramp_depth=depth, spare_ramp=online)
+        ds = simulate(net, sh, mode=mode, ramp_depth=depth, spare_ramp=online, rush_from_stock=rush).dataset
+        ref = reference_simulate(net, sh, mode, ramp_depth=depth, spare_ramp=online, rush_from_stock=rush)
         _close(_by_label(ds, "activity", "process", net.processes.index), ref["activity"])
         _close(_by_label(ds, "flow", "route", net.routes.index), ref["flow"])
         _close(_by_label(ds, "stock", "hub", net.hub_ids), ref["stock"])

@@ -289,6 +289,7 @@ def hindcast(
     mode: str = "re-sourcing",
     before: int = 12,
     recover: float = 0.8,
+    rush_from_stock: float = 0.0,
 ) -> Hindcast:
     """Compare a scenario's simulated monthly flows with an observed monthly series.
 
@@ -307,6 +308,10 @@ def hindcast(
         exporter then spares nothing, so front-loading never shows).
     before, recover
         As for :func:`series_measures`.
+    rush_from_stock
+        The share of its stock level an exporter may ship for front-loaded orders (as for
+        :func:`valuechain.simulate`); 0 (default): only what it holds above that level and, re-sourcing,
+        its spare capacity.
 
     Returns
     -------
@@ -341,7 +346,7 @@ def hindcast(
     first, last = obs["period"].min(), obs["period"].max()
     months = (last - first).n + 1
     shocks = compile_shocks(network, sc, start=str(first), periods=months, outside="clip")
-    res = simulate(network, shocks, mode=mode, keep="full")
+    res = simulate(network, shocks, mode=mode, keep="full", rush_from_stock=rush_from_stock)
     # (period, route) per month, in the network's route order
     flow = res.dataset["flow"].isel(scenario=0).sel(route=[str(r) for r in network.routes.index]).to_numpy()
     routes = network.routes

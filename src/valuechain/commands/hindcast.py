@@ -38,6 +38,13 @@ def hindcast_cmd(
         str,
         typer.Option(help="Simulation mode: re-sourcing (as in the record) or pro-rata (no exporter ships extra)."),
     ] = "re-sourcing",
+    rush_from_stock: Annotated[
+        float,
+        typer.Option(
+            "--rush-from-stock",
+            help="Share (0 to 1) of its stock level an exporter may ship for front-loaded orders (default 0).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Compare a scenario's simulated monthly flows with an observed monthly series.
 
@@ -58,7 +65,7 @@ def hindcast_cmd(
         sc = scs[0]
     else:
         sc = named(scenario)
-    h = hindcast(net, sc, observed, mode=mode)
+    h = hindcast(net, sc, observed, mode=mode, rush_from_stock=rush_from_stock)
     console.print(
         f"Hindcast of [bold]{h.scenario}[/bold] on {net.name}: announced {h.announced}, episode month "
         f"{h.episode}; level = mean of up to 12 months before {h.announced}; collapse = 1 - volume in "

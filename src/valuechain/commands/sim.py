@@ -294,6 +294,14 @@ def simulate_cmd(
             "instead of at once.",
         ),
     ] = False,
+    rush_from_stock: Annotated[
+        float,
+        typer.Option(
+            "--rush-from-stock",
+            help="Share (0 to 1) of its stock level an exporter may ship for front-loaded orders before a "
+            "licence regime takes effect (default 0: only what it spares).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Run a scenario, an ensemble of samples or the baseline through a network, month by month."""
     from valuechain.network import load_network
@@ -314,9 +322,12 @@ def simulate_cmd(
     if forbidden and (workers is not None or scheduler is not None):
         raise ScenarioError("--forbid runs on this machine only; leave out --workers and --scheduler")
     depth = _ramp_depth(ramp_depth)
-    if (depth != 0 or spare_ramp) and (workers is not None or scheduler is not None):
+    if not 0.0 <= rush_from_stock <= 1.0:
+        raise ScenarioError(f"--rush-from-stock must be a number from 0 to 1. Got {rush_from_stock:g}.")
+    if (depth != 0 or spare_ramp or rush_from_stock) and (workers is not None or scheduler is not None):
         raise ScenarioError(
-            "--ramp-depth and --spare-ramp run on this machine only; leave out --workers and --scheduler"
+            "--ramp-depth, --spare-ramp and --rush-from-stock run on this machine only; leave out --workers and "
+            "--scheduler"
         )
     if out is not None:
         from valuechain._output import check_out_dir
@@ -342,7 +353,7 @@ def simulate_cmd(
         res = simulate(
             net, shocks, periods=periods, start=start, mode=mode, progress=True, keep="summary" if ensemble else "full",
             substitution="substitution" not in forbidden, chemistry_switching="chemistry_switching" not in forbidden,
-            ramp_depth=depth, spare_ramp=spare_ramp,
+            ramp_depth=depth, spare_ramp=spare_ramp, rush_from_stock=rush_from_stock,
         )  # fmt: skip
     _summary(res, what)
     if out is not None:

@@ -163,6 +163,7 @@ class SimArrays:
         chemistry_switching: bool = True,
         ramp_depth: int | None = 0,
         spare_ramp: bool = False,
+        rush_from_stock: float = 0.0,
     ) -> tuple[np.ndarray, ...]:
         """Return the re-sourcing recourse arrays the full kernel takes, with the allowed alternatives only.
 
@@ -170,8 +171,9 @@ class SimArrays:
         ``chemistry_switching`` those of "chemistry_switching" (cell chemistries). ``ramp_depth``
         is how many steps up the chain a pull may go (``None``: the whole chain,
         :attr:`pull_depth`), as the last array but one. ``spare_ramp`` brings a plant's spare
-        capacity online over its ``ramp_up`` (the last array: each process's ramp in periods, or
-        empty: at once).
+        capacity online over its ``ramp_up`` (the last array but one: each process's ramp in periods,
+        or empty: at once). ``rush_from_stock`` is the share of its stock level a hub may ship for
+        front-loaded orders (the last array, of one value).
         """
         if ramp_depth is None:
             depth = self.pull_depth
@@ -189,7 +191,7 @@ class SimArrays:
             ptr = kept[self.alt_ptr]
             alt = (ptr, *(a[keep] for a in (self.alt_in, self.alt_hub, self.alt_coef, self.alt_share, self.alt_ramp)))
         ramp = self.process_ramp if spare_ramp else np.zeros(0)
-        return (self.refill, *alt, np.array([depth], dtype=np.int64), ramp)
+        return (self.refill, *alt, np.array([depth], dtype=np.int64), ramp, np.array([float(rush_from_stock)]))
 
 
 def _finite(x: np.ndarray) -> np.ndarray:

@@ -49,10 +49,13 @@ Front-loading (a route multiplier ``m`` above 1: buyers pulling purchases forwar
 licence regime takes effect, ``valuechain.scenarios.licence``). The route's baseline target is
 unchanged and is served with the hub's other uses as above; on top of it the route asks the
 *extra* ``min(baseline x m, capacity) - target``. A hub serves its routes' extras after its uses
-and its refill, and only from what it holds above its level: so front-loading never takes
-anything from the origin's own uses or its stock. In pro-rata mode that is the hub's surplus
-(which would otherwise leave the network at the end of the period); in re-sourcing mode the hub
-first pulls the rest as spare supply, as for a shortfall, except that before a producer of the
+and its refill, from what it holds above its level and, with ``front_stock`` (``rush_from_stock``
+of ``simulate``; 0 by default), from that share of its stock level: so front-loading never takes
+anything from the origin's own uses in the period, and by default nothing from its stock. In
+pro-rata mode what it holds above its level is the hub's surplus (which would otherwise leave the
+network at the end of the period); in re-sourcing mode the hub first pulls what that surplus
+lacks as spare supply, as for a shortfall (the stock is drawn only for what spare supply cannot
+give), except that before a producer of the
 hub is asked for extra output, what its input hubs lack for it is pulled to them first (one step
 further up the chain: an exporter makes the extra from spare capacity upstream). The routes get
 the same share of their extras. What a route ships extra is kept at its destination: it raises
@@ -110,7 +113,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     pull_ptr, pull_route, prod_ptr, prod_out,
     base_act, capacity, route_base, route_cap, demand_qty, stock0, stock_level, pipe0,
     ev_ptr, ev_kind, ev_item, ev_val, weight, n_t, resourcing, block,
-    refill, alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp, ramp_depth, spare_ramp,
+    refill, alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp, ramp_depth, spare_ramp, front_stock,
     demand_hub, demand_value, has_inputs, cell_proc, cell_slot, cell_yield, base_cells,
     lost_value_t, short_periods, worst_share, lost_cells,
     e_short, e_dem, p_dry, first_sum, earliest,
@@ -348,10 +351,13 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                                 )  # fmt: skip
                                 for b in range(nb):
                                     left[h, b] += got[b]
+                        # what the hub may ship: what it holds above its level, down to the share of
+                        # its stock level that front-loaded orders may draw (front_stock)
+                        floor_h = front_stock[0] * stock_level[h]
                         for b in range(nb):
                             xs = 0.0
                             if xneed[b] > 0.0:
-                                xs = min(1.0, max(left[h, b] - lvl[h, b], 0.0) / xneed[b])
+                                xs = min(1.0, max(left[h, b] - lvl[h, b] + floor_h, 0.0) / xneed[b])
                             xshare[b] = xs
                             left[h, b] -= xs * xneed[b]
                     if w_sup:

@@ -295,7 +295,7 @@ def in_cache(kernel: Any) -> bool:
 
 
 def no_recourse(n_h: int, n_p: int) -> tuple[np.ndarray, ...]:
-    """Recourse arrays with no refill, no alternatives, pulls one step up and spare capacity at once.
+    """Recourse arrays with no refill, no alternatives, pulls one step up, spare capacity at once, no rush stock.
 
     For ``n_h`` hubs and ``n_p`` processes.
     """
@@ -310,6 +310,7 @@ def no_recourse(n_h: int, n_p: int) -> tuple[np.ndarray, ...]:
         none_f,
         np.zeros(1, dtype=np.int64),
         none_f,
+        np.zeros(1),
     )
 
 

@@ -312,6 +312,7 @@ def run_arrays(
     chemistry_switching: bool = True,
     ramp_depth: int | None = 0,
     spare_ramp: bool = False,
+    rush_from_stock: float = 0.0,
 ) -> SimResult:
     """Run compiled arrays through the kernel for every scenario of ``shocks``, chunk by chunk."""
     from valuechain.sim.kernel import OUTPUTS, Workspace, run_chunk
@@ -323,7 +324,7 @@ def run_arrays(
     acc = _Accumulator(arr, n_t, n_s, keep)
     args, statics = arr.kernel_args(), summary_statics(arr)
     ws, outputs = Workspace(), OUTPUTS if keep == "full" else ()
-    recourse = arr.recourse_args(substitution, chemistry_switching, ramp_depth, spare_ramp)
+    recourse = arr.recourse_args(substitution, chemistry_switching, ramp_depth, spare_ramp, rush_from_stock)
     for s0 in range(0, n_s, chunk_size):
         s1 = min(n_s, s0 + chunk_size)
         res = run_chunk(
@@ -348,6 +349,7 @@ def run_stream(
     chemistry_switching: bool = True,
     ramp_depth: int | None = 0,
     spare_ramp: bool = False,
+    rush_from_stock: float = 0.0,
 ) -> SimResult:
     """Run a stream of shock chunks, keeping summaries only (memory bounded by one chunk).
 
@@ -362,7 +364,7 @@ def run_stream(
     periods: pd.PeriodIndex | None = None
     plan: _Plan | None = None
     args, statics, ws = arr.kernel_args(), summary_statics(arr), Workspace()
-    recourse = arr.recourse_args(substitution, chemistry_switching, ramp_depth, spare_ramp)
+    recourse = arr.recourse_args(substitution, chemistry_switching, ramp_depth, spare_ramp, rush_from_stock)
     for k, sh in enumerate(chunks):
         if not isinstance(sh, (ShockArrays, SparseShocks)):
             raise ScenarioError(
@@ -417,6 +419,7 @@ def simulate(
     chemistry_switching: bool = True,
     ramp_depth: int | None = 0,
     spare_ramp: bool = False,
+    rush_from_stock: float = 0.0,
 ) -> SimResult:
     """Simulate a network month by month under shocks, for every scenario at once.
 
@@ -470,6 +473,12 @@ def simulate(
         ``ramp_up``: a share 1 / ramp of it in the first month the plant is asked to run above its
         plan, 1 / ramp more each month after, all of it after ``ramp_up``; it then stays online.
         False (the default): all of it at once.
+    rush_from_stock
+        The share (0 to 1) of its stock level a hub may ship for front-loaded orders (a licence
+        regime's pull-forward before it takes effect), after what it holds above that level and,
+        re-sourcing, the spare supply it pulls. 0 (the default): front-loading takes nothing from
+        an exporter's stock. The stock drawn is refilled as any other (re-sourcing: by the hub's
+        refill rate).
 
     Returns
     -------
@@ -505,10 +514,12 @@ def simulate(
     check_ramp_depth("simulate", ramp_depth)
     check("simulate", "spare_ramp", spare_ramp, lambda v: isinstance(v, bool), error=ScenarioError,
           expected="True or False")  # fmt: skip
+    check_share("simulate", "rush_from_stock", rush_from_stock)
     if isinstance(shocks, Iterator):
         return _run_stream(
             network, shocks, mode=mode, progress=progress, alpha=alpha, substitution=substitution,
             chemistry_switching=chemistry_switching, ramp_depth=ramp_depth, spare_ramp=spare_ramp,
+            rush_from_stock=rush_from_stock,
         )  # fmt: skip
     if not isinstance(shocks, (ShockArrays, SparseShocks)) and isinstance(periods, int):
         from valuechain.sim._memory import check_memory
@@ -532,6 +543,7 @@ def simulate(
         return run_arrays(
             arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha, substitution=substitution,
             chemistry_switching=chemistry_switching, ramp_depth=ramp_depth, spare_ramp=spare_ramp,
+            rush_from_stock=rush_from_stock,
         )  # fmt: skip
     with _progress() as bar:
         task = bar.add_task("scenarios", total=sh.n_scenarios)
@@ -539,7 +551,15 @@ def simulate(
             arr, network, sh, mode=mode, keep=keep, chunk_size=chunk_size, alpha=alpha,
             on_chunk=lambda n: bar.advance(task, n), substitution=substitution,
             chemistry_switching=chemistry_switching, ramp_depth=ramp_depth, spare_ramp=spare_ramp,
+            rush_from_stock=rush_from_stock,
         )  # fmt: skip
+
+
+def check_share(owner: str, name: str, value: object) -> None:
+    """Refuse a share that is not a number from 0 to 1, naming ``owner`` and the parameter."""
+    check(owner, name, value,
+          lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0.0 <= float(v) <= 1.0,
+          error=ScenarioError, expected="a number from 0 to 1")  # fmt: skip
 
 
 def check_ramp_depth(owner: str, ramp_depth: object) -> None:
@@ -566,6 +586,7 @@ def _run_stream(
     chemistry_switching: bool,
     ramp_depth: int | None,
     spare_ramp: bool = False,
+    rush_from_stock: float = 0.0,
 ) -> SimResult:
     first = next(chunks, None)
     if not isinstance(first, (ShockArrays, SparseShocks)):
@@ -584,11 +605,12 @@ def _run_stream(
         return run_stream(
             arr, network, all_chunks(), mode=mode, alpha=alpha, substitution=substitution,
             chemistry_switching=chemistry_switching, ramp_depth=ramp_depth, spare_ramp=spare_ramp,
+            rush_from_stock=rush_from_stock,
         )  # fmt: skip
     with _progress() as bar:
         task = bar.add_task("scenarios", total=None)
         return run_stream(
             arr, network, all_chunks(), mode=mode, alpha=alpha, on_chunk=lambda n: bar.advance(task, n),
             substitution=substitution, chemistry_switching=chemistry_switching, ramp_depth=ramp_depth,
-            spare_ramp=spare_ramp,
+            spare_ramp=spare_ramp, rush_from_stock=rush_from_stock,
         )  # fmt: skip
