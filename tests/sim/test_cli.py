@@ -70,11 +70,11 @@ def test_criticality_lists_the_top_processes(capsys):
         (["simulate", "toy-battery", "--ramp-depth", "-1"], "--ramp-depth must be an integer >= 0 or 'all'"),
         (
             ["simulate", "toy-battery", "--samples", "4", "--workers", "1", "--ramp-depth", "all"],
-            "--ramp-depth and --spare-ramp run on this machine only",
+            "--ramp-depth, --spare-ramp and --rush-from-stock run on this machine only",
         ),
         (
             ["simulate", "toy-battery", "--samples", "4", "--workers", "1", "--spare-ramp"],
-            "--ramp-depth and --spare-ramp run on this machine only",
+            "--ramp-depth, --spare-ramp and --rush-from-stock run on this machine only",
         ),
         (["simulate", "toy-battery", "--outages", "3", "--samples", "2"], "not --samples and --outages"),
         (["simulate", "no-such-network"], "no network named 'no-such-network'"),
