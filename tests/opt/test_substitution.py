@@ -126,3 +126,34 @@ def test_bad_recourse_keys_are_refused(tmp_path, text, match):
 
     with pytest.raises(StudyError, match=match):
         load_study(_spec(tmp_path, text))
+
+
+def _two_alternatives():
+    """Storage packs on NMC cells, none of which are made, that may run on LFP or sodium-ion cells (60 % each)."""
+    b = vc.NetworkBuilder("three-chem", year=2024, period="year")
+    b.add_region("A")
+    for c in ("nmc", "lfp", "sib"):
+        b.add_commodity(c, unit="GWh", stage="cell")
+    b.add_commodity("ess", unit="GWh", stage="pack")
+    b.add_process("cells-nmc", region="A", capacity=0.0, outputs={"nmc": 1.0})
+    b.add_process("cells-lfp", region="A", capacity=20.0, variable_cost=1.0, outputs={"lfp": 1.0})
+    b.add_process("cells-sib", region="A", capacity=20.0, variable_cost=1.0, outputs={"sib": 1.0})
+    b.add_process("pack-ess", region="A", capacity=10.0, inputs={"nmc": 1.0}, outputs={"ess": 1.0})
+    b.add_demand("A", "ess", quantity=5.0, value_of_lost_demand=100.0)
+    b.add_demand("A", "nmc", quantity=1.0, value_of_lost_demand=100.0)
+    alt = {"coefficient": 1.0, "share_max": 0.6, "recourse": "chemistry_switching"}
+    b.add_alternative("pack-ess", "nmc", alternative="lfp", variable_cost=0.5, **alt)
+    b.add_alternative("pack-ess", "nmc", alternative="sib", variable_cost=0.2, **alt)
+    return b.build(check_balance=False)
+
+
+def test_two_alternatives_of_one_input_by_hand():
+    # 5 GWh of packs with no NMC cells: the cheaper sodium-ion takes its 60 % (3 GWh at 1 + 0.2),
+    # LFP the other 2 (at 1 + 0.5): 3.6 + 3.0 = 6.6. Together they replace at most the whole input,
+    # so they cannot free NMC cells for the 1 GWh of NMC demand, which goes unserved (100):
+    # 106.6 (without that bound, 6 GWh of switching would 'make' the missing 1 GWh: 8.1).
+    study = Study(network="three-chem", stocks=False)
+    res = solve(build(_two_alternatives(), study))
+    assert res.objective == pytest.approx(106.6, rel=1e-9)
+    forbidden = Study(network="three-chem", stocks=False, chemistry_switching=False)
+    assert solve(build(_two_alternatives(), forbidden)).objective == pytest.approx(600.0, rel=1e-9)

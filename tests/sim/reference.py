@@ -101,7 +101,7 @@ def reference_simulate(
     ):
         level[h] = min(initial[h] if math.isnan(days) else days * use_per_day[h], c)
     refill = dict(zip(hubs, net.hubs["refill_rate"].astype(float), strict=True))
-    # alternatives: process -> {input hub: (alternative hub, coefficient, share, ramp in periods)}
+    # alternatives: process -> {input hub: [(alternative hub, coefficient, share, ramp in periods), ...]}
     alts = {p: {} for p in procs.index}
     allowed = {"substitution": substitution, "chemistry_switching": chemistry_switching}
     for p, com, other, coef, share, ramp, recourse in zip(
@@ -112,11 +112,8 @@ def reference_simulate(
         strict=True,
     ):
         if allowed[recourse]:
-            alts[p][hub_id(region[p], com)] = (
-                hub_id(region[p], other),
-                float(coef),
-                float(share),
-                float(ramp) / shocks.period_months,
+            alts[p].setdefault(hub_id(region[p], com), []).append(
+                (hub_id(region[p], other), float(coef), float(share), float(ramp) / shocks.period_months)
             )
 
     uses = {h: [] for h in hubs}
@@ -357,42 +354,68 @@ def substitute(p, t, plan, a0, inputs, ratio, alts, ramp_start, level, left, pul
     Called when p falls short of its plan. An alternative's share is 0 until p is first short
     with its input short, then rises linearly to its
     ``share_max`` over its ramp (in periods); the alternative comes from what its hub holds above
-    its level, then from spare supply pulled to that hub.
+    its level, then from spare supply pulled to that hub. An input's alternatives (a list, in the
+    table's order) are asked one after the other for what the earlier ones did not cover; each
+    covers at most its share of the activity.
     """
     for h in alts:
         if (p, h) not in ramp_start and ratio[h] < 1 - 1e-9:
             ramp_start[(p, h)] = t
+
+    def share_of(h, smax, ramp):
+        if (p, h) not in ramp_start:
+            return 0.0
+        return smax if ramp <= 0 else smax * min(1.0, (t - ramp_start[(p, h)] + 1) / ramp)
+
     own = {h: plan * ratio[h] for h in inputs}  # activity each input supports alone
+    shares = {h: [share_of(h, smax, ramp) for _, _, smax, ramp in alts[h]] for h in alts}
     top = plan
     for h in inputs:
-        share = 0.0
-        if h in alts and (p, h) in ramp_start:
-            _, _, smax, ramp = alts[h]
-            share = smax if ramp <= 0 else smax * min(1.0, (t - ramp_start[(p, h)] + 1) / ramp)
-        if share <= 0:
+        total = sum(shares.get(h, []))
+        if total <= 0:
             top = min(top, own[h])
-        elif share < 1:
-            top = min(top, own[h] / (1 - share))
+        elif total < 1:
+            top = min(top, own[h] / (1 - total))
     if not top > a0 + 1e-9 * plan:
         return a0
     for h, coef in inputs.items():
         left[h] -= coef * (min(top, own[h]) - a0)
-    a = top
+    covers = {}  # input hub -> activity each of its alternatives' supply covers
     got = {}
-    for h, (g, coef, _, _) in alts.items():
-        got[h] = 0.0
-        if own[h] < top:
-            need = coef * (top - own[h])
-            x = min(need, left[g] - level[g])
-            if x > 0:
+    for h, rows in alts.items():
+        covered = []
+        for i, (g, coef, _, _) in enumerate(rows):
+            rest = top - own[h] - sum(covered)
+            x = 0.0
+            if rest > 0:
+                need = coef * min(rest, shares[h][i] * top)
+                x = max(0.0, min(need, left[g] - level[g]))
                 left[g] -= x
-                got[h] = x
-            more = pull(g, need - got[h])
-            got[h] += more
-            if coef > 0:
-                a = min(a, own[h] + got[h] / coef)
+                x += pull(g, need - x)
+            got[(h, i)] = x
+            covered.append(x / coef if coef > 0 else shares[h][i] * top)
+        covers[h] = covered
+    a = top
+    for h, covered in covers.items():
+        if own[h] < top:
+            # the largest a <= top with a <= own + sum_i min(share_i a, covered_i), by bisection
+            def enough(x, h=h, covered=covered):
+                return x <= own[h] + sum(min(s * x, c) for s, c in zip(shares[h], covered, strict=True)) + 1e-12 * top
+
+            lo, hi = own[h], top
+            if enough(hi):
+                lo = hi
+            else:
+                for _ in range(200):
+                    mid = (lo + hi) / 2
+                    lo, hi = (mid, hi) if enough(mid) else (lo, mid)
+            a = min(a, lo)
     for h, coef in inputs.items():
         left[h] += coef * (min(top, own[h]) - min(a, own[h]))
-    for h, (g, coef, _, _) in alts.items():
-        left[g] += got[h] - coef * max(a - own[h], 0.0)
+    for h, rows in alts.items():
+        rest = max(a - own[h], 0.0)
+        for i, (g, coef, _, _) in enumerate(rows):
+            used = rest if i == len(rows) - 1 else min(covers[h][i], shares[h][i] * a, rest)
+            rest -= used
+            left[g] += got[(h, i)] - coef * used
     return a

@@ -71,6 +71,18 @@ def networks(draw):
                     recourse=("substitution", "chemistry_switching")[i % 2],
                 )  # fmt: skip
                 hubs.add((reg, other))
+                # sometimes a second alternative to the same input (LFP cells for NMC or sodium-ion
+                # ones), drawn by a generator of its own so that the rest of the network is the same
+                more = [x for x in others if x != other]
+                if more and ramps.random() < 0.4:
+                    second = str(ramps.choice(more))
+                    b.add_alternative(
+                        f"p{i}", c, alternative=second, coefficient=float(np.round(ramps.uniform(0.2, 3.0), 3)),
+                        share_max=float(ramps.choice([1.0, 0.3, 0.6])),
+                        ramp_months=float(ramps.choice([0.0, 2.0])),
+                        recourse=("substitution", "chemistry_switching")[(i + int(ramps.integers(2))) % 2],
+                    )  # fmt: skip
+                    hubs.add((reg, second))
     if loop:
         reg = str(rng.choice(regs))
         b.add_process(

@@ -394,3 +394,68 @@ def test_cli_spare_ramp_shortens_the_time_to_survive(tmp_path: Path, capsys: pyt
 def test_a_bad_spare_ramp_is_refused_by_the_program_too(value):
     with pytest.raises(ScenarioError, match=r"spare_ramp.*True or False"):
         tts_lp(_two_region_metal(), ["plant-b"], with_impact=False, spare_ramp=value)
+
+
+def _three_chemistries(nmc_capacity: float, sib_capacity: float) -> Network:
+    """Storage packs on LFP cells (10 a month) that may switch to NMC (at most 30 %) or sodium-ion (50 %)."""
+    b = vc.NetworkBuilder("three-chem", year=2024, period="month")
+    b.add_region("A")
+    for c in ("lfp", "nmc", "sib"):
+        b.add_commodity(c, unit="GWh", stage="cell", value=1.0)
+    b.add_commodity("pack", unit="GWh", stage="pack", value=2.0)
+    b.add_process("lfp-line", region="A", capacity=10.0, baseline_activity=10.0, outputs={"lfp": 1.0})
+    b.add_process("nmc-line", region="A", capacity=nmc_capacity, baseline_activity=0.0, outputs={"nmc": 1.0})
+    b.add_process("sib-line", region="A", capacity=sib_capacity, baseline_activity=0.0, outputs={"sib": 1.0})
+    b.add_process("pack", region="A", capacity=10.0, baseline_activity=10.0, inputs={"lfp": 1.0}, outputs={"pack": 1.0})
+    b.add_demand("A", "pack", quantity=10.0)
+    alt = {"coefficient": 1.0, "recourse": "chemistry_switching"}
+    b.add_alternative("pack", "lfp", alternative="nmc", share_max=0.3, **alt)
+    b.add_alternative("pack", "lfp", alternative="sib", share_max=0.5, **alt)
+    return b.build()
+
+
+@pytest.mark.parametrize(
+    ("nmc_capacity", "sib_capacity", "packs", "nmc_made", "sib_made"),
+    [
+        # LFP at 40 %: own cells run 4 packs; the two alternatives may take 30 % + 50 % of the
+        # activity, so it may reach 4 / (1 - 0.8) = 20, capped at the plan of 10. NMC is asked
+        # first for min(6, 0.3 x 10) = 3, sodium-ion for the other 3.
+        (10.0, 10.0, 10.0, 3.0, 3.0),
+        # NMC gives 1: sodium-ion is asked for the other 5 (its share allows 5): 4 + 1 + 5 = 10
+        (1.0, 10.0, 10.0, 1.0, 5.0),
+        # sodium-ion gives 2: 4 + 3 + 2 = 9 would put 3 of 9 (33 %) on NMC, above its 30 %; the
+        # most is a = (4 + 2) / (1 - 0.3) = 8.571, with 2.571 of the 3 NMC made (the rest is given
+        # back to NMC's hub, which keeps no stock)
+        (10.0, 2.0, 6.0 / 0.7, 3.0, 2.0),
+    ],
+)
+def test_an_input_with_two_alternatives_by_hand(nmc_capacity, sib_capacity, packs, nmc_made, sib_made):
+    net = _three_chemistries(nmc_capacity, sib_capacity)
+    sh = ShockArrays.baseline(net, default_periods(net, 2), ["lfp-cut"])
+    sh.process_capacity[0, 0, net.processes.index.get_loc("lfp-line")] = 0.4
+    ds = simulate(net, sh, mode="re-sourcing", keep="full").dataset.isel(scenario=0, period=0)
+    act = ds["activity"].to_series()
+    assert act["pack"] == pytest.approx(packs, rel=1e-12)
+    # what each alternative's line made for the pack line's asks (spare capacity pulled)
+    assert act["nmc-line"] == pytest.approx(nmc_made, rel=1e-12)
+    assert act["sib-line"] == pytest.approx(sib_made, rel=1e-12)
+    ref = reference_simulate(net, sh, "re-sourcing")
+    assert ref["activity"][0, 0, net.processes.index.get_loc("pack")] == pytest.approx(packs, rel=1e-9)
+    # forbidding the switch leaves the 4 packs the LFP cells make
+    off = simulate(net, sh, mode="re-sourcing", keep="full", chemistry_switching=False).dataset
+    assert float(off["activity"].sel(process="pack").isel(scenario=0, period=0)) == pytest.approx(4.0, rel=1e-12)
+
+
+def test_a_repeated_alternative_is_refused_with_its_row() -> None:
+    b = vc.NetworkBuilder("twice", year=2024, period="month")
+    b.add_region("A")
+    for c in ("lfp", "nmc", "pack"):
+        b.add_commodity(c, unit="GWh", stage="cell", value=1.0)
+    b.add_process("lfp-line", region="A", capacity=10.0, baseline_activity=10.0, outputs={"lfp": 1.0})
+    b.add_process("nmc-line", region="A", capacity=10.0, baseline_activity=0.0, outputs={"nmc": 1.0})
+    b.add_process("pack", region="A", capacity=10.0, baseline_activity=10.0, inputs={"lfp": 1.0}, outputs={"pack": 1.0})
+    b.add_demand("A", "pack", quantity=10.0)
+    b.add_alternative("pack", "lfp", alternative="nmc", coefficient=1.0)
+    b.add_alternative("pack", "lfp", alternative="nmc", coefficient=2.0)
+    with pytest.raises(NetworkError, match=r"alternatives.*row 2.*duplicate"):
+        b.build()

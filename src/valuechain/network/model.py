@@ -235,7 +235,7 @@ class Network:
 
     @property
     def alternatives(self) -> pd.DataFrame:
-        """Alternative inputs of processes, one row per (process, input replaced), with the recourse each belongs to."""
+        """Alternative inputs of processes, one row per (process, input replaced, alternative), with its recourse."""
         return self.tables["alternatives"]
 
     # ----------------------------------------------------------------- derived views

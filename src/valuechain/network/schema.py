@@ -51,7 +51,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "expansions": ("id",),
     "projects": ("id",),
     "derivations": ("table", "row", "field"),
-    "alternatives": ("process", "commodity"),
+    "alternatives": ("process", "commodity", "alternative"),
 }
 #: Tables every network must have.
 REQUIRED_TABLES: tuple[str, ...] = ("commodities", "regions", "hubs")

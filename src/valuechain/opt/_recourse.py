@@ -13,6 +13,8 @@ allows ("substitution" of a material, "chemistry_switching" of a cell chemistry;
   :math:`\sigma_{at} = \sigma_a \min(1, (t + 1)\,m / R_a)` (:math:`m` months a period): the
   share rises over the ramp from the start of the horizon, as in the simulator it rises from the
   first shortage;
+* ``substitution_whole[s,t,i]``, for an input with several alternatives (LFP cells for NMC or
+  sodium-ion ones): their ``substitute`` sum to at most the activity;
 * cost :math:`w_{st} v_a\,substitute` (label "substitution").
 
 Policies that measure a region's consumption (origin caps, domestic minimums) count what the
@@ -104,7 +106,17 @@ def add_substitution(
     share = alt["share_max"].to_numpy(float)
     ramp = alt["ramp_months"].to_numpy(float)
     vcost = alt["variable_cost"].to_numpy(float)
-    aidx = pd.Index([f"{p}:{c}" for p, c in zip(pids, coms, strict=True)], name="alternative", dtype=object)
+    # a row's label is process:input, and process:input>alternative where the input has several
+    pairs: list[tuple[str, str]] = list(zip(pids, coms, strict=True))
+    count: dict[tuple[str, str], int] = {}
+    for k in pairs:
+        count[k] = count.get(k, 0) + 1
+    many = {k for k, n in count.items() if n > 1}
+    aidx = pd.Index(
+        [f"{p}:{c}>{o}" if (p, c) in many else f"{p}:{c}" for p, c, o in zip(pids, coms, others, strict=True)],
+        name="alternative",
+        dtype=object,
+    )
     sub = lp.add_vars("substitute", (sc, per, aidx), cost=weight[:, :, None] * vcost[None, None, :])
     part("substitution", sub, weight[:, :, None] * vcost[None, None, :])
     t = np.arange(n_t)[:, None]
@@ -116,4 +128,17 @@ def add_substitution(
     lp.add_terms(rows.flat(s_ax, t_ax, a_ax), act.flat(s_ax, t_ax, p_pos[None, None, :]), lim)
     lp.add_terms(bal.flat(s_ax, t_ax, h_own[None, None, :]), sub.flat(s_ax, t_ax, a_ax), own[None, None, :])
     lp.add_terms(bal.flat(s_ax, t_ax, h_alt[None, None, :]), sub.flat(s_ax, t_ax, a_ax), -coef[None, None, :])
+    if many:
+        # an input's alternatives together replace at most all of it: sum of substitute <= activity
+        groups = sorted(many)
+        gidx = pd.Index([f"{p}:{c}" for p, c in groups], name="input", dtype=object)
+        g_of = {k: i for i, k in enumerate(groups)}
+        member = np.asarray([i for i, k in enumerate(pairs) if k in g_of], dtype=np.int64)
+        g_pos = np.asarray([g_of[pairs[i]] for i in member], dtype=np.int64)
+        g_proc = np.asarray([procs.index.get_loc(p) for p, _ in groups], dtype=np.int64)
+        whole = lp.add_rows("substitution_whole", (sc, per, gidx), hi=0.0)
+        s2, t2 = np.arange(n_s)[:, None, None], np.arange(n_t)[None, :, None]
+        lp.add_terms(whole.flat(s2, t2, g_pos[None, None, :]), sub.flat(s2, t2, member[None, None, :]), 1.0)
+        lp.add_terms(whole.flat(s2, t2, np.arange(len(groups))[None, None, :]),
+                     act.flat(s2, t2, g_proc[None, None, :]), -1.0)  # fmt: skip
     return sub

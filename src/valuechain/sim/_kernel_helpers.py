@@ -336,8 +336,41 @@ def _allowed_share(share, ramp, start, t, n_t):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _alt_activity(e, a_e, top, k0, k1, alt_in, alt_coef, alt_got, shares):  # type: ignore[no-untyped-def]
+    # the most activity input e and its alternatives support: the fixed point of
+    # a = a_e + sum_k min(shares[k] a, y_k), y_k the activity alternative k's supply covers
+    # (alt_got[k] / its coefficient; a free alternative covers its whole share), at most top.
+    # Alternatives limited by their supply add y_k; those limited by their share add shares[k] a;
+    # which are which follows from the largest candidate down (a step only ever lowers a).
+    fixed = a_e
+    free = 0.0
+    for k in range(k0, k1):
+        if alt_in[k] == e:
+            if alt_coef[k] > 0.0:
+                fixed += alt_got[k] / alt_coef[k]
+            else:
+                free += shares[k]
+    a = top if free >= 1.0 else min(top, fixed / (1.0 - free))
+    for _ in range(k1 - k0):
+        fixed = a_e
+        free_s = 0.0
+        for k in range(k0, k1):
+            if alt_in[k] == e:
+                y = alt_got[k] / alt_coef[k] if alt_coef[k] > 0.0 else np.inf
+                if y > shares[k] * a:
+                    free_s += shares[k]
+                else:
+                    fixed += y
+        b = top if free_s >= 1.0 else min(top, fixed / (1.0 - free_s))
+        if not b < a:
+            break
+        a = b
+    return a
+
+
+@njit(cache=True)
 def _substitute(  # type: ignore[no-untyped-def]
-    p, nb, t, n_t, depth, plan, hratio, alt_start, alt_got,
+    p, nb, t, n_t, depth, plan, hratio, alt_start, alt_got, shares,
     alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
     done, avail, left, pipe, act, flow, rlim, pcap, lvl,
     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
@@ -347,7 +380,9 @@ def _substitute(  # type: ignore[no-untyped-def]
     # plan, by running part of it on the alternatives of its short inputs; act[p, b] holds its
     # activity on its own inputs, whose unused part is already back at their hubs. See the
     # module docstring of valuechain.sim.full. (One call per block, not per scenario: a call
-    # passes some thirty arrays, whose reference counts it updates.)
+    # passes some thirty arrays, whose reference counts it updates.) An input may have several
+    # alternatives: each covers at most its allowed share of the activity, and they are drawn on
+    # in their order (``shares``: scratch for the allowed shares, one per alternative).
     k0 = alt_ptr[p]
     k1 = alt_ptr[p + 1]
     for b in range(nb):
@@ -356,6 +391,8 @@ def _substitute(  # type: ignore[no-untyped-def]
         for k in range(k0, k1):
             if alt_start[k, b] >= n_t and hratio[in_hub[alt_in[k]], b] < 1.0 - 1e-9:
                 alt_start[k, b] = t
+        for k in range(k0, k1):
+            shares[k] = _allowed_share(alt_share[k], alt_ramp[k], alt_start[k, b], t, n_t)
         pl = plan[p, b]
         a0 = act[p, b]
         e0 = in_ptr[p]
@@ -367,24 +404,30 @@ def _substitute(  # type: ignore[no-untyped-def]
             s = -1.0
             for k in range(k0, k1):
                 if alt_in[k] == e:
-                    s = _allowed_share(alt_share[k], alt_ramp[k], alt_start[k, b], t, n_t)
+                    s = max(s, 0.0) + shares[k]
             if s <= 0.0:
                 top = min(top, a_e)
             elif s < 1.0:
                 top = min(top, a_e / (1.0 - s))
         if not top > a0 + 1e-9 * pl:  # (not a rounding difference)
             continue
-        # take the extra use of the own inputs back from their hubs, then pull the alternatives
+        # take the extra use of the own inputs back from their hubs, then pull the alternatives,
+        # each for what the ones before it left of the activity above what its input supports
         for e in range(e0, e1):
             a_e = pl * hratio[in_hub[e], b]
             left[in_hub[e], b] -= in_coef[e] * (min(top, a_e) - a0)
-        a = top
         for k in range(k0, k1):
-            a_e = pl * hratio[in_hub[alt_in[k]], b]
             alt_got[k] = 0.0
-            if a_e < top:
+        for k in range(k0, k1):
+            e = alt_in[k]
+            a_e = pl * hratio[in_hub[e], b]
+            rest = top - a_e
+            for j in range(k0, k):
+                if alt_in[j] == e:
+                    rest -= alt_got[j] / alt_coef[j] if alt_coef[j] > 0.0 else shares[j] * top
+            if rest > 0.0:
                 g = alt_hub[k]
-                need = alt_coef[k] * (top - a_e)
+                need = alt_coef[k] * min(rest, shares[k] * top)
                 x = min(need, left[g, b] - lvl[g, b])
                 if x > 0.0:
                     left[g, b] -= x
@@ -394,16 +437,40 @@ def _substitute(  # type: ignore[no-untyped-def]
                     r_from, pull_ptr, pull_route, prod_ptr, prod_out,
                     in_ptr, in_hub, in_coef, out_ptr, out_proc, out_hub, out_yield, out_lag,
                 )  # fmt: skip
-                if alt_coef[k] > 0.0:
-                    a = min(a, a_e + alt_got[k] / alt_coef[k])
-        # give back what the final activity does not use
+        a = top
+        for e in range(e0, e1):
+            a_e = pl * hratio[in_hub[e], b]
+            if a_e < top:
+                for k in range(k0, k1):
+                    if alt_in[k] == e:
+                        a = min(a, _alt_activity(e, a_e, top, k0, k1, alt_in, alt_coef, alt_got, shares))
+                        break
+        # give back what the final activity does not use: of the alternatives, in their order,
+        # what each covers of the activity above its input's own share
         for e in range(e0, e1):
             a_e = pl * hratio[in_hub[e], b]
             left[in_hub[e], b] += in_coef[e] * (min(top, a_e) - min(a, a_e))
-        for k in range(k0, k1):
-            a_e = pl * hratio[in_hub[alt_in[k]], b]
-            left[alt_hub[k], b] += alt_got[k] - alt_coef[k] * max(a - a_e, 0.0)
+        for e in range(e0, e1):
+            a_e = pl * hratio[in_hub[e], b]
+            rest = max(a - a_e, 0.0)
+            for k in range(k0, k1):
+                if alt_in[k] == e:
+                    u = rest  # (the last alternative of e covers the rest: the fixed point leaves it room)
+                    if _more_for(e, k + 1, k1, alt_in):
+                        y = alt_got[k] / alt_coef[k] if alt_coef[k] > 0.0 else shares[k] * a
+                        u = min(y, shares[k] * a, rest)
+                    rest -= u
+                    left[alt_hub[k], b] += alt_got[k] - alt_coef[k] * u
         act[p, b] = a
+
+
+@njit(inline="always", cache=True)
+def _more_for(e, k0, k1, alt_in):  # type: ignore[no-untyped-def]
+    # whether input e has another alternative among k0..k1 - 1 (a loop: Numba compiles it)
+    found = False
+    for k in range(k0, k1):
+        found = found or alt_in[k] == e
+    return found
 
 
 @njit(inline="always", cache=True)

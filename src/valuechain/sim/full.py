@@ -39,7 +39,12 @@ and period ``t``:
    least of its plan, what its other inputs allow and ``own / (1 - share)`` (``own``: the
    activity its input alone supports), with the alternative, ``coefficient x (activity - own)``,
    taken from spare supply at the alternative's hub (what it holds above its level, then pulled
-   as above). It then delivers its outputs.
+   as above). An input with several alternatives (e.g. LFP cells for NMC or sodium-ion ones)
+   may rise to ``own / (1 - sum of their shares)``; they are asked in their order, each for the
+   activity above ``own`` the ones before it did not cover, up to its share of that most
+   activity; the activity is then the most that ``own`` plus what each covers, at most its share
+   of the activity, supports, and each gives back what it was not needed for. It then delivers
+   its outputs.
 4. At the end of the period each hub keeps what is left, up to its stock level (the
    order-up-to level of ``valuechain.network.stocks``: its initial stock or its days of cover,
    capped by its stock capacity) plus the stock pulled forward into it (below); the rest leaves
@@ -227,6 +232,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
         n_alt = alt_hub.shape[0]
         alt_start = np.full((n_alt, nb), n_t, dtype=np.int64)
         alt_got = np.zeros(n_alt)
+        alt_shares = np.zeros(n_alt)  # (scratch: each alternative's allowed share)
         # summaries of the block
         first = np.full((n_p, nb), n_t, dtype=np.int32)
         prod = np.empty((n_c, nb))
@@ -438,7 +444,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             below = below or act[p, b] < plan[p, b] * (1.0 - 1e-9)
                         if below:
                             _substitute(
-                                p, nb, t, n_t, depth, plan, hratio, alt_start, alt_got,
+                                p, nb, t, n_t, depth, plan, hratio, alt_start, alt_got, alt_shares,
                                 alt_ptr, alt_in, alt_hub, alt_coef, alt_share, alt_ramp,
                                 done, avail, left, pipe, act, flow, rlim, pc, lvl,
                                 r_from, pull_ptr, pull_route, prod_ptr, prod_out,
