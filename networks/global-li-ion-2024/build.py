@@ -70,6 +70,7 @@ COMMODITIES = [  # id, name, unit, stage
     ("separator", "Separator film", "Mm2", "component"),
     ("cell_nmc", "Li-ion cells, NMC/NCA", "GWh", "cell"),
     ("cell_lfp", "Li-ion cells, LFP", "GWh", "cell"),
+    ("cell_sib", "Sodium-ion cells", "GWh", "cell"),
     ("pack_ev", "Battery packs for electric vehicles", "GWh", "pack"),
     ("pack_ess", "Battery packs for stationary storage", "GWh", "pack"),
     ("eol_batteries", "End-of-life batteries and production scrap", "t", "end-of-life"),
@@ -253,8 +254,9 @@ def add_alternatives(tables: dict, ch: object) -> None:
     The sources: A-anode-substitution, A-chemistry-switching and A-lithium-salts.
     """
     rows = []
+    sib_regions = {r for _, _, r, *_ in F.SODIUM_ION_CELLS}
     for p in ch.procs:  # type: ignore[attr-defined]
-        if not p["kind"].startswith("cell_"):
+        if p["kind"] not in ("cell_nmc", "cell_lfp"):
             continue
         inputs, _ = recipe(p["kind"])
         for com, (other, per_t, share, ramp) in F.ANODE_SUBSTITUTION.items():
@@ -272,8 +274,12 @@ def add_alternatives(tables: dict, ch: object) -> None:
                 }
             )
     for p in ch.procs:  # type: ignore[attr-defined]
-        for ending, (com, other, share, ramp, cost) in F.CHEMISTRY_SWITCHING.items():
-            if p["id"].endswith(f"-{ending}"):
+        for ending, options in F.CHEMISTRY_SWITCHING.items():
+            if not p["id"].endswith(f"-{ending}"):
+                continue
+            for com, other, share, ramp, cost in options:
+                if other == "cell_sib" and p["region"] not in sib_regions:
+                    continue  # (sodium-ion cells only where they are made: no lane carries them)
                 rows.append(
                     {
                         "process": p["id"],
@@ -284,7 +290,7 @@ def add_alternatives(tables: dict, ch: object) -> None:
                         "ramp_months": ramp,
                         "variable_cost": cost,
                         "recourse": "chemistry_switching",
-                        "source": "A-chemistry-switching",
+                        "source": "A-sodium-ion" if other == "cell_sib" else "A-chemistry-switching",
                     }
                 )
     for p in ch.procs:  # type: ignore[attr-defined]
@@ -303,7 +309,8 @@ def add_alternatives(tables: dict, ch: object) -> None:
                     "source": "A-lithium-salts",
                 }
             )
-    tables["alternatives"] = pd.DataFrame(rows).sort_values(["process", "commodity"], ignore_index=True)
+    # (stable: an input's alternatives keep their order, the order in which they are drawn on)
+    tables["alternatives"] = pd.DataFrame(rows).sort_values(["process", "commodity"], kind="stable", ignore_index=True)
 
 
 def read_seed_facts() -> list[dict[str, str]]:
@@ -475,7 +482,7 @@ def build_network() -> object:
     seen: set = set()
     produced: dict[str, pd.Series] = {}
     used: dict[str, pd.Series] = {}
-    traded = [cid for cid, *_ in COMMODITIES if cid not in ("pack_ev", "pack_ess")]
+    traded = [cid for cid, *_ in COMMODITIES if cid not in ("pack_ev", "pack_ess", "cell_sib")]
     for cid, *_ in COMMODITIES:
         produced[cid], used[cid] = ch.by_region(cid, "outputs"), ch.by_region(cid, "inputs")
     prod = pd.DataFrame({c: produced[c].round(6) for c in traded}).fillna(0.0)
@@ -500,8 +507,20 @@ def build_network() -> object:
         return F.GROWTH_LEAD_LIFE[lead_life_key(stage_of(kind), region, kind)][1][0]
 
     options = [
-        (pid, name + " (planned)", reg, f"cell_{chem}", cap, capex, csrc, owner, tech, lead, life(f"cell_{chem}", reg),
-         src)
+        (
+            pid,
+            name + " (planned)",
+            reg,
+            f"cell_{chem}",
+            cap,
+            capex,
+            csrc,
+            owner,
+            tech,
+            lead,
+            life(f"cell_{chem}", reg),
+            src,
+        )
         for pid, name, reg, chem, cap, owner, tech, src, capex, csrc, lead in F.PIPELINE_CELLS
     ]
     options += [
@@ -593,7 +612,7 @@ def build_network() -> object:
 
 def recipe_source(kind: str, commodity: str, side: str, current: str) -> str:
     """Return the source of one recipe coefficient, given the kind of process it belongs to."""
-    if kind.startswith("cell_"):
+    if kind in ("cell_nmc", "cell_lfp"):
         if commodity.startswith(("cam_", "cell_")):
             return "D-cam-mass"
         if commodity.startswith("anode_"):

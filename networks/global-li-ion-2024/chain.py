@@ -284,6 +284,8 @@ def build_chain() -> Chain:
         )
     for pid, name, reg, chem, cap, prod, owner, tech, src in F.CELL_PLANTS:
         ch.add(pid, name, reg, f"cell_{chem}", prod, cap, src, owner=owner, tech=tech, stage="cell")
+    for pid, name, reg, cap, src, owner in F.SODIUM_ION_CELLS:  # idle in the baseline: A-sodium-ion
+        ch.add(pid, name, reg, "cell_sib", 0.0, cap, src, owner=owner, tech=owner, stage="cell")
     for pid, name, reg, chem, _, owner, tech, *_ in F.PIPELINE_CELLS:
         ch.add(
             pid,

@@ -145,8 +145,13 @@ def derivation_rows(
         region, src = str(r["region"]), str(r["source"])
         cap, act = float(r["capacity"]), float(r["baseline_activity"])
         if float(r["variable_cost"]) > 0:
-            add("processes", str(pid), "variable_cost",
-                "conversion cost of the stage at Chinese levels x the region's cost level (EU27 1.5, other OECD 1.2)",
+            how = (
+                "an LFP cell's price, since none of its materials is in the network"
+                if cost_keys[str(pid)][0] == "cell_sib"
+                else "conversion cost of the stage at Chinese levels x the region's cost level "
+                "(EU27 1.5, other OECD 1.2)"
+            )
+            add("processes", str(pid), "variable_cost", how,
                 _cost_inputs(cost_keys[str(pid)][0], region, cost_keys[str(pid)][1]))  # fmt: skip
         for f, (_, time_src) in zip(("ttr", "ramp_up"), F.TTR[cost_keys[str(pid)][1]], strict=True):
             if float(r[f]) > 0 and time_src == "A-ttr":
@@ -156,6 +161,8 @@ def derivation_rows(
                     "the stage's plants", time_src, "D-ttr")  # fmt: skip
         if src in F.MINE_DERIVED and act > 0:
             add("processes", str(pid), "baseline_activity", *F.MINE_DERIVED[src], src)
+        if src in F.SODIUM_ION_DERIVED and cap > 0:
+            add("processes", str(pid), "capacity", *F.SODIUM_ION_DERIVED[src], src)
         com = str(out.get(pid, ""))
         if (
             math.isfinite(cap)

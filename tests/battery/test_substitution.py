@@ -41,13 +41,19 @@ def test_packs_may_switch_cell_chemistry(net):
     alt = net.alternatives
     chem = alt[(alt["recourse"] == "chemistry_switching") & alt["process"].str.contains("-pack-")].set_index("process")
     packs = [p for p in net.processes.index if "-pack-" in p]
-    assert sorted(chem.index) == sorted(packs)  # every pack process, one row each
-    # A-chemistry-switching: a GWh of cells for a GWh; storage wholly onto NMC over 6 months; EV
-    # packs a tenth onto the other chemistry over 12, NMC to LFP at the cell price gap 75 - 60 USD/kWh
+    # every pack process, one row each, but China's storage packs, which may also take sodium-ion cells
+    sib = chem[chem["alternative"] == "cell_sib"]
+    assert list(sib.index) == ["cn-pack-ess"]
+    assert sorted(chem[chem["alternative"] != "cell_sib"].index) == sorted(packs)
+    # sodium-ion is asked first: the table keeps an input's alternatives in the order they are drawn on
+    assert list(alt.loc[alt["process"] == "cn-pack-ess", "alternative"]) == ["cell_sib", "cell_nmc"]
+    # A-chemistry-switching: a GWh of cells for a GWh; storage wholly onto NMC (or, in China, sodium-ion)
+    # over 6 months; EV packs a tenth onto the other chemistry over 12, NMC to LFP at the cell price gap
+    # 75 - 60 USD/kWh
     assert (chem["coefficient"] == 1.0).all()
     ess = chem[chem.index.str.endswith("-pack-ess")]
     assert set(ess["commodity"]) == {"cell_lfp"}
-    assert set(ess["alternative"]) == {"cell_nmc"}
+    assert set(ess["alternative"]) == {"cell_nmc", "cell_sib"}
     assert (ess["share_max"] == 1.0).all()
     assert (ess["ramp_months"] == 6.0).all()
     ev = chem[chem.index.str.contains("-pack-ev-")]
@@ -98,3 +104,32 @@ def test_chemistry_switching_lowers_the_cost_of_the_oct2025_controls_in_the_opti
         for chem in (False, True)
     }
     assert objective[True] < objective[False] - 1e7
+
+
+def test_sodium_ion_cells_stand_in_for_lfp_in_chinas_storage_packs(net):
+    # China's sodium-ion plants (1 + 4.5 GWh a year, P1107, P1108) make nothing in the baseline. Stop
+    # China's LFP cell lines: once the LFP cells' stock is gone (month 3), its storage packs may run on
+    # sodium-ion cells (asked first) and NMC cells, each for a share of their activity that rises to
+    # all of it over 6 months; China has no spare NMC cells, so from month 7 the packs run on the
+    # sodium-ion plants' whole capacity, 5.5 / 12 GWh a month. Forbidding chemistry switching leaves
+    # the plants idle and the packs stopped.
+    import numpy as np
+
+    from valuechain.scenarios.compiled import ShockArrays
+    from valuechain.sim import default_periods, simulate
+
+    sib = net.processes.loc["cn-cells-sib"]
+    assert (float(sib["capacity"]), float(sib["baseline_activity"])) == (5.5, 0.0)
+    sh = ShockArrays.baseline(net, default_periods(net, 8), ["cn-lfp-cells"])
+    sh.process_capacity[0, :, net.processes.index.get_loc("cn-cells-lfp")] = 0.0
+    runs = {
+        allow: simulate(net, sh, mode="re-sourcing", keep="full", chemistry_switching=allow).dataset.isel(scenario=0)
+        for allow in (True, False)
+    }
+    made = {k: ds["activity"].sel(process="cn-cells-sib").to_numpy() for k, ds in runs.items()}
+    packs = {k: ds["activity"].sel(process="cn-pack-ess").to_numpy() for k, ds in runs.items()}
+    assert np.allclose(made[False], 0.0)
+    np.testing.assert_allclose(packs[False][2:], 0.0, atol=1e-9)
+    # (rtol: what the pulls take agrees with the capacity to about 1e-8, as elsewhere on this network)
+    np.testing.assert_allclose(made[True][6:], 5.5 / 12, rtol=1e-7)
+    np.testing.assert_allclose(packs[True][6:], 5.5 / 12, rtol=1e-7)

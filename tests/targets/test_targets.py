@@ -203,7 +203,8 @@ def test_default_study_on_the_global_network(default_targets):
     assert res.region == "EU27"
     assert res.seconds < 60
     t = res.table
-    assert len(t) == 24  # one row per capped or benchmarked commodity; lithium chemicals are two salts
+    assert len(t) == 25  # one row per commodity of the network; sodium-ion cells have neither cap nor benchmark
+    assert math.isnan(t.loc[("cell", "cell_sib"), "target_share"])
     assert res.premium >= -1e-6 * abs(res.reference_plan.objective)
     assert math.isfinite(res.premium_per_kwh)
     scen = set(res.unmet.index.get_level_values("scenario"))

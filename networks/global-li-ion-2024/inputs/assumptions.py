@@ -153,7 +153,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "Commodity values",
         "Round 2024 market prices in USD per unit where the figure set has no dated 2024 price from a price "
         "reporter (anode materials 3,500 natural and 4,500 synthetic per t, electrolyte 3,000 per t, separator "
-        "300,000 per Mm2, end-of-life batteries 1,000 per t); they value lost output and "
+        "300,000 per Mm2, end-of-life batteries 1,000 per t; sodium-ion cells at an LFP cell's 60 USD/kWh, P024); "
+        "they value lost output and "
         "held stock. The prices found for these were a producer's list, an unattributed summary, and undated "
         "or 2025 quotes, so none was used; no price per t of end-of-life batteries was found.",
     ),
@@ -170,6 +171,19 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "continent and 0.12 year between continents where no published transit time is used (within North "
         "America, South America, Africa; Europe-Oceania, Africa-North and South America, North America-Oceania "
         "and -South America, Oceania-South America; D-freight has the rest). Tariffs are D-tariffs'.",
+    ),
+    "A-sodium-ion": (
+        "Sodium-ion cells",
+        "China's sodium-ion cell plants (D-sib-cn) make nothing in the baseline: their 2024 output went to two- "
+        "and three-wheelers and pilots, which the network does not hold, and no 2024 output figure was found "
+        "(Benchmark's 11 GWh of sodium-ion production is quoted only on a page that does not say for which "
+        "year). All 5.5 GWh are therefore spare: an upper bound of what they could give storage packs. "
+        "Storage packs in China may take them for LFP cells (chemistry_switching, up to the whole activity "
+        "over 6 months, as NMC cells, and asked before NMC cells); elsewhere there is no sodium-ion hub and no"
+        " lane carries them. None of their materials (sodium salts, hard carbon, layered-oxide or Prussian-white"
+        " cathodes, sodium electrolyte) is in the network, so a GWh costs what an LFP cell sells for (P024, 60 "
+        "USD/kWh), not a conversion cost, and a plan does not turn to them for free; their value is an LFP "
+        "cell's (A-values).",
     ),
     "A-ttr": (
         "Recovery and ramp-up times",
@@ -620,6 +634,13 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "separator plants keep an assumed 20 years (A-growth-options), since no plant's life was found.",
         "medium",
     ),
+    "D-sib-cn": (
+        "Sodium-ion cell capacity in China",
+        "HiNa's Fuyang line, 1 GWh a year (Dec 2022, P1107), plus Transimage's sodium-ion capacity, 4.5 GWh "
+        "(end of March 2023, P1108): 5.5 GWh, the two makers whose capacity the figure set holds; later figures"
+        " for 2024 were not found, so these earlier ones stand for it (an exception to the base year).",
+        "medium",
+    ),
     "D-material-lead": (
         "Build time of cathode, precursor and anode plants",
         "The median of five plants' published times from the start of construction to first production: "
@@ -717,8 +738,8 @@ GROWTH: dict[str, tuple[str, str, str]] = {
         "20-year mine life (P975), the Nevada gigafactory opened two years after ground was broken (P976), a "
         "lithium hydroxide refinery's feasibility study took a 20-year life (P977), cathode, precursor and "
         "anode plants live 26 years (the median of three plants' feasibility studies, D-material-life) and a "
-        "recycling plant 10 (P1101). The EU27's named and generic options take the same lifetimes. The EU27 keeps its own named and generic "
-        "options above; these options serve the world's growth, not EU policy.",
+        "recycling plant 10 (P1101). The EU27's named and generic options take the same lifetimes. The EU27 "
+        "keeps its own named and generic options above; these options serve the world's growth, not EU policy.",
         "assumption",
     ),
     "A-capex-growth": (

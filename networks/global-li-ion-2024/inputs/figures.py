@@ -185,11 +185,25 @@ ANODE_SUBSTITUTION = {
 # (input replaced, alternative, largest share of the activity, months to reach it, extra cost in
 # USD per GWh). EV packs moving from NMC to LFP give up range worth at least the cell price
 # difference (NMC 75, P025, less LFP 60 USD/kWh, P024), or their buyers would have chosen LFP.
+# Storage packs may also take sodium-ion cells for LFP ones where sodium-ion cells are made (A-sodium-ion),
+# asked before NMC cells: an input's alternatives are drawn on in their order.
 CHEMISTRY_SWITCHING = {
-    "pack-ess": ("cell_lfp", "cell_nmc", 1.0, 6.0, 0.0),
-    "pack-ev-nmc": ("cell_nmc", "cell_lfp", 0.10, 12.0, 75e6 - 60e6),
-    "pack-ev-lfp": ("cell_lfp", "cell_nmc", 0.10, 12.0, 0.0),
+    "pack-ess": [("cell_lfp", "cell_sib", 1.0, 6.0, 0.0), ("cell_lfp", "cell_nmc", 1.0, 6.0, 0.0)],
+    "pack-ev-nmc": [("cell_nmc", "cell_lfp", 0.10, 12.0, 75e6 - 60e6)],
+    "pack-ev-lfp": [("cell_lfp", "cell_nmc", 0.10, 12.0, 0.0)],
 }
+# Sodium-ion cell plants (A-sodium-ion): China's, at the capacities published for two makers that produced in
+# 2024, HiNa's Fuyang line, 1 GWh (Dec 2022, P1107), and Transimage, 4.5 GWh (end of March 2023, P1108): 5.5 GWh
+# (D-sib-cn; others, such as CATL's, have no published capacity in the figure set). Their 2024 output went to
+# two- and three-wheelers and pilots, which the network does not hold, so they make nothing in the baseline and
+# all their capacity is spare: an upper bound of what they could give storage packs short of LFP cells. None of
+# their materials (sodium salts, hard carbon, layered oxide or Prussian white cathodes) is in the network, so a
+# GWh costs what an LFP cell sells for (P024) rather than a conversion cost.
+SODIUM_ION_CELLS = [
+    ("cn-cells-sib", "Sodium-ion cell plants in China (HiNa Fuyang and Transimage, aggregate)", "CN", 1.0 + 4.5,
+     "D-sib-cn", "CN"),
+]
+SODIUM_ION_DERIVED = {"D-sib-cn": ("HiNa's Fuyang line (1 GWh) plus Transimage's capacity (4.5 GWh)", "P1107;P1108")}
 ELECTROLYTE = {"nmc": 1000.0, "lfp": 1300.0}  # t per GWh, A-components (cross-check P102)
 SEPARATOR = {"nmc": 15.0, "lfp": 20.0}  # million m2 per GWh, A-components (cross-check P101)
 # t of ore (in the commodity's unit) per t of refined output: lithium 1 / the 91 % that China's spodumene converters
@@ -367,6 +381,7 @@ VARIABLE_COST: dict[str, tuple[float, str]] = {
     # taken to cost the same per kWh to make (A-costs: no published split for them).
     "cell_lfp": (0.34 * 0.09 / CNY_USD[0] * 1e9, "P1001;P968"),
     "cell_nmc": (0.34 * 0.09 / CNY_USD[0] * 1e9, "P1001;P968;A-costs"),
+    "cell_sib": (60e6, "P024;A-sodium-ion"),  # an LFP cell's price: no material of the network goes into it
     "pack_ev": ((128.0 - 89.0) * 1e6, "P993"),
     "pack_ess": ((130.0 - 95.0) * 1e6, "P994"),
 }
@@ -433,6 +448,7 @@ VALUE = {  # USD per unit and source; the derived values are added from VALUE_DE
     "anode_natural": (3_500, "A-values"), "anode_synthetic": (4_500, "A-values"),
     "cam_nmc": (27_683, "P973"), "electrolyte": (3_000, "A-values"),
     "separator": (300_000, "A-values"), "cell_nmc": (75e6, "P025"), "cell_lfp": (60e6, "P024"),
+    "cell_sib": (60e6, "A-values"),
     "pack_ev": (97e6, "P220"), "pack_ess": (70e6, "P214"), "eol_batteries": (1_000, "A-values"),
 } | {cid: (v, "D-values") for cid, (v, _, _) in VALUE_DERIVED.items()}
 # Freight (D-freight). An intercontinental lane costs the published rate of its mode per tonne x the
