@@ -15,14 +15,19 @@ from valuechain.sim import default_periods, simulate
 LOW = 1e-9  # rounding of sums in the kernel
 
 
-def _two_regions(mine_base: float) -> vc.Network:
-    """A mine in A (capacity 20 t a month) feeding a plant in A (2 t) and, over a route (10 t), a plant in B."""
+def _two_regions(mine_base: float, mine_capacity: float = 20.0, stock_a: float = 0.0) -> vc.Network:
+    """A mine in A (capacity 20 t a month) feeding a plant in A (2 t) and, over a route (10 t), a plant in B.
+
+    ``stock_a``: an initial stock (and stock capacity) at A's hub of g.
+    """
     b = vc.NetworkBuilder("front", year=2024, period="month")
     for r in ("A", "B"):
         b.add_region(r)
     b.add_commodity("g", unit="t", stage="product", value=1.0)
     b.add_commodity("cell", unit="GWh", stage="cell", value=10.0)
-    b.add_process("mine", region="A", capacity=20.0, baseline_activity=mine_base, outputs={"g": 1.0})
+    if stock_a:
+        b.add_hub("A", "g", initial_stock=stock_a, stock_capacity=stock_a)
+    b.add_process("mine", region="A", capacity=mine_capacity, baseline_activity=mine_base, outputs={"g": 1.0})
     b.add_process("a-cells", region="A", capacity=2.0, baseline_activity=2.0, inputs={"g": 1.0}, outputs={"cell": 1.0})
     b.add_process(
         "b-cells", region="B", capacity=10.0, baseline_activity=10.0, inputs={"g": 1.0}, outputs={"cell": 1.0}
@@ -69,21 +74,7 @@ def test_front_loading_by_hand(mine_base, mode, flow, served_b, stock_b) -> None
 
 def _stocked_origin(mine_capacity: float) -> vc.Network:
     """The two regions with a balanced mine (12 t of ``mine_capacity``) and 4 t of stock at A's hub of g."""
-    b = vc.NetworkBuilder("front-stock", year=2024, period="month")
-    for r in ("A", "B"):
-        b.add_region(r)
-    b.add_commodity("g", unit="t", stage="product", value=1.0)
-    b.add_commodity("cell", unit="GWh", stage="cell", value=10.0)
-    b.add_hub("A", "g", initial_stock=4.0, stock_capacity=4.0)
-    b.add_process("mine", region="A", capacity=mine_capacity, baseline_activity=12.0, outputs={"g": 1.0})
-    b.add_process("a-cells", region="A", capacity=2.0, baseline_activity=2.0, inputs={"g": 1.0}, outputs={"cell": 1.0})
-    b.add_process(
-        "b-cells", region="B", capacity=10.0, baseline_activity=10.0, inputs={"g": 1.0}, outputs={"cell": 1.0}
-    )
-    b.add_route("a-b", "g", "A", "B", capacity=float("inf"), baseline_flow=10.0)
-    b.add_demand("A", "cell", quantity=2.0)
-    b.add_demand("B", "cell", quantity=10.0)
-    return b.build(check_balance=False)
+    return _two_regions(12.0, mine_capacity=mine_capacity, stock_a=4.0)
 
 
 @pytest.mark.parametrize(
