@@ -620,6 +620,8 @@ def recipe_source(kind: str, commodity: str, side: str, current: str) -> str:
         return {"electrolyte": "A-components", "separator": "A-components", "eol_batteries": "D-cell-scrap"}[commodity]
     if kind in ("cam_nmc", "cam_lfp", "pcam"):
         return "D-cam-mass"
+    if kind == "pretreatment" and commodity == "black_mass":
+        return F.BLACK_MASS_YIELD_SOURCE
     if kind in ("hydromet", "pretreatment"):
         return "A-recycling"
     if kind in ("pack_ev", "pack_ess", "anode_natural") or (side == "input" and kind in F.REFINING_INPUT):

@@ -258,6 +258,10 @@ def derivation_rows(
             add("recipes", f"{p}/{c}/{k}", "coefficient",
                 "1 / the spherical graphite yield from flake of a battery anode material study",
                 F.SPHERONISATION_YIELD[1])  # fmt: skip
+        elif src == F.BLACK_MASS_YIELD_SOURCE and c == "black_mass" and k == "output":
+            add("recipes", f"{p}/{c}/{k}", "coefficient",
+                "black mass a year over the battery feed it stands for (Li-Cycle's Rochester hub: 35,000 / 90,000 t)",
+                src)  # fmt: skip
         elif src == "D-cell-scrap" and cell:
             add("recipes", f"{p}/{c}/{k}", "coefficient",
                 "cathode and graphite per GWh (BatPaC 5.1) x the production scrap share",

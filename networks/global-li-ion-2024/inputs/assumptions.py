@@ -82,7 +82,8 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
     "A-recycling": (
         "Recycling volumes and recoveries",
         "End-of-life batteries collected in 2024 by region (CN 250 kt, US 40 kt, EU27 50 kt, RoW 30 kt, KR 20 kt,"
-        " ...); 0.4 t black mass per t shredded; refiners outside the EU recover per t black mass what the EU "
+        " ...); 0.389 t black mass per t shredded (Li-Cycle's hub: 35,000 t for about 90,000 t of batteries, P1109); "
+        "refiners outside the EU recover per t black mass what the EU "
         "requires of its own by 2027 (0.080 t LCE, 0.135 t Ni, 0.045 t Co: figures.py, P999, P1000); "
         "hydrometallurgical capacity and throughput outside China (BE 7/5, DE 3/2, FI 3/2, JP 8/5, US 12/6 kt; "
         "KR 15 and RoW 5 kt plus the black mass no named refiner treats, 60% to Korea (T139: Korean recyclers "

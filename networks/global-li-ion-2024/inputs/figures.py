@@ -217,7 +217,10 @@ REFINING_INPUT = {
 # material study adopted (Renascor, P1042; its commercial-scale milling trials gave more than 65 %).
 SPHERONISATION_YIELD = (0.50, "P1042")
 FLAKE_PER_ANODE = 1 / SPHERONISATION_YIELD[0]
-BLACK_MASS_YIELD = 0.40  # t black mass per t end-of-life batteries or scrap, A-recycling
+# t black mass per t of end-of-life batteries or scrap shredded: Li-Cycle's Rochester hub takes 35,000 t of black mass a
+# year, the equivalent of about 90,000 t of battery feed (P1109): 0.389.
+BLACK_MASS_YIELD = 35_000 / 90_000
+BLACK_MASS_YIELD_SOURCE = "P1109"
 # Per t black mass: the lower ends of the metal content of traded NMC black mass (Li 3 %, Ni 15 %, Co 5 %,
 # P999) x the EU's minimum recovery by 2027 (lithium 50 %, nickel and cobalt 90 %, P1000); lithium as
 # carbonate (P306, A-lithium-salts): 0.03 x 0.5 x 5.323 = 0.080 t LCE, 0.135 t Ni, 0.045 t Co. Refiners
