@@ -186,3 +186,13 @@ def test_with_the_exporters_stock_the_2023_graphite_rush_is_the_one_the_regime_a
     np.testing.assert_allclose(ratio[1.0][after].to_numpy(), ratio[0.0][after].to_numpy(), rtol=1e-9)
     mape = {r: h.measures.loc[("natural_graphite", "CN", "all"), "mape_pct"] for r, h in runs.items()}
     assert mape[1.0] < mape[0.0]
+
+
+@pytest.mark.parametrize("value", [-1.0, 2, "half"])
+def test_a_bad_rush_from_stock_is_refused_by_the_hindcast(toy, scenario, tmp_path, value) -> None:
+    from valuechain.errors import ScenarioError
+
+    obs = pd.DataFrame({"period": pd.period_range("2025-01", periods=2, freq="M"), "exporter": "CN",
+                        "partner": "DE", "commodity": "anode_natural", "quantity": 1.0})  # fmt: skip
+    with pytest.raises(ScenarioError, match=r"rush_from_stock. parameter of hindcast must be a number from 0 to 1"):
+        hindcast(toy, scenario, obs, rush_from_stock=value)

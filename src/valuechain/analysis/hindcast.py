@@ -338,7 +338,9 @@ def hindcast(
     from valuechain.scenarios import Scenario, compile_shocks, named
     from valuechain.scenarios._select import Resolver
     from valuechain.sim import simulate
+    from valuechain.sim.simulate import check_share
 
+    check_share("hindcast", "rush_from_stock", rush_from_stock)
     sc = named(scenario) if isinstance(scenario, str) else scenario
     name = sc.name if isinstance(sc, Scenario) else type(sc).__name__
     obs = observed if isinstance(observed, pd.DataFrame) else read_observed(observed, network)
