@@ -311,8 +311,9 @@ def _option_times(
 ) -> None:
     """Derivations of a named or generic option's lifetime and lead time.
 
-    Where the option's figure is its stage's published one (``GROWTH_LEAD_LIFE``: a refinery's 20-year life, a
-    cell plant built in two years), it cites that record, as the growth options do; otherwise A-capex.
+    Where the option's figure is its stage's (``GROWTH_LEAD_LIFE``: a refinery's published 20-year life, a cell
+    plant built in two years), it cites what the stage's figure cites, as the growth options do; a figure of
+    its own (a longer EU build) is A-capex.
     """
     from growth import lead_life_key
 
@@ -320,7 +321,7 @@ def _option_times(
     for f, value, (fig, src) in (("lifetime", lifetime, (life, life_src)), ("lead_time", lead_time, (lead, lead_src))):
         if value <= 0:
             continue
-        if abs(value - fig) < 1e-9 and not src.startswith("A-"):
+        if abs(value - fig) < 1e-9:
             _stage_time(add, eid, f, stage, src)
         else:
             add("expansions", eid, f, "typical economic life and build time of the stage", "A-capex")
@@ -353,16 +354,15 @@ def _growth_rows(add: Callable[..., None], eid: str, region: str, capex: float, 
     stage = stage_of(kind)
     (_, lead_src), (_, life_src) = F.GROWTH_LEAD_LIFE[lead_life_key(stage, region, kind)]
     for f, src in (("lifetime", life_src), ("lead_time", lead_src)):
-        if src.startswith("A-"):
-            add("expansions", eid, f, f"typical {f.replace('_', ' ')} of the stage ({stage})", src)
-        else:
-            _stage_time(add, eid, f, stage, src)
+        _stage_time(add, eid, f, stage, src)
 
 
 def _stage_time(add: Callable[..., None], eid: str, field: str, stage: str, src: str) -> None:
-    """Derivation of an option's published (``P...``) or derived (``D-...``) lifetime or lead time."""
+    """Derivation of an option's lifetime or lead time that is its stage's: assumed, published or derived."""
     what = f"{field.replace('_', ' ')} of the stage ({stage})"
-    if src in F.TIME_DERIVED:
+    if src.startswith("A-"):
+        add("expansions", eid, field, f"typical {what}", src)
+    elif src in F.TIME_DERIVED:
         method, inputs = F.TIME_DERIVED[src]
         add("expansions", eid, field, f"{what}: {method}", inputs, src)
     else:

@@ -194,5 +194,5 @@ def test_a_bad_rush_from_stock_is_refused_by_the_hindcast(toy, scenario, tmp_pat
 
     obs = pd.DataFrame({"period": pd.period_range("2025-01", periods=2, freq="M"), "exporter": "CN",
                         "partner": "DE", "commodity": "anode_natural", "quantity": 1.0})  # fmt: skip
-    with pytest.raises(ScenarioError, match=r"rush_from_stock. parameter of hindcast must be a number from 0 to 1"):
+    with pytest.raises(ScenarioError, match=r"rush_from_stock. parameter of hindcast must be a number in \[0, 1\]"):
         hindcast(toy, scenario, obs, rush_from_stock=value)

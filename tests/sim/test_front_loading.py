@@ -109,7 +109,7 @@ def test_front_loading_from_the_exporters_stock_by_hand(mine_capacity, mode, rus
 def test_a_bad_rush_from_stock_is_refused_with_what_was_expected(value) -> None:
     from valuechain.errors import ScenarioError
 
-    with pytest.raises(ScenarioError, match=r"rush_from_stock.*from 0 to 1"):
+    with pytest.raises(ScenarioError, match=r"rush_from_stock.*a number in \[0, 1\]"):
         simulate(_stocked_origin(20.0), mode="re-sourcing", rush_from_stock=value)
 
 

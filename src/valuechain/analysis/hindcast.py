@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from valuechain._params import closest
+from valuechain._params import Interval, check, closest
 from valuechain.errors import ScenarioError, ValueChainError
 
 if TYPE_CHECKING:
@@ -338,9 +338,8 @@ def hindcast(
     from valuechain.scenarios import Scenario, compile_shocks, named
     from valuechain.scenarios._select import Resolver
     from valuechain.sim import simulate
-    from valuechain.sim.simulate import check_share
 
-    check_share("hindcast", "rush_from_stock", rush_from_stock)
+    check("hindcast", "rush_from_stock", rush_from_stock, Interval(0, 1), error=ScenarioError)
     sc = named(scenario) if isinstance(scenario, str) else scenario
     name = sc.name if isinstance(sc, Scenario) else type(sc).__name__
     obs = observed if isinstance(observed, pd.DataFrame) else read_observed(observed, network)

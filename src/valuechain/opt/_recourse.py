@@ -23,6 +23,7 @@ plants use after substitution (:func:`use_terms`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -108,10 +109,7 @@ def add_substitution(
     vcost = alt["variable_cost"].to_numpy(float)
     # a row's label is process:input, and process:input>alternative where the input has several
     pairs: list[tuple[str, str]] = list(zip(pids, coms, strict=True))
-    count: dict[tuple[str, str], int] = {}
-    for k in pairs:
-        count[k] = count.get(k, 0) + 1
-    many = {k for k, n in count.items() if n > 1}
+    many = {k for k, n in Counter(pairs).items() if n > 1}
     aidx = pd.Index(
         [f"{p}:{c}>{o}" if (p, c) in many else f"{p}:{c}" for p, c, o in zip(pids, coms, others, strict=True)],
         name="alternative",

@@ -440,11 +440,8 @@ def _substitute(  # type: ignore[no-untyped-def]
         a = top
         for e in range(e0, e1):
             a_e = pl * hratio[in_hub[e], b]
-            if a_e < top:
-                for k in range(k0, k1):
-                    if alt_in[k] == e:
-                        a = min(a, _alt_activity(e, a_e, top, k0, k1, alt_in, alt_coef, alt_got, shares))
-                        break
+            if a_e < top and _has_alt(e, k0, k1, alt_in):
+                a = min(a, _alt_activity(e, a_e, top, k0, k1, alt_in, alt_coef, alt_got, shares))
         # give back what the final activity does not use: of the alternatives, in their order,
         # what each covers of the activity above its input's own share
         for e in range(e0, e1):
@@ -456,7 +453,7 @@ def _substitute(  # type: ignore[no-untyped-def]
             for k in range(k0, k1):
                 if alt_in[k] == e:
                     u = rest  # (the last alternative of e covers the rest: the fixed point leaves it room)
-                    if _more_for(e, k + 1, k1, alt_in):
+                    if _has_alt(e, k + 1, k1, alt_in):
                         y = alt_got[k] / alt_coef[k] if alt_coef[k] > 0.0 else shares[k] * a
                         u = min(y, shares[k] * a, rest)
                     rest -= u
@@ -465,8 +462,8 @@ def _substitute(  # type: ignore[no-untyped-def]
 
 
 @njit(inline="always", cache=True)
-def _more_for(e, k0, k1, alt_in):  # type: ignore[no-untyped-def]
-    # whether input e has another alternative among k0..k1 - 1 (a loop: Numba compiles it)
+def _has_alt(e, k0, k1, alt_in):  # type: ignore[no-untyped-def]
+    # whether input e has an alternative among k0..k1 - 1 (a loop: Numba compiles it)
     found = False
     for k in range(k0, k1):
         found = found or alt_in[k] == e

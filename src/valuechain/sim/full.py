@@ -357,13 +357,13 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                                 )  # fmt: skip
                                 for b in range(nb):
                                     left[h, b] += got[b]
-                        # what the hub may ship: what it holds above its level, down to the share of
-                        # its stock level that front-loaded orders may draw (front_stock)
-                        floor_h = front_stock[0] * stock_level[h]
+                        # what the hub may ship: what it holds above its level, plus the share of its
+                        # stock level that front-loaded orders may draw (front_stock)
+                        drawable = front_stock[0] * stock_level[h]
                         for b in range(nb):
                             xs = 0.0
                             if xneed[b] > 0.0:
-                                xs = min(1.0, max(left[h, b] - lvl[h, b] + floor_h, 0.0) / xneed[b])
+                                xs = min(1.0, max(left[h, b] - lvl[h, b] + drawable, 0.0) / xneed[b])
                             xshare[b] = xs
                             left[h, b] -= xs * xneed[b]
                     if w_sup:

@@ -514,7 +514,7 @@ def simulate(
     check_ramp_depth("simulate", ramp_depth)
     check("simulate", "spare_ramp", spare_ramp, lambda v: isinstance(v, bool), error=ScenarioError,
           expected="True or False")  # fmt: skip
-    check_share("simulate", "rush_from_stock", rush_from_stock)
+    check("simulate", "rush_from_stock", rush_from_stock, Interval(0, 1), error=ScenarioError)
     if isinstance(shocks, Iterator):
         return _run_stream(
             network, shocks, mode=mode, progress=progress, alpha=alpha, substitution=substitution,
@@ -553,13 +553,6 @@ def simulate(
             chemistry_switching=chemistry_switching, ramp_depth=ramp_depth, spare_ramp=spare_ramp,
             rush_from_stock=rush_from_stock,
         )  # fmt: skip
-
-
-def check_share(owner: str, name: str, value: object) -> None:
-    """Refuse a share that is not a number from 0 to 1, naming ``owner`` and the parameter."""
-    check(owner, name, value,
-          lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0.0 <= float(v) <= 1.0,
-          error=ScenarioError, expected="a number from 0 to 1")  # fmt: skip
 
 
 def check_ramp_depth(owner: str, ramp_depth: object) -> None:
