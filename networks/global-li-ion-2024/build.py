@@ -617,7 +617,7 @@ def recipe_source(kind: str, commodity: str, side: str, current: str) -> str:
             return "D-cam-mass"
         if commodity.startswith("anode_"):
             return "D-anode-mix"
-        return {"electrolyte": "A-components", "separator": "A-components", "eol_batteries": "D-cell-scrap"}[commodity]
+        return {"electrolyte": "D-components", "separator": "D-components", "eol_batteries": "D-cell-scrap"}[commodity]
     if kind in ("cam_nmc", "cam_lfp", "pcam"):
         return "D-cam-mass"
     if kind == "pretreatment" and commodity == "black_mass":

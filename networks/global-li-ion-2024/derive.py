@@ -262,6 +262,11 @@ def derivation_rows(
             add("recipes", f"{p}/{c}/{k}", "coefficient",
                 "black mass a year over the battery feed it stands for (Li-Cycle's Rochester hub: 35,000 / 90,000 t)",
                 src)  # fmt: skip
+        elif src == "D-components":
+            output, cells = F.COMPONENTS_PER_GWH[str(c)]
+            add("recipes", f"{p}/{c}/{k}", "coefficient",
+                f"China's 2022 output of {c} over its 2022 output of Li-ion batteries", f"{output};{cells}",
+                "D-components")  # fmt: skip
         elif src == "D-cell-scrap" and cell:
             add("recipes", f"{p}/{c}/{k}", "coefficient",
                 "cathode and graphite per GWh (BatPaC 5.1) x the production scrap share",

@@ -313,23 +313,17 @@ def test_out_of_sample_p100_china_anode_output(net):
     assert made_in(net, ["anode_natural", "anode_synthetic"], "CN") == pytest.approx(1.55e6 * 12 / 10, rel=0.10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="China's electrolyte plants make 85 % (P098) of what the world's cells use at assumed intensities "
-    "(A-components: 1,000 t/GWh NMC, 1,300 LFP), 1.33 Mt (+10.7 %); since Panasonic's Nevada output is its "
-    "published 38.1 GWh (P1067), not an assumed 15, the world makes 23 GWh more cells, and China's electrolyte "
-    "with them",
-)
 def test_out_of_sample_p102_china_electrolyte_output(net):
     # P102: China made 1.0 Mt of electrolyte in January-October 2024; times 12/10 for the year = 1.2 Mt;
-    # +-10 %. No figure of the network was fitted to it.
+    # +-10 %. China's plants make 85 % (P098) of what the world's cells use at China's 2022 electrolyte per GWh
+    # (D-components: P1112 / P1110, 1,133 t/GWh), a figure of another year: 1.27 Mt (+6.0 %).
     assert made_in(net, ["electrolyte"], "CN") == pytest.approx(1.0e6 * 12 / 10, rel=0.10)
 
 
 def test_out_of_sample_p101_china_separator_output(net):
     # P101: 16.5 bn m2 of separator in January-October 2024; times 12/10 = 19.8 bn m2 (19,800 Mm2); +-10 %.
-    # China's plants make 87.4 % (P097) of what the world's cells use at assumed intensities (A-components:
-    # 15 and 20 Mm2/GWh), as for P102. It makes 20.8 bn m2 (+5.3 %).
+    # China's plants make 87.4 % (P097) of what the world's cells use at China's 2022 separator per GWh
+    # (D-components: P1111 / P1110, 17.3 Mm2/GWh), as for P102. It makes 20.0 bn m2 (+1.0 %).
     assert made_in(net, ["separator"], "CN") == pytest.approx(16.5e3 * 12 / 10, rel=0.10)
 
 

@@ -86,6 +86,38 @@ def test_conversion_yields_by_hand(global_net, figs, quoted):
     assert figs.loc[("recipes", "cn-nickel_sulphate/nickel_intermediate/input", "coefficient"), "kind"] == "assumption"
 
 
+def test_electrolyte_and_separator_per_gwh_by_hand(global_net, figs, quoted, public_figures):
+    quoted(
+        {
+            "P1110": "2022年全国锂离子电池产量达750吉瓦时",
+            "P1111": "130亿平方米、85万吨",
+            "P1112": "130亿平方米、85万吨",
+            "P1113": "400GWh",
+            "P1114": "68 亿平方米、44 万吨",
+            "P1115": "68 亿平方米、44 万吨",
+        }
+    )
+    rec = global_net.recipes.set_index(["process", "commodity", "kind"])["coefficient"]
+    # China's 2022 output over its 750 GWh of Li-ion batteries: 850,000 t / 750 = 1,133.3 t of electrolyte and
+    # 13,000 Mm2 / 750 = 17.33 Mm2 of separator per GWh, in every cell plant whatever its chemistry.
+    for proc in ("cn-cells-lfp", "cn-cells-nmc", "pl-lges-wroclaw", "us-cells-lfp", "cn-cell_lfp-grow"):
+        assert rec[(proc, "electrolyte", "input")] == pytest.approx(1133.33, abs=0.01)
+        assert rec[(proc, "separator", "input")] == pytest.approx(17.333, abs=0.001)
+        for c, src in (("electrolyte", "P1112;P1110"), ("separator", "P1111;P1110")):
+            fig = figs.loc[("recipes", f"{proc}/{c}/input", "coefficient")]
+            assert (fig["source"], fig["kind"]) == (src, "derived from direct")
+    # The first half of 2023 is a check, not an input: 0.44 Mt / 400 GWh = 1,100 t and 6.8 bn m2 / 400 GWh =
+    # 17.0 Mm2, within 3 % and 2 % of the network's figures.
+    value = {f: float(public_figures[f]["value"]) for f in ("P1113", "P1114", "P1115")}
+    assert value["P1115"] * 1e6 / value["P1113"] == pytest.approx(
+        rec[("cn-cells-lfp", "electrolyte", "input")], rel=0.03
+    )
+    assert value["P1114"] * 1e3 / value["P1113"] == pytest.approx(rec[("cn-cells-lfp", "separator", "input")], rel=0.02)
+    # China's 2024 outputs, which the out-of-sample tests compare, are no derivation's input.
+    cited = {i for inputs in global_net.derivations["inputs"] for i in str(inputs).split(";")}
+    assert not cited & {"P101", "P102", "P1113", "P1114", "P1115"}
+
+
 def test_cobalt_and_manganese_ore_freight_by_hand(global_net, figs, quoted):
     quoted({"P1058": "Co 30% min", "P1059": "$1.05-1.06 per dry"})
     routes = global_net.routes.set_index(["commodity", "origin", "destination"])

@@ -64,11 +64,6 @@ ASSUMPTIONS: dict[str, tuple[str, str]] = {
         "in one year is drawn in later ones, not built again: the row's growth is -100 % a year, so it counts in "
         "2024 only (studies of later years do not carry it).",
     ),
-    "A-components": (
-        "Electrolyte and separator per GWh",
-        "Electrolyte 1,000 t/GWh (NMC) and 1,300 t/GWh (LFP); separator 15 and 20 million m2/GWh. Orders of "
-        "magnitude checked against China's 2024 output (P101, P102).",
-    ),
     "A-yields": (
         "Conversion yields",
         "One GWh of cells per GWh of pack. Ore (in content units) per unit refined: nickel 1.05 (of intermediates "
@@ -332,6 +327,17 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "Material intensity of a blended NMC cell",
         "Average of BatPaC 5.1 NMC 811 (P107-P111) and NMC 622 (P115-P119) pack intensities, kg/kWh: Li 0.105, Ni"
         " 0.602, Co 0.133, Mn 0.124, graphite 0.917. Taken as the 2024 NMC mix.",
+        "medium",
+    ),
+    "D-components": (
+        "Electrolyte and separator per GWh of cells",
+        "China's 2022 output of each over its 2022 output of Li-ion batteries, as MIIT published them: 0.85 Mt of "
+        "electrolyte (P1112) and 13.0 bn m2 of separator (P1111) for 750 GWh (P1110), 1,133 t and 17.3 million m2 "
+        "per GWh, for every chemistry (no published split). The ratio counts what China's cells used together with "
+        "China's exports of both, its plants' scrap and stock change, and its consumer cells; the first half of "
+        "2023 gives 1,100 t and 17.0 million m2 (P1113-P1115), and China's 2024 output (P101, P102) is checked "
+        "against it out of sample. Cell-level figures are lower: the DOE puts separator at 7-10 million m2 per GWh "
+        "of cell manufacturing (P1060).",
         "medium",
     ),
     "D-cam-mass": (

@@ -204,8 +204,13 @@ SODIUM_ION_CELLS = [
      "D-sib-cn", "CN"),
 ]
 SODIUM_ION_DERIVED = {"D-sib-cn": ("HiNa's Fuyang line (1 GWh) plus Transimage's capacity (4.5 GWh)", "P1107;P1108")}
-ELECTROLYTE = {"nmc": 1000.0, "lfp": 1300.0}  # t per GWh, A-components (cross-check P102)
-SEPARATOR = {"nmc": 15.0, "lfp": 20.0}  # million m2 per GWh, A-components (cross-check P101)
+# Electrolyte and separator per GWh of cells (D-components): China's 2022 output of each over its 2022 output of
+# Li-ion batteries, all published by MIIT (P1110-P1112): 0.85 Mt / 750 GWh = 1,133 t and 13.0 bn m2 / 750 GWh =
+# 17.3 Mm2 per GWh, one figure for every chemistry (no published split). China's 2024 outputs (P101, P102) stay
+# out-of-sample checks; its first half of 2023 (P1113-P1115: 1,100 t and 17.0 Mm2 per GWh) is another.
+COMPONENTS_PER_GWH = {"electrolyte": ("P1112", "P1110"), "separator": ("P1111", "P1110")}
+ELECTROLYTE = dict.fromkeys(("nmc", "lfp"), 0.85e6 / 750)  # t per GWh
+SEPARATOR = dict.fromkeys(("nmc", "lfp"), 13.0e3 / 750)  # million m2 per GWh
 # t of ore (in the commodity's unit) per t of refined output: lithium 1 / the 91 % that China's spodumene converters
 # recover (P1041); nickel, cobalt and manganese A-yields.
 LITHIUM_RECOVERY = (0.91, "P1041")
