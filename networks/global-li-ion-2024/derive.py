@@ -79,7 +79,17 @@ _CAPEX_DERIVED: dict[str, tuple[str, str, float]] = {
         33e9 * F.EUR_USD / 200,
     ),
     "D-capex-cam": ("Kotka's investment / its capacity, in USD", "S100;W021;P991", 800e6 * F.EUR_USD / 60_000),
-    "D-capex-cn": ("North American cell plants' USD 100 m per GWh / 1.46", "P223", 1.0e8 / 1.46),
+    "D-capex-us": (
+        "the median of four announced US cell plants' investment / capacity",
+        ";".join(F.US_CELL_PLANTS),
+        F.US_CELL_CAPEX,
+    ),
+    "D-capex-cn": (
+        "the median of four announced US cell plants' investment / capacity, / 2: building in the US and Europe "
+        "costs 70-130 % more than in China",
+        ";".join(F.US_CELL_PLANTS) + ";P225",
+        F.CN_CELL_CAPEX,
+    ),
     "D-capex-cam-cn": (
         "Kotka's investment / its capacity, in USD, / 2: building in Europe costs 70-130 % more than in China",
         "S100;W021;P991;P225",

@@ -136,3 +136,38 @@ def test_cobalt_and_manganese_ore_freight_by_hand(global_net, figs, quoted):
     assert figs.loc[("routes", "manganese_ore/GA>ZA", "cost"), "kind"] == "derived"
     # Within Asia, hydroxide pays the intra-Asia container rate (P958): 573 / 26.73 / 0.30 = 71.46 USD/t Co.
     assert routes.loc[("cobalt_ore", "ID", "CN"), "cost"] == pytest.approx(573 / 26.73 / 0.30)
+
+
+def test_cell_plant_capex_by_hand(global_net, figs, quoted, public_figures):
+    quoted(
+        {
+            "P1116": "$3.2 will go toward the cylindrical battery manufacturing facility, which would have a capacity "
+            "of 27 gigawatt-hours a year",
+            "P1117": "The remaining $2.3 billion will go toward the LFP battery facility, with a capacity of 16 "
+            "gigawatt-hours annually",
+            "P1118": "The plant's peak power capacity will be 30 GWh",
+            "P1119": "50 gigawatt hours of battery cell capacity",
+        }
+    )
+    # Investment / capacity, USD m per GWh/yr: 3,200 / 27 = 118.5, 2,300 / 16 = 143.8, 4,000 / 30 = 133.3,
+    # 2,600 / 50 = 52.0; the median is (118.5 + 133.3) / 2 = 125.9. China: half of it (P225: +70-130 %).
+    per_gwh = []
+    for fid in ("P1116", "P1117", "P1118", "P1119"):
+        usd, gwh = (float(v) for v in public_figures[fid]["value"].split(";"))
+        per_gwh.append(usd * 1e6 / gwh)
+    us = statistics.median(per_gwh)
+    assert us == pytest.approx(125.93e6, rel=1e-4)
+    exp = global_net.expansions
+    assert exp.loc["us-cells-nmc-new", "capex"] == pytest.approx(us)
+    assert exp.loc["us-cells-lfp-new", "capex"] == pytest.approx(us)
+    assert exp.loc["cn-cells-lfp-new", "capex"] == pytest.approx(us / 2)
+    for eid, src in (
+        ("us-cells-nmc-new", "P1116;P1117;P1118;P1119"),
+        ("cn-cells-lfp-new", "P1116;P1117;P1118;P1119;P225"),
+    ):
+        fig = figs.loc[("expansions", eid, "capex")]
+        assert (fig["source"], fig["kind"]) == (src, "derived from direct")
+    # The summary site that gave USD 100 m per GWh (P223) is no figure's source any more.
+    cited = {i for inputs in global_net.derivations["inputs"] for i in str(inputs).split(";")}
+    assert "P223" not in cited
+    assert "P223" not in set(global_net.expansions["source"]) | set(global_net.processes["source"])

@@ -377,10 +377,20 @@ DERIVED: dict[str, tuple[str, str, str]] = {
         "EUR 33 bn invested (S047) for over 200 GWh of capacity (S046) = EUR 165 m, about USD 177 m per GWh/yr (P991).",
         "medium",
     ),
+    "D-capex-us": (
+        "Investment per GWh of a new cell plant in the US",
+        "The median of four announced US plants' investment over their capacity: LG Energy Solution's Queen Creek "
+        "EV plant, USD 3.2 bn for 27 GWh a year (P1116), and its storage plant, 2.3 bn for 16 GWh (P1117); "
+        "Panasonic's De Soto plant, 4 bn for 30 GWh (P1118); Ultium Cells' Lansing plant, 2.6 bn for 50 GWh "
+        "(P1119): 118.5, 143.8, 133.3 and 52.0, median USD 125.9 m per GWh a year. Announced investments, "
+        "in the dollars of their year (2022-2023).",
+        "medium",
+    ),
     "D-capex-cn": (
         "Investment per GWh of a cell plant in China",
-        "North American plants cost over USD 100 m/GWh and 46% more than Chinese ones (P223): about USD 68 m/GWh.",
-        "low",
+        "Half the US figure (D-capex-us): building battery plants in the US and Europe costs 70-130 % more than in "
+        "China (IEA, P225), whose midpoint is +100 %: USD 62.9 m per GWh a year.",
+        "medium",
     ),
     "D-capex-cam": (
         "Investment per t/yr of a cathode plant in Europe",
@@ -755,7 +765,7 @@ GROWTH: dict[str, tuple[str, str, str]] = {
         "end, HPAL-fed mines at the high end), split 5,000 for the mine and 15,000 for the intermediate plant "
         "(HPAL, matte), cobalt 30,000 USD per t Co (mostly a by-product of copper "
         "and nickel mines, charged here in full), manganese ore 250 USD per t Mn; pack assembly 10 USD m per "
-        "GWh/yr (a small share of a cell plant's 68 USD m, D-capex-cn). Round figures of the order of published "
+        "GWh/yr (a small share of a cell plant's 63 USD m, D-capex-cn). Round figures of the order of published "
         "project costs; they set only which region builds first.",
         "assumption",
     ),

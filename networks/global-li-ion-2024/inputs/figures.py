@@ -589,10 +589,18 @@ for reg in ("DE", "FR", "ES", "HU", "PL", "SE"):
         (f"{reg.lower()}-cells-nmc-kr", f"New NMC cell plant, Korean technology ({reg})", reg, "cell_nmc", 40.0, 1.2e8,
          "A-capex", "KR", "KR", 2),
     ]
+# Investment per GWh/yr of a new cell plant in the US (D-capex-us): the median of four announced US plants' investment
+# over their capacity, USD m per GWh/yr: LGES Queen Creek EV 3,200 / 27 = 118.5 (P1116) and storage 2,300 / 16 =
+# 143.8 (P1117), Panasonic De Soto 4,000 / 30 = 133.3 (P1118), Ultium Lansing 2,600 / 50 = 52.0 (P1119): 125.9.
+# In China (D-capex-cn) half of that: building battery plants in the US and Europe costs 70-130 % more than in
+# China (IEA, P225), whose midpoint is +100 %.
+US_CELL_PLANTS = {"P1116": (3200e6, 27.0), "P1117": (2300e6, 16.0), "P1118": (4000e6, 30.0), "P1119": (2600e6, 50.0)}
+US_CELL_CAPEX = statistics.median(usd / gwh for usd, gwh in US_CELL_PLANTS.values())
+CN_CELL_CAPEX = US_CELL_CAPEX / 2.0
 EXPANSIONS += [
-    ("us-cells-nmc-new", "New NMC cell plant (US)", "US", "cell_nmc", 100.0, 1.0e8, "P223", "US", "US", 2),
-    ("us-cells-lfp-new", "New LFP cell plant (US)", "US", "cell_lfp", 100.0, 1.0e8, "P223", "US", "US", 2),
-    ("cn-cells-lfp-new", "New LFP cell plant (China)", "CN", "cell_lfp", 500.0, 1.0e8 / 1.46, "D-capex-cn", "CN", "CN", 1),
+    ("us-cells-nmc-new", "New NMC cell plant (US)", "US", "cell_nmc", 100.0, US_CELL_CAPEX, "D-capex-us", "US", "US", 2),
+    ("us-cells-lfp-new", "New LFP cell plant (US)", "US", "cell_lfp", 100.0, US_CELL_CAPEX, "D-capex-us", "US", "US", 2),
+    ("cn-cells-lfp-new", "New LFP cell plant (China)", "CN", "cell_lfp", 500.0, CN_CELL_CAPEX, "D-capex-cn", "CN", "CN", 1),
     ("ma-cam_lfp-cn", "New LFP cathode plant, Chinese-owned (Morocco)", "MA", "cam_lfp", 100_000.0, 10_000.0,
      "A-capex", "CN", "CN", 2),
     ("ma-pcam-cn", "New precursor plant, Chinese-owned (Morocco)", "MA", "pcam", 60_000.0, 8_000.0, "A-capex", "CN", "CN", 2),
@@ -680,7 +688,7 @@ GROWTH_CAPEX: dict[str, tuple[float, str]] = {
     "cam_nmc": (800e6 * EUR_USD / 60_000 / 2.0, "D-capex-cam-cn"), "cam_lfp": (10_000.0, "A-capex"),
     "anode_natural": (12_000.0, "A-capex"), "anode_synthetic": (12_000.0, "A-capex"),
     "electrolyte": (70e6 / 80_000, "P998"), "separator": (270e6 / 350, "P997"),
-    "cell_nmc": (1.0e8 / 1.46, "D-capex-cn"), "cell_lfp": (1.0e8 / 1.46, "D-capex-cn"),
+    "cell_nmc": (CN_CELL_CAPEX, "D-capex-cn"), "cell_lfp": (CN_CELL_CAPEX, "D-capex-cn"),
     "pretreatment": (500.0, "A-capex"), "hydromet": (3_000.0, "A-capex"),
 }
 PACK_CAPEX = (10e6, "A-capex-growth")  # USD per GWh/yr of pack assembly, Chinese cost level
