@@ -171,3 +171,16 @@ def test_cell_plant_capex_by_hand(global_net, figs, quoted, public_figures):
     cited = {i for inputs in global_net.derivations["inputs"] for i in str(inputs).split(";")}
     assert "P223" not in cited
     assert "P223" not in set(global_net.expansions["source"]) | set(global_net.processes["source"])
+
+
+def test_recycling_capex_check_is_not_an_input(global_net, quoted, public_figures):
+    quoted({"P1120": "the Company expects to invest approximately $485 million (+/-15%) to develop the Rochester Hub"})
+    # Li-Cycle's Rochester hub: USD 485 m for 35,000 t of black mass a year = 13,857 USD per t/yr, against the
+    # assumed 3,000 of the EU's hydrometallurgy options (A-capex). One plant checks the assumption, builds nothing.
+    usd, tonnes = (float(v) for v in public_figures["P1120"]["value"].split(";"))
+    assert usd * 1e6 / tonnes == pytest.approx(13_857, abs=1)
+    hydromet = global_net.expansions.loc["de-hydromet-new"]
+    assert (hydromet["capex"], hydromet["source"]) == (3_000.0, "A-capex")
+    cited = {i for inputs in global_net.derivations["inputs"] for i in str(inputs).split(";")}
+    assert "P1120" not in cited
+    assert not global_net.expansions["source"].str.contains("P1120").any()
