@@ -24,8 +24,8 @@ def cell_recipe(chem: str) -> tuple[dict[str, float], dict[str, float]]:
         f"cam_{chem}": cam,
         "anode_synthetic": graphite * F.ANODE_SYNTHETIC_SHARE,
         "anode_natural": graphite * (1 - F.ANODE_SYNTHETIC_SHARE),
-        "electrolyte": F.ELECTROLYTE[chem],
-        "separator": F.SEPARATOR[chem],
+        "electrolyte": F.ELECTROLYTE,
+        "separator": F.SEPARATOR,
     }
     scrap = (cam + graphite) * F.CELL_SCRAP / (1 + F.CELL_SCRAP)
     return inputs, {f"cell_{chem}": 1.0, "eol_batteries": scrap}

@@ -76,6 +76,12 @@ def test_criticality_lists_the_top_processes(capsys):
             ["simulate", "toy-battery", "--samples", "4", "--workers", "1", "--spare-ramp"],
             "--ramp-depth, --spare-ramp and --rush-from-stock run on this machine only",
         ),
+        (["simulate", "toy-battery", "--rush-from-stock", "1.5"], "--rush-from-stock must be a number from 0 to 1"),
+        (["simulate", "toy-battery", "--rush-from-stock", "-0.1"], "--rush-from-stock must be a number from 0 to 1"),
+        (
+            ["simulate", "toy-battery", "--samples", "4", "--workers", "1", "--rush-from-stock", "0.5"],
+            "--ramp-depth, --spare-ramp and --rush-from-stock run on this machine only",
+        ),
         (["simulate", "toy-battery", "--outages", "3", "--samples", "2"], "not --samples and --outages"),
         (["simulate", "no-such-network"], "no network named 'no-such-network'"),
         (["criticality", "toy-battery", "--top", "0"], "--top must be an integer >= 1"),

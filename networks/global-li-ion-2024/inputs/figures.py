@@ -209,8 +209,8 @@ SODIUM_ION_DERIVED = {"D-sib-cn": ("HiNa's Fuyang line (1 GWh) plus Transimage's
 # 17.3 Mm2 per GWh, one figure for every chemistry (no published split). China's 2024 outputs (P101, P102) stay
 # out-of-sample checks; its first half of 2023 (P1113-P1115: 1,100 t and 17.0 Mm2 per GWh) is another.
 COMPONENTS_PER_GWH = {"electrolyte": ("P1112", "P1110"), "separator": ("P1111", "P1110")}
-ELECTROLYTE = dict.fromkeys(("nmc", "lfp"), 0.85e6 / 750)  # t per GWh
-SEPARATOR = dict.fromkeys(("nmc", "lfp"), 13.0e3 / 750)  # million m2 per GWh
+ELECTROLYTE = 0.85e6 / 750  # t per GWh of cells, any chemistry
+SEPARATOR = 13.0e3 / 750  # million m2 per GWh of cells, any chemistry
 # t of ore (in the commodity's unit) per t of refined output: lithium 1 / the 91 % that China's spodumene converters
 # recover (P1041); nickel, cobalt and manganese A-yields.
 LITHIUM_RECOVERY = (0.91, "P1041")
