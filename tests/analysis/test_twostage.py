@@ -189,3 +189,27 @@ def test_wait_and_see_values_of_the_farmer_are_the_published_ones():
     assert ws.mean() < -108_390.0
     # without the first stage's cost the same LPs only bound each second stage
     assert np.all(sub.lower_bounds() <= ws)
+
+
+def test_a_lagrangian_solve_that_fails_leaves_the_next_call_with_the_right_bounds(monkeypatch):
+    # the kept model records which scenario's bounds it holds before solving it: after a solve
+    # that raises (a scenario unbounded at the multipliers' costs), the next call must reset that
+    # scenario's quota. With average yields and a quota of 6,000 t the farmer plants for a profit
+    # of 118,600 (Birge and Louveaux, section 1.1); with the 2,000 t quota left in, less.
+    import valuechain.analysis._twostage as ts
+
+    sub = Subproblems([quota_stage("6000", 6000.0), quota_stage("2000", 2000.0)], FIRST)
+    costs = np.tile(FIRST.cost, (2, 1))
+    real, solves = ts._resolve, []
+
+    def second_fails(h, what, basis=None):
+        solves.append(what)
+        if len(solves) == 2:
+            raise vc.SolverError("unbounded")
+        return real(h, what, basis)
+
+    monkeypatch.setattr(ts, "_resolve", second_fails)
+    with pytest.raises(vc.SolverError):
+        sub.lagrangian(np.array([0, 1]), costs, keys=[0, 1])
+    assert sub.lagrangian(np.array([0]), costs[:1], keys=[0]) == pytest.approx([-118_600.0], rel=1e-12)
+    assert sub.lagrangian(np.array([1, 0]), costs, keys=[1, 0])[1] == pytest.approx(-118_600.0, rel=1e-12)

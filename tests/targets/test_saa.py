@@ -163,6 +163,68 @@ def test_a_first_bound_refused_falls_back_to_the_plain_step_and_still_reaches_th
     assert res.objective == pytest.approx(FARMER_RP, rel=1e-6)
 
 
+# Birge and Louveaux (1997), section 1.1: the farmer's wait-and-see value (profit 115,406), as a cost
+FARMER_WS = -115_406.0
+
+
+def _farmer_lagrangian(sub: Subproblems, w: np.ndarray) -> float:
+    """The farmer's Lagrangian bound for multipliers ``w`` (scenario by acre column)."""
+    costs = FARMER_FIRST.cost[None, :] + w
+    return float(np.mean(sub.lagrangian(np.arange(3), costs, keys=[0, 1, 2])))
+
+
+def test_lagrangian_bounds_of_the_farmer_run_from_wait_and_see_to_the_optimum(monkeypatch):
+    sub = Subproblems(FARMER, FARMER_FIRST)
+    p = np.full(3, 1 / 3)
+    # zero multipliers: each scenario plants for its own yields, the published wait-and-see value
+    assert _farmer_lagrangian(sub, np.zeros((3, 3))) == pytest.approx(FARMER_WS, abs=0.5)  # published to the unit
+    # multipliers from a master holding the cuts at the mean-yield plan only: the bound is at
+    # least that master's minimum (each scenario's cost is at least its cuts) and at most the optimum
+    m = _Masters(FARMER_FIRST, p, sub.lower_bounds(), scale=100.0, jensen=())
+    x0 = np.array([120.0, 80.0, 300.0])
+    q0, g0 = sub.evaluate(x0)
+    m.add_cuts(x0, q0, g0)
+    low = m.bound(np.inf)
+    w = m.multipliers()
+    assert p @ w == pytest.approx(np.zeros(3), abs=1e-9)
+    first = _farmer_lagrangian(sub, w)
+    assert low - 1e-6 <= first <= FARMER_RP + 1e-6
+    # multipliers from the master the method ends with, whose cuts describe the recourse about the
+    # optimum: the bound is the optimum
+    import valuechain.analysis._lshaped as ls
+
+    masters: list[_Masters] = []
+
+    class Kept(ls._Masters):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            masters.append(self)
+
+    monkeypatch.setattr(ls, "_Masters", Kept)
+    res = lshaped(FARMER_FIRST, p, sub.evaluate, sub.lower_bounds(), gap=1e-9, start=x0)
+    assert res.bound == pytest.approx(FARMER_RP, rel=1e-8)
+    assert _farmer_lagrangian(sub, masters[-1].multipliers()) == pytest.approx(FARMER_RP, rel=1e-8)
+
+
+def test_lshaped_with_lagrangian_bounds_reaches_the_farmer_optimum():
+    sub = Subproblems(FARMER, FARMER_FIRST)
+    seen: list[float] = []
+
+    def bound(w: np.ndarray) -> float:
+        seen.append(_farmer_lagrangian(sub, w))
+        return seen[-1]
+
+    res = lshaped(FARMER_FIRST, np.full(3, 1 / 3), sub.evaluate, sub.lower_bounds(), gap=1e-9,
+                  start=np.array([120.0, 80.0, 300.0]), lagrangian=bound, lagrangian_share=0.5)  # fmt: skip
+    assert res.objective == pytest.approx(FARMER_RP, rel=1e-6)
+    assert res.lagrangian_bounds == len(seen) >= 1
+    assert max(seen) <= FARMER_RP + 1e-6
+    assert res.lagrangian_bound == seen[-1]
+    with pytest.raises(ValueError, match="lagrangian_share must lie in"):
+        lshaped(FARMER_FIRST, np.full(3, 1 / 3), sub.evaluate, sub.lower_bounds(), lagrangian=bound,
+                lagrangian_share=1.0)  # fmt: skip
+
+
 @pytest.mark.parametrize("level", [0.0, 1.0, -0.5])
 def test_a_level_outside_zero_to_one_is_refused(level):
     sub = Subproblems(FARMER, FARMER_FIRST)

@@ -5,7 +5,10 @@ proposal :math:`\hat x`; its optimum over the whole first stage is a lower bound
 evaluated proposal an upper bound. Proposals come from a level-bundle step (the plan nearest
 the best one whose model cost reaches a level between the bounds), not from the plain master's
 optimum, which jumps between extreme plans on a network's thousands of first-stage columns.
-Second stages are evaluated by a callback, here
+The master's cut duals give each scenario a multiplier on its copy of the first stage; with them,
+each scenario's LP over the whole first stage gives a Lagrangian bound, which may lift the lower
+bound where the cuts are still loose (:meth:`_Masters.multipliers`). Second stages are evaluated
+by a callback, here
 (:class:`~valuechain.analysis._twostage.Subproblems`) or on Dask workers
 (:mod:`valuechain.study.decompose`).
 """
@@ -28,6 +31,9 @@ __all__ = ["Evaluator", "LShapedResult", "lshaped"]
 
 
 Evaluator = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+#: The share of the method's time that Lagrangian bounds may take (see :func:`lshaped`).
+LAGRANGIAN_SHARE = 0.25
 
 #: The level's place between the lower and the upper bound (the share of the gap kept above the
 #: lower bound). On the global network at N = 10 from the mean scenario's plan, 0.5 and 0.3 were
@@ -67,6 +73,8 @@ class LShapedResult:
         the model's cost at the best plan.
     history
         (iteration, bound, objective) per iteration.
+    lagrangian_bounds, lagrangian_seconds, lagrangian_bound
+        Lagrangian bounds computed, their time, and the last one (``-inf`` if none).
     """
 
     x: np.ndarray
@@ -82,6 +90,9 @@ class LShapedResult:
     invalid_cuts: int
     rescues: int
     history: tuple[tuple[int, float, float], ...]
+    lagrangian_bounds: int = 0
+    lagrangian_seconds: float = 0.0
+    lagrangian_bound: float = -math.inf
 
 
 def lshaped(
@@ -98,6 +109,9 @@ def lshaped(
     jensen: Sequence[tuple[np.ndarray, np.ndarray, SecondStage]] = (),
     floor: float = -math.inf,
     level: float = LEVEL,
+    lagrangian: Callable[[np.ndarray], float] | None = None,
+    lagrangian_seconds: float = 0.0,
+    lagrangian_share: float = LAGRANGIAN_SHARE,
 ) -> LShapedResult:
     r"""Minimise ``c x + sum_s p_s Q_s(x)`` by the multi-cut L-shaped method with a level-bundle master.
 
@@ -149,6 +163,21 @@ def lshaped(
         bound is never below it.
     level
         :math:`\lambda` in (0, 1): the share of the gap the level keeps above the lower bound.
+    lagrangian
+        ``w -> bound``: the Lagrangian bound :math:`\sum_s p_s \min_x (c + w_s)^\top x + Q_s(x)`
+        (with the first stage's offset) for multipliers ``w`` (scenario by column, averaging to
+        zero), one LP per scenario with the whole first stage. When given, it is called with the
+        bound master's multipliers (:meth:`_Masters.multipliers`) whenever the time since the last
+        call is long enough that these bounds take at most ``lagrangian_share`` of the method's
+        time; its answer lifts the lower bound when higher. A ``SolverError`` from it (a scenario
+        unbounded where the multipliers make an unbounded column pay) counts as no bound. The cut
+        model's minimum stays on the wait-and-see floor for long on the global network, while
+        these bounds use each scenario's true cost.
+    lagrangian_seconds
+        What one such bound is expected to take (e.g. the wait-and-see bound's time), for its
+        first call; later calls go by the last one's time.
+    lagrangian_share
+        In (0, 1).
 
     Returns
     -------
@@ -156,11 +185,15 @@ def lshaped(
     """
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must lie in (0, 1); got {level!r}")
+    if not 0.0 < lagrangian_share < 1.0:
+        raise ValueError(f"lagrangian_share must lie in (0, 1); got {lagrangian_share!r}")
     t0 = time.perf_counter()
     p = np.asarray(probability, dtype=float)
     ns = p.size
     base = np.asarray(lower, dtype=float)
     master_s, it, evals, cuts = 0.0, 0, 0, 0
+    lag_calls, lag_s, lag_last = 0, 0.0, -math.inf
+    lag_due = t0 + lagrangian_seconds * (1.0 - lagrangian_share) / lagrangian_share
     history: list[tuple[int, float, float]] = []
 
     def value(x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
@@ -182,6 +215,18 @@ def lshaped(
         ceiling = f_c if m.jensen else min(f_c, m.model_cost(x_c))
         got = m.bound(ceiling)
         low = low if got is None else max(low, got)
+        if lagrangian is not None and got is not None and time.perf_counter() >= lag_due:
+            tl = time.perf_counter()
+            try:
+                lag_last = lagrangian(m.multipliers())
+            except SolverError:  # a scenario unbounded at these costs (a column the cuts price below zero): no bound
+                lag_last = -math.inf
+            lag_calls += 1
+            if lag_last <= f_c + 1e-7 * max(1.0, abs(f_c)):  # above the best plan's cost: inexact, not used
+                low = max(low, lag_last)
+            took = time.perf_counter() - tl
+            lag_s += took
+            lag_due = time.perf_counter() + took * (1.0 - lagrangian_share) / lagrangian_share
         if f_c - low <= gap * max(1.0, abs(f_c)):
             master_s += time.perf_counter() - tm
             history.append((it, low, f_c))
@@ -219,6 +264,9 @@ def lshaped(
         invalid_cuts=m.invalid,
         rescues=m.rescues,
         history=tuple(history),
+        lagrangian_bounds=lag_calls,
+        lagrangian_seconds=lag_s,
+        lagrangian_bound=lag_last,
     )
 
 
@@ -303,6 +351,7 @@ class _Masters:
         self.invalid = 0  # cuts found above an evaluated second-stage cost, and dropped
         self.rescues = 0  # bound masters solved again from scratch after a warm answer too high
         self.cost = cost
+        self.p = p
         self.jensen = bool(jensen)
 
     def add_cuts(self, x: np.ndarray, q: np.ndarray, g: np.ndarray) -> None:
@@ -381,6 +430,29 @@ class _Masters:
             self.bound_lp = fresh
             return low
         return None
+
+    def multipliers(self) -> np.ndarray:
+        r"""Lagrange multipliers of the copies of the first stage, one row per scenario, from the last bound master.
+
+        The bound master's cut duals :math:`\mu_k` weigh scenario ``s``'s cuts into a slope
+        :math:`g_s = \sum_k \mu_k \beta_k / p_s` (the weight left to :math:`p_s`, if any, is on
+        the constant cut :math:`\theta_s \ge \text{lower}_s`); the multipliers are
+        :math:`w_s = \bar g - g_s` with :math:`\bar g = \sum_s p_s g_s`, so
+        :math:`\sum_s p_s w_s = 0`. With them each scenario's optimum over its own first stage,
+        :math:`\min_x (c + w_s)^\top x + Q_s(x)`, is at least its share of the cut model's
+        minimum (:math:`Q_s \ge` its cuts), so their weighted sum is a lower bound on the
+        optimum at least the master's, tighter where the cuts are loose. Call right after
+        :meth:`bound`, before cuts are added or dropped.
+        """
+        r_b, _ = self.rows0
+        mu = np.abs(np.asarray(self.bound_lp.getSolution().row_dual, dtype=float)[r_b:])
+        if mu.size != self.rhs.size:
+            raise AssertionError("the bound master's rows changed since its solve")
+        weighted = np.zeros((self.ns, self.n))
+        np.add.at(weighted, self.owner, mu[:, None] * self.slope)  # sum_k mu_k beta_k per scenario, scaled
+        g = weighted / np.maximum(self.p, 1e-300)[:, None]
+        w = (weighted.sum(axis=0)[None, :] - g) * (self.s / self.unit)[None, :]  # in money per unit of x
+        return w - (self.p @ w)[None, :]  # the rounding of the sum, taken out: sum_s p_s w_s = 0
 
     def minimiser(self) -> np.ndarray:
         """The first stage at the bound master's last optimum."""

@@ -369,10 +369,13 @@ class Subproblems:
         self._models: dict[int, Any] = {}
         self._loaded: dict[int, int] = {}  # shape -> scenario whose bounds its model holds
         self._bases: list[tuple[np.ndarray, np.ndarray] | None] = []  # each scenario's last optimal basis
+        self._relaxed_models: dict[int, Any] = {}  # shape -> its LP with the first stage free (Lagrangian bounds)
+        self._relaxed_loaded: dict[int, int] = {}
+        self._relaxed_bases: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
         self.add(stages)
 
     def __getstate__(self) -> dict[str, Any]:  # HiGHS models do not travel: rebuilt where they land
-        return {**self.__dict__, "_models": {}, "_loaded": {}}
+        return {**self.__dict__, "_models": {}, "_loaded": {}, "_relaxed_models": {}, "_relaxed_loaded": {}}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -487,7 +490,8 @@ class Subproblems:
 
         Each is the scenario's LP with the whole first stage free (at no cost) under its own rows;
         it bounds :math:`Q_s(x)` from below for every feasible ``x``. One LP per shape is built and
-        re-solved per scenario with its bounds, then dropped.
+        re-solved per scenario with its bounds, then dropped (kept with ``first_cost``, with each
+        scenario's basis, for the Lagrangian bounds that follow, :meth:`lagrangian`).
 
         With ``first_cost`` the first stage carries its cost: each value is then the scenario's
         optimum with perfect foresight, :math:`\min_x c^\top x + Q_s(x)`, and their mean (with the
@@ -499,43 +503,90 @@ class Subproblems:
             If that LP is unbounded (a second stage that can earn without limit).
         """
         cost = self.first.cost if first_cost else np.zeros(self.first.n)
+        if first_cost:  # models and bases kept: the Lagrangian bounds start from them
+            return self.lagrangian(np.arange(len(self)), np.broadcast_to(cost, (len(self), cost.size)),
+                                   keys=list(range(len(self))), what="the wait-and-see bound")  # fmt: skip
         return self._relaxed(lambda _k: cost, "the lower bound")
 
-    def _relaxed(self, first_cost: Any, what: str) -> np.ndarray:
-        """Every scenario's LP with the first stage free at ``first_cost(k)`` under the first-stage rows."""
+    def _relaxed_lp(self, shape: int) -> Any:
+        """A HiGHS model of a shape's LP with the whole first stage free under the first-stage rows (at no cost)."""
+        f = self.first
+        st = self._shapes[shape]
+        own = st.cost.size
+        gi = np.asarray(st.a_index, dtype=np.int64)
+        cols = np.where(gi < own, gi, 0)
+        linked = gi >= own
+        cols[linked] = own + st.link[gi[linked] - own]
+        return _highs_lp(
+            np.concatenate([st.cost, np.zeros(f.n)]),
+            np.concatenate([st.lb, f.lb]),
+            np.concatenate([st.ub, f.ub]),
+            np.concatenate([st.a_start[:-1], st.a_start[-1] + f.a_start]),
+            np.concatenate([cols, own + f.a_index.astype(np.int64)]),
+            np.concatenate([st.a_value, f.a_value]),
+            np.concatenate([st.row_lo, f.row_lo]),
+            np.concatenate([st.row_hi, f.row_hi]),
+        )
+
+    def _relaxed(
+        self,
+        first_cost: Any,
+        what: str,
+        scenarios: Sequence[int] | np.ndarray | None = None,
+        keys: Sequence[Any] | None = None,
+    ) -> np.ndarray:
+        """Scenarios' LPs with the first stage free at ``first_cost(i)`` under the first-stage rows.
+
+        ``scenarios`` are the scenarios to solve, in order (default: each once); the ``i``-th solve
+        has first-stage costs ``first_cost(i)``. With ``keys`` (one per solve) the models stay and
+        each solve starts from the basis its key left last time (the Lagrangian bounds of the
+        L-shaped method solve the same scenarios again with other costs); without, the models
+        are dropped after the call.
+        """
         from valuechain.opt import _highs
 
         f = self.first
-        out = np.empty(len(self._variants))
-        models: dict[int, Any] = {}
+        order = np.arange(len(self._variants)) if scenarios is None else np.asarray(scenarios, dtype=np.int64)
+        out = np.empty(order.size)
+        models: dict[int, Any] = self._relaxed_models if keys is not None else {}
         loaded: dict[int, int] = {}
-        for k, v in enumerate(self._variants):
-            st = self._shapes[v.shape]
-            own = st.cost.size
+        for i, k in enumerate(order):
+            v = self._variants[int(k)]
+            own = self._shapes[v.shape].cost.size
             if v.shape not in models:
-                gi = np.asarray(st.a_index, dtype=np.int64)
-                cols = np.where(gi < own, gi, 0)
-                linked = gi >= own
-                cols[linked] = own + st.link[gi[linked] - own]
-                models[v.shape] = _highs_lp(
-                    np.concatenate([st.cost, np.zeros(f.n)]),
-                    np.concatenate([st.lb, f.lb]),
-                    np.concatenate([st.ub, f.ub]),
-                    np.concatenate([st.a_start[:-1], st.a_start[-1] + f.a_start]),
-                    np.concatenate([cols, own + f.a_index.astype(np.int64)]),
-                    np.concatenate([st.a_value, f.a_value]),
-                    np.concatenate([st.row_lo, f.row_lo]),
-                    np.concatenate([st.row_hi, f.row_hi]),
-                )
+                models[v.shape] = self._relaxed_lp(v.shape)
             h = models[v.shape]
             fcols = (own + np.arange(f.n)).astype(np.int32)
             if f.n:
-                _highs.check(h.changeColsCost(f.n, fcols, np.asarray(first_cost(k), dtype=float)), "first-stage costs")
-            self._load(h, k, loaded=loaded.get(v.shape))
-            loaded[v.shape] = k
-            _resolve(h, f"{what} of scenario '{v.name}' (its second stage over every first stage)")
-            out[k] = float(h.getInfo().objective_function_value)
+                _highs.check(h.changeColsCost(f.n, fcols, np.asarray(first_cost(i), dtype=float)), "first-stage costs")
+            held = self._relaxed_loaded.get(v.shape) if keys is not None else None  # a kept model's last scenario
+            self._load(h, int(k), loaded=loaded.get(v.shape, held))
+            loaded[v.shape] = int(k)
+            if keys is not None:  # before the solve: a solve that raises leaves the model holding these bounds
+                self._relaxed_loaded[v.shape] = int(k)
+            name = f"{what} of scenario '{v.name}' (its second stage over every first stage)"
+            if keys is None:
+                _resolve(h, name)
+            else:
+                _resolve(h, name, self._relaxed_bases.get(keys[i]))
+                self._relaxed_bases[keys[i]] = _get_basis(h)
+            out[i] = float(h.getInfo().objective_function_value)
         return out
+
+    def lagrangian(
+        self, scenarios: np.ndarray, costs: np.ndarray, keys: Sequence[Any], what: str = "the Lagrangian bound"
+    ) -> np.ndarray:
+        r"""Each scenario's optimum with the first stage free at its own costs: :math:`\min_x c_i^\top x + Q_{s_i}(x)`.
+
+        The terms of a Lagrangian bound on the two-stage optimum: with first-stage costs
+        :math:`c + w_s` whose multipliers average to zero (:math:`\sum_s p_s w_s = 0`), the
+        probability-weighted sum of these optima is at most the optimum (the wait-and-see bound
+        is the case :math:`w = 0`). ``costs[i]`` are the first-stage costs of solve ``i`` on
+        scenario ``scenarios[i]``; ``keys[i]`` names it across calls, so that the next call with
+        other costs starts from its basis (the models stay in this object).
+        """
+        c = np.asarray(costs, dtype=float)
+        return self._relaxed(lambda i: c[i], what, scenarios=scenarios, keys=keys)
 
     def evaluate(self, x: np.ndarray, *, gradients: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
         """Second-stage costs (unweighted) at ``x`` and their subgradients (scenario x first-stage column).

@@ -9,9 +9,10 @@ in which they differ and one HiGHS model for the whole chunk, and at every first
 re-solves each scenario in it from that scenario's last basis (the chunk's tasks are pinned to the
 worker), so memory grows with the workers, not with the samples. Cuts are made per scenario up to
 :data:`CUT_GROUPS` scenarios and per group of scenarios above; the wait-and-see bound floors the
-method's lower bound. With ``client=None`` the chunk lives in this process. The plan is then
-evaluated on fresh scenarios and its optimality gap estimated by the multiple-replication
-procedure.
+method's lower bound, and Lagrangian bounds (each scenario's LP with the whole first stage, its
+first-stage costs moved by the master's multipliers) lift it now and then. With ``client=None``
+the chunk lives in this process. The plan is then evaluated on fresh scenarios and its optimality
+gap estimated by the multiple-replication procedure.
 """
 
 from __future__ import annotations
@@ -129,6 +130,24 @@ class _Distinct:
     def mean_stage(self, positions: np.ndarray) -> SecondStage:
         return self.sub.mean_stage(self.inverse[np.asarray(positions, dtype=np.int64)])
 
+    def lagrangian(self, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
+        """Per sample, its scenario's optimum with the first stage at costs ``c`` plus its multipliers.
+
+        Sample ``j``'s multipliers are ``weights[group[j]]``. A scenario drawn several times is
+        solved once, at the mean of its samples' multipliers: that keeps their sum, and the bound
+        can only rise (a scenario's optimum is concave in its first-stage costs). Each scenario
+        starts from the basis its last solve with the first stage free left (the wait-and-see
+        bound's, at first).
+        """
+        w = np.asarray(weights, dtype=float)[np.asarray(group, dtype=np.int64)]
+        count = np.bincount(self.inverse, minlength=self.distinct).astype(float)
+        mean = np.zeros((self.distinct, w.shape[1]))
+        np.add.at(mean, self.inverse, w)
+        mean /= np.maximum(count, 1.0)[:, None]
+        values = self.sub.lagrangian(np.arange(self.distinct), self.first.cost[None, :] + mean,
+                                     keys=list(range(self.distinct)))  # fmt: skip
+        return values[self.inverse]
+
 
 def _chunk(
     network: Network, study: Study, register: RiskRegister | None, seed: int, first: int, count: int
@@ -181,6 +200,10 @@ def _mean_scenario(parts: list[tuple[SecondStage, float] | None]) -> SecondStage
     lb, ub, rlo, rhi = (sum(w / total * getattr(st, k) for st, w in got) for k in ("lb", "ub", "row_lo", "row_hi"))
     st = got[0][0]
     return SecondStage(st.name, 1.0, st.cost, lb, ub, st.link, st.a_start, st.a_index, st.a_value, rlo, rhi)
+
+
+def _lagrangian(sub: _Distinct, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
+    return sub.lagrangian(weights, group)
 
 
 def _count(sub: _Distinct) -> int:
@@ -325,6 +348,7 @@ def solve_saa(
     groups: int | None = None,
     means: int = 0,
     wait_and_see: bool = True,
+    lagrangian: bool = True,
 ) -> SAAResult:
     """Plan over ``samples`` register scenarios (SAA) with one first stage, and state its quality.
 
@@ -376,6 +400,12 @@ def solve_saa(
         of their optima with the first stage chosen for each alone; one LP per scenario, solved
         once). On the global network it is 3x closer to the plan's cost than the L-shaped
         master's bound after two minutes.
+    lagrangian
+        Also bound it from below, now and then during the L-shaped method, by Lagrangian bounds
+        (each scenario's LP with the whole first stage, its first-stage costs moved by multipliers
+        from the master's cut duals; one LP per distinct scenario and cut group, re-solved warm):
+        the wait-and-see bound is the case of zero multipliers. They take at most
+        :data:`~valuechain.analysis._lshaped.LAGRANGIAN_SHARE` of the method's time.
 
     Returns
     -------
@@ -456,13 +486,22 @@ def solve_saa(
             local = [members[(members >= a) & (members < a + c)] - a for a, c in ranges]
             parts = run.map(_mean, [(h, m) for h, m in zip(held, local, strict=True)], pinned=where if client else None)
             blocks.append((gs, size[gs] / size[gs].sum(), _mean_scenario(parts)))
-        floor = -np.inf
+        floor, ws_seconds = -np.inf, 0.0
         if wait_and_see:  # the mean of the scenarios' optima with perfect foresight
             tw = time.perf_counter()
             ws = run.map(_wait_and_see, [(h,) for h in held], pinned=where if client else None)
             floor = float(np.concatenate(ws).mean()) + first.offset
-            seconds["wait-and-see"] = time.perf_counter() - tw
+            seconds["wait-and-see"] = ws_seconds = time.perf_counter() - tw
             say(f"wait-and-see bound {floor:,.10g}")
+
+        def lagrangian_at(w: np.ndarray) -> float:
+            tl = time.perf_counter()
+            out = run.map(_lagrangian, [(h, w, group[a : a + c]) for h, (a, c) in zip(held, ranges, strict=True)],
+                          pinned=where if client else None)  # fmt: skip
+            value = float(np.concatenate(out).mean()) + first.offset  # the samples are equally likely
+            say(f"Lagrangian bound {value:,.10g} ({time.perf_counter() - tl:.1f} s)")
+            return value
+
         t1 = time.perf_counter()
         res = lshaped(
             first,
@@ -475,9 +514,13 @@ def solve_saa(
             time_limit=time_limit,
             start=start,
             progress=lambda i, lo, up: say(f"L-shaped iteration {i}: bound {lo:,.10g}, plan {up:,.10g}"),
+            lagrangian=lagrangian_at if lagrangian else None,
+            lagrangian_seconds=ws_seconds,
         )
         seconds["solve"] = time.perf_counter() - t1
         seconds["master"] = res.master_seconds  # of the solve
+        if res.lagrangian_bounds:
+            seconds["lagrangian"] = res.lagrangian_seconds  # of the solve
         objective, bound, rel_gap, x, iterations = res.objective, res.bound, res.gap, res.x, res.iterations
         dropped = f"; {res.invalid_cuts} invalid cuts dropped" if res.invalid_cuts else ""
         dropped += f"; bound master solved again from scratch {res.rescues} times" if res.rescues else ""
