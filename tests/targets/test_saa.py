@@ -215,11 +215,17 @@ def test_lshaped_with_lagrangian_bounds_reaches_the_farmer_optimum():
         return seen[-1]
 
     res = lshaped(FARMER_FIRST, np.full(3, 1 / 3), sub.evaluate, sub.lower_bounds(), gap=1e-9,
-                  start=np.array([120.0, 80.0, 300.0]), lagrangian=bound, lagrangian_share=0.5)  # fmt: skip
+                  start=np.array([120.0, 80.0, 300.0]), lagrangian=bound, lagrangian_share=0.5,
+                  lagrangian_after=0)  # fmt: skip
     assert res.objective == pytest.approx(FARMER_RP, rel=1e-6)
     assert res.lagrangian_bounds == len(seen) >= 1
     assert max(seen) <= FARMER_RP + 1e-6
     assert res.lagrangian_bound == seen[-1]
+    # none before the iterations asked for
+    late = lshaped(FARMER_FIRST, np.full(3, 1 / 3), sub.evaluate, sub.lower_bounds(), gap=1e-9, lagrangian=bound,
+                   lagrangian_after=10_000)  # fmt: skip
+    assert late.lagrangian_bounds == 0
+    assert late.lagrangian_bound == -np.inf
     with pytest.raises(ValueError, match="lagrangian_share must lie in"):
         lshaped(FARMER_FIRST, np.full(3, 1 / 3), sub.evaluate, sub.lower_bounds(), lagrangian=bound,
                 lagrangian_share=1.0)  # fmt: skip
@@ -345,3 +351,21 @@ def test_the_extensive_form_takes_the_saa_time_limit_not_the_studys(toy):
     assert res.objective == pytest.approx(reference, rel=1e-9)
     with pytest.raises(SolverError, match="time limit"):
         solve_saa(net, study, 4, 3, form="extensive", evaluate=0, replications=0, time_limit=1e-9)
+
+
+@pytest.mark.parametrize("rho", [0.1, 1.0])
+def test_progressive_hedging_reaches_the_farmer_recourse_optimum(rho):
+    # Rockafellar and Wets' method on Birge and Louveaux's farmer: the consensus plan converges to
+    # the published 170 / 80 / 250 acres and -108,390; its Lagrangian bounds stay below that
+    from valuechain.analysis._ph import progressive_hedging
+
+    sub = Subproblems(FARMER, FARMER_FIRST)
+    seen: list[tuple[int, float, float, float]] = []
+    res = progressive_hedging(sub, np.full(3, 1 / 3), rho=rho, gap=1e-5, max_iterations=400, check_every=10,
+                              progress=lambda *a: seen.append(a))  # fmt: skip
+    assert res.gap <= 1e-5
+    assert res.objective == pytest.approx(FARMER_RP, rel=1e-5)
+    assert res.x == pytest.approx([170.0, 80.0, 250.0], abs=0.1)
+    assert seen[0][1] == pytest.approx(FARMER_WS, abs=0.5)  # the first bound: wait-and-see
+    assert all(lo <= FARMER_RP + 1e-6 for _, lo, _, _ in seen)
+    assert res.bound > FARMER_WS + 1_000  # the multipliers lift it well above

@@ -285,6 +285,18 @@ def _resolve(h: Any, what: str, basis: tuple[np.ndarray, np.ndarray] | None = No
         h.setOptionValue("solver", "choose")
 
 
+def _add_proximal(h: Any, own: int, rho: np.ndarray) -> None:
+    """Give a relaxed model (own columns, then the first stage) the Hessian ``diag(rho)`` on its first stage."""
+    import highspy
+
+    from valuechain.opt import _highs
+
+    n = own + rho.size
+    start = np.concatenate([np.zeros(own, dtype=np.int32), np.arange(rho.size + 1, dtype=np.int32)])
+    _highs.check(h.passHessian(n, rho.size, int(highspy.HessianFormat.kTriangular), start,
+                               (own + np.arange(rho.size)).astype(np.int32), rho), "the proximal term")  # fmt: skip
+
+
 @dataclass(frozen=True, eq=False)
 class _Variant:
     """One scenario of a :class:`Subproblems`: its shape and where its bounds differ from the shape's."""
@@ -369,13 +381,17 @@ class Subproblems:
         self._models: dict[int, Any] = {}
         self._loaded: dict[int, int] = {}  # shape -> scenario whose bounds its model holds
         self._bases: list[tuple[np.ndarray, np.ndarray] | None] = []  # each scenario's last optimal basis
-        self._relaxed_models: dict[int, Any] = {}  # shape -> its LP with the first stage free (Lagrangian bounds)
-        self._relaxed_loaded: dict[int, int] = {}
+        # shape -> its LP with the first stage free, kept for Lagrangian bounds and for progressive hedging
+        # (with a proximal term), and the scenario whose bounds each holds
+        self._kept: dict[str, dict[int, Any]] = {"lagrangian": {}, "proximal": {}}
+        self._kept_loaded: dict[str, dict[int, int]] = {"lagrangian": {}, "proximal": {}}
         self._relaxed_bases: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
+        self._rho: np.ndarray | None = None  # the penalty of the kept proximal models
         self.add(stages)
 
     def __getstate__(self) -> dict[str, Any]:  # HiGHS models do not travel: rebuilt where they land
-        return {**self.__dict__, "_models": {}, "_loaded": {}, "_relaxed_models": {}, "_relaxed_loaded": {}}
+        return {**self.__dict__, "_models": {}, "_loaded": {}, "_kept": {"lagrangian": {}, "proximal": {}},
+                "_kept_loaded": {"lagrangian": {}, "proximal": {}}}  # fmt: skip
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -534,47 +550,64 @@ class Subproblems:
         what: str,
         scenarios: Sequence[int] | np.ndarray | None = None,
         keys: Sequence[Any] | None = None,
+        *,
+        rho: np.ndarray | None = None,
+        first_values: list[np.ndarray] | None = None,
     ) -> np.ndarray:
-        """Scenarios' LPs with the first stage free at ``first_cost(i)`` under the first-stage rows.
+        r"""Scenarios' LPs with the first stage free at ``first_cost(i)`` under the first-stage rows.
 
         ``scenarios`` are the scenarios to solve, in order (default: each once); the ``i``-th solve
         has first-stage costs ``first_cost(i)``. With ``keys`` (one per solve) the models stay and
         each solve starts from the basis its key left last time (the Lagrangian bounds of the
         L-shaped method solve the same scenarios again with other costs); without, the models
-        are dropped after the call.
+        are dropped after the call. With ``rho`` the objective also holds
+        :math:`\tfrac12 \sum_j \rho_j x_j^2` over the first stage (a QP, for progressive hedging; its
+        models stay too). ``first_values`` receives each solve's first stage.
         """
         from valuechain.opt import _highs
 
         f = self.first
         order = np.arange(len(self._variants)) if scenarios is None else np.asarray(scenarios, dtype=np.int64)
         out = np.empty(order.size)
-        models: dict[int, Any] = self._relaxed_models if keys is not None else {}
+        store = "proximal" if rho is not None else "lagrangian" if keys is not None else None
+        models: dict[int, Any] = self._kept[store] if store else {}
         loaded: dict[int, int] = {}
         for i, k in enumerate(order):
             v = self._variants[int(k)]
             own = self._shapes[v.shape].cost.size
             if v.shape not in models:
                 models[v.shape] = self._relaxed_lp(v.shape)
+                if rho is not None:
+                    _add_proximal(models[v.shape], own, np.asarray(rho, dtype=float))
             h = models[v.shape]
             fcols = (own + np.arange(f.n)).astype(np.int32)
             if f.n:
                 _highs.check(h.changeColsCost(f.n, fcols, np.asarray(first_cost(i), dtype=float)), "first-stage costs")
-            held = self._relaxed_loaded.get(v.shape) if keys is not None else None  # a kept model's last scenario
+            held = self._kept_loaded[store].get(v.shape) if store else None  # a kept model's last scenario
             self._load(h, int(k), loaded=loaded.get(v.shape, held))
             loaded[v.shape] = int(k)
-            if keys is not None:  # before the solve: a solve that raises leaves the model holding these bounds
-                self._relaxed_loaded[v.shape] = int(k)
+            if store:  # before the solve: a solve that raises leaves the model holding these bounds
+                self._kept_loaded[store][v.shape] = int(k)
             name = f"{what} of scenario '{v.name}' (its second stage over every first stage)"
-            if keys is None:
+            if rho is not None:
+                _optimal(h, name)
+            elif keys is None:
                 _resolve(h, name)
             else:
                 _resolve(h, name, self._relaxed_bases.get(keys[i]))
                 self._relaxed_bases[keys[i]] = _get_basis(h)
             out[i] = float(h.getInfo().objective_function_value)
+            if first_values is not None:
+                first_values.append(np.asarray(h.getSolution().col_value, dtype=float)[own:])
         return out
 
     def lagrangian(
-        self, scenarios: np.ndarray, costs: np.ndarray, keys: Sequence[Any], what: str = "the Lagrangian bound"
+        self,
+        scenarios: np.ndarray,
+        costs: np.ndarray,
+        keys: Sequence[Any],
+        what: str = "the Lagrangian bound",
+        first_values: list[np.ndarray] | None = None,
     ) -> np.ndarray:
         r"""Each scenario's optimum with the first stage free at its own costs: :math:`\min_x c_i^\top x + Q_{s_i}(x)`.
 
@@ -583,10 +616,26 @@ class Subproblems:
         probability-weighted sum of these optima is at most the optimum (the wait-and-see bound
         is the case :math:`w = 0`). ``costs[i]`` are the first-stage costs of solve ``i`` on
         scenario ``scenarios[i]``; ``keys[i]`` names it across calls, so that the next call with
-        other costs starts from its basis (the models stay in this object).
+        other costs starts from its basis (the models stay in this object). ``first_values``
+        receives each solve's first stage.
         """
         c = np.asarray(costs, dtype=float)
-        return self._relaxed(lambda i: c[i], what, scenarios=scenarios, keys=keys)
+        return self._relaxed(lambda i: c[i], what, scenarios=scenarios, keys=keys, first_values=first_values)
+
+    def proximal(self, scenarios: np.ndarray, costs: np.ndarray, rho: np.ndarray) -> np.ndarray:
+        r"""Each scenario's first stage minimising :math:`c_i^\top x + \tfrac12 \sum_j \rho_j x_j^2 + Q_{s_i}(x)`.
+
+        The subproblem of progressive hedging (with :math:`c_i` holding :math:`-\rho \bar x`);
+        one QP model per shape is kept while ``rho`` stays the same. Returns the first stages,
+        one row per solve.
+        """
+        c = np.asarray(costs, dtype=float)
+        rho = np.asarray(rho, dtype=float)
+        if self._rho is None or not np.array_equal(self._rho, rho):  # another penalty: new models
+            self._kept["proximal"], self._kept_loaded["proximal"], self._rho = {}, {}, rho.copy()
+        got: list[np.ndarray] = []
+        self._relaxed(lambda i: c[i], "the progressive-hedging step", scenarios=scenarios, rho=rho, first_values=got)
+        return np.array(got).reshape(len(got), self.first.n)
 
     def evaluate(self, x: np.ndarray, *, gradients: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
         """Second-stage costs (unweighted) at ``x`` and their subgradients (scenario x first-stage column).
