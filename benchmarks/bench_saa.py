@@ -43,7 +43,12 @@ def main() -> None:
     ap.add_argument("--groups", type=int, default=None, help="L-shaped cut groups (default: solve_saa's)")
     ap.add_argument("--means", type=int, default=0, help="mean scenarios in the L-shaped master (0: none)")
     ap.add_argument("--no-wait-and-see", action="store_true", help="only the L-shaped master's lower bound")
-    ap.add_argument("--no-lagrangian", action="store_true", help="no Lagrangian bounds during the L-shaped method")
+    ap.add_argument(
+        "--lagrangian",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="Lagrangian bounds during the L-shaped method (auto: solve_saa's default)",
+    )
     args = ap.parse_args()
 
     from contextlib import nullcontext
@@ -66,7 +71,7 @@ def main() -> None:
             net, study, args.samples, args.seed, form=args.form, method=args.method, client=client, gap=args.gap,
             evaluate=args.evaluate, replications=args.replications, time_limit=args.time_limit,
             groups=args.groups, means=args.means, wait_and_see=not args.no_wait_and_see,
-            lagrangian=not args.no_lagrangian,
+            lagrangian={"auto": None, "on": True, "off": False}[args.lagrangian],
             progress=lambda m: print(f"[{time.perf_counter() - t0:7.1f} s] {m}", flush=True),
         )  # fmt: skip
         workers_mb = (
@@ -78,7 +83,7 @@ def main() -> None:
         "groups": args.groups,
         "means": args.means,
         "wait_and_see": not args.no_wait_and_see,
-        "lagrangian": not args.no_lagrangian,
+        "lagrangian": args.lagrangian,
         "workers": args.workers,
         "seconds": round(time.perf_counter() - t0, 1),
         "steps": {k: round(v, 1) for k, v in res.seconds.items()},

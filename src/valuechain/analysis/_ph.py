@@ -7,7 +7,8 @@ stage and drives the copies together: at each iteration every scenario solves
 
     x_s = \arg\min_x\; (c + w_s)^\top x + \tfrac12 \sum_j \rho_j (x_j - \bar x_j)^2 + Q_s(x)
 
-over the first-stage rows, then :math:`\bar x = \sum_s p_s x_s` and
+over the first-stage rows (the quadratic linearised by tangents, an LP re-solved warm:
+:meth:`~valuechain.analysis._twostage.Subproblems.proximal`), then :math:`\bar x = \sum_s p_s x_s` and
 :math:`w_s \leftarrow w_s + \rho (x_s - \bar x)`. The multipliers keep
 :math:`\sum_s p_s w_s = 0`, so each set of them gives a Lagrangian lower bound (the same LPs as
 the L-shaped method's, :meth:`~valuechain.analysis._twostage.Subproblems.lagrangian`), and every
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from valuechain.analysis._twostage import Subproblems
+from valuechain.errors import SolverError
 
 __all__ = ["PHResult", "progressive_hedging"]
 
@@ -46,7 +48,7 @@ class PHResult:
     gap
         ``(objective - bound) / max(1, |objective|)``.
     iterations
-        Progressive-hedging steps (one QP per scenario each), after the first (one LP each).
+        Progressive-hedging steps (one LP per scenario each), after the first (the wait-and-see LPs).
     seconds
         Wall time.
     history
@@ -85,8 +87,8 @@ def progressive_hedging(
         :math:`p_s`, one per scenario of ``sub``, summing to 1.
     rho
         Scale of the cost-proportional penalty: :math:`\rho_j` = ``rho`` times column ``j``'s cost
-        over the spread of the scenarios' first plans in that column (at least 1e-3 of the
-        column's mean value, or 1).
+        over its width: the spread of the scenarios' first plans in that column (at least 1e-3
+        of the column's mean value, or 1), which also places the tangents.
     gap
         Stop when ``(upper - lower) / max(1, |upper|)`` is at most this.
     max_iterations, time_limit
@@ -113,8 +115,8 @@ def progressive_hedging(
     xs = np.array(got).reshape(ns, f.n)
     low = float(p @ values + f.offset)  # the wait-and-see bound
     xbar = p @ xs
-    spread0 = p @ np.abs(xs - xbar)
-    r = rho * money / np.maximum(spread0, np.maximum(1e-3 * np.abs(xbar), 1.0))
+    width = np.maximum(p @ np.abs(xs - xbar), np.maximum(1e-3 * np.abs(xbar), 1.0))
+    r = rho * money / width
     w = r * (xs - xbar)
     best_x, best = xbar, upper(xbar)
     history = [(0, low, best, float(p @ (np.abs(xs - xbar) @ money)))]
@@ -122,14 +124,17 @@ def progressive_hedging(
         progress(*history[-1])
     it = 0
     for it in range(1, max_iterations + 1):
-        xs = sub.proximal(every, c + w - r * xbar, r)
+        xs = sub.proximal(every, c + w, xbar, r, width)
         xbar = p @ xs
         w += r * (xs - xbar)
         w -= p @ w  # the rounding of the sum, taken out
         last = time.perf_counter() - t0 > time_limit or it == max_iterations
         if it % check_every == 0 or last:
-            values = sub.lagrangian(every, c + w, keys=list(range(ns)))
-            low = max(low, float(p @ values + f.offset))
+            try:
+                values = sub.lagrangian(every, c + w, keys=list(range(ns)))
+                low = max(low, float(p @ values + f.offset))
+            except SolverError:  # a scenario unbounded at these multipliers: no bound this time
+                pass
             cost = upper(xbar)
             if cost < best:
                 best_x, best = xbar, cost

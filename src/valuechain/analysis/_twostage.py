@@ -285,16 +285,47 @@ def _resolve(h: Any, what: str, basis: tuple[np.ndarray, np.ndarray] | None = No
         h.setOptionValue("solver", "choose")
 
 
-def _add_proximal(h: Any, own: int, rho: np.ndarray) -> None:
-    """Give a relaxed model (own columns, then the first stage) the Hessian ``diag(rho)`` on its first stage."""
-    import highspy
+#: Tangent points of the linearised proximal term, in widths of a column (see :func:`_add_proximal`):
+#: dense near the centre, where the quadratic is flat, and far enough out (4,096 widths) that the
+#: term's last slope outweighs the multipliers (a step past it is unbounded).
+TANGENTS = np.concatenate([4.0 ** np.arange(-6, 1), 8.0 ** np.arange(1, 5)])
 
+
+def _is_ph(key: Any) -> bool:
+    return isinstance(key, tuple) and len(key) == 2 and key[0] == "ph"
+
+
+def _add_proximal(h: Any, own: int, rho: np.ndarray, width: np.ndarray) -> int:
+    r"""Give a relaxed model (own columns, then the first stage) a linearised proximal term; return its first row.
+
+    Per first-stage column ``j``: a free column :math:`d_j` with the row :math:`x_j - d_j = \bar x_j`
+    (its bounds set to the centre at each call) and a column :math:`t_j \ge 0` at cost 1 above
+    the tangents of :math:`\tfrac12 \rho_j d_j^2` at :math:`\pm a\, w_j` for ``a`` in
+    :data:`TANGENTS` (``w`` the column's width): an LP, re-solved warm, where HiGHS's QP solver
+    failed on the global network ("Solve error" on the first scenario after minutes).
+    """
     from valuechain.opt import _highs
 
-    n = own + rho.size
-    start = np.concatenate([np.zeros(own, dtype=np.int32), np.arange(rho.size + 1, dtype=np.int32)])
-    _highs.check(h.passHessian(n, rho.size, int(highspy.HessianFormat.kTriangular), start,
-                               (own + np.arange(rho.size)).astype(np.int32), rho), "the proximal term")  # fmt: skip
+    n, ncol, nrow = rho.size, int(h.getNumCol()), int(h.getNumRow())
+    none = np.zeros(0, dtype=np.int32)
+    _highs.check(h.addCols(n, np.zeros(n), np.full(n, -np.inf), np.full(n, np.inf), 0, none, none, np.zeros(0)),
+                 "the proximal deviations")  # fmt: skip
+    _highs.check(h.addCols(n, np.ones(n), np.zeros(n), np.full(n, np.inf), 0, none, none, np.zeros(0)),
+                 "the proximal costs")  # fmt: skip
+    j = np.arange(n)
+    idx = np.stack([own + j, ncol + j], axis=1).ravel().astype(np.int32)
+    _highs.check(h.addRows(n, np.zeros(n), np.zeros(n), idx.size, (2 * j).astype(np.int32), idx,
+                           np.tile([1.0, -1.0], n)), "the proximal rows")  # fmt: skip
+    pts = np.concatenate([TANGENTS, -TANGENTS])
+    at = (pts[None, :] * width[:, None]).ravel()  # column-major by column j
+    rj = np.repeat(j, pts.size)
+    # t_j - rho_j a d_j >= -rho_j a^2 / 2
+    lo = -0.5 * rho[rj] * at**2
+    idx = np.stack([ncol + n + rj, ncol + rj], axis=1).ravel().astype(np.int32)
+    val = np.stack([np.ones(rj.size), -rho[rj] * at], axis=1).ravel()
+    _highs.check(h.addRows(rj.size, lo, np.full(rj.size, np.inf), idx.size, (2 * np.arange(rj.size)).astype(np.int32),
+                           idx, val), "the proximal tangents")  # fmt: skip
+    return nrow
 
 
 @dataclass(frozen=True, eq=False)
@@ -386,7 +417,9 @@ class Subproblems:
         self._kept: dict[str, dict[int, Any]] = {"lagrangian": {}, "proximal": {}}
         self._kept_loaded: dict[str, dict[int, int]] = {"lagrangian": {}, "proximal": {}}
         self._relaxed_bases: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
-        self._rho: np.ndarray | None = None  # the penalty of the kept proximal models
+        self._rho: np.ndarray | None = None  # the penalty of the kept proximal models, its widths
+        self._width = np.zeros(0)
+        self._centre_rows: dict[int, int] = {}  # shape -> first row of x - d = centre in its proximal model
         self.add(stages)
 
     def __getstate__(self) -> dict[str, Any]:  # HiGHS models do not travel: rebuilt where they land
@@ -552,6 +585,7 @@ class Subproblems:
         keys: Sequence[Any] | None = None,
         *,
         rho: np.ndarray | None = None,
+        centre: np.ndarray | None = None,
         first_values: list[np.ndarray] | None = None,
     ) -> np.ndarray:
         r"""Scenarios' LPs with the first stage free at ``first_cost(i)`` under the first-stage rows.
@@ -560,9 +594,10 @@ class Subproblems:
         has first-stage costs ``first_cost(i)``. With ``keys`` (one per solve) the models stay and
         each solve starts from the basis its key left last time (the Lagrangian bounds of the
         L-shaped method solve the same scenarios again with other costs); without, the models
-        are dropped after the call. With ``rho`` the objective also holds
-        :math:`\tfrac12 \sum_j \rho_j x_j^2` over the first stage (a QP, for progressive hedging; its
-        models stay too). ``first_values`` receives each solve's first stage.
+        are dropped after the call. With ``rho`` (and ``centre``) the objective also holds the
+        linearised :math:`\tfrac12 \sum_j \rho_j (x_j - \bar x_j)^2` (:func:`_add_proximal`, for
+        progressive hedging; its models stay too). ``first_values`` receives each solve's first
+        stage.
         """
         from valuechain.opt import _highs
 
@@ -572,33 +607,36 @@ class Subproblems:
         store = "proximal" if rho is not None else "lagrangian" if keys is not None else None
         models: dict[int, Any] = self._kept[store] if store else {}
         loaded: dict[int, int] = {}
+        centred: set[int] = set()
         for i, k in enumerate(order):
             v = self._variants[int(k)]
             own = self._shapes[v.shape].cost.size
             if v.shape not in models:
                 models[v.shape] = self._relaxed_lp(v.shape)
                 if rho is not None:
-                    _add_proximal(models[v.shape], own, np.asarray(rho, dtype=float))
+                    self._centre_rows[v.shape] = _add_proximal(models[v.shape], own, rho, self._width)
             h = models[v.shape]
             fcols = (own + np.arange(f.n)).astype(np.int32)
             if f.n:
                 _highs.check(h.changeColsCost(f.n, fcols, np.asarray(first_cost(i), dtype=float)), "first-stage costs")
+            if rho is not None and centre is not None and v.shape not in centred:
+                rows = (self._centre_rows[v.shape] + np.arange(f.n)).astype(np.int32)
+                _highs.check(h.changeRowsBounds(f.n, rows, centre, centre), "the centre")
+                centred.add(v.shape)
             held = self._kept_loaded[store].get(v.shape) if store else None  # a kept model's last scenario
             self._load(h, int(k), loaded=loaded.get(v.shape, held))
             loaded[v.shape] = int(k)
             if store:  # before the solve: a solve that raises leaves the model holding these bounds
                 self._kept_loaded[store][v.shape] = int(k)
             name = f"{what} of scenario '{v.name}' (its second stage over every first stage)"
-            if rho is not None:
-                _optimal(h, name)
-            elif keys is None:
+            if keys is None:
                 _resolve(h, name)
             else:
                 _resolve(h, name, self._relaxed_bases.get(keys[i]))
                 self._relaxed_bases[keys[i]] = _get_basis(h)
             out[i] = float(h.getInfo().objective_function_value)
             if first_values is not None:
-                first_values.append(np.asarray(h.getSolution().col_value, dtype=float)[own:])
+                first_values.append(np.asarray(h.getSolution().col_value, dtype=float)[own : own + f.n])
         return out
 
     def lagrangian(
@@ -622,19 +660,26 @@ class Subproblems:
         c = np.asarray(costs, dtype=float)
         return self._relaxed(lambda i: c[i], what, scenarios=scenarios, keys=keys, first_values=first_values)
 
-    def proximal(self, scenarios: np.ndarray, costs: np.ndarray, rho: np.ndarray) -> np.ndarray:
-        r"""Each scenario's first stage minimising :math:`c_i^\top x + \tfrac12 \sum_j \rho_j x_j^2 + Q_{s_i}(x)`.
+    def proximal(
+        self, scenarios: np.ndarray, costs: np.ndarray, centre: np.ndarray, rho: np.ndarray, width: np.ndarray
+    ) -> np.ndarray:
+        r"""Each scenario's first stage at the step of progressive hedging.
 
-        The subproblem of progressive hedging (with :math:`c_i` holding :math:`-\rho \bar x`);
-        one QP model per shape is kept while ``rho`` stays the same. Returns the first stages,
-        one row per solve.
+        It minimises :math:`c_i^\top x + \tfrac12 \sum_j \rho_j (x_j - \bar x_j)^2 + Q_{s_i}(x)`,
+        the quadratic linearised by tangents at :data:`TANGENTS` times ``width`` either side of the
+        centre :math:`\bar x`. One model per shape is kept while ``rho`` and ``width`` stay the
+        same, and each scenario starts from its last basis. Returns the first stages, one row per solve.
         """
         c = np.asarray(costs, dtype=float)
-        rho = np.asarray(rho, dtype=float)
-        if self._rho is None or not np.array_equal(self._rho, rho):  # another penalty: new models
-            self._kept["proximal"], self._kept_loaded["proximal"], self._rho = {}, {}, rho.copy()
+        rho, width = np.asarray(rho, dtype=float), np.asarray(width, dtype=float)
+        if self._rho is None or not (np.array_equal(self._rho, rho) and np.array_equal(self._width, width)):
+            self._kept["proximal"], self._kept_loaded["proximal"] = {}, {}  # another penalty: new models
+            self._rho, self._width, self._centre_rows = rho.copy(), width.copy(), {}
+            self._relaxed_bases = {k: b for k, b in self._relaxed_bases.items() if not _is_ph(k)}
         got: list[np.ndarray] = []
-        self._relaxed(lambda i: c[i], "the progressive-hedging step", scenarios=scenarios, rho=rho, first_values=got)
+        self._relaxed(lambda i: c[i], "the progressive-hedging step", scenarios=scenarios,
+                      keys=[("ph", int(k)) for k in scenarios], rho=rho, centre=np.asarray(centre, dtype=float),
+                      first_values=got)  # fmt: skip
         return np.array(got).reshape(len(got), self.first.n)
 
     def evaluate(self, x: np.ndarray, *, gradients: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
