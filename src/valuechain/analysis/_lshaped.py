@@ -280,6 +280,12 @@ def lshaped(
     )
 
 
+def column_money(cost: np.ndarray) -> np.ndarray:
+    """Money per unit of each first-stage column: its cost, or the median positive cost where it has none."""
+    c = np.asarray(cost, dtype=float)
+    return np.where(c > 0, c, float(np.median(c[c > 0])) if np.any(c > 0) else 1.0)
+
+
 def _least_plan(first: FirstStage) -> np.ndarray:
     """The least-cost plan the first-stage rows allow (no recourse)."""
     h = _highs_lp(first.cost, first.lb, first.ub, first.a_start, first.a_index, first.a_value, first.row_lo,
@@ -318,8 +324,7 @@ class _Masters:
         self.n, self.ns, self.s = first.n, p.size, float(scale)
         n, ns, s = self.n, self.ns, self.s
         c = np.asarray(first.cost, dtype=float)
-        fallback = float(np.median(c[c > 0])) if np.any(c > 0) else 1.0
-        weight = np.where(c > 0, c, fallback)  # money per unit of a column, in the distance
+        weight = column_money(c)  # money per unit of a column, in the distance
         # x = unit * x'; integer columns keep their units (a scaled one would lose integrality)
         self.unit = np.where(np.asarray(first.integer, dtype=bool), 1.0, s / weight)
         self.first = first

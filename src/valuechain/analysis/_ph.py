@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from valuechain.analysis._lshaped import column_money
 from valuechain.analysis._twostage import Subproblems
 from valuechain.errors import SolverError
 
@@ -104,7 +105,7 @@ def progressive_hedging(
     ns = p.size
     every = np.arange(ns)
     c = np.asarray(f.cost, dtype=float)
-    money = np.where(c > 0, c, float(np.median(c[c > 0])) if np.any(c > 0) else 1.0)
+    money = column_money(c)
 
     def upper(x: np.ndarray) -> float:
         q, _ = sub.evaluate(x, gradients=False)
