@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import valuechain as vc
-from valuechain.analysis._twostage import FirstStage, SecondStage, Subproblems, first_columns, split
+from valuechain.analysis._subproblems import Subproblems
+from valuechain.analysis._twostage import FirstStage, SecondStage, first_columns, split
 from valuechain.analysis.saa import sample_shocks
 from valuechain.opt import build, solve
 from valuechain.study import load_study
@@ -196,7 +197,7 @@ def test_a_lagrangian_solve_that_fails_leaves_the_next_call_with_the_right_bound
     # that raises (a scenario unbounded at the multipliers' costs), the next call must reset that
     # scenario's quota. With average yields and a quota of 6,000 t the farmer plants for a profit
     # of 118,600 (Birge and Louveaux, section 1.1); with the 2,000 t quota left in, less.
-    import valuechain.analysis._twostage as ts
+    import valuechain.analysis._subproblems as ts
 
     sub = Subproblems([quota_stage("6000", 6000.0), quota_stage("2000", 2000.0)], FIRST)
     costs = np.tile(FIRST.cost, (2, 1))

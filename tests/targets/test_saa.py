@@ -7,7 +7,8 @@ import pytest
 
 import valuechain as vc
 from valuechain.analysis._lshaped import _Masters, lshaped
-from valuechain.analysis._twostage import FirstStage, SecondStage, Subproblems, extensive, split
+from valuechain.analysis._subproblems import Subproblems
+from valuechain.analysis._twostage import FirstStage, SecondStage, extensive, split
 from valuechain.analysis.saa import mean_interval, sample_shocks
 from valuechain.opt import build, solve
 from valuechain.study import load_study

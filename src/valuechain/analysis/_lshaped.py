@@ -9,7 +9,7 @@ The master's cut duals give each scenario a multiplier on its copy of the first 
 each scenario's LP over the whole first stage gives a Lagrangian bound, which may lift the lower
 bound where the cuts are still loose (:meth:`_Masters.multipliers`). Second stages are evaluated
 by a callback, here
-(:class:`~valuechain.analysis._twostage.Subproblems`) or on Dask workers
+(:class:`~valuechain.analysis._subproblems.Subproblems`) or on Dask workers
 (:mod:`valuechain.study.decompose`).
 """
 

@@ -8,10 +8,10 @@ stage and drives the copies together: at each iteration every scenario solves
     x_s = \arg\min_x\; (c + w_s)^\top x + \tfrac12 \sum_j \rho_j (x_j - \bar x_j)^2 + Q_s(x)
 
 over the first-stage rows (the quadratic linearised by tangents, an LP re-solved warm:
-:meth:`~valuechain.analysis._twostage.Subproblems.proximal`), then :math:`\bar x = \sum_s p_s x_s` and
+:meth:`~valuechain.analysis._subproblems.Subproblems.proximal`), then :math:`\bar x = \sum_s p_s x_s` and
 :math:`w_s \leftarrow w_s + \rho (x_s - \bar x)`. The multipliers keep
 :math:`\sum_s p_s w_s = 0`, so each set of them gives a Lagrangian lower bound (the same LPs as
-the L-shaped method's, :meth:`~valuechain.analysis._twostage.Subproblems.lagrangian`), and every
+the L-shaped method's, :meth:`~valuechain.analysis._subproblems.Subproblems.lagrangian`), and every
 consensus plan :math:`\bar x` (a mean of plans the first-stage rows allow) an upper bound when its
 second stages are solved. ``rho`` is cost-proportional (Watson and Woodruff, 2011): a column's cost
 over the spread of the scenarios' first plans.
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from valuechain.analysis._lshaped import column_money
-from valuechain.analysis._twostage import Subproblems
+from valuechain.analysis._subproblems import Subproblems
 from valuechain.errors import SolverError
 
 __all__ = ["PHResult", "progressive_hedging"]

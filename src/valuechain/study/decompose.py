@@ -33,7 +33,8 @@ from valuechain.errors import StudyError
 if TYPE_CHECKING:
     from distributed import Client
 
-    from valuechain.analysis._twostage import FirstStage, SecondStage, Subproblems
+    from valuechain.analysis._subproblems import Subproblems
+    from valuechain.analysis._twostage import FirstStage, SecondStage
     from valuechain.analysis.saa import SAAResult
     from valuechain.network.model import Network
     from valuechain.opt import Study
@@ -153,7 +154,8 @@ def _chunk(
     network: Network, study: Study, register: RiskRegister | None, seed: int, first: int, count: int
 ) -> _Distinct:
     """Samples ``first .. first+count-1`` as subproblems, each distinct scenario once (:class:`_Distinct`)."""
-    from valuechain.analysis._twostage import Subproblems, split
+    from valuechain.analysis._subproblems import Subproblems
+    from valuechain.analysis._twostage import split
     from valuechain.analysis.saa import sample_shocks
     from valuechain.opt import build
 
