@@ -34,11 +34,12 @@ Evaluator = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 #: The share of the method's time that Lagrangian bounds may take (see :func:`lshaped`).
 LAGRANGIAN_SHARE = 0.25
-#: Iterations before the first Lagrangian bound. On the global network (benchmarks/README.md) the
-#: first bound, after 19 iterations at N = 100, lifted the bound off the wait-and-see floor (gap
-#: 2.1 % to 1.3 % in 300 s); after 10 at N = 1,000 (cuts per group of 10 samples) it stayed below
-#: the floor and cost 164 s of the method's 600.
-LAGRANGIAN_AFTER = 20
+#: Iterations before the first Lagrangian bound (0: as soon as the time share allows). On the global
+#: network (benchmarks/README.md) the first bound, after 14 iterations at N = 100, lifted the bound
+#: off the wait-and-see floor (gap 2.1 % to 1.3 % in 300 s); at N = 1,000, with one multiplier per
+#: group of ten samples, the one bound taken stayed below the floor, so ``solve_saa`` leaves them
+#: off for grouped cuts rather than by a count of iterations.
+LAGRANGIAN_AFTER = 0
 
 #: The level's place between the lower and the upper bound (the share of the gap kept above the
 #: lower bound). On the global network at N = 10 from the mean scenario's plan, 0.5 and 0.3 were
@@ -185,8 +186,7 @@ def lshaped(
     lagrangian_share
         In (0, 1).
     lagrangian_after
-        Iterations before the first Lagrangian bound: multipliers from a master with few cuts per
-        scenario are coarse.
+        Iterations before the first Lagrangian bound (default :data:`LAGRANGIAN_AFTER`).
 
     Returns
     -------
