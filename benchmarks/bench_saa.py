@@ -7,6 +7,12 @@ Usage (one case per run; the figures in benchmarks/README.md come from these com
 
 Prints one JSON line: wall time per step, L-shaped iterations, objective, bound and gap, the
 out-of-sample interval and the peak resident memory of this process and of every worker.
+
+``--save-plans FILE`` keeps the first-stage plans at which the L-shaped method evaluated the second
+stages; ``--replay FILE`` evaluates the same samples at those plans, in that order, on
+``--workers`` workers, and times every round: the same work whatever the number of workers (each
+scenario re-solves from its own last basis), which an L-shaped run is not (its path depends on
+the chunks' warm bases).
 """
 
 from __future__ import annotations
@@ -49,6 +55,11 @@ def main() -> None:
         default="auto",
         help="Lagrangian bounds during the L-shaped method (auto: solve_saa's default)",
     )
+    ap.add_argument(
+        "--cuts", action="store_true", help="cuts from the wait-and-see and Lagrangian solves in the masters"
+    )
+    ap.add_argument("--save-plans", default=None, help="keep the plans the L-shaped method evaluates (.npy)")
+    ap.add_argument("--replay", default=None, help="time the second stages at the plans of a --save-plans file")
     args = ap.parse_args()
 
     from contextlib import nullcontext
@@ -64,6 +75,23 @@ def main() -> None:
     if args.form == "ph":
         _ph(args, net, study)
         return
+    if args.replay:
+        _replay(args, net, study)
+        return
+    plans: list[object] = []
+    if args.save_plans:
+        import valuechain.analysis._lshaped as ls
+
+        real = ls.lshaped
+
+        def keep(first, probability, evaluate, *a, **kw):  # type: ignore[no-untyped-def]
+            def kept(x):  # type: ignore[no-untyped-def]
+                plans.append(x.copy())
+                return evaluate(x)
+
+            return real(first, probability, kept, *a, **kw)
+
+        ls.lshaped = keep  # type: ignore[assignment]
     ctx = cluster(workers=args.workers) if args.workers > 0 else nullcontext(None)
     t0 = time.perf_counter()
     with ctx as client:
@@ -71,7 +99,7 @@ def main() -> None:
             net, study, args.samples, args.seed, form=args.form, method=args.method, client=client, gap=args.gap,
             evaluate=args.evaluate, replications=args.replications, time_limit=args.time_limit,
             groups=args.groups, means=args.means, wait_and_see=not args.no_wait_and_see,
-            lagrangian={"auto": None, "on": True, "off": False}[args.lagrangian],
+            lagrangian={"auto": None, "on": True, "off": False}[args.lagrangian], cuts=args.cuts,
             progress=lambda m: print(f"[{time.perf_counter() - t0:7.1f} s] {m}", flush=True),
         )  # fmt: skip
         workers_mb = (
@@ -84,6 +112,7 @@ def main() -> None:
         "means": args.means,
         "wait_and_see": not args.no_wait_and_see,
         "lagrangian": args.lagrangian,
+        "cuts": args.cuts,
         "workers": args.workers,
         "seconds": round(time.perf_counter() - t0, 1),
         "steps": {k: round(v, 1) for k, v in res.seconds.items()},
@@ -97,6 +126,42 @@ def main() -> None:
         "peak_mb_workers": [round(m) for m in workers_mb],
     }
     print(json.dumps(out))
+    if args.save_plans:
+        import numpy as np
+
+        np.save(args.save_plans, np.array(plans))
+
+
+def _replay(args: argparse.Namespace, net: object, study: object) -> None:
+    """The second stages of the samples at saved plans, in order, round by round, on ``--workers``."""
+    from contextlib import nullcontext
+
+    import numpy as np
+
+    from valuechain.study.decompose import _chunk, _evaluate, _ranges, _Runner
+    from valuechain.study.scale import cluster
+
+    plans = np.load(args.replay)
+    ctx = cluster(workers=args.workers) if args.workers > 0 else nullcontext(None)
+    with ctx as client:
+        t0 = time.perf_counter()
+        run = _Runner(client, net)  # type: ignore[arg-type]
+        ranges = _ranges(0, args.samples, max(len(run.workers), 1))
+        held, where = run.hold(_chunk, [(run.network, study, None, args.seed, a, c) for a, c in ranges])
+        built = time.perf_counter() - t0
+        rounds = []
+        for x in plans:
+            tr = time.perf_counter()
+            out = run.map(_evaluate, [(h, x, True) for h in held], pinned=where if client else None)
+            rounds.append(time.perf_counter() - tr)
+            mean = float(np.concatenate([o[0] for o in out]).mean())
+            total = sum(o[2] for o in out)  # simplex iterations so far
+            print(f"[{time.perf_counter() - t0:7.1f} s] round {len(rounds)}: {rounds[-1]:.1f} s, "
+                  f"mean second stage {mean:,.10g}, simplex iterations so far {total:,}", flush=True)  # fmt: skip
+    r = np.array(rounds)
+    print(json.dumps({"samples": args.samples, "workers": args.workers, "plans": len(r), "build": round(built, 1),
+                      "first_round": round(float(r[0]), 1), "later_rounds": round(float(r[1:].sum()), 1),
+                      "rounds": [round(float(v), 2) for v in r]}))  # fmt: skip
 
 
 def _ph(args: argparse.Namespace, net: object, study: object) -> None:

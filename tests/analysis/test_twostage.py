@@ -80,6 +80,30 @@ def test_a_kept_basis_that_highs_refuses_is_replaced_by_a_cold_solve():
     assert g[1, 2] == pytest.approx(-200.0)
 
 
+def test_kept_bases_travel_as_arrays_and_still_warm_start_where_they_land(toy):
+    # bases are kept as HiGHS's own copies, which do not pickle: a chunk sent elsewhere carries
+    # them as status arrays, and the scenarios re-solve there from them without a simplex step
+    import pickle
+
+    net, study = toy
+    sub = _chunk(net, study, None, 2, 0, 6).sub
+    x = np.zeros(sub.first.n)
+    q, _ = sub.evaluate(x, gradients=False)
+    sub.lower_bounds(first_cost=True)
+    moved = pickle.loads(pickle.dumps(sub))
+    assert all(isinstance(b, tuple) for b in moved._bases)
+    assert moved._relaxed_bases
+    assert all(isinstance(b, tuple) for b in moved._relaxed_bases.values())
+    before = moved.iterations
+    q2, _ = moved.evaluate(x, gradients=False)
+    assert q2 == pytest.approx(q, rel=1e-12)
+    assert moved.iterations == before  # each from its own basis: already optimal
+    cold = pickle.loads(pickle.dumps(sub))
+    cold._bases = [None] * len(cold._bases)
+    cold.evaluate(x, gradients=False)
+    assert cold.iterations > before  # (without them the simplex has work to do)
+
+
 def test_stages_of_another_shape_get_their_own_model():
     # yields 1.2 x average: another matrix, so another model; the bounds-only one still shares
     other = replace(

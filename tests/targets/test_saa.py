@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import valuechain as vc
-from valuechain.analysis._lshaped import _Masters, lshaped
+from valuechain.analysis._lshaped import _least_plan, _Masters, lshaped
 from valuechain.analysis._subproblems import Subproblems
 from valuechain.analysis._twostage import FirstStage, SecondStage, extensive, split
 from valuechain.analysis.saa import mean_interval, sample_shocks
@@ -232,6 +232,67 @@ def test_lshaped_with_lagrangian_bounds_reaches_the_farmer_optimum():
                 lagrangian_share=1.0)  # fmt: skip
 
 
+def test_cuts_from_the_farmers_wait_and_see_plans_lie_below_its_recourse_and_touch_it_there():
+    sub = Subproblems(FARMER, FARMER_FIRST)
+    cuts: list[tuple[float, np.ndarray]] = []
+    plans: list[np.ndarray] = []
+    ws = sub.lower_bounds(first_cost=True, cuts=cuts)
+    assert ws.mean() == pytest.approx(FARMER_WS, abs=0.5)
+    sub.lagrangian(np.arange(3), np.broadcast_to(FARMER_FIRST.cost, (3, 3)), keys=[0, 1, 2], first_values=plans)
+    # the published wait-and-see plans (Birge and Louveaux 1997, section 1.1): above-average yields
+    # 183.33 acres of wheat, 66.67 of corn, 250 of beets; average 120, 80, 300; below 100, 25, 375
+    published = np.array([[550 / 3, 200 / 3, 250.0], [120.0, 80.0, 300.0], [100.0, 25.0, 375.0]])
+    assert np.array(plans) == pytest.approx(published, abs=1e-6)
+    rng = np.random.default_rng(5)
+    for k, ((a, b), x_k) in enumerate(zip(cuts, plans, strict=True)):
+        q_k, _ = sub.evaluate(x_k, gradients=False)
+        assert a + b @ x_k == pytest.approx(q_k[k], rel=1e-9)  # tight at its plan
+        for x in rng.uniform(0.0, 400.0, size=(50, 3)):  # below everywhere, here at 50 plans
+            q, _ = sub.evaluate(x, gradients=False)
+            assert a + b @ x <= q[k] + 1e-6 * abs(q[k])
+
+
+def test_wait_and_see_and_lagrangian_cuts_lift_the_master_to_those_bounds_and_keep_the_farmer_optimum():
+    sub = Subproblems(FARMER, FARMER_FIRST)
+    p = np.full(3, 1 / 3)
+    ws_cuts: list[tuple[float, np.ndarray]] = []
+    sub.lower_bounds(first_cost=True, cuts=ws_cuts)
+    start = (np.array([c[0] for c in ws_cuts]), np.array([c[1] for c in ws_cuts]))
+    # the master holding the wait-and-see cuts (and those at the mean-yield plan): its minimum is
+    # at least the wait-and-see bound, which the cuts at one plan alone do not reach
+    x0 = np.array([120.0, 80.0, 300.0])
+    q0, g0 = sub.evaluate(x0)
+    bare = _Masters(FARMER_FIRST, p, sub.lower_bounds(), scale=100.0, jensen=())
+    bare.add_cuts(x0, q0, g0)
+    held = _Masters(FARMER_FIRST, p, sub.lower_bounds(), scale=100.0, jensen=())
+    held.add_cuts(x0, q0, g0)
+    held.add_affine(*start)
+    assert bare.bound(np.inf) < FARMER_WS - 1_000
+    assert held.bound(np.inf) >= FARMER_WS - 1e-6 * abs(FARMER_WS)
+    # a Lagrangian bound with cuts: the master after it is at least that bound
+    w = held.multipliers()
+    lag_cuts: list[tuple[float, np.ndarray]] = []
+    lag = float(np.mean(sub.lagrangian(np.arange(3), FARMER_FIRST.cost[None, :] + w, keys=[0, 1, 2], cuts=lag_cuts)))
+    held.add_affine(np.array([c[0] for c in lag_cuts]), np.array([c[1] for c in lag_cuts]))
+    assert held.bound(np.inf) >= lag - 1e-6 * abs(lag)
+
+    seen: list[float] = []
+
+    def bound(w: np.ndarray) -> tuple[float, tuple[np.ndarray, np.ndarray]]:
+        got: list[tuple[float, np.ndarray]] = []
+        seen.append(float(np.mean(sub.lagrangian(np.arange(3), FARMER_FIRST.cost[None, :] + w, keys=[0, 1, 2],
+                                                 cuts=got))))  # fmt: skip
+        return seen[-1], (np.array([c[0] for c in got]), np.array([c[1] for c in got]))
+
+    res = lshaped(FARMER_FIRST, p, sub.evaluate, sub.lower_bounds(), gap=1e-9, start=x0, cuts=start,
+                  lagrangian=bound, lagrangian_share=0.5)  # fmt: skip
+    assert res.objective == pytest.approx(FARMER_RP, rel=1e-6)
+    assert res.x == pytest.approx([170.0, 80.0, 250.0], abs=1e-4)
+    assert res.gap <= 1e-9
+    assert res.history[0][1] >= FARMER_WS - 1e-6 * abs(FARMER_WS)  # the first bound: at least wait-and-see
+    assert res.cuts == 3 * (res.evaluations + 1 + len(seen))  # a cut per scenario: plans, start, Lagrangian
+
+
 @pytest.mark.parametrize("level", [0.0, 1.0, -0.5])
 def test_a_level_outside_zero_to_one_is_refused(level):
     sub = Subproblems(FARMER, FARMER_FIRST)
@@ -379,19 +440,41 @@ def test_sampled_plans_take_lagrangian_bounds_when_each_sample_has_its_own_cuts(
     real, seen = ls.lshaped, []
 
     def spy(first, probability, *args, **kwargs):
-        seen.append((kwargs["lagrangian"], kwargs["floor"], probability.size, first))
+        seen.append((kwargs["lagrangian"], kwargs["floor"], probability.size, first, kwargs["cuts"]))
         return real(first, probability, *args, **kwargs)
 
     monkeypatch.setattr(ls, "lshaped", spy)
-    solve_saa(net, study, 10, 3, form="lshaped", gap=1e-6, evaluate=0, replications=0)
+    plan = solve_saa(net, study, 10, 3, form="lshaped", gap=1e-6, evaluate=0, replications=0)
     solve_saa(net, study, 10, 3, form="lshaped", gap=1e-6, evaluate=0, replications=0, groups=5)
-    solve_saa(net, study, 10, 3, form="lshaped", gap=1e-6, evaluate=0, replications=0, groups=5, lagrangian=True)
-    (own, floor, ns, first), (grouped, _, ns5, _), (asked, _, _, _) = seen
+    solve_saa(net, study, 10, 3, form="lshaped", gap=1e-6, evaluate=0, replications=0, groups=5, lagrangian=True,
+              cuts=True)  # fmt: skip
+    solve_saa(net, study, 10, 3, form="lshaped", gap=1e-6, evaluate=0, replications=0, cuts=True)
+    (own, floor, ns, first, none), (grouped, _, ns5, _, _), (asked, _, _, _, ws5), (with_cuts, _, _, _, ws) = seen
     assert ns == 10
     assert ns5 == 5
     assert grouped is None
     assert own is not None
     assert asked is not None
+    assert none is None  # no cuts from these solves unless asked
     # zero multipliers: the Lagrangian bound is the wait-and-see bound, solved again (warm)
     assert own(np.zeros((10, first.n))) == pytest.approx(floor, rel=1e-9)
-    assert asked(np.zeros((5, first.n))) == pytest.approx(floor, rel=1e-9)
+    # asked for cuts: with each sample's cut at its plan there, averaged per group; the
+    # wait-and-see cuts given at the start are these
+    value, (a, b) = with_cuts(np.zeros((10, first.n)))
+    assert value == pytest.approx(floor, rel=1e-9)
+    assert a.shape == (10,)
+    assert b.shape == (10, first.n)
+    assert ws[0] == pytest.approx(a, rel=1e-9)
+    assert ws5[0].shape == (5,)
+    value5, (a5, b5) = asked(np.zeros((5, first.n)))
+    assert value5 == pytest.approx(floor, rel=1e-9)
+    # each cut lies below its sample's (or its group's mean) second-stage cost at any plan, here
+    # the least plan and the SAA plan, and touches it somewhere: at its own wait-and-see plan
+    sub = _chunk(net, study, None, 3, 0, 10)
+    for x in (_least_plan(first), plan.first_stage.to_numpy()):
+        q, _ = sub.evaluate(x, gradients=False)
+        tol = 1e-8 * np.abs(q).max()
+        assert np.all(a + b @ x <= q + tol)
+        assert np.all(a5 + b5 @ x <= q.reshape(5, 2).mean(axis=1) + tol)
+    # (the toy's costs are mostly fixed: its cuts sit 3e-6 to 5e-5 of the cost below at the SAA plan)
+    assert np.any(q - (a + b @ plan.first_stage.to_numpy()) > 100 * tol)

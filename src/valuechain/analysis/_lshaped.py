@@ -27,10 +27,13 @@ import numpy as np
 from valuechain.analysis._twostage import FirstStage, SecondStage, _highs_lp, _optimal
 from valuechain.errors import SolverError
 
-__all__ = ["Evaluator", "LShapedResult", "lshaped"]
+__all__ = ["Cuts", "Evaluator", "LShapedResult", "lshaped"]
 
 
 Evaluator = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+#: Cuts not made at one plan: per scenario an intercept ``a_s`` and a slope ``b_s`` (scenario by
+#: column) with :math:`Q_s(x) \ge a_s + b_s^\top x` everywhere.
+Cuts = tuple[np.ndarray, np.ndarray]
 
 #: The share of the method's time that Lagrangian bounds may take (see :func:`lshaped`).
 LAGRANGIAN_SHARE = 0.25
@@ -115,10 +118,11 @@ def lshaped(
     jensen: Sequence[tuple[np.ndarray, np.ndarray, SecondStage]] = (),
     floor: float = -math.inf,
     level: float = LEVEL,
-    lagrangian: Callable[[np.ndarray], float] | None = None,
+    lagrangian: Callable[[np.ndarray], float | tuple[float, Cuts]] | None = None,
     lagrangian_seconds: float = 0.0,
     lagrangian_share: float = LAGRANGIAN_SHARE,
     lagrangian_after: int = LAGRANGIAN_AFTER,
+    cuts: Cuts | None = None,
 ) -> LShapedResult:
     r"""Minimise ``c x + sum_s p_s Q_s(x)`` by the multi-cut L-shaped method with a level-bundle master.
 
@@ -179,7 +183,9 @@ def lshaped(
         time; its answer lifts the lower bound when higher. A ``SolverError`` from it (a scenario
         unbounded where the multipliers make an unbounded column pay) counts as no bound. The cut
         model's minimum stays on the wait-and-see floor for long on the global network, while
-        these bounds use each scenario's true cost.
+        these bounds use each scenario's true cost. It may also answer ``(bound, cuts)``: each
+        scenario's cut at its plan in that bound's LPs (``Subproblems.lagrangian(..., cuts=)``), added
+        to the masters, whose minimum is then at least the bound wherever the plan moves.
     lagrangian_seconds
         What one such bound is expected to take (e.g. the wait-and-see bound's time), for its
         first call; later calls go by the last one's time.
@@ -187,6 +193,11 @@ def lshaped(
         In (0, 1).
     lagrangian_after
         Iterations before the first Lagrangian bound (default :data:`LAGRANGIAN_AFTER`).
+    cuts
+        Cuts known beforehand (:data:`Cuts`), put in the masters at the start: e.g. each
+        scenario's cut at its own wait-and-see plan, with which the cut model's minimum is at least
+        the wait-and-see bound and the masters know, per scenario, the worth of each first-stage
+        column where that scenario alone would plan.
 
     Returns
     -------
@@ -200,7 +211,7 @@ def lshaped(
     p = np.asarray(probability, dtype=float)
     ns = p.size
     base = np.asarray(lower, dtype=float)
-    master_s, it, evals, cuts = 0.0, 0, 0, 0
+    master_s, it, evals = 0.0, 0, 0
     lag_calls, lag_s, lag_last = 0, 0.0, -math.inf
     lag_due = t0 + lagrangian_seconds * (1.0 - lagrangian_share) / lagrangian_share
     history: list[tuple[int, float, float]] = []
@@ -217,7 +228,10 @@ def lshaped(
     f_c, q_c, g_c = value(x_c)
     m = _Masters(first, p, base, scale=max(1.0, abs(f_c) / 1e3), jensen=jensen)
     m.add_cuts(x_c, q_c, g_c)
-    cuts += ns
+    made = ns
+    if cuts is not None:
+        m.add_affine(*cuts)
+        made += ns
     low = floor
     for it in range(1, max_iterations + 1):
         tm = time.perf_counter()
@@ -227,9 +241,15 @@ def lshaped(
         if lagrangian is not None and got is not None and it > lagrangian_after and time.perf_counter() >= lag_due:
             tl = time.perf_counter()
             try:
-                lag_last = lagrangian(m.multipliers())
+                got_lag = lagrangian(m.multipliers())
             except SolverError:  # a scenario unbounded at these costs (a column the cuts price below zero): no bound
-                lag_last = -math.inf
+                got_lag = -math.inf
+            if isinstance(got_lag, tuple):
+                lag_last = float(got_lag[0])
+                m.add_affine(*got_lag[1])
+                made += ns
+            else:
+                lag_last = float(got_lag)
             lag_calls += 1
             if lag_last <= f_c + 1e-7 * max(1.0, abs(f_c)):  # above the best plan's cost: inexact, not used
                 low = max(low, lag_last)
@@ -249,7 +269,7 @@ def lshaped(
         f_x, q, g = value(x)
         m.drop_invalid(x, q)  # the cuts so far against this plan's second stages
         m.add_cuts(x, q, g)
-        cuts += ns
+        made += ns
         if f_x < f_c:
             x_c, f_c, q_c = x, f_x, q
         else:
@@ -270,7 +290,7 @@ def lshaped(
         second_stage=q_c,
         seconds=time.perf_counter() - t0,
         master_seconds=master_s,
-        cuts=cuts,
+        cuts=made,
         invalid_cuts=m.invalid,
         rescues=m.rescues,
         history=tuple(history),
@@ -394,6 +414,10 @@ class _Masters:
         self.slope = np.vstack([self.slope, slope])
         self.rhs = np.concatenate([self.rhs, rhs])
         self.owner = np.concatenate([self.owner, np.arange(self.ns)])
+
+    def add_affine(self, intercept: np.ndarray, slope: np.ndarray) -> None:
+        r"""Add :math:`\theta_s \ge a_s + b_s^\top x` for every scenario to both masters (:data:`Cuts`)."""
+        self.add_cuts(np.zeros(self.n), intercept, slope)  # a cut made at x = 0
 
     def drop_invalid(self, x: np.ndarray, q: np.ndarray) -> int:
         r"""Drop the cuts that ask more than :math:`Q_s(x)` at an evaluated ``x``; return how many.

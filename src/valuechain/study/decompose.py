@@ -128,26 +128,44 @@ class _Distinct:
     def lower_bounds(self, first_cost: bool = False) -> np.ndarray:
         return np.asarray(self.sub.lower_bounds(first_cost=first_cost))[self.inverse]
 
+    def wait_and_see(self, cuts: bool = False) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+        """Per sample, its scenario's optimum with perfect foresight, and with ``cuts`` the cut at its plan."""
+        got: list[tuple[float, np.ndarray]] | None = [] if cuts else None
+        values = np.asarray(self.sub.lower_bounds(first_cost=True, cuts=got))
+        return values[self.inverse], self._per_sample(got)
+
+    def _per_sample(self, cuts: list[tuple[float, np.ndarray]] | None) -> tuple[np.ndarray, np.ndarray] | None:
+        """Cuts of the distinct scenarios as (intercepts, slopes) per sample."""
+        if cuts is None:
+            return None
+        a = np.array([c[0] for c in cuts])
+        b = np.array([c[1] for c in cuts]).reshape(len(cuts), self.first.n)
+        return a[self.inverse], b[self.inverse]
+
     def mean_stage(self, positions: np.ndarray) -> SecondStage:
         return self.sub.mean_stage(self.inverse[np.asarray(positions, dtype=np.int64)])
 
-    def lagrangian(self, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
-        """Per sample, its scenario's optimum with the first stage at costs ``c`` plus its multipliers.
+    def lagrangian(
+        self, weights: np.ndarray, group: np.ndarray, cuts: bool = False
+    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+        """Per sample, its scenario's optimum with the first stage at costs ``c`` plus its multipliers (and a cut).
 
         Sample ``j``'s multipliers are ``weights[group[j]]``. A scenario drawn several times is
         solved once, at the mean of its samples' multipliers: that keeps their sum, and the bound
         can only rise (a scenario's optimum is concave in its first-stage costs). Each scenario
         starts from the basis its last solve with the first stage free left (the wait-and-see
-        bound's, at first).
+        bound's, at first). With ``cuts``, also each sample's cut (intercepts, slopes) on its
+        scenario's second-stage cost, made at that solve's plan (``Subproblems.lagrangian``).
         """
         w = np.asarray(weights, dtype=float)[np.asarray(group, dtype=np.int64)]
         count = np.bincount(self.inverse, minlength=self.distinct).astype(float)
         mean = np.zeros((self.distinct, w.shape[1]))
         np.add.at(mean, self.inverse, w)
         mean /= np.maximum(count, 1.0)[:, None]
+        got: list[tuple[float, np.ndarray]] | None = [] if cuts else None
         values = self.sub.lagrangian(np.arange(self.distinct), self.first.cost[None, :] + mean,
-                                     keys=list(range(self.distinct)))  # fmt: skip
-        return values[self.inverse]
+                                     keys=list(range(self.distinct)), cuts=got)  # fmt: skip
+        return values[self.inverse], self._per_sample(got)
 
 
 def _chunk(
@@ -182,8 +200,8 @@ def _lower(sub: _Distinct) -> np.ndarray:
     return sub.lower_bounds()
 
 
-def _wait_and_see(sub: _Distinct) -> np.ndarray:
-    return sub.lower_bounds(first_cost=True)
+def _wait_and_see(sub: _Distinct, cuts: bool) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    return sub.wait_and_see(cuts)
 
 
 def _mean(sub: _Distinct, positions: np.ndarray) -> tuple[SecondStage, float] | None:
@@ -204,8 +222,10 @@ def _mean_scenario(parts: list[tuple[SecondStage, float] | None]) -> SecondStage
     return SecondStage(st.name, 1.0, st.cost, lb, ub, st.link, st.a_start, st.a_index, st.a_value, rlo, rhi)
 
 
-def _lagrangian(sub: _Distinct, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
-    return sub.lagrangian(weights, group)
+def _lagrangian(
+    sub: _Distinct, weights: np.ndarray, group: np.ndarray, cuts: bool
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    return sub.lagrangian(weights, group, cuts)
 
 
 def _count(sub: _Distinct) -> int:
@@ -351,6 +371,7 @@ def solve_saa(
     means: int = 0,
     wait_and_see: bool = True,
     lagrangian: bool | None = None,
+    cuts: bool = False,
 ) -> SAAResult:
     """Plan over ``samples`` register scenarios (SAA) with one first stage, and state its quality.
 
@@ -412,12 +433,17 @@ def solve_saa(
         On the global network they narrowed the gap at N = 10 and 100; at N = 1,000, with one
         multiplier per group of ten samples, the bound they gave in 600 s stayed below the
         wait-and-see floor (benchmarks/README.md).
+    cuts
+        Put each sample's cut at its wait-and-see plan, and at its plan in every Lagrangian
+        bound, in the L-shaped masters (averaged per cut group): the cut model's minimum is then
+        at least those bounds, and the masters know each sample's recourse where it alone would
+        plan. ``False`` uses those solves for their bounds only.
 
     Returns
     -------
     SAAResult
     """
-    from valuechain.analysis._lshaped import lshaped
+    from valuechain.analysis._lshaped import Cuts, lshaped
     from valuechain.analysis._twostage import extensive
     from valuechain.analysis.saa import SAAResult, gap_interval, mean_interval
     from valuechain.opt.solver import METHODS
@@ -492,21 +518,30 @@ def solve_saa(
             local = [members[(members >= a) & (members < a + c)] - a for a, c in ranges]
             parts = run.map(_mean, [(h, m) for h, m in zip(held, local, strict=True)], pinned=where if client else None)
             blocks.append((gs, size[gs] / size[gs].sum(), _mean_scenario(parts)))
-        floor, ws_seconds = -np.inf, 0.0
+
+        def grouped_cuts(out: list[tuple[np.ndarray, Cuts | None]]) -> tuple[float, Cuts | None]:
+            """The mean of per-sample optima (a bound), and their cuts averaged per group (valid for its mean)."""
+            value = float(np.concatenate([o[0] for o in out]).mean()) + first.offset  # equally likely samples
+            if not cuts:
+                return value, None
+            a, b = (np.concatenate([o[1][i] for o in out if o[1] is not None]) for i in (0, 1))
+            return value, (by_group(a), by_group(b))
+
+        floor, ws_seconds, ws_cuts = -np.inf, 0.0, None
         if wait_and_see:  # the mean of the scenarios' optima with perfect foresight
             tw = time.perf_counter()
-            ws = run.map(_wait_and_see, [(h,) for h in held], pinned=where if client else None)
-            floor = float(np.concatenate(ws).mean()) + first.offset
+            ws = run.map(_wait_and_see, [(h, cuts) for h in held], pinned=where if client else None)
+            floor, ws_cuts = grouped_cuts(ws)
             seconds["wait-and-see"] = ws_seconds = time.perf_counter() - tw
             say(f"wait-and-see bound {floor:,.10g}")
 
-        def lagrangian_at(w: np.ndarray) -> float:
+        def lagrangian_at(w: np.ndarray) -> float | tuple[float, Cuts]:
             tl = time.perf_counter()
-            out = run.map(_lagrangian, [(h, w, group[a : a + c]) for h, (a, c) in zip(held, ranges, strict=True)],
+            out = run.map(_lagrangian, [(h, w, group[a : a + c], cuts) for h, (a, c) in zip(held, ranges, strict=True)],
                           pinned=where if client else None)  # fmt: skip
-            value = float(np.concatenate(out).mean()) + first.offset  # the samples are equally likely
+            value, got = grouped_cuts(out)
             say(f"Lagrangian bound {value:,.10g} ({time.perf_counter() - tl:.1f} s)")
-            return value
+            return value if got is None else (value, got)
 
         t1 = time.perf_counter()
         res = lshaped(
@@ -522,6 +557,7 @@ def solve_saa(
             progress=lambda i, lo, up: say(f"L-shaped iteration {i}: bound {lo:,.10g}, plan {up:,.10g}"),
             lagrangian=lagrangian_at if (k == samples if lagrangian is None else lagrangian) else None,
             lagrangian_seconds=ws_seconds,
+            cuts=ws_cuts,
         )
         seconds["solve"] = time.perf_counter() - t1
         seconds["master"] = res.master_seconds  # of the solve
