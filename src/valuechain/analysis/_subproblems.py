@@ -169,7 +169,7 @@ class Subproblems:
     Sampled scenarios of one study differ only in bounds (capacities, supplies): the scenarios of
     one *shape* (same costs, matrix and linked columns) share one HiGHS model, and a scenario is
     solved by setting its bounds there (only where they differ from the shape's) and its own last
-    optimal basis (kept as status codes, a byte per column and row). Costs are equal within a
+    optimal basis (HiGHS's own copy, a byte per column and row). Costs are equal within a
     shape, so any of its bases stays dual feasible and the dual simplex starts from it; a
     scenario's own basis from the previous proposal is the nearest (on the global network 3x fewer
     simplex iterations than the basis another scenario left). Memory is one model per shape (one
