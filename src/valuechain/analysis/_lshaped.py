@@ -7,7 +7,8 @@ the best one whose model cost reaches a level between the bounds), not from the 
 optimum, which jumps between extreme plans on a network's thousands of first-stage columns.
 The master's cut duals give each scenario a multiplier on its copy of the first stage; with them,
 each scenario's LP over the whole first stage gives a Lagrangian bound, which may lift the lower
-bound where the cuts are still loose (:meth:`_Masters.multipliers`). Second stages are evaluated
+bound where the cuts are still loose (:meth:`_Masters.multipliers`); the cuts those LPs give (and
+the wait-and-see LPs') may go into the masters too. Second stages are evaluated
 by a callback, here
 (:class:`~valuechain.analysis._subproblems.Subproblems`) or on Dask workers
 (:mod:`valuechain.study.decompose`).
