@@ -149,7 +149,7 @@ def test_live_models_do_not_grow_with_the_number_of_samples(toy):
         assert sub.sub.live_models() == 1
 
 
-def test_a_chunk_solves_each_distinct_scenario_once_and_answers_for_every_sample(toy):
+def test_a_chunk_solves_each_distinct_scenario_once_and_answers_for_every_sample(toy, monkeypatch):
     # toy-battery's 24 samples of seed 2 hold 17 distinct scenarios; a sample's cost is that of the
     # scenario it equals, and the extensive form of the distinct scenarios, each weighing its
     # samples, has the optimum of all 24
@@ -167,6 +167,20 @@ def test_a_chunk_solves_each_distinct_scenario_once_and_answers_for_every_sample
     assert solve(build(net, study, shocks=d)).objective == pytest.approx(
         solve(build(net, study, shocks=sh)).objective, rel=1e-9
     )
+    # some samples only (two equal to one scenario among them, in any order): the same answers,
+    # from only their scenarios' solves
+    import valuechain.analysis._subproblems as sp
+
+    twins = np.flatnonzero(sub.inverse == np.bincount(sub.inverse).argmax())[:2]
+    some = np.array([20, *twins, 3])
+    x1 = np.full(sub.first.n, 1.0).clip(sub.first.lb, sub.first.ub)
+    q_all, g_all = sub.evaluate(x1)
+    solves, real = [], sp._resolve
+    monkeypatch.setattr(sp, "_resolve", lambda *a: solves.append(1) or real(*a))
+    q_some, g_some = sub.evaluate(x1, positions=some)
+    assert len(solves) == len(set(sub.inverse[some].tolist())) == 3
+    assert q_some == pytest.approx(q_all[some], rel=1e-12)
+    assert g_some == pytest.approx(g_all[some], rel=1e-9, abs=1e-9)
 
 
 def _live(sub: _Distinct) -> int:

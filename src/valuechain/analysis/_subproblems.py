@@ -502,8 +502,12 @@ class Subproblems:
                       first_values=got)  # fmt: skip
         return np.array(got).reshape(len(got), self.first.n)
 
-    def evaluate(self, x: np.ndarray, *, gradients: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    def evaluate(
+        self, x: np.ndarray, *, gradients: bool = True, scenarios: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Second-stage costs (unweighted) at ``x`` and their subgradients (scenario x first-stage column).
+
+        ``scenarios`` limits the solves to those scenarios (default: all), answered in that order.
 
         Raises
         ------
@@ -514,10 +518,12 @@ class Subproblems:
         from valuechain.opt import _highs
 
         x = np.asarray(x, dtype=float)
-        values = np.empty(len(self._variants))
-        grads = np.zeros((len(self._variants), x.size)) if gradients else None
+        order = np.arange(len(self._variants)) if scenarios is None else np.asarray(scenarios, dtype=np.int64)
+        values = np.empty(order.size)
+        grads = np.zeros((order.size, x.size)) if gradients else None
         fixed: set[int] = set()
-        for k, v in enumerate(self._variants):
+        for i, k in enumerate(order.tolist()):
+            v = self._variants[k]
             st = self._shapes[v.shape]
             h = self._model(v.shape)
             n_own = st.cost.size
@@ -533,8 +539,8 @@ class Subproblems:
             self._bases[k] = _get_basis(h)
             info = h.getInfo()
             self.iterations += int(info.simplex_iteration_count)
-            values[k] = float(info.objective_function_value)
+            values[i] = float(info.objective_function_value)
             if grads is not None and cols.size:
                 col_dual = np.asarray(h.getSolution().col_dual, dtype=float)
-                grads[k, st.link] = col_dual[n_own:]
+                grads[i, st.link] = col_dual[n_own:]
         return values, grads
