@@ -12,7 +12,7 @@ from valuechain.analysis._twostage import FirstStage, SecondStage, extensive, sp
 from valuechain.analysis.saa import mean_interval, sample_shocks
 from valuechain.opt import build, solve
 from valuechain.study import load_study
-from valuechain.study.decompose import _chunk, _fresh_costs, solve_saa
+from valuechain.study.decompose import CUT_GROUPS, _chunk, _fresh_costs, _ramp_samples, solve_saa
 
 # Birge and Louveaux, Introduction to Stochastic Programming (1997), section 1.1: the farmer's
 # recourse problem, as a cost (minus the profit of 108,390)
@@ -330,6 +330,34 @@ def test_toy_network_lshaped_equals_the_extensive_form_over_ten_samples(toy):
     assert res.objective == pytest.approx(reference, rel=1e-6)
     ext = solve_saa(net, study, 10, 3, form="extensive", evaluate=0, replications=0)
     assert ext.objective == pytest.approx(reference, rel=1e-9)
+
+
+def test_a_ramp_on_some_samples_starts_the_method_and_it_still_reaches_the_extensive_optimum(toy):
+    net, study = toy
+    reference = solve(build(net, study, shocks=sample_shocks(net, study, 10, seed=3))).objective
+    said: list[str] = []
+    res = solve_saa(net, study, 10, 3, form="lshaped", gap=1e-8, evaluate=0, replications=0, ramp=4,
+                    progress=said.append)  # fmt: skip
+    assert res.objective == pytest.approx(reference, rel=1e-6)
+    assert res.bound <= res.objective + 1e-6 * abs(reference)
+    assert any(m.startswith("ramp (4 samples) iteration 1:") for m in said)
+    assert 0 < res.seconds["ramp"] <= res.seconds["solve"]
+    # its samples: spread evenly, by default one per cut group above CUT_GROUPS samples and none up to it
+    assert _ramp_samples(10, 4).tolist() == [0, 3, 6, 9]
+    spread = _ramp_samples(1000, None)
+    assert spread.size == CUT_GROUPS
+    assert spread[0] == 0
+    assert spread[-1] == 999
+    assert np.sum(spread < 500) == np.sum(spread >= 500)  # both chunks of two workers work
+    assert _ramp_samples(100, None).size == 0
+    assert _ramp_samples(1000, 0).size == 0
+    assert not any(m.startswith("ramp") for m in _messages(net, study))
+
+
+def _messages(net, study) -> list[str]:
+    said: list[str] = []
+    solve_saa(net, study, 10, 3, form="lshaped", gap=1e-6, evaluate=0, replications=0, progress=said.append)
+    return said
 
 
 def test_toy_network_decomposition_on_dask_workers_gives_the_same_plan(toy):

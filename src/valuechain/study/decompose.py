@@ -48,6 +48,20 @@ FORMS = ("auto", "extensive", "lshaped")
 #: Above this many scenarios the L-shaped method cuts per group of scenarios, this many groups
 #: (one cut per scenario and iteration makes the master grow by ~2,000 coefficients per scenario).
 CUT_GROUPS = 100
+#: The share of a finite time limit the L-shaped method may spend on its ramp: the same method on a
+#: spread subset of the samples (one per cut group), whose plan starts the method on all of them.
+RAMP_SHARE = 0.4
+
+
+def _ramp_samples(samples: int, ramp: int | None) -> np.ndarray:
+    """The samples of the ramp: ``ramp`` of them, spread evenly.
+
+    The default is one per cut group above :data:`CUT_GROUPS` samples, and none up to it.
+    """
+    r = (CUT_GROUPS if samples > CUT_GROUPS else 0) if ramp is None else int(ramp)
+    if r <= 0 or r >= samples:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.linspace(0, samples - 1, r).round().astype(np.int64))
 
 
 def _lower(sub: _Distinct) -> np.ndarray:
@@ -228,6 +242,7 @@ def solve_saa(
     wait_and_see: bool = True,
     lagrangian: bool | None = None,
     cuts: bool = False,
+    ramp: int | None = None,
 ) -> SAAResult:
     """Plan over ``samples`` register scenarios (SAA) with one first stage, and state its quality.
 
@@ -296,6 +311,13 @@ def solve_saa(
         plan. ``False`` (the default) uses those solves for their bounds only: on the global
         network the gap after the same time was larger with the cuts at N = 10, 100 and 1,000
         (benchmarks/README.md, "Kept bases, cuts from the bound LPs ...").
+    ramp
+        Samples in the L-shaped method's ramp: before the method runs on all samples, it runs on
+        this many of them, spread evenly over the samples (so over the chunks; each its own cut), for up to
+        :data:`RAMP_SHARE` of ``time_limit`` or to ten times ``gap``, and that plan starts it.
+        An iteration on a tenth of the samples costs about a tenth, so the plan moves further
+        for the time. ``None`` (the default): one per cut group above :data:`CUT_GROUPS`
+        samples, none below; 0: no ramp.
 
     Returns
     -------
@@ -385,11 +407,12 @@ def solve_saa(
             a, b = (np.concatenate([o[1][i] for o in out if o[1] is not None]) for i in (0, 1))
             return value, (by_group(a), by_group(b))
 
-        floor, ws_seconds, ws_cuts = -np.inf, 0.0, None
+        floor, ws_seconds, ws_cuts, ws_values = -np.inf, 0.0, None, np.full(samples, -np.inf)
         if wait_and_see:  # the mean of the scenarios' optima with perfect foresight
             tw = time.perf_counter()
             ws = run.map(_wait_and_see, [(h, cuts) for h in held], pinned=where if client else None)
             floor, ws_cuts = grouped_cuts(ws)
+            ws_values = np.concatenate([o[0] for o in ws]) + first.offset
             seconds["wait-and-see"] = ws_seconds = time.perf_counter() - tw
             say(f"wait-and-see bound {floor:,.10g}")
 
@@ -402,6 +425,24 @@ def solve_saa(
             return value if got is None else (value, got)
 
         t1 = time.perf_counter()
+        pick = _ramp_samples(samples, ramp)
+        if pick.size:  # the plan of a spread subset of the samples (each its own cut) starts the method
+            local = [pick[(pick >= a) & (pick < a + c)] - a for a, c in ranges]
+
+            def evaluate_pick(xk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                out = run.map(_evaluate, [(h, xk, True, loc) for h, loc in zip(held, local, strict=True)],
+                              pinned=where if client else None)  # fmt: skip
+                return np.concatenate([o[0] for o in out]), np.concatenate([o[1] for o in out])
+
+            def said(i: int, lo: float, up: float) -> None:
+                say(f"ramp ({pick.size} samples) iteration {i}: bound {lo:,.10g}, plan {up:,.10g}")
+
+            pre = lshaped(first, np.full(pick.size, 1.0 / pick.size), evaluate_pick, low[pick],
+                          floor=float(ws_values[pick].mean()), gap=10 * gap, time_limit=RAMP_SHARE * time_limit,
+                          start=start, progress=said)  # fmt: skip
+            start = pre.x
+            seconds["ramp"] = time.perf_counter() - t1  # of the solve
+            say(f"ramp: {pick.size} samples' plan after {pre.iterations} iterations ({seconds['ramp']:.1f} s)")
         res = lshaped(
             first,
             size / samples,
@@ -410,7 +451,7 @@ def solve_saa(
             jensen=blocks,
             floor=floor,
             gap=gap,
-            time_limit=time_limit,
+            time_limit=time_limit - (time.perf_counter() - t1),
             start=start,
             progress=lambda i, lo, up: say(f"L-shaped iteration {i}: bound {lo:,.10g}, plan {up:,.10g}"),
             lagrangian=lagrangian_at if (k == samples if lagrangian is None else lagrangian) else None,
