@@ -390,6 +390,8 @@ def test_bad_saa_options_are_one_line_errors(toy):
         solve_saa(net, study, 10, 1, form="benders")
     with pytest.raises(vc.StudyError, match="'samples' parameter of solve_saa"):
         solve_saa(net, study, 0, 1)
+    with pytest.raises(vc.StudyError, match="'ramp' parameter of solve_saa must be None or an integer >= 0"):
+        solve_saa(net, study, 10, 1, ramp=-3)
 
 
 def test_cli_sampled_plan_prints_its_intervals(tmp_path, capsys):

@@ -312,12 +312,12 @@ def solve_saa(
         network the gap after the same time was larger with the cuts at N = 10, 100 and 1,000
         (benchmarks/README.md, "Kept bases, cuts from the bound LPs ...").
     ramp
-        Samples in the L-shaped method's ramp: before the method runs on all samples, it runs on
-        this many of them, spread evenly over the samples (so over the chunks; each its own cut), for up to
-        :data:`RAMP_SHARE` of ``time_limit`` or to ten times ``gap``, and that plan starts it.
+        Samples in the L-shaped method's ramp. Before the method runs on all samples, it runs
+        on this many of them, spread evenly (so over the chunks), each with its own cuts, for up
+        to :data:`RAMP_SHARE` of ``time_limit`` or to ten times ``gap``; that plan starts it.
         An iteration on a tenth of the samples costs about a tenth, so the plan moves further
         for the time. ``None`` (the default): one per cut group above :data:`CUT_GROUPS`
-        samples, none below; 0: no ramp.
+        samples, none up to it; 0: no ramp.
 
     Returns
     -------
@@ -335,6 +335,8 @@ def solve_saa(
     check(own, "seed", seed, lambda v: isinstance(v, int) and v >= 0, error=StudyError, expected="an integer >= 0")
     check(own, "form", form, lambda v: v in FORMS, error=StudyError, expected=f"one of {', '.join(FORMS)}")
     check(own, "method", method, lambda v: v in METHODS, error=StudyError, expected=f"one of {', '.join(METHODS)}")
+    check(own, "ramp", ramp, lambda v: v is None or (isinstance(v, int) and v >= 0), error=StudyError,
+          expected="None or an integer >= 0")  # fmt: skip
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     run = _Runner(client, network)
