@@ -8,7 +8,8 @@ earlier one of the chunk not again: it answers with that one's costs), keeps the
 in which they differ and one HiGHS model for the whole chunk, and at every first-stage proposal
 re-solves each scenario in it from that scenario's last basis (the chunk's tasks are pinned to the
 worker), so memory grows with the workers, not with the samples. Cuts are made per scenario up to
-:data:`CUT_GROUPS` scenarios and per group of scenarios above; the wait-and-see bound floors the
+:data:`CUT_GROUPS` scenarios and per group of scenarios above, where the method first runs on one
+sample per group (a ramp) to find its starting plan; the wait-and-see bound floors the
 method's lower bound, and Lagrangian bounds (each scenario's LP with the whole first stage, its
 first-stage costs moved by the master's multipliers) lift it now and then. With ``client=None``
 the chunk lives in this process. The plan is then evaluated on fresh scenarios and its optimality
@@ -316,8 +317,9 @@ def solve_saa(
         on this many of them, spread evenly (so over the chunks), each with its own cuts, for up
         to :data:`RAMP_SHARE` of ``time_limit`` or to ten times ``gap``; that plan starts it.
         An iteration on a tenth of the samples costs about a tenth, so the plan moves further
-        for the time. ``None`` (the default): one per cut group above :data:`CUT_GROUPS`
-        samples, none up to it; 0: no ramp.
+        for the time: on the global network at N = 1,000 in 600 s its plan cost 1.2 % less out of
+        sample than the plan without it (benchmarks/README.md). ``None`` (the default): one per
+        cut group above :data:`CUT_GROUPS` samples, none up to it; 0: no ramp.
 
     Returns
     -------
