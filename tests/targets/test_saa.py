@@ -369,7 +369,13 @@ def test_toy_network_decomposition_on_dask_workers_gives_the_same_plan(toy):
         remote = solve_saa(
             net, study, 10, 3, form="lshaped", gap=1e-8, evaluate=20, replications=2, batch=4, client=client
         )
+        # a ramp on samples 0 and 3 (one worker's chunk) and 6 and 9 (the other's)
+        ramped = solve_saa(
+            net, study, 10, 3, form="lshaped", gap=1e-8, evaluate=0, replications=0, client=client, ramp=4
+        )
     assert remote.objective == pytest.approx(local.objective, rel=1e-6)
+    assert ramped.objective == pytest.approx(local.objective, rel=1e-6)
+    assert "ramp" in ramped.seconds
     # the first stage may have several optima (degenerate LP), so the two plans' fresh costs may
     # differ; the workers' evaluation must equal this process's of the same plan on the same
     # fresh scenarios (numbers 10 to 29 of seed 3)
