@@ -186,7 +186,7 @@ def lshaped(
         model's minimum stays on the wait-and-see floor for long on the global network, while
         these bounds use each scenario's true cost. It may also answer ``(bound, cuts)``: each
         scenario's cut at its plan in that bound's LPs (``Subproblems.lagrangian(..., cuts=)``), added
-        to the masters, whose minimum is then at least the bound wherever the plan moves.
+        to the masters, whose minimum is from then on at least that bound.
     lagrangian_seconds
         What one such bound is expected to take (e.g. the wait-and-see bound's time), for its
         first call; later calls go by the last one's time.
@@ -245,15 +245,13 @@ def lshaped(
                 got_lag = lagrangian(m.multipliers())
             except SolverError:  # a scenario unbounded at these costs (a column the cuts price below zero): no bound
                 got_lag = -math.inf
-            if isinstance(got_lag, tuple):
-                lag_last = float(got_lag[0])
-                m.add_affine(*got_lag[1])
-                made += ns
-            else:
-                lag_last = float(got_lag)
+            lag_last = float(got_lag[0] if isinstance(got_lag, tuple) else got_lag)
             lag_calls += 1
             if lag_last <= f_c + 1e-7 * max(1.0, abs(f_c)):  # above the best plan's cost: inexact, not used
                 low = max(low, lag_last)
+                if isinstance(got_lag, tuple):  # (nor are its cuts)
+                    m.add_affine(*got_lag[1])
+                    made += ns
             took = time.perf_counter() - tl
             lag_s += took
             tm += took  # not the masters' time
