@@ -332,12 +332,24 @@ def test_toy_network_lshaped_equals_the_extensive_form_over_ten_samples(toy):
     assert ext.objective == pytest.approx(reference, rel=1e-9)
 
 
-def test_a_ramp_on_some_samples_starts_the_method_and_it_still_reaches_the_extensive_optimum(toy):
+def test_a_ramp_on_some_samples_starts_the_method_and_it_still_reaches_the_extensive_optimum(toy, monkeypatch):
+    import valuechain.analysis._lshaped as ls
+
     net, study = toy
     reference = solve(build(net, study, shocks=sample_shocks(net, study, 10, seed=3))).objective
+    real, calls = ls.lshaped, []
+
+    def spy(first, probability, *args, **kwargs):
+        calls.append((probability.size, kwargs["start"], real(first, probability, *args, **kwargs)))
+        return calls[-1][2]
+
+    monkeypatch.setattr(ls, "lshaped", spy)
     said: list[str] = []
     res = solve_saa(net, study, 10, 3, form="lshaped", gap=1e-8, evaluate=0, replications=0, ramp=4,
                     progress=said.append)  # fmt: skip
+    (n_ramp, _, ramped), (n_all, start, _) = calls
+    assert (n_ramp, n_all) == (4, 10)
+    assert start is ramped.x  # the ramp's plan starts the method on all samples
     assert res.objective == pytest.approx(reference, rel=1e-6)
     assert res.bound <= res.objective + 1e-6 * abs(reference)
     assert any(m.startswith("ramp (4 samples) iteration 1:") for m in said)
