@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -391,10 +391,15 @@ def solve_saa(
             np.add.at(out, group, v)
             return out / size.reshape(-1, *([1] * (v.ndim - 1)))
 
+        def second_stages(xk: np.ndarray, which: Sequence[np.ndarray | None]) -> tuple[np.ndarray, np.ndarray]:
+            """Costs and slopes per sample at ``xk``, of each chunk's samples ``which`` (``None``: all)."""
+            out = run.map(_evaluate, [(h, xk, True, loc) for h, loc in zip(held, which, strict=True)],
+                          pinned=where if client else None)  # fmt: skip
+            return np.concatenate([o[0] for o in out]), np.concatenate([o[1] for o in out])
+
         def evaluate_at(xk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            out = run.map(_evaluate, [(h, xk, True) for h in held], pinned=where if client else None)
-            evaluate_at.iterations = sum(o[2] for o in out)  # type: ignore[attr-defined]
-            return by_group(np.concatenate([o[0] for o in out])), by_group(np.concatenate([o[1] for o in out]))
+            q, g = second_stages(xk, [None] * len(held))
+            return by_group(q), by_group(g)
 
         blocks = []
         for gs in np.array_split(np.arange(k), min(max(means, 0), k)) if means > 0 else []:
@@ -431,12 +436,10 @@ def solve_saa(
         t1 = time.perf_counter()
         pick = _ramp_samples(samples, ramp)
         if pick.size:  # the plan of a spread subset of the samples (each its own cut) starts the method
-            local = [pick[(pick >= a) & (pick < a + c)] - a for a, c in ranges]
+            picked = [pick[(pick >= a) & (pick < a + c)] - a for a, c in ranges]
 
             def evaluate_pick(xk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-                out = run.map(_evaluate, [(h, xk, True, loc) for h, loc in zip(held, local, strict=True)],
-                              pinned=where if client else None)  # fmt: skip
-                return np.concatenate([o[0] for o in out]), np.concatenate([o[1] for o in out])
+                return second_stages(xk, picked)
 
             def said(i: int, lo: float, up: float) -> None:
                 say(f"ramp ({pick.size} samples) iteration {i}: bound {lo:,.10g}, plan {up:,.10g}")
