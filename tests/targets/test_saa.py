@@ -526,3 +526,54 @@ def test_sampled_plans_take_lagrangian_bounds_when_each_sample_has_its_own_cuts(
         assert np.all(a5 + b5 @ x <= q.reshape(5, 2).mean(axis=1) + tol)
     # (the toy's costs are mostly fixed: its cuts sit 3e-6 to 5e-5 of the cost below at the SAA plan)
     assert np.any(q - (a + b @ plan.first_stage.to_numpy()) > 100 * tol)
+
+
+def test_payable_multipliers_keep_every_free_column_paid_for_and_still_average_to_zero():
+    from valuechain.analysis._lshaped import _payable
+
+    rng = np.random.default_rng(11)
+    p = rng.dirichlet(np.ones(7))
+    cost = rng.uniform(0.0, 5.0, size=4)
+    w = rng.normal(0.0, 6.0, size=(7, 4))
+    w -= p @ w
+    v = _payable(w, p, cost)
+    assert np.all(cost + v >= -1e-12)
+    assert p @ v == pytest.approx(np.zeros(4), abs=1e-12)
+    assert np.any(cost + w < 0)  # the draw needed moving
+    assert np.all(np.sign(v) * np.sign(w) >= 0)  # nothing changes sign
+    # multipliers already paying for every column are left as they are
+    t = 0.9 * np.min(cost[None, :].repeat(7, 0)[w < 0] / -w[w < 0])
+    assert _payable(t * w, p, cost) == pytest.approx(t * w, abs=1e-12)
+
+
+def test_multipliers_that_would_make_a_free_column_pay_give_a_bound_not_an_unbounded_lp(toy):
+    from valuechain.analysis._lshaped import _payable
+    from valuechain.errors import SolverError
+
+    net, study = toy
+    chunk = _chunk(net, study, None, 3, 0, 10)
+    first = chunk.first
+    m = _Masters(first, np.full(10, 0.1), chunk.lower_bounds(), scale=1e6, jensen=())
+    assert m.free.any()  # the toy's strategic stocks: no upper bound, in no first-stage row
+    x0 = _least_plan(first)
+    q0, g0 = chunk.evaluate(x0)
+    m.add_cuts(x0, q0, g0)
+    m.bound(np.inf)
+    w = m.multipliers()
+    assert np.all(first.cost[m.free] + w[:, m.free] >= -1e-9 * first.cost[m.free].max())
+    assert np.full(10, 0.1) @ w == pytest.approx(np.zeros(first.n), abs=1e-6 * np.abs(w).max())
+    # multipliers averaging to zero with which a free column costs less than nothing in one
+    # scenario: its Lagrangian LP is unbounded
+    bad = np.zeros((10, first.n))
+    j = np.flatnonzero(m.free)[0]
+    same = chunk.inverse == chunk.inverse[0]  # sample 0's scenario (a scenario drawn twice is solved once)
+    bad[same, j], bad[~same, j] = -2.0 * first.cost[j], 2.0 * first.cost[j] * same.sum() / (~same).sum()
+    with pytest.raises(SolverError, match="Unbounded"):
+        chunk.lagrangian(bad, np.arange(10))
+    # moved, they give a bound between the wait-and-see bound's and the optimum
+    fixed = bad.copy()
+    fixed[:, m.free] = _payable(bad[:, m.free], np.full(10, 0.1), first.cost[m.free])
+    values, _ = chunk.lagrangian(fixed, np.arange(10))
+    reference = solve(build(net, study, shocks=sample_shocks(net, study, 10, seed=3))).objective
+    assert np.all(np.isfinite(values))
+    assert values.mean() + first.offset <= reference + 1e-6 * abs(reference)

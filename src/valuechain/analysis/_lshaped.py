@@ -387,6 +387,11 @@ class _Masters:
         self.cost = cost
         self.p = p
         self.jensen = bool(jensen)
+        in_rows = np.zeros(n, dtype=bool)
+        in_rows[np.asarray(first.a_index, dtype=np.int64)] = True
+        #: columns nothing bounds above (no upper bound, in no first-stage row): a Lagrangian LP
+        #: in which one costs less than nothing is unbounded
+        self.free = np.isinf(first.ub) & np.isfinite(first.lb) & ~in_rows
 
     def add_cuts(self, x: np.ndarray, q: np.ndarray, g: np.ndarray) -> None:
         r"""Add :math:`\theta_s \ge Q_s(x) + g_s^\top (y - x)` for every scenario to both masters."""
@@ -490,7 +495,9 @@ class _Masters:
         np.add.at(weighted, self.owner, mu[:, None] * self.slope)  # sum_k mu_k beta_k per scenario, scaled
         g = weighted / np.maximum(self.p, 1e-300)[:, None]
         w = (weighted.sum(axis=0)[None, :] - g) * (self.s / self.unit)[None, :]  # in money per unit of x
-        return w - (self.p @ w)[None, :]  # the rounding of the sum, taken out: sum_s p_s w_s = 0
+        w -= (self.p @ w)[None, :]  # the rounding of the sum, taken out: sum_s p_s w_s = 0
+        w[:, self.free] = _payable(w[:, self.free], self.p, self.first.cost[self.free])
+        return w
 
     def minimiser(self) -> np.ndarray:
         """The first stage at the bound master's last optimum."""
@@ -538,6 +545,23 @@ class _Masters:
         drop = np.flatnonzero(self.age >= self.AGE)
         if drop.size:
             self._delete(drop)
+
+
+def _payable(w: np.ndarray, p: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    r"""Multipliers of columns nothing bounds above, moved so that :math:`c_j + w_{sj} \ge 0` throughout.
+
+    At :math:`c_j + w_{sj} < 0` scenario ``s``'s Lagrangian LP is unbounded (its term is
+    :math:`-\infty`, so the whole bound is). The negative multipliers are raised to :math:`-c_j`;
+    the positive ones then shrink by a common factor per column, which puts
+    :math:`\sum_s p_s w_{sj}` back to zero. (With :math:`c_j \ge 0`, zero multipliers, the
+    wait-and-see bound, satisfy both.)
+    """
+    v = np.maximum(w, -np.asarray(cost, dtype=float)[None, :])
+    up = np.where(v > 0.0, v, 0.0)
+    plus = p @ up
+    excess = p @ v  # >= 0: the negatives only rose
+    keep = np.divide(plus - excess, plus, out=np.ones_like(plus), where=plus > 0.0)
+    return np.where(v > 0.0, v * keep[None, :], v)
 
 
 def _solve(h: Any, what: str, warm_limit: float) -> Any:
