@@ -12,7 +12,7 @@ from valuechain.analysis._twostage import FirstStage, SecondStage, extensive, sp
 from valuechain.analysis.saa import mean_interval, sample_shocks
 from valuechain.opt import build, solve
 from valuechain.study import load_study
-from valuechain.study.decompose import CUT_GROUPS, _chunk, _fresh_costs, _ramp_samples, solve_saa
+from valuechain.study.decompose import CUT_GROUPS, _chunk, _fresh_costs, _lagrangian, _ramp_samples, solve_saa
 
 # Birge and Louveaux, Introduction to Stochastic Programming (1997), section 1.1: the farmer's
 # recourse problem, as a cost (minus the profit of 108,390)
@@ -570,6 +570,10 @@ def test_multipliers_that_would_make_a_free_column_pay_give_a_bound_not_an_unbou
     bad[same, j], bad[~same, j] = -2.0 * first.cost[j], 2.0 * first.cost[j] * same.sum() / (~same).sum()
     with pytest.raises(SolverError, match="Unbounded"):
         chunk.lagrangian(bad, np.arange(10))
+    # on a worker such a failure is no bound (and no cuts), not a crashed task
+    values, got = _lagrangian(chunk, bad, np.arange(10), True)
+    assert np.all(values == -np.inf)
+    assert got is None
     # moved, they give a bound between the wait-and-see bound's and the optimum
     fixed = bad.copy()
     fixed[:, m.free] = _payable(bad[:, m.free], np.full(10, 0.1), first.cost[m.free])

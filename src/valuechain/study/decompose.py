@@ -94,7 +94,16 @@ def _mean_scenario(parts: list[tuple[SecondStage, float] | None]) -> SecondStage
 def _lagrangian(
     sub: _Distinct, weights: np.ndarray, group: np.ndarray, cuts: bool
 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
-    return sub.lagrangian(weights, group, cuts)
+    """The chunk's terms of a Lagrangian bound; ``-inf`` (no bound) for all where an LP was not solved.
+
+    Caught here, so that a worker does not log the failure as a crashed task.
+    """
+    from valuechain.errors import SolverError
+
+    try:
+        return sub.lagrangian(weights, group, cuts)
+    except SolverError:
+        return np.full(group.size, -np.inf), None
 
 
 def _count(sub: _Distinct) -> int:
@@ -411,7 +420,7 @@ def solve_saa(
         def grouped_cuts(out: list[tuple[np.ndarray, Cuts | None]]) -> tuple[float, Cuts | None]:
             """The mean of per-sample optima (a bound), and their cuts averaged per group (valid for its mean)."""
             value = float(np.concatenate([o[0] for o in out]).mean()) + first.offset  # equally likely samples
-            if not cuts:
+            if not cuts or any(o[1] is None for o in out):  # (none from a chunk whose LP failed)
                 return value, None
             a, b = (np.concatenate([o[1][i] for o in out if o[1] is not None]) for i in (0, 1))
             return value, (by_group(a), by_group(b))
@@ -430,7 +439,9 @@ def solve_saa(
             out = run.map(_lagrangian, [(h, w, group[a : a + c], cuts) for h, (a, c) in zip(held, ranges, strict=True)],
                           pinned=where if client else None)  # fmt: skip
             value, got = grouped_cuts(out)
-            say(f"Lagrangian bound {value:,.10g} ({time.perf_counter() - tl:.1f} s)")
+            took = time.perf_counter() - tl
+            say(f"Lagrangian bound {value:,.10g} ({took:.1f} s)" if np.isfinite(value) else
+                f"Lagrangian bound: none, a scenario's LP was not solved ({took:.1f} s)")  # fmt: skip
             return value if got is None else (value, got)
 
         t1 = time.perf_counter()
