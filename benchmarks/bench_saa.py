@@ -58,6 +58,8 @@ def main() -> None:
     ap.add_argument(
         "--cuts", action="store_true", help="cuts from the wait-and-see and Lagrangian solves in the masters"
     )
+    ap.add_argument("--ramp", type=int, default=None, help="samples in the L-shaped ramp (default: solve_saa's)")
+    ap.add_argument("--ramp-share", type=float, default=None, help="share of --time-limit for the ramp")
     ap.add_argument("--save-plans", default=None, help="keep the plans the L-shaped method evaluates (.npy)")
     ap.add_argument("--replay", default=None, help="time the second stages at the plans of a --save-plans file")
     args = ap.parse_args()
@@ -100,6 +102,7 @@ def main() -> None:
             evaluate=args.evaluate, replications=args.replications, time_limit=args.time_limit,
             groups=args.groups, means=args.means, wait_and_see=not args.no_wait_and_see,
             lagrangian={"auto": None, "on": True, "off": False}[args.lagrangian], cuts=args.cuts,
+            ramp=args.ramp, **({} if args.ramp_share is None else {"ramp_share": args.ramp_share}),
             progress=lambda m: print(f"[{time.perf_counter() - t0:7.1f} s] {m}", flush=True),
         )  # fmt: skip
         workers_mb = (
@@ -113,6 +116,8 @@ def main() -> None:
         "wait_and_see": not args.no_wait_and_see,
         "lagrangian": args.lagrangian,
         "cuts": args.cuts,
+        "ramp": args.ramp,
+        "ramp_share": args.ramp_share,
         "workers": args.workers,
         "seconds": round(time.perf_counter() - t0, 1),
         "steps": {k: round(v, 1) for k, v in res.seconds.items()},

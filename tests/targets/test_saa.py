@@ -12,7 +12,16 @@ from valuechain.analysis._twostage import FirstStage, SecondStage, extensive, sp
 from valuechain.analysis.saa import mean_interval, sample_shocks
 from valuechain.opt import build, solve
 from valuechain.study import load_study
-from valuechain.study.decompose import CUT_GROUPS, _chunk, _fresh_costs, _lagrangian, _ramp_samples, solve_saa
+from valuechain.study.decompose import (
+    CUT_GROUPS,
+    RAMP_EVERY,
+    RAMP_FROM,
+    _chunk,
+    _fresh_costs,
+    _lagrangian,
+    _ramp_samples,
+    solve_saa,
+)
 
 # Birge and Louveaux, Introduction to Stochastic Programming (1997), section 1.1: the farmer's
 # recourse problem, as a cost (minus the profit of 108,390)
@@ -354,14 +363,17 @@ def test_a_ramp_on_some_samples_starts_the_method_and_it_still_reaches_the_exten
     assert res.bound <= res.objective + 1e-6 * abs(reference)
     assert any(m.startswith("ramp (4 samples) iteration 1:") for m in said)
     assert 0 < res.seconds["ramp"] <= res.seconds["solve"]
-    # its samples: spread evenly, by default one per cut group above CUT_GROUPS samples and none up to it
+    # its samples: spread evenly, by default from RAMP_FROM samples one in RAMP_EVERY, at most one
+    # per cut group, and none below
     assert _ramp_samples(10, 4).tolist() == [0, 3, 6, 9]
     spread = _ramp_samples(1000, None)
     assert spread.size == CUT_GROUPS
     assert spread[0] == 0
     assert spread[-1] == 999
     assert np.sum(spread < 500) == np.sum(spread >= 500)  # both chunks of two workers work
-    assert _ramp_samples(100, None).size == 0
+    assert _ramp_samples(RAMP_FROM - 1, None).size == 0
+    assert _ramp_samples(RAMP_FROM, None).size == RAMP_FROM // RAMP_EVERY
+    assert _ramp_samples(300, None).size == 300 // RAMP_EVERY < CUT_GROUPS
     assert _ramp_samples(1000, 0).size == 0
     assert not any(m.startswith("ramp") for m in _messages(net, study))
 
@@ -410,6 +422,8 @@ def test_bad_saa_options_are_one_line_errors(toy):
         solve_saa(net, study, 0, 1)
     with pytest.raises(vc.StudyError, match="'ramp' parameter of solve_saa must be None or an integer >= 0"):
         solve_saa(net, study, 10, 1, ramp=-3)
+    with pytest.raises(vc.StudyError, match="'ramp_share' parameter of solve_saa must be a number in \\(0, 1\\)"):
+        solve_saa(net, study, 10, 1, ramp_share=1.0)
 
 
 def test_cli_sampled_plan_prints_its_intervals(tmp_path, capsys):

@@ -8,8 +8,8 @@ earlier one of the chunk not again: it answers with that one's costs), keeps the
 in which they differ and one HiGHS model for the whole chunk, and at every first-stage proposal
 re-solves each scenario in it from that scenario's last basis (the chunk's tasks are pinned to the
 worker), so memory grows with the workers, not with the samples. Cuts are made per scenario up to
-:data:`CUT_GROUPS` scenarios and per group of scenarios above, where the method first runs on one
-sample per group (a ramp) to find its starting plan; the wait-and-see bound floors the
+:data:`CUT_GROUPS` scenarios and per group of scenarios above; from :data:`RAMP_FROM` samples the
+method first runs on a spread subset of them (a ramp) to find its starting plan; the wait-and-see bound floors the
 method's lower bound, and Lagrangian bounds (each scenario's LP with the whole first stage, its
 first-stage costs moved by the master's multipliers) lift it now and then. With ``client=None``
 the chunk lives in this process. The plan is then evaluated on fresh scenarios and its optimality
@@ -50,16 +50,26 @@ FORMS = ("auto", "extensive", "lshaped")
 #: (one cut per scenario and iteration makes the master grow by ~2,000 coefficients per scenario).
 CUT_GROUPS = 100
 #: The share of a finite time limit the L-shaped method may spend on its ramp: the same method on a
-#: spread subset of the samples (one per cut group), whose plan starts the method on all of them.
-RAMP_SHARE = 0.4
+#: spread subset of the samples (:func:`_ramp_samples`), whose plan starts the method on all of them.
+#: On the global network at N = 1,000 in 600 s on two workers, iterations on all the samples after
+#: the ramp improved its plan by 3e-5 at most, while the ramp's plan was still improving when
+#: stopped; a share of 0.7 left time for the first (cold) round on all samples and gave a plan
+#: 0.31 % cheaper on them than 0.4 (benchmarks/README.md).
+RAMP_SHARE = 0.7
+#: The default ramp: from this many samples up, one sample in :data:`RAMP_EVERY` (at most one per cut
+#: group). On the global network at N = 100 in 300 s on two workers, a ramp on 20 samples gave a
+#: plan 0.32 % cheaper on the 100 than the method on all of them from the start (benchmarks/README.md).
+RAMP_FROM = 100
+RAMP_EVERY = 5
 
 
 def _ramp_samples(samples: int, ramp: int | None) -> np.ndarray:
     """The samples of the ramp: ``ramp`` of them, spread evenly.
 
-    The default is one per cut group above :data:`CUT_GROUPS` samples, and none up to it.
+    The default, from :data:`RAMP_FROM` samples up: one in :data:`RAMP_EVERY`, at most one per cut
+    group (:data:`CUT_GROUPS`); below, none.
     """
-    r = (CUT_GROUPS if samples > CUT_GROUPS else 0) if ramp is None else int(ramp)
+    r = (min(CUT_GROUPS, samples // RAMP_EVERY) if samples >= RAMP_FROM else 0) if ramp is None else int(ramp)
     if r <= 0 or r >= samples:
         return np.zeros(0, dtype=np.int64)
     return np.unique(np.linspace(0, samples - 1, r).round().astype(np.int64))
@@ -253,6 +263,7 @@ def solve_saa(
     lagrangian: bool | None = None,
     cuts: bool = False,
     ramp: int | None = None,
+    ramp_share: float = RAMP_SHARE,
 ) -> SAAResult:
     """Plan over ``samples`` register scenarios (SAA) with one first stage, and state its quality.
 
@@ -324,11 +335,13 @@ def solve_saa(
     ramp
         Samples in the L-shaped method's ramp. Before the method runs on all samples, it runs
         on this many of them, spread evenly (so over the chunks), each with its own cuts, for up
-        to :data:`RAMP_SHARE` of ``time_limit`` or to ten times ``gap``; that plan starts it.
+        to ``ramp_share`` of ``time_limit`` or to ten times ``gap``; that plan starts it.
         An iteration on a tenth of the samples costs about a tenth, so the plan moves further
         for the time: on the global network at N = 1,000 in 600 s its plan cost 1.2 % less out of
-        sample than the plan without it (benchmarks/README.md). ``None`` (the default): one per
-        cut group above :data:`CUT_GROUPS` samples, none up to it; 0: no ramp.
+        sample than the plan without it with ``ramp_share`` 0.4, and 1.6 % less with 0.7
+        (benchmarks/README.md). ``None`` (the default): see :func:`_ramp_samples`; 0: no ramp.
+    ramp_share
+        In (0, 1); default :data:`RAMP_SHARE`.
 
     Returns
     -------
@@ -348,6 +361,8 @@ def solve_saa(
     check(own, "method", method, lambda v: v in METHODS, error=StudyError, expected=f"one of {', '.join(METHODS)}")
     check(own, "ramp", ramp, lambda v: v is None or (isinstance(v, int) and v >= 0), error=StudyError,
           expected="None or an integer >= 0")  # fmt: skip
+    check(own, "ramp_share", ramp_share, lambda v: isinstance(v, (int, float)) and 0 < v < 1, error=StudyError,
+          expected="a number in (0, 1)")  # fmt: skip
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     run = _Runner(client, network)
@@ -456,7 +471,7 @@ def solve_saa(
                 say(f"ramp ({pick.size} samples) iteration {i}: bound {lo:,.10g}, plan {up:,.10g}")
 
             pre = lshaped(first, np.full(pick.size, 1.0 / pick.size), evaluate_pick, low[pick],
-                          floor=float(ws_values[pick].mean()), gap=10 * gap, time_limit=RAMP_SHARE * time_limit,
+                          floor=float(ws_values[pick].mean()), gap=10 * gap, time_limit=ramp_share * time_limit,
                           start=start, progress=said)  # fmt: skip
             start = pre.x
             seconds["ramp"] = time.perf_counter() - t1  # of the solve
