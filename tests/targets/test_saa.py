@@ -595,3 +595,22 @@ def test_multipliers_that_would_make_a_free_column_pay_give_a_bound_not_an_unbou
     reference = solve(build(net, study, shocks=sample_shocks(net, study, 10, seed=3))).objective
     assert np.all(np.isfinite(values))
     assert values.mean() + first.offset <= reference + 1e-6 * abs(reference)
+
+
+def test_the_masters_multipliers_keep_a_free_column_paid_for_and_leave_a_bounded_one():
+    # two columns of cost 1: column 0 in no row and with no upper bound (free), column 1 in a row
+    # (x1 <= 5). Cuts theta_0 >= 10 - 3 x0 - 3 x1 and theta_1 >= 2 x0 + 2 x1, equally likely: the
+    # master's optimum is x = 0 with both cuts binding, so each scenario's slope is its cut's and
+    # the multipliers are (2.5, -2.5) on both columns; c + w = -1.5 in scenario 1
+    first = FirstStage(cost=np.ones(2), lb=np.zeros(2), ub=np.full(2, np.inf), integer=np.zeros(2, dtype=bool),
+                       a_start=np.array([0, 1]), a_index=np.array([1], dtype=np.int32), a_value=np.ones(1),
+                       row_lo=np.array([-np.inf]), row_hi=np.array([5.0]))  # fmt: skip
+    p = np.full(2, 0.5)
+    m = _Masters(first, p, np.array([0.0, -5.0]), scale=1.0, jensen=())
+    m.add_affine(np.array([10.0, 0.0]), np.array([[-3.0, -3.0], [2.0, 2.0]]))
+    assert m.bound(np.inf) == pytest.approx(5.0, rel=1e-9)
+    assert m.free.tolist() == [True, False]
+    w = m.multipliers()
+    assert w[:, 1] == pytest.approx([2.5, -2.5], rel=1e-9)  # bounded by its row: as the master says
+    assert w[:, 0] == pytest.approx([1.0, -1.0], rel=1e-9)  # raised to -c, the other shrunk to match
+    assert p @ w == pytest.approx(np.zeros(2), abs=1e-12)

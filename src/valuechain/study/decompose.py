@@ -336,8 +336,8 @@ def solve_saa(
         Samples in the L-shaped method's ramp. Before the method runs on all samples, it runs
         on this many of them, spread evenly (so over the chunks), each with its own cuts, for up
         to ``ramp_share`` of ``time_limit`` or to ten times ``gap``; that plan starts it.
-        An iteration on a tenth of the samples costs about a tenth, so the plan moves further
-        for the time: on the global network at N = 1,000 in 600 s its plan cost 1.2 % less out of
+        An iteration on a fifth or a tenth of the samples costs about that share, so the plan
+        moves further for the time: on the global network at N = 1,000 in 600 s its plan cost 1.2 % less out of
         sample than the plan without it with ``ramp_share`` 0.4, and 1.6 % less with 0.7
         (benchmarks/README.md). ``None`` (the default): see :func:`_ramp_samples`; 0: no ramp.
     ramp_share
