@@ -588,7 +588,7 @@ def test_multipliers_that_would_make_a_free_column_pay_give_a_bound_not_an_unbou
     values, got = _lagrangian(chunk, bad, np.arange(10), True)
     assert np.all(values == -np.inf)
     assert got is None
-    # moved, they give a bound between the wait-and-see bound's and the optimum
+    # moved, they give a finite bound, at most the optimum
     fixed = bad.copy()
     fixed[:, m.free] = _payable(bad[:, m.free], np.full(10, 0.1), first.cost[m.free])
     values, _ = chunk.lagrangian(fixed, np.arange(10))

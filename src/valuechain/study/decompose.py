@@ -8,10 +8,11 @@ earlier one of the chunk not again: it answers with that one's costs), keeps the
 in which they differ and one HiGHS model for the whole chunk, and at every first-stage proposal
 re-solves each scenario in it from that scenario's last basis (the chunk's tasks are pinned to the
 worker), so memory grows with the workers, not with the samples. Cuts are made per scenario up to
-:data:`CUT_GROUPS` scenarios and per group of scenarios above; from :data:`RAMP_FROM` samples the
-method first runs on a spread subset of them (a ramp) to find its starting plan; the wait-and-see bound floors the
-method's lower bound, and Lagrangian bounds (each scenario's LP with the whole first stage, its
-first-stage costs moved by the master's multipliers) lift it now and then. With ``client=None``
+:data:`CUT_GROUPS` scenarios and per group of scenarios above; from :data:`RAMP_FROM` samples
+the method first runs on a spread subset of them (a ramp) to find its starting plan. The
+wait-and-see bound floors the method's lower bound, and Lagrangian bounds (each scenario's LP
+with the whole first stage, its first-stage costs moved by the master's multipliers) lift it now
+and then. With ``client=None``
 the chunk lives in this process. The plan is then evaluated on fresh scenarios and its optimality
 gap estimated by the multiple-replication procedure.
 """
@@ -28,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from valuechain._params import check
-from valuechain.errors import StudyError
+from valuechain.errors import SolverError, StudyError
 from valuechain.study._chunks import _chunk, _Distinct, _distinct
 
 if TYPE_CHECKING:
@@ -58,7 +59,8 @@ CUT_GROUPS = 100
 RAMP_SHARE = 0.7
 #: The default ramp: from this many samples up, one sample in :data:`RAMP_EVERY` (at most one per cut
 #: group). On the global network at N = 100 in 300 s on two workers, a ramp on 20 samples gave a
-#: plan 0.32 % cheaper on the 100 than the method on all of them from the start (benchmarks/README.md).
+#: plan 0.26 % cheaper on the 100 than the method on all of them from the start (0.32 % in a pair of
+#: runs before the Lagrangian multipliers' fix; benchmarks/README.md).
 RAMP_FROM = 100
 RAMP_EVERY = 5
 
@@ -108,8 +110,6 @@ def _lagrangian(
 
     Caught here, so that a worker does not log the failure as a crashed task.
     """
-    from valuechain.errors import SolverError
-
     try:
         return sub.lagrangian(weights, group, cuts)
     except SolverError:
@@ -337,9 +337,9 @@ def solve_saa(
         on this many of them, spread evenly (so over the chunks), each with its own cuts, for up
         to ``ramp_share`` of ``time_limit`` or to ten times ``gap``; that plan starts it.
         An iteration on a fifth or a tenth of the samples costs about that share, so the plan
-        moves further for the time: on the global network at N = 1,000 in 600 s its plan cost 1.2 % less out of
-        sample than the plan without it with ``ramp_share`` 0.4, and 1.6 % less with 0.7
-        (benchmarks/README.md). ``None`` (the default): see :func:`_ramp_samples`; 0: no ramp.
+        moves further for the time: on the global network at N = 1,000 in 600 s its plan cost
+        1.2 % less out of sample than the plan without it with ``ramp_share`` 0.4, and 1.6 % less
+        with 0.7 (benchmarks/README.md). ``None`` (the default): see :func:`_ramp_samples`; 0: no ramp.
     ramp_share
         In (0, 1); default :data:`RAMP_SHARE`.
 
